@@ -1,0 +1,5 @@
+from __future__ import annotations
+
+from modelctl.cli import main
+
+main()

@@ -1,0 +1,184 @@
+"""The catalog as frozen dataclasses, built from validated files.
+
+Money is ``Decimal`` throughout; dates are ``datetime.date``.  Every entity
+remembers the file it came from so that rules can point at its lines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import date
+from decimal import Decimal
+
+PRICE_KEYS: tuple[str, ...] = (
+    "input_per_1m",
+    "output_per_1m",
+    "cached_input_per_1m",
+    "cache_write_per_1m",
+    "cache_write_1h_per_1m",
+    "reasoning_per_1m",
+    "input_audio_per_1m",
+    "output_audio_per_1m",
+    "input_image_per_1m",
+    "output_image_per_1m",
+    "per_request",
+    "per_image",
+)
+TOKEN_PRICE_KEYS: tuple[str, ...] = tuple(k for k in PRICE_KEYS if k.endswith("_per_1m"))
+
+
+@dataclass(frozen=True, slots=True)
+class Prices:
+    """A set of prices; a key that is not given is None."""
+
+    input_per_1m: Decimal | None = None
+    output_per_1m: Decimal | None = None
+    cached_input_per_1m: Decimal | None = None
+    cache_write_per_1m: Decimal | None = None
+    cache_write_1h_per_1m: Decimal | None = None
+    reasoning_per_1m: Decimal | None = None
+    input_audio_per_1m: Decimal | None = None
+    output_audio_per_1m: Decimal | None = None
+    input_image_per_1m: Decimal | None = None
+    output_image_per_1m: Decimal | None = None
+    per_request: Decimal | None = None
+    per_image: Decimal | None = None
+
+    def items(self) -> list[tuple[str, Decimal]]:
+        """The prices that are given, in vocabulary order."""
+        return [(f.name, v) for f in fields(self) if (v := getattr(self, f.name)) is not None]
+
+    def get(self, key: str) -> Decimal | None:
+        value: Decimal | None = getattr(self, key)
+        return value
+
+    def over(self, base: Prices) -> Prices:
+        """These prices, with the keys they do not give inherited from ``base``."""
+        return Prices(**{k: (v if (v := getattr(self, k)) is not None else getattr(base, k)) for k in PRICE_KEYS})
+
+
+@dataclass(frozen=True, slots=True)
+class Tier:
+    above_input_tokens: int
+    prices: Prices
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    name: str
+    prices: Prices
+    tiers: tuple[Tier, ...] = ()
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PricePeriod:
+    effective_from: date
+    source: str
+    checked: date
+    prices: Prices
+    tiers: tuple[Tier, ...] = ()
+    variants: tuple[Variant, ...] = ()
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Deprecation:
+    announced: date | None = None
+    retires: date | None = None
+    replacement: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    context_window: int
+    max_input_tokens: int | None = None
+    max_output_tokens: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    provider: str
+    id: str
+    name: str
+    status: str
+    limits: Limits
+    input_modalities: tuple[str, ...]
+    output_modalities: tuple[str, ...]
+    pricing: tuple[PricePeriod, ...]
+    file: str
+    enabled: bool = True
+    aliases: tuple[str, ...] = ()
+    features: tuple[str, ...] = ()
+    released: date | None = None
+    knowledge_cutoff: date | None = None
+    open_weights: bool | None = None
+    currency: str | None = None
+    deprecation: Deprecation | None = None
+    description: str | None = None
+    family: str | None = None
+
+    @property
+    def ref(self) -> str:
+        """The canonical reference, ``provider/id``."""
+        return f"{self.provider}/{self.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Provider:
+    id: str
+    name: str
+    file: str
+    kind: str | None = None
+    website: str | None = None
+    pricing_page: str | None = None
+    currency: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    name: str = "catalog"
+    file: str | None = None
+    description: str | None = None
+    currency: str = "USD"
+    purposes: tuple[str, ...] = ()
+    stale_after_days: int = 365
+    review_threshold_percent: Decimal = Decimal(10)
+    rules: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    id: str
+    name: str
+    file: str
+    allow: tuple[str, ...] = ()
+    deny: tuple[str, ...] = ()
+    defaults: dict[str, str] = field(default_factory=dict)
+    markup: Decimal | None = None
+    credits_per_usd: Decimal | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    id: str
+    name: str
+    plan: str
+    file: str
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Catalog:
+    settings: Settings
+    providers: dict[str, Provider]
+    models: dict[str, Model]
+    plans: dict[str, Plan] = field(default_factory=dict)
+    accounts: dict[str, Account] = field(default_factory=dict)
+
+    def currency_of(self, model: Model) -> str:
+        provider = self.providers.get(model.provider)
+        return model.currency or (provider.currency if provider else None) or self.settings.currency

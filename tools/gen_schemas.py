@@ -1,0 +1,403 @@
+"""Generate the JSON Schemas in ``schema/`` from one description.
+
+The price keys appear in four places (a period, a tier, a variant, a variant's
+tier) and each object must say ``additionalProperties: false``; writing them by
+hand four times invites drift.  Run ``python tools/gen_schemas.py`` after an
+edit; ``tests/test_schemas.py`` fails when the committed files differ.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+BASE_ID = "https://modelctl.dev/schema/"
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+
+ID_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._-]*$"
+REF_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$"
+DATE_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+NAME_PATTERN = "^[a-z][a-z0-9_-]*$"
+RULE_CODE_PATTERN = "^MC[0-9]{3}$"
+
+FEATURES = [
+    "json_mode", "structured_outputs", "function_calling", "vision", "audio_input",
+    "audio_output", "image_generation", "reasoning", "prompt_caching", "streaming",
+    "web_search", "pdf_input", "embeddings", "batch_api", "fine_tuning",
+]
+MODALITIES = ["text", "image", "audio", "video", "pdf"]
+STATUSES = ["preview", "active", "deprecated", "retired"]
+
+# (key, description): the Vocabulary of PRODUCT.md.
+PRICE_KEYS: list[tuple[str, str]] = [
+    ("input_per_1m", "USD (or the model's currency) per 1M uncached input tokens."),
+    ("output_per_1m", "Per 1M output tokens (reasoning tokens included unless reasoning_per_1m is given)."),
+    ("cached_input_per_1m", "Per 1M input tokens read from the prompt cache (cache read)."),
+    ("cache_write_per_1m", "Per 1M input tokens written to the prompt cache with the default (5-minute) lifetime."),
+    ("cache_write_1h_per_1m", "Per 1M input tokens written to the prompt cache with a 1-hour lifetime."),
+    ("reasoning_per_1m", "Per 1M reasoning tokens, only where the provider bills them apart from output."),
+    ("input_audio_per_1m", "Per 1M audio input tokens."),
+    ("output_audio_per_1m", "Per 1M audio output tokens."),
+    ("input_image_per_1m", "Per 1M image input tokens, where images are billed apart from text."),
+    ("output_image_per_1m", "Per 1M image output tokens."),
+    ("per_request", "A fee per request, in the currency's units (not per 1M)."),
+    ("per_image", "A price per generated image, in the currency's units (not per 1M)."),
+]
+
+
+def _money(description: str) -> dict[str, Any]:
+    return {
+        "description": description + " A plain decimal (2.50), never exponent notation; never negative.",
+        "type": "number",
+        "minimum": 0,
+    }
+
+
+def _date(description: str) -> dict[str, Any]:
+    return {"description": description + " ISO date, YYYY-MM-DD.", "type": "string", "pattern": DATE_PATTERN}
+
+
+def _price_props() -> dict[str, Any]:
+    return {key: _money(text) for key, text in PRICE_KEYS}
+
+
+def _obj(description: str, props: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {"description": description, "type": "object", "additionalProperties": False}
+    if required:
+        out["required"] = required
+    out["properties"] = props
+    return out
+
+
+def _tiers(description: str) -> dict[str, Any]:
+    tier = _obj(
+        "A context tier: when the request's input-side tokens (input + cached input + cache writes) are "
+        "strictly above `above_input_tokens`, the whole request is billed at this tier's prices. Keys the "
+        "tier does not give are inherited from the prices it belongs to.",
+        {
+            "above_input_tokens": {
+                "description": "The threshold: the tier applies when input-side tokens are strictly above it.",
+                "type": "integer",
+                "minimum": 1,
+            },
+            **_price_props(),
+        },
+        ["above_input_tokens"],
+    )
+    return {"description": description, "type": "array", "minItems": 1, "items": tier}
+
+
+def _variant() -> dict[str, Any]:
+    return _obj(
+        "A named override of the period's prices (batch, flex, priority, a region). A key the variant does "
+        "not give is inherited from the period's base prices.",
+        {
+            "note": {"description": "Free text shown beside the variant.", "type": "string"},
+            **_price_props(),
+            "tiers": _tiers("Context tiers of this variant, ascending by threshold."),
+        },
+    )
+
+
+def _period() -> dict[str, Any]:
+    return _obj(
+        "Prices in force from `effective_from` until the next newer period. Periods are listed newest first.",
+        {
+            "effective_from": _date("First day (UTC) on which these prices apply; a future date schedules a change."),
+            "source": {
+                "description": "Where the prices were read: the provider's pricing page, or a public catalog "
+                "snapshot (name it and its date).",
+                "type": "string",
+                "minLength": 1,
+            },
+            "checked": _date("The day the prices were read at `source`."),
+            "note": {"description": "Free text about this period.", "type": "string"},
+            **_price_props(),
+            "tiers": _tiers("Context tiers, ascending by `above_input_tokens`."),
+            "variants": {
+                "description": "Named price variants: batch, flex, priority, or a region such as eu.",
+                "type": "object",
+                "propertyNames": {"pattern": NAME_PATTERN},
+                "additionalProperties": _variant(),
+            },
+        },
+        ["effective_from", "source", "checked"],
+    )
+
+
+def _schema(name: str, title: str, description: str, body: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "$schema": DRAFT,
+        "$id": BASE_ID + name,
+        "title": title,
+        **body,
+        "description": description,
+    }
+
+
+def _header_comment() -> dict[str, Any]:
+    return {"$comment": "Generated by tools/gen_schemas.py; edit that file, not this one."}
+
+
+def model_schema() -> dict[str, Any]:
+    props = {
+        "id": {
+            "description": "The model's id: equals the file name without .yaml; unique within the provider "
+            "(case-insensitive). Its canonical reference is provider/id.",
+            "type": "string",
+            "pattern": ID_PATTERN,
+            "maxLength": 128,
+        },
+        "name": {"description": "Display name, e.g. GPT-4o.", "type": "string", "minLength": 1},
+        "description": {"description": "One or two sentences about the model.", "type": "string"},
+        "family": {"description": "The model family, e.g. gpt-4o or claude-sonnet.", "type": "string"},
+        "status": {
+            "description": "Lifecycle: preview, active, deprecated (still served, retirement announced) or "
+            "retired (no longer served).",
+            "enum": STATUSES,
+        },
+        "enabled": {
+            "description": "The operational switch: false makes the model available nowhere, at once. "
+            "Defaults to true.",
+            "type": "boolean",
+        },
+        "aliases": {
+            "description": "Other names the provider's API uses or reports for this model (any string); "
+            "unique within the provider.",
+            "type": "array",
+            "uniqueItems": True,
+            "items": {"type": "string", "minLength": 1, "description": "An alias."},
+        },
+        "released": _date("Day the model became generally available (or entered preview)."),
+        "knowledge_cutoff": _date("Training data cutoff."),
+        "open_weights": {"description": "Whether the weights are published.", "type": "boolean"},
+        "currency": {
+            "description": "ISO 4217 currency of this model's prices; defaults to the provider's currency.",
+            "type": "string",
+            "pattern": "^[A-Z]{3}$",
+        },
+        "deprecation": _obj(
+            "The retirement schedule of a deprecated or retired model.",
+            {
+                "announced": _date("Day the deprecation was announced."),
+                "retires": _date("Day the model stops (or stopped) being served."),
+                "replacement": {
+                    "description": "Canonical reference (provider/id) of the model to move to.",
+                    "type": "string",
+                    "pattern": REF_PATTERN,
+                },
+                "note": {"description": "Free text, e.g. a link to the announcement.", "type": "string"},
+            },
+        ),
+        "limits": _obj(
+            "Token limits.",
+            {
+                "context_window": {
+                    "description": "Maximum tokens of input plus output in one request.",
+                    "type": "integer",
+                    "minimum": 1,
+                },
+                "max_input_tokens": {
+                    "description": "Maximum input tokens, where lower than the context window.",
+                    "type": "integer",
+                    "minimum": 1,
+                },
+                "max_output_tokens": {
+                    "description": "Maximum output tokens in one response.",
+                    "type": "integer",
+                    "minimum": 1,
+                },
+            },
+            ["context_window"],
+        ),
+        "modalities": _obj(
+            "What the model reads and writes.",
+            {
+                side: {
+                    "description": f"{side.capitalize()} modalities.",
+                    "type": "array",
+                    "minItems": 1,
+                    "uniqueItems": True,
+                    "items": {"enum": MODALITIES, "description": "A modality."},
+                }
+                for side in ("input", "output")
+            },
+            ["input", "output"],
+        ),
+        "features": {
+            "description": "Capabilities the model supports.",
+            "type": "array",
+            "uniqueItems": True,
+            "items": {"enum": FEATURES, "description": "A feature."},
+        },
+        "pricing": {
+            "description": "Dated price periods, newest first. A request is priced at the period in force on its day.",
+            "type": "array",
+            "minItems": 1,
+            "items": _period(),
+        },
+    }
+    body = {
+        "$comment": _header_comment()["$comment"],
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["id", "name", "status", "limits", "modalities", "pricing"],
+        "properties": props,
+    }
+    return _schema("model.schema.json", "modelctl model", "One model: catalog/models/<provider>/<id>.yaml.", body)
+
+
+def provider_schema() -> dict[str, Any]:
+    body = {
+        "$comment": _header_comment()["$comment"],
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["id", "name"],
+        "properties": {
+            "id": {
+                "description": "The provider's id: equals the file name and the models/<provider>/ folder.",
+                "type": "string",
+                "pattern": ID_PATTERN,
+            },
+            "name": {"description": "Display name.", "type": "string", "minLength": 1},
+            "kind": {
+                "description": "lab (trains its models), cloud (a cloud marketplace), host (serves open models) "
+                "or aggregator (routes to other providers).",
+                "enum": ["lab", "cloud", "host", "aggregator"],
+            },
+            "website": {"description": "Home page.", "type": "string", "pattern": "^https?://"},
+            "pricing_page": {"description": "The public price list.", "type": "string", "pattern": "^https?://"},
+            "currency": {
+                "description": "ISO 4217 currency of the provider's prices; defaults to the catalog's currency.",
+                "type": "string",
+                "pattern": "^[A-Z]{3}$",
+            },
+            "description": {"description": "One sentence about the provider.", "type": "string"},
+        },
+    }
+    return _schema("provider.schema.json", "modelctl provider", "A provider: catalog/providers/<id>.yaml.", body)
+
+
+def catalog_schema() -> dict[str, Any]:
+    body = {
+        "$comment": _header_comment()["$comment"],
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["name"],
+        "properties": {
+            "name": {"description": "The catalog's name.", "type": "string", "minLength": 1},
+            "description": {"description": "What this catalog is for.", "type": "string"},
+            "currency": {
+                "description": "Default ISO 4217 currency for providers that do not name one (USD if absent).",
+                "type": "string",
+                "pattern": "^[A-Z]{3}$",
+            },
+            "purposes": {
+                "description": "The purposes plans name default models for (chat, vision, reasoning, embedding, ...).",
+                "type": "array",
+                "uniqueItems": True,
+                "items": {"type": "string", "pattern": NAME_PATTERN, "description": "A purpose."},
+            },
+            "stale_after_days": {
+                "description": "A price whose `checked` date is older than this many days is reported (MC306).",
+                "type": "integer",
+                "minimum": 1,
+            },
+            "review_threshold_percent": {
+                "description": "A price increase above this percentage is a change to review in `modelctl diff`.",
+                "type": "number",
+                "minimum": 0,
+            },
+            "rules": {
+                "description": "Severity overrides by rule code (see docs/rules.md): error, warning, info or off.",
+                "type": "object",
+                "propertyNames": {"pattern": RULE_CODE_PATTERN},
+                "additionalProperties": {"enum": ["error", "warning", "info", "off"], "description": "A severity."},
+            },
+        },
+    }
+    return _schema("catalog.schema.json", "modelctl catalog settings", "Catalog-wide settings: catalog/catalog.yaml.", body)
+
+
+def _model_patterns(description: str) -> dict[str, Any]:
+    return {
+        "description": description + " Each entry is provider/id, a glob such as openai/gpt-4* or anthropic/*.",
+        "type": "array",
+        "uniqueItems": True,
+        "items": {"type": "string", "minLength": 1, "description": "A model reference or glob."},
+    }
+
+
+def plan_schema() -> dict[str, Any]:
+    body = {
+        "$comment": _header_comment()["$comment"],
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["id", "name"],
+        "properties": {
+            "id": {"description": "The plan's id: equals the file name.", "type": "string", "pattern": ID_PATTERN},
+            "name": {"description": "Display name.", "type": "string", "minLength": 1},
+            "description": {"description": "Who the plan is for.", "type": "string"},
+            "models": _obj(
+                "Which models the plan may use.",
+                {
+                    "allow": _model_patterns("Models the plan may use."),
+                    "deny": _model_patterns("Models the plan may not use; deny wins over allow."),
+                },
+            ),
+            "defaults": {
+                "description": "The default model (provider/id) for each purpose declared in catalog.yaml.",
+                "type": "object",
+                "propertyNames": {"pattern": NAME_PATTERN},
+                "additionalProperties": {"type": "string", "pattern": REF_PATTERN, "description": "A model."},
+            },
+            "markup": {"description": "Multiplier applied to cost when charging (1.2 = +20%).", "type": "number", "minimum": 0},
+            "credits_per_usd": {"description": "Credits charged per USD of marked-up cost.", "type": "number", "minimum": 0},
+        },
+    }
+    return _schema("plan.schema.json", "modelctl plan", "A plan: catalog/plans/<id>.yaml.", body)
+
+
+def account_schema() -> dict[str, Any]:
+    body = {
+        "$comment": _header_comment()["$comment"],
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["id", "name", "plan"],
+        "properties": {
+            "id": {"description": "The account's id: equals the file name.", "type": "string", "pattern": ID_PATTERN},
+            "name": {"description": "Display name (the customer).", "type": "string", "minLength": 1},
+            "plan": {"description": "The plan this account is on.", "type": "string", "pattern": ID_PATTERN},
+            "description": {"description": "Notes about the contract.", "type": "string"},
+        },
+    }
+    return _schema("account.schema.json", "modelctl account", "An enterprise account: catalog/accounts/<id>.yaml.", body)
+
+
+SCHEMAS = {
+    "model.schema.json": model_schema,
+    "provider.schema.json": provider_schema,
+    "catalog.schema.json": catalog_schema,
+    "plan.schema.json": plan_schema,
+    "account.schema.json": account_schema,
+}
+
+
+def render(name: str) -> str:
+    return json.dumps(SCHEMAS[name](), indent=2, ensure_ascii=False) + "\n"
+
+
+def main() -> int:
+    out = ROOT / "schema"
+    out.mkdir(exist_ok=True)
+    for name in SCHEMAS:
+        (out / name).write_text(render(name), encoding="utf-8")
+        print(f"wrote schema/{name}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
