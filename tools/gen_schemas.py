@@ -312,10 +312,10 @@ def catalog_schema() -> dict[str, Any]:
                 "minimum": 0,
             },
             "rules": {
-                "description": "Severity overrides by rule code (see docs/rules.md): error, warning, info or off.",
+                "description": "Severity overrides by rule code (see docs/rules.md): error, warning, info or ignore.",
                 "type": "object",
                 "propertyNames": {"pattern": RULE_CODE_PATTERN},
-                "additionalProperties": {"enum": ["error", "warning", "info", "off"], "description": "A severity."},
+                "additionalProperties": {"enum": ["error", "warning", "info", "ignore"], "description": "A severity (ignore drops the finding)."},
             },
         },
     }

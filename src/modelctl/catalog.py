@@ -112,7 +112,7 @@ def _flat(root: Path, folder: str, kind: str, stray: list[Finding]) -> list[Sour
     out = []
     for name in _listdir(root / folder):
         display = _show(root, folder, name)
-        if name.endswith(".yaml") and (root / folder / name).is_file():
+        if name.endswith(".yaml") and not (root / folder / name).is_dir():
             out.append(SourceFile(root / folder / name, display, kind))
         elif name.endswith(".yml"):
             stray.append(_stray(display, "catalog files end in .yaml, not .yml: rename it"))
@@ -130,7 +130,7 @@ def _models(root: Path, stray: list[Finding]) -> list[SourceFile]:
             continue
         for name in _listdir(pdir):
             display = _show(root, "models", provider, name)
-            if name.endswith(".yaml") and (pdir / name).is_file():
+            if name.endswith(".yaml") and not (pdir / name).is_dir():
                 out.append(SourceFile(pdir / name, display, "model", provider))
             elif name.endswith(".yml"):
                 stray.append(_stray(display, "catalog files end in .yaml, not .yml: rename it"))

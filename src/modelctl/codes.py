@@ -2,7 +2,7 @@
 
 ``docs/rules.md`` lists the same table; a test keeps the two in step.  A
 catalog may change a code's severity in ``catalog.yaml`` (``rules: {MC306:
-error}``) unless the code is marked ``fixed``: a file that cannot be read
+error}``, or ``ignore``) unless the code is marked ``fixed``: a file that cannot be read
 cannot be "downgraded" into a readable one.
 """
 

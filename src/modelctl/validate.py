@@ -71,7 +71,7 @@ def _apply_settings(findings: list[Finding], overrides: dict[str, str], *, stric
         wanted = overrides.get(finding.code)
         meta = CODES.get(finding.code)
         if wanted and meta and not meta.fixed:
-            if wanted == "off":
+            if wanted == "ignore":
                 continue
             finding = replace(finding, severity=Severity(wanted))
         if strict and finding.severity is Severity.WARNING:
