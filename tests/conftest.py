@@ -47,7 +47,7 @@ MINI: dict[str, str] = {
             tiers:
               - {above_input_tokens: 128000, input_per_1m: 4.00, output_per_1m: 16.00}
             variants:
-              batch: {input_per_1m: 1.00, output_per_1m: 4.00}
+              batch: {input_per_1m: 1.00, output_per_1m: 4.00, tiers: [{above_input_tokens: 128000, input_per_1m: 2.00}]}
           - effective_from: 2025-01-01
             source: https://acme.example/pricing
             checked: 2025-05-01

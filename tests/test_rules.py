@@ -107,6 +107,11 @@ CASES = [
      edit(ALPHA, ("above_input_tokens: 128000", "above_input_tokens: 199999"))),
     ("MC312", edit(BETA, ("effective_from: 2024-01-01", "effective_from: 2026-12-01")), ("MC312", BETA, 10, 3),
      edit(BETA, ("effective_from: 2024-01-01", "effective_from: 2026-11-25"))),
+    ("MC313", edit(ALPHA, ("batch: {input_per_1m: 1.00, output_per_1m: 4.00, tiers: [{above_input_tokens: 128000, input_per_1m: 2.00}]}",
+                           "batch:\n        input_per_1m: 1.00")),
+     ("MC313", ALPHA, 21, 9), edit(ALPHA, ("batch: {input_per_1m: 1.00, output_per_1m: 4.00, tiers: [{above_input_tokens: 128000, input_per_1m: 2.00}]}",
+                                           "batch:\n        input_per_1m: 1.00\n        tiers: [{above_input_tokens: 128000, "
+                                           "input_per_1m: 2.00}]"))),
     ("MC401", edit(ALPHA, ("max_output_tokens: 8192", "max_output_tokens: 300000")), ("MC401", ALPHA, 7, 53),
      edit(ALPHA, ("max_output_tokens: 8192", "max_output_tokens: 200000"))),
     ("MC402", edit(ALPHA, ("input: [text, image]", "input: [text]")), ("MC402", ALPHA, 9, 12), None),

@@ -77,6 +77,7 @@ _CODES = [
     Code("MC310", "implausible-price", W, "A price above the plausible range (over 1,000 per 1M tokens or 1,000 per unit)."),
     Code("MC311", "tier-beyond-context", E, "A tier threshold is not below the model's context window."),
     Code("MC312", "no-current-price", W, "Every price period starts in the future: the model has no price today."),
+    Code("MC313", "variant-without-tiers", W, "A period has context tiers but one of its variants has none (variants do not inherit tiers)."),
     # MC4xx: capabilities and lifecycle
     Code("MC401", "output-over-context", E, "`max_output_tokens` (or `max_input_tokens`) is larger than `context_window`."),
     Code("MC402", "feature-modality", E, "A feature needs a modality the model does not list (vision needs image input, ...)."),

@@ -223,6 +223,20 @@ def tier_order(ctx: RuleContext) -> Iterator[Finding]:
 
 
 @rule
+def variant_tiers(ctx: RuleContext) -> Iterator[Finding]:
+    for model in ctx.catalog.models.values():
+        for p, period in enumerate(model.pricing):
+            if not period.tiers:
+                continue
+            for variant in period.variants:
+                if not variant.tiers:
+                    yield ctx.at("MC313", model.file, ["pricing", p, "variants", variant.name],
+                                 f"the period has context tiers but variant {variant.name!r} has none, so requests above "
+                                 f"{period.tiers[0].above_input_tokens:,} input tokens get its base prices: give it "
+                                 "its own tiers (variants do not inherit tiers)")
+
+
+@rule
 def price_magnitudes(ctx: RuleContext) -> Iterator[Finding]:
     for model in ctx.catalog.models.values():
         for p, period in enumerate(model.pricing):

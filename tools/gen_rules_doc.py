@@ -1,0 +1,25 @@
+"""Regenerate docs/rules.md from modelctl.codes: python tools/gen_rules_doc.py."""
+
+from modelctl.codes import CODES
+groups = [("MC0", "Reading the file"), ("MC1", "JSON Schema"), ("MC2", "Identity and references"), ("MC3", "Prices"), ("MC4", "Capabilities and lifecycle"), ("MC5", "Providers")]
+out = ["# Rules", "",
+"`modelctl validate` reports every problem as a *finding*: a stable code, a severity, a message that says how to fix it, and the file, line and column it is about (plus the JSON path, in `--format json`).", "",
+"Severities: **error** fails validation (exit 1) and stops `publish`; **warning** is reported but passes (unless `--strict`); **info** is for the record.", "",
+"## Changing a severity", "",
+"`catalog/catalog.yaml` may change the severity of any code not marked *fixed*:", "",
+"```yaml", "rules:", "  MC306: error     # stale prices fail CI", "  MC502: ignore    # providers without models are fine here", "```", "",
+"Values: `error`, `warning`, `info`, `ignore` (drops the finding). `off` is not accepted: YAML 1.1 reads it as a boolean. Fixed codes describe files that cannot be read at all; their severity cannot change.", "",
+"## Today's date", "",
+"Rules that depend on the date (MC306, MC307, MC312, MC406) take today from `$MODELCTL_TODAY` (YYYY-MM-DD) when it is set, else from the UTC clock. Tests and reproducible CI runs set it.", "",
+]
+bar = chr(92) + "|"
+for prefix, title in groups:
+    out += [f"## {title}", "", "| Code | Name | Default | Meaning |", "| --- | --- | --- | --- |"]
+    for c in CODES.values():
+        if c.code.startswith(prefix):
+            fixed = " (fixed)" if c.fixed else ""
+            summary = c.summary.replace("|", bar)
+            out.append(f"| {c.code} | {c.name} | {c.severity.value}{fixed} | {summary} |")
+    out.append("")
+TAIL = "## How the magnitude guard works\n\nUnit mix-ups are the commonest error in public price lists: a per-token price\n(`0.0000025`) or a per-1k price (`0.0025`) written into a `_per_1m` field.\n\n- **MC304** (absolute): a `_per_1m` price above zero and below `0.001` is a\n  per-token price: even a $1,000-per-1M model costs `0.001` per token.\n- **MC305** (relative): a per-1k price overlaps with real cheap per-1M prices\n  (an embedding model at `0.02`), so absolute bounds cannot catch it. Instead a\n  price is compared with its neighbours, and a factor of 100 or more is flagged:\n  each token price against the same set's `input_per_1m`; a tier's or variant's\n  price against the base price it overrides; each period's price against the\n  same key in the period before it. Real price changes and cache discounts stay\n  within 10x; a per-1k mix-up is 1,000x.\n- **MC310** (warning): a price above 1,000 per 1M tokens (or per request/image).\n"
+open("docs/rules.md", "w").write("\n".join(out) + TAIL)
