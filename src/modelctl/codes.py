@@ -73,7 +73,7 @@ _CODES = [
     Code("MC306", "stale-price", W, "The `checked` date of the current price is older than `stale_after_days`."),
     Code("MC307", "checked-in-future", E, "A `checked` date is after today."),
     Code("MC308", "empty-prices", E, "A price period, tier or variant gives no price at all."),
-    Code("MC309", "cached-above-input", W, "A cache-read price is not below the input price."),
+    Code("MC309", "cached-above-input", W, "A cache-read price is above the input price."),
     Code("MC310", "implausible-price", W, "A price above the plausible range (over 1,000 per 1M tokens or 1,000 per unit)."),
     Code("MC311", "tier-beyond-context", E, "A tier threshold is not below the model's context window."),
     Code("MC312", "no-current-price", W, "Every price period starts in the future: the model has no price today."),

@@ -21,7 +21,9 @@ from modelctl.loading import LoadedFile, PathSeg, json_path, plain_decimal
 from modelctl.model import TOKEN_PRICE_KEYS, Catalog, Model, PricePeriod, Prices, Tier
 
 PER_TOKEN_BELOW = Decimal("0.001")  # $1,000 per 1M written per token is 0.001
-MAGNITUDE_FACTOR = Decimal(100)  # prices this far apart suggest a per-1k / per-1M mix-up
+# Prices this far apart suggest a per-1k / per-1M mix-up (1,000x).  Real gaps
+# reach ~120x (DeepSeek's cache reads; audio output against text input).
+MAGNITUDE_FACTOR = Decimal(300)
 PLAUSIBLE_MAX = Decimal(1000)
 
 FEATURE_NEEDS = {
@@ -274,9 +276,9 @@ def _magnitude(ctx: RuleContext, model: Model, path: list[PathSeg], own: Prices,
                    f"{plain_decimal(input_price)}: one of them is in the wrong unit (per 1k? per token?)")
             yield ctx.at("MC305", model.file, kpath, msg)
     cached = own.cached_input_per_1m
-    if cached is not None and input_price is not None and cached >= input_price and input_price > 0:
-        msg = (f"cached_input_per_1m ({plain_decimal(cached)}) is not below input_per_1m ({plain_decimal(input_price)}): "
-               "a cache read is cheaper than fresh input")
+    if cached is not None and input_price is not None and cached > input_price:
+        msg = (f"cached_input_per_1m ({plain_decimal(cached)}) is above input_per_1m ({plain_decimal(input_price)}): "
+               "a cache read costs at most what fresh input costs")
         yield ctx.at("MC309", model.file, [*path, "cached_input_per_1m"], msg)
 
 
