@@ -18,7 +18,7 @@ from modelctl import schema
 from modelctl.loading import load_text
 
 ALPHA = "models/acme/alpha.yaml"
-KINDS = ["catalog", "provider", "model", "plan", "account"]
+KINDS = ["catalog", "provider", "model", "plan", "account", "artifact"]
 
 
 def _alpha(old: str, new: str) -> str:

@@ -22,6 +22,7 @@ REF_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$"
 DATE_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 NAME_PATTERN = "^[a-z][a-z0-9_-]*$"
 RULE_CODE_PATTERN = "^MC[0-9]{3}$"
+MONEY_PATTERN = "^[0-9]+(\\.[0-9]+)?$"
 
 FEATURES = [
     "json_mode", "structured_outputs", "function_calling", "vision", "audio_input",
@@ -377,12 +378,167 @@ def account_schema() -> dict[str, Any]:
     return _schema("account.schema.json", "modelctl account", "An enterprise account: catalog/accounts/<id>.yaml.", body)
 
 
+def _artifact_prices() -> dict[str, Any]:
+    return {
+        "description": "Prices by key, as decimal strings (USD, or the model's currency, per 1M tokens unless the "
+        "key says otherwise).",
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            key: {"description": text, "type": "string", "pattern": MONEY_PATTERN} for key, text in PRICE_KEYS
+        },
+    }
+
+
+def _artifact_tiers() -> dict[str, Any]:
+    return {
+        "description": "Context tiers, ascending: above `above_input_tokens` input-side tokens the whole request "
+        "is billed at the tier's prices (keys it does not give come from the prices it belongs to).",
+        "type": "array",
+        "items": _obj(
+            "A context tier.",
+            {
+                "above_input_tokens": {"description": "The threshold (strictly above).", "type": "integer"},
+                "prices": _artifact_prices(),
+            },
+            ["above_input_tokens", "prices"],
+        ),
+    }
+
+
+def artifact_schema() -> dict[str, Any]:
+    date = {"description": "ISO date.", "type": "string", "pattern": DATE_PATTERN}
+    period = _obj(
+        "A price period: in force from `effective_from` until the next newer period. Newest first.",
+        {
+            "effective_from": date,
+            "source": {"description": "Where the prices were read.", "type": "string"},
+            "checked": date,
+            "note": {"description": "Free text.", "type": "string"},
+            "prices": _artifact_prices(),
+            "tiers": _artifact_tiers(),
+            "variants": {
+                "description": "Named variants. Keys a variant's prices do not give are inherited from the period's "
+                "prices; tiers are not inherited.",
+                "type": "object",
+                "propertyNames": {"pattern": NAME_PATTERN},
+                "additionalProperties": _obj(
+                    "A variant.",
+                    {
+                        "prices": _artifact_prices(),
+                        "tiers": _artifact_tiers(),
+                        "note": {"description": "Free text.", "type": "string"},
+                    },
+                ),
+            },
+        },
+        ["effective_from", "source", "checked", "prices"],
+    )
+    model_props = model_schema()["properties"]
+    model = _obj(
+        "A model, keyed by its canonical id provider/id.",
+        {
+            "provider": {"description": "The provider's id.", "type": "string", "pattern": ID_PATTERN},
+            **{k: model_props[k] for k in ("id", "name", "description", "family", "status", "enabled", "aliases",
+                                           "released", "knowledge_cutoff", "open_weights", "limits", "modalities",
+                                           "features")},
+            "currency": {"description": "ISO 4217 currency of the prices (resolved).", "type": "string",
+                         "pattern": "^[A-Z]{3}$"},
+            "deprecation": model_props["deprecation"],
+            "pricing": {"description": "Price periods, newest first.", "type": "array", "items": period},
+        },
+        ["provider", "id", "name", "status", "enabled", "currency", "limits", "modalities", "features", "pricing"],
+    )
+    provider = provider_schema()
+    plan = plan_schema()
+    plan_props = {**plan["properties"], "markup": {"description": "Markup multiplier.", "type": "string",
+                                                   "pattern": MONEY_PATTERN},
+                  "credits_per_usd": {"description": "Credits per USD.", "type": "string", "pattern": MONEY_PATTERN}}
+    content = _obj(
+        "Everything the digest covers.",
+        {
+            "catalog": _obj(
+                "Catalog settings that applications need.",
+                {
+                    "name": {"description": "The catalog's name.", "type": "string"},
+                    "description": {"description": "What the catalog is for.", "type": "string"},
+                    "currency": {"description": "Default currency.", "type": "string"},
+                    "purposes": {"description": "Declared purposes.", "type": "array", "items": {"type": "string"}},
+                },
+                ["name", "currency"],
+            ),
+            "providers": {
+                "description": "Providers by id.",
+                "type": "object",
+                "additionalProperties": _obj(provider["description"], provider["properties"], ["id", "name"]),
+            },
+            "models": {
+                "description": "Models by canonical id (provider/id).",
+                "type": "object",
+                "propertyNames": {"pattern": REF_PATTERN},
+                "additionalProperties": model,
+            },
+            "aliases": {
+                "description": "Alias index: lower-cased provider/alias -> canonical id.",
+                "type": "object",
+                "additionalProperties": {"type": "string", "pattern": REF_PATTERN, "description": "A canonical id."},
+            },
+            "plans": {
+                "description": "Plans by id.",
+                "type": "object",
+                "additionalProperties": _obj("A plan.", plan_props, ["id", "name"]),
+            },
+            "accounts": {
+                "description": "Enterprise accounts by id (absent from public artifacts).",
+                "type": "object",
+                "additionalProperties": _obj("An account.", account_schema()["properties"], ["id", "name", "plan"]),
+            },
+        },
+        ["catalog", "providers", "models", "aliases", "plans"],
+    )
+    body = {
+        "$comment": _header_comment()["$comment"],
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["format_version", "catalog_version", "digest", "source", "content"],
+        "properties": {
+            "format_version": {
+                "description": "MAJOR.MINOR. A minor version only adds fields; readers refuse an unknown major.",
+                "type": "string",
+                "pattern": "^1\\.[0-9]+$",
+            },
+            "catalog_version": {
+                "description": "Human-readable, increasing: UTC commit time (YYYY.MM.DD.HHMMSS) + short commit or "
+                "digest, `.dirty` when the tree had uncommitted changes.",
+                "type": "string",
+            },
+            "digest": {
+                "description": "sha256 of the canonical JSON of `content` (sorted keys, no whitespace, UTF-8).",
+                "type": "string",
+                "pattern": "^sha256:[0-9a-f]{64}$",
+            },
+            "source": _obj(
+                "Where the catalog came from; not covered by the digest.",
+                {
+                    "commit": {"description": "The git commit.", "type": "string"},
+                    "commit_time": {"description": "The commit's time, UTC, ISO 8601.", "type": "string"},
+                    "dirty": {"description": "Whether the catalog had uncommitted changes.", "type": "boolean"},
+                },
+            ),
+            "content": content,
+        },
+    }
+    return _schema("artifact.schema.json", "modelctl artifact", "A published catalog artifact (dist/catalog.json).",
+                   body)
+
+
 SCHEMAS = {
     "model.schema.json": model_schema,
     "provider.schema.json": provider_schema,
     "catalog.schema.json": catalog_schema,
     "plan.schema.json": plan_schema,
     "account.schema.json": account_schema,
+    "artifact.schema.json": artifact_schema,
 }
 
 

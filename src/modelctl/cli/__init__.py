@@ -14,6 +14,7 @@ from __future__ import annotations
 import typer
 
 from modelctl import __version__
+from modelctl.cli.publish import publish
 from modelctl.cli.validate import validate
 
 EXIT_OK, EXIT_NO, EXIT_USAGE, EXIT_POLICY, EXIT_INPUT = 0, 1, 2, 3, 4
@@ -47,6 +48,11 @@ app.command(
     epilog="Exit codes: 0 valid (warnings allowed); 1 errors found (or warnings, with --strict); "
     "2 usage error; 4 the catalog directory cannot be read."
 )(validate)
+app.command(
+    epilog="Exit codes: 0 published (or, with --check, up to date); 1 validation errors, nothing written "
+    "(or, with --check, the artifact is out of date); 2 usage error; 4 the catalog or the artifact to "
+    "check cannot be read."
+)(publish)
 
 
 def main() -> None:

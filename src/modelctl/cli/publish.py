@@ -1,0 +1,88 @@
+"""``modelctl publish``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from modelctl.catalog import resolve_root
+from modelctl.cli import output
+from modelctl.errors import CatalogNotFound, ModelctlError
+from modelctl.publish import ARTIFACT_NAME, compiled_digest, publish as do_publish, read_digest
+
+
+def publish(
+    catalog: Annotated[
+        Path | None,
+        typer.Argument(help="Catalog directory. Default: --catalog, else $MODELCTL_CATALOG, else ./catalog.",
+                       show_default=False),
+    ] = None,
+    catalog_opt: Annotated[
+        Path | None, typer.Option("--catalog", help="Catalog directory (same as the argument).", show_default=False)
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write catalog.json and catalog.json.sha256 in.")] = Path(
+        "dist"
+    ),
+    check: Annotated[
+        bool,
+        typer.Option("--check", help="Write nothing: exit 1 if the catalog's content differs from the artifact in --out."),
+    ] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Refuse to publish on warnings too.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary on stdout.")] = False,
+) -> None:
+    """Validate the catalog and compile it into one JSON artifact for applications.
+
+    The artifact is canonical JSON (sorted keys, money as decimal strings),
+    byte-identical for identical input, written atomically with a .sha256
+    file beside it. With validation errors nothing is written. Its digest
+    covers the catalog content only; `source` records the git commit, and
+    SOURCE_DATE_EPOCH replaces the commit time in `catalog_version`.
+    """
+    root = resolve_root(catalog or catalog_opt)
+    try:
+        if check:
+            _check(root, out / ARTIFACT_NAME, as_json)
+        result = do_publish(root, out, strict=strict)
+    except CatalogNotFound as exc:
+        output.error(str(exc))
+        raise typer.Exit(4) from None
+    except ModelctlError as exc:
+        output.error(str(exc))
+        raise typer.Exit(4) from None
+    if result.path is None:
+        output.print_validation_text(result.validation)
+        output.error("nothing was published: fix the errors above")
+        raise typer.Exit(1)
+    if as_json:
+        summary = {"artifact": str(result.path), "digest": result.digest, "catalog_version": result.catalog_version,
+                   "changed": result.changed, "bytes": result.size, "models": len(result.validation.catalog.models)}
+        output.stdout_text(json.dumps(summary, indent=2) + "\n")
+    else:
+        state = "written" if result.changed else "unchanged"
+        output.stdout_text(
+            f"{result.path}: {state}, {len(result.validation.catalog.models)} models, {result.size:,} bytes\n"
+            f"  catalog_version {result.catalog_version}\n  digest {result.digest}\n"
+        )
+        if result.validation.warning_count:
+            output.error(f"published with {result.validation.warning_count} warning(s): run `modelctl validate` to see them")
+
+
+def _check(root: Path, artifact: Path, as_json: bool) -> None:
+    existing = read_digest(artifact)
+    result, digest = compiled_digest(root)
+    if digest is None:
+        output.print_validation_text(result)
+        raise typer.Exit(1)
+    same = digest == existing
+    if as_json:
+        output.stdout_text(json.dumps({"artifact": str(artifact), "up_to_date": same, "catalog_digest": digest,
+                                       "artifact_digest": existing}, indent=2) + "\n")
+    elif same:
+        output.stdout_text(f"{artifact}: up to date ({digest})\n")
+    else:
+        output.stdout_text(f"{artifact}: out of date: the catalog's content is {digest}, the artifact's {existing}\n")
+        output.error("run `modelctl publish` and commit the artifact")
+    raise typer.Exit(0 if same else 1)
