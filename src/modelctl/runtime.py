@@ -17,19 +17,21 @@ is exact.  Errors are subclasses of ``CatalogError``.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
-import threading
 import time
+from _thread import allocate_lock
 from bisect import bisect_right
-from operator import attrgetter
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections import namedtuple
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from pathlib import Path
-from typing import Any, NamedTuple
+from itertools import compress
+
+# Startup cost matters here (docs/performance.md): no typing, dataclasses or
+# pathlib at import time, and json/hashlib/difflib only when first needed.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Mapping
+    from typing import Any
 
 __all__ = [
     "AmbiguousModelError",
@@ -101,24 +103,35 @@ USAGE_FIELDS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Usage:
+class Usage(namedtuple("Usage", USAGE_FIELDS, defaults=(0,) * 10 + (1, 0))):
     """What one request (or a batch of them) used.  The counts are disjoint:
     ``input_tokens`` excludes cached and cache-write tokens, ``output_tokens``
-    excludes reasoning tokens, and audio and image tokens are counted apart."""
+    excludes reasoning tokens, and audio and image tokens are counted apart.
+    ``requests`` defaults to 1.  ``a + b`` adds two usages field by field.
 
-    input_tokens: int = 0
-    output_tokens: int = 0
-    cached_input_tokens: int = 0
-    cache_write_tokens: int = 0
-    cache_write_1h_tokens: int = 0
-    reasoning_tokens: int = 0
-    input_audio_tokens: int = 0
-    output_audio_tokens: int = 0
-    input_image_tokens: int = 0
-    output_image_tokens: int = 0
-    requests: int = 1
-    images: int = 0
+    Fields: input_tokens, output_tokens, cached_input_tokens,
+    cache_write_tokens, cache_write_1h_tokens, reasoning_tokens,
+    input_audio_tokens, output_audio_tokens, input_image_tokens,
+    output_image_tokens, requests, images."""
+
+    __slots__ = ()
+    input_tokens: int
+    output_tokens: int
+    cached_input_tokens: int
+    cache_write_tokens: int
+    cache_write_1h_tokens: int
+    reasoning_tokens: int
+    input_audio_tokens: int
+    output_audio_tokens: int
+    input_image_tokens: int
+    output_image_tokens: int
+    requests: int
+    images: int
+
+    def __add__(self, other: object) -> Usage:  # type: ignore[override]
+        if not isinstance(other, Usage):
+            return NotImplemented
+        return Usage(*(a + b for a, b in zip(self, other)))
 
     @property
     def input_side_tokens(self) -> int:
@@ -194,18 +207,23 @@ class Usage:
 
 
 def _as_mapping(obj: Any) -> Mapping[str, Any]:
-    if isinstance(obj, Mapping):
-        return obj
+    if isinstance(obj, dict) or (hasattr(obj, "get") and hasattr(obj, "__getitem__")):
+        return obj  # type: ignore[no-any-return]
     if hasattr(obj, "model_dump"):  # SDK objects (pydantic models)
         dumped: Mapping[str, Any] = obj.model_dump()
         return dumped
     return vars(obj)
 
 
-@dataclass(frozen=True, slots=True)
-class ModelInfo:
-    """One model, as the artifact describes it."""
+_MODEL_FIELDS = ("ref", "provider", "id", "name", "status", "enabled", "aliases", "features", "input_modalities",
+                 "output_modalities", "context_window", "max_output_tokens", "currency", "released", "deprecation",
+                 "data")
 
+
+class ModelInfo(namedtuple("ModelInfo", _MODEL_FIELDS)):
+    """One model, as the artifact describes it (``data`` is its whole entry)."""
+
+    __slots__ = ()
     ref: str
     provider: str
     id: str
@@ -221,20 +239,23 @@ class ModelInfo:
     currency: str
     released: date | None
     deprecation: Mapping[str, str] | None
-    data: Mapping[str, Any] = field(repr=False, compare=False)
+    data: Mapping[str, Any]
 
     @property
     def available(self) -> bool:
         """Enabled and not retired: may be served at all."""
-        return self.enabled and self.status != "retired"
+        return bool(self.enabled) and self.status != "retired"
+
+    def __repr__(self) -> str:
+        return f"ModelInfo(ref={self.ref!r}, name={self.name!r}, status={self.status!r}, enabled={self.enabled})"
 
 
-@dataclass(frozen=True, slots=True)
-class PriceSet:
+class PriceSet(namedtuple("PriceSet", ("model", "currency", "effective_from", "variant", "prices", "tiers", "source"))):
     """The prices in force for a model on a day, for a variant (None = base).
     ``prices`` has every key that applies (a variant's missing keys inherited);
     ``tiers`` are (above_input_tokens, prices) pairs, ascending."""
 
+    __slots__ = ()
     model: str
     currency: str
     effective_from: date
@@ -244,19 +265,30 @@ class PriceSet:
     source: str
 
 
-class Cost(NamedTuple):
-    """What a usage cost: the exact total and each component, with what priced it."""
+class Cost(namedtuple("Cost", ("model", "currency", "total", "components", "effective_from", "variant", "tier"))):
+    """What a usage cost: the exact total and each component (both Decimal),
+    the currency, and which period (``effective_from``), variant and tier
+    (its ``above_input_tokens``, or None for base prices) priced it."""
 
+    __slots__ = ()
     model: str
     currency: str
     total: Decimal
     components: Mapping[str, Decimal]
     effective_from: date
     variant: str | None
-    tier: int | None  # the above_input_tokens of the tier used, or None for base prices
+    tier: int | None
 
 
 _new_cost = tuple.__new__
+
+
+def _coerce_usage(usage: Any) -> Usage:
+    if isinstance(usage, Usage):
+        return usage
+    if isinstance(usage, dict):
+        return Usage(**usage)
+    raise TypeError(f"usage must be a Usage (or a dict of its fields), not {type(usage).__name__}")
 
 
 # --- pricing plans: a price set compiled for fast costing -------------------------
@@ -284,8 +316,8 @@ _OPTIONAL = {"requests"}  # no per_request price: requests cost nothing
 # One (component, price per unit) per usage field, in USAGE_FIELDS order; the
 # price is None where the model has none (an error if that usage is non-zero,
 # except for requests, which then cost nothing).
-_Rates = tuple[tuple[str, Decimal | None], ...]
-_usage_values = attrgetter(*USAGE_FIELDS)
+if TYPE_CHECKING:
+    _Rates = tuple[tuple[str, Decimal | None], ...]
 
 
 def _rates(prices: Mapping[str, Decimal]) -> _Rates:
@@ -300,8 +332,8 @@ def _rates(prices: Mapping[str, Decimal]) -> _Rates:
     return tuple(out)
 
 
-@dataclass(frozen=True, slots=True)
-class _Plan:
+class _Plan(namedtuple("_Plan", ("price", "rates", "tiers"))):
+    __slots__ = ()
     price: PriceSet
     rates: _Rates
     tiers: tuple[tuple[int, _Rates], ...]
@@ -334,6 +366,9 @@ def _ordinal(at: date | datetime | str | None) -> int:
 
 def _verify(raw: bytes, doc: dict[str, Any]) -> None:
     """Check the digest by hashing the content's byte range in the file."""
+    import hashlib
+    import json
+
     digest = doc.get("digest")
     if not isinstance(digest, str) or not digest.startswith("sha256:"):
         raise ArtifactError("artifact has no sha256 digest: it was not written by modelctl publish")
@@ -404,13 +439,15 @@ class Catalog:
         self._infos: dict[str, ModelInfo] = {}
         self._resolved: dict[str, str] = {}
         self._plans: dict[tuple[str, str | None], tuple[list[int], list[_Plan]]] = {}
-        self._lock = threading.Lock()
+        self._lock = allocate_lock()
 
     # loading
 
     @classmethod
     def loads(cls, data: bytes | str) -> Catalog:
         """Parse and verify an artifact held in memory."""
+        import json
+
         raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
         try:
             doc = json.loads(raw)
@@ -632,15 +669,17 @@ class Catalog:
                     rates, tier = tier_rates, above
         components = {}
         total = _ZERO
-        for n, (component, rate) in zip(_usage_values(usage), rates):
-            if n:
-                if rate is None:
-                    raise NoPriceError(f"{canonical} has no price for {component} tokens "
-                                       f"(period from {plan.price.effective_from})")
-                amount = rate * n
-                if amount:
-                    components[component] = amount
-                    total += amount
+        if usage.__class__ is not Usage:
+            usage = _coerce_usage(usage)
+        # compress/filter walk only the non-zero usage fields, in C.
+        for (component, rate), n in zip(compress(rates, usage), filter(None, usage)):
+            if rate is None:
+                raise NoPriceError(f"{canonical} has no price for {component} tokens "
+                                   f"(period from {plan.price.effective_from})")
+            amount = rate * n
+            if amount:
+                components[component] = amount
+                total += amount
         p = plan.price
         return _new_cost(Cost, (canonical, p.currency, total, components, p.effective_from, variant, tier))
 
@@ -679,10 +718,10 @@ class CatalogHolder:
 
     def __init__(self, path: str | os.PathLike[str], *,
                  on_error: Callable[[CatalogError], None] | None = None) -> None:
-        self.path = Path(path)
+        self.path = os.fspath(path)
         self.on_error = on_error
         self.last_error: CatalogError | None = None
-        self._lock = threading.Lock()
+        self._lock = allocate_lock()
         self._stamp = self._stat()
         self._catalog = Catalog.load(self.path)
 

@@ -1,0 +1,182 @@
+"""Benchmark modelctl.runtime against its baselines, measured in one run.
+
+- ``import modelctl.runtime`` in a fresh interpreter, against ``python -c pass``;
+- loading a 5,000-model artifact, against ``json.loads`` on the same bytes;
+- ``catalog.model()`` and ``catalog.cost()`` per call, and ``cost()`` against
+  genai-prices' ``calc_price`` for the same model and usage;
+- peak memory of loading the artifact (tracemalloc) and the process's RSS.
+
+Usage::
+
+    .venv/bin/python bench/bench_runtime.py [--models 5000] [--json out.json]
+
+Needs ``pip install -e '.[bench]'`` (genai-prices) for the calc_price baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import timeit
+import tracemalloc
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import ROOT, print_table, ratio, write_json  # noqa: E402
+from gen_catalog import generate  # noqa: E402
+
+TARGETS = {"import_ms": 30.0, "load_ratio": 1.5, "model_us": 1.0, "cost_us": 2.0, "cost_speedup": 30.0}
+
+
+def _best_of(fn: Callable[[], Any], repeat: int) -> tuple[float, float]:
+    runs = []
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - start)
+    return min(runs), statistics.median(runs)
+
+
+def _per_call_us(fn: Callable[[], Any], number: int, repeat: int = 5) -> float:
+    return min(timeit.repeat(fn, number=number, repeat=repeat)) / number * 1e6
+
+
+def bench_import(python: str, repeat: int) -> dict[str, float]:
+    """Import time of modelctl.runtime in fresh processes, measured inside them,
+    with bytecode cached as an installed package has it (one warm-up run
+    writes the .pyc files even where PYTHONDONTWRITEBYTECODE is set)."""
+    code = "import time; t = time.perf_counter(); import modelctl.runtime; print(time.perf_counter() - t)"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+    def once() -> float:
+        return float(subprocess.run([python, "-c", code], capture_output=True, text=True, check=True, env=env).stdout)
+
+    once()
+    runs = [once() for _ in range(repeat)]
+    return {"best_ms": min(runs) * 1e3, "median_ms": statistics.median(runs) * 1e3}
+
+
+def build_artifact(models: int, workdir: Path) -> bytes:
+    from modelctl.compile import SourceInfo, compile_artifact
+    from modelctl.validate import validate_catalog
+
+    catalog_dir = workdir / "catalog"
+    generate(catalog_dir, models)
+    result = validate_catalog(catalog_dir, today=date(2026, 11, 25))
+    if not result.valid:
+        raise SystemExit(f"generated catalog is invalid: {result.findings[:3]}")
+    return compile_artifact(result.catalog, SourceInfo()).data
+
+
+def bench_load(raw: bytes, repeat: int) -> dict[str, Any]:
+    from modelctl.runtime import Catalog
+
+    json_best, json_median = _best_of(lambda: json.loads(raw), repeat)
+    load_best, load_median = _best_of(lambda: Catalog.loads(raw), repeat)
+    gc.collect()
+    tracemalloc.start()
+    catalog = Catalog.loads(raw)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    del catalog
+    return {
+        "bytes": len(raw),
+        "json_loads_ms": json_best * 1e3,
+        "json_loads_median_ms": json_median * 1e3,
+        "catalog_loads_ms": load_best * 1e3,
+        "catalog_loads_median_ms": load_median * 1e3,
+        "ratio": ratio(load_best, json_best),
+        "peak_mib": peak / 2**20,
+    }
+
+
+def bench_calls(raw_repo: bytes) -> dict[str, Any]:
+    """model() and cost() on the repository catalog's gpt-4o, against genai-prices."""
+    from modelctl.runtime import Catalog, Usage
+
+    catalog = Catalog.loads(raw_repo)
+    usage = Usage(input_tokens=1200, output_tokens=300)
+    ours = catalog.cost("openai/gpt-4o", usage, at=date(2026, 11, 25))
+    out: dict[str, Any] = {
+        "model_us": _per_call_us(lambda: catalog.model("gpt-4o"), 200_000),
+        "model_canonical_us": _per_call_us(lambda: catalog.model("openai/gpt-4o"), 200_000),
+        "cost_us": _per_call_us(lambda: catalog.cost("openai/gpt-4o", usage), 100_000),
+        "cost_at_us": _per_call_us(lambda: catalog.cost("openai/gpt-4o", usage, at=date(2026, 11, 25)), 100_000),
+        "cost_total": str(ours.total),
+    }
+    try:
+        import genai_prices
+    except ImportError:
+        out["genai_prices"] = "not installed: pip install -e '.[bench]'"
+        return out
+    gp_usage = genai_prices.Usage(input_tokens=1200, output_tokens=300)
+    theirs = genai_prices.calc_price(gp_usage, model_ref="gpt-4o", provider_id="openai")
+    out["genai_prices_total"] = str(theirs.total_price)
+    out["calc_price_us"] = _per_call_us(
+        lambda: genai_prices.calc_price(gp_usage, model_ref="gpt-4o", provider_id="openai"), 5_000)
+    out["cost_speedup"] = ratio(out["calc_price_us"], out["cost_us"])
+    return out
+
+
+def repo_artifact() -> bytes:
+    from modelctl.compile import SourceInfo, compile_artifact
+    from modelctl.validate import validate_catalog
+
+    result = validate_catalog(ROOT / "catalog", today=date(2026, 11, 25))
+    return compile_artifact(result.catalog, SourceInfo()).data
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--models", type=int, default=5000, help="size of the generated catalog (default 5000)")
+    parser.add_argument("--repeat", type=int, default=7, help="repetitions of each timing (default 7)")
+    parser.add_argument("--python", default=sys.executable, help="interpreter for the import timing")
+    parser.add_argument("--json", type=Path, help="also write the results as JSON")
+    args = parser.parse_args(argv)
+
+    results: dict[str, Any] = {"import": bench_import(args.python, args.repeat)}
+    with tempfile.TemporaryDirectory() as tmp:
+        print(f"generating a {args.models}-model catalog ...", file=sys.stderr)
+        raw = build_artifact(args.models, Path(tmp))
+    results["load"] = bench_load(raw, args.repeat)
+    results["calls"] = bench_calls(repo_artifact())
+    results["rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    load, calls = results["load"], results["calls"]
+    rows = [
+        {"measure": "import modelctl.runtime", "value": f"{results['import']['best_ms']:.1f} ms",
+         "baseline": "-", "ratio": "-", "target": "<= 30 ms"},
+        {"measure": f"load {args.models}-model artifact ({load['bytes'] / 2**20:.1f} MiB)",
+         "value": f"{load['catalog_loads_ms']:.1f} ms", "baseline": f"json.loads {load['json_loads_ms']:.1f} ms",
+         "ratio": f"{load['ratio']:.2f}x", "target": "<= 1.5x"},
+        {"measure": "catalog.model('gpt-4o')", "value": f"{calls['model_us']:.2f} us", "baseline": "-",
+         "ratio": "-", "target": "<= 1 us"},
+        {"measure": "catalog.cost(gpt-4o, usage)", "value": f"{calls['cost_us']:.2f} us",
+         "baseline": f"calc_price {calls.get('calc_price_us', float('nan')):.1f} us",
+         "ratio": f"{calls.get('cost_speedup') or 0:.0f}x faster", "target": "<= 2 us; >= 30x"},
+        {"measure": "peak memory of the load (tracemalloc)", "value": f"{load['peak_mib']:.1f} MiB",
+         "baseline": "-", "ratio": "-", "target": "(reported)"},
+    ]
+    print_table(rows)
+    if "genai_prices_total" in calls:
+        print(f"same answer: modelctl {calls['cost_total']} USD, genai-prices {calls['genai_prices_total']} USD")
+    if args.json:
+        write_json(args.json, results)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
