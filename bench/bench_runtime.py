@@ -126,7 +126,8 @@ def bench_calls(raw_repo: bytes) -> dict[str, Any]:
     theirs = genai_prices.calc_price(gp_usage, model_ref="gpt-4o", provider_id="openai")
     out["genai_prices_total"] = str(theirs.total_price)
     out["calc_price_us"] = _per_call_us(
-        lambda: genai_prices.calc_price(gp_usage, model_ref="gpt-4o", provider_id="openai"), 5_000)
+        lambda: genai_prices.calc_price(gp_usage, model_ref="gpt-4o", provider_id="openai"), 5_000
+    )
     out["cost_speedup"] = ratio(out["calc_price_us"], out["cost_us"])
     return out
 
@@ -157,18 +158,41 @@ def main(argv: list[str] | None = None) -> int:
 
     load, calls = results["load"], results["calls"]
     rows = [
-        {"measure": "import modelctl.runtime", "value": f"{results['import']['best_ms']:.1f} ms",
-         "baseline": "-", "ratio": "-", "target": "<= 30 ms"},
-        {"measure": f"load {args.models}-model artifact ({load['bytes'] / 2**20:.1f} MiB)",
-         "value": f"{load['catalog_loads_ms']:.1f} ms", "baseline": f"json.loads {load['json_loads_ms']:.1f} ms",
-         "ratio": f"{load['ratio']:.2f}x", "target": "<= 1.5x"},
-        {"measure": "catalog.model('gpt-4o')", "value": f"{calls['model_us']:.2f} us", "baseline": "-",
-         "ratio": "-", "target": "<= 1 us"},
-        {"measure": "catalog.cost(gpt-4o, usage)", "value": f"{calls['cost_us']:.2f} us",
-         "baseline": f"calc_price {calls.get('calc_price_us', float('nan')):.1f} us",
-         "ratio": f"{calls.get('cost_speedup') or 0:.0f}x faster", "target": "<= 2 us; >= 30x"},
-        {"measure": "peak memory of the load (tracemalloc)", "value": f"{load['peak_mib']:.1f} MiB",
-         "baseline": "-", "ratio": "-", "target": "(reported)"},
+        {
+            "measure": "import modelctl.runtime",
+            "value": f"{results['import']['best_ms']:.1f} ms",
+            "baseline": "-",
+            "ratio": "-",
+            "target": "<= 30 ms",
+        },
+        {
+            "measure": f"load {args.models}-model artifact ({load['bytes'] / 2**20:.1f} MiB)",
+            "value": f"{load['catalog_loads_ms']:.1f} ms",
+            "baseline": f"json.loads {load['json_loads_ms']:.1f} ms",
+            "ratio": f"{load['ratio']:.2f}x",
+            "target": "<= 1.5x",
+        },
+        {
+            "measure": "catalog.model('gpt-4o')",
+            "value": f"{calls['model_us']:.2f} us",
+            "baseline": "-",
+            "ratio": "-",
+            "target": "<= 1 us",
+        },
+        {
+            "measure": "catalog.cost(gpt-4o, usage)",
+            "value": f"{calls['cost_us']:.2f} us",
+            "baseline": f"calc_price {calls.get('calc_price_us', float('nan')):.1f} us",
+            "ratio": f"{calls.get('cost_speedup') or 0:.0f}x faster",
+            "target": "<= 2 us; >= 30x",
+        },
+        {
+            "measure": "peak memory of the load (tracemalloc)",
+            "value": f"{load['peak_mib']:.1f} MiB",
+            "baseline": "-",
+            "ratio": "-",
+            "target": "(reported)",
+        },
     ]
     print_table(rows)
     if "genai_prices_total" in calls:

@@ -81,9 +81,7 @@ def _cj_command(args: argparse.Namespace) -> list[str] | None:
         return [args.cj_path]
     if args.cj_python:
         return [args.cj_python, "-m", "check_jsonschema"]
-    found = shutil.which(CHECK_JSONSCHEMA) or shutil.which(
-        CHECK_JSONSCHEMA, path=str(Path(sys.executable).parent)
-    )
+    found = shutil.which(CHECK_JSONSCHEMA) or shutil.which(CHECK_JSONSCHEMA, path=str(Path(sys.executable).parent))
     return [found] if found else None
 
 
@@ -119,9 +117,7 @@ def _notes(timings: dict[str, Timing]) -> list[str]:
         notes.append(f"check-jsonschema exited {cj.returncode} on the valid catalog.{why}\n{_head(cj)}")
     mc = timings.get(MODELCTL)
     if mc is not None and mc.returncode != 0:
-        notes.append(
-            f"modelctl validate exited {mc.returncode} on a catalog that should be valid:\n{_head(mc)}"
-        )
+        notes.append(f"modelctl validate exited {mc.returncode} on a catalog that should be valid:\n{_head(mc)}")
     return notes
 
 
@@ -169,9 +165,7 @@ def _report(
 def _ratio_report(modelctl: Timing, cj: Timing, target: float) -> dict[str, Any]:
     best, median = ratio(modelctl.best, cj.best), ratio(modelctl.median, cj.median)
     ok = best is not None and best <= target
-    shown = ", ".join(
-        f"{name} {'-' if v is None else f'{v:.3f}'}" for name, v in (("best", best), ("median", median))
-    )
+    shown = ", ".join(f"{name} {'-' if v is None else f'{v:.3f}'}" for name, v in (("best", best), ("median", median)))
     verdict = "on target" if ok else "OFF TARGET"
     print(f"\nratio modelctl/check-jsonschema: {shown} (target <= {target}: {verdict})")
     return {"ratio": {"best": best, "median": median}, "meets_target": ok}

@@ -153,9 +153,7 @@ def print_table(rows: Sequence[Mapping[str, object]], *, file: TextIO | None = N
     headers = list(rows[0])
     cells = [[_cell(row.get(h)) for h in headers] for row in rows]
     widths = [max(len(h), *(len(r[i]) for r in cells)) for i, h in enumerate(headers)]
-    numeric = [
-        all(isinstance(row.get(h), int | float) or row.get(h) is None for row in rows) for h in headers
-    ]
+    numeric = [all(isinstance(row.get(h), int | float) or row.get(h) is None for row in rows) for h in headers]
 
     def line(values: Sequence[str]) -> str:
         parts = [v.rjust(w) if num else v.ljust(w) for v, w, num in zip(values, widths, numeric, strict=True)]

@@ -500,9 +500,7 @@ def _describe(rng: random.Random, model: Model) -> str:
     size = {"": "general-purpose", "8b": "small open-weight", "70b": "mid-size open-weight"}.get(
         model.size, "large open-weight" if model.size == "405b" else model.size
     )
-    use = rng.choice(
-        ["chat", "coding", "agents", "document work", "summaries", "retrieval-augmented answers"]
-    )
+    use = rng.choice(["chat", "coding", "agents", "document work", "summaries", "retrieval-augmented answers"])
     return f"The {size} {model.stem.capitalize()} {model.version} model, tuned for {use}."
 
 
@@ -522,9 +520,7 @@ def _model_text(rng: random.Random, model: Model) -> str:
         image_out="image" in outputs,
         reasoning_apart=reasoning_apart,
     )
-    features = _features(
-        rng, model, inputs, outputs, caching=caching, batch=any(n == "batch" for n, _ in variants)
-    )
+    features = _features(rng, model, inputs, outputs, caching=caching, batch=any(n == "batch" for n, _ in variants))
     lines = [
         MODEL_HEADER,
         f"id: {_scalar(model.id)}",
@@ -597,9 +593,7 @@ def _prepare(out_dir: Path, *, overwrite: bool) -> None:
     (out_dir / "models").mkdir()
 
 
-def generate(
-    out_dir: Path, models: int, providers: int = 25, seed: int = 0, *, overwrite: bool = False
-) -> None:
+def generate(out_dir: Path, models: int, providers: int = 25, seed: int = 0, *, overwrite: bool = False) -> None:
     """Write a valid synthetic catalog of ``models`` models over ``providers`` providers.
 
     ``out_dir`` gets ``catalog.yaml``, ``providers/<id>.yaml`` and

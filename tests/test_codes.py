@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 
 from conftest import REPO
-
 from modelctl.codes import CODES
 
 
 def test_rules_doc_lists_every_code_with_its_severity() -> None:
-    rows = re.findall(r"^\| (MC\d{3}) \| ([a-z0-9-]+) \| (error|warning|info)( \(fixed\))? \|", 
-                      (REPO / "docs" / "rules.md").read_text(), re.M)
+    rows = re.findall(
+        r"^\| (MC\d{3}) \| ([a-z0-9-]+) \| (error|warning|info)( \(fixed\))? \|",
+        (REPO / "docs" / "rules.md").read_text(),
+        re.M,
+    )
     documented = {code: (name, sev, bool(fixed)) for code, name, sev, fixed in rows}
     expected = {c.code: (c.name, c.severity.value, c.fixed) for c in CODES.values()}
     assert documented == expected

@@ -6,9 +6,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+
 from conftest import MINI, MakeCatalog
 from helpers import check
-
 from modelctl.loading import MAX_BYTES, load_bytes, load_text
 
 MODEL = "models/acme/beta.yaml"
@@ -27,25 +27,68 @@ def _beta(**replace: str) -> str:
 @pytest.mark.parametrize(
     ("text", "code", "line", "col", "words"),
     [
-        pytest.param(_beta(**{"name: Beta\n": "name: Beta\nname: Bravo\n"}), "MC002", 4, 1,
-                     ["first at line 3", "again at line 4"], id="duplicate-key"),
+        pytest.param(
+            _beta(**{"name: Beta\n": "name: Beta\nname: Bravo\n"}),
+            "MC002",
+            4,
+            1,
+            ["first at line 3", "again at line 4"],
+            id="duplicate-key",
+        ),
         pytest.param(_beta(**{"name: Beta": "name: &n Beta\nfamily: *n"}), "MC003", 3, 7, ["anchor &n"], id="anchor"),
-        pytest.param(_beta(**{"limits: {context_window: 32000}": "base: &b {context_window: 32000}\nlimits:\n  <<: *b"}),
-                     "MC003", 7, 7, ["anchor &b"], id="merge-key-with-anchor"),
-        pytest.param(_beta(**{"status: deprecated": "status: deprecated\n1: one"}), "MC005", 5, 1,
-                     ["quote it"], id="non-string-key"),
-        pytest.param(_beta(**{"name: Beta": "name: !!python/name:os.system Beta"}), "MC006", 3, 7,
-                     ["not allowed"], id="python-tag"),
+        pytest.param(
+            _beta(**{"limits: {context_window: 32000}": "base: &b {context_window: 32000}\nlimits:\n  <<: *b"}),
+            "MC003",
+            7,
+            7,
+            ["anchor &b"],
+            id="merge-key-with-anchor",
+        ),
+        pytest.param(
+            _beta(**{"status: deprecated": "status: deprecated\n1: one"}),
+            "MC005",
+            5,
+            1,
+            ["quote it"],
+            id="non-string-key",
+        ),
+        pytest.param(
+            _beta(**{"name: Beta": "name: !!python/name:os.system Beta"}),
+            "MC006",
+            3,
+            7,
+            ["not allowed"],
+            id="python-tag",
+        ),
         pytest.param(_beta(**{"name: Beta": "name: !custom Beta"}), "MC006", 3, 7, ["!custom"], id="custom-tag"),
         pytest.param(_beta(**{"limits:": "limits:\n\t"}), "MC011", 8, 1, ["tab"], id="tab-indent"),
-        pytest.param(_beta(**{"input_per_1m: 0.50": "input_per_1m: 5e-7"}), "MC012", 13, 19,
-                     ["exponent notation", "0.50"], id="exponent-string"),
-        pytest.param(_beta(**{"output_per_1m: 1.50": "output_per_1m: 1.5e-06"}), "MC012", 14, 20,
-                     ["1.5e-06", "1.50"], id="exponent-float"),
-        pytest.param(_beta(**{"output_per_1m: 1.50": "output_per_1m: .inf"}), "MC013", 14, 20,
-                     ["finite"], id="infinity"),
-        pytest.param(_beta(**{"name: Beta": "name: Beta\nopen_weights: yes"}), "MC014", 4, 15,
-                     ["true or false"], id="yes-boolean"),
+        pytest.param(
+            _beta(**{"input_per_1m: 0.50": "input_per_1m: 5e-7"}),
+            "MC012",
+            13,
+            19,
+            ["exponent notation", "0.50"],
+            id="exponent-string",
+        ),
+        pytest.param(
+            _beta(**{"output_per_1m: 1.50": "output_per_1m: 1.5e-06"}),
+            "MC012",
+            14,
+            20,
+            ["1.5e-06", "1.50"],
+            id="exponent-float",
+        ),
+        pytest.param(
+            _beta(**{"output_per_1m: 1.50": "output_per_1m: .inf"}), "MC013", 14, 20, ["finite"], id="infinity"
+        ),
+        pytest.param(
+            _beta(**{"name: Beta": "name: Beta\nopen_weights: yes"}),
+            "MC014",
+            4,
+            15,
+            ["true or false"],
+            id="yes-boolean",
+        ),
         pytest.param(_beta(**{"32000": "031000"}), "MC015", 7, 26, ["plain decimal"], id="octal"),
         pytest.param(_beta(**{"name: Beta": "name: [Beta"}), "MC001", 4, 7, ["syntax"], id="syntax"),
         pytest.param("", "MC009", 1, 1, ["empty"], id="empty"),
@@ -54,7 +97,9 @@ def _beta(**replace: str) -> str:
         pytest.param("just a string\n", "MC010", 1, 1, ["single value"], id="root-scalar"),
     ],
 )
-def test_loader_findings(make_catalog: MakeCatalog, text: str, code: str, line: int, col: int, words: list[str]) -> None:
+def test_loader_findings(
+    make_catalog: MakeCatalog, text: str, code: str, line: int, col: int, words: list[str]
+) -> None:
     root = make_catalog({MODEL: text})
     result, found = check(root)
     assert (code, MODEL, line, col) in found

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from conftest import MakeCatalog
-
 from modelctl.validate import validate_catalog
 
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import MINI, REPO, MakeCatalog
 from typer.testing import CliRunner
 
+from conftest import MINI, REPO, MakeCatalog
 from modelctl import schema
 from modelctl.cli import app
 from modelctl.compile import SourceInfo, canonical, compile_artifact
@@ -25,9 +25,15 @@ runner = CliRunner()
 
 
 def _git(cwd: Path, *args: str) -> str:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
-           "GIT_COMMITTER_EMAIL": "t@example.com", "GIT_AUTHOR_DATE": "2026-01-02T03:04:05Z",
-           "GIT_COMMITTER_DATE": "2026-01-02T03:04:05Z"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.com",
+        "GIT_AUTHOR_DATE": "2026-01-02T03:04:05Z",
+        "GIT_COMMITTER_DATE": "2026-01-02T03:04:05Z",
+    }
     return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True, env=env).stdout.strip()
 
 
@@ -46,8 +52,11 @@ def test_money_is_written_as_decimal_strings(make_catalog: MakeCatalog, tmp_path
     result = publish(make_catalog(), tmp_path / "dist")
     assert result.path is not None
     alpha = json.loads(result.path.read_bytes())["content"]["models"]["acme/alpha"]
-    assert alpha["pricing"][0]["prices"] == {"input_per_1m": "2.00", "cached_input_per_1m": "0.20",
-                                             "output_per_1m": "8.00"}
+    assert alpha["pricing"][0]["prices"] == {
+        "input_per_1m": "2.00",
+        "cached_input_per_1m": "0.20",
+        "output_per_1m": "8.00",
+    }
     assert alpha["pricing"][0]["variants"]["batch"]["prices"]["input_per_1m"] == "1.00"
     assert b"null" not in result.path.read_bytes()
 
@@ -77,8 +86,9 @@ def test_digest_does_not_cover_the_source(make_catalog: MakeCatalog) -> None:
     assert b.catalog_version.endswith("+bbbbbbbbbbbb.dirty")
 
 
-def test_source_date_epoch_sets_the_version_time(make_catalog: MakeCatalog, tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_source_date_epoch_sets_the_version_time(
+    make_catalog: MakeCatalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z
     result = publish(make_catalog(), tmp_path / "dist", source=SourceInfo())
     assert result.catalog_version is not None and result.catalog_version.startswith("2026.01.01.000000+")
@@ -100,8 +110,13 @@ def test_git_source_records_commit_and_dirtiness(make_catalog: MakeCatalog, tmp_
 
 
 def test_invalid_catalog_writes_nothing(make_catalog: MakeCatalog, tmp_path: Path) -> None:
-    root = make_catalog({"models/acme/beta.yaml": textwrap.dedent(MINI["models/acme/beta.yaml"])
-                        .replace("status: deprecated", "status: gone")})
+    root = make_catalog(
+        {
+            "models/acme/beta.yaml": textwrap.dedent(MINI["models/acme/beta.yaml"]).replace(
+                "status: deprecated", "status: gone"
+            )
+        }
+    )
     out = tmp_path / "dist"
     result = runner.invoke(app, ["publish", str(root), "--out", str(out)])
     assert result.exit_code == 1

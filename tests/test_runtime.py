@@ -14,10 +14,10 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from conftest import MINI, REPO, MakeCatalog
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import MINI, REPO, MakeCatalog
 from modelctl import runtime
 from modelctl.compile import SourceInfo, compile_artifact
 from modelctl.runtime import (
@@ -196,11 +196,21 @@ def test_the_day_before_and_the_day_of_a_price_change(repo: Catalog) -> None:
 
 
 def test_cache_reads_and_writes(repo: Catalog) -> None:
-    usage = Usage(input_tokens=1_000, output_tokens=500, cached_input_tokens=100_000, cache_write_tokens=10_000,
-                  cache_write_1h_tokens=10_000)
+    usage = Usage(
+        input_tokens=1_000,
+        output_tokens=500,
+        cached_input_tokens=100_000,
+        cache_write_tokens=10_000,
+        cache_write_1h_tokens=10_000,
+    )
     cost = repo.cost(SONNET, usage, at=date(2026, 6, 1))
-    assert cost.components == {"input": D("0.003"), "output": D("0.0075"), "cached_input": D("0.03"),
-                               "cache_write": D("0.0375"), "cache_write_1h": D("0.06")}
+    assert cost.components == {
+        "input": D("0.003"),
+        "output": D("0.0075"),
+        "cached_input": D("0.03"),
+        "cache_write": D("0.0375"),
+        "cache_write_1h": D("0.06"),
+    }
     assert cost.total == D("0.138") and cost.currency == "USD"
 
 
@@ -226,7 +236,8 @@ def test_scheduled_price_applies_only_from_its_date(repo: Catalog) -> None:
 
 def test_variant_inherits_keys_it_does_not_give(make_catalog: MakeCatalog) -> None:
     alpha = textwrap.dedent(MINI["models/acme/alpha.yaml"]).replace(
-        "batch: {input_per_1m: 1.00, output_per_1m: 4.00,", "batch: {input_per_1m: 1.00,")
+        "batch: {input_per_1m: 1.00, output_per_1m: 4.00,", "batch: {input_per_1m: 1.00,"
+    )
     catalog = Catalog.loads(_mini_artifact(make_catalog, {"models/acme/alpha.yaml": alpha}))
     price = catalog.price("acme/alpha", at=date(2026, 1, 1), variant="batch")
     assert price.prices == {"input_per_1m": D("1.00"), "cached_input_per_1m": D("0.20"), "output_per_1m": D("8.00")}
@@ -234,7 +245,8 @@ def test_variant_inherits_keys_it_does_not_give(make_catalog: MakeCatalog) -> No
 
 def test_per_request_fee_and_per_image_price(make_catalog: MakeCatalog) -> None:
     beta = textwrap.dedent(MINI["models/acme/beta.yaml"]).replace(
-        "output_per_1m: 1.50", "output_per_1m: 1.50\n    per_request: 0.005\n    per_image: 0.04")
+        "output_per_1m: 1.50", "output_per_1m: 1.50\n    per_request: 0.005\n    per_image: 0.04"
+    )
     catalog = Catalog.loads(_mini_artifact(make_catalog, {"models/acme/beta.yaml": beta}))
     cost = catalog.cost("acme/beta", Usage(input_tokens=2_000, output_tokens=1_000, requests=3, images=2))
     assert cost.components == {"input": D("0.001"), "output": D("0.0015"), "request": D("0.015"), "image": D("0.08")}
@@ -250,18 +262,27 @@ def test_usage_the_model_has_no_price_for(make_catalog: MakeCatalog) -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 2_000_000), st.integers(0, 200_000), st.integers(0, 500_000)),
-                min_size=1, max_size=40))
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 2_000_000), st.integers(0, 200_000), st.integers(0, 500_000)), min_size=1, max_size=40
+    )
+)
 def test_sum_of_costs_is_exact(repo_artifact: bytes, rows: list[tuple[int, int, int]]) -> None:
     catalog = Catalog.loads(repo_artifact)
     at = date(2026, 6, 1)
-    costs = [catalog.cost(SONNET, Usage(input_tokens=i, output_tokens=o, cached_input_tokens=c), at=at).total
-             for i, o, c in rows]
-    exact = sum((Fraction(i * 3, 10**6) + Fraction(o * 15, 10**6) + Fraction(c * 3, 10**7) for i, o, c in rows),
-                Fraction(0))
+    costs = [
+        catalog.cost(SONNET, Usage(input_tokens=i, output_tokens=o, cached_input_tokens=c), at=at).total
+        for i, o, c in rows
+    ]
+    exact = sum(
+        (Fraction(i * 3, 10**6) + Fraction(o * 15, 10**6) + Fraction(c * 3, 10**7) for i, o, c in rows), Fraction(0)
+    )
     assert Fraction(sum(costs, D(0))) == exact
-    total = Usage(input_tokens=sum(r[0] for r in rows), output_tokens=sum(r[1] for r in rows),
-                  cached_input_tokens=sum(r[2] for r in rows))
+    total = Usage(
+        input_tokens=sum(r[0] for r in rows),
+        output_tokens=sum(r[1] for r in rows),
+        cached_input_tokens=sum(r[2] for r in rows),
+    )
     assert catalog.cost(SONNET, total, at=at).total == sum(costs, D(0))
 
 
@@ -275,45 +296,80 @@ def test_million_costs_sum_exactly(repo: Catalog) -> None:
 
 def test_openai_chat_completions_usage() -> None:
     # https://platform.openai.com/docs/api-reference/chat/object (usage)
-    usage = {"prompt_tokens": 2006, "completion_tokens": 300, "total_tokens": 2306,
-             "prompt_tokens_details": {"cached_tokens": 1920, "audio_tokens": 0},
-             "completion_tokens_details": {"reasoning_tokens": 192, "audio_tokens": 0,
-                                           "accepted_prediction_tokens": 0, "rejected_prediction_tokens": 0}}
-    assert Usage.from_openai(usage) == Usage(input_tokens=86, cached_input_tokens=1920, output_tokens=108,
-                                             reasoning_tokens=192)
+    usage = {
+        "prompt_tokens": 2006,
+        "completion_tokens": 300,
+        "total_tokens": 2306,
+        "prompt_tokens_details": {"cached_tokens": 1920, "audio_tokens": 0},
+        "completion_tokens_details": {
+            "reasoning_tokens": 192,
+            "audio_tokens": 0,
+            "accepted_prediction_tokens": 0,
+            "rejected_prediction_tokens": 0,
+        },
+    }
+    assert Usage.from_openai(usage) == Usage(
+        input_tokens=86, cached_input_tokens=1920, output_tokens=108, reasoning_tokens=192
+    )
 
 
 def test_openai_responses_api_usage() -> None:
-    usage = {"input_tokens": 328, "input_tokens_details": {"cached_tokens": 128}, "output_tokens": 52,
-             "output_tokens_details": {"reasoning_tokens": 40}, "total_tokens": 380}
-    assert Usage.from_openai(usage) == Usage(input_tokens=200, cached_input_tokens=128, output_tokens=12,
-                                             reasoning_tokens=40)
+    usage = {
+        "input_tokens": 328,
+        "input_tokens_details": {"cached_tokens": 128},
+        "output_tokens": 52,
+        "output_tokens_details": {"reasoning_tokens": 40},
+        "total_tokens": 380,
+    }
+    assert Usage.from_openai(usage) == Usage(
+        input_tokens=200, cached_input_tokens=128, output_tokens=12, reasoning_tokens=40
+    )
 
 
 def test_openai_audio_usage() -> None:
-    usage = {"prompt_tokens": 1200, "completion_tokens": 900,
-             "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 1000},
-             "completion_tokens_details": {"reasoning_tokens": 0, "audio_tokens": 700}}
-    assert Usage.from_openai(usage) == Usage(input_tokens=200, input_audio_tokens=1000, output_tokens=200,
-                                             output_audio_tokens=700)
+    usage = {
+        "prompt_tokens": 1200,
+        "completion_tokens": 900,
+        "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 1000},
+        "completion_tokens_details": {"reasoning_tokens": 0, "audio_tokens": 700},
+    }
+    assert Usage.from_openai(usage) == Usage(
+        input_tokens=200, input_audio_tokens=1000, output_tokens=200, output_audio_tokens=700
+    )
 
 
 def test_anthropic_usage() -> None:
     # https://docs.anthropic.com/en/api/messages (usage), with the cache_creation breakdown
-    usage = {"input_tokens": 12, "cache_creation_input_tokens": 3000, "cache_read_input_tokens": 45000,
-             "output_tokens": 503, "cache_creation": {"ephemeral_5m_input_tokens": 1000, "ephemeral_1h_input_tokens": 2000},
-             "service_tier": "standard"}
-    assert Usage.from_anthropic(usage) == Usage(input_tokens=12, cache_write_tokens=1000, cache_write_1h_tokens=2000,
-                                                cached_input_tokens=45000, output_tokens=503)
+    usage = {
+        "input_tokens": 12,
+        "cache_creation_input_tokens": 3000,
+        "cache_read_input_tokens": 45000,
+        "output_tokens": 503,
+        "cache_creation": {"ephemeral_5m_input_tokens": 1000, "ephemeral_1h_input_tokens": 2000},
+        "service_tier": "standard",
+    }
+    assert Usage.from_anthropic(usage) == Usage(
+        input_tokens=12,
+        cache_write_tokens=1000,
+        cache_write_1h_tokens=2000,
+        cached_input_tokens=45000,
+        output_tokens=503,
+    )
     older = {"input_tokens": 12, "cache_creation_input_tokens": 3000, "cache_read_input_tokens": 0, "output_tokens": 5}
     assert Usage.from_anthropic(older).cache_write_tokens == 3000
 
 
 def test_gemini_usage_metadata() -> None:
-    meta = {"promptTokenCount": 4096, "cachedContentTokenCount": 4000, "candidatesTokenCount": 250,
-            "thoughtsTokenCount": 1024, "totalTokenCount": 5370}
-    assert Usage.from_google(meta) == Usage(input_tokens=96, cached_input_tokens=4000, output_tokens=250,
-                                            reasoning_tokens=1024)
+    meta = {
+        "promptTokenCount": 4096,
+        "cachedContentTokenCount": 4000,
+        "candidatesTokenCount": 250,
+        "thoughtsTokenCount": 1024,
+        "totalTokenCount": 5370,
+    }
+    assert Usage.from_google(meta) == Usage(
+        input_tokens=96, cached_input_tokens=4000, output_tokens=250, reasoning_tokens=1024
+    )
 
 
 def test_adapters_accept_sdk_objects() -> None:

@@ -11,9 +11,9 @@ from typing import Any
 
 import jsonschema
 import pytest
+
 from conftest import MINI, REPO, MakeCatalog
 from helpers import check
-
 from modelctl import schema
 from modelctl.loading import load_text
 
@@ -71,9 +71,22 @@ def test_every_object_is_closed_and_every_property_described(kind: str) -> None:
 
 def test_model_schema_speaks_the_vocabulary() -> None:
     period = schema.load_schema("model")["properties"]["pricing"]["items"]["properties"]
-    for key in ["input_per_1m", "output_per_1m", "cached_input_per_1m", "cache_write_per_1m",
-                "cache_write_1h_per_1m", "reasoning_per_1m", "input_audio_per_1m", "output_audio_per_1m",
-                "input_image_per_1m", "output_image_per_1m", "per_request", "per_image", "tiers", "variants"]:
+    for key in [
+        "input_per_1m",
+        "output_per_1m",
+        "cached_input_per_1m",
+        "cache_write_per_1m",
+        "cache_write_1h_per_1m",
+        "reasoning_per_1m",
+        "input_audio_per_1m",
+        "output_audio_per_1m",
+        "input_image_per_1m",
+        "output_image_per_1m",
+        "per_request",
+        "per_image",
+        "tiers",
+        "variants",
+    ]:
         assert key in period, key
 
 

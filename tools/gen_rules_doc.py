@@ -1,16 +1,38 @@
 """Regenerate docs/rules.md from modelctl.codes: python tools/gen_rules_doc.py."""
 
 from modelctl.codes import CODES
-groups = [("MC0", "Reading the file"), ("MC1", "JSON Schema"), ("MC2", "Identity and references"), ("MC3", "Prices"), ("MC4", "Capabilities and lifecycle"), ("MC5", "Providers")]
-out = ["# Rules", "",
-"`modelctl validate` reports every problem as a *finding*: a stable code, a severity, a message that says how to fix it, and the file, line and column it is about (plus the JSON path, in `--format json`).", "",
-"Severities: **error** fails validation (exit 1) and stops `publish`; **warning** is reported but passes (unless `--strict`); **info** is for the record.", "",
-"## Changing a severity", "",
-"`catalog/catalog.yaml` may change the severity of any code not marked *fixed*:", "",
-"```yaml", "rules:", "  MC306: error     # stale prices fail CI", "  MC502: ignore    # providers without models are fine here", "```", "",
-"Values: `error`, `warning`, `info`, `ignore` (drops the finding). `off` is not accepted: YAML 1.1 reads it as a boolean. Fixed codes describe files that cannot be read at all; their severity cannot change.", "",
-"## Today's date", "",
-"Rules that depend on the date (MC306, MC307, MC312, MC406) take today from `$MODELCTL_TODAY` (YYYY-MM-DD) when it is set, else from the UTC clock. Tests and reproducible CI runs set it.", "",
+
+groups = [
+    ("MC0", "Reading the file"),
+    ("MC1", "JSON Schema"),
+    ("MC2", "Identity and references"),
+    ("MC3", "Prices"),
+    ("MC4", "Capabilities and lifecycle"),
+    ("MC5", "Providers"),
+]
+out = [
+    "# Rules",
+    "",
+    "`modelctl validate` reports every problem as a *finding*: a stable code, a severity, a message that says how to fix it, and the file, line and column it is about (plus the JSON path, in `--format json`).",
+    "",
+    "Severities: **error** fails validation (exit 1) and stops `publish`; **warning** is reported but passes (unless `--strict`); **info** is for the record.",
+    "",
+    "## Changing a severity",
+    "",
+    "`catalog/catalog.yaml` may change the severity of any code not marked *fixed*:",
+    "",
+    "```yaml",
+    "rules:",
+    "  MC306: error     # stale prices fail CI",
+    "  MC502: ignore    # providers without models are fine here",
+    "```",
+    "",
+    "Values: `error`, `warning`, `info`, `ignore` (drops the finding). `off` is not accepted: YAML 1.1 reads it as a boolean. Fixed codes describe files that cannot be read at all; their severity cannot change.",
+    "",
+    "## Today's date",
+    "",
+    "Rules that depend on the date (MC306, MC307, MC312, MC406) take today from `$MODELCTL_TODAY` (YYYY-MM-DD) when it is set, else from the UTC clock. Tests and reproducible CI runs set it.",
+    "",
 ]
 bar = chr(92) + "|"
 for prefix, title in groups:

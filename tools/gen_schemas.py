@@ -25,9 +25,21 @@ RULE_CODE_PATTERN = "^MC[0-9]{3}$"
 MONEY_PATTERN = "^[0-9]+(\\.[0-9]+)?$"
 
 FEATURES = [
-    "json_mode", "structured_outputs", "function_calling", "vision", "audio_input",
-    "audio_output", "image_generation", "reasoning", "prompt_caching", "streaming",
-    "web_search", "pdf_input", "embeddings", "batch_api", "fine_tuning",
+    "json_mode",
+    "structured_outputs",
+    "function_calling",
+    "vision",
+    "audio_input",
+    "audio_output",
+    "image_generation",
+    "reasoning",
+    "prompt_caching",
+    "streaming",
+    "web_search",
+    "pdf_input",
+    "embeddings",
+    "batch_api",
+    "fine_tuning",
 ]
 MODALITIES = ["text", "image", "audio", "video", "pdf"]
 STATUSES = ["preview", "active", "deprecated", "retired"]
@@ -316,11 +328,16 @@ def catalog_schema() -> dict[str, Any]:
                 "description": "Severity overrides by rule code (see docs/rules.md): error, warning, info or ignore.",
                 "type": "object",
                 "propertyNames": {"pattern": RULE_CODE_PATTERN},
-                "additionalProperties": {"enum": ["error", "warning", "info", "ignore"], "description": "A severity (ignore drops the finding)."},
+                "additionalProperties": {
+                    "enum": ["error", "warning", "info", "ignore"],
+                    "description": "A severity (ignore drops the finding).",
+                },
             },
         },
     }
-    return _schema("catalog.schema.json", "modelctl catalog settings", "Catalog-wide settings: catalog/catalog.yaml.", body)
+    return _schema(
+        "catalog.schema.json", "modelctl catalog settings", "Catalog-wide settings: catalog/catalog.yaml.", body
+    )
 
 
 def _model_patterns(description: str) -> dict[str, Any]:
@@ -355,8 +372,16 @@ def plan_schema() -> dict[str, Any]:
                 "propertyNames": {"pattern": NAME_PATTERN},
                 "additionalProperties": {"type": "string", "pattern": REF_PATTERN, "description": "A model."},
             },
-            "markup": {"description": "Multiplier applied to cost when charging (1.2 = +20%).", "type": "number", "minimum": 0},
-            "credits_per_usd": {"description": "Credits charged per USD of marked-up cost.", "type": "number", "minimum": 0},
+            "markup": {
+                "description": "Multiplier applied to cost when charging (1.2 = +20%).",
+                "type": "number",
+                "minimum": 0,
+            },
+            "credits_per_usd": {
+                "description": "Credits charged per USD of marked-up cost.",
+                "type": "number",
+                "minimum": 0,
+            },
         },
     }
     return _schema("plan.schema.json", "modelctl plan", "A plan: catalog/plans/<id>.yaml.", body)
@@ -375,7 +400,9 @@ def account_schema() -> dict[str, Any]:
             "description": {"description": "Notes about the contract.", "type": "string"},
         },
     }
-    return _schema("account.schema.json", "modelctl account", "An enterprise account: catalog/accounts/<id>.yaml.", body)
+    return _schema(
+        "account.schema.json", "modelctl account", "An enterprise account: catalog/accounts/<id>.yaml.", body
+    )
 
 
 def _artifact_prices() -> dict[str, Any]:
@@ -439,11 +466,29 @@ def artifact_schema() -> dict[str, Any]:
         "A model, keyed by its canonical id provider/id.",
         {
             "provider": {"description": "The provider's id.", "type": "string", "pattern": ID_PATTERN},
-            **{k: model_props[k] for k in ("id", "name", "description", "family", "status", "enabled", "aliases",
-                                           "released", "knowledge_cutoff", "open_weights", "limits", "modalities",
-                                           "features")},
-            "currency": {"description": "ISO 4217 currency of the prices (resolved).", "type": "string",
-                         "pattern": "^[A-Z]{3}$"},
+            **{
+                k: model_props[k]
+                for k in (
+                    "id",
+                    "name",
+                    "description",
+                    "family",
+                    "status",
+                    "enabled",
+                    "aliases",
+                    "released",
+                    "knowledge_cutoff",
+                    "open_weights",
+                    "limits",
+                    "modalities",
+                    "features",
+                )
+            },
+            "currency": {
+                "description": "ISO 4217 currency of the prices (resolved).",
+                "type": "string",
+                "pattern": "^[A-Z]{3}$",
+            },
             "deprecation": model_props["deprecation"],
             "pricing": {"description": "Price periods, newest first.", "type": "array", "items": period},
         },
@@ -451,9 +496,11 @@ def artifact_schema() -> dict[str, Any]:
     )
     provider = provider_schema()
     plan = plan_schema()
-    plan_props = {**plan["properties"], "markup": {"description": "Markup multiplier.", "type": "string",
-                                                   "pattern": MONEY_PATTERN},
-                  "credits_per_usd": {"description": "Credits per USD.", "type": "string", "pattern": MONEY_PATTERN}}
+    plan_props = {
+        **plan["properties"],
+        "markup": {"description": "Markup multiplier.", "type": "string", "pattern": MONEY_PATTERN},
+        "credits_per_usd": {"description": "Credits per USD.", "type": "string", "pattern": MONEY_PATTERN},
+    }
     content = _obj(
         "Everything the digest covers.",
         {
@@ -528,8 +575,9 @@ def artifact_schema() -> dict[str, Any]:
             "content": content,
         },
     }
-    return _schema("artifact.schema.json", "modelctl artifact", "A published catalog artifact (dist/catalog.json).",
-                   body)
+    return _schema(
+        "artifact.schema.json", "modelctl artifact", "A published catalog artifact (dist/catalog.json).", body
+    )
 
 
 SCHEMAS = {

@@ -88,8 +88,12 @@ def discover(root: Path) -> tuple[list[SourceFile], list[Finding]]:
         if name.startswith(".") or name in ("catalog.yaml", "models", *_FOLDERS):
             continue
         if name.endswith((".yaml", ".yml")) or (root / name).is_dir():
-            stray.append(_stray(_show(root, name), "the catalog root holds only catalog.yaml and "
-                                "providers/, models/, plans/, accounts/"))
+            stray.append(
+                _stray(
+                    _show(root, name),
+                    "the catalog root holds only catalog.yaml and providers/, models/, plans/, accounts/",
+                )
+            )
     return files, stray
 
 
@@ -154,7 +158,10 @@ def _id_check(src: SourceFile, loaded: LoadedFile) -> Finding | None:
     file_id = loaded.data.get("id")
     if file_id == src.stem:
         return None
-    msg = f"id {file_id!r} differs from the file name {src.stem!r}: rename the file to {file_id}.yaml or set id: {src.stem}"
+    msg = (
+        f"id {file_id!r} differs from the file name {src.stem!r}: "
+        f"rename the file to {file_id}.yaml or set id: {src.stem}"
+    )
     return Finding("MC201", _code("MC201").severity, msg, loaded.locate(["id"]), "$.id")
 
 

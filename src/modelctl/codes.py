@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from modelctl.errors import Severity
 
-E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +30,12 @@ _CODES = [
     Code("MC002", "duplicate-key", E, "A mapping names the same key twice; YAML would silently keep one."),
     Code("MC003", "anchor-alias", E, "Anchors and aliases (&x, *x) are not allowed.", fixed=True),
     Code("MC004", "merge-key", E, "Merge keys (<<) are not allowed.", fixed=True),
-    Code("MC005", "non-string-key", E, "Keys must be strings (1, true and null keys collide once keys become JSON strings)."),
+    Code(
+        "MC005",
+        "non-string-key",
+        E,
+        "Keys must be strings (1, true and null keys collide once keys become JSON strings).",
+    ),
     Code("MC006", "custom-tag", E, "Tags such as !!python/object or !foo are not allowed.", fixed=True),
     Code("MC007", "invalid-utf8", E, "The file is not valid UTF-8.", fixed=True),
     Code("MC008", "file-too-large", E, "The file is larger than 1 MiB.", fixed=True),
@@ -39,9 +44,16 @@ _CODES = [
     Code("MC011", "tab-indent", E, "A tab is used for indentation.", fixed=True),
     Code("MC012", "exponent-number", E, "A number is written in exponent notation (1e-6); write a plain decimal."),
     Code("MC013", "non-finite-number", E, "A number is .inf or .nan."),
-    Code("MC014", "ambiguous-boolean", E, "yes/no/on/off are booleans in YAML 1.1; write true/false, or quote a string."),
+    Code(
+        "MC014", "ambiguous-boolean", E, "yes/no/on/off are booleans in YAML 1.1; write true/false, or quote a string."
+    ),
     Code("MC015", "non-decimal-integer", E, "An integer in octal, hex, binary or sexagesimal notation (012 is 10)."),
-    Code("MC016", "schema-comment", W, "The first line is not the `# yaml-language-server: $schema=...` comment for its kind."),
+    Code(
+        "MC016",
+        "schema-comment",
+        W,
+        "The first line is not the `# yaml-language-server: $schema=...` comment for its kind.",
+    ),
     Code("MC017", "unreadable-file", E, "The file cannot be read.", fixed=True),
     # MC1xx: JSON Schema
     Code("MC101", "unknown-key", E, "A key the schema does not define."),
@@ -55,7 +67,9 @@ _CODES = [
     Code("MC201", "id-mismatch", E, "An `id` differs from its file name (or a model's folder names another provider)."),
     Code("MC202", "unknown-provider", E, "A models/<provider>/ folder has no providers/<provider>.yaml."),
     Code("MC203", "duplicate-id", E, "Two models of one provider have the same id (case-insensitive)."),
-    Code("MC204", "duplicate-alias", E, "An alias is used twice within a provider, or equals another model's id there."),
+    Code(
+        "MC204", "duplicate-alias", E, "An alias is used twice within a provider, or equals another model's id there."
+    ),
     Code("MC205", "unknown-replacement", E, "A deprecation's replacement is not a model in the catalog."),
     Code("MC206", "retired-replacement", E, "A deprecation's replacement is retired (or is the model itself)."),
     Code("MC207", "stray-file", W, "A file the catalog layout does not expect (wrong folder, .yml extension)."),
@@ -74,15 +88,37 @@ _CODES = [
     Code("MC307", "checked-in-future", E, "A `checked` date is after today."),
     Code("MC308", "empty-prices", E, "A price period, tier or variant gives no price at all."),
     Code("MC309", "cached-above-input", W, "A cache-read price is above the input price."),
-    Code("MC310", "implausible-price", W, "A price above the plausible range (over 1,000 per 1M tokens or 1,000 per unit)."),
+    Code(
+        "MC310",
+        "implausible-price",
+        W,
+        "A price above the plausible range (over 1,000 per 1M tokens or 1,000 per unit).",
+    ),
     Code("MC311", "tier-beyond-context", E, "A tier threshold is not below the model's context window."),
     Code("MC312", "no-current-price", W, "Every price period starts in the future: the model has no price today."),
-    Code("MC313", "variant-without-tiers", W, "A period has context tiers but one of its variants has none (variants do not inherit tiers)."),
+    Code(
+        "MC313",
+        "variant-without-tiers",
+        W,
+        "A period has context tiers but one of its variants has none (variants do not inherit tiers).",
+    ),
     # MC4xx: capabilities and lifecycle
-    Code("MC401", "output-over-context", E, "`max_output_tokens` (or `max_input_tokens`) is larger than `context_window`."),
-    Code("MC402", "feature-modality", E, "A feature needs a modality the model does not list (vision needs image input, ...)."),
+    Code(
+        "MC401",
+        "output-over-context",
+        E,
+        "`max_output_tokens` (or `max_input_tokens`) is larger than `context_window`.",
+    ),
+    Code(
+        "MC402",
+        "feature-modality",
+        E,
+        "A feature needs a modality the model does not list (vision needs image input, ...).",
+    ),
     Code("MC403", "retired-enabled", E, "A retired model is still enabled."),
-    Code("MC404", "missing-deprecation", E, "A deprecated or retired model has no `deprecation` with a retirement date."),
+    Code(
+        "MC404", "missing-deprecation", E, "A deprecated or retired model has no `deprecation` with a retirement date."
+    ),
     Code("MC405", "deprecation-dates", E, "A deprecation is retired before it was announced."),
     Code("MC406", "lifecycle-date", W, "The status disagrees with the dates (retirement passed but not retired, ...)."),
     Code("MC407", "caching-price", W, "`prompt_caching` without a cache price, or a cache price without the feature."),
@@ -91,7 +127,7 @@ _CODES = [
     Code("MC410", "deprecation-on-active", W, "An active or preview model carries a `deprecation` block."),
     # MC5xx: providers
     Code("MC501", "currency-mismatch", W, "A model's currency differs from its provider's."),
-    Code("MC502", "provider-without-models", I, "A provider has no models."),
+    Code("MC502", "provider-without-models", INFO, "A provider has no models."),
 ]
 
 CODES: dict[str, Code] = {c.code: c for c in _CODES}

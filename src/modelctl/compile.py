@@ -177,9 +177,7 @@ def alias_index(catalog: Catalog) -> dict[str, str]:
 def content_of(catalog: Catalog, *, include_accounts: bool = True) -> dict[str, Any]:
     """The digest-covered part of the artifact."""
     settings = catalog.settings
-    providers = {
-        pid: _provider(p, p.currency or settings.currency) for pid, p in sorted(catalog.providers.items())
-    }
+    providers = {pid: _provider(p, p.currency or settings.currency) for pid, p in sorted(catalog.providers.items())}
     models = {ref: _model(m, catalog.currency_of(m)) for ref, m in sorted(catalog.models.items())}
     content: dict[str, Any] = {
         "catalog": _drop_empty(
@@ -225,17 +223,21 @@ class Artifact:
     catalog_version: str
 
 
-def compile_artifact(catalog: Catalog, source: SourceInfo, *, epoch: int | None = None,
-                     include_accounts: bool = True) -> Artifact:
+def compile_artifact(
+    catalog: Catalog, source: SourceInfo, *, epoch: int | None = None, include_accounts: bool = True
+) -> Artifact:
     """The whole artifact, byte-identical for identical input."""
     content = canonical(content_of(catalog, include_accounts=include_accounts))
     digest = digest_of(content)
     version = catalog_version(source, digest, epoch)
     head = b'{"catalog_version":' + canonical(version) + b',"content":'
     tail = (
-        b',"digest":' + canonical(digest)
-        + b',"format_version":' + canonical(FORMAT_VERSION)
-        + b',"source":' + canonical(source.as_json())
+        b',"digest":'
+        + canonical(digest)
+        + b',"format_version":'
+        + canonical(FORMAT_VERSION)
+        + b',"source":'
+        + canonical(source.as_json())
         + b"}\n"
     )
     return Artifact(head + content + tail, digest, version)

@@ -265,7 +265,8 @@ class _Builder:
         hint = ""
         last = self.path[-1] if self.path else None
         if isinstance(last, str) and last.endswith("_per_1m") and value is not None and value < 1:
-            hint = f"; `_per_1m` prices are per million tokens, so a per-token {text} is {plain_decimal(value * 1_000_000)}"
+            per_1m = plain_decimal(value * 1_000_000)
+            hint = f"; `_per_1m` prices are per million tokens, so a per-token {text} is {per_1m}"
         self.add("MC012", node, f"{text} is in exponent notation: write a plain decimal ({plain}){hint}")
         return value
 
@@ -313,7 +314,9 @@ def load_file(path: Path, display: str | None = None) -> LoadedFile:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            out.findings.append(_finding("MC008", shown, 1, 1, f"file is {size:,} bytes, over the 1 MiB limit: split it"))
+            out.findings.append(
+                _finding("MC008", shown, 1, 1, f"file is {size:,} bytes, over the 1 MiB limit: split it")
+            )
             return out
         raw = path.read_bytes()
     except OSError as exc:
@@ -329,7 +332,9 @@ def load_bytes(raw: bytes, display: str, out: LoadedFile | None = None) -> Loade
     except UnicodeDecodeError as exc:
         line, col = _line_col(raw, exc.start)
         out.findings.append(
-            _finding("MC007", display, line, col, f"byte 0x{raw[exc.start]:02x} is not valid UTF-8: save the file as UTF-8")
+            _finding(
+                "MC007", display, line, col, f"byte 0x{raw[exc.start]:02x} is not valid UTF-8: save the file as UTF-8"
+            )
         )
         return out
     return load_text(text, display, out)
@@ -363,7 +368,13 @@ def load_text(text: str, display: str, out: LoadedFile | None = None) -> LoadedF
         kind = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
         mark = root.start_mark
         out.findings.append(
-            _finding("MC010", display, mark.line + 1, mark.column + 1, f"the document is {kind}: it must be a mapping of keys")
+            _finding(
+                "MC010",
+                display,
+                mark.line + 1,
+                mark.column + 1,
+                f"the document is {kind}: it must be a mapping of keys",
+            )
         )
         return out
     builder = _Builder(display, check_aliases=maybe_aliases)
@@ -380,7 +391,9 @@ def _tabs(text: str, out: LoadedFile) -> bool:
         indent = len(line) - len(line.lstrip(" \t"))
         col = line.find("\t", 0, indent)
         if col >= 0 and line.strip():
-            out.findings.append(_finding("MC011", out.display, n, col + 1, "a tab is used for indentation: indent with spaces"))
+            out.findings.append(
+                _finding("MC011", out.display, n, col + 1, "a tab is used for indentation: indent with spaces")
+            )
             found = True
     return found
 

@@ -40,9 +40,7 @@ def git_source(directory: Path) -> SourceInfo:
 
     def git(*args: str) -> str | None:
         try:
-            out = subprocess.run(
-                ["git", *args], cwd=directory, capture_output=True, text=True, check=True, timeout=30
-            )
+            out = subprocess.run(["git", *args], cwd=directory, capture_output=True, text=True, check=True, timeout=30)
         except (OSError, subprocess.CalledProcessError, subprocess.TimeoutExpired):
             return None
         return out.stdout.strip()
@@ -92,8 +90,9 @@ def write_atomic(path: Path, data: bytes) -> bool:
     return True
 
 
-def publish(root: Path, out_dir: Path, *, today: date | None = None, strict: bool = False,
-            source: SourceInfo | None = None) -> Published:
+def publish(
+    root: Path, out_dir: Path, *, today: date | None = None, strict: bool = False, source: SourceInfo | None = None
+) -> Published:
     """Validate the catalog at ``root`` and, if valid, write ``out_dir/catalog.json``."""
     result = validate_catalog(root, today=today, strict=strict)
     if not result.valid:

@@ -72,8 +72,10 @@ def unknown_provider(ctx: RuleContext) -> Iterator[Finding]:
     for model in ctx.catalog.models.values():
         if model.provider not in ctx.provider_ids and model.provider not in reported:
             reported.add(model.provider)
-            msg = (f"provider {model.provider!r} (folder models/{model.provider}/) has no "
-                   f"providers/{model.provider}.yaml: create it, or move the model to an existing provider")
+            msg = (
+                f"provider {model.provider!r} (folder models/{model.provider}/) has no "
+                f"providers/{model.provider}.yaml: create it, or move the model to an existing provider"
+            )
             yield ctx.at("MC202", model.file, ["id"], msg)
 
 
@@ -127,9 +129,9 @@ def replacements(ctx: RuleContext) -> Iterator[Finding]:
         elif target is None and dep.replacement.lower() not in ctx.model_refs:
             yield ctx.at("MC205", model.file, path, _unknown_ref(dep.replacement, ctx))
         elif target is not None and target.status == "retired":
-            msg = (f"replacement {dep.replacement!r} is itself retired: name the model that replaced it"
-                   + (f" ({target.deprecation.replacement})" if target.deprecation and target.deprecation.replacement
-                      else ""))
+            msg = f"replacement {dep.replacement!r} is itself retired: name the model that replaced it" + (
+                f" ({target.deprecation.replacement})" if target.deprecation and target.deprecation.replacement else ""
+            )
             yield ctx.at("MC206", model.file, path, msg)
 
 
@@ -148,12 +150,21 @@ def rule_settings(ctx: RuleContext) -> Iterator[Finding]:
         return
     for code_id in settings.rules:
         if code_id not in CODES:
-            yield ctx.at("MC209", settings.file, ["rules", code_id], f"{code_id} is not a rule code (see docs/rules.md)",
-                         key=True)
+            yield ctx.at(
+                "MC209",
+                settings.file,
+                ["rules", code_id],
+                f"{code_id} is not a rule code (see docs/rules.md)",
+                key=True,
+            )
         elif CODES[code_id].fixed:
-            yield ctx.at("MC209", settings.file, ["rules", code_id],
-                         f"the severity of {code_id} cannot be changed: a file that cannot be read stays an error",
-                         key=True)
+            yield ctx.at(
+                "MC209",
+                settings.file,
+                ["rules", code_id],
+                f"the severity of {code_id} cannot be changed: a file that cannot be read stays an error",
+                key=True,
+            )
 
 
 @rule
@@ -195,12 +206,16 @@ def period_order(ctx: RuleContext) -> Iterator[Finding]:
             newer, older = model.pricing[i - 1], model.pricing[i]
             path: list[PathSeg] = ["pricing", i, "effective_from"]
             if older.effective_from == newer.effective_from:
-                msg = (f"pricing[{i}] starts on {older.effective_from}, the same day as pricing[{i - 1}]: "
-                       "merge the two periods or correct a date")
+                msg = (
+                    f"pricing[{i}] starts on {older.effective_from}, the same day as pricing[{i - 1}]: "
+                    "merge the two periods or correct a date"
+                )
                 yield ctx.at("MC302", model.file, path, msg)
             elif older.effective_from > newer.effective_from:
-                msg = (f"pricing[{i}] ({older.effective_from}) is newer than pricing[{i - 1}] "
-                       f"({newer.effective_from}): list periods newest first — move pricing[{i}] above pricing[{i - 1}]")
+                msg = (
+                    f"pricing[{i}] ({older.effective_from}) is newer than pricing[{i - 1}] "
+                    f"({newer.effective_from}): list periods newest first — move pricing[{i}] above pricing[{i - 1}]"
+                )
                 yield ctx.at("MC301", model.file, path, msg)
 
 
@@ -215,12 +230,16 @@ def tier_order(ctx: RuleContext) -> Iterator[Finding]:
                 for i, tier in enumerate(tiers):
                     path: list[PathSeg] = [*base, "tiers", i, "above_input_tokens"]
                     if i and tier.above_input_tokens <= tiers[i - 1].above_input_tokens:
-                        msg = (f"tier threshold {tier.above_input_tokens:,} is not above the previous one "
-                               f"({tiers[i - 1].above_input_tokens:,}): list tiers by ascending threshold")
+                        msg = (
+                            f"tier threshold {tier.above_input_tokens:,} is not above the previous one "
+                            f"({tiers[i - 1].above_input_tokens:,}): list tiers by ascending threshold"
+                        )
                         yield ctx.at("MC303", model.file, path, msg)
                     if tier.above_input_tokens >= window:
-                        msg = (f"tier threshold {tier.above_input_tokens:,} is not below the context window "
-                               f"({window:,}): the tier could never apply")
+                        msg = (
+                            f"tier threshold {tier.above_input_tokens:,} is not below the context window "
+                            f"({window:,}): the tier could never apply"
+                        )
                         yield ctx.at("MC311", model.file, path, msg)
 
 
@@ -232,10 +251,14 @@ def variant_tiers(ctx: RuleContext) -> Iterator[Finding]:
                 continue
             for variant in period.variants:
                 if not variant.tiers:
-                    yield ctx.at("MC313", model.file, ["pricing", p, "variants", variant.name],
-                                 f"the period has context tiers but variant {variant.name!r} has none, so requests above "
-                                 f"{period.tiers[0].above_input_tokens:,} input tokens get its base prices: give it "
-                                 "its own tiers (variants do not inherit tiers)")
+                    yield ctx.at(
+                        "MC313",
+                        model.file,
+                        ["pricing", p, "variants", variant.name],
+                        f"the period has context tiers but variant {variant.name!r} has none, so requests above "
+                        f"{period.tiers[0].above_input_tokens:,} input tokens get its base prices: give it "
+                        "its own tiers (variants do not inherit tiers)",
+                    )
 
 
 @rule
@@ -257,28 +280,45 @@ def _magnitude(ctx: RuleContext, model: Model, path: list[PathSeg], own: Prices,
     for key, value in own.items():
         kpath = [*path, key]
         if key in TOKEN_PRICE_KEYS and 0 < value < PER_TOKEN_BELOW:
-            msg = (f"{key} = {plain_decimal(value)} looks like a per-token price: `_per_1m` fields hold dollars per "
-                   f"million tokens ({plain_decimal(value)} per token is {plain_decimal(value * 1_000_000)} per 1M)")
+            msg = (
+                f"{key} = {plain_decimal(value)} looks like a per-token price: `_per_1m` fields hold dollars per "
+                f"million tokens ({plain_decimal(value)} per token is {plain_decimal(value * 1_000_000)} per 1M)"
+            )
             yield ctx.at("MC304", model.file, kpath, msg)
             continue
         if value > PLAUSIBLE_MAX:
             unit = "per 1M tokens" if key in TOKEN_PRICE_KEYS else "per unit"
-            yield ctx.at("MC310", model.file, kpath, f"{key} = {plain_decimal(value)} {unit} is implausibly high: "
-                         "check the unit (cents? per 1B tokens?)")
+            yield ctx.at(
+                "MC310",
+                model.file,
+                kpath,
+                f"{key} = {plain_decimal(value)} {unit} is implausibly high: check the unit (cents? per 1B tokens?)",
+            )
         inherited = parent.get(key)
         if inherited and value and _ratio(value, inherited) >= MAGNITUDE_FACTOR:
-            msg = (f"{key} = {plain_decimal(value)} is {_ratio(value, inherited):.0f}x the base price "
-                   f"{plain_decimal(inherited)}: a per-1k or per-token price in a per-1M field?")
+            msg = (
+                f"{key} = {plain_decimal(value)} is {_ratio(value, inherited):.0f}x the base price "
+                f"{plain_decimal(inherited)}: a per-1k or per-token price in a per-1M field?"
+            )
             yield ctx.at("MC305", model.file, kpath, msg)
-        elif (key in TOKEN_PRICE_KEYS and key != "input_per_1m" and input_price and value
-              and _ratio(value, input_price) >= MAGNITUDE_FACTOR):
-            msg = (f"{key} = {plain_decimal(value)} is {_ratio(value, input_price):.0f}x away from input_per_1m = "
-                   f"{plain_decimal(input_price)}: one of them is in the wrong unit (per 1k? per token?)")
+        elif (
+            key in TOKEN_PRICE_KEYS
+            and key != "input_per_1m"
+            and input_price
+            and value
+            and _ratio(value, input_price) >= MAGNITUDE_FACTOR
+        ):
+            msg = (
+                f"{key} = {plain_decimal(value)} is {_ratio(value, input_price):.0f}x away from input_per_1m = "
+                f"{plain_decimal(input_price)}: one of them is in the wrong unit (per 1k? per token?)"
+            )
             yield ctx.at("MC305", model.file, kpath, msg)
     cached = own.cached_input_per_1m
     if cached is not None and input_price is not None and cached > input_price:
-        msg = (f"cached_input_per_1m ({plain_decimal(cached)}) is above input_per_1m ({plain_decimal(input_price)}): "
-               "a cache read costs at most what fresh input costs")
+        msg = (
+            f"cached_input_per_1m ({plain_decimal(cached)}) is above input_per_1m ({plain_decimal(input_price)}): "
+            "a cache read costs at most what fresh input costs"
+        )
         yield ctx.at("MC309", model.file, [*path, "cached_input_per_1m"], msg)
 
 
@@ -287,9 +327,11 @@ def _period_jump(ctx: RuleContext, model: Model, p: int) -> Iterator[Finding]:
     for key, value in newer.items():
         before = older.get(key)
         if before and value and _ratio(value, before) >= MAGNITUDE_FACTOR:
-            msg = (f"{key} goes from {plain_decimal(before)} to {plain_decimal(value)}, "
-                   f"{_ratio(value, before):.0f}x, between pricing[{p}] and pricing[{p - 1}]: a per-1k or per-token "
-                   "price in a per-1M field?")
+            msg = (
+                f"{key} goes from {plain_decimal(before)} to {plain_decimal(value)}, "
+                f"{_ratio(value, before):.0f}x, between pricing[{p}] and pricing[{p - 1}]: a per-1k or per-token "
+                "price in a per-1M field?"
+            )
             yield ctx.at("MC305", model.file, ["pricing", p - 1, key], msg)
 
 
@@ -298,9 +340,13 @@ def empty_prices(ctx: RuleContext) -> Iterator[Finding]:
     for model in ctx.catalog.models.values():
         for p, period in enumerate(model.pricing):
             if not period.prices.items():
-                yield ctx.at("MC308", model.file, ["pricing", p],
-                             f"pricing[{p}] gives no price: add at least input_per_1m and output_per_1m (or per_request, "
-                             "per_image)")
+                yield ctx.at(
+                    "MC308",
+                    model.file,
+                    ["pricing", p],
+                    f"pricing[{p}] gives no price: add at least input_per_1m and output_per_1m (or per_request, "
+                    "per_image)",
+                )
             for path, own, _parent in _price_sets(period, ["pricing", p]):
                 if len(path) > 2 and not own.items() and not _has_tiers(period, path):
                     yield ctx.at("MC308", model.file, path, "this tier or variant gives no price: add one or remove it")
@@ -324,19 +370,31 @@ def price_dates(ctx: RuleContext) -> Iterator[Finding]:
     for model in ctx.catalog.models.values():
         for p, period in enumerate(model.pricing):
             if period.checked > ctx.today:
-                yield ctx.at("MC307", model.file, ["pricing", p, "checked"],
-                             f"checked {period.checked} is after today ({ctx.today}): write the day the price was read")
+                yield ctx.at(
+                    "MC307",
+                    model.file,
+                    ["pricing", p, "checked"],
+                    f"checked {period.checked} is after today ({ctx.today}): write the day the price was read",
+                )
         current = current_period(model, ctx.today)
         if current is None:
-            yield ctx.at("MC312", model.file, ["pricing"],
-                         f"every price period starts after today ({ctx.today}): the model has no price yet")
+            yield ctx.at(
+                "MC312",
+                model.file,
+                ["pricing"],
+                f"every price period starts after today ({ctx.today}): the model has no price yet",
+            )
             continue
         age = (ctx.today - current.checked).days
         if model.status != "retired" and age > max_age:
             p = model.pricing.index(current)
-            yield ctx.at("MC306", model.file, ["pricing", p, "checked"],
-                         f"the current price was checked {age} days ago ({current.checked}), over the "
-                         f"{max_age}-day limit: read it again at its source and update `checked`")
+            yield ctx.at(
+                "MC306",
+                model.file,
+                ["pricing", p, "checked"],
+                f"the current price was checked {age} days ago ({current.checked}), over the "
+                f"{max_age}-day limit: read it again at its source and update `checked`",
+            )
 
 
 # --- capabilities and lifecycle ----------------------------------------------------
@@ -349,8 +407,12 @@ def limits(ctx: RuleContext) -> Iterator[Finding]:
         for key in ("max_output_tokens", "max_input_tokens"):
             value = getattr(lim, key)
             if value is not None and value > lim.context_window:
-                yield ctx.at("MC401", model.file, ["limits", key],
-                             f"{key} ({value:,}) is larger than context_window ({lim.context_window:,})")
+                yield ctx.at(
+                    "MC401",
+                    model.file,
+                    ["limits", key],
+                    f"{key} ({value:,}) is larger than context_window ({lim.context_window:,})",
+                )
 
 
 @rule
@@ -363,9 +425,12 @@ def feature_modalities(ctx: RuleContext) -> Iterator[Finding]:
             side, modality = need
             have = model.input_modalities if side == "input" else model.output_modalities
             if modality not in have:
-                yield ctx.at("MC402", model.file, ["features", i],
-                             f"feature {feature!r} needs {modality!r} in modalities.{side}: add it there or drop the "
-                             "feature")
+                yield ctx.at(
+                    "MC402",
+                    model.file,
+                    ["features", i],
+                    f"feature {feature!r} needs {modality!r} in modalities.{side}: add it there or drop the feature",
+                )
 
 
 @rule
@@ -373,36 +438,68 @@ def lifecycle(ctx: RuleContext) -> Iterator[Finding]:
     for model in ctx.catalog.models.values():
         dep, status = model.deprecation, model.status
         if status == "retired" and model.enabled:
-            yield ctx.at("MC403", model.file, ["status"],
-                         "a retired model is still enabled: set `enabled: false` (retired models are served nowhere)")
+            yield ctx.at(
+                "MC403",
+                model.file,
+                ["status"],
+                "a retired model is still enabled: set `enabled: false` (retired models are served nowhere)",
+            )
         if status in ("deprecated", "retired") and (dep is None or (status == "retired" and dep.retires is None)):
-            yield ctx.at("MC404", model.file, ["status"] if dep is None else ["deprecation"],
-                         f"a {status} model needs `deprecation: {{retires: YYYY-MM-DD, replacement: provider/id}}`")
+            yield ctx.at(
+                "MC404",
+                model.file,
+                ["status"] if dep is None else ["deprecation"],
+                f"a {status} model needs `deprecation: {{retires: YYYY-MM-DD, replacement: provider/id}}`",
+            )
         if status in ("active", "preview") and dep is not None:
-            yield ctx.at("MC410", model.file, ["deprecation"],
-                         f"an {status} model carries a deprecation: set `status: deprecated` or remove the block")
+            yield ctx.at(
+                "MC410",
+                model.file,
+                ["deprecation"],
+                f"an {status} model carries a deprecation: set `status: deprecated` or remove the block",
+            )
         if dep and dep.announced and dep.retires and dep.retires < dep.announced:
-            yield ctx.at("MC405", model.file, ["deprecation", "retires"],
-                         f"retires {dep.retires} is before announced {dep.announced}: correct one of the dates")
+            yield ctx.at(
+                "MC405",
+                model.file,
+                ["deprecation", "retires"],
+                f"retires {dep.retires} is before announced {dep.announced}: correct one of the dates",
+            )
         yield from _lifecycle_dates(ctx, model)
 
 
 def _lifecycle_dates(ctx: RuleContext, model: Model) -> Iterator[Finding]:
     dep, status, today = model.deprecation, model.status, ctx.today
     if dep and dep.retires and status != "retired" and dep.retires <= today:
-        yield ctx.at("MC406", model.file, ["deprecation", "retires"],
-                     f"the retirement date {dep.retires} has passed: set `status: retired` and `enabled: false`")
+        yield ctx.at(
+            "MC406",
+            model.file,
+            ["deprecation", "retires"],
+            f"the retirement date {dep.retires} has passed: set `status: retired` and `enabled: false`",
+        )
     if dep and dep.retires and status == "retired" and dep.retires > today:
-        yield ctx.at("MC406", model.file, ["status"],
-                     f"status is retired but the retirement date {dep.retires} is after today: use `status: deprecated`")
+        yield ctx.at(
+            "MC406",
+            model.file,
+            ["status"],
+            f"status is retired but the retirement date {dep.retires} is after today: use `status: deprecated`",
+        )
     if model.released and model.released > today and status == "active":
-        yield ctx.at("MC406", model.file, ["released"],
-                     f"released {model.released} is after today but status is active: use `status: preview`")
+        yield ctx.at(
+            "MC406",
+            model.file,
+            ["released"],
+            f"released {model.released} is after today but status is active: use `status: preview`",
+        )
     oldest = min((p.effective_from for p in model.pricing), default=None)
     if model.released and oldest and oldest < model.released:
         p = [q.effective_from for q in model.pricing].index(oldest)
-        yield ctx.at("MC409", model.file, ["pricing", p, "effective_from"],
-                     f"the oldest price starts {oldest}, before the model was released ({model.released})")
+        yield ctx.at(
+            "MC409",
+            model.file,
+            ["pricing", p, "effective_from"],
+            f"the oldest price starts {oldest}, before the model was released ({model.released})",
+        )
 
 
 @rule
@@ -414,17 +511,28 @@ def feature_prices(ctx: RuleContext) -> Iterator[Finding]:
         has_cache = any(own.get(k) is not None for _, own, _ in sets for k in CACHE_KEYS)
         caching = "prompt_caching" in model.features
         if caching and not has_cache:
-            yield ctx.at("MC407", model.file, ["features", model.features.index("prompt_caching")],
-                         "feature prompt_caching without a cache price in the current period: add cached_input_per_1m")
+            yield ctx.at(
+                "MC407",
+                model.file,
+                ["features", model.features.index("prompt_caching")],
+                "feature prompt_caching without a cache price in the current period: add cached_input_per_1m",
+            )
         elif has_cache and not caching:
-            yield ctx.at("MC407", model.file, ["pricing", p],
-                         "the current period has a cache price but `features` lacks prompt_caching: add it")
+            yield ctx.at(
+                "MC407",
+                model.file,
+                ["pricing", p],
+                "the current period has a cache price but `features` lacks prompt_caching: add it",
+            )
         if "reasoning" not in model.features:
             for path, own, _ in sets:
                 if own.reasoning_per_1m is not None:
-                    yield ctx.at("MC408", model.file, [*path, "reasoning_per_1m"],
-                                 "reasoning_per_1m on a model without the reasoning feature: add the feature or drop "
-                                 "the price")
+                    yield ctx.at(
+                        "MC408",
+                        model.file,
+                        [*path, "reasoning_per_1m"],
+                        "reasoning_per_1m on a model without the reasoning feature: add the feature or drop the price",
+                    )
 
 
 # --- providers ---------------------------------------------------------------------
@@ -440,6 +548,9 @@ def providers(ctx: RuleContext) -> Iterator[Finding]:
     for model in cat.models.values():
         provider = cat.providers.get(model.provider)
         if provider and model.currency and provider.currency and model.currency != provider.currency:
-            yield ctx.at("MC501", model.file, ["currency"],
-                         f"currency {model.currency} differs from the provider's ({provider.currency}): "
-                         "is that intended?")
+            yield ctx.at(
+                "MC501",
+                model.file,
+                ["currency"],
+                f"currency {model.currency} differs from the provider's ({provider.currency}): is that intended?",
+            )

@@ -131,7 +131,7 @@ class Usage(namedtuple("Usage", USAGE_FIELDS, defaults=(0,) * 10 + (1, 0))):
     def __add__(self, other: object) -> Usage:  # type: ignore[override]
         if not isinstance(other, Usage):
             return NotImplemented
-        return Usage(*(a + b for a, b in zip(self, other)))
+        return Usage(*(a + b for a, b in zip(self, other, strict=True)))
 
     @property
     def input_side_tokens(self) -> int:
@@ -215,9 +215,24 @@ def _as_mapping(obj: Any) -> Mapping[str, Any]:
     return vars(obj)
 
 
-_MODEL_FIELDS = ("ref", "provider", "id", "name", "status", "enabled", "aliases", "features", "input_modalities",
-                 "output_modalities", "context_window", "max_output_tokens", "currency", "released", "deprecation",
-                 "data")
+_MODEL_FIELDS = (
+    "ref",
+    "provider",
+    "id",
+    "name",
+    "status",
+    "enabled",
+    "aliases",
+    "features",
+    "input_modalities",
+    "output_modalities",
+    "context_window",
+    "max_output_tokens",
+    "currency",
+    "released",
+    "deprecation",
+    "data",
+)
 
 
 class ModelInfo(namedtuple("ModelInfo", _MODEL_FIELDS)):
@@ -378,8 +393,13 @@ def _verify(raw: bytes, doc: dict[str, Any]) -> None:
 
     head = b'{"catalog_version":' + dumps(doc.get("catalog_version")) + b',"content":'
     tail = (
-        b',"digest":' + dumps(digest) + b',"format_version":' + dumps(doc.get("format_version"))
-        + b',"source":' + dumps(doc.get("source")) + b"}\n"
+        b',"digest":'
+        + dumps(digest)
+        + b',"format_version":'
+        + dumps(doc.get("format_version"))
+        + b',"source":'
+        + dumps(doc.get("source"))
+        + b"}\n"
     )
     if raw.startswith(head) and raw.endswith(tail) and len(raw) > len(head) + len(tail):
         content = raw[len(head) : len(raw) - len(tail)]
@@ -387,8 +407,10 @@ def _verify(raw: bytes, doc: dict[str, Any]) -> None:
         content = dumps(doc.get("content"))
     actual = "sha256:" + hashlib.sha256(content).hexdigest()
     if actual != digest:
-        raise ArtifactError(f"artifact digest mismatch: recorded {digest}, content hashes to {actual}; "
-                            "the file was modified or corrupted after publishing")
+        raise ArtifactError(
+            f"artifact digest mismatch: recorded {digest}, content hashes to {actual}; "
+            "the file was modified or corrupted after publishing"
+        )
 
 
 def _check_format(doc: Any) -> None:
@@ -401,7 +423,9 @@ def _check_format(doc: Any) -> None:
     if int(major) != SUPPORTED_MAJOR:
         raise ArtifactError(
             f"artifact format {version} is not supported by this runtime (it reads {SUPPORTED_MAJOR}.x): "
-            "upgrade modelctl" if int(major) > SUPPORTED_MAJOR else "republish the catalog"
+            "upgrade modelctl"
+            if int(major) > SUPPORTED_MAJOR
+            else "republish the catalog"
         )
     if not isinstance(doc.get("content"), dict):
         raise ArtifactError("artifact has no content")
@@ -570,8 +594,14 @@ class Catalog:
             data=m,
         )
 
-    def models(self, *, provider: str | None = None, feature: str | Iterable[str] | None = None,
-               status: str | Iterable[str] | None = None, enabled: bool | None = None) -> list[ModelInfo]:
+    def models(
+        self,
+        *,
+        provider: str | None = None,
+        feature: str | Iterable[str] | None = None,
+        status: str | Iterable[str] | None = None,
+        enabled: bool | None = None,
+    ) -> list[ModelInfo]:
         """Models matching every filter given, sorted by canonical id.  ``feature``
         may name several (all required); ``status`` several (any matches)."""
         features = {feature} if isinstance(feature, str) else set(feature or ())
@@ -634,12 +664,14 @@ class Catalog:
             self._no_price(canonical, starts, plans, at, variant)
         return plans[i]
 
-    def _no_price(self, ref: str, starts: list[int], plans: list[_Plan], at: date | datetime | str | None,
-                  variant: str | None) -> None:
+    def _no_price(
+        self, ref: str, starts: list[int], plans: list[_Plan], at: date | datetime | str | None, variant: str | None
+    ) -> None:
         if not plans and variant is not None:
             known = sorted({name for p in self._models[ref].get("pricing", ()) for name in p.get("variants", {})})
-            raise NoPriceError(f"{ref} has no variant {variant!r}" + (f" (it has: {', '.join(known)})" if known
-                                                                     else " (it has none)"))
+            raise NoPriceError(
+                f"{ref} has no variant {variant!r}" + (f" (it has: {', '.join(known)})" if known else " (it has none)")
+            )
         first = f"; its first price starts {date.fromordinal(starts[0])}" if starts else ""
         what = f"variant {variant!r} of {ref}" if variant else ref
         raise NoPriceError(f"{what} has no price in force on {date.fromordinal(_ordinal(at))}{first}")
@@ -648,8 +680,7 @@ class Catalog:
         """The prices in force for ``ref`` on ``at`` (default: today, UTC)."""
         return self._plan(ref, at, variant).price
 
-    def cost(self, ref: str, usage: Usage, at: date | datetime | str | None = None,
-             variant: str | None = None) -> Cost:
+    def cost(self, ref: str, usage: Usage, at: date | datetime | str | None = None, variant: str | None = None) -> Cost:
         """What ``usage`` cost on ``at`` (default: today, UTC), exactly.
 
         A context tier is a cliff: when the input-side tokens are strictly
@@ -663,7 +694,9 @@ class Catalog:
         plan = plans[i]
         rates, tier = plan.rates, None
         if plan.tiers:
-            side = usage.input_tokens + usage.cached_input_tokens + usage.cache_write_tokens + usage.cache_write_1h_tokens
+            side = (
+                usage.input_tokens + usage.cached_input_tokens + usage.cache_write_tokens + usage.cache_write_1h_tokens
+            )
             for above, tier_rates in plan.tiers:
                 if side > above:
                     rates, tier = tier_rates, above
@@ -672,10 +705,11 @@ class Catalog:
         if usage.__class__ is not Usage:
             usage = _coerce_usage(usage)
         # compress/filter walk only the non-zero usage fields, in C.
-        for (component, rate), n in zip(compress(rates, usage), filter(None, usage)):
+        for (component, rate), n in zip(compress(rates, usage), filter(None, usage)):  # noqa: B905 - hot path
             if rate is None:
-                raise NoPriceError(f"{canonical} has no price for {component} tokens "
-                                   f"(period from {plan.price.effective_from})")
+                raise NoPriceError(
+                    f"{canonical} has no price for {component} tokens (period from {plan.price.effective_from})"
+                )
             amount = rate * n
             if amount:
                 components[component] = amount
@@ -716,8 +750,7 @@ class CatalogHolder:
         holder.last_error                                # why the last reload was refused
     """
 
-    def __init__(self, path: str | os.PathLike[str], *,
-                 on_error: Callable[[CatalogError], None] | None = None) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, on_error: Callable[[CatalogError], None] | None = None) -> None:
         self.path = os.fspath(path)
         self.on_error = on_error
         self.last_error: CatalogError | None = None

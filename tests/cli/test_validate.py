@@ -7,9 +7,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import MINI, REPO, MakeCatalog
 from typer.testing import CliRunner
 
+from conftest import MINI, REPO, MakeCatalog
 from modelctl.cli import app
 from modelctl.cli.output import github_command
 from modelctl.errors import Finding, Location, Severity
@@ -58,8 +58,13 @@ def test_json_document_shape(broken: str) -> None:
     assert (doc["valid"], doc["error_count"], doc["warning_count"]) == (False, 2, 2)
     diag = next(d for d in doc["diagnostics"] if d["code"] == "MC104")
     assert diag == {
-        "severity": "error", "code": "MC104", "rule": "not-allowed-value",
-        "message": diag["message"], "file": "cat/models/acme/beta.yaml", "line": 4, "column": 9,
+        "severity": "error",
+        "code": "MC104",
+        "rule": "not-allowed-value",
+        "message": diag["message"],
+        "file": "cat/models/acme/beta.yaml",
+        "line": 4,
+        "column": 9,
         "json_path": "$.status",
     }
 
@@ -124,11 +129,14 @@ def test_github_escapes_data_and_properties() -> None:
     assert "\n" not in line
 
 
-def test_github_caps_annotations_and_lists_every_finding(make_catalog: MakeCatalog, tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_github_caps_annotations_and_lists_every_finding(
+    make_catalog: MakeCatalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     beta = textwrap.dedent(MINI[BETA])
-    extra = {f"models/acme/m{i:02}.yaml": beta.replace("id: beta", f"id: m{i:02}").replace("status: deprecated", "status: x")
-             for i in range(12)}
+    extra = {
+        f"models/acme/m{i:02}.yaml": beta.replace("id: beta", f"id: m{i:02}").replace("status: deprecated", "status: x")
+        for i in range(12)
+    }
     root = make_catalog(extra)
     summary = tmp_path / "summary.md"
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))

@@ -117,7 +117,7 @@ def github_command(f: Finding) -> str:
 def validation_github(result: ValidationResult) -> str:
     """Every finding as a log line; the first ten per level also as annotations."""
     lines: list[str] = []
-    annotated = {s: 0 for s in Severity}
+    annotated = dict.fromkeys(Severity, 0)
     skipped = 0
     for f in result.findings:
         lines.append(_escape_data(str(f)))

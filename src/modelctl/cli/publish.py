@@ -11,24 +11,28 @@ import typer
 from modelctl.catalog import resolve_root
 from modelctl.cli import output
 from modelctl.errors import CatalogNotFound, ModelctlError
-from modelctl.publish import ARTIFACT_NAME, compiled_digest, publish as do_publish, read_digest
+from modelctl.publish import ARTIFACT_NAME, compiled_digest, read_digest
+from modelctl.publish import publish as do_publish
 
 
 def publish(
     catalog: Annotated[
         Path | None,
-        typer.Argument(help="Catalog directory. Default: --catalog, else $MODELCTL_CATALOG, else ./catalog.",
-                       show_default=False),
+        typer.Argument(
+            help="Catalog directory. Default: --catalog, else $MODELCTL_CATALOG, else ./catalog.", show_default=False
+        ),
     ] = None,
     catalog_opt: Annotated[
         Path | None, typer.Option("--catalog", help="Catalog directory (same as the argument).", show_default=False)
     ] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write catalog.json and catalog.json.sha256 in.")] = Path(
-        "dist"
-    ),
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder to write catalog.json and catalog.json.sha256 in.")
+    ] = Path("dist"),
     check: Annotated[
         bool,
-        typer.Option("--check", help="Write nothing: exit 1 if the catalog's content differs from the artifact in --out."),
+        typer.Option(
+            "--check", help="Write nothing: exit 1 if the catalog's content differs from the artifact in --out."
+        ),
     ] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Refuse to publish on warnings too.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary on stdout.")] = False,
@@ -57,8 +61,14 @@ def publish(
         output.error("nothing was published: fix the errors above")
         raise typer.Exit(1)
     if as_json:
-        summary = {"artifact": str(result.path), "digest": result.digest, "catalog_version": result.catalog_version,
-                   "changed": result.changed, "bytes": result.size, "models": len(result.validation.catalog.models)}
+        summary = {
+            "artifact": str(result.path),
+            "digest": result.digest,
+            "catalog_version": result.catalog_version,
+            "changed": result.changed,
+            "bytes": result.size,
+            "models": len(result.validation.catalog.models),
+        }
         output.stdout_text(json.dumps(summary, indent=2) + "\n")
     else:
         state = "written" if result.changed else "unchanged"
@@ -67,7 +77,9 @@ def publish(
             f"  catalog_version {result.catalog_version}\n  digest {result.digest}\n"
         )
         if result.validation.warning_count:
-            output.error(f"published with {result.validation.warning_count} warning(s): run `modelctl validate` to see them")
+            output.error(
+                f"published with {result.validation.warning_count} warning(s): run `modelctl validate` to see them"
+            )
 
 
 def _check(root: Path, artifact: Path, as_json: bool) -> None:
@@ -78,8 +90,13 @@ def _check(root: Path, artifact: Path, as_json: bool) -> None:
         raise typer.Exit(1)
     same = digest == existing
     if as_json:
-        output.stdout_text(json.dumps({"artifact": str(artifact), "up_to_date": same, "catalog_digest": digest,
-                                       "artifact_digest": existing}, indent=2) + "\n")
+        output.stdout_text(
+            json.dumps(
+                {"artifact": str(artifact), "up_to_date": same, "catalog_digest": digest, "artifact_digest": existing},
+                indent=2,
+            )
+            + "\n"
+        )
     elif same:
         output.stdout_text(f"{artifact}: up to date ({digest})\n")
     else:

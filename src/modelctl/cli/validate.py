@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -15,7 +15,7 @@ from modelctl.errors import CatalogNotFound
 from modelctl.validate import validate_catalog
 
 
-class ValidateFormat(str, Enum):
+class ValidateFormat(StrEnum):
     text = "text"
     json = "json"
     github = "github"
@@ -24,8 +24,9 @@ class ValidateFormat(str, Enum):
 def validate(
     catalog: Annotated[
         Path | None,
-        typer.Argument(help="Catalog directory. Default: --catalog, else $MODELCTL_CATALOG, else ./catalog.",
-                       show_default=False),
+        typer.Argument(
+            help="Catalog directory. Default: --catalog, else $MODELCTL_CATALOG, else ./catalog.", show_default=False
+        ),
     ] = None,
     catalog_opt: Annotated[
         Path | None, typer.Option("--catalog", help="Catalog directory (same as the argument).", show_default=False)

@@ -1,0 +1,38 @@
+"""The README starts with the two commands, and .ci/run runs the second one."""
+
+from __future__ import annotations
+
+import re
+
+from typer.testing import CliRunner
+
+from conftest import REPO
+from modelctl.cli import app
+
+
+def _first_block() -> list[str]:
+    text = (REPO / "README.md").read_text()
+    block = re.search(r"```sh\n(.*?)```", text, re.S)
+    assert block and text.index("```sh") < 40, "README must start with the command block"
+    return [line for line in block.group(1).splitlines() if line.strip()]
+
+
+def test_readme_starts_with_exactly_two_commands() -> None:
+    first, second = _first_block()
+    assert "modelctl validate" in first and "modelctl publish" in first
+    assert "pytest" in second
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    _, second = _first_block()
+    ci = (REPO / ".ci" / "run").read_text().splitlines()
+    assert second in ci
+
+
+def test_readme_lists_every_command() -> None:
+    help_text = CliRunner().invoke(app, ["--help"]).stdout
+    commands = re.findall(r"│ (\w[\w-]*)\s{2,}", help_text.split("Commands")[1])
+    readme = (REPO / "README.md").read_text()
+    assert commands
+    for command in commands:
+        assert f"`modelctl {command}" in readme, command
