@@ -42,7 +42,7 @@ _FATAL = {"MC001", "MC003", "MC004", "MC006", "MC007", "MC008", "MC009", "MC010"
 PathSeg = str | int
 
 
-class _FastLoader(_Loader):  # type: ignore[misc, valid-type]
+class _FastLoader(_Loader):  # type: ignore[misc]
     """The C loader with a memoised resolver and no path resolvers.
 
     libyaml calls back into Python to resolve every node's tag; PyYAML's
@@ -82,7 +82,7 @@ def _implicit_tag(value: str) -> str:
 
 
 def _compose(text: str) -> yaml.Node | None:
-    return yaml.compose(text, Loader=_FastLoader)  # type: ignore[no-any-return]
+    return yaml.compose(text, Loader=_FastLoader)
 
 
 @dataclass(slots=True)
@@ -169,7 +169,7 @@ class _Builder:
         loc = Location(self.display, mark.line + 1, mark.column + 1)
         self.findings.append(Finding(code_id, _code(code_id).severity, message, loc, json_path(self.path)))
 
-    def build(self, node: yaml.Node) -> Any:
+    def build(self, node: Any) -> Any:  # a yaml.Node; typed loosely for the hot path
         if self.seen is not None:
             if id(node) in self.seen:  # an alias shares its anchor's node
                 self.add("MC003", node, "aliases are not allowed: write the value out in full")
@@ -402,11 +402,12 @@ def _anchors(text: str, out: LoadedFile) -> None:
     for event in _events(text):
         if isinstance(event, yaml.AliasEvent):
             msg = f"alias *{event.anchor} is not allowed: write the value out in full"
-        elif getattr(event, "anchor", None):
-            msg = f"anchor &{event.anchor} is not allowed: write the value out in full where it is used"
+        elif anchor := getattr(event, "anchor", None):
+            msg = f"anchor &{anchor} is not allowed: write the value out in full where it is used"
         else:
             continue
         mark = event.start_mark
+        assert mark is not None
         out.findings.append(_finding("MC003", out.display, mark.line + 1, mark.column + 1, msg))
 
 

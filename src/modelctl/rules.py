@@ -546,11 +546,11 @@ def providers(ctx: RuleContext) -> Iterator[Finding]:
         if provider.id not in used:
             yield ctx.at("MC502", provider.file, ["id"], f"provider {provider.id!r} has no models")
     for model in cat.models.values():
-        provider = cat.providers.get(model.provider)
-        if provider and model.currency and provider.currency and model.currency != provider.currency:
+        owner = cat.providers.get(model.provider)
+        if owner and model.currency and owner.currency and model.currency != owner.currency:
             yield ctx.at(
                 "MC501",
                 model.file,
                 ["currency"],
-                f"currency {model.currency} differs from the provider's ({provider.currency}): is that intended?",
+                f"currency {model.currency} differs from the provider's ({owner.currency}): is that intended?",
             )

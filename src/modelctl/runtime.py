@@ -87,23 +87,31 @@ class NoPriceError(CatalogError, LookupError):
 
 # --- values ------------------------------------------------------------------------
 
-USAGE_FIELDS = (
-    "input_tokens",
-    "output_tokens",
-    "cached_input_tokens",
-    "cache_write_tokens",
-    "cache_write_1h_tokens",
-    "reasoning_tokens",
-    "input_audio_tokens",
-    "output_audio_tokens",
-    "input_image_tokens",
-    "output_image_tokens",
-    "requests",
-    "images",
+
+_UsageBase = namedtuple(
+    "_UsageBase",
+    [
+        "input_tokens",
+        "output_tokens",
+        "cached_input_tokens",
+        "cache_write_tokens",
+        "cache_write_1h_tokens",
+        "reasoning_tokens",
+        "input_audio_tokens",
+        "output_audio_tokens",
+        "input_image_tokens",
+        "output_image_tokens",
+        "requests",
+        "images",
+    ],
+    defaults=[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0],
 )
 
 
-class Usage(namedtuple("Usage", USAGE_FIELDS, defaults=(0,) * 10 + (1, 0))):
+USAGE_FIELDS: tuple[str, ...] = _UsageBase._fields
+
+
+class Usage(_UsageBase):
     """What one request (or a batch of them) used.  The counts are disjoint:
     ``input_tokens`` excludes cached and cache-write tokens, ``output_tokens``
     excludes reasoning tokens, and audio and image tokens are counted apart.
@@ -115,28 +123,16 @@ class Usage(namedtuple("Usage", USAGE_FIELDS, defaults=(0,) * 10 + (1, 0))):
     output_image_tokens, requests, images."""
 
     __slots__ = ()
-    input_tokens: int
-    output_tokens: int
-    cached_input_tokens: int
-    cache_write_tokens: int
-    cache_write_1h_tokens: int
-    reasoning_tokens: int
-    input_audio_tokens: int
-    output_audio_tokens: int
-    input_image_tokens: int
-    output_image_tokens: int
-    requests: int
-    images: int
 
-    def __add__(self, other: object) -> Usage:  # type: ignore[override]
+    def __add__(self, other: object) -> Usage:
         if not isinstance(other, Usage):
             return NotImplemented
-        return Usage(*(a + b for a, b in zip(self, other, strict=True)))
+        return Usage(*map(int.__add__, self, other))
 
     @property
     def input_side_tokens(self) -> int:
         """Tokens that count towards a context tier: input, cached input, cache writes."""
-        return self.input_tokens + self.cached_input_tokens + self.cache_write_tokens + self.cache_write_1h_tokens
+        return int(self.input_tokens + self.cached_input_tokens + self.cache_write_tokens + self.cache_write_1h_tokens)
 
     @classmethod
     def from_openai(cls, usage: Mapping[str, Any] | Any) -> Usage:
@@ -208,53 +204,41 @@ class Usage(namedtuple("Usage", USAGE_FIELDS, defaults=(0,) * 10 + (1, 0))):
 
 def _as_mapping(obj: Any) -> Mapping[str, Any]:
     if isinstance(obj, dict) or (hasattr(obj, "get") and hasattr(obj, "__getitem__")):
-        return obj  # type: ignore[no-any-return]
+        found: Mapping[str, Any] = obj
+        return found
     if hasattr(obj, "model_dump"):  # SDK objects (pydantic models)
         dumped: Mapping[str, Any] = obj.model_dump()
         return dumped
-    return vars(obj)
+    attrs: Mapping[str, Any] = vars(obj)
+    return attrs
 
 
-_MODEL_FIELDS = (
-    "ref",
-    "provider",
-    "id",
-    "name",
-    "status",
-    "enabled",
-    "aliases",
-    "features",
-    "input_modalities",
-    "output_modalities",
-    "context_window",
-    "max_output_tokens",
-    "currency",
-    "released",
-    "deprecation",
-    "data",
-)
-
-
-class ModelInfo(namedtuple("ModelInfo", _MODEL_FIELDS)):
+class ModelInfo(
+    namedtuple(
+        "ModelInfo",
+        [
+            "ref",
+            "provider",
+            "id",
+            "name",
+            "status",
+            "enabled",
+            "aliases",
+            "features",
+            "input_modalities",
+            "output_modalities",
+            "context_window",
+            "max_output_tokens",
+            "currency",
+            "released",
+            "deprecation",
+            "data",
+        ],
+    )
+):
     """One model, as the artifact describes it (``data`` is its whole entry)."""
 
     __slots__ = ()
-    ref: str
-    provider: str
-    id: str
-    name: str
-    status: str
-    enabled: bool
-    aliases: tuple[str, ...]
-    features: frozenset[str]
-    input_modalities: tuple[str, ...]
-    output_modalities: tuple[str, ...]
-    context_window: int
-    max_output_tokens: int | None
-    currency: str
-    released: date | None
-    deprecation: Mapping[str, str] | None
-    data: Mapping[str, Any]
 
     @property
     def available(self) -> bool:
@@ -271,13 +255,6 @@ class PriceSet(namedtuple("PriceSet", ("model", "currency", "effective_from", "v
     ``tiers`` are (above_input_tokens, prices) pairs, ascending."""
 
     __slots__ = ()
-    model: str
-    currency: str
-    effective_from: date
-    variant: str | None
-    prices: Mapping[str, Decimal]
-    tiers: tuple[tuple[int, Mapping[str, Decimal]], ...]
-    source: str
 
 
 class Cost(namedtuple("Cost", ("model", "currency", "total", "components", "effective_from", "variant", "tier"))):
@@ -286,13 +263,6 @@ class Cost(namedtuple("Cost", ("model", "currency", "total", "components", "effe
     (its ``above_input_tokens``, or None for base prices) priced it."""
 
     __slots__ = ()
-    model: str
-    currency: str
-    total: Decimal
-    components: Mapping[str, Decimal]
-    effective_from: date
-    variant: str | None
-    tier: int | None
 
 
 _new_cost = tuple.__new__
@@ -349,9 +319,6 @@ def _rates(prices: Mapping[str, Decimal]) -> _Rates:
 
 class _Plan(namedtuple("_Plan", ("price", "rates", "tiers"))):
     __slots__ = ()
-    price: PriceSet
-    rates: _Rates
-    tiers: tuple[tuple[int, _Rates], ...]
 
 
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
@@ -678,7 +645,8 @@ class Catalog:
 
     def price(self, ref: str, at: date | datetime | str | None = None, variant: str | None = None) -> PriceSet:
         """The prices in force for ``ref`` on ``at`` (default: today, UTC)."""
-        return self._plan(ref, at, variant).price
+        price: PriceSet = self._plan(ref, at, variant).price
+        return price
 
     def cost(self, ref: str, usage: Usage, at: date | datetime | str | None = None, variant: str | None = None) -> Cost:
         """What ``usage`` cost on ``at`` (default: today, UTC), exactly.
