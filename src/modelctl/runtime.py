@@ -18,13 +18,13 @@ is exact.  Errors are subclasses of ``CatalogError``.
 from __future__ import annotations
 
 import os
-import time
 from _thread import allocate_lock
 from bisect import bisect_right
 from collections import namedtuple
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from itertools import compress
+from time import time as _time
 
 # Startup cost matters here (docs/performance.md): no typing, dataclasses or
 # pathlib at import time, and json/hashlib/difflib only when first needed.
@@ -299,21 +299,21 @@ _OPTIONAL = {"requests"}  # no per_request price: requests cost nothing
 
 
 # One (component, price per unit) per usage field, in USAGE_FIELDS order; the
-# price is None where the model has none (an error if that usage is non-zero,
-# except for requests, which then cost nothing).
+# price is None where the model has none.
 if TYPE_CHECKING:
-    _Rates = tuple[tuple[str, Decimal | None], ...]
+    _Rates = tuple[tuple[str | None, Decimal | None], ...]
 
 
 def _rates(prices: Mapping[str, Decimal]) -> _Rates:
-    out: list[tuple[str, Decimal | None]] = []
+    out: list[tuple[str | None, Decimal | None]] = []
     for usage_field, component, keys, per_million in _COMPONENTS:
         price = next((prices[k] for k in keys if k in prices), None)
-        if price is not None and per_million:
-            price = price / _MILLION  # exact: dividing by a power of ten only moves the exponent
-        elif price is None and usage_field in _OPTIONAL:
-            price = _ZERO
-        out.append((component, price))
+        if price is None:
+            # (component, None): a non-zero usage is an error; (None, None): it is free.
+            out.append((None if usage_field in _OPTIONAL else component, None))
+        else:
+            # Dividing by a power of ten is exact: it only moves the exponent.
+            out.append((component, price / _MILLION if per_million else price))
     return tuple(out)
 
 
@@ -328,7 +328,7 @@ _today = [0, 0.0]  # [ordinal of today (UTC), the time at which it ends]
 
 
 def _today_ordinal() -> int:
-    now = time.time()
+    now = _time()
     if now >= _today[1]:
         days = int(now // 86400)
         _today[0], _today[1] = _EPOCH_ORDINAL + days, (days + 1) * 86400.0
@@ -654,36 +654,36 @@ class Catalog:
         A context tier is a cliff: when the input-side tokens are strictly
         above its threshold, the whole request is billed at its prices."""
         # The hot path of an application: kept flat on purpose (see bench/bench_runtime.py).
+        if usage.__class__ is not Usage:
+            usage = _coerce_usage(usage)
         canonical = self._resolved.get(ref) or self.resolve(ref)
         starts, plans = self._plans.get((canonical, variant)) or self._plans_for(canonical, variant)
-        i = bisect_right(starts, _today_ordinal() if at is None else _ordinal(at)) - 1
+        if at is None:
+            day = _today[0] if _time() < _today[1] else _today_ordinal()
+        else:
+            day = _ordinal(at)
+        i = bisect_right(starts, day) - 1
         if i < 0:
             self._no_price(canonical, starts, plans, at, variant)
-        plan = plans[i]
-        rates, tier = plan.rates, None
-        if plan.tiers:
-            side = (
-                usage.input_tokens + usage.cached_input_tokens + usage.cache_write_tokens + usage.cache_write_1h_tokens
-            )
-            for above, tier_rates in plan.tiers:
+        price, rates, tiers = plans[i]
+        tier = None
+        if tiers:
+            side = usage[0] + usage[2] + usage[3] + usage[4]  # input, cached input, cache writes (5m, 1h)
+            for above, tier_rates in tiers:
                 if side > above:
                     rates, tier = tier_rates, above
         components = {}
         total = _ZERO
-        if usage.__class__ is not Usage:
-            usage = _coerce_usage(usage)
         # compress/filter walk only the non-zero usage fields, in C.
         for (component, rate), n in zip(compress(rates, usage), filter(None, usage)):  # noqa: B905 - hot path
             if rate is None:
-                raise NoPriceError(
-                    f"{canonical} has no price for {component} tokens (period from {plan.price.effective_from})"
-                )
+                if component is None:
+                    continue  # requests, without a per-request fee
+                raise NoPriceError(f"{canonical} has no price for {component} tokens (period from {price[2]})")
             amount = rate * n
-            if amount:
-                components[component] = amount
-                total += amount
-        p = plan.price
-        return _new_cost(Cost, (canonical, p.currency, total, components, p.effective_from, variant, tier))
+            components[component] = amount
+            total += amount
+        return _new_cost(Cost, (canonical, price[1], total, components, price[2], variant, tier))
 
     def legacy_rates(self) -> dict[str, dict[str, Decimal]]:
         """``{model: {"input": per-1M, "output": per-1M}}`` at today's base prices,
