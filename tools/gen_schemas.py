@@ -511,6 +511,11 @@ def artifact_schema() -> dict[str, Any]:
                     "description": {"description": "What the catalog is for.", "type": "string"},
                     "currency": {"description": "Default currency.", "type": "string"},
                     "purposes": {"description": "Declared purposes.", "type": "array", "items": {"type": "string"}},
+                    "review_threshold_percent": {
+                        "description": "Price increases above this percentage are changes to review.",
+                        "type": "string",
+                        "pattern": MONEY_PATTERN,
+                    },
                 },
                 ["name", "currency"],
             ),

@@ -186,6 +186,7 @@ def content_of(catalog: Catalog, *, include_accounts: bool = True) -> dict[str, 
                 "description": settings.description,
                 "currency": settings.currency,
                 "purposes": list(settings.purposes),
+                "review_threshold_percent": _money(settings.review_threshold_percent),
             }
         ),
         "providers": providers,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import typer
 
 from modelctl import __version__
+from modelctl.cli.diff import diff
 from modelctl.cli.publish import publish
 from modelctl.cli.validate import validate
 
@@ -55,6 +56,11 @@ app.command(
     "(or, with --check, the artifact is out of date); 2 usage error; 4 the catalog or the artifact to "
     "check cannot be read."
 )(publish)
+app.command(
+    epilog="Exit codes: 0 done (changes or not); 1 changes found, with --exit-code; 2 usage error; "
+    "3 changes fail the --fail-on policy; 4 a side cannot be read or is invalid (a revision that is not "
+    "there, a shallow clone without the base, a side with validation errors)."
+)(diff)
 
 
 def main() -> None:

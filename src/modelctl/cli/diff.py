@@ -1,0 +1,127 @@
+"""``modelctl diff``."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from modelctl import clock
+from modelctl.catalog import resolve_root
+from modelctl.cli import output
+from modelctl.cli.diff_render import render_json, render_markdown, render_text
+from modelctl.compare import compare
+from modelctl.diff import BREAKING, REVIEW
+from modelctl.errors import ModelctlError
+
+
+class DiffFormat(StrEnum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+class FailOn(StrEnum):
+    breaking = "breaking"
+    review = "review"
+
+
+def diff(
+    base: Annotated[
+        str | None,
+        typer.Argument(
+            help="Git revision, catalog directory or artifact. Default: the merge-base of HEAD with the main branch.",
+            show_default=False,
+        ),
+    ] = None,
+    head: Annotated[
+        str | None,
+        typer.Argument(
+            help="Git revision, catalog directory or artifact. Default: the catalog's working tree.", show_default=False
+        ),
+    ] = None,
+    catalog: Annotated[
+        Path | None,
+        typer.Option(
+            "--catalog",
+            help="The catalog directory (for git revisions: its path in the repository). "
+            "Default: $MODELCTL_CATALOG, else ./catalog.",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: Annotated[
+        DiffFormat,
+        typer.Option("--format", "-f", help="text for people; markdown for a PR comment; json for programs."),
+    ] = DiffFormat.text,
+    fail_on: Annotated[
+        FailOn | None,
+        typer.Option(
+            "--fail-on",
+            help="Exit 3 when there are breaking changes (breaking) or changes to review or breaking ones (review).",
+            show_default=False,
+        ),
+    ] = None,
+    exit_code: Annotated[
+        bool, typer.Option("--exit-code", help="Exit 1 when there is any change, like `git diff --exit-code`.")
+    ] = False,
+    review_threshold: Annotated[
+        str | None,
+        typer.Option(
+            "--review-threshold",
+            metavar="PERCENT",
+            help="A price increase above this is a change to "
+            "review. Default: catalog.yaml's review_threshold_percent, else 10.",
+            show_default=False,
+        ),
+    ] = None,
+    output_file: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the report to this file instead of stdout.", show_default=False),
+    ] = None,
+) -> None:
+    """Show what changes between two versions of the catalog, field by field.
+
+    Prices show the absolute and percent change, the variant or tier and the
+    effective date; scheduled changes are marked. Changes are classed
+    breaking, review or info. When both sides are git (revisions or the
+    working tree) only the changed files are read, through git plumbing.
+    """
+    threshold = None
+    if review_threshold is not None:
+        try:
+            threshold = Decimal(review_threshold)
+        except InvalidOperation:
+            raise typer.BadParameter(f"{review_threshold!r} is not a number", param_hint="--review-threshold")
+    try:
+        result = compare(base, head, catalog=resolve_root(catalog), today=clock.today(), review_threshold=threshold)
+    except ModelctlError as exc:
+        output.error(str(exc))
+        raise typer.Exit(4) from None
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    if result.invalid:
+        for label, finding in result.invalid:
+            output.error(f"{label}: {finding}")
+        output.error("a side of the diff is invalid: fix the findings above (run `modelctl validate`)")
+        raise typer.Exit(4)
+    diff_result = result.result
+    if fmt is DiffFormat.json:
+        text = render_json(diff_result)
+    elif fmt is DiffFormat.markdown:
+        text = render_markdown(diff_result)
+    else:
+        text = render_text(diff_result)
+    if output_file is not None:
+        output_file.write_text(text, encoding="utf-8")
+    else:
+        output.stdout_text(text)
+    if fail_on is not None:
+        failing = diff_result.count(BREAKING) + (diff_result.count(REVIEW) if fail_on is FailOn.review else 0)
+        if failing:
+            output.error(f"{failing} change(s) fail the --fail-on {fail_on.value} policy")
+            raise typer.Exit(3)
+    if exit_code and not diff_result.empty:
+        raise typer.Exit(1)

@@ -1,0 +1,284 @@
+"""Renderers for `modelctl diff`: text (rich), markdown (the PR comment), json."""
+
+from __future__ import annotations
+
+import io
+import json
+from decimal import Decimal
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from modelctl.diff import BREAKING, INFO, REVIEW, Change, DiffResult
+
+JSON_FORMAT_VERSION = "1.0"
+MARKER = "<!-- modelctl-diff -->"
+COMMENT_LIMIT = 65_536  # GitHub's limit on a comment body, in characters
+_ICON = {BREAKING: "🛑", REVIEW: "👀", INFO: ""}
+
+
+def headline(result: DiffResult) -> str:
+    counts = {"added": 0, "changed": 0, "removed": 0}
+    for actions in result.entities.values():
+        for action, ids in actions.items():
+            counts[action] += len(ids)
+    head = ", ".join(f"{n} {action}" for action, n in counts.items())
+    extra = []
+    if result.count(BREAKING):
+        extra.append(f"{result.count(BREAKING)} breaking")
+    if result.count(REVIEW):
+        extra.append(f"{result.count(REVIEW)} to review")
+    return head + (f" ({', '.join(extra)})" if extra else "")
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, dict):
+        if "prices" in value:
+            prices = ", ".join(f"{k} {v}" for k, v in value["prices"].items())
+            return f"{value.get('name')} [{value.get('status')}] {prices}".strip()
+        return json.dumps(value, sort_keys=True, default=str)
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return str(value)
+
+
+def _where(change: Change) -> str:
+    price = change.price
+    if price is None:
+        return ""
+    parts = [price.variant or "base"]
+    if price.tier is not None:
+        parts.append(f"> {price.tier:,} tokens")
+    return " · ".join(parts)
+
+
+def _effective(change: Change) -> str:
+    price = change.price
+    if price is None:
+        return ""
+    return f"{price.effective_from} (scheduled)" if price.scheduled else price.effective_from
+
+
+def _delta(change: Change) -> str:
+    price = change.price
+    if price is None or price.delta is None:
+        return "new" if change.action == "added" else "removed" if change.action == "removed" else ""
+    sign = "+" if price.delta > 0 else ""
+    pct = f" ({sign}{price.percent}%)" if price.percent is not None else ""
+    return f"{sign}{_plain(price.delta)}{pct}"
+
+
+def _plain(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return text
+
+
+def _is_price(change: Change) -> bool:
+    return change.price is not None and change.price.key != "*"
+
+
+def _entity_line(change: Change) -> str:
+    return f"{change.kind} {change.entity}"
+
+
+# --- text ---------------------------------------------------------------------------------
+
+
+def render_text(result: DiffResult, *, width: int | None = None) -> str:
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width or 120, highlight=False, soft_wrap=False, no_color=True, markup=False)
+    console.print(f"{result.base} -> {result.head}: {headline(result)}")
+    if result.empty:
+        console.print("no changes")
+        return buffer.getvalue()
+    flagged = [c for c in result.changes if c.cls in (BREAKING, REVIEW)]
+    if flagged:
+        console.print()
+        for change in flagged:
+            console.print(f"{change.cls.upper():8} {change.address}: {change.reason}")
+    prices = [c for c in result.changes if _is_price(c)]
+    if prices:
+        table = Table(title="Price changes (per 1M tokens unless the key says otherwise)", title_justify="left")
+        for column in ("model", "price", "variant / tier", "effective", "before", "after", "change", "class"):
+            table.add_column(column, overflow="fold")
+        for c in prices:
+            assert c.price is not None
+            table.add_row(
+                c.entity,
+                c.price.key,
+                _where(c),
+                _effective(c),
+                _fmt(c.before),
+                _fmt(c.after),
+                _delta(c),
+                "" if c.cls == INFO else c.cls,
+            )
+        console.print()
+        console.print(table)
+    others = [c for c in result.changes if not _is_price(c)]
+    if others:
+        table = Table(title="Other changes", title_justify="left")
+        for column in ("entity", "field", "action", "before", "after", "class"):
+            table.add_column(column, overflow="fold")
+        for c in others:
+            table.add_row(
+                _entity_line(c), c.field or "", c.action, _fmt(c.before), _fmt(c.after), "" if c.cls == INFO else c.cls
+            )
+        console.print()
+        console.print(table)
+    return buffer.getvalue()
+
+
+# --- markdown -----------------------------------------------------------------------------------
+
+
+def _md(text: Any) -> str:
+    return _fmt(text).replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(result: DiffResult, *, limit: int = COMMENT_LIMIT) -> str:
+    """The PR comment: breaking first, price tables, details collapsed, under ``limit`` characters."""
+    top = [
+        MARKER,
+        "### modelctl diff: pricing catalog",
+        "",
+        f"**{headline(result)}** — `{result.base}` → `{result.head}`",
+        "",
+    ]
+    if result.empty:
+        return "\n".join([*top, "No changes to the catalog.", ""])
+    sections: list[list[str]] = []
+    breaking = [c for c in result.changes if c.cls == BREAKING]
+    review = [c for c in result.changes if c.cls == REVIEW]
+    if breaking:
+        sections.append(
+            ["#### 🛑 Breaking changes", ""] + [f"- `{c.entity}` — {_md(c.reason)}" for c in breaking] + [""]
+        )
+    if review:
+        sections.append(
+            ["#### 👀 To review", ""] + [f"- `{c.entity}` `{c.field or ''}` — {_md(c.reason)}" for c in review] + [""]
+        )
+    added = [c for c in result.changes if c.action == "added" and c.field is None]
+    removed = [c for c in result.changes if c.action == "removed" and c.field is None]
+    if added or removed:
+        lines = ["#### Added and removed", ""]
+        lines += [f"- ➕ {c.kind} `{c.entity}` {_md(c.after)}" for c in added]
+        lines += [f"- ➖ {c.kind} `{c.entity}` {_md(c.before)}" for c in removed]
+        sections.append([*lines, ""])
+    prices = [c for c in result.changes if _is_price(c)]
+    if prices:
+        rows = [
+            f"| `{c.entity}` | {c.price.key if c.price else ''} | {_where(c)} | {_effective(c)} | {_md(c.before)} "
+            f"| {_md(c.after)} | {_delta(c)} | {_ICON[c.cls]} |"
+            for c in prices
+        ]
+        sections.append(
+            [
+                "#### Price changes",
+                "",
+                "| Model | Price | Variant / tier | Effective | Before | After | Change | |",
+                "| --- | --- | --- | --- | ---: | ---: | ---: | --- |",
+                *rows,
+                "",
+            ]
+        )
+    details = [
+        f"| `{_md(c.address)}` | {c.action} | {_md(c.before)} | {_md(c.after)} | {c.cls} |" for c in result.changes
+    ]
+    detail_head = [
+        "<details><summary>All " + str(len(details)) + " field changes</summary>",
+        "",
+        "| Address | Action | Before | After | Class |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    return _fit(top, sections, detail_head, details, limit)
+
+
+def _fit(top: list[str], sections: list[list[str]], detail_head: list[str], details: list[str], limit: int) -> str:
+    """Join the parts, cutting rows (details first) until the comment fits in ``limit``."""
+    footer = ["", "</details>", ""]
+    note_room = 300
+
+    def size(lines: list[str]) -> int:
+        return sum(len(line) + 1 for line in lines)
+
+    fixed = size(top) + size(detail_head) + size(footer) + note_room
+    body: list[str] = []
+    cut = 0
+    for section in sections:
+        room = limit - fixed - size(body)
+        if size(section) <= room:
+            body += section
+            continue
+        kept: list[str] = []
+        for line in section:
+            if size(kept) + len(line) + 1 > room:
+                cut += 1
+                continue
+            kept.append(line)
+        body += kept
+    room = limit - fixed - size(body)
+    kept_details: list[str] = []
+    for row in details:
+        if size(kept_details) + len(row) + 1 > room:
+            cut += 1
+            continue
+        kept_details.append(row)
+    out = top + body + detail_head + kept_details + footer
+    if cut:
+        out.append(
+            f"> ✂️ {cut} rows were left out to stay under GitHub's 64 KB comment limit: "
+            "run `modelctl diff` locally or see the job summary for everything."
+        )
+    return "\n".join(out) + "\n"
+
+
+# --- json ----------------------------------------------------------------------------------------
+
+
+def _json_value(value: Any) -> Any:
+    return value
+
+
+def render_json(result: DiffResult) -> str:
+    changes = []
+    for c in result.changes:
+        item: dict[str, Any] = {
+            "address": c.address,
+            "kind": c.kind,
+            "entity": c.entity,
+            "action": c.action,
+            "field": c.field,
+            "before": c.before,
+            "after": c.after,
+            "class": c.cls,
+            "reason": c.reason,
+        }
+        if c.price is not None:
+            p = c.price
+            item["price"] = {
+                "key": p.key,
+                "effective_from": p.effective_from,
+                "variant": p.variant,
+                "tier": p.tier,
+                "scheduled": p.scheduled,
+                "delta": str(p.delta) if p.delta is not None else None,
+                "percent": str(p.percent) if p.percent is not None else None,
+            }
+        changes.append(item)
+    summary = {
+        action: sum(len(actions.get(action, [])) for actions in result.entities.values())
+        for action in ("added", "changed", "removed")
+    }
+    summary |= {cls: result.count(cls) for cls in (BREAKING, REVIEW, INFO)}
+    doc = {
+        "format_version": JSON_FORMAT_VERSION,
+        "base": result.base,
+        "head": result.head,
+        "summary": summary,
+        "changes": changes,
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False, default=str) + "\n"

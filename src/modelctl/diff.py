@@ -1,0 +1,463 @@
+"""Compare two catalogs: field-level changes, classified for review.
+
+Both sides are *content* mappings in the artifact's shape (``compile.content_of``
+or a published artifact's ``content``), possibly partial: a side built from
+the changed files of a pull request holds only the models those files define.
+The comparison is pure: it returns ``Change`` values; renderers live in the CLI.
+
+Classes:
+
+- **breaking**: what can break an application: a model, alias, variant or
+  provider removed (a retired model may go), a feature or modality removed,
+  a context window or output limit shrunk, a currency changed, a model
+  disabled.
+- **review**: what a reviewer must look at: a price raised by more than the
+  threshold (10% by default), a price removed, a past price rewritten or a new
+  period dated in the past (usage already billed would be re-priced), a model
+  retired.
+- **info**: everything else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+BREAKING, REVIEW, INFO = "breaking", "review", "info"
+CLASS_ORDER = {BREAKING: 0, REVIEW: 1, INFO: 2}
+ADDED, REMOVED, CHANGED = "added", "removed", "changed"
+
+PRICE_FIELDS = (
+    "input_per_1m",
+    "output_per_1m",
+    "cached_input_per_1m",
+    "cache_write_per_1m",
+    "cache_write_1h_per_1m",
+    "reasoning_per_1m",
+    "input_audio_per_1m",
+    "output_audio_per_1m",
+    "input_image_per_1m",
+    "output_image_per_1m",
+    "per_request",
+    "per_image",
+)
+_ORDER = {k: i for i, k in enumerate(PRICE_FIELDS)}
+_SHRINK_IS_BREAKING = {"context_window", "max_output_tokens", "max_input_tokens"}
+_LIST_ITEMS_REMOVED_BREAKING = {"features", "aliases", "modalities.input", "modalities.output"}
+_KINDS = (("providers", "provider"), ("models", "model"), ("plans", "plan"), ("accounts", "account"))
+
+
+@dataclass(frozen=True, slots=True)
+class PriceChange:
+    """The price detail of a change: where in the price structure, and by how much."""
+
+    key: str
+    effective_from: str
+    variant: str | None = None
+    tier: int | None = None
+    scheduled: bool = False
+    delta: Decimal | None = None
+    percent: Decimal | None = None  # None when there is no before, or before is zero
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    kind: str  # provider | model | plan | account | catalog
+    entity: str  # the id (models: provider/id)
+    action: str  # added | removed | changed
+    field: str | None  # dotted path inside the entity, None for the whole entity
+    before: Any
+    after: Any
+    cls: str  # breaking | review | info
+    reason: str = ""
+    price: PriceChange | None = None
+
+    @property
+    def address(self) -> str:
+        base = f'{self.kind}s["{self.entity}"]'
+        return f"{base}.{self.field}" if self.field else base
+
+
+@dataclass(frozen=True, slots=True)
+class DiffResult:
+    base: str
+    head: str
+    changes: tuple[Change, ...]
+    entities: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # kind -> action -> ids
+
+    def count(self, cls: str) -> int:
+        return sum(1 for c in self.changes if c.cls == cls)
+
+    @property
+    def empty(self) -> bool:
+        return not self.changes
+
+
+@dataclass(frozen=True, slots=True)
+class DiffOptions:
+    today: date
+    review_threshold: Decimal = Decimal(10)
+
+
+def diff_contents(
+    base: Mapping[str, Any],
+    head: Mapping[str, Any],
+    *,
+    options: DiffOptions,
+    base_label: str = "base",
+    head_label: str = "head",
+) -> DiffResult:
+    """Every change from ``base`` to ``head``."""
+    changes: list[Change] = []
+    entities: dict[str, dict[str, list[str]]] = {}
+    for section, kind in _KINDS:
+        before, after = base.get(section, {}), head.get(section, {})
+        summary = entities.setdefault(kind, {ADDED: [], REMOVED: [], CHANGED: []})
+        for key in sorted(set(before) | set(after)):
+            old, new = before.get(key), after.get(key)
+            if old == new:
+                continue
+            found = list(_entity(kind, key, old, new, options, after))
+            if not found:
+                continue
+            changes += found
+            summary[ADDED if old is None else REMOVED if new is None else CHANGED].append(key)
+    changes += _catalog_settings(base.get("catalog", {}), head.get("catalog", {}))
+    changes.sort(key=lambda c: (CLASS_ORDER[c.cls], c.kind, c.entity, c.field or ""))
+    return DiffResult(base_label, head_label, tuple(changes), entities)
+
+
+def _entity(kind: str, key: str, old: Any, new: Any, options: DiffOptions, head: Mapping[str, Any]) -> Iterator[Change]:
+    if old is None:
+        yield Change(kind, key, ADDED, None, None, _summary(kind, new), INFO, f"new {kind}")
+        return
+    if new is None:
+        successor = _alias_holder(key, head) if kind == "model" else None
+        if successor is not None and old.get("status") != "retired":
+            yield Change(
+                kind,
+                key,
+                REMOVED,
+                None,
+                _summary(kind, old),
+                None,
+                INFO,
+                f"renamed to {successor}, which keeps {key.split('/', 1)[1]!r} as an alias",
+            )
+        else:
+            yield _removed(kind, key, old)
+        return
+    if kind == "model":
+        yield from _model(key, old, new, options)
+    else:
+        yield from _fields(kind, key, old, new, "")
+
+
+def _alias_holder(ref: str, models: Mapping[str, Any]) -> str | None:
+    """The model of the same provider that lists ``ref``'s id as an alias (a rename that keeps the old name)."""
+    provider, _, old_id = ref.partition("/")
+    for other, model in models.items():
+        if other.startswith(f"{provider}/") and old_id.lower() in (a.lower() for a in model.get("aliases", ())):
+            return str(other)
+    return None
+
+
+def _summary(kind: str, entity: Mapping[str, Any]) -> Any:
+    if kind != "model":
+        return entity.get("name", entity.get("id"))
+    prices = entity.get("pricing", [{}])[0].get("prices", {})
+    return {"name": entity.get("name"), "status": entity.get("status"), "prices": prices}
+
+
+def _removed(kind: str, key: str, old: Mapping[str, Any]) -> Change:
+    if kind == "model" and old.get("status") == "retired":
+        return Change(kind, key, REMOVED, None, _summary(kind, old), None, INFO, "retired model removed")
+    reason = {
+        "model": f"model removed while {old.get('status', 'active')}: applications that name it will fail; "
+        "retire it first (status: retired) with a replacement",
+        "provider": "provider removed",
+        "plan": "plan removed: its accounts lose their entitlements",
+        "account": "account removed",
+    }[kind]
+    return Change(kind, key, REMOVED, None, _summary(kind, old), None, BREAKING, reason)
+
+
+# --- generic fields ----------------------------------------------------------------------
+
+
+def _fields(kind: str, key: str, old: Any, new: Any, path: str) -> Iterator[Change]:
+    if isinstance(old, Mapping) and isinstance(new, Mapping):
+        for name in sorted(set(old) | set(new)):
+            sub = f"{path}.{name}" if path else name
+            a, b = old.get(name), new.get(name)
+            if a != b:
+                yield from _fields(kind, key, a, b, sub)
+        return
+    if isinstance(old, list) and isinstance(new, list) and all(isinstance(x, str) for x in old + new):
+        yield from _list(kind, key, old, new, path)
+        return
+    action = ADDED if old is None else REMOVED if new is None else CHANGED
+    yield Change(kind, key, action, path, old, new, *_classify_field(kind, path, old, new))
+
+
+def _list(kind: str, key: str, old: list[str], new: list[str], path: str) -> Iterator[Change]:
+    removed = [x for x in old if x not in new]
+    added = [x for x in new if x not in old]
+    for item in removed:
+        breaking = path in _LIST_ITEMS_REMOVED_BREAKING
+        what = {"features": "feature", "aliases": "alias"}.get(path, path)
+        reason = f"{what} {item!r} removed" + (": applications relying on it will fail" if breaking else "")
+        yield Change(kind, key, REMOVED, path, item, None, BREAKING if breaking else INFO, reason)
+    for item in added:
+        yield Change(kind, key, ADDED, path, None, item, INFO, "")
+    if not removed and not added and old != new:
+        yield Change(kind, key, CHANGED, path, old, new, INFO, "reordered")
+
+
+def _classify_field(kind: str, path: str, old: Any, new: Any) -> tuple[str, str]:
+    leaf = path.rsplit(".", 1)[-1]
+    if leaf in _SHRINK_IS_BREAKING and isinstance(old, int):
+        if new is None or (isinstance(new, int) and new < old):
+            return BREAKING, f"{leaf} shrunk from {old:,} to {new:,}" if new is not None else f"{leaf} removed"
+        return INFO, ""
+    if path == "currency" and old is not None:
+        return BREAKING, f"currency changed from {old} to {new}: every price changes meaning"
+    if kind == "model" and path == "enabled" and old is not False and new is False:
+        return BREAKING, "model disabled: it is available nowhere from the moment this is published"
+    if kind == "model" and path == "status" and new == "retired":
+        return REVIEW, "model retired: it will be served nowhere"
+    return INFO, ""
+
+
+# --- models and prices --------------------------------------------------------------------
+
+
+def _model(key: str, old: Mapping[str, Any], new: Mapping[str, Any], options: DiffOptions) -> Iterator[Change]:
+    rest_old = {k: v for k, v in old.items() if k != "pricing"}
+    rest_new = {k: v for k, v in new.items() if k != "pricing"}
+    yield from _fields("model", key, rest_old, rest_new, "")
+    if old.get("pricing") != new.get("pricing"):
+        yield from _pricing(key, old.get("pricing", []), new.get("pricing", []), options)
+
+
+def _periods(pricing: list[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
+    return {p["effective_from"]: p for p in pricing}
+
+
+def _in_force(periods: dict[str, Mapping[str, Any]], day: str) -> Mapping[str, Any] | None:
+    started = [d for d in periods if d <= day]
+    return periods[max(started)] if started else None
+
+
+def _pricing(
+    key: str, old: list[Mapping[str, Any]], new: list[Mapping[str, Any]], options: DiffOptions
+) -> Iterator[Change]:
+    before, after = _periods(old), _periods(new)
+    today = options.today.isoformat()
+    for day in sorted(set(before) | set(after), reverse=True):
+        a, b = before.get(day), after.get(day)
+        if a == b:
+            continue
+        scheduled = day > today
+        if a is None and b is not None:
+            # A new period: compare with what was in force on that day before the change.
+            prior = _in_force(before, day)
+            yield from _price_sets(
+                key, day, prior, b, options, scheduled=scheduled, new_period=True, retroactive=day < today
+            )
+        elif b is None and a is not None:
+            cls = REVIEW if day <= today else INFO
+            reason = (
+                "price period removed: usage in it would be re-priced"
+                if cls == REVIEW
+                else "scheduled price change withdrawn"
+            )
+            yield Change(
+                "model",
+                key,
+                REMOVED,
+                f"pricing[{day}]",
+                a.get("prices"),
+                None,
+                cls,
+                reason,
+                PriceChange("*", day, scheduled=scheduled),
+            )
+        else:
+            assert a is not None and b is not None
+            yield from _price_sets(
+                key, day, a, b, options, scheduled=scheduled, new_period=False, retroactive=day <= today
+            )
+            for name in ("source", "checked", "note"):
+                if a.get(name) != b.get(name):
+                    yield Change(
+                        "model",
+                        key,
+                        CHANGED if a.get(name) and b.get(name) else ADDED if b.get(name) else REMOVED,
+                        f"pricing[{day}].{name}",
+                        a.get(name),
+                        b.get(name),
+                        INFO,
+                        "",
+                    )
+
+
+def _price_sets(
+    key: str,
+    day: str,
+    old: Mapping[str, Any] | None,
+    new: Mapping[str, Any],
+    options: DiffOptions,
+    *,
+    scheduled: bool,
+    new_period: bool,
+    retroactive: bool,
+) -> Iterator[Change]:
+    old = old or {}
+    yield from _prices(
+        key,
+        day,
+        None,
+        None,
+        old.get("prices", {}),
+        new.get("prices", {}),
+        options,
+        scheduled=scheduled,
+        new_period=new_period,
+        retroactive=retroactive,
+    )
+    yield from _tiers(
+        key, day, None, old.get("tiers", []), new.get("tiers", []), options, scheduled, new_period, retroactive
+    )
+    old_v, new_v = old.get("variants", {}), new.get("variants", {})
+    for name in sorted(set(old_v) | set(new_v)):
+        a, b = old_v.get(name), new_v.get(name)
+        if a == b:
+            continue
+        if b is None:
+            yield Change(
+                "model",
+                key,
+                REMOVED,
+                f"pricing[{day}].variants.{name}",
+                a,
+                None,
+                BREAKING,
+                f"variant {name!r} removed: requests for it will fail",
+                PriceChange("*", day, variant=name, scheduled=scheduled),
+            )
+            continue
+        a = a or {}
+        yield from _prices(
+            key,
+            day,
+            name,
+            None,
+            a.get("prices", {}),
+            b.get("prices", {}),
+            options,
+            scheduled=scheduled,
+            new_period=new_period,
+            retroactive=retroactive,
+        )
+        yield from _tiers(
+            key, day, name, a.get("tiers", []), b.get("tiers", []), options, scheduled, new_period, retroactive
+        )
+
+
+def _tiers(
+    key: str,
+    day: str,
+    variant: str | None,
+    old: list[Mapping[str, Any]],
+    new: list[Mapping[str, Any]],
+    options: DiffOptions,
+    scheduled: bool,
+    new_period: bool,
+    retroactive: bool,
+) -> Iterator[Change]:
+    a = {t["above_input_tokens"]: t.get("prices", {}) for t in old}
+    b = {t["above_input_tokens"]: t.get("prices", {}) for t in new}
+    for above in sorted(set(a) | set(b)):
+        yield from _prices(
+            key,
+            day,
+            variant,
+            above,
+            a.get(above, {}),
+            b.get(above, {}),
+            options,
+            scheduled=scheduled,
+            new_period=new_period,
+            retroactive=retroactive,
+        )
+
+
+def _where(day: str, variant: str | None, tier: int | None, price_key: str) -> str:
+    out = f"pricing[{day}]"
+    if variant:
+        out += f".variants.{variant}"
+    if tier is not None:
+        out += f".tiers[>{tier}]"
+    return f"{out}.{price_key}"
+
+
+def _prices(
+    key: str,
+    day: str,
+    variant: str | None,
+    tier: int | None,
+    old: Mapping[str, str],
+    new: Mapping[str, str],
+    options: DiffOptions,
+    *,
+    scheduled: bool,
+    new_period: bool,
+    retroactive: bool,
+) -> Iterator[Change]:
+    for price_key in sorted(set(old) | set(new), key=lambda k: _ORDER.get(k, 99)):
+        a, b = old.get(price_key), new.get(price_key)
+        if a == b:
+            continue
+        before = Decimal(a) if a is not None else None
+        after = Decimal(b) if b is not None else None
+        if before is not None and after is not None and before == after:
+            continue
+        delta = after - before if before is not None and after is not None else None
+        percent = (delta / before * 100).quantize(Decimal("0.1")) if delta is not None and before else None
+        detail = PriceChange(price_key, day, variant, tier, scheduled, delta, percent)
+        action = ADDED if a is None else REMOVED if b is None else CHANGED
+        cls, reason = _classify_price(
+            before, after, percent, options, scheduled=scheduled, new_period=new_period, retroactive=retroactive
+        )
+        yield Change("model", key, action, _where(day, variant, tier, price_key), a, b, cls, reason, detail)
+
+
+def _classify_price(
+    before: Decimal | None,
+    after: Decimal | None,
+    percent: Decimal | None,
+    options: DiffOptions,
+    *,
+    scheduled: bool,
+    new_period: bool,
+    retroactive: bool,
+) -> tuple[str, str]:
+    if after is None:
+        return REVIEW, "price removed: this usage falls back to another price or fails"
+    if retroactive:
+        what = "a new period dated in the past" if new_period else "a price of a period already in force"
+        return REVIEW, f"{what}: usage already billed would be re-priced"
+    if before is not None and after > before:
+        if percent is None or percent > options.review_threshold:
+            return REVIEW, f"price raised by more than {options.review_threshold}%"
+    return INFO, "scheduled" if scheduled else ""
+
+
+def _catalog_settings(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change]:
+    if old == new or not old or not new:
+        return []
+    return list(_fields("catalog", "catalog", old, new, ""))
