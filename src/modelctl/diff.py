@@ -196,9 +196,11 @@ def _fields(kind: str, key: str, old: Any, new: Any, path: str) -> Iterator[Chan
             if a != b:
                 yield from _fields(kind, key, a, b, sub)
         return
-    if isinstance(old, list) and isinstance(new, list) and all(isinstance(x, str) for x in old + new):
-        yield from _list(kind, key, old, new, path)
-        return
+    if isinstance(old, list) or isinstance(new, list):  # an absent list is an empty one
+        a, b = old or [], new or []
+        if isinstance(a, list) and isinstance(b, list) and all(isinstance(x, str) for x in a + b):
+            yield from _list(kind, key, a, b, path)
+            return
     action = ADDED if old is None else REMOVED if new is None else CHANGED
     yield Change(kind, key, action, path, old, new, *_classify_field(kind, path, old, new))
 

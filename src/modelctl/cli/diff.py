@@ -94,7 +94,7 @@ def diff(
         try:
             threshold = Decimal(review_threshold)
         except InvalidOperation:
-            raise typer.BadParameter(f"{review_threshold!r} is not a number", param_hint="--review-threshold")
+            raise typer.BadParameter(f"{review_threshold!r} is not a number", param_hint="--review-threshold") from None
     try:
         result = compare(base, head, catalog=resolve_root(catalog), today=clock.today(), review_threshold=threshold)
     except ModelctlError as exc:

@@ -1,0 +1,183 @@
+"""`modelctl diff` on real temporary git repositories."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+from gitutil import commit_all, edit, git, make_repo
+from typer.testing import CliRunner
+
+from modelctl.cli import app
+from modelctl.compare import compare
+
+runner = CliRunner()
+BETA = "catalog/models/acme/beta.yaml"
+ALPHA = "catalog/models/acme/alpha.yaml"
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = make_repo(tmp_path / "repo")
+    monkeypatch.chdir(root)
+    return root
+
+
+def _diff(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, ["diff", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_no_changes(repo: Path) -> None:
+    code, out, _ = _diff("--exit-code")
+    assert code == 0 and "no changes" in out
+
+
+def test_price_change_in_the_working_tree(repo: Path) -> None:
+    edit(repo / BETA, "output_per_1m: 1.50", "output_per_1m: 1.65")
+    code, out, _ = _diff("--format", "json", "--exit-code")
+    assert code == 1
+    doc = json.loads(out)
+    assert doc["base"].startswith("merge-base ") and doc["head"] == "working tree"
+    (change,) = doc["changes"]
+    assert change["address"] == 'models["acme/beta"].pricing[2024-01-01].output_per_1m'
+    assert (change["before"], change["after"], change["price"]["percent"]) == ("1.50", "1.65", "10.0")
+
+
+def test_between_two_commits(repo: Path) -> None:
+    edit(repo / BETA, "output_per_1m: 1.50", "output_per_1m: 1.40")
+    commit_all(repo, "cheaper beta")
+    code, out, _ = _diff("main", "feature", "--format", "json")
+    assert code == 0
+    assert json.loads(out)["summary"] == {"added": 0, "changed": 1, "removed": 0, "breaking": 0, "review": 1, "info": 0}
+
+
+def test_model_added_and_removed(repo: Path) -> None:
+    gamma = (repo / BETA).read_text().replace("id: beta", "id: gamma")
+    (repo / "catalog/models/acme/gamma.yaml").write_text(gamma)  # untracked: still seen
+    (repo / BETA).unlink()
+    code, out, err = _diff("--format", "json", "--fail-on", "breaking")
+    assert code == 3 and "fail the --fail-on breaking policy" in err
+    summary = json.loads(out)["summary"]
+    assert (summary["added"], summary["removed"], summary["breaking"]) == (1, 1, 1)
+
+
+def test_rename_keeping_the_old_id_as_alias(repo: Path) -> None:
+    git(repo, "mv", BETA, "catalog/models/acme/beta-2.yaml")
+    edit(repo / "catalog/models/acme/beta-2.yaml", "id: beta", "id: beta-2\naliases: [beta]")
+    commit_all(repo, "rename beta")
+    code, out, _ = _diff("main", "HEAD", "--format", "json", "--fail-on", "breaking")
+    assert code == 0
+    doc = json.loads(out)
+    removed = next(c for c in doc["changes"] if c["action"] == "removed")
+    assert removed["class"] == "info" and "renamed to acme/beta-2" in removed["reason"]
+
+
+def test_alias_removed_is_breaking(repo: Path) -> None:
+    edit(repo / ALPHA, "aliases: [alpha-2025-01-01]", "aliases: []")
+    code, out, _ = _diff("--fail-on", "breaking")
+    assert code == 3
+    assert "BREAKING" in out and "alias 'alpha-2025-01-01' removed" in out
+
+
+def test_price_raised_25_percent_is_a_review(repo: Path) -> None:
+    edit(
+        repo / BETA,
+        "pricing:\n",
+        "pricing:\n  - effective_from: 2027-01-01\n    source: https://acme.example/pricing\n"
+        "    checked: 2026-11-20\n    input_per_1m: 0.625\n    output_per_1m: 1.50\n",
+    )
+    assert _diff("--fail-on", "breaking")[0] == 0
+    code, out, _ = _diff("--fail-on", "review")
+    assert code == 3
+    assert "+0.125 (+25.0%)" in out and "2027-01-01 (scheduled)" in out
+
+
+def test_future_dated_price_is_marked_scheduled_in_markdown(repo: Path) -> None:
+    edit(
+        repo / BETA,
+        "pricing:\n",
+        "pricing:\n  - effective_from: 2027-01-01\n    source: https://acme.example/pricing\n"
+        "    checked: 2026-11-20\n    input_per_1m: 0.45\n    output_per_1m: 1.50\n",
+    )
+    code, out, _ = _diff("--format", "markdown")
+    assert code == 0
+    assert out.startswith("<!-- modelctl-diff -->\n")
+    assert "| `acme/beta` | input_per_1m | base | 2027-01-01 (scheduled) | 0.50 | 0.45 | -0.05 (-10.0%) |  |" in out
+
+
+def test_only_changed_files_are_read(repo: Path) -> None:
+    edit(repo / BETA, "output_per_1m: 1.50", "output_per_1m: 1.65")
+    comparison = compare(None, None, catalog=Path("catalog"), today=date(2026, 11, 25))
+    # catalog.yaml, providers/acme.yaml and the one changed model, on each side
+    assert (comparison.base.files_read, comparison.head.files_read) == (3, 3)
+    assert list(comparison.head.content["models"]) == ["acme/beta"]
+
+
+def test_shallow_clone_without_the_base(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    edit(repo / BETA, "output_per_1m: 1.50", "output_per_1m: 1.65")
+    commit_all(repo, "second")
+    shallow = tmp_path / "shallow"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", "--branch", "feature", f"file://{repo}", str(shallow)],
+        check=True,
+        capture_output=True,
+    )
+    monkeypatch.chdir(shallow)
+    code, out, err = _diff("HEAD~1")
+    assert code == 4 and out == ""
+    assert "not in this repository" in err and "fetch-depth: 0" in err
+
+
+def test_unknown_revision(repo: Path) -> None:
+    code, _, err = _diff("no-such-branch")
+    assert code == 4 and "revision 'no-such-branch' is not in this repository" in err
+
+
+def test_invalid_side_exits_4_with_findings(repo: Path) -> None:
+    edit(repo / BETA, "status: deprecated", "status: deprecatd")
+    code, out, err = _diff()
+    assert code == 4 and out == ""
+    assert "working tree: catalog/models/acme/beta.yaml:4:9: error MC104" in err
+
+
+def test_two_directories_and_two_artifacts(repo: Path, tmp_path: Path) -> None:
+    old = tmp_path / "old"
+    subprocess.run(["cp", "-r", str(repo / "catalog"), str(old)], check=True)
+    edit(repo / BETA, "output_per_1m: 1.50", "output_per_1m: 3.00")
+    code, out, _ = _diff(str(old), "catalog", "--format", "json")
+    assert code == 0 and json.loads(out)["changes"][0]["price"]["percent"] == "100.0"
+    for name, source in (("a", old), ("b", repo / "catalog")):
+        assert runner.invoke(app, ["publish", str(source), "--out", str(tmp_path / name)]).exit_code == 0
+    code, out, _ = _diff(str(tmp_path / "a/catalog.json"), str(tmp_path / "b/catalog.json"), "--format", "json")
+    assert code == 0 and json.loads(out)["changes"][0]["after"] == "3.00"
+
+
+def test_markdown_stays_under_the_comment_limit(repo: Path) -> None:
+    beta = (repo / BETA).read_text()
+    for i in range(400):
+        (repo / f"catalog/models/acme/m{i:03}.yaml").write_text(beta.replace("id: beta", f"id: m{i:03}"))
+    code, out, _ = _diff("--format", "markdown")
+    assert code == 0
+    assert len(out) < 65_536
+    assert "rows were left out to stay under GitHub's 64 KB comment limit" in out
+    assert "**400 added, 0 changed, 0 removed**" in out
+
+
+def test_usage_errors(repo: Path) -> None:
+    assert _diff("--format", "yaml")[0] == 2
+    assert _diff("--review-threshold", "lots")[0] == 2
+
+
+def test_help_documents_exit_codes() -> None:
+    result = runner.invoke(app, ["diff", "--help"])
+    text = " ".join(result.stdout.split())
+    for phrase in [
+        "1 changes found, with --exit-code",
+        "3 changes fail the --fail-on policy",
+        "4 a side cannot be read",
+    ]:
+        assert phrase in text
