@@ -8,8 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from conftest import MakeCatalog
 
+from conftest import MakeCatalog
 from modelctl.compile import content_of
 from modelctl.diff import BREAKING, INFO, REVIEW, Change, DiffOptions, diff_contents
 from modelctl.validate import validate_catalog

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import REPO
 
+from conftest import REPO
 from modelctl.model import Catalog
 from modelctl.validate import validate_catalog
 

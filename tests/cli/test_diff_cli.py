@@ -8,9 +8,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from gitutil import commit_all, edit, git, make_repo
 from typer.testing import CliRunner
 
+from gitutil import commit_all, edit, git, make_repo
 from modelctl.cli import app
 from modelctl.compare import compare
 
