@@ -15,6 +15,7 @@ import typer
 
 from modelctl import __version__
 from modelctl.cli.diff import diff
+from modelctl.cli.history import history
 from modelctl.cli.publish import publish
 from modelctl.cli.validate import validate
 
@@ -61,6 +62,9 @@ app.command(
     "3 changes fail the --fail-on policy; 4 a side cannot be read or is invalid (a revision that is not "
     "there, a shallow clone without the base, a side with validation errors)."
 )(diff)
+app.command(epilog="Exit codes: 0 done; 2 usage error; 4 the model's file has no history here, or git cannot be read.")(
+    history
+)
 
 
 def main() -> None:

@@ -72,8 +72,7 @@ def _delta(change: Change) -> str:
 
 
 def _plain(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return text
+    return format(value, "f")
 
 
 def _is_price(change: Change) -> bool:
