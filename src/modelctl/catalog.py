@@ -12,13 +12,13 @@ Layout (see PRODUCT.md)::
 
 from __future__ import annotations
 
-import gc
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from modelctl import build, schema
+from modelctl._gc import paused_gc
 from modelctl.codes import code as _code
 from modelctl.errors import CatalogNotFound, Finding, Location
 from modelctl.loading import LoadedFile, load_file
@@ -197,15 +197,8 @@ def load_sources(
     findings: list[Finding] | None = None,
 ) -> LoadResult:
     """Load, schema-check and build the given files, each read by ``read``."""
-    # Thousands of small files allocate millions of objects that all live on:
-    # the cyclic collector would rescan them again and again (3x the run time).
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_gc():
         return _load_sources(root, sources, read, findings or [])
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _load_sources(

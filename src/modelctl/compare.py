@@ -59,10 +59,11 @@ def _load_one(spec: tuple[str, str, str, str]) -> Side:
 def _load_full(base: tuple[str, str], head: tuple[str, str], catalog: Path, today: date) -> tuple[Side, Side]:
     specs = [(k, a, str(catalog), today.isoformat()) for k, a in (base, head)]
     heavy = sum(k in ("dir", "worktree", "rev") for k, _ in (base, head))
-    if heavy == 2:  # both sides parse a catalog: use both cores
-        with ProcessPoolExecutor(max_workers=2) as pool:
-            base_side, head_side = pool.map(_load_one, specs)
-        return base_side, head_side
+    if heavy == 2:  # both sides parse a whole catalog: the base in a second process, the head here
+        with ProcessPoolExecutor(max_workers=1) as pool:
+            future = pool.submit(_load_one, specs[0])
+            head_side = _load_one(specs[1])
+            return future.result(), head_side
     return _load_one(specs[0]), _load_one(specs[1])
 
 

@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from modelctl._gc import paused_gc
 from modelctl.model import Account, Catalog, Model, Plan, PricePeriod, Prices, Provider, Tier
 
 FORMAT_VERSION = "1.0"
@@ -176,6 +177,11 @@ def alias_index(catalog: Catalog) -> dict[str, str]:
 
 def content_of(catalog: Catalog, *, include_accounts: bool = True) -> dict[str, Any]:
     """The digest-covered part of the artifact."""
+    with paused_gc():
+        return _content_of(catalog, include_accounts=include_accounts)
+
+
+def _content_of(catalog: Catalog, *, include_accounts: bool) -> dict[str, Any]:
     settings = catalog.settings
     providers = {pid: _provider(p, p.currency or settings.currency) for pid, p in sorted(catalog.providers.items())}
     models = {ref: _model(m, catalog.currency_of(m)) for ref, m in sorted(catalog.models.items())}

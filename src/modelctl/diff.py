@@ -26,6 +26,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from modelctl._gc import paused_gc
+
 BREAKING, REVIEW, INFO = "breaking", "review", "info"
 CLASS_ORDER = {BREAKING: 0, REVIEW: 1, INFO: 2}
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
@@ -111,6 +113,13 @@ def diff_contents(
     head_label: str = "head",
 ) -> DiffResult:
     """Every change from ``base`` to ``head``."""
+    with paused_gc():
+        return _diff_contents(base, head, options=options, base_label=base_label, head_label=head_label)
+
+
+def _diff_contents(
+    base: Mapping[str, Any], head: Mapping[str, Any], *, options: DiffOptions, base_label: str, head_label: str
+) -> DiffResult:
     changes: list[Change] = []
     entities: dict[str, dict[str, list[str]]] = {}
     for section, kind in _KINDS:

@@ -128,14 +128,28 @@ def model_history(repo: GitRepo, catalog: Path, ref: str, *, today: date, since:
         provider = (oldest.old_path or oldest.path).rsplit("/", 2)[-2]
         previous = _parse(blobs.get(base_name), base_name, provider)
     newest = entries[0].path
-    key = ref if "/" in ref else f"{newest.rsplit('/', 2)[-2]}/{ref}"  # one key for every version: renames diff as fields
+    key = (
+        ref if "/" in ref else f"{newest.rsplit('/', 2)[-2]}/{ref}"
+    )  # one key for every version: renames diff as fields
     for entry, content, invalid in versions:
         before = previous[0] if previous else None
-        result = diff_contents({"models": {key: before}} if before else {}, {"models": {key: content}} if content
-                               else {}, options=options)
+        result = diff_contents(
+            {"models": {key: before}} if before else {}, {"models": {key: content}} if content else {}, options=options
+        )
         action = {"A": "added", "D": "removed", "R": "renamed"}.get(entry.status, "changed")
-        revisions.append(Revision(entry.commit, entry.author, entry.email, entry.date, entry.subject, entry.path,
-                                  action, result.changes, invalid))
+        revisions.append(
+            Revision(
+                entry.commit,
+                entry.author,
+                entry.email,
+                entry.date,
+                entry.subject,
+                entry.path,
+                action,
+                result.changes,
+                invalid,
+            )
+        )
         if not invalid:
             previous = (content, invalid)
     return History(ref, path, tuple(reversed(revisions)))

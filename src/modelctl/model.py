@@ -6,7 +6,7 @@ remembers the file it came from so that rules can point at its lines.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -46,7 +46,7 @@ class Prices:
 
     def items(self) -> list[tuple[str, Decimal]]:
         """The prices that are given, in vocabulary order."""
-        return [(f.name, v) for f in fields(self) if (v := getattr(self, f.name)) is not None]
+        return [(k, v) for k in PRICE_KEYS if (v := getattr(self, k)) is not None]
 
     def get(self, key: str) -> Decimal | None:
         value: Decimal | None = getattr(self, key)

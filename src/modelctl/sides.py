@@ -22,7 +22,6 @@ from modelctl.compile import content_of
 from modelctl.errors import Finding, ModelctlError, Severity
 from modelctl.gitread import GitRepo
 from modelctl.loading import LoadedFile, load_bytes, load_file
-from modelctl.validate import check_loaded
 
 WORKTREE = None  # the head side "working tree" is spelled None
 
@@ -48,14 +47,12 @@ def _content(loaded: LoadResult) -> dict[str, Any]:
 
 
 def load_directory(root: Path, *, today: date) -> Side:
-    result = check_loaded(_load_dir(root), today=today)
-    return Side(str(root), content_of(result.catalog), list(result.findings), result.files_checked)
-
-
-def _load_dir(root: Path) -> LoadResult:
+    """A whole catalog directory: every file loaded and schema-checked (the
+    semantic rules are `modelctl validate`'s job)."""
     from modelctl.catalog import load_catalog
 
-    return load_catalog(root)
+    loaded = load_catalog(root)
+    return Side(str(root), _content(loaded), loaded.findings, len(loaded.files))
 
 
 def load_artifact(path: Path) -> Side:

@@ -30,13 +30,19 @@ def history(
     model: Annotated[str, typer.Argument(help="The model: provider/id, or an id only one provider has.")],
     catalog: Annotated[
         Path | None,
-        typer.Option("--catalog", help="The catalog directory in the repository. Default: $MODELCTL_CATALOG, "
-                     "else ./catalog.", show_default=False),
+        typer.Option(
+            "--catalog",
+            help="The catalog directory in the repository. Default: $MODELCTL_CATALOG, else ./catalog.",
+            show_default=False,
+        ),
     ] = None,
     since: Annotated[
         str | None,
-        typer.Option("--since", help="Only commits after this date (YYYY-MM-DD, or anything `git log --since` "
-                     "accepts).", show_default=False),
+        typer.Option(
+            "--since",
+            help="Only commits after this date (YYYY-MM-DD, or anything `git log --since` accepts).",
+            show_default=False,
+        ),
     ] = None,
     fmt: Annotated[HistoryFormat, typer.Option("--format", "-f", help="text, json or markdown.")] = HistoryFormat.text,
 ) -> None:
@@ -77,8 +83,14 @@ def _text(result: History) -> str:
 
 
 def _markdown(result: History) -> str:
-    lines = [f"### History of `{result.model}`", "", f"`{result.path}` — {len(result.revisions)} commits", "",
-             "| Date | Commit | Author | Change |", "| --- | --- | --- | --- |"]
+    lines = [
+        f"### History of `{result.model}`",
+        "",
+        f"`{result.path}` — {len(result.revisions)} commits",
+        "",
+        "| Date | Commit | Author | Change |",
+        "| --- | --- | --- | --- |",
+    ]
     for rev in result.revisions:
         changes = "<br>".join(_md(_change_line(c)) for c in rev.changes) or rev.action
         lines.append(f"| {rev.date[:10]} | `{rev.commit[:12]}` | {_md(rev.author)} | {_md(rev.subject)}<br>{changes} |")
@@ -101,9 +113,15 @@ def _json(result: History) -> str:
                 "action": rev.action,
                 "invalid": rev.invalid,
                 "changes": [
-                    {"field": c.field, "action": c.action, "before": c.before, "after": c.after, "class": c.cls,
-                     "delta": str(c.price.delta) if c.price and c.price.delta is not None else None,
-                     "percent": str(c.price.percent) if c.price and c.price.percent is not None else None}
+                    {
+                        "field": c.field,
+                        "action": c.action,
+                        "before": c.before,
+                        "after": c.after,
+                        "class": c.cls,
+                        "delta": str(c.price.delta) if c.price and c.price.delta is not None else None,
+                        "percent": str(c.price.percent) if c.price and c.price.percent is not None else None,
+                    }
                     for c in rev.changes
                 ],
             }
