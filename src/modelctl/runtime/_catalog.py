@@ -1,0 +1,314 @@
+"""The loaded catalog: names, models, prices and costs."""
+
+from __future__ import annotations
+
+import os
+from _thread import allocate_lock
+from bisect import bisect_right
+from datetime import date, datetime
+from decimal import Decimal
+from itertools import compress
+from time import time as _time
+
+from modelctl.runtime._artifact import _check_format, _verify
+from modelctl.runtime._errors import AmbiguousModelError, ArtifactError, CatalogError, NoPriceError, UnknownModelError
+from modelctl.runtime._pricing import _ZERO, _ordinal, _Plan, _rates, _today, _today_ordinal
+from modelctl.runtime._usage import Usage, _coerce_usage
+from modelctl.runtime._values import Cost, ModelInfo, PriceSet, _new_cost
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+    from typing import Any
+
+
+class Catalog:
+    """A loaded artifact.  Immutable; safe to share between threads."""
+
+    def __init__(self, doc: dict[str, Any]) -> None:
+        self.format_version: str = doc["format_version"]
+        self.catalog_version: str = doc.get("catalog_version", "")
+        self.digest: str = doc["digest"]
+        self.source: Mapping[str, Any] = doc.get("source", {})
+        content = doc["content"]
+        self._content = content
+        self._models: dict[str, dict[str, Any]] = content.get("models", {})
+        self._aliases: dict[str, str] = content.get("aliases", {})
+        self._lower: dict[str, str] | None = None
+        self._bare: dict[str, list[str]] | None = None
+        self._infos: dict[str, ModelInfo] = {}
+        self._resolved: dict[str, str] = {}
+        self._plans: dict[tuple[str, str | None], tuple[list[int], list[_Plan]]] = {}
+        self._lock = allocate_lock()
+
+    # loading
+
+    @classmethod
+    def loads(cls, data: bytes | str) -> Catalog:
+        """Parse and verify an artifact held in memory."""
+        import json
+
+        raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+        try:
+            doc = json.loads(raw)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ArtifactError(f"artifact is not valid JSON (truncated or corrupt?): {exc}") from None
+        _check_format(doc)
+        _verify(raw, doc)
+        return cls(doc)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> Catalog:
+        """Read, parse and verify the artifact at ``path``."""
+        try:
+            with open(path, "rb") as fh:
+                raw = fh.read()
+        except OSError as exc:
+            raise ArtifactError(f"cannot read artifact {os.fspath(path)!r}: {exc.strerror or exc}") from None
+        try:
+            return cls.loads(raw)
+        except ArtifactError as exc:
+            raise ArtifactError(f"{os.fspath(path)}: {exc}") from None
+
+    # names
+
+    @property
+    def name(self) -> str:
+        return str(self._content.get("catalog", {}).get("name", ""))
+
+    def __len__(self) -> int:
+        return len(self._models)
+
+    def __contains__(self, ref: object) -> bool:
+        try:
+            self.resolve(str(ref))
+        except CatalogError:
+            return False
+        return True
+
+    def resolve(self, ref: str) -> str:
+        """The canonical ``provider/id`` that ``ref`` names.
+
+        ``ref`` may be the canonical id, ``provider/alias``, or a bare id or
+        alias when exactly one provider has it (case-insensitive)."""
+        hit = self._resolved.get(ref)
+        if hit is not None:
+            return hit
+        canonical = self._resolve(ref)
+        if len(self._resolved) < 100_000:
+            self._resolved[ref] = canonical
+        return canonical
+
+    def _resolve(self, ref: str) -> str:
+        if ref in self._models:
+            return ref
+        low = ref.lower()
+        lower = self._lower_index()
+        if low in lower:
+            return lower[low]
+        if low in self._aliases:
+            return self._aliases[low]
+        matches = self._bare_index().get(low, [])
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            raise AmbiguousModelError(ref, sorted(matches))
+        raise UnknownModelError(ref, self._suggest(ref))
+
+    def _lower_index(self) -> dict[str, str]:
+        if self._lower is None:
+            self._lower = {ref.lower(): ref for ref in self._models}
+        return self._lower
+
+    def _bare_index(self) -> dict[str, list[str]]:
+        if self._bare is None:
+            bare: dict[str, set[str]] = {}
+            for ref, m in self._models.items():
+                bare.setdefault(m["id"].lower(), set()).add(ref)
+            for key, ref in self._aliases.items():
+                bare.setdefault(key.split("/", 1)[1], set()).add(ref)
+            self._bare = {k: sorted(v) for k, v in bare.items()}
+        return self._bare
+
+    def _suggest(self, ref: str) -> list[str]:
+        import difflib
+
+        names = list(self._models) + [m["id"] for m in self._models.values()]
+        return sorted(set(difflib.get_close_matches(ref, names, n=3, cutoff=0.6)))
+
+    # models
+
+    def model(self, ref: str) -> ModelInfo:
+        """The model ``ref`` names; raises UnknownModelError or AmbiguousModelError."""
+        canonical = self.resolve(ref)
+        info = self._infos.get(canonical)
+        if info is None:
+            info = self._info(canonical)
+            self._infos[canonical] = info
+        return info
+
+    def _info(self, ref: str) -> ModelInfo:
+        m = self._models[ref]
+        limits = m.get("limits", {})
+        released = m.get("released")
+        return ModelInfo(
+            ref=ref,
+            provider=m["provider"],
+            id=m["id"],
+            name=m["name"],
+            status=m["status"],
+            enabled=m.get("enabled", True),
+            aliases=tuple(m.get("aliases", ())),
+            features=frozenset(m.get("features", ())),
+            input_modalities=tuple(m["modalities"]["input"]),
+            output_modalities=tuple(m["modalities"]["output"]),
+            context_window=limits.get("context_window", 0),
+            max_output_tokens=limits.get("max_output_tokens"),
+            currency=m.get("currency", "USD"),
+            released=date.fromisoformat(released) if released else None,
+            deprecation=m.get("deprecation"),
+            data=m,
+        )
+
+    def models(
+        self,
+        *,
+        provider: str | None = None,
+        feature: str | Iterable[str] | None = None,
+        status: str | Iterable[str] | None = None,
+        enabled: bool | None = None,
+    ) -> list[ModelInfo]:
+        """Models matching every filter given, sorted by canonical id.  ``feature``
+        may name several (all required); ``status`` several (any matches)."""
+        features = {feature} if isinstance(feature, str) else set(feature or ())
+        statuses = {status} if isinstance(status, str) else set(status) if status is not None else None
+        out = []
+        for ref in sorted(self._models):
+            info = self.model(ref)
+            if provider is not None and info.provider != provider:
+                continue
+            if features and not features <= info.features:
+                continue
+            if statuses is not None and info.status not in statuses:
+                continue
+            if enabled is not None and info.enabled != enabled:
+                continue
+            out.append(info)
+        return out
+
+    # prices
+
+    def _plans_for(self, ref: str, variant: str | None) -> tuple[list[int], list[_Plan]]:
+        key = (ref, variant)
+        found = self._plans.get(key)
+        if found is None:
+            found = self._compile(ref, variant)
+            with self._lock:
+                self._plans[key] = found
+        return found
+
+    def _compile(self, ref: str, variant: str | None) -> tuple[list[int], list[_Plan]]:
+        m = self._models[ref]
+        currency = m.get("currency", "USD")
+        periods = sorted(m.get("pricing", ()), key=lambda p: p["effective_from"])
+        starts: list[int] = []
+        plans: list[_Plan] = []
+        for period in periods:
+            base = {k: Decimal(v) for k, v in period.get("prices", {}).items()}
+            tiers_src = period.get("tiers", ())
+            if variant is not None:
+                v = period.get("variants", {}).get(variant)
+                if v is None:
+                    continue  # this period has no such variant
+                base = {**base, **{k: Decimal(x) for k, x in v.get("prices", {}).items()}}
+                tiers_src = v.get("tiers", ())
+            tiers = tuple(
+                (t["above_input_tokens"], {**base, **{k: Decimal(x) for k, x in t.get("prices", {}).items()}})
+                for t in tiers_src
+            )
+            day = date.fromisoformat(period["effective_from"])
+            price = PriceSet(ref, currency, day, variant, base, tiers, period.get("source", ""))
+            starts.append(day.toordinal())
+            plans.append(_Plan(price, _rates(base), tuple((above, _rates(p)) for above, p in tiers)))
+        return starts, plans
+
+    def _plan(self, ref: str, at: date | datetime | str | None, variant: str | None) -> _Plan:
+        canonical = self._resolved.get(ref) or self.resolve(ref)
+        starts, plans = self._plans.get((canonical, variant)) or self._plans_for(canonical, variant)
+        i = bisect_right(starts, _ordinal(at)) - 1
+        if i < 0:
+            self._no_price(canonical, starts, plans, at, variant)
+        return plans[i]
+
+    def _no_price(
+        self, ref: str, starts: list[int], plans: list[_Plan], at: date | datetime | str | None, variant: str | None
+    ) -> None:
+        if not plans and variant is not None:
+            known = sorted({name for p in self._models[ref].get("pricing", ()) for name in p.get("variants", {})})
+            raise NoPriceError(
+                f"{ref} has no variant {variant!r}" + (f" (it has: {', '.join(known)})" if known else " (it has none)")
+            )
+        first = f"; its first price starts {date.fromordinal(starts[0])}" if starts else ""
+        what = f"variant {variant!r} of {ref}" if variant else ref
+        raise NoPriceError(f"{what} has no price in force on {date.fromordinal(_ordinal(at))}{first}")
+
+    def price(self, ref: str, at: date | datetime | str | None = None, variant: str | None = None) -> PriceSet:
+        """The prices in force for ``ref`` on ``at`` (default: today, UTC)."""
+        price: PriceSet = self._plan(ref, at, variant).price
+        return price
+
+    def cost(self, ref: str, usage: Usage, at: date | datetime | str | None = None, variant: str | None = None) -> Cost:
+        """What ``usage`` cost on ``at`` (default: today, UTC), exactly.
+
+        A context tier is a cliff: when the input-side tokens are strictly
+        above its threshold, the whole request is billed at its prices."""
+        # The hot path of an application: kept flat on purpose (see bench/bench_runtime.py).
+        if usage.__class__ is not Usage:
+            usage = _coerce_usage(usage)
+        canonical = self._resolved.get(ref) or self.resolve(ref)
+        starts, plans = self._plans.get((canonical, variant)) or self._plans_for(canonical, variant)
+        if at is None:
+            day = _today[0] if _time() < _today[1] else _today_ordinal()
+        else:
+            day = _ordinal(at)
+        i = bisect_right(starts, day) - 1
+        if i < 0:
+            self._no_price(canonical, starts, plans, at, variant)
+        price, rates, tiers = plans[i]
+        tier = None
+        if tiers:
+            side = usage[0] + usage[2] + usage[3] + usage[4]  # input, cached input, cache writes (5m, 1h)
+            for above, tier_rates in tiers:
+                if side > above:
+                    rates, tier = tier_rates, above
+        components = {}
+        total = _ZERO
+        # compress/filter walk only the non-zero usage fields, in C.
+        for (component, rate), n in zip(compress(rates, usage), filter(None, usage)):  # noqa: B905 - hot path
+            if rate is None:
+                if component is None:
+                    continue  # requests, without a per-request fee
+                raise NoPriceError(f"{canonical} has no price for {component} tokens (period from {price[2]})")
+            amount = rate * n
+            components[component] = amount
+            total += amount
+        return _new_cost(Cost, (canonical, price[1], total, components, price[2], variant, tier))
+
+    def legacy_rates(self) -> dict[str, dict[str, Decimal]]:
+        """``{model: {"input": per-1M, "output": per-1M}}`` at today's base prices,
+        the shape of the old hard-coded MODEL_RATES.  Keys are bare ids where
+        unique across providers, canonical ids otherwise; models without a
+        current input or output price are left out."""
+        counts: dict[str, int] = {}
+        for m in self._models.values():
+            counts[m["id"]] = counts.get(m["id"], 0) + 1
+        out: dict[str, dict[str, Decimal]] = {}
+        for ref, m in sorted(self._models.items()):
+            try:
+                prices = self.price(ref).prices
+            except NoPriceError:
+                continue
+            if "input_per_1m" in prices and "output_per_1m" in prices:
+                key = m["id"] if counts[m["id"]] == 1 else ref
+                out[key] = {"input": prices["input_per_1m"], "output": prices["output_per_1m"]}
+        return out

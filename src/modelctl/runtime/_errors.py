@@ -1,0 +1,38 @@
+"""Errors of the runtime; all derive from CatalogError."""
+
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    pass
+
+
+class CatalogError(Exception):
+    """Base of every error this module raises."""
+
+
+class ArtifactError(CatalogError):
+    """The artifact is corrupt, truncated, tampered with, or of an unknown format."""
+
+
+class UnknownModelError(CatalogError, LookupError):
+    """No model has that name; ``suggestions`` holds close matches."""
+
+    def __init__(self, ref: str, suggestions: list[str]) -> None:
+        hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
+        super().__init__(f"unknown model {ref!r}{hint}")
+        self.ref = ref
+        self.suggestions = suggestions
+
+
+class AmbiguousModelError(CatalogError, LookupError):
+    """A bare name matches models of several providers; ``candidates`` lists them."""
+
+    def __init__(self, ref: str, candidates: list[str]) -> None:
+        super().__init__(f"{ref!r} is ambiguous: it names {', '.join(candidates)}; use provider/id")
+        self.ref = ref
+        self.candidates = candidates
+
+
+class NoPriceError(CatalogError, LookupError):
+    """No price applies: before the first period, an unknown variant, or a usage the model has no price for."""
