@@ -56,7 +56,39 @@ PLAN = """\
 id: pro
 name: Pro
 defaults: {chat: acme/alpha, embedding: acme/gamma}
+models: {allow: ["acme/*"]}
 """
+
+PRO = """\
+# yaml-language-server: $schema=../../schema/plan.schema.json
+id: pro
+name: Pro
+models:
+  allow: ["acme/*"]
+  deny: [{status: retired}]
+defaults: {chat: acme/alpha}
+rollouts:
+  - {id: beta-launch, model: acme/beta, percent: 10}
+"""
+BIG = """\
+# yaml-language-server: $schema=../../schema/account.schema.json
+id: big
+name: Big Co
+plan: pro
+"""
+
+
+def pro(*pairs: tuple[str, str]) -> dict[str, str | None]:
+    text = PRO
+    for old, new in pairs:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    return {"plans/pro.yaml": text}
+
+
+def big(extra: str, *plan_pairs: tuple[str, str]) -> dict[str, str | None]:
+    return {**pro(*plan_pairs), "accounts/big.yaml": BIG + extra}
+
 
 # (id, overrides, expected finding, near-miss overrides that must not produce that code)
 CASES = [
@@ -201,6 +233,28 @@ CASES = [
         ("MC312", BETA, 10, 3),
         edit(BETA, ("effective_from: 2024-01-01", "effective_from: 2026-11-25")),
     ),
+    ("MC601", pro(("deny: [{status: retired}]", "deny: [{status: deprecated}]"), ("chat: acme/alpha", "chat: acme/beta")),
+     ("MC601", "plans/pro.yaml", 7, 18), pro()),
+    ("MC601-account", big("defaults: {chat: acme/beta}\nmodels: {deny: [acme/beta]}\n"),
+     ("MC601", "accounts/big.yaml", 5, 18), big("defaults: {chat: acme/alpha}\n")),
+    ("MC602", pro(("deny: [{status: retired}]", "deny: [{status: deprecated}]")), ("MC602", "plans/pro.yaml", 9, 30),
+     pro()),
+    ("MC603", pro(("percent: 10}", "percent: 10}\n  - {id: beta-launch, purpose: chat, variants: [{model: acme/alpha, "
+                   "weight: 1}, {model: acme/beta, weight: 1}]}")), ("MC603", "plans/pro.yaml", 10, 10),
+     pro(("percent: 10}", "percent: 10}\n  - {id: chat-ab, purpose: chat, variants: [{model: acme/alpha, "
+          "weight: 1}, {model: acme/beta, weight: 1}]}"))),
+    ("MC603-percent", pro(("percent: 10}", "percent: 10.005}")), ("MC603", "plans/pro.yaml", 9, 50),
+     pro(("percent: 10}", "percent: 10.25}"))),
+    ("MC604", big("models:\n  allow: [\"acme/*\"]\n", ('allow: ["acme/*"]', 'allow: ["acme/alpha"]')),
+     ("MC604", "accounts/big.yaml", 6, 11), big("models:\n  allow: [\"acme/*\"]\n")),
+    ("MC605", big("rollouts: {nope: true}\n"), ("MC605", "accounts/big.yaml", 5, 12),
+     big("rollouts: {beta-launch: true}\n")),
+    ("MC606", pro(('allow: ["acme/*"]', 'allow: ["acme/*", "zeta/*"]')), ("MC606", "plans/pro.yaml", 5, 21), pro()),
+    ("MC607", big("pricing: [{model: acme/zeta, discount_percent: 10}]\n"), ("MC607", "accounts/big.yaml", 5, 19),
+     big("pricing: [{model: acme/alpha, discount_percent: 10}]\n")),
+    ("MC608", {**pro(("percent: 10}", "percent: 10}\ncredits_per_usd: 1000")),
+               **edit(BETA, ("name: Beta", "name: Beta\ncurrency: EUR"))}, ("MC608", "plans/pro.yaml", 10, 18),
+     pro(("percent: 10}", "percent: 10}\ncredits_per_usd: 1000"))),
     (
         "MC313",
         edit(

@@ -9,6 +9,7 @@ groups = [
     ("MC3", "Prices"),
     ("MC4", "Capabilities and lifecycle"),
     ("MC5", "Providers"),
+    ("MC6", "Plans and accounts"),
 ]
 out = [
     "# Rules",

@@ -340,13 +340,95 @@ def catalog_schema() -> dict[str, Any]:
     )
 
 
-def _model_patterns(description: str) -> dict[str, Any]:
+def _one_or_many(description: str, item: dict[str, Any]) -> dict[str, Any]:
     return {
-        "description": description + " Each entry is provider/id, a glob such as openai/gpt-4* or anthropic/*.",
-        "type": "array",
-        "uniqueItems": True,
-        "items": {"type": "string", "minLength": 1, "description": "A model reference or glob."},
+        "description": description,
+        "anyOf": [item, {"type": "array", "minItems": 1, "uniqueItems": True, "items": item}],
     }
+
+
+def _selector() -> dict[str, Any]:
+    glob = {
+        "type": "string",
+        "minLength": 1,
+        "description": "provider/id, or a glob over provider/id such as openai/gpt-4* or anthropic/*.",
+    }
+    obj = _obj(
+        "Models matching every key given: a glob over provider/id, a provider, features (all required) and "
+        "statuses (any).",
+        {
+            "model": glob,
+            "provider": _one_or_many("A provider id, or several.", {"type": "string", "pattern": ID_PATTERN}),
+            "feature": _one_or_many("A feature the model must have, or several (all required).", {"enum": FEATURES}),
+            "status": _one_or_many("A lifecycle status, or several (any).", {"enum": STATUSES}),
+        },
+    )
+    obj["minProperties"] = 1
+    return {"description": "A model selector: a glob string, or a mapping.", "anyOf": [glob, obj]}
+
+
+def _selectors(description: str) -> dict[str, Any]:
+    return {"description": description, "type": "array", "items": _selector()}
+
+
+def _defaults(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "type": "object",
+        "propertyNames": {"pattern": NAME_PATTERN},
+        "additionalProperties": {"type": "string", "pattern": REF_PATTERN, "description": "A model (provider/id)."},
+    }
+
+
+def _rollout() -> dict[str, Any]:
+    common = {
+        "id": {"description": "Stable id of the rollout; the default salt.", "type": "string", "pattern": NAME_PATTERN},
+        "salt": {
+            "description": "Hashed with the account id to place the account in a bucket. Changing it re-buckets "
+            "every account (diff warns). Default: the rollout id.",
+            "type": "string",
+            "minLength": 1,
+        },
+        "note": {"description": "Free text.", "type": "string"},
+    }
+    percent = _obj(
+        "Offer a model to a percentage of the plan's accounts (sticky; raising the percentage keeps every "
+        "account already included).",
+        {
+            **common,
+            "model": {"description": "The model offered (provider/id).", "type": "string", "pattern": REF_PATTERN},
+            "percent": {
+                "description": "Share of accounts included, 0 to 100, in steps of 0.01.",
+                "type": "number",
+                "minimum": 0,
+                "maximum": 100,
+            },
+        },
+        ["id", "model", "percent"],
+    )
+    weighted = _obj(
+        "An A/B test of the default model for a purpose: each account gets one variant, by weight.",
+        {
+            **common,
+            "purpose": {"description": "The purpose whose default is tested.", "type": "string",
+                        "pattern": NAME_PATTERN},
+            "variants": {
+                "description": "The variants, in a fixed order (reordering re-buckets accounts).",
+                "type": "array",
+                "minItems": 2,
+                "items": _obj(
+                    "A variant.",
+                    {
+                        "model": {"description": "The model (provider/id).", "type": "string", "pattern": REF_PATTERN},
+                        "weight": {"description": "Relative weight, a whole number.", "type": "integer", "minimum": 0},
+                    },
+                    ["model", "weight"],
+                ),
+            },
+        },
+        ["id", "purpose", "variants"],
+    )
+    return {"description": "A rollout.", "oneOf": [percent, weighted]}
 
 
 def plan_schema() -> dict[str, Any]:
@@ -354,40 +436,63 @@ def plan_schema() -> dict[str, Any]:
         "$comment": _header_comment()["$comment"],
         "type": "object",
         "additionalProperties": False,
-        "required": ["id", "name"],
+        "required": ["id", "name", "models"],
         "properties": {
             "id": {"description": "The plan's id: equals the file name.", "type": "string", "pattern": ID_PATTERN},
             "name": {"description": "Display name.", "type": "string", "minLength": 1},
             "description": {"description": "Who the plan is for.", "type": "string"},
             "models": _obj(
-                "Which models the plan may use.",
+                "Which models the plan may use: those matching an `allow` selector and no `deny` selector "
+                "(deny wins). Disabled and retired models are available nowhere.",
                 {
-                    "allow": _model_patterns("Models the plan may use."),
-                    "deny": _model_patterns("Models the plan may not use; deny wins over allow."),
+                    "allow": _selectors("Models the plan may use."),
+                    "deny": _selectors("Models the plan may not use; deny wins over allow."),
                 },
+                ["allow"],
             ),
-            "defaults": {
-                "description": "The default model (provider/id) for each purpose declared in catalog.yaml.",
-                "type": "object",
-                "propertyNames": {"pattern": NAME_PATTERN},
-                "additionalProperties": {"type": "string", "pattern": REF_PATTERN, "description": "A model."},
-            },
+            "defaults": _defaults("The default model for each purpose declared in catalog.yaml."),
             "markup": {
-                "description": "Multiplier applied to cost when charging (1.2 = +20%).",
+                "description": "Multiplier applied to cost when charging (1.2 = +20%). Default 1.",
                 "type": "number",
                 "minimum": 0,
             },
             "credits_per_usd": {
-                "description": "Credits charged per USD of marked-up cost.",
+                "description": "Credits charged per USD of marked-up cost. Without it, charges are in the "
+                "model's currency.",
                 "type": "number",
-                "minimum": 0,
+                "exclusiveMinimum": 0,
             },
+            "rounding": _obj(
+                "How a charge is rounded, once per charge. Default: 6 decimals, half_up.",
+                {
+                    "decimals": {"description": "Decimal places kept.", "type": "integer", "minimum": 0,
+                                 "maximum": 12},
+                    "mode": {"description": "up (away from zero), half_up, half_even or down.",
+                             "enum": ["up", "half_up", "half_even", "down"]},
+                },
+            ),
+            "rollouts": {"description": "Gradual rollouts and A/B tests.", "type": "array", "items": _rollout()},
         },
     }
     return _schema("plan.schema.json", "modelctl plan", "A plan: catalog/plans/<id>.yaml.", body)
 
 
 def account_schema() -> dict[str, Any]:
+    price_props = {
+        key: {"description": text, "type": "number", "minimum": 0} for key, text in PRICE_KEYS
+    }
+    negotiated = _obj(
+        "A negotiated price for the models matching `model`: either `prices` (they replace the list price "
+        "times markup; keys not given come from the list price) or `discount_percent` off the marked-up price.",
+        {
+            "model": {"description": "provider/id or a glob.", "type": "string", "minLength": 1},
+            "prices": _obj("Negotiated prices, per 1M tokens unless the key says otherwise.", price_props),
+            "discount_percent": {"description": "Discount on the marked-up price.", "type": "number",
+                                 "exclusiveMinimum": 0, "maximum": 100},
+            "note": {"description": "Contract reference.", "type": "string"},
+        },
+        ["model"],
+    )
     body = {
         "$comment": _header_comment()["$comment"],
         "type": "object",
@@ -398,11 +503,39 @@ def account_schema() -> dict[str, Any]:
             "name": {"description": "Display name (the customer).", "type": "string", "minLength": 1},
             "plan": {"description": "The plan this account is on.", "type": "string", "pattern": ID_PATTERN},
             "description": {"description": "Notes about the contract.", "type": "string"},
+            "models": _obj(
+                "How the account narrows (or, explicitly, widens) its plan's models.",
+                {
+                    "allow": _selectors("If given, only models matching one of these (and allowed by the plan)."),
+                    "deny": _selectors("Models this account may not use."),
+                    "widen": _selectors("Models granted beyond the plan, explicitly (a contract addendum)."),
+                },
+            ),
+            "defaults": _defaults("Defaults that replace the plan's for this account."),
+            "pricing": {"description": "Negotiated prices and discounts; the first matching entry applies.",
+                        "type": "array", "items": negotiated},
+            "rollouts": {
+                "description": "Per-rollout opt-in (true) or opt-out (false), overriding the bucket.",
+                "type": "object",
+                "propertyNames": {"pattern": NAME_PATTERN},
+                "additionalProperties": {"type": "boolean", "description": "Included or not."},
+            },
         },
     }
     return _schema(
         "account.schema.json", "modelctl account", "An enterprise account: catalog/accounts/<id>.yaml.", body
     )
+
+
+def _decimal_strings(node: Any) -> Any:
+    """The artifact writes every non-integer number as a decimal string: rewrite a file schema's numbers so."""
+    if isinstance(node, list):
+        return [_decimal_strings(n) for n in node]
+    if not isinstance(node, dict):
+        return node
+    if node.get("type") == "number":
+        return {"description": node.get("description", "A decimal."), "type": "string", "pattern": MONEY_PATTERN}
+    return {k: _decimal_strings(v) for k, v in node.items()}
 
 
 def _artifact_prices() -> dict[str, Any]:
@@ -495,12 +628,7 @@ def artifact_schema() -> dict[str, Any]:
         ["provider", "id", "name", "status", "enabled", "currency", "limits", "modalities", "features", "pricing"],
     )
     provider = provider_schema()
-    plan = plan_schema()
-    plan_props = {
-        **plan["properties"],
-        "markup": {"description": "Markup multiplier.", "type": "string", "pattern": MONEY_PATTERN},
-        "credits_per_usd": {"description": "Credits per USD.", "type": "string", "pattern": MONEY_PATTERN},
-    }
+    plan_props = _decimal_strings(plan_schema()["properties"])
     content = _obj(
         "Everything the digest covers.",
         {
@@ -543,7 +671,9 @@ def artifact_schema() -> dict[str, Any]:
             "accounts": {
                 "description": "Enterprise accounts by id (absent from public artifacts).",
                 "type": "object",
-                "additionalProperties": _obj("An account.", account_schema()["properties"], ["id", "name", "plan"]),
+                "additionalProperties": _obj(
+                    "An account.", _decimal_strings(account_schema()["properties"]), ["id", "name", "plan"]
+                ),
             },
         },
         ["catalog", "providers", "models", "aliases", "plans"],

@@ -19,10 +19,12 @@ from modelctl.model import (
     Deprecation,
     Limits,
     Model,
+    NegotiatedPrice,
     Plan,
     PricePeriod,
     Prices,
     Provider,
+    Rollout,
     Settings,
     Tier,
     Variant,
@@ -140,9 +142,26 @@ def build_settings(loaded: LoadedFile) -> Settings:
     )
 
 
+def _decimal(value: Any) -> Decimal | None:
+    return Decimal(value) if value is not None else None
+
+
+def _rollout(d: dict[str, Any]) -> Rollout:
+    return Rollout(
+        id=d["id"],
+        salt=d.get("salt", d["id"]),
+        model=d.get("model"),
+        percent=_decimal(d.get("percent")),
+        purpose=d.get("purpose"),
+        variants=tuple((v["model"], v["weight"]) for v in d.get("variants", ())),
+        note=d.get("note"),
+    )
+
+
 def build_plan(loaded: LoadedFile) -> Plan:
     d: dict[str, Any] = loaded.data
     models = d.get("models", {})
+    rounding = d.get("rounding", {})
     return Plan(
         id=d["id"],
         name=d["name"],
@@ -150,12 +169,37 @@ def build_plan(loaded: LoadedFile) -> Plan:
         allow=tuple(models.get("allow", ())),
         deny=tuple(models.get("deny", ())),
         defaults=dict(d.get("defaults", {})),
-        markup=Decimal(d["markup"]) if "markup" in d else None,
-        credits_per_usd=Decimal(d["credits_per_usd"]) if "credits_per_usd" in d else None,
+        markup=_decimal(d.get("markup")),
+        credits_per_usd=_decimal(d.get("credits_per_usd")),
+        rounding_decimals=rounding.get("decimals"),
+        rounding_mode=rounding.get("mode"),
+        rollouts=tuple(_rollout(r) for r in d.get("rollouts", ())),
         description=d.get("description"),
     )
 
 
 def build_account(loaded: LoadedFile) -> Account:
     d: dict[str, Any] = loaded.data
-    return Account(d["id"], d["name"], d["plan"], loaded.display, d.get("description"))
+    models = d.get("models", {})
+    pricing = tuple(
+        NegotiatedPrice(
+            p["model"],
+            prices_of(p["prices"]) if "prices" in p else None,
+            _decimal(p.get("discount_percent")),
+            p.get("note"),
+        )
+        for p in d.get("pricing", ())
+    )
+    return Account(
+        id=d["id"],
+        name=d["name"],
+        plan=d["plan"],
+        file=loaded.display,
+        description=d.get("description"),
+        allow=tuple(models.get("allow", ())),
+        deny=tuple(models.get("deny", ())),
+        widen=tuple(models.get("widen", ())),
+        defaults=dict(d.get("defaults", {})),
+        pricing=pricing,
+        rollouts=dict(d.get("rollouts", {})),
+    )

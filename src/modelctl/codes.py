@@ -78,6 +78,37 @@ _CODES = [
     Code("MC210", "redundant-alias", W, "An alias equals the model's own id."),
     Code("MC211", "unknown-plan-reference", E, "A plan or account refers to a model or plan that does not exist."),
     Code("MC212", "unknown-purpose", E, "A plan names a default for a purpose catalog.yaml does not declare."),
+    # MC6xx: plans and accounts
+    Code(
+        "MC601",
+        "default-not-available",
+        E,
+        "A default model is not available to its plan or account (denied, not in the plan, disabled or retired).",
+    ),
+    Code(
+        "MC602",
+        "rollout-model-not-in-plan",
+        E,
+        "A rollout offers a model its plan does not allow, or one that is disabled or retired.",
+    ),
+    Code(
+        "MC603",
+        "rollout-conflict",
+        E,
+        "Two rollouts share an id, a model or a purpose; a percentage finer than 0.01; weights that add up to zero.",
+    ),
+    Code(
+        "MC604",
+        "account-widens-plan",
+        E,
+        "An account's `allow` matches models its plan does not allow: grant them with `widen`.",
+    ),
+    Code("MC605", "unknown-rollout", E, "An account opts in or out of a rollout its plan does not have."),
+    Code("MC606", "selector-matches-nothing", W, "An allow or widen selector matches no model of the catalog (a typo?)."),
+    Code("MC607", "negotiated-price-unused", W, "A negotiated price matches no model the account may use."),
+    Code(
+        "MC608", "credits-non-usd", E, "A plan converts USD to credits but allows a model priced in another currency."
+    ),
     # MC3xx: prices
     Code("MC301", "period-order", E, "Price periods are not listed newest first by `effective_from`."),
     Code("MC302", "duplicate-period", E, "Two price periods share an `effective_from` date."),

@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 from modelctl._gc import paused_gc
-from modelctl.model import Account, Catalog, Model, Plan, PricePeriod, Prices, Provider, Tier
+from modelctl.model import Account, Catalog, Model, NegotiatedPrice, Plan, PricePeriod, Prices, Provider, Rollout, Tier
 
 FORMAT_VERSION = "1.0"
 
@@ -148,22 +148,73 @@ def _provider(p: Provider, currency: str) -> dict[str, Any]:
     )
 
 
+def _selector(sel: Any) -> Any:
+    return sel if isinstance(sel, str) else dict(sorted(sel.items()))
+
+
+def _selectors(sels: tuple[Any, ...]) -> list[Any]:
+    return [_selector(s) for s in sels]
+
+
+def _rollout(r: Rollout) -> dict[str, Any]:
+    return _drop_empty(
+        {
+            "id": r.id,
+            "salt": r.salt,
+            "model": r.model,
+            "percent": _money(r.percent) if r.percent is not None else None,
+            "purpose": r.purpose,
+            "variants": [{"model": m, "weight": w} for m, w in r.variants],
+            "note": r.note,
+        }
+    )
+
+
 def _plan(p: Plan) -> dict[str, Any]:
     return _drop_empty(
         {
             "id": p.id,
             "name": p.name,
             "description": p.description,
-            "models": _drop_empty({"allow": list(p.allow), "deny": list(p.deny)}),
+            "models": _drop_empty({"allow": _selectors(p.allow), "deny": _selectors(p.deny)}),
             "defaults": dict(sorted(p.defaults.items())),
-            "markup": _money(p.markup) if p.markup is not None else None,
+            "markup": _money(p.markup) if p.markup is not None else "1",
             "credits_per_usd": _money(p.credits_per_usd) if p.credits_per_usd is not None else None,
+            "rounding": {
+                "decimals": 6 if p.rounding_decimals is None else p.rounding_decimals,
+                "mode": p.rounding_mode or "half_up",
+            },
+            "rollouts": [_rollout(r) for r in p.rollouts],
+        }
+    )
+
+
+def _negotiated(n: NegotiatedPrice) -> dict[str, Any]:
+    return _drop_empty(
+        {
+            "model": n.model,
+            "prices": _prices(n.prices) if n.prices is not None else None,
+            "discount_percent": _money(n.discount_percent) if n.discount_percent is not None else None,
+            "note": n.note,
         }
     )
 
 
 def _account(a: Account) -> dict[str, Any]:
-    return _drop_empty({"id": a.id, "name": a.name, "plan": a.plan, "description": a.description})
+    return _drop_empty(
+        {
+            "id": a.id,
+            "name": a.name,
+            "plan": a.plan,
+            "description": a.description,
+            "models": _drop_empty(
+                {"allow": _selectors(a.allow), "deny": _selectors(a.deny), "widen": _selectors(a.widen)}
+            ),
+            "defaults": dict(sorted(a.defaults.items())),
+            "pricing": [_negotiated(n) for n in a.pricing],
+            "rollouts": dict(sorted(a.rollouts.items())),
+        }
+    )
 
 
 def alias_index(catalog: Catalog) -> dict[str, str]:

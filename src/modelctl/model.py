@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 PRICE_KEYS: tuple[str, ...] = (
     "input_per_1m",
@@ -149,17 +150,44 @@ class Settings:
     rules: dict[str, str] = field(default_factory=dict)
 
 
+Selector = str | dict[str, Any]  # a glob over provider/id, or {model, provider, feature, status}
+
+
+@dataclass(frozen=True, slots=True)
+class Rollout:
+    """A percentage rollout of ``model``, or an A/B test of ``purpose``'s default over ``variants``."""
+
+    id: str
+    salt: str
+    model: str | None = None
+    percent: Decimal | None = None
+    purpose: str | None = None
+    variants: tuple[tuple[str, int], ...] = ()
+    note: str | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Plan:
     id: str
     name: str
     file: str
-    allow: tuple[str, ...] = ()
-    deny: tuple[str, ...] = ()
+    allow: tuple[Selector, ...] = ()
+    deny: tuple[Selector, ...] = ()
     defaults: dict[str, str] = field(default_factory=dict)
     markup: Decimal | None = None
     credits_per_usd: Decimal | None = None
+    rounding_decimals: int | None = None
+    rounding_mode: str | None = None
+    rollouts: tuple[Rollout, ...] = ()
     description: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NegotiatedPrice:
+    model: str
+    prices: Prices | None = None
+    discount_percent: Decimal | None = None
+    note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +197,12 @@ class Account:
     plan: str
     file: str
     description: str | None = None
+    allow: tuple[Selector, ...] = ()
+    deny: tuple[Selector, ...] = ()
+    widen: tuple[Selector, ...] = ()
+    defaults: dict[str, str] = field(default_factory=dict)
+    pricing: tuple[NegotiatedPrice, ...] = ()
+    rollouts: dict[str, bool] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

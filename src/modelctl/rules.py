@@ -167,23 +167,6 @@ def rule_settings(ctx: RuleContext) -> Iterator[Finding]:
             )
 
 
-@rule
-def plan_references(ctx: RuleContext) -> Iterator[Finding]:
-    cat = ctx.catalog
-    purposes = set(cat.settings.purposes)
-    for plan in cat.plans.values():
-        for purpose, ref in plan.defaults.items():
-            if purpose not in purposes:
-                msg = f"purpose {purpose!r} is not declared in catalog.yaml `purposes`: add it there or fix the name"
-                yield ctx.at("MC212", plan.file, ["defaults", purpose], msg, key=True)
-            if ref.lower() not in ctx.model_refs:
-                yield ctx.at("MC211", plan.file, ["defaults", purpose], _unknown_ref(ref, ctx))
-    for account in cat.accounts.values():
-        if account.plan not in cat.plans:
-            msg = f"plan {account.plan!r} does not exist: use the id of a file in plans/"
-            yield ctx.at("MC211", account.file, ["plan"], msg)
-
-
 # --- prices --------------------------------------------------------------------
 
 

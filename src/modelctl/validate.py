@@ -7,7 +7,10 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from modelctl import clock
+from modelctl import (
+    clock,
+    plan_rules,  # noqa: F401  (registers the plan and account rules)
+)
 from modelctl.catalog import LoadResult, load_catalog
 from modelctl.codes import CODES
 from modelctl.errors import Finding, Severity

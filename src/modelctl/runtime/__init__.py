@@ -23,8 +23,11 @@ from modelctl.runtime._errors import (
     AmbiguousModelError,
     ArtifactError,
     CatalogError,
+    NoDefaultError,
     NoPriceError,
+    NotAllowedError,
     UnknownModelError,
+    UnknownPlanError,
 )
 from modelctl.runtime._holder import CatalogHolder
 from modelctl.runtime._usage import USAGE_FIELDS, Usage
@@ -38,10 +41,13 @@ __all__ = [
     "CatalogHolder",
     "Cost",
     "ModelInfo",
+    "NoDefaultError",
     "NoPriceError",
+    "NotAllowedError",
     "PriceSet",
     "SUPPORTED_MAJOR",
     "USAGE_FIELDS",
     "UnknownModelError",
+    "UnknownPlanError",
     "Usage",
 ]

@@ -11,7 +11,16 @@ from itertools import compress
 from time import time as _time
 
 from modelctl.runtime._artifact import _check_format, _verify
-from modelctl.runtime._errors import AmbiguousModelError, ArtifactError, CatalogError, NoPriceError, UnknownModelError
+from modelctl.runtime._errors import (
+    AmbiguousModelError,
+    ArtifactError,
+    CatalogError,
+    NoDefaultError,
+    NoPriceError,
+    NotAllowedError,
+    UnknownModelError,
+    UnknownPlanError,
+)
 from modelctl.runtime._pricing import _ZERO, _ordinal, _Plan, _rates, _today, _today_ordinal
 from modelctl.runtime._usage import Usage, _coerce_usage
 from modelctl.runtime._values import Cost, ModelInfo, PriceSet, _new_cost
@@ -40,6 +49,9 @@ class Catalog:
         self._resolved: dict[str, str] = {}
         self._plans: dict[tuple[str, str | None], tuple[list[int], list[_Plan]]] = {}
         self._lock = allocate_lock()
+        self._plan_rules: dict[tuple[str, str | None], Any] = {}
+        self._decisions: dict[tuple[str, str | None, str | None], Any] = {}
+        self._models_for: dict[tuple[str, str | None], tuple[ModelInfo, ...]] = {}
 
     # loading
 
@@ -293,6 +305,168 @@ class Catalog:
             components[component] = amount
             total += amount
         return _new_cost(Cost, (canonical, price[1], total, components, price[2], variant, tier))
+
+    # plans and accounts (docs/plans.md)
+
+    @classmethod
+    def from_content(cls, content: dict[str, Any]) -> Catalog:
+        """A catalog from artifact content, without a digest check (for tools that compile in memory)."""
+        return cls({"format_version": "1.0", "digest": "", "content": content})
+
+    def plans(self) -> list[str]:
+        return sorted(self._content.get("plans", {}))
+
+    def accounts(self) -> list[str]:
+        return sorted(self._content.get("accounts", {}))
+
+    def _rules(self, plan: str | None, account: str | None) -> Any:
+        key = (plan or "", account)
+        rules = self._plan_rules.get(key)
+        if rules is None:
+            from modelctl.runtime._plans import PlanRules
+
+            plan_id, account_doc = self._plan_and_account(plan, account)
+            rules = PlanRules(self._content["plans"][plan_id], account_doc)
+            self._plan_rules[key] = rules
+        return rules
+
+    def _plan_and_account(self, plan: str | None, account: str | None) -> tuple[str, Any]:
+        plans, accounts = self._content.get("plans", {}), self._content.get("accounts", {})
+        account_doc = None
+        if account is not None:
+            account_doc = accounts.get(account)
+            if account_doc is None:
+                where = "" if accounts else " (this artifact has no accounts: a public artifact leaves them out)"
+                raise UnknownPlanError(f"unknown account {account!r}{where}")
+            if plan is not None and plan != account_doc["plan"]:
+                raise UnknownPlanError(f"account {account!r} is on plan {account_doc['plan']!r}, not {plan!r}")
+            plan = account_doc["plan"]
+        if plan is None:
+            raise UnknownPlanError("name a plan (or an account)")
+        if plan not in plans:
+            raise UnknownPlanError(f"unknown plan {plan!r}; plans: {', '.join(sorted(plans)) or 'none'}")
+        return plan, account_doc
+
+    def allowed(self, model: str, plan: str | None = None, account: str | None = None) -> Any:
+        """A Decision: may ``plan`` (or ``account``, on its plan) use ``model``, and which rule decided.
+        It is truthy when allowed."""
+        key = (model, plan, account)
+        decision = self._decisions.get(key)
+        if decision is None:
+            ref = self.resolve(model)
+            decision = self._rules(plan, account).decide(ref, self._models[ref])
+            if len(self._decisions) < 1_000_000:
+                self._decisions[key] = decision
+        return decision
+
+    def models_for(self, plan: str | None = None, account: str | None = None) -> tuple[ModelInfo, ...]:
+        """Every model ``plan`` (or ``account``) may use, sorted by canonical id."""
+        key = (plan or "", account)
+        found = self._models_for.get(key)
+        if found is None:
+            rules = self._rules(plan, account)
+            found = tuple(self.model(ref) for ref in sorted(self._models) if rules.decide(ref, self._models[ref]))
+            self._models_for[key] = found
+        return found
+
+    def default_model(self, purpose: str, plan: str | None = None, account: str | None = None) -> Any:
+        """A DefaultChoice: the model ``plan`` (or ``account``) uses by default for ``purpose``."""
+        from modelctl.runtime._plans import DefaultChoice, variant_index
+
+        rules = self._rules(plan, account)
+        plan_doc, account_doc = rules.plan, rules.account
+        plan_default = plan_doc.get("defaults", {}).get(purpose)
+        candidates: list[tuple[str, str, str]] = []
+        if account_doc is not None and purpose in account_doc.get("defaults", {}):
+            candidates.append(
+                (
+                    account_doc["defaults"][purpose],
+                    f"account {account_doc['id']} defaults.{purpose}",
+                    f"account {account_doc['id']} sets its own default",
+                )
+            )
+        ab = rules.ab.get(purpose)
+        if ab is not None and account_doc is not None:
+            salt = ab.get("salt", ab["id"])
+            opt = rules.opt.get(ab["id"])
+            if opt is not False:
+                i = variant_index(salt, account_doc["id"], [v["weight"] for v in ab["variants"]])
+                candidates.append(
+                    (
+                        ab["variants"][i]["model"],
+                        f"plan {plan_doc['id']} rollout {ab['id']}",
+                        f"A/B test {ab['id']}: account {account_doc['id']} gets variant {i}",
+                    )
+                )
+        if plan_default is not None:
+            candidates.append(
+                (plan_default, f"plan {plan_doc['id']} defaults.{purpose}", f"plan {plan_doc['id']}'s default")
+            )
+        if not candidates:
+            raise NoDefaultError(f"plan {plan_doc['id']} has no default for {purpose!r}")
+        refused = None
+        for model, rule, reason in candidates:
+            decision = self.allowed(model, plan, account)
+            if decision:
+                return DefaultChoice(purpose, decision.model, rule, reason)
+            refused = refused or decision
+        raise NotAllowedError(refused)
+
+    def charge(
+        self,
+        model: str,
+        usage: Usage,
+        plan: str | None = None,
+        account: str | None = None,
+        at: date | datetime | str | None = None,
+        variant: str | None = None,
+    ) -> Any:
+        """What to charge for ``usage`` of ``model``: the cost times the plan's markup (less an account's
+        discount), or the account's negotiated prices; times the plan's credits per USD; rounded once
+        by the plan's rule (6 decimals, half-up, unless it says otherwise)."""
+        from modelctl.runtime._plans import ROUNDING, Charge
+
+        decision = self.allowed(model, plan, account)
+        if not decision:
+            raise NotAllowedError(decision)
+        ref = decision.model
+        rules = self._rules(plan, account)
+        plan_doc = rules.plan
+        cost = self.cost(ref, usage, at=at, variant=variant)
+        markup = Decimal(plan_doc.get("markup", "1"))
+        entry = rules.negotiated(ref, self._models[ref])
+        if entry is not None and "prices" in entry:
+            exact, basis = self._negotiated_total(ref, usage, at, variant, entry["prices"]), "negotiated"
+        elif entry is not None and "discount_percent" in entry:
+            exact = cost.total * markup * (100 - Decimal(entry["discount_percent"])) / 100
+            basis = "discount"
+        else:
+            exact, basis = cost.total * markup, "list"
+        unit = cost.currency
+        credits = plan_doc.get("credits_per_usd")
+        if credits is not None:
+            if cost.currency != "USD":
+                raise CatalogError(f"{ref} is priced in {cost.currency}: plan {plan_doc['id']} converts USD to credits")
+            exact, unit = exact * Decimal(credits), "credits"
+        rounding = plan_doc.get("rounding", {})
+        quantum = Decimal(1).scaleb(-int(rounding.get("decimals", 6)))
+        amount = exact.quantize(quantum, rounding=ROUNDING[rounding.get("mode", "half_up")])
+        rule = f"{'account ' + str(account) if account else 'plan ' + plan_doc['id']} {basis}"
+        return Charge(ref, plan_doc["id"], account, amount, exact, unit, basis, cost, rule)
+
+    def _negotiated_total(
+        self, ref: str, usage: Usage, at: date | datetime | str | None, variant: str | None, prices: Mapping[str, str]
+    ) -> Decimal:
+        base = self.price(ref, at=at, variant=variant)
+        merged = {**base.prices, **{k: Decimal(v) for k, v in prices.items()}}
+        total = _ZERO
+        for (component, rate), n in zip(compress(_rates(merged), usage), filter(None, usage)):  # noqa: B905
+            if rate is None:
+                if component is None:
+                    continue
+                raise NoPriceError(f"{ref} has no negotiated or list price for {component} tokens")
+            total += rate * n
+        return total
 
     def legacy_rates(self) -> dict[str, dict[str, Decimal]]:
         """``{model: {"input": per-1M, "output": per-1M}}`` at today's base prices,

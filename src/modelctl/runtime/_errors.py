@@ -4,7 +4,7 @@ from __future__ import annotations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    pass
+    from typing import Any
 
 
 class CatalogError(Exception):
@@ -36,3 +36,19 @@ class AmbiguousModelError(CatalogError, LookupError):
 
 class NoPriceError(CatalogError, LookupError):
     """No price applies: before the first period, an unknown variant, or a usage the model has no price for."""
+
+
+class UnknownPlanError(CatalogError, LookupError):
+    """No plan or account has that id."""
+
+
+class NotAllowedError(CatalogError):
+    """The model may not be used by the plan or account; ``decision`` says which rule decided."""
+
+    def __init__(self, decision: Any) -> None:
+        super().__init__(f"{decision.model} is not available: {decision.reason} ({decision.rule})")
+        self.decision = decision
+
+
+class NoDefaultError(CatalogError, LookupError):
+    """No default model for that purpose."""

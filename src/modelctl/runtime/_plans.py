@@ -1,0 +1,230 @@
+"""Entitlements: which models a plan and an account may use, their defaults,
+rollouts and what to charge.  Standard library only.
+
+Decision order for ``allowed(model, plan, account)`` (the first that applies
+decides, and is named in the decision's ``rule``):
+
+1. a disabled or retired model is available nowhere;
+2. the account's ``deny``;
+3. the account's ``widen`` (models granted beyond the plan, explicitly);
+4. the plan's ``deny`` (deny wins over allow);
+5. no ``allow`` of the plan matches: not in the plan;
+6. the account has an ``allow`` list (it narrows the plan) and none matches;
+7. a percentage rollout of the plan covers the model: the account's opt-in or
+   opt-out, else its bucket;
+8. allowed by the plan's matching ``allow``.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
+from hashlib import sha256
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping, Sequence
+    from typing import Any
+
+BUCKETS = 10_000
+ROUNDING = {"up": ROUND_UP, "half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN}
+
+
+class Decision(namedtuple("Decision", ("allowed", "model", "rule", "reason"))):
+    """Whether a model is available, which rule decided, and why, in words."""
+
+    __slots__ = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.allowed)
+
+
+class DefaultChoice(namedtuple("DefaultChoice", ("purpose", "model", "rule", "reason"))):
+    """The default model for a purpose, and which rule chose it."""
+
+    __slots__ = ()
+
+
+class Charge(namedtuple("Charge", ("model", "plan", "account", "amount", "exact", "unit", "basis", "cost", "rule"))):
+    """What to charge: ``amount`` (rounded by the plan's rule) and ``exact`` (unrounded), in ``unit``
+    (credits, or the model's currency); ``basis`` is list, discount or negotiated; ``cost`` the Cost."""
+
+    __slots__ = ()
+
+
+def bucket(salt: str, account: str) -> int:
+    """The account's bucket for a rollout, 0..9999: the first 8 bytes of
+    SHA-256 of ``salt + "/" + account`` (UTF-8), big-endian, modulo 10,000."""
+    digest = sha256(f"{salt}/{account}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") % BUCKETS
+
+
+def in_rollout(salt: str, account: str, percent: Decimal) -> bool:
+    """Included when the bucket is below percent x 100 (so raising the percentage keeps everyone in)."""
+    return bucket(salt, account) < int(percent * 100)
+
+
+def variant_index(salt: str, account: str, weights: Sequence[int]) -> int:
+    """The first variant whose cumulative weight, scaled to 10,000 buckets, is above the account's bucket."""
+    total = sum(weights)
+    b = bucket(salt, account)
+    running = 0
+    for i, w in enumerate(weights):
+        running += w
+        if b * total < running * BUCKETS:
+            return i
+    return len(weights) - 1
+
+
+def _glob(pattern: str) -> Callable[[str], Any]:
+    import fnmatch
+    import re
+
+    return re.compile(fnmatch.translate(pattern.lower())).match
+
+
+def _many(value: Any) -> frozenset[str]:
+    return frozenset([value] if isinstance(value, str) else value)
+
+
+class Selector:
+    """A compiled selector: a glob over provider/id (aliases too), or a mapping of conditions."""
+
+    __slots__ = ("text", "glob", "providers", "features", "statuses")
+
+    def __init__(self, spec: Any) -> None:
+        if isinstance(spec, str):
+            spec = {"model": spec}
+        self.text = spec if isinstance(spec, str) else _describe(spec)
+        self.glob = _glob(spec["model"]) if "model" in spec else None
+        self.providers = _many(spec["provider"]) if "provider" in spec else None
+        self.features = _many(spec["feature"]) if "feature" in spec else None
+        self.statuses = _many(spec["status"]) if "status" in spec else None
+
+    def matches(self, ref: str, model: Mapping[str, Any]) -> bool:
+        if self.providers is not None and model["provider"] not in self.providers:
+            return False
+        if self.statuses is not None and model["status"] not in self.statuses:
+            return False
+        if self.features is not None and not self.features <= set(model.get("features", ())):
+            return False
+        if self.glob is not None:
+            names = [ref.lower()] + [f"{model['provider']}/{a}".lower() for a in model.get("aliases", ())]
+            return any(self.glob(n) for n in names)
+        return True
+
+
+def _describe(spec: Mapping[str, Any]) -> str:
+    return "{" + ", ".join(f"{k}: {v}" for k, v in sorted(spec.items())) + "}"
+
+
+def compile_selectors(specs: Sequence[Any]) -> tuple[Selector, ...]:
+    return tuple(Selector(s) for s in specs)
+
+
+def first_match(selectors: Sequence[Selector], ref: str, model: Mapping[str, Any]) -> int | None:
+    for i, sel in enumerate(selectors):
+        if sel.matches(ref, model):
+            return i
+    return None
+
+
+class PlanRules:
+    """A plan (and optionally an account on it), compiled for decisions."""
+
+    def __init__(self, plan: Mapping[str, Any], account: Mapping[str, Any] | None) -> None:
+        self.plan = plan
+        self.account = account
+        models = plan.get("models", {})
+        self.allow = compile_selectors(models.get("allow", ()))
+        self.deny = compile_selectors(models.get("deny", ()))
+        amodels = (account or {}).get("models", {})
+        self.a_allow = compile_selectors(amodels.get("allow", ()))
+        self.a_deny = compile_selectors(amodels.get("deny", ()))
+        self.a_widen = compile_selectors(amodels.get("widen", ()))
+        self.rollouts = {r["model"]: r for r in plan.get("rollouts", ()) if "model" in r}
+        self.ab = {r["purpose"]: r for r in plan.get("rollouts", ()) if "purpose" in r}
+        self.opt = (account or {}).get("rollouts", {})
+        self.pricing = [(Selector(p["model"]), p) for p in (account or {}).get("pricing", ())]
+
+    def _where(self, list_name: str, index: int, owner: str = "plan") -> str:
+        name = self.plan["id"] if owner == "plan" else (self.account or {}).get("id", "")
+        return f"{owner} {name} {list_name}[{index}]"
+
+    def decide(self, ref: str, model: Mapping[str, Any]) -> Decision:
+        if model.get("enabled", True) is False:
+            return Decision(False, ref, "model disabled", f"{ref} is disabled: it is available nowhere")
+        if model["status"] == "retired":
+            replacement = (model.get("deprecation") or {}).get("replacement")
+            hint = f"; use {replacement}" if replacement else ""
+            return Decision(False, ref, "model retired", f"{ref} is retired: it is available nowhere{hint}")
+        account = self.account
+        if account is not None:
+            if (i := first_match(self.a_deny, ref, model)) is not None:
+                return Decision(
+                    False,
+                    ref,
+                    self._where("deny", i, "account"),
+                    f"account {account['id']} denies {self.a_deny[i].text}",
+                )
+            if (i := first_match(self.a_widen, ref, model)) is not None:
+                return Decision(
+                    True,
+                    ref,
+                    self._where("widen", i, "account"),
+                    f"account {account['id']} is granted {self.a_widen[i].text} beyond its plan",
+                )
+        if (i := first_match(self.deny, ref, model)) is not None:
+            return Decision(False, ref, self._where("deny", i), f"plan {self.plan['id']} denies {self.deny[i].text}")
+        allow = first_match(self.allow, ref, model)
+        if allow is None:
+            return Decision(False, ref, f"plan {self.plan['id']}", f"{ref} is not in plan {self.plan['id']}")
+        if account is not None and self.a_allow and first_match(self.a_allow, ref, model) is None:
+            return Decision(
+                False,
+                ref,
+                f"account {account['id']} allow",
+                f"account {account['id']} narrows its plan and does not list {ref}",
+            )
+        rollout = self.rollouts.get(ref)
+        if rollout is not None:
+            return self._rollout(ref, rollout)
+        return Decision(
+            True, ref, self._where("allow", allow), f"plan {self.plan['id']} allows {self.allow[allow].text}"
+        )
+
+    def _rollout(self, ref: str, rollout: Mapping[str, Any]) -> Decision:
+        rule = f"plan {self.plan['id']} rollout {rollout['id']}"
+        percent = Decimal(rollout["percent"])
+        if self.account is None:
+            ok = percent >= 100
+            return Decision(
+                ok,
+                ref,
+                rule,
+                f"{ref} is rolled out to {percent}% of accounts of plan {self.plan['id']}"
+                + ("" if ok else ": name the account to know whether it is included"),
+            )
+        account_id = self.account["id"]
+        if rollout["id"] in self.opt:
+            ok = bool(self.opt[rollout["id"]])
+            return Decision(
+                ok, ref, rule, f"account {account_id} is opted {'in to' if ok else 'out of'} rollout {rollout['id']}"
+            )
+        b = bucket(rollout.get("salt", rollout["id"]), account_id)
+        ok = b < int(percent * 100)
+        relation = "<" if ok else ">="
+        return Decision(
+            ok,
+            ref,
+            rule,
+            f"rollout {rollout['id']}: account {account_id} is in bucket {b} "
+            f"{relation} {int(percent * 100)} ({percent}%)",
+        )
+
+    def negotiated(self, ref: str, model: Mapping[str, Any]) -> Mapping[str, Any] | None:
+        for selector, entry in self.pricing:
+            if selector.matches(ref, model):
+                found: Mapping[str, Any] = entry
+                return found
+        return None
