@@ -165,3 +165,25 @@ def test_publish_json_summary(make_catalog: MakeCatalog, tmp_path: Path) -> None
     assert result.exit_code == 0
     summary = json.loads(result.stdout)
     assert summary["models"] == 2 and summary["digest"].startswith("sha256:")
+
+
+def test_public_artifact_leaves_accounts_out(tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    result = runner.invoke(app, ["publish", str(REPO / "catalog"), "--out", str(out), "--public", "--json"])
+    assert result.exit_code == 0
+    summary = json.loads(result.stdout)
+    internal = json.loads((out / "catalog.json").read_bytes())
+    public = json.loads((out / "catalog.public.json").read_bytes())
+    assert internal["content"]["accounts"] and "accounts" not in public["content"]
+    assert b"acme-bank" not in (out / "catalog.public.json").read_bytes()
+    assert public["content"]["plans"] == internal["content"]["plans"]
+    assert summary["public_digest"] == public["digest"] != internal["digest"]
+    jsonschema.validate(public, schema.load_schema("artifact"))
+    assert (
+        subprocess.run(["sha256sum", "-c", "catalog.public.json.sha256"], cwd=out, capture_output=True).returncode == 0
+    )
+    from modelctl.runtime import Catalog, UnknownPlanError
+
+    loaded = Catalog.load(out / "catalog.public.json")
+    with pytest.raises(UnknownPlanError, match="public artifact leaves them out"):
+        loaded.allowed("openai/gpt-4o", account="acme-bank")

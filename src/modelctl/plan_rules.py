@@ -168,9 +168,7 @@ def _account(
                 f"plan {account.plan} does not allow ({names}): an account narrows its plan; grant "
                 "models beyond it explicitly under `widen`",
             )
-    yield from _selectors_match(
-        ctx, account.file, "models", {"allow": account.allow, "deny": account.deny, "widen": account.widen}, models
-    )
+    yield from _selectors_match(ctx, account.file, "models", {"allow": account.allow, "widen": account.widen}, models)
     rules = PlanRules(plan_doc, account_doc)
     for purpose, ref in account.defaults.items():
         path: list[Any] = ["defaults", purpose]

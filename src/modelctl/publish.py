@@ -33,6 +33,8 @@ class Published:
     catalog_version: str | None = None
     changed: bool = False
     size: int = 0
+    public_path: Path | None = None
+    public_digest: str | None = None
 
 
 def git_source(directory: Path) -> SourceInfo:
@@ -91,18 +93,46 @@ def write_atomic(path: Path, data: bytes) -> bool:
 
 
 def publish(
-    root: Path, out_dir: Path, *, today: date | None = None, strict: bool = False, source: SourceInfo | None = None
+    root: Path,
+    out_dir: Path,
+    *,
+    today: date | None = None,
+    strict: bool = False,
+    source: SourceInfo | None = None,
+    public: bool = False,
 ) -> Published:
-    """Validate the catalog at ``root`` and, if valid, write ``out_dir/catalog.json``."""
+    """Validate the catalog at ``root`` and, if valid, write ``out_dir/catalog.json``; with ``public``,
+    also ``out_dir/catalog.public.json``, which leaves the accounts (private contracts) out."""
     result = validate_catalog(root, today=today, strict=strict)
     if not result.valid:
         return Published(result)
-    artifact = compile_artifact(result.catalog, source or git_source(root), epoch=source_date_epoch())
+    source = source or git_source(root)
+    epoch = source_date_epoch()
+    artifact = compile_artifact(result.catalog, source, epoch=epoch)
     path = out_dir / ARTIFACT_NAME
-    changed = write_atomic(path, artifact.data)
-    checksum = f"{hashlib.sha256(artifact.data).hexdigest()}  {ARTIFACT_NAME}\n".encode()
-    write_atomic(out_dir / f"{ARTIFACT_NAME}.sha256", checksum)
-    return Published(result, path, artifact.digest, artifact.catalog_version, changed, len(artifact.data))
+    changed = _write_with_checksum(path, artifact.data)
+    public_path = public_digest = None
+    if public:
+        public_artifact = compile_artifact(result.catalog, source, epoch=epoch, include_accounts=False)
+        public_path, public_digest = out_dir / PUBLIC_NAME, public_artifact.digest
+        changed = _write_with_checksum(public_path, public_artifact.data) or changed
+    return Published(
+        result,
+        path,
+        artifact.digest,
+        artifact.catalog_version,
+        changed,
+        len(artifact.data),
+        public_path,
+        public_digest,
+    )
+
+
+def _write_with_checksum(path: Path, data: bytes) -> bool:
+    changed = write_atomic(path, data)
+    checksum = f"{hashlib.sha256(data).hexdigest()}  {path.name}\n".encode()
+    write_atomic(path.with_name(path.name + ".sha256"), checksum)
+    return changed
 
 
 def compiled_digest(root: Path, *, today: date | None = None) -> tuple[ValidationResult, str | None]:

@@ -7,24 +7,100 @@ Exit codes, the same for every command:
     2  usage error
     3  a policy asked for with --fail-on failed
     4  an input the command needs cannot be read or is invalid
+
+Commands are registered lazily (``_lazy``): a command's module, and the
+library it imports, load only when that command runs or shows its own
+``--help``, so ``modelctl --help`` stays fast (bench/bench_cli.py).  The
+root ``--help`` shows each command's ``summary``; a test checks that it is
+the first paragraph of the command's docstring.
 """
 
 from __future__ import annotations
 
 import gc
+from dataclasses import dataclass
+from importlib import import_module
+from typing import Any
 
 import typer
+from typer.core import TyperCommand, TyperGroup
 
 from modelctl import __version__
-from modelctl.cli.diff import diff
-from modelctl.cli.history import history
-from modelctl.cli.publish import publish
-from modelctl.cli.validate import validate
 
 EXIT_OK, EXIT_NO, EXIT_USAGE, EXIT_POLICY, EXIT_INPUT = 0, 1, 2, 3, 4
 
+
+@dataclass(frozen=True, slots=True)
+class _Lazy:
+    name: str
+    target: str  # "module:attribute": a command function, or a typer.Typer for a command group
+    summary: str
+    epilog: str | None = None
+
+
+_LAZY: dict[str, _Lazy] = {}
+
+
+class _Pending(TyperCommand):
+    """Stands in for a lazy command until it is needed (name and summary only)."""
+
+    def __init__(self, spec: _Lazy) -> None:
+        super().__init__(name=spec.name, help=spec.summary)
+        self.spec = spec
+
+    def load(self, markup_mode: Any) -> Any:
+        module, attr = self.spec.target.split(":")
+        obj = getattr(import_module(module), attr)
+        if isinstance(obj, typer.Typer):
+            group = typer.main.get_command(obj)
+            group.name = self.spec.name
+            return group
+        info = typer.models.CommandInfo(name=self.spec.name, callback=obj, epilog=self.spec.epilog)
+        return typer.main.get_command_from_info(info, pretty_exceptions_short=True, rich_markup_mode=markup_mode)
+
+
+class _LazyGroup(TyperGroup):
+    """A TyperGroup whose lazy commands are imported on first use."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        eager = dict(self.commands)
+        self.commands.clear()
+        for spec in _LAZY.values():
+            self.commands[spec.name] = _Pending(spec)
+        self.commands.update(eager)
+        self._listing = False
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        cmd = self.commands.get(cmd_name)
+        if isinstance(cmd, _Pending) and not self._listing:
+            cmd = cmd.load(self.rich_markup_mode)
+            self.commands[cmd_name] = cmd
+        return cmd
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        # Listing the commands needs their names and summaries only.
+        self._listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
+
+    def shell_complete(self, ctx: Any, incomplete: str) -> Any:
+        self._listing = True
+        try:
+            return super().shell_complete(ctx, incomplete)
+        finally:
+            self._listing = False
+
+
+def _lazy(name: str, target: str, *, summary: str, epilog: str | None = None) -> None:
+    _LAZY[name] = _Lazy(name, target, summary, epilog)
+
+
 app = typer.Typer(
     name="modelctl",
+    cls=_LazyGroup,
     help="The catalog of AI models and their prices, kept as code.\n\n"
     "Exit codes: 0 success; 1 the answer is no (errors found); 2 usage error; "
     "3 a --fail-on policy failed; 4 an input cannot be read.",
@@ -50,22 +126,98 @@ def _root(
     """The catalog of AI models and their prices, kept as code."""
 
 
-app.command(
+_lazy(
+    "validate",
+    "modelctl.cli.validate:validate",
+    summary="Check a catalog: YAML syntax, JSON Schema and the semantic rules of docs/rules.md.",
     epilog="Exit codes: 0 valid (warnings allowed); 1 errors found (or warnings, with --strict); "
-    "2 usage error; 4 the catalog directory cannot be read."
-)(validate)
-app.command(
+    "2 usage error; 4 the catalog directory cannot be read.",
+)
+_lazy(
+    "publish",
+    "modelctl.cli.publish:publish",
+    summary="Validate the catalog and compile it into one JSON artifact for applications.",
     epilog="Exit codes: 0 published (or, with --check, up to date); 1 validation errors, nothing written "
     "(or, with --check, the artifact is out of date); 2 usage error; 4 the catalog or the artifact to "
-    "check cannot be read."
-)(publish)
-app.command(
+    "check cannot be read.",
+)
+_lazy(
+    "diff",
+    "modelctl.cli.diff:diff",
+    summary="Show what changes between two versions of the catalog, field by field.",
     epilog="Exit codes: 0 done (changes or not); 1 changes found, with --exit-code; 2 usage error; "
     "3 changes fail the --fail-on policy; 4 a side cannot be read or is invalid (a revision that is not "
-    "there, a shallow clone without the base, a side with validation errors)."
-)(diff)
-app.command(epilog="Exit codes: 0 done; 2 usage error; 4 the model's file has no history here, or git cannot be read.")(
-    history
+    "there, a shallow clone without the base, a side with validation errors).",
+)
+_lazy(
+    "history",
+    "modelctl.cli.history:history",
+    summary="The audit trail of one model from git: every commit that changed it.",
+    epilog="Exit codes: 0 done; 2 usage error; 4 the model's file has no history here, or git cannot be read.",
+)
+_lazy(
+    "explain",
+    "modelctl.cli.explain:explain",
+    summary="Explain whether a plan (or account) may use a model, and what it would cost and charge.",
+    epilog="Exit codes: 0 the model is allowed; 1 it is not (the rule that decides is shown); 2 usage error "
+    "(an unknown model, plan or account); 4 the catalog cannot be read or is invalid.",
+)
+
+# --- issue 6: everyday commands ---
+_lazy(
+    "list",
+    "modelctl.cli.list_cmd:list_",
+    summary="List the models of a catalog with their current prices, filtered and sorted.",
+    epilog="Exit codes: 0 done (also when nothing matches); 2 usage error; 4 the catalog cannot be read or is invalid.",
+)
+_lazy(
+    "show",
+    "modelctl.cli.show:show",
+    summary="Everything about one model: identity, lifecycle, limits, features and its whole price history.",
+    epilog="Exit codes: 0 done; 2 usage error (an unknown or ambiguous model); "
+    "4 the catalog cannot be read or is invalid.",
+)
+_lazy(
+    "compare",
+    "modelctl.cli.compare:compare",
+    summary="Several models side by side: prices, limits, modalities, features and lifecycle.",
+    epilog="Exit codes: 0 done; 2 usage error (fewer than two models, an unknown or ambiguous model, a bad date); "
+    "4 the catalog cannot be read or is invalid.",
+)
+_lazy(
+    "cost",
+    "modelctl.cli.cost:cost",
+    summary="What one request (or a batch of them) costs on a model, component by component.",
+    epilog="Exit codes: 0 done; 1 no price applies (none in force on that day, or none for a kind of token "
+    "given); 2 usage error (an unknown model or variant, a bad count or date); "
+    "4 the catalog cannot be read or is invalid.",
+)
+_lazy(
+    "estimate",
+    "modelctl.cli.estimate:estimate_",
+    summary="Price one workload on every matching model, cheapest first.",
+    epilog="Exit codes: 0 done (also when no model can price it); 2 usage error (a bad count or date); "
+    "4 the catalog cannot be read or is invalid.",
+)
+_lazy(
+    "new",
+    "modelctl.cli.new:new_app",
+    summary="Start a new catalog file: a model (blank, or copied from another) or a provider.",
+)
+_lazy(
+    "reprice",
+    "modelctl.cli.reprice:reprice",
+    summary="Price a usage file (CSV or JSON Lines) at the prices in force when each request was made.",
+    epilog="Exit codes: 0 every row priced; 1 some rows could not be priced (listed; the totals leave them out); "
+    "2 usage error (an unknown --what-if model, a bad option); 4 the usage file or the catalog cannot be read, "
+    "or the file has no timestamp, model or token column.",
+)
+_lazy(
+    "site",
+    "modelctl.cli.site:site",
+    summary="Write the model comparison page: one self-contained HTML file.",
+    epilog="Exit codes: 0 written; 2 usage error; 4 the catalog or artifact cannot be read or is invalid, "
+    "or the output folder cannot be written.",
 )
 
 

@@ -35,6 +35,14 @@ def publish(
         ),
     ] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Refuse to publish on warnings too.")] = False,
+    public: Annotated[
+        bool,
+        typer.Option(
+            "--public",
+            help="Also write catalog.public.json (+ .sha256), which leaves the accounts' private contracts out: "
+            "for a release asset, a CDN or the comparison page.",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary on stdout.")] = False,
 ) -> None:
     """Validate the catalog and compile it into one JSON artifact for applications.
@@ -49,7 +57,7 @@ def publish(
     try:
         if check:
             _check(root, out / ARTIFACT_NAME, as_json)
-        result = do_publish(root, out, strict=strict)
+        result = do_publish(root, out, strict=strict, public=public)
     except CatalogNotFound as exc:
         output.error(str(exc))
         raise typer.Exit(4) from None
@@ -69,6 +77,8 @@ def publish(
             "bytes": result.size,
             "models": len(result.validation.catalog.models),
         }
+        if result.public_path is not None:
+            summary |= {"public_artifact": str(result.public_path), "public_digest": result.public_digest}
         output.stdout_text(json.dumps(summary, indent=2) + "\n")
     else:
         state = "written" if result.changed else "unchanged"
@@ -76,6 +86,8 @@ def publish(
             f"{result.path}: {state}, {len(result.validation.catalog.models)} models, {result.size:,} bytes\n"
             f"  catalog_version {result.catalog_version}\n  digest {result.digest}\n"
         )
+        if result.public_path is not None:
+            output.stdout_text(f"{result.public_path}: without accounts, digest {result.public_digest}\n")
         if result.validation.warning_count:
             output.error(
                 f"published with {result.validation.warning_count} warning(s): run `modelctl validate` to see them"

@@ -4,7 +4,7 @@ rollouts and what to charge.  Standard library only.
 Decision order for ``allowed(model, plan, account)`` (the first that applies
 decides, and is named in the decision's ``rule``):
 
-1. a disabled or retired model is available nowhere;
+1. a retired or disabled model is available nowhere;
 2. the account's ``deny``;
 3. the account's ``widen`` (models granted beyond the plan, explicitly);
 4. the plan's ``deny`` (deny wins over allow);
@@ -93,9 +93,9 @@ class Selector:
     __slots__ = ("text", "glob", "providers", "features", "statuses")
 
     def __init__(self, spec: Any) -> None:
+        self.text = spec if isinstance(spec, str) else _describe(spec)
         if isinstance(spec, str):
             spec = {"model": spec}
-        self.text = spec if isinstance(spec, str) else _describe(spec)
         self.glob = _glob(spec["model"]) if "model" in spec else None
         self.providers = _many(spec["provider"]) if "provider" in spec else None
         self.features = _many(spec["feature"]) if "feature" in spec else None
@@ -152,12 +152,12 @@ class PlanRules:
         return f"{owner} {name} {list_name}[{index}]"
 
     def decide(self, ref: str, model: Mapping[str, Any]) -> Decision:
-        if model.get("enabled", True) is False:
-            return Decision(False, ref, "model disabled", f"{ref} is disabled: it is available nowhere")
         if model["status"] == "retired":
             replacement = (model.get("deprecation") or {}).get("replacement")
             hint = f"; use {replacement}" if replacement else ""
             return Decision(False, ref, "model retired", f"{ref} is retired: it is available nowhere{hint}")
+        if model.get("enabled", True) is False:
+            return Decision(False, ref, "model disabled", f"{ref} is disabled: it is available nowhere")
         account = self.account
         if account is not None:
             if (i := first_match(self.a_deny, ref, model)) is not None:

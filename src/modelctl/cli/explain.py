@@ -1,0 +1,102 @@
+"""``modelctl explain``: why a model is or is not available to a plan or
+account, and what a workload would cost and charge."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import typer
+
+from modelctl import runtime
+from modelctl.cli import output
+from modelctl.cli.common import CatalogOption, open_for_command, resolve_model
+
+
+def explain(
+    model: Annotated[str, typer.Argument(help="The model: provider/id, an alias, or an id only one provider has.")],
+    plan: Annotated[str | None, typer.Option("--plan", help="The plan.", show_default=False)] = None,
+    account: Annotated[
+        str | None, typer.Option("--account", help="The account (its plan is implied).", show_default=False)
+    ] = None,
+    input_tokens: Annotated[int, typer.Option("--input", min=0, help="Input tokens of the example request.")] = 10_000,
+    output_tokens: Annotated[
+        int, typer.Option("--output", min=0, help="Output tokens of the example request.")
+    ] = 1_000,
+    variant: Annotated[str | None, typer.Option("--variant", help="Price variant (batch, flex, ...).")] = None,
+    catalog: CatalogOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")] = False,
+) -> None:
+    """Explain whether a plan (or account) may use a model, and what it would cost and charge.
+
+    Shows the rule that decides (docs/plans.md), the price in force, and what
+    an example request (default: 10,000 input and 1,000 output tokens) would cost and be
+    charged under the plan's markup, credits and rounding, or the account's
+    negotiated prices."""
+    if plan is None and account is None:
+        raise typer.BadParameter("name a plan (--plan) or an account (--account)", param_hint="--plan")
+    opened = open_for_command(catalog)
+    cat = opened.catalog
+    info = resolve_model(cat, model, "MODEL")
+    try:
+        decision = cat.allowed(info.ref, plan=plan, account=account)
+    except runtime.UnknownPlanError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--account" if account else "--plan") from None
+    usage = runtime.Usage(input_tokens=input_tokens, output_tokens=output_tokens)
+    doc: dict[str, Any] = {
+        "model": info.ref,
+        "plan": plan or cat._content["accounts"][account]["plan"],  # noqa: SLF001
+        "account": account,
+        "allowed": bool(decision),
+        "rule": decision.rule,
+        "reason": decision.reason,
+        "status": info.status,
+    }
+    try:
+        cost = cat.cost(info.ref, usage, variant=variant)
+        doc["cost"] = {
+            "total": str(cost.total),
+            "currency": cost.currency,
+            "components": {k: str(v) for k, v in cost.components.items()},
+            "effective_from": cost.effective_from.isoformat(),
+        }
+        if decision:
+            charge = cat.charge(info.ref, usage, plan=plan, account=account, variant=variant)
+            doc["charge"] = {
+                "amount": str(charge.amount),
+                "exact": str(charge.exact),
+                "unit": charge.unit,
+                "basis": charge.basis,
+            }
+    except runtime.CatalogError as exc:
+        doc["price_error"] = str(exc)
+    if as_json:
+        output.stdout_text(json.dumps(doc, indent=2) + "\n")
+    else:
+        output.stdout_text(_text(doc, input_tokens, output_tokens))
+    raise typer.Exit(0 if decision else 1)
+
+
+def _text(doc: dict[str, Any], input_tokens: int, output_tokens: int) -> str:
+    who = f"account {doc['account']} (plan {doc['plan']})" if doc["account"] else f"plan {doc['plan']}"
+    verdict = "ALLOWED" if doc["allowed"] else "NOT ALLOWED"
+    lines = [
+        f"{doc['model']} for {who}: {verdict}",
+        f"  rule:   {doc['rule']}",
+        f"  why:    {doc['reason']}",
+        f"  status: {doc['status']}",
+    ]
+    workload = f"{input_tokens:,} input + {output_tokens:,} output tokens"
+    if "cost" in doc:
+        cost = doc["cost"]
+        lines.append(
+            f"  cost:   {cost['total']} {cost['currency']} for {workload} (prices from {cost['effective_from']})"
+        )
+    if "charge" in doc:
+        charge = doc["charge"]
+        lines.append(
+            f"  charge: {charge['amount']} {charge['unit']} ({charge['basis']} price; exact {charge['exact']})"
+        )
+    if "price_error" in doc:
+        lines.append(f"  price:  {doc['price_error']}")
+    return "\n".join(lines) + "\n"
