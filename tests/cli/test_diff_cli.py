@@ -181,3 +181,75 @@ def test_help_documents_exit_codes() -> None:
         "4 a side cannot be read",
     ]:
         assert phrase in text
+
+
+PLAN = """\
+# yaml-language-server: $schema=../../schema/plan.schema.json
+id: pro
+name: Pro
+models:
+  allow: ["acme/*"]
+defaults: {chat: acme/alpha}
+rollouts:
+  - {id: beta-launch, model: acme/beta, percent: 10}
+  - {id: chat-ab, purpose: chat, variants: [{model: acme/alpha, weight: 50}, {model: acme/beta, weight: 50}]}
+"""
+ACCOUNT = """\
+# yaml-language-server: $schema=../../schema/account.schema.json
+id: big
+name: Big Co
+plan: pro
+"""
+
+
+@pytest.fixture
+def plan_repo(repo: Path) -> Path:
+    (repo / "catalog/plans").mkdir()
+    (repo / "catalog/accounts").mkdir()
+    (repo / "catalog/plans/pro.yaml").write_text(PLAN)
+    (repo / "catalog/accounts/big.yaml").write_text(ACCOUNT)
+    commit_all(repo, "plans")
+    return repo
+
+
+def test_price_change_lists_the_plans_and_accounts_it_touches(plan_repo: Path) -> None:
+    edit(plan_repo / BETA, "output_per_1m: 1.50", "output_per_1m: 1.65")
+    code, out, _ = _diff("--format", "json")
+    assert code == 0
+    assert json.loads(out)["impact"] == {"acme/beta": {"plans": ["pro"], "accounts": ["big"]}}
+    code, out, _ = _diff("--format", "markdown")
+    assert "| `acme/beta` | pro | big |" in out
+
+
+def test_rollout_changes(plan_repo: Path) -> None:
+    plan = plan_repo / "catalog/plans/pro.yaml"
+    edit(plan, "percent: 10}", "percent: 25}")
+    doc = json.loads(_diff("HEAD", "--format", "json")[1])
+    (grow,) = doc["changes"]
+    assert (grow["field"], grow["class"]) == ("rollouts.beta-launch.percent", "info")
+    assert "everyone included stays" in grow["reason"]
+    edit(plan, "percent: 25}", "percent: 5, salt: beta-2}")
+    doc = json.loads(_diff("HEAD", "--format", "json")[1])
+    classes = {c["field"]: (c["class"], c["reason"]) for c in doc["changes"]}
+    assert (
+        classes["rollouts.beta-launch.salt"][0] == "review" and "re-buckets" in classes["rollouts.beta-launch.salt"][1]
+    )
+    assert (
+        classes["rollouts.beta-launch.percent"][0] == "review"
+        and "lose the model" in classes["rollouts.beta-launch.percent"][1]
+    )
+
+
+def test_reordered_variants_and_changed_defaults_are_reviews(plan_repo: Path) -> None:
+    plan = plan_repo / "catalog/plans/pro.yaml"
+    edit(
+        plan,
+        "[{model: acme/alpha, weight: 50}, {model: acme/beta, weight: 50}]",
+        "[{model: acme/beta, weight: 50}, {model: acme/alpha, weight: 50}]",
+    )
+    edit(plan, "defaults: {chat: acme/alpha}", "defaults: {chat: acme/beta}")
+    code, out, _ = _diff("HEAD", "--format", "json", "--fail-on", "review")
+    assert code == 3
+    classes = {c["field"]: c for c in json.loads(out)["changes"]}
+    assert "reordered" in classes["rollouts.chat-ab.variants"]["reason"]
+    assert classes["defaults.chat"]["class"] == "review"

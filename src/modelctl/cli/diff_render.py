@@ -128,6 +128,13 @@ def render_text(result: DiffResult, *, width: int | None = None) -> str:
             )
         console.print()
         console.print(table)
+    if result.impact:
+        console.print()
+        console.print("Plans and accounts affected")
+        for ref, found in result.impact.items():
+            plans = ", ".join(found["plans"]) or "-"
+            accounts = ", ".join(found["accounts"]) or "-"
+            console.print(f"  {ref}: plans {plans}; accounts {accounts}")
     return buffer.getvalue()
 
 
@@ -183,6 +190,14 @@ def render_markdown(result: DiffResult, *, limit: int = COMMENT_LIMIT) -> str:
                 *rows,
                 "",
             ]
+        )
+    if result.impact:
+        rows = [
+            f"| `{ref}` | {', '.join(i['plans']) or '-'} | {', '.join(i['accounts']) or '-'} |"
+            for ref, i in result.impact.items()
+        ]
+        sections.append(
+            ["#### Plans and accounts affected", "", "| Model | Plans | Accounts |", "| --- | --- | --- |", *rows, ""]
         )
     details = [
         f"| `{_md(c.address)}` | {c.action} | {_md(c.before)} | {_md(c.after)} | {c.cls} |" for c in result.changes
@@ -279,5 +294,6 @@ def render_json(result: DiffResult) -> str:
         "head": result.head,
         "summary": summary,
         "changes": changes,
+        "impact": result.impact,
     }
     return json.dumps(doc, indent=2, ensure_ascii=False, default=str) + "\n"
