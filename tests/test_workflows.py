@@ -376,14 +376,15 @@ def test_publish(workflows: dict[str, dict[str, Any]]) -> None:
     assert "workflow_dispatch" in publish["on"]
     assert publish["concurrency"]["cancel-in-progress"] is False
     build = publish["jobs"]["build"]
-    assert any("modelctl publish --out dist" in s.get("run", "") for s in build["steps"])
+    assert any("modelctl publish --out dist --public" in s.get("run", "") for s in build["steps"])
     assert any(is_action(s, "actions/upload-artifact") for s in build["steps"])
     release = publish["jobs"]["release"]
     assert release["needs"] == "build"
     assert not any(is_action(s, "actions/checkout") for s in release["steps"]), "the writer runs no repo code"
     script = "\n".join(s.get("run", "") for s in release["steps"])
     assert "gh release create" in script and "--clobber" in script
-    assert "catalog.json.sha256" in script
+    assert "catalog.public.json.sha256" in script
+    assert "dist/catalog.json " not in script, "the internal artifact (with accounts) is never released"
     assert any("GH_TOKEN" in s.get("env", {}) for s in release["steps"])
 
 
