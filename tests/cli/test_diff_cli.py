@@ -6,6 +6,7 @@ import json
 import subprocess
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -253,3 +254,25 @@ def test_reordered_variants_and_changed_defaults_are_reviews(plan_repo: Path) ->
     classes = {c["field"]: c for c in json.loads(out)["changes"]}
     assert "reordered" in classes["rollouts.chat-ab.variants"]["reason"]
     assert classes["defaults.chat"]["class"] == "review"
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
+def test_output_formats_match_golden_files(repo: Path, fmt: str, golden: Any) -> None:
+    edit(repo / BETA, "output_per_1m: 1.50", "output_per_1m: 1.65")
+    edit(repo / ALPHA, "aliases: [alpha-2025-01-01]", "aliases: []")
+    edit(
+        repo / ALPHA,
+        "features: [vision, prompt_caching, streaming]",
+        "features: [vision, prompt_caching, streaming, json_mode]",
+    )
+    edit(
+        repo / BETA,
+        "pricing:\n",
+        "pricing:\n  - effective_from: 2027-01-01\n    source: https://acme.example/pricing\n"
+        "    checked: 2026-11-20\n    input_per_1m: 0.625\n    output_per_1m: 1.65\n",
+    )
+    (repo / "catalog/models/acme/gamma.yaml").write_text((repo / BETA).read_text().replace("id: beta", "id: gamma"))
+    commit_all(repo, "a pricing pull request")
+    code, out, _ = _diff("main", "feature", "--format", fmt)
+    assert code == 0
+    golden(f"diff/pull-request.{fmt}", out)
