@@ -103,6 +103,8 @@ def _git_side(repo: GitRepo, commit: str, label: str, cat_rel: str, changed: lis
     """A side read from git: the small files, and the model files in ``changed`` (None: all)."""
     prefix = f"{cat_rel}/" if cat_rel else ""
     everything = [p[len(prefix) :] for p in repo.list_files(commit, cat_rel)]
+    if not everything:  # the catalog does not exist yet at this revision: an empty side
+        return Side(label, {}, [], 0)
     models = [p for p in (everything if changed is None else changed) if p.startswith("models/")]
     wanted = sorted(set(_small_files(everything)) | set(models))
     blobs = repo.read(f"{commit}:{prefix}{rel}" for rel in wanted)

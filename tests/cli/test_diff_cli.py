@@ -276,3 +276,19 @@ def test_output_formats_match_golden_files(repo: Path, fmt: str, golden: Any) ->
     code, out, _ = _diff("main", "feature", "--format", fmt)
     assert code == 0
     golden(f"diff/pull-request.{fmt}", out)
+
+
+def test_a_catalog_that_did_not_exist_at_the_base(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "fresh"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    (root / "README.md").write_text("hello\n")
+    commit_all(root, "empty")
+    git(root, "checkout", "-q", "-b", "feature")
+    from conftest import MINI, write_catalog
+
+    write_catalog(root / "catalog", dict(MINI))
+    monkeypatch.chdir(root)
+    code, out, _ = _diff("--format", "json")
+    assert code == 0
+    assert json.loads(out)["summary"]["added"] == 3  # two models and a provider
