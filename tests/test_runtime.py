@@ -419,3 +419,23 @@ def test_public_api_is_exported_and_sorted() -> None:
     assert runtime.__all__ == sorted(runtime.__all__)
     for name in runtime.__all__:
         assert hasattr(runtime, name)
+
+
+def test_a_variant_never_carries_over_into_a_newer_period(make_catalog: MakeCatalog) -> None:
+    beta = (
+        textwrap.dedent(MINI["models/acme/beta.yaml"])
+        .replace(
+            "pricing:\n",
+            "pricing:\n  - effective_from: 2026-06-01\n    source: https://acme.example/pricing\n"
+            "    checked: 2026-11-01\n    input_per_1m: 0.40\n    output_per_1m: 1.20\n",
+        )
+        .replace("output_per_1m: 1.50", "output_per_1m: 1.50\n    variants:\n      batch: {input_per_1m: 0.25}")
+    )
+    catalog = Catalog.loads(_mini_artifact(make_catalog, {"models/acme/beta.yaml": beta}))
+    old = catalog.price("acme/beta", at=date(2026, 1, 1), variant="batch")
+    assert old.prices["input_per_1m"] == D("0.25") and old.prices["output_per_1m"] == D("1.50")
+    with pytest.raises(
+        NoPriceError, match="variant 'batch' of acme/beta is not offered in the price period from 2026-06-01"
+    ):
+        catalog.cost("acme/beta", Usage(input_tokens=1), at=date(2026, 7, 1), variant="batch")
+    assert catalog.cost("acme/beta", Usage(input_tokens=1_000_000), at=date(2026, 7, 1)).total == D("0.40")

@@ -219,6 +219,29 @@ _lazy(
     epilog="Exit codes: 0 written; 2 usage error; 4 the catalog or artifact cannot be read or is invalid, "
     "or the output folder cannot be written.",
 )
+# --- issue 7: import / export / check-prices ---
+_lazy(
+    "import",
+    "modelctl.cli.importer:import_",
+    summary="Import models and prices from a public catalog into catalog files.",
+    epilog="Exit codes: 0 done (models skipped, fields unmapped or --update changes not applied are reported, "
+    "not errors); 1 the import would make the catalog invalid, nothing written; 2 usage error; 4 the source "
+    "cannot be read or is malformed (nothing written), or the catalog folder is not a catalog.",
+)
+_lazy(
+    "export",
+    "modelctl.cli.export:export",
+    summary="Write a published artifact in another tool's format: LiteLLM, OpenRouter, or a flat price table.",
+    epilog="Exit codes: 0 written; 2 usage error (an unknown format, parquet without pyarrow, a bad --at); "
+    "4 the artifact cannot be read or is invalid, or the output cannot be written.",
+)
+_lazy(
+    "check-prices",
+    "modelctl.cli.check_prices:check_prices",
+    summary="Compare today's catalog prices with a public reference (LiteLLM or genai-prices).",
+    epilog="Exit codes: 0 compared (disagreements are warnings); 2 usage error; 3 --fail-on drift and some "
+    "prices disagree; 4 the reference or the catalog cannot be read.",
+)
 
 
 def main() -> None:

@@ -28,7 +28,7 @@ from modelctl.runtime._values import Cost, ModelInfo, PriceSet, _new_cost
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
-    from typing import Any
+    from typing import Any, NoReturn
 
 
 class Catalog:
@@ -47,7 +47,7 @@ class Catalog:
         self._bare: dict[str, list[str]] | None = None
         self._infos: dict[str, ModelInfo] = {}
         self._resolved: dict[str, str] = {}
-        self._plans: dict[tuple[str, str | None], tuple[list[int], list[_Plan]]] = {}
+        self._plans: dict[tuple[str, str | None], tuple[list[int], list[_Plan | None]]] = {}
         self._lock = allocate_lock()
         self._plan_rules: dict[tuple[str, str | None], Any] = {}
         self._decisions: dict[tuple[str, str | None, str | None], Any] = {}
@@ -210,7 +210,7 @@ class Catalog:
 
     # prices
 
-    def _plans_for(self, ref: str, variant: str | None) -> tuple[list[int], list[_Plan]]:
+    def _plans_for(self, ref: str, variant: str | None) -> tuple[list[int], list[_Plan | None]]:
         key = (ref, variant)
         found = self._plans.get(key)
         if found is None:
@@ -219,19 +219,22 @@ class Catalog:
                 self._plans[key] = found
         return found
 
-    def _compile(self, ref: str, variant: str | None) -> tuple[list[int], list[_Plan]]:
+    def _compile(self, ref: str, variant: str | None) -> tuple[list[int], list[_Plan | None]]:
         m = self._models[ref]
         currency = m.get("currency", "USD")
         periods = sorted(m.get("pricing", ()), key=lambda p: p["effective_from"])
         starts: list[int] = []
-        plans: list[_Plan] = []
+        plans: list[_Plan | None] = []
         for period in periods:
             base = {k: Decimal(v) for k, v in period.get("prices", {}).items()}
             tiers_src = period.get("tiers", ())
             if variant is not None:
                 v = period.get("variants", {}).get(variant)
                 if v is None:
-                    continue  # this period has no such variant
+                    # Not offered in this period: a variant never carries over from an older period.
+                    starts.append(date.fromisoformat(period["effective_from"]).toordinal())
+                    plans.append(None)
+                    continue
                 base = {**base, **{k: Decimal(x) for k, x in v.get("prices", {}).items()}}
                 tiers_src = v.get("tiers", ())
             tiers = tuple(
@@ -248,14 +251,24 @@ class Catalog:
         canonical = self._resolved.get(ref) or self.resolve(ref)
         starts, plans = self._plans.get((canonical, variant)) or self._plans_for(canonical, variant)
         i = bisect_right(starts, _ordinal(at)) - 1
-        if i < 0:
-            self._no_price(canonical, starts, plans, at, variant)
-        return plans[i]
+        plan = plans[i] if i >= 0 else None
+        if plan is None:
+            self._no_price(canonical, starts, plans, at, variant, i)
+        return plan
 
     def _no_price(
-        self, ref: str, starts: list[int], plans: list[_Plan], at: date | datetime | str | None, variant: str | None
-    ) -> None:
-        if not plans and variant is not None:
+        self,
+        ref: str,
+        starts: list[int],
+        plans: list[_Plan | None],
+        at: date | datetime | str | None,
+        variant: str | None,
+        index: int = -1,
+    ) -> NoReturn:
+        if variant is not None and any(plans) and index >= 0:
+            since = date.fromordinal(starts[index])
+            raise NoPriceError(f"variant {variant!r} of {ref} is not offered in the price period from {since}")
+        if variant is not None and not any(plans):
             known = sorted({name for p in self._models[ref].get("pricing", ()) for name in p.get("variants", {})})
             raise NoPriceError(
                 f"{ref} has no variant {variant!r}" + (f" (it has: {', '.join(known)})" if known else " (it has none)")
@@ -284,9 +297,10 @@ class Catalog:
         else:
             day = _ordinal(at)
         i = bisect_right(starts, day) - 1
-        if i < 0:
-            self._no_price(canonical, starts, plans, at, variant)
-        price, rates, tiers = plans[i]
+        plan = plans[i] if i >= 0 else None
+        if plan is None:
+            self._no_price(canonical, starts, plans, at, variant, i)
+        price, rates, tiers = plan
         tier = None
         if tiers:
             side = usage[0] + usage[2] + usage[3] + usage[4]  # input, cached input, cache writes (5m, 1h)

@@ -1,0 +1,152 @@
+"""``modelctl export``."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from modelctl import clock
+from modelctl.cli import output
+from modelctl.exporters import ExportError, dumps, load_artifact, price_table
+from modelctl.exporters import litellm as litellm_export
+from modelctl.exporters import openrouter as openrouter_export
+
+ARTIFACT_ENV = "MODELCTL_ARTIFACT"
+DEFAULT_ARTIFACT = Path("dist") / "catalog.json"
+MAX_NOTES = 10
+
+
+class ExportFormat(StrEnum):
+    litellm = "litellm"
+    openrouter = "openrouter"
+    price_table = "price-table"
+    price_table_jsonl = "price-table-jsonl"
+    price_table_parquet = "price-table-parquet"
+
+
+def _day(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return clock.today() if value == "today" else date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date: use YYYY-MM-DD", param_hint="--at") from None
+
+
+def export(
+    fmt: Annotated[
+        ExportFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="litellm: LiteLLM's model cost map; openrouter: an OpenRouter-style models list; price-table: "
+            "a dated CSV price table (price-table-jsonl: JSON Lines; price-table-parquet: Parquet, needs pyarrow).",
+            show_default=False,
+        ),
+    ],
+    artifact: Annotated[
+        Path | None,
+        typer.Argument(
+            help="The published artifact. Default: $MODELCTL_ARTIFACT, else dist/catalog.json.", show_default=False
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.", show_default=False),
+    ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option(
+            help="The day whose prices to export (YYYY-MM-DD). Default: today for litellm and openrouter; the "
+            "whole history for the price table.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Write a published artifact in another tool's format: LiteLLM, OpenRouter, or a flat price table.
+
+    LiteLLM's map has USD per token as JSON numbers, computed exactly from
+    the artifact's decimals (2.50 per 1M is written 2.5e-06). The price table
+    has one row per model x variant x tier x period, with valid_from and an
+    exclusive valid_to, every row complete (inherited prices filled in); see
+    docs/import-export.md for its columns and a DuckDB query that prices
+    usage with it. What a format cannot express is left out and noted on
+    stderr.
+    """
+    day = _day(at)
+    path = artifact or Path(os.environ.get(ARTIFACT_ENV) or DEFAULT_ARTIFACT)
+    if fmt is ExportFormat.price_table_parquet:
+        _need_pyarrow(out)
+    try:
+        loaded = load_artifact(path)
+    except ExportError as exc:
+        output.error(str(exc))
+        raise typer.Exit(4) from None
+    notes: list[str] = []
+    if fmt is ExportFormat.litellm or fmt is ExportFormat.openrouter:
+        module = litellm_export if fmt is ExportFormat.litellm else openrouter_export
+        result = module.export(loaded, day or clock.today())
+        text = dumps(result.data, indent=4 if fmt is ExportFormat.litellm else 2)
+        notes = result.notes
+    else:
+        table = price_table.rows(loaded, at=day)
+        if fmt is ExportFormat.price_table_parquet:
+            _parquet(table, out)  # type: ignore[arg-type]
+            return
+        text = price_table.to_csv(table) if fmt is ExportFormat.price_table else price_table.to_jsonl(table)
+    _write(text, out)
+    for note in notes[:MAX_NOTES]:
+        _note(note)
+    if len(notes) > MAX_NOTES:
+        _note(f"... and {len(notes) - MAX_NOTES} more")
+
+
+def _note(text: str) -> None:
+    sys.stderr.write(f"note: {text}\n")
+
+
+def _need_pyarrow(out: Path | None) -> None:
+    if out is None:
+        raise typer.BadParameter("Parquet is binary: give --output FILE", param_hint="--output")
+    try:
+        import pyarrow  # type: ignore[import-not-found,unused-ignore]  # noqa: F401
+    except ImportError:
+        output.error(
+            "Parquet needs pyarrow, which is not installed (pip install pyarrow); "
+            "--format price-table writes the same table as CSV (Parquet-ready column types in docs/import-export.md)"
+        )
+        raise typer.Exit(2) from None
+
+
+def _parquet(table: list[dict[str, object]], out: Path) -> None:
+    try:
+        price_table.to_parquet(table, str(out))
+    except (OSError, ValueError) as exc:
+        output.error(f"cannot write {out}: {getattr(exc, 'strerror', None) or exc}")
+        raise typer.Exit(4) from None
+
+
+def _write(text: str, out: Path | None) -> None:
+    if out is None:
+        output.stdout_text(text)
+        return
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, out)
+    except OSError as exc:
+        raise _exit(f"cannot write {out}: {exc.strerror or exc}") from None
+
+
+def _exit(message: str) -> typer.Exit:
+    output.error(message)
+    return typer.Exit(4)
