@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     ref = refs[len(refs) // 2]
     warm_us = _per_call_us(lambda: catalog.allowed(ref, plan="pro", account="big"), 200_000)
     model_us = _per_call_us(lambda: catalog.model(ref), 200_000)
-    table = {r: True for r in refs}
+    table = dict.fromkeys(refs, True)
     dict_us = _per_call_us(lambda: table.get(ref), 200_000)
     start = time.perf_counter()
     allowed = catalog.models_for(plan="pro", account="big")

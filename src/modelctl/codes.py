@@ -104,7 +104,9 @@ _CODES = [
         "An account's `allow` matches models its plan does not allow: grant them with `widen`.",
     ),
     Code("MC605", "unknown-rollout", E, "An account opts in or out of a rollout its plan does not have."),
-    Code("MC606", "selector-matches-nothing", W, "An allow or widen selector matches no model of the catalog (a typo?)."),
+    Code(
+        "MC606", "selector-matches-nothing", W, "An allow or widen selector matches no model of the catalog (a typo?)."
+    ),
     Code("MC607", "negotiated-price-unused", W, "A negotiated price matches no model the account may use."),
     Code(
         "MC608", "credits-non-usd", E, "A plan converts USD to credits but allows a model priced in another currency."

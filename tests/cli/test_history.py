@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from gitutil import commit_all, edit, git, make_repo
 from typer.testing import CliRunner
 
+from gitutil import commit_all, edit, git, make_repo
 from modelctl.cli import app
 
 runner = CliRunner()

@@ -1,0 +1,254 @@
+"""What the everyday commands share: the catalog option, opening it, turning
+library errors into exit codes, parsing dates and counts, and rendering
+tables as text, Markdown or CSV.
+
+Renderers are pure (rows -> str) so golden files can pin them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from modelctl import clock, runtime
+from modelctl.errors import ModelctlError
+from modelctl.pricing import parse_count
+from modelctl.source import InvalidCatalog, Opened, open_catalog
+
+JSON_FORMAT_VERSION = "1.0"
+EXIT_NO, EXIT_INPUT = 1, 4
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+    csv = "csv"
+
+
+class DocFormat(StrEnum):
+    """For answers that are not rows: no csv."""
+
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+CatalogOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--catalog",
+        help="Catalog directory, or a published artifact (catalog.json). Default: $MODELCTL_CATALOG, else ./catalog.",
+        show_default=False,
+    ),
+]
+
+
+def _parse_day(text: str) -> date:
+    if text.lower() == "today":
+        return clock.today()
+    try:
+        if "T" in text or " " in text.strip():
+            moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+            return (moment.astimezone(UTC) if moment.tzinfo else moment).date()
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date: use YYYY-MM-DD (or an ISO date-time, or 'today')") from None
+
+
+def at_option(help_text: str) -> Any:
+    return typer.Option("--at", help=help_text, parser=_parse_day, metavar="DATE", show_default=False)
+
+
+def _count(name: str, help_text: str, *, show_default: bool = False) -> Any:
+    return typer.Option(name, help=help_text, parser=parse_count, metavar="N", show_default=show_default)
+
+
+# The usage a workload describes; counts are disjoint (docs/runtime.md) and
+# accept 1500, 1_500, 1,500, 1.5k or 2M.
+InputTokens = Annotated[int, _count("--input", "Uncached input tokens.")]
+OutputTokens = Annotated[int, _count("--output", "Output tokens (without reasoning tokens billed apart).")]
+CachedTokens = Annotated[int, _count("--cached", "Cached input tokens (cache reads).")]
+CacheWriteTokens = Annotated[int, _count("--cache-write", "Tokens written to the cache (5-minute lifetime).")]
+CacheWrite1hTokens = Annotated[int, _count("--cache-write-1h", "Tokens written to the cache (1-hour lifetime).")]
+ReasoningTokens = Annotated[int, _count("--reasoning", "Reasoning tokens.")]
+InputAudioTokens = Annotated[int, _count("--input-audio", "Audio input tokens.")]
+OutputAudioTokens = Annotated[int, _count("--output-audio", "Audio output tokens.")]
+InputImageTokens = Annotated[int, _count("--input-image", "Image input tokens.")]
+OutputImageTokens = Annotated[int, _count("--output-image", "Image output tokens.")]
+Requests = Annotated[int, _count("--requests", "Requests (a per-request fee applies to each).", show_default=True)]
+Images = Annotated[int, _count("--images", "Generated images (priced per_image).")]
+
+
+def error(message: str) -> None:
+    """An error for people, on stderr (``output.error``, imported only when needed: it loads rich)."""
+    from modelctl.cli import output
+
+    output.error(message)
+
+
+def stdout_text(text: str) -> None:
+    """Output for programs, on stdout."""
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+@contextmanager
+def reading() -> Iterator[None]:
+    """Turn the library's errors into messages on stderr and exit 4."""
+    try:
+        yield
+    except InvalidCatalog as exc:
+        for finding in exc.findings:
+            error(str(finding))
+        error(str(exc))
+        raise typer.Exit(EXIT_INPUT) from None
+    except ModelctlError as exc:
+        error(str(exc))
+        raise typer.Exit(EXIT_INPUT) from None
+
+
+def note(message: str) -> None:
+    """A message for people that is not an error, on stderr."""
+    sys.stderr.write(paint(message, "dim", colour_enabled(sys.stderr)) + "\n")
+    sys.stderr.flush()
+
+
+def open_for_command(path: Path | None, *, public: bool = False) -> Opened:
+    with reading():
+        return open_catalog(path, public=public)
+
+
+def resolve_model(catalog: runtime.Catalog, name: str, param_hint: str) -> runtime.ModelInfo:
+    """The model ``name`` names, or a usage error (exit 2) with the runtime's suggestions."""
+    try:
+        return catalog.model(name)
+    except runtime.CatalogError as exc:
+        raise typer.BadParameter(str(exc), param_hint=param_hint) from None
+
+
+def check_variant(info: runtime.ModelInfo, variant: str | None) -> None:
+    if variant is None:
+        return
+    known = variants_of(info)
+    if variant not in known:
+        have = f"it has: {', '.join(known)}" if known else "it has none"
+        raise typer.BadParameter(f"{info.ref} has no variant {variant!r} ({have})", param_hint="--variant")
+
+
+def variants_of(info: runtime.ModelInfo) -> list[str]:
+    return sorted({name for p in info.data.get("pricing", ()) for name in p.get("variants", {})})
+
+
+# --- values -----------------------------------------------------------------------
+
+
+def plain(value: Decimal) -> str:
+    """A Decimal as a plain decimal string, without exponent or trailing zeros."""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text if text not in ("", "-0") else "0"
+
+
+def money(value: Decimal, *, places: int = 2) -> str:
+    """At least ``places`` decimals, and every digit the exact value has."""
+    text = plain(value)
+    whole, _, frac = text.partition(".")
+    return f"{whole}.{frac.ljust(places, '0')}" if places else text
+
+
+def tokens(n: int) -> str:
+    return f"{n:,}"
+
+
+def dumps(doc: Any) -> str:
+    return json.dumps(doc, indent=2, ensure_ascii=False, default=_json_default) + "\n"
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return format(value, "f")  # exactly as written or computed, never an exponent
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, frozenset | set | tuple):
+        return sorted(value) if isinstance(value, frozenset | set) else list(value)
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+# --- tables -----------------------------------------------------------------------
+
+
+def colour_enabled(stream: Any = None) -> bool:
+    stream = stream or sys.stdout
+    return not os.environ.get("NO_COLOR") and hasattr(stream, "isatty") and stream.isatty()
+
+
+_ANSI = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33", "cyan": "36"}
+
+
+def paint(text: str, style: str | None, enabled: bool) -> str:
+    if not enabled or not style:
+        return text
+    codes = ";".join(_ANSI[s] for s in style.split())
+    return f"\x1b[{codes}m{text}\x1b[0m"
+
+
+def text_table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    right: frozenset[int] = frozenset(),
+    styles: Sequence[Sequence[str | None]] | None = None,
+    colour: bool = False,
+) -> str:
+    """Aligned columns separated by two spaces; numbers (``right``) align right."""
+    widths = [len(h) for h in headers]
+    for row in rows:
+        for i, cell in enumerate(row):
+            widths[i] = max(widths[i], len(cell))
+
+    def line(cells: Sequence[str], cell_styles: Sequence[str | None] | None) -> str:
+        parts = []
+        for i, cell in enumerate(cells):
+            padded = cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
+            parts.append(paint(padded, cell_styles[i] if cell_styles else None, colour))
+        return "  ".join(parts).rstrip()
+
+    out = [line(headers, ["bold"] * len(headers))]
+    for r, row in enumerate(rows):
+        out.append(line(row, styles[r] if styles else None))
+    return "\n".join(out) + "\n"
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def markdown_table(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], *, right: frozenset[int] = frozenset()
+) -> str:
+    align = ["---:" if i in right else "---" for i in range(len(headers))]
+    out = ["| " + " | ".join(_md_cell(h) for h in headers) + " |", "| " + " | ".join(align) + " |"]
+    out += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]
+    return "\n".join(out) + "\n"
+
+
+def csv_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return buf.getvalue()

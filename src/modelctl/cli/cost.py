@@ -1,0 +1,152 @@
+"""``modelctl cost``."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+import typer
+
+from modelctl import clock, runtime
+from modelctl.cli.common import (
+    EXIT_NO,
+    JSON_FORMAT_VERSION,
+    CachedTokens,
+    CacheWrite1hTokens,
+    CacheWriteTokens,
+    CatalogOption,
+    DocFormat,
+    Images,
+    InputAudioTokens,
+    InputImageTokens,
+    InputTokens,
+    OutputAudioTokens,
+    OutputImageTokens,
+    OutputTokens,
+    ReasoningTokens,
+    Requests,
+    at_option,
+    check_variant,
+    dumps,
+    error,
+    markdown_table,
+    money,
+    open_for_command,
+    plain,
+    resolve_model,
+    stdout_text,
+    text_table,
+)
+from modelctl.pricing import Breakdown, breakdown
+
+
+def cost(
+    model: Annotated[str, typer.Argument(help="The model: provider/id, an alias, or an id only one provider has.")],
+    input_tokens: InputTokens = 0,
+    output_tokens: OutputTokens = 0,
+    cached: CachedTokens = 0,
+    cache_write: CacheWriteTokens = 0,
+    cache_write_1h: CacheWrite1hTokens = 0,
+    reasoning: ReasoningTokens = 0,
+    input_audio: InputAudioTokens = 0,
+    output_audio: OutputAudioTokens = 0,
+    input_image: InputImageTokens = 0,
+    output_image: OutputImageTokens = 0,
+    requests: Requests = 1,
+    images: Images = 0,
+    at: Annotated[date | None, at_option("Price at the prices in force on this day (default: today).")] = None,
+    variant: Annotated[
+        str | None,
+        typer.Option("--variant", help="A named variant: batch, flex, priority, a region.", show_default=False),
+    ] = None,
+    catalog: CatalogOption = None,
+    fmt: Annotated[
+        DocFormat, typer.Option("--format", "-f", help="text for people; json for programs; markdown for reports.")
+    ] = DocFormat.text,
+) -> None:
+    """What one request (or a batch of them) costs on a model, component by component.
+
+    Counts are disjoint: --input excludes cached and cache-write tokens,
+    --output excludes reasoning tokens billed apart. The total is exact
+    (never rounded) and is what runtime.Catalog.cost returns. A context tier
+    is a cliff: above its threshold the whole request is billed at its prices.
+    """
+    opened = open_for_command(catalog)
+    info = resolve_model(opened.catalog, model, "MODEL")
+    check_variant(info, variant)
+    usage = runtime.Usage(
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        cached_input_tokens=cached,
+        cache_write_tokens=cache_write,
+        cache_write_1h_tokens=cache_write_1h,
+        reasoning_tokens=reasoning,
+        input_audio_tokens=input_audio,
+        output_audio_tokens=output_audio,
+        input_image_tokens=input_image,
+        output_image_tokens=output_image,
+        requests=requests,
+        images=images,
+    )
+    day = at or clock.today()
+    try:
+        result = breakdown(opened.catalog, info.ref, usage, at=day, variant=variant)
+    except runtime.NoPriceError as exc:
+        error(str(exc))
+        raise typer.Exit(EXIT_NO) from None
+    render = {DocFormat.json: _json, DocFormat.markdown: _markdown}.get(fmt, _text)
+    stdout_text(render(result))
+
+
+def describe(b: Breakdown) -> str:
+    """How the cost was priced: period, variant, tier."""
+    c = b.cost
+    parts = [f"prices from {c.effective_from}", f"variant {c.variant}" if c.variant else "base prices"]
+    parts.append(f"tier above {c.tier:,} input-side tokens" if c.tier is not None else "no tier")
+    return ", ".join(parts)
+
+
+def _rows(b: Breakdown) -> list[list[str]]:
+    rows = []
+    for line in b.components:
+        unit = "per 1M" if line.price_key.endswith("_per_1m") else "each"
+        rows.append([line.name, f"{line.units:,}", f"{money(line.price)} {unit}", line.price_key, money(line.amount)])
+    return rows
+
+
+_HEADERS = ["component", "units", "price", "price key", "cost"]
+
+
+def _text(b: Breakdown) -> str:
+    head = f"{b.cost.model} on {b.at}: {describe(b)}\n"
+    rows = [*_rows(b), ["total", "", "", "", f"{money(b.cost.total)} {b.cost.currency}"]]
+    return head + text_table([*_HEADERS[:-1], f"cost ({b.cost.currency})"], rows, right=frozenset({1, 2, 4}))
+
+
+def _markdown(b: Breakdown) -> str:
+    head = f"**{b.cost.model}** on {b.at}: {describe(b)}\n\n"
+    rows = [*_rows(b), ["**total**", "", "", "", f"**{money(b.cost.total)} {b.cost.currency}**"]]
+    return head + markdown_table(_HEADERS, rows, right=frozenset({1, 2, 4}))
+
+
+def as_json(b: Breakdown) -> dict[str, Any]:
+    c = b.cost
+    return {
+        "model": c.model,
+        "name": b.model.name,
+        "currency": c.currency,
+        "at": b.at,
+        "effective_from": c.effective_from,
+        "variant": c.variant,
+        "tier": c.tier,
+        "usage": {k: v for k, v in b.usage._asdict().items() if v},
+        "components": [
+            {"component": x.name, "units": x.units, "price_key": x.price_key, "price": x.price, "cost": x.amount}
+            for x in b.components
+        ],
+        "total": plain(c.total),
+    }
+
+
+def _json(b: Breakdown) -> str:
+    return dumps({"format_version": JSON_FORMAT_VERSION, **as_json(b)})

@@ -1,0 +1,175 @@
+"""``modelctl estimate``."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import typer
+
+from modelctl import clock, runtime
+from modelctl.cli.common import (
+    JSON_FORMAT_VERSION,
+    CachedTokens,
+    CacheWrite1hTokens,
+    CacheWriteTokens,
+    CatalogOption,
+    Format,
+    Images,
+    InputAudioTokens,
+    InputImageTokens,
+    InputTokens,
+    OutputAudioTokens,
+    OutputImageTokens,
+    OutputTokens,
+    ReasoningTokens,
+    Requests,
+    at_option,
+    csv_table,
+    dumps,
+    error,
+    markdown_table,
+    money,
+    note,
+    open_for_command,
+    plain,
+    stdout_text,
+    text_table,
+)
+from modelctl.cli.cost import as_json
+from modelctl.pricing import Breakdown, Estimate, estimate
+
+
+def estimate_(
+    input_tokens: InputTokens = 0,
+    output_tokens: OutputTokens = 0,
+    cached: CachedTokens = 0,
+    cache_write: CacheWriteTokens = 0,
+    cache_write_1h: CacheWrite1hTokens = 0,
+    reasoning: ReasoningTokens = 0,
+    input_audio: InputAudioTokens = 0,
+    output_audio: OutputAudioTokens = 0,
+    input_image: InputImageTokens = 0,
+    output_image: OutputImageTokens = 0,
+    requests: Requests = 1,
+    images: Images = 0,
+    feature: Annotated[
+        list[str] | None, typer.Option("--feature", help="Only models with this feature (repeat: all of them).")
+    ] = None,
+    provider: Annotated[
+        list[str] | None, typer.Option("--provider", "-p", help="Only this provider (repeat for several).")
+    ] = None,
+    variant: Annotated[
+        str | None,
+        typer.Option(
+            "--variant", help="Price the variant (batch, flex, ...); models without it are skipped.", show_default=False
+        ),
+    ] = None,
+    at: Annotated[date | None, at_option("Price at the prices in force on this day (default: today).")] = None,
+    include_unavailable: Annotated[bool, typer.Option("--all", help="Include disabled and retired models.")] = False,
+    limit: Annotated[
+        int | None, typer.Option("--limit", "-n", min=1, help="Show only the N cheapest.", show_default=False)
+    ] = None,
+    catalog: CatalogOption = None,
+    fmt: Annotated[
+        Format, typer.Option("--format", "-f", help="text for people; json or csv for programs; markdown for reports.")
+    ] = Format.text,
+) -> None:
+    """Price one workload on every matching model, cheapest first.
+
+    Models that cannot serve it are left out and counted by reason on
+    stderr: disabled or retired (include them with --all), without the
+    variant, without a price in force, without a price for a kind of token
+    the workload has, or with a context window smaller than the request.
+    """
+    opened = open_for_command(catalog)
+    usage = runtime.Usage(
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        cached_input_tokens=cached,
+        cache_write_tokens=cache_write,
+        cache_write_1h_tokens=cache_write_1h,
+        reasoning_tokens=reasoning,
+        input_audio_tokens=input_audio,
+        output_audio_tokens=output_audio,
+        input_image_tokens=input_image,
+        output_image_tokens=output_image,
+        requests=requests,
+        images=images,
+    )
+    day = at or clock.today()
+    result = estimate(
+        opened.catalog,
+        usage,
+        at=day,
+        features=feature or (),
+        providers=provider or (),
+        variant=variant,
+        include_unavailable=include_unavailable,
+    )
+    rows = result.rows[:limit] if limit else result.rows
+    if fmt is Format.json:
+        stdout_text(_json(result, rows, usage, day))
+    else:
+        table = [_row(i, b) for i, b in enumerate(rows, 1)]
+        right = frozenset({0, 3})
+        if fmt is Format.csv:
+            stdout_text(csv_table(_CSV_HEADERS, [_csv_row(i, b) for i, b in enumerate(rows, 1)]))
+        elif fmt is Format.markdown:
+            stdout_text(markdown_table(_HEADERS, table, right=right))
+        else:
+            stdout_text(text_table(_HEADERS, table, right=right))
+    _report_skipped(result)
+
+
+_HEADERS = ["#", "model", "name", "cost", "currency", "priced at"]
+_CSV_HEADERS = ["rank", "model", "name", "cost", "currency", "effective_from", "variant", "tier"]
+
+
+def _how(b: Breakdown) -> str:
+    c = b.cost
+    parts = [f"{c.effective_from}"]
+    if c.variant:
+        parts.append(c.variant)
+    if c.tier is not None:
+        parts.append(f"tier >{c.tier:,}")
+    return ", ".join(parts)
+
+
+def _row(rank: int, b: Breakdown) -> list[str]:
+    return [str(rank), b.cost.model, b.model.name, money(b.cost.total), b.cost.currency, _how(b)]
+
+
+def _csv_row(rank: int, b: Breakdown) -> list[str]:
+    c = b.cost
+    tier = "" if c.tier is None else str(c.tier)
+    return [
+        str(rank),
+        c.model,
+        b.model.name,
+        plain(c.total),
+        c.currency,
+        c.effective_from.isoformat(),
+        c.variant or "",
+        tier,
+    ]
+
+
+def _report_skipped(result: Estimate) -> None:
+    if not result.rows:
+        error(f"no model can price this workload ({result.considered} considered)")
+    if result.skipped.count:
+        reasons = "; ".join(f"{len(refs)} {reason}" for reason, refs in sorted(result.skipped.reasons.items()))
+        note(f"{result.skipped.count} of {result.considered} models left out: {reasons}")
+
+
+def _json(result: Estimate, rows: tuple[Breakdown, ...], usage: runtime.Usage, day: date) -> str:
+    doc = {
+        "format_version": JSON_FORMAT_VERSION,
+        "at": day,
+        "usage": {k: v for k, v in usage._asdict().items() if v},
+        "considered": result.considered,
+        "models": [{"rank": i, **as_json(b)} for i, b in enumerate(rows, 1)],
+        "skipped": dict(sorted(result.skipped.reasons.items())),
+    }
+    return dumps(doc)

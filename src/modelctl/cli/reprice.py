@@ -1,0 +1,280 @@
+"""``modelctl reprice``."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from pathlib import Path
+from typing import IO, Annotated, Any
+
+import typer
+
+from modelctl.cli.common import (
+    EXIT_INPUT,
+    EXIT_NO,
+    JSON_FORMAT_VERSION,
+    CatalogOption,
+    Format,
+    at_option,
+    csv_table,
+    dumps,
+    error,
+    markdown_table,
+    money,
+    note,
+    open_for_command,
+    plain,
+    reading,
+    resolve_model,
+    stdout_text,
+    text_table,
+)
+from modelctl.reprice import DIMENSIONS, Group, RepriceResult, RowError
+from modelctl.reprice import reprice as do_reprice
+
+Dimension = StrEnum("Dimension", {d: d for d in DIMENSIONS})  # type: ignore[misc]
+
+
+def reprice(
+    usage_file: Annotated[
+        str,
+        typer.Argument(
+            metavar="USAGE_FILE",
+            help="CSV (with a header) or JSON Lines, optionally .gz; - reads stdin. Columns: timestamp, model, "
+            "token counts named as runtime.Usage fields (input_tokens, output_tokens, cached_input_tokens, ...), "
+            "and optionally variant, account, plan.",
+        ),
+    ],
+    catalog: CatalogOption = None,
+    group_by: Annotated[
+        list[Dimension] | None,
+        typer.Option("--group-by", "-g", help="Total by this (repeat to nest). Default: model."),
+    ] = None,
+    what_if: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--what-if",
+            metavar="MODEL",
+            help="Also price the same rows on this model, same day and variant (repeat for several).",
+        ),
+    ] = None,
+    at: Annotated[
+        date | None,
+        at_option("Price every row at the prices in force on this day instead of its own (e.g. today's)."),
+    ] = None,
+    show_errors: Annotated[
+        int, typer.Option("--show-errors", min=0, metavar="N", help="List the first N rows that could not be priced.")
+    ] = 10,
+    errors_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--errors-out",
+            metavar="FILE",
+            help="Write every row that could not be priced to this CSV file.",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: Annotated[
+        Format, typer.Option("--format", "-f", help="text for people; json or csv for programs; markdown for reports.")
+    ] = Format.text,
+) -> None:
+    """Price a usage file (CSV or JSON Lines) at the prices in force when each request was made.
+
+    Each row is one request (or, with a requests column, several) and is
+    priced on its timestamp's day (UTC) with runtime.Catalog's prices, tiers
+    and variants; totals are exact. Rows that cannot be priced (unparseable,
+    unknown model, no price that day, a token kind the model has no price
+    for) are counted and listed with their line numbers, never dropped
+    silently, and the command exits 1. The file is streamed: memory stays
+    flat however long it is. A progress bar shows on a terminal only.
+    """
+    opened = open_for_command(catalog)
+    dims = [d.value for d in group_by] if group_by else ["model"]
+    targets = [resolve_model(opened.catalog, name, "--what-if").ref for name in what_if or ()]
+    with _errors_file(errors_out) as on_error, _progress() as progress, reading():
+        result = do_reprice(
+            usage_file,
+            opened.catalog,
+            group_by=dims,
+            what_if=targets,
+            at=at,
+            keep_errors=show_errors,
+            on_error=on_error,
+            progress=progress,
+        )
+    render = {Format.json: _json, Format.csv: _csv, Format.markdown: _markdown}.get(fmt, _text)
+    stdout_text(render(result))
+    _summary(result, errors_out)
+    if result.failed:
+        raise typer.Exit(EXIT_NO)
+
+
+@contextmanager
+def _errors_file(path: Path | None) -> Iterator[Callable[[RowError], None] | None]:
+    if path is None:
+        yield None
+        return
+    try:
+        fh: IO[str] = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        error(f"cannot write --errors-out {str(path)!r}: {exc.strerror or exc}")
+        raise typer.Exit(EXIT_INPUT) from None
+    with fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(["line", "what_if", "message", "row"])
+
+        def write(err: RowError) -> None:
+            writer.writerow([err.line, err.what_if or "", err.message, err.raw])
+
+        yield write
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[int, int], None] | None]:
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+    console = Console(stderr=True)
+    bar = Progress(
+        TextColumn("reprice"), BarColumn(), DownloadColumn(), TimeRemainingColumn(), console=console, transient=True
+    )
+    task = bar.add_task("reprice", total=None)
+    with bar:
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total or None)
+
+        yield update
+
+
+# --- rendering ---------------------------------------------------------------------
+
+
+def _token_fields(result: RepriceResult) -> list[str]:
+    return [f for f in result.token_fields if any(g.tokens.get(f) for g in result.groups)]
+
+
+def _change(actual: Decimal, other: Decimal) -> str:
+    if not actual:
+        return "-"
+    percent = (other - actual) / actual * 100
+    return f"{percent:+.1f}%"
+
+
+def _headers(result: RepriceResult, fields: list[str], *, csv_names: bool = False) -> list[str]:
+    heads = [*result.group_by, "currency", "rows", *fields, "cost"]
+    for w in result.what_if:
+        heads += [f"cost_on_{w.model}", f"change_on_{w.model}"] if csv_names else [f"on {w.model}", "change"]
+    return heads
+
+
+def _row(result: RepriceResult, g: Group, fields: list[str], *, exact: bool = False) -> list[str]:
+    fmt = plain if exact else money
+    cells = [*g.key, g.currency, str(g.rows) if exact else f"{g.rows:,}"]
+    cells += [str(g.tokens.get(f, 0)) if exact else f"{g.tokens.get(f, 0):,}" for f in fields]
+    cells.append(fmt(g.cost))
+    for amount in g.what_if:
+        cells += [fmt(amount), _change(g.cost, amount)]
+    return cells
+
+
+def _total_rows(result: RepriceResult, fields: list[str]) -> list[list[str]]:
+    rows = []
+    for currency, total in sorted(result.totals.items()):
+        mine = [g for g in result.groups if g.currency == currency]
+        cells = ["total", *[""] * (len(result.group_by) - 1), currency, f"{sum(g.rows for g in mine):,}"]
+        cells += [f"{sum(g.tokens.get(f, 0) for g in mine):,}" for f in fields]
+        cells.append(money(total))
+        for w, wt in enumerate(result.what_if):
+            amount = sum((g.what_if[w] for g in mine), Decimal(0))
+            cells += [money(amount), _change(total, amount)] if wt.currency in (currency, "") else ["-", "-"]
+        rows.append(cells)
+    return rows
+
+
+def _right(result: RepriceResult, width: int) -> frozenset[int]:
+    return frozenset(range(len(result.group_by) + 1, width))
+
+
+def _text(result: RepriceResult) -> str:
+    fields = _token_fields(result)
+    headers = _headers(result, fields)
+    rows = [_row(result, g, fields) for g in result.groups] + _total_rows(result, fields)
+    return text_table(headers, rows, right=_right(result, len(headers)))
+
+
+def _markdown(result: RepriceResult) -> str:
+    fields = _token_fields(result)
+    headers = _headers(result, fields)
+    rows = [_row(result, g, fields) for g in result.groups]
+    rows += [[f"**{c}**" if c else c for c in row] for row in _total_rows(result, fields)]
+    head = f"**{result.rows_priced:,}** of {result.rows_read:,} rows priced" + (
+        f"; **{result.error_count:,} could not be priced**" if result.error_count else ""
+    )
+    return head + "\n\n" + markdown_table(headers, rows, right=_right(result, len(headers)))
+
+
+def _csv(result: RepriceResult) -> str:
+    fields = list(result.token_fields)
+    rows = [_row(result, g, fields, exact=True) for g in result.groups]
+    return csv_table(_headers(result, fields, csv_names=True), rows)
+
+
+def _json(result: RepriceResult) -> str:
+    doc: dict[str, Any] = {
+        "format_version": JSON_FORMAT_VERSION,
+        "file": result.path,
+        "format": result.format,
+        "group_by": list(result.group_by),
+        "at": result.at,
+        "rows": {"read": result.rows_read, "priced": result.rows_priced, "failed": result.error_count},
+        "totals": {c: plain(t) for c, t in sorted(result.totals.items())},
+        "groups": [
+            {
+                **dict(zip(result.group_by, g.key, strict=True)),
+                "currency": g.currency,
+                "rows": g.rows,
+                "tokens": {f: n for f, n in g.tokens.items() if n},
+                "cost": plain(g.cost),
+                "what_if": {w.model: plain(a) for w, a in zip(result.what_if, g.what_if, strict=True)},
+            }
+            for g in result.groups
+        ],
+        "what_if": [
+            {"model": w.model, "currency": w.currency, "total": plain(w.total), "failed": w.failed}
+            for w in result.what_if
+        ],
+        "errors": [{"line": e.line, "message": e.message, "what_if": e.what_if, "row": e.raw} for e in result.errors],
+        "errors_listed": len(result.errors),
+        "ignored_columns": list(result.ignored_columns),
+    }
+    return dumps(doc)
+
+
+def _summary(result: RepriceResult, errors_out: Path | None) -> None:
+    if result.ignored_columns:
+        note(f"ignored columns (not usage fields): {', '.join(result.ignored_columns)}")
+    line = f"{result.rows_read:,} rows: {result.rows_priced:,} priced"
+    if not result.failed:
+        note(line)
+        return
+    failures = result.error_count + sum(w.failed for w in result.what_if)
+    error(f"{line}, {result.error_count:,} could not be priced (the totals leave them out)")
+    for w in result.what_if:
+        if w.failed:
+            error(f"{w.failed:,} priced rows could not be priced on {w.model} (its total leaves them out)")
+    for err in result.errors:
+        where = f" on {err.what_if}" if err.what_if else ""
+        error(f"line {err.line}{where}: {err.message}")
+    if failures > len(result.errors):
+        rest = failures - len(result.errors)
+        where = f"all are in {errors_out}" if errors_out else "write them all with --errors-out FILE"
+        error(f"... and {rest:,} more: {where}")

@@ -1,0 +1,120 @@
+"""The CLI is consistent and documented: docs/cli.md has a section for every
+command naming each of its options and its exit codes; the root --help
+summaries are the commands' docstrings; --format names and exit codes are
+shared; shell completion is there; every command imports lazily."""
+
+from __future__ import annotations
+
+import inspect
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from enum import Enum
+from typing import Any
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from conftest import REPO
+from modelctl.cli import _LAZY, app
+
+runner = CliRunner()
+DOC = (REPO / "docs" / "cli.md").read_text(encoding="utf-8")
+FORMATS = {"text", "json", "markdown", "csv", "github"}
+
+
+def _commands() -> Iterator[tuple[str, Any]]:
+    """(full name, click command) for every command and subcommand."""
+    root = typer.main.get_command(app)
+    ctx = root.make_context("modelctl", ["--help"], resilient_parsing=True)
+
+    def walk(group: Any, prefix: str, context: Any) -> Iterator[tuple[str, Any]]:
+        for name in group.list_commands(context):
+            cmd = group.get_command(context, name)
+            full = f"{prefix} {name}".strip()
+            if hasattr(cmd, "list_commands"):
+                yield from walk(cmd, full, cmd.make_context(name, ["--help"], parent=context, resilient_parsing=True))
+            else:
+                yield full, cmd
+
+    yield from walk(root, "", ctx)
+
+
+COMMANDS = dict(_commands())
+
+
+def _section(name: str) -> str:
+    match = re.search(rf"^#+ `modelctl {re.escape(name)}`.*?$(.*?)(?=^#+ `modelctl |\Z)", DOC, re.M | re.S)
+    assert match, f"docs/cli.md has no section for `modelctl {name}`"
+    return match.group(1)
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_docs_name_every_option_and_the_exit_codes(name: str) -> None:
+    section = _section(name)
+    for param in COMMANDS[name].params:
+        if param.param_type_name == "argument":
+            shown = (param.metavar or param.name).upper().strip(".[]{}")
+            assert shown in section.upper() or param.name.upper() in section.upper(), (name, param.name)
+            continue
+        for opt in [*param.opts, *param.secondary_opts]:
+            assert re.search(rf"`{re.escape(opt)}\b", section), f"docs/cli.md: `modelctl {name}` does not name {opt}"
+    assert "Exit codes" in section, name
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_help_shows_exit_codes(name: str) -> None:
+    result = runner.invoke(app, [*name.split(), "--help"])
+    assert result.exit_code == 0
+    assert "Exit codes: 0" in " ".join(result.stdout.replace("│", " ").split()), name
+
+
+def test_docs_have_no_section_for_a_command_that_does_not_exist() -> None:
+    documented = set(re.findall(r"^#+ `modelctl ([a-z -]+?)`", DOC, re.M))
+    groups = {name.split()[0] for name in COMMANDS if " " in name}
+    assert documented - groups == set(COMMANDS)
+
+
+def test_root_help_summaries_are_the_docstrings() -> None:
+    for name, spec in _LAZY.items():
+        module, attr = spec.target.split(":")
+        obj = getattr(__import__(module, fromlist=[attr]), attr)
+        doc = obj.info.help if isinstance(obj, typer.Typer) else inspect.getdoc(obj)
+        assert doc is not None, name
+        assert spec.summary == doc.split("\n\n")[0].replace("\n", " "), name
+
+
+def _choices(param: Any) -> set[str]:
+    annotation = param.get_runtime_param().annotation
+    assert isinstance(annotation, type) and issubclass(annotation, Enum), param.name
+    return {e.value for e in annotation}
+
+
+def test_format_names_are_shared() -> None:
+    # export's --format names the target tool's format (litellm, openrouter, ...), not a rendering.
+    for name, cmd in COMMANDS.items():
+        for param in cmd.params:
+            if "--format" in param.opts and name != "export":
+                choices = _choices(param)
+                assert choices <= FORMATS and "text" in choices, (name, choices)
+                assert str(param.default) == "text", name
+
+
+def test_shell_completion() -> None:
+    result = runner.invoke(app, ["--show-completion", "bash"], env={"SHELL": "/bin/bash"})
+    assert result.exit_code == 0
+    assert "complete" in result.stdout and "_MODELCTL_COMPLETE" in result.stdout.upper()
+
+
+def test_root_help_imports_no_command() -> None:
+    code = (
+        "import sys; from modelctl.cli import main; sys.argv = ['modelctl', '--help']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith('modelctl.') and m not in "
+        "('modelctl.cli', 'modelctl.__main__'))\nprint(loaded, file=sys.stderr)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stderr.strip() == "[]", done.stderr
+    assert "list" in done.stdout and "reprice" in done.stdout
