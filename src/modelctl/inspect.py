@@ -71,20 +71,28 @@ def list_models(
     search: str | None = None,
     sort: str = "ref",
     descending: bool = False,
+    plan: str | None = None,
+    account: str | None = None,
 ) -> list[Listed]:
     """The models matching every filter, sorted by ``sort`` (one of SORT_KEYS).
 
     ``providers`` and ``statuses`` match any of those given, ``features``
     must all be present; ``search`` is a case-insensitive substring of the
-    canonical id, name or an alias.  Models without the sort key (no such
-    price) come last in either direction."""
+    canonical id, name or an alias; ``plan`` / ``account`` keep the models
+    that plan or account may use (runtime ``models_for``).  Models without the
+    sort key (no such price) come last in either direction."""
     if sort not in SORT_KEYS:
         raise ValueError(f"cannot sort by {sort!r}: use one of {', '.join(SORT_KEYS)}")
     wanted = set(providers)
     statuses = set(statuses)
     needle = search.lower() if search else None
+    entitled = None
+    if plan is not None or account is not None:
+        entitled = {m.ref for m in catalog.models_for(plan=plan, account=account)}
     out = []
     for info in catalog.models(feature=list(features), enabled=enabled):
+        if entitled is not None and info.ref not in entitled:
+            continue
         if wanted and info.provider not in wanted:
             continue
         if statuses and info.status not in statuses:

@@ -137,15 +137,21 @@ def estimate(
     providers: Iterable[str] = (),
     variant: str | None = None,
     include_unavailable: bool = False,
+    plan: str | None = None,
+    account: str | None = None,
 ) -> Estimate:
     """``usage`` priced on every model that matches, cheapest first.
 
     Left out, and counted by reason: disabled or retired models (unless
     ``include_unavailable``), models without the variant, without a price
     in force on ``at``, without a price for a component the usage has, or
-    whose context window is smaller than the request."""
+    whose context window is smaller than the request.  ``plan`` / ``account``
+    keep only the models that plan or account may use."""
     wanted = set(providers)
     candidates = [m for m in catalog.models(feature=list(features)) if not wanted or m.provider in wanted]
+    if plan is not None or account is not None:
+        entitled = {m.ref for m in catalog.models_for(plan=plan, account=account)}
+        candidates = [m for m in candidates if m.ref in entitled]
     skipped = Skipped()
     rows: list[Breakdown] = []
     needed = usage.input_side_tokens + usage.output_tokens + usage.reasoning_tokens

@@ -53,3 +53,43 @@ def test_usage_errors() -> None:
     code, _, err = _explain("openai/gpt-6-sol", "--plan", "gold")
     assert code == 2 and "unknown plan 'gold'" in err
     assert _explain("openai/nope", "--plan", "pro")[0] == 2
+
+
+def test_list_and_estimate_filter_by_plan_and_account() -> None:
+    result = runner.invoke(app, ["list", str(REPO / "catalog"), "--plan", "free", "-f", "csv"])
+    assert result.exit_code == 0
+    refs = [line.split(",")[0] for line in result.stdout.splitlines()[1:]]
+    # free allows six named models and groq/*, and denies deprecated and preview models
+    assert refs == [
+        "anthropic/claude-haiku-5-5",
+        "google/gemini-3.5-flash-lite",
+        "groq/gpt-oss-120b",
+        "groq/gpt-oss-20b",
+        "groq/gpt-oss-safeguard-20b",
+        "mistral/ministral-8b-2512",
+        "openai/gpt-6-luna",
+        "openai/text-embedding-3-small",
+    ]
+    result = runner.invoke(app, ["list", str(REPO / "catalog"), "--account", "acme-bank", "-f", "csv"])
+    providers = {line.split(",")[0].split("/")[0] for line in result.stdout.splitlines()[1:]}
+    assert providers == {"openai", "amazon-bedrock", "mistral"}
+    result = runner.invoke(
+        app,
+        [
+            "estimate",
+            "--catalog",
+            str(REPO / "catalog"),
+            "--input",
+            "1000",
+            "--output",
+            "100",
+            "--plan",
+            "free",
+            "-f",
+            "json",
+        ],
+    )
+    assert result.exit_code == 0
+    assert "anthropic/claude-opus-5-5" not in result.stdout and "groq/gpt-oss-20b" in result.stdout
+    bad = runner.invoke(app, ["list", str(REPO / "catalog"), "--plan", "gold"])
+    assert bad.exit_code == 2 and "unknown plan 'gold'" in bad.stderr

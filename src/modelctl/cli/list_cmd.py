@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from modelctl import clock
+from modelctl import clock, runtime
 from modelctl.cli.common import (
     JSON_FORMAT_VERSION,
     CatalogOption,
@@ -77,6 +77,13 @@ def list_(
         typer.Option("--sort", help="Sort by a column or any price key; models without that price come last."),
     ] = SortKey.ref,  # type: ignore[attr-defined]
     desc: Annotated[bool, typer.Option("--desc", help="Sort in descending order.")] = False,
+    plan: Annotated[
+        str | None, typer.Option("--plan", help="Only models this plan may use (docs/plans.md).", show_default=False)
+    ] = None,
+    account: Annotated[
+        str | None,
+        typer.Option("--account", help="Only models this account may use (on its plan).", show_default=False),
+    ] = None,
     at: Annotated[date | None, at_option("Show the prices in force on this day (default: today).")] = None,
     fmt: Annotated[
         Format, typer.Option("--format", "-f", help="text for people; json or csv for programs; markdown for reports.")
@@ -90,6 +97,11 @@ def list_(
     """
     opened = open_for_command(catalog or catalog_opt)
     day = at or clock.today()
+    if plan is not None or account is not None:
+        try:
+            opened.catalog.models_for(plan=plan, account=account)
+        except runtime.UnknownPlanError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--account" if account else "--plan") from None
     items = list_models(
         opened.catalog,
         at=day,
@@ -100,6 +112,8 @@ def list_(
         search=search,
         sort=sort.value,
         descending=desc,
+        plan=plan,
+        account=account,
     )
     if fmt is Format.json:
         stdout_text(_json(items, opened.label, day))
