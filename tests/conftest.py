@@ -97,8 +97,11 @@ def make_catalog(tmp_path: Path) -> MakeCatalog:
 
 
 @pytest.fixture(autouse=True)
-def _fixed_today(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _fixed_today(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     monkeypatch.setenv("MODELCTL_TODAY", TODAY)
+    # Every test gets its own compile cache (modelctl.compile_cache), never ~/.cache.
+    monkeypatch.setenv("MODELCTL_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.delenv("MODELCTL_NO_CACHE", raising=False)
     monkeypatch.delenv("MODELCTL_CATALOG", raising=False)
     monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")

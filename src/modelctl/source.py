@@ -2,7 +2,9 @@
 
 A catalog directory is validated (``validate_catalog``) and compiled in
 memory (``compile_artifact``), then loaded with ``runtime.Catalog.loads``; a
-published artifact (a file) is loaded as it is.  Either way every answer —
+published artifact (a file) is loaded as it is.  A compiled directory is
+kept in a content-keyed cache (``compile_cache``), so the next command on
+an unchanged catalog skips parsing.  Either way every answer —
 names, prices, costs — comes from ``modelctl.runtime``, the code
 applications run.
 """
@@ -14,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from modelctl import runtime
+from modelctl import clock, compile_cache, runtime
 from modelctl.errors import Finding, ModelctlError
 
 ARTIFACT_ENV_VAR = "MODELCTL_ARTIFACT"
@@ -49,16 +51,27 @@ def open_catalog(path: str | os.PathLike[str] | None, *, today: date | None = No
     if path and Path(path).is_file():  # an artifact: no need to load the catalog machinery
         return open_artifact(path)
     from modelctl.catalog import resolve_root
-    from modelctl.compile import SourceInfo, compile_artifact
-    from modelctl.validate import validate_catalog
 
     target = resolve_root(path)
     if target.is_file():
         return open_artifact(target)
+    if target.is_dir():
+        key, cached = compile_cache.lookup(target, today=today or clock.today(), public=public)
+        if cached is not None:
+            try:
+                return Opened(runtime.Catalog.loads(cached), str(target), "directory")
+            except runtime.CatalogError:
+                pass  # a damaged cache entry: compile again
+    else:
+        key = ""
+    from modelctl.compile import SourceInfo, compile_artifact
+    from modelctl.validate import validate_catalog
+
     result = validate_catalog(target, today=today)
     if not result.valid:
         raise InvalidCatalog(str(target), tuple(f for f in result.findings if f.severity.value == "error"))
     data = compile_artifact(result.catalog, SourceInfo(), include_accounts=not public).data
+    compile_cache.store(target, key, data)
     return Opened(runtime.Catalog.loads(data), str(target), "directory")
 
 
