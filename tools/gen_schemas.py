@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from modelctl import model
+
 ROOT = Path(__file__).resolve().parent.parent
 BASE_ID = "https://modelctl.dev/schema/"
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -24,25 +26,10 @@ NAME_PATTERN = "^[a-z][a-z0-9_-]*$"
 RULE_CODE_PATTERN = "^MC[0-9]{3}$"
 MONEY_PATTERN = "^[0-9]+(\\.[0-9]+)?$"
 
-FEATURES = [
-    "json_mode",
-    "structured_outputs",
-    "function_calling",
-    "vision",
-    "audio_input",
-    "audio_output",
-    "image_generation",
-    "reasoning",
-    "prompt_caching",
-    "streaming",
-    "web_search",
-    "pdf_input",
-    "embeddings",
-    "batch_api",
-    "fine_tuning",
-]
-MODALITIES = ["text", "image", "audio", "video", "pdf"]
-STATUSES = ["preview", "active", "deprecated", "retired"]
+# The vocabulary lives in the package, so that code and schemas cannot disagree.
+FEATURES = list(model.FEATURES)
+MODALITIES = list(model.MODALITIES)
+STATUSES = list(model.STATUSES)
 
 # (key, description): the Vocabulary of PRODUCT.md.
 PRICE_KEYS: list[tuple[str, str]] = [
@@ -410,8 +397,11 @@ def _rollout() -> dict[str, Any]:
         "An A/B test of the default model for a purpose: each account gets one variant, by weight.",
         {
             **common,
-            "purpose": {"description": "The purpose whose default is tested.", "type": "string",
-                        "pattern": NAME_PATTERN},
+            "purpose": {
+                "description": "The purpose whose default is tested.",
+                "type": "string",
+                "pattern": NAME_PATTERN,
+            },
             "variants": {
                 "description": "The variants, in a fixed order (reordering re-buckets accounts).",
                 "type": "array",
@@ -465,10 +455,11 @@ def plan_schema() -> dict[str, Any]:
             "rounding": _obj(
                 "How a charge is rounded, once per charge. Default: 6 decimals, half_up.",
                 {
-                    "decimals": {"description": "Decimal places kept.", "type": "integer", "minimum": 0,
-                                 "maximum": 12},
-                    "mode": {"description": "up (away from zero), half_up, half_even or down.",
-                             "enum": ["up", "half_up", "half_even", "down"]},
+                    "decimals": {"description": "Decimal places kept.", "type": "integer", "minimum": 0, "maximum": 12},
+                    "mode": {
+                        "description": "up (away from zero), half_up, half_even or down.",
+                        "enum": ["up", "half_up", "half_even", "down"],
+                    },
                 },
             ),
             "rollouts": {"description": "Gradual rollouts and A/B tests.", "type": "array", "items": _rollout()},
@@ -478,17 +469,19 @@ def plan_schema() -> dict[str, Any]:
 
 
 def account_schema() -> dict[str, Any]:
-    price_props = {
-        key: {"description": text, "type": "number", "minimum": 0} for key, text in PRICE_KEYS
-    }
+    price_props = {key: {"description": text, "type": "number", "minimum": 0} for key, text in PRICE_KEYS}
     negotiated = _obj(
         "A negotiated price for the models matching `model`: either `prices` (they replace the list price "
         "times markup; keys not given come from the list price) or `discount_percent` off the marked-up price.",
         {
             "model": {"description": "provider/id or a glob.", "type": "string", "minLength": 1},
             "prices": _obj("Negotiated prices, per 1M tokens unless the key says otherwise.", price_props),
-            "discount_percent": {"description": "Discount on the marked-up price.", "type": "number",
-                                 "exclusiveMinimum": 0, "maximum": 100},
+            "discount_percent": {
+                "description": "Discount on the marked-up price.",
+                "type": "number",
+                "exclusiveMinimum": 0,
+                "maximum": 100,
+            },
             "note": {"description": "Contract reference.", "type": "string"},
         },
         ["model"],
@@ -512,8 +505,11 @@ def account_schema() -> dict[str, Any]:
                 },
             ),
             "defaults": _defaults("Defaults that replace the plan's for this account."),
-            "pricing": {"description": "Negotiated prices and discounts; the first matching entry applies.",
-                        "type": "array", "items": negotiated},
+            "pricing": {
+                "description": "Negotiated prices and discounts; the first matching entry applies.",
+                "type": "array",
+                "items": negotiated,
+            },
             "rollouts": {
                 "description": "Per-rollout opt-in (true) or opt-out (false), overriding the bucket.",
                 "type": "object",

@@ -27,26 +27,13 @@ from decimal import Decimal
 from typing import Any
 
 from modelctl._gc import paused_gc
+from modelctl.model import PRICE_KEYS
 
 BREAKING, REVIEW, INFO = "breaking", "review", "info"
 CLASS_ORDER = {BREAKING: 0, REVIEW: 1, INFO: 2}
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
 
-PRICE_FIELDS = (
-    "input_per_1m",
-    "output_per_1m",
-    "cached_input_per_1m",
-    "cache_write_per_1m",
-    "cache_write_1h_per_1m",
-    "reasoning_per_1m",
-    "input_audio_per_1m",
-    "output_audio_per_1m",
-    "input_image_per_1m",
-    "output_image_per_1m",
-    "per_request",
-    "per_image",
-)
-_ORDER = {k: i for i, k in enumerate(PRICE_FIELDS)}
+_ORDER = {k: i for i, k in enumerate(PRICE_KEYS)}
 _SHRINK_IS_BREAKING = {"context_window", "max_output_tokens", "max_input_tokens"}
 _LIST_ITEMS_REMOVED_BREAKING = {"features", "aliases", "modalities.input", "modalities.output"}
 _KINDS = (("providers", "provider"), ("models", "model"), ("plans", "plan"), ("accounts", "account"))
@@ -332,25 +319,12 @@ def _price_sets(
     retroactive: bool,
 ) -> Iterator[Change]:
     old = old or {}
-    yield from _prices(
-        key,
-        day,
-        None,
-        None,
-        old.get("prices", {}),
-        new.get("prices", {}),
-        options,
-        scheduled=scheduled,
-        new_period=new_period,
-        retroactive=retroactive,
-    )
-    yield from _tiers(
-        key, day, None, old.get("tiers", []), new.get("tiers", []), options, scheduled, new_period, retroactive
-    )
     old_v, new_v = old.get("variants", {}), new.get("variants", {})
-    for name in sorted(set(old_v) | set(new_v)):
-        a, b = old_v.get(name), new_v.get(name)
-        if a == b:
+    # The base prices (variant None), then each variant, compared the same way.
+    sets: list[tuple[str | None, Any, Any]] = [(None, old, new)]
+    sets += [(name, old_v.get(name), new_v.get(name)) for name in sorted(set(old_v) | set(new_v))]
+    for name, a, b in sets:
+        if a == b and name is not None:
             continue
         if b is None:
             yield Change(

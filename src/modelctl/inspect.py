@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from modelctl import runtime
-from modelctl.model import PRICE_KEYS
+from modelctl.model import FEATURES, PRICE_KEYS
 
 __all__ = [
     "Listed",
@@ -239,25 +239,6 @@ def model_view(catalog: runtime.Catalog, ref: str, *, today: date) -> ModelView:
 
 
 # --- side by side ------------------------------------------------------------------
-
-# Feature vocabulary, in PRODUCT.md's order.
-FEATURES: tuple[str, ...] = (
-    "json_mode",
-    "structured_outputs",
-    "function_calling",
-    "vision",
-    "audio_input",
-    "audio_output",
-    "image_generation",
-    "reasoning",
-    "prompt_caching",
-    "streaming",
-    "web_search",
-    "pdf_input",
-    "embeddings",
-    "batch_api",
-    "fine_tuning",
-)
 
 
 def compare_rows(

@@ -26,6 +26,26 @@ PRICE_KEYS: tuple[str, ...] = (
     "per_image",
 )
 TOKEN_PRICE_KEYS: tuple[str, ...] = tuple(k for k in PRICE_KEYS if k.endswith("_per_1m"))
+# The vocabulary of PRODUCT.md, in its order (the schemas are generated from these).
+FEATURES: tuple[str, ...] = (
+    "json_mode",
+    "structured_outputs",
+    "function_calling",
+    "vision",
+    "audio_input",
+    "audio_output",
+    "image_generation",
+    "reasoning",
+    "prompt_caching",
+    "streaming",
+    "web_search",
+    "pdf_input",
+    "embeddings",
+    "batch_api",
+    "fine_tuning",
+)
+MODALITIES: tuple[str, ...] = ("text", "image", "audio", "video", "pdf")
+STATUSES: tuple[str, ...] = ("preview", "active", "deprecated", "retired")
 
 
 @dataclass(frozen=True, slots=True)

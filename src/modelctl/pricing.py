@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from modelctl import runtime
+from modelctl.runtime._pricing import _COMPONENTS, _OPTIONAL
 
 __all__ = [
     "Breakdown",
@@ -28,22 +29,9 @@ __all__ = [
 ]
 
 # usage field -> (component, price keys tried in order, per 1M tokens?): the
-# table of docs/runtime.md.  A test checks it against the runtime's own.
-PRICED_BY: tuple[tuple[str, str, tuple[str, ...], bool], ...] = (
-    ("input_tokens", "input", ("input_per_1m",), True),
-    ("output_tokens", "output", ("output_per_1m",), True),
-    ("cached_input_tokens", "cached_input", ("cached_input_per_1m", "input_per_1m"), True),
-    ("cache_write_tokens", "cache_write", ("cache_write_per_1m", "input_per_1m"), True),
-    ("cache_write_1h_tokens", "cache_write_1h", ("cache_write_1h_per_1m", "cache_write_per_1m", "input_per_1m"), True),
-    ("reasoning_tokens", "reasoning", ("reasoning_per_1m", "output_per_1m"), True),
-    ("input_audio_tokens", "input_audio", ("input_audio_per_1m", "input_per_1m"), True),
-    ("output_audio_tokens", "output_audio", ("output_audio_per_1m", "output_per_1m"), True),
-    ("input_image_tokens", "input_image", ("input_image_per_1m", "input_per_1m"), True),
-    ("output_image_tokens", "output_image", ("output_image_per_1m", "output_per_1m"), True),
-    ("requests", "request", ("per_request",), False),
-    ("images", "image", ("per_image",), False),
-)
-FREE_WITHOUT_PRICE = frozenset({"requests"})  # no per_request price: requests cost nothing
+# runtime's own table (docs/runtime.md), so the breakdown names what priced each part.
+PRICED_BY: tuple[tuple[str, str, tuple[str, ...], bool], ...] = _COMPONENTS
+FREE_WITHOUT_PRICE = frozenset(_OPTIONAL)  # no per_request price: requests cost nothing
 
 _COUNT = re.compile(r"^\s*(\d[\d_,]*(?:\.\d+)?)\s*([kKmMbB]?)\s*$")
 _SCALE = {"": 1, "k": 1_000, "m": 1_000_000, "b": 1_000_000_000}
