@@ -209,7 +209,7 @@ def _tiers(tiers: Sequence[Mapping[str, Any]], base: Mapping[str, Decimal]) -> t
 def model_view(catalog: runtime.Catalog, ref: str, *, today: date) -> ModelView:
     """Everything about one model; raises the runtime's lookup errors."""
     info = catalog.model(ref)
-    provider = catalog._content.get("providers", {}).get(info.provider, {})
+    provider = catalog.providers().get(info.provider, {})
     periods = info.data.get("pricing", [])
     starts = [date.fromisoformat(p["effective_from"]) for p in periods]  # newest first
     current = next((i for i, start in enumerate(starts) if start <= today), None)

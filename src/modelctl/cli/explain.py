@@ -45,7 +45,7 @@ def explain(
     usage = runtime.Usage(input_tokens=input_tokens, output_tokens=output_tokens)
     doc: dict[str, Any] = {
         "model": info.ref,
-        "plan": plan or cat._content["accounts"][account]["plan"],  # noqa: SLF001
+        "plan": plan or cat.plan_of(str(account)),
         "account": account,
         "allowed": bool(decision),
         "rule": decision.rule,

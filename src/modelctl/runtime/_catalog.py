@@ -328,10 +328,21 @@ class Catalog:
         return cls({"format_version": "1.0", "digest": "", "content": content})
 
     def plans(self) -> list[str]:
+        """The plan ids, sorted."""
         return sorted(self._content.get("plans", {}))
 
     def accounts(self) -> list[str]:
+        """The account ids, sorted (none in a public artifact)."""
         return sorted(self._content.get("accounts", {}))
+
+    def plan_of(self, account: str) -> str:
+        """The plan an account is on."""
+        plan, _ = self._plan_and_account(None, account)
+        return plan
+
+    def providers(self) -> dict[str, Mapping[str, Any]]:
+        """Providers by id: name, kind, website, pricing_page, currency."""
+        return dict(self._content.get("providers", {}))
 
     def _rules(self, plan: str | None, account: str | None) -> Any:
         key = (plan or "", account)

@@ -46,7 +46,7 @@ def _slug(ref: str) -> str:
 
 
 def _rows(catalog: runtime.Catalog, today: date) -> list[_Row]:
-    providers = catalog._content.get("providers", {})  # the runtime has no accessor for provider names
+    providers = catalog.providers()
     rows = []
     for info in catalog.models():
         periods = info.data.get("pricing", [])
