@@ -24,7 +24,7 @@ from typing import Any
 from modelctl.importers import genai_prices, litellm
 from modelctl.importers.common import Candidate, ReadOptions
 from modelctl.model import PRICE_KEYS, Catalog, Model, PricePeriod, Prices
-from modelctl.rules import current_period
+from modelctl.rules_prices import current_period
 
 AGAINST = ("litellm", "genai-prices")
 _EPOCH = date(1970, 1, 1)  # the reference's undated prices: all we need is the one in force today

@@ -7,10 +7,10 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from modelctl import (
-    clock,
-    plan_rules,  # noqa: F401  (registers the plan and account rules)
-)
+from modelctl import clock
+
+# Importing a rules module registers its rules.
+from modelctl import plan_rules, rules_lifecycle, rules_prices  # noqa: F401  # isort: skip
 from modelctl.catalog import LoadResult, load_catalog
 from modelctl.codes import CODES
 from modelctl.errors import Finding, Severity
