@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -21,29 +22,13 @@ def _plan(key: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> Iterator[
     rest_old = {k: v for k, v in old.items() if k != "rollouts"}
     rest_new = {k: v for k, v in new.items() if k != "rollouts"}
     for change in _fields("plan", key, rest_old, rest_new, ""):
-        if change.field and change.field.startswith("defaults.") and change.cls == INFO:
-            purpose = change.field.split(".", 1)[1]
-            change = Change(
-                change.kind,
-                change.entity,
-                change.action,
-                change.field,
-                change.before,
-                change.after,
-                REVIEW,
-                f"the default {purpose} model of every account on plan {key} changes",
-            )
-        elif change.field and change.field.startswith("models.") and change.cls == INFO:
-            change = Change(
-                change.kind,
-                change.entity,
-                change.action,
-                change.field,
-                change.before,
-                change.after,
-                REVIEW,
-                f"the models plan {key} may use change",
-            )
+        field_path = change.field or ""
+        if change.cls == INFO and field_path.startswith("defaults."):
+            purpose = field_path.split(".", 1)[1]
+            reason = f"the default {purpose} model of every account on plan {key} changes"
+            change = replace(change, cls=REVIEW, reason=reason)
+        elif change.cls == INFO and field_path.startswith("models."):
+            change = replace(change, cls=REVIEW, reason=f"the models plan {key} may use change")
         yield change
     yield from _rollouts(key, old.get("rollouts", []), new.get("rollouts", []))
 
