@@ -10,21 +10,15 @@ import typer
 
 from modelctl.catalog import resolve_root
 from modelctl.cli import output
-from modelctl.errors import CatalogNotFound, ModelctlError
+from modelctl.cli.options import CatalogArgument, CatalogDirOption
+from modelctl.errors import ModelctlError
 from modelctl.publish import ARTIFACT_NAME, compiled_digest, read_digest
 from modelctl.publish import publish as do_publish
 
 
 def publish(
-    catalog: Annotated[
-        Path | None,
-        typer.Argument(
-            help="Catalog directory. Default: --catalog, else $MODELCTL_CATALOG, else ./catalog.", show_default=False
-        ),
-    ] = None,
-    catalog_opt: Annotated[
-        Path | None, typer.Option("--catalog", help="Catalog directory (same as the argument).", show_default=False)
-    ] = None,
+    catalog: CatalogArgument = None,
+    catalog_opt: CatalogDirOption = None,
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Folder to write catalog.json and catalog.json.sha256 in.")
     ] = Path("dist"),
@@ -58,10 +52,7 @@ def publish(
         if check:
             _check(root, out / ARTIFACT_NAME, as_json)
         result = do_publish(root, out, strict=strict, public=public)
-    except CatalogNotFound as exc:
-        output.error(str(exc))
-        raise typer.Exit(4) from None
-    except ModelctlError as exc:
+    except ModelctlError as exc:  # the catalog or the artifact to check cannot be read
         output.error(str(exc))
         raise typer.Exit(4) from None
     if result.path is None:

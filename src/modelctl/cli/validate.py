@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from modelctl.catalog import resolve_root
 from modelctl.cli import output
+from modelctl.cli.options import CatalogArgument, CatalogDirOption
 from modelctl.errors import CatalogNotFound
 from modelctl.validate import validate_catalog
 
@@ -22,15 +22,8 @@ class ValidateFormat(StrEnum):
 
 
 def validate(
-    catalog: Annotated[
-        Path | None,
-        typer.Argument(
-            help="Catalog directory. Default: --catalog, else $MODELCTL_CATALOG, else ./catalog.", show_default=False
-        ),
-    ] = None,
-    catalog_opt: Annotated[
-        Path | None, typer.Option("--catalog", help="Catalog directory (same as the argument).", show_default=False)
-    ] = None,
+    catalog: CatalogArgument = None,
+    catalog_opt: CatalogDirOption = None,
     fmt: Annotated[
         ValidateFormat,
         typer.Option("--format", "-f", help="text for people; json for programs; github for workflow annotations."),
