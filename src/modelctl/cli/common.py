@@ -105,6 +105,23 @@ def stdout_text(text: str) -> None:
     sys.stdout.flush()
 
 
+PlanFilter = Annotated[
+    str | None, typer.Option("--plan", help="Only models this plan may use (docs/plans.md).", show_default=False)
+]
+AccountFilter = Annotated[
+    str | None, typer.Option("--account", help="Only models this account may use (on its plan).", show_default=False)
+]
+
+
+@contextmanager
+def naming_plans(plan: str | None, account: str | None) -> Iterator[None]:
+    """An unknown plan or account is a usage error (exit 2) naming the option."""
+    try:
+        yield
+    except runtime.UnknownPlanError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--account" if account else "--plan") from None
+
+
 @contextmanager
 def reading() -> Iterator[None]:
     """Turn the library's errors into messages on stderr and exit 4."""

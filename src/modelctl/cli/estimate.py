@@ -10,6 +10,7 @@ import typer
 from modelctl import clock, runtime
 from modelctl.cli.common import (
     JSON_FORMAT_VERSION,
+    AccountFilter,
     CachedTokens,
     CacheWrite1hTokens,
     CacheWriteTokens,
@@ -22,6 +23,7 @@ from modelctl.cli.common import (
     OutputAudioTokens,
     OutputImageTokens,
     OutputTokens,
+    PlanFilter,
     ReasoningTokens,
     Requests,
     at_option,
@@ -30,6 +32,7 @@ from modelctl.cli.common import (
     error,
     markdown_table,
     money,
+    naming_plans,
     note,
     open_for_command,
     plain,
@@ -67,13 +70,8 @@ def estimate_(
     ] = None,
     at: Annotated[date | None, at_option("Price at the prices in force on this day (default: today).")] = None,
     include_unavailable: Annotated[bool, typer.Option("--all", help="Include disabled and retired models.")] = False,
-    plan: Annotated[
-        str | None, typer.Option("--plan", help="Only models this plan may use (docs/plans.md).", show_default=False)
-    ] = None,
-    account: Annotated[
-        str | None,
-        typer.Option("--account", help="Only models this account may use (on its plan).", show_default=False),
-    ] = None,
+    plan: PlanFilter = None,
+    account: AccountFilter = None,
     limit: Annotated[
         int | None, typer.Option("--limit", "-n", min=1, help="Show only the N cheapest.", show_default=False)
     ] = None,
@@ -105,22 +103,18 @@ def estimate_(
         images=images,
     )
     day = at or clock.today()
-    if plan is not None or account is not None:
-        try:
-            opened.catalog.models_for(plan=plan, account=account)
-        except runtime.UnknownPlanError as exc:
-            raise typer.BadParameter(str(exc), param_hint="--account" if account else "--plan") from None
-    result = estimate(
-        opened.catalog,
-        usage,
-        at=day,
-        features=feature or (),
-        providers=provider or (),
-        variant=variant,
-        include_unavailable=include_unavailable,
-        plan=plan,
-        account=account,
-    )
+    with naming_plans(plan, account):
+        result = estimate(
+            opened.catalog,
+            usage,
+            at=day,
+            features=feature or (),
+            providers=provider or (),
+            variant=variant,
+            include_unavailable=include_unavailable,
+            plan=plan,
+            account=account,
+        )
     rows = result.rows[:limit] if limit else result.rows
     if fmt is Format.json:
         stdout_text(_json(result, rows, usage, day))

@@ -10,7 +10,7 @@ import typer
 
 from modelctl import runtime
 from modelctl.cli import output
-from modelctl.cli.common import CatalogOption, open_for_command, resolve_model
+from modelctl.cli.common import CatalogOption, naming_plans, open_for_command, resolve_model
 
 
 def explain(
@@ -38,10 +38,8 @@ def explain(
     opened = open_for_command(catalog)
     cat = opened.catalog
     info = resolve_model(cat, model, "MODEL")
-    try:
+    with naming_plans(plan, account):
         decision = cat.allowed(info.ref, plan=plan, account=account)
-    except runtime.UnknownPlanError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--account" if account else "--plan") from None
     usage = runtime.Usage(input_tokens=input_tokens, output_tokens=output_tokens)
     doc: dict[str, Any] = {
         "model": info.ref,

@@ -9,11 +9,13 @@ from typing import Annotated, Any
 
 import typer
 
-from modelctl import clock, runtime
+from modelctl import clock
 from modelctl.cli.common import (
     JSON_FORMAT_VERSION,
+    AccountFilter,
     CatalogOption,
     Format,
+    PlanFilter,
     at_option,
     colour_enabled,
     csv_table,
@@ -21,6 +23,7 @@ from modelctl.cli.common import (
     error,
     markdown_table,
     money,
+    naming_plans,
     open_for_command,
     plain,
     stdout_text,
@@ -77,13 +80,8 @@ def list_(
         typer.Option("--sort", help="Sort by a column or any price key; models without that price come last."),
     ] = SortKey.ref,  # type: ignore[attr-defined]
     desc: Annotated[bool, typer.Option("--desc", help="Sort in descending order.")] = False,
-    plan: Annotated[
-        str | None, typer.Option("--plan", help="Only models this plan may use (docs/plans.md).", show_default=False)
-    ] = None,
-    account: Annotated[
-        str | None,
-        typer.Option("--account", help="Only models this account may use (on its plan).", show_default=False),
-    ] = None,
+    plan: PlanFilter = None,
+    account: AccountFilter = None,
     at: Annotated[date | None, at_option("Show the prices in force on this day (default: today).")] = None,
     fmt: Annotated[
         Format, typer.Option("--format", "-f", help="text for people; json or csv for programs; markdown for reports.")
@@ -97,24 +95,20 @@ def list_(
     """
     opened = open_for_command(catalog or catalog_opt)
     day = at or clock.today()
-    if plan is not None or account is not None:
-        try:
-            opened.catalog.models_for(plan=plan, account=account)
-        except runtime.UnknownPlanError as exc:
-            raise typer.BadParameter(str(exc), param_hint="--account" if account else "--plan") from None
-    items = list_models(
-        opened.catalog,
-        at=day,
-        providers=provider or (),
-        features=feature or (),
-        statuses=[s.value for s in status or ()],
-        enabled=enabled,
-        search=search,
-        sort=sort.value,
-        descending=desc,
-        plan=plan,
-        account=account,
-    )
+    with naming_plans(plan, account):
+        items = list_models(
+            opened.catalog,
+            at=day,
+            providers=provider or (),
+            features=feature or (),
+            statuses=[s.value for s in status or ()],
+            enabled=enabled,
+            search=search,
+            sort=sort.value,
+            descending=desc,
+            plan=plan,
+            account=account,
+        )
     if fmt is Format.json:
         stdout_text(_json(items, opened.label, day))
     elif fmt is Format.csv:
