@@ -27,25 +27,26 @@ class FileChange:
     new: str | None  # path in head (None when deleted)
 
 
+def run_git(args: Sequence[str], *, cwd: Path, what: str) -> str:
+    """Run git in ``cwd`` and return its output; a ModelctlError saying ``what`` failed otherwise."""
+    try:
+        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise ModelctlError(f"cannot run git to {what}: {getattr(exc, 'strerror', None) or exc}") from None
+    if done.returncode != 0:
+        raise ModelctlError(f"git could not {what}: {done.stderr.decode(errors='replace').strip()}")
+    return done.stdout.decode("utf-8", errors="surrogateescape")
+
+
 class GitRepo:
     """A repository, with the catalog's path inside it."""
 
     def __init__(self, start: Path) -> None:
-        top = self._run(["rev-parse", "--show-toplevel"], cwd=start, what="find the git repository")
+        top = run_git(["rev-parse", "--show-toplevel"], cwd=start, what="find the git repository")
         self.root = Path(top.strip())
 
-    @staticmethod
-    def _run(args: Sequence[str], *, cwd: Path, what: str, input_: bytes | None = None) -> str:
-        try:
-            done = subprocess.run(["git", *args], cwd=cwd, input=input_, capture_output=True, check=False)
-        except OSError as exc:
-            raise ModelctlError(f"cannot run git to {what}: {exc.strerror}") from None
-        if done.returncode != 0:
-            raise ModelctlError(f"git could not {what}: {done.stderr.decode(errors='replace').strip()}")
-        return done.stdout.decode("utf-8", errors="surrogateescape")
-
     def git(self, *args: str, what: str) -> str:
-        return self._run(args, cwd=self.root, what=what)
+        return run_git(args, cwd=self.root, what=what)
 
     def relative(self, path: Path) -> str:
         """``path`` relative to the repository root, in git's form."""

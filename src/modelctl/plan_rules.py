@@ -13,7 +13,7 @@ from typing import Any
 from modelctl.compile import content_of
 from modelctl.errors import Finding
 from modelctl.model import Account, Plan
-from modelctl.rules import RuleContext, rule
+from modelctl.rules import RuleContext, _unknown_ref, rule
 from modelctl.runtime._plans import PlanRules, Selector
 
 
@@ -33,8 +33,6 @@ def plans_and_accounts(ctx: RuleContext) -> Iterator[Finding]:
 def _known(ctx: RuleContext, ref: str, file: str, path: list[Any]) -> Finding | None:
     if ref.lower() in ctx.model_refs:
         return None
-    from modelctl.rules import _unknown_ref
-
     return ctx.at("MC211", file, path, _unknown_ref(ref, ctx))
 
 

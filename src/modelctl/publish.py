@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import subprocess
 import tempfile
 from dataclasses import dataclass
 from datetime import date
@@ -19,6 +18,7 @@ from pathlib import Path
 
 from modelctl.compile import SourceInfo, compile_artifact
 from modelctl.errors import ModelctlError
+from modelctl.gitread import run_git
 from modelctl.validate import ValidationResult, validate_catalog
 
 ARTIFACT_NAME = "catalog.json"
@@ -40,12 +40,11 @@ class Published:
 def git_source(directory: Path) -> SourceInfo:
     """The commit the catalog directory is at, and whether its files differ from it."""
 
-    def git(*args: str) -> str | None:
+    def git(*args: str) -> str | None:  # None outside a repository, or before its first commit
         try:
-            out = subprocess.run(["git", *args], cwd=directory, capture_output=True, text=True, check=True, timeout=30)
-        except (OSError, subprocess.CalledProcessError, subprocess.TimeoutExpired):
+            return run_git(args, cwd=directory, what="describe the catalog's commit").strip()
+        except ModelctlError:
             return None
-        return out.stdout.strip()
 
     commit = git("rev-parse", "HEAD")
     if not commit:

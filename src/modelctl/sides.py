@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from modelctl.catalog import LoadResult, SourceFile, classify, load_sources
+from modelctl.catalog import SourceFile, classify, load_sources
 from modelctl.compile import content_of
 from modelctl.errors import Finding, ModelctlError, Severity
 from modelctl.gitread import GitRepo
@@ -42,17 +42,13 @@ class Side:
         return [f for f in self.findings if f.severity is Severity.ERROR]
 
 
-def _content(loaded: LoadResult) -> dict[str, Any]:
-    return content_of(loaded.catalog)
-
-
 def load_directory(root: Path, *, today: date) -> Side:
     """A whole catalog directory: every file loaded and schema-checked (the
     semantic rules are `modelctl validate`'s job)."""
     from modelctl.catalog import load_catalog
 
     loaded = load_catalog(root)
-    return Side(str(root), _content(loaded), loaded.findings, len(loaded.files))
+    return Side(str(root), content_of(loaded.catalog), loaded.findings, len(loaded.files))
 
 
 def load_artifact(path: Path) -> Side:
@@ -115,7 +111,7 @@ def _git_side(repo: GitRepo, commit: str, label: str, cat_rel: str, changed: lis
         return load_bytes(blobs.get(f"{commit}:{prefix}{rel}") or b"", src.display)
 
     loaded = load_sources(str(display_root), classify(display_root, wanted), read)
-    return Side(label, _content(loaded), loaded.findings, len(wanted))
+    return Side(label, content_of(loaded.catalog), loaded.findings, len(wanted))
 
 
 def load_git_full(repo: GitRepo, catalog: Path, rev: str) -> Side:
@@ -134,4 +130,4 @@ def _worktree_side(catalog: Path, changed: list[str]) -> Side:
     wanted = sorted(set(small) | {p for p in changed if p.startswith("models/") and (catalog / p).is_file()})
     sources = classify(catalog, wanted)
     loaded = load_sources(str(catalog), sources, lambda src: load_file(src.path, src.display))
-    return Side("working tree", _content(loaded), loaded.findings, len(wanted))
+    return Side("working tree", content_of(loaded.catalog), loaded.findings, len(wanted))
