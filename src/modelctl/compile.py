@@ -90,7 +90,8 @@ def _period(period: PricePeriod) -> dict[str, Any]:
     )
 
 
-def _model(model: Model, currency: str) -> dict[str, Any]:
+def model_content(model: Model, currency: str) -> dict[str, Any]:
+    """One model as the artifact writes it (its entry under `content.models`)."""
     dep = model.deprecation
     deprecation = None
     if dep is not None:
@@ -235,7 +236,7 @@ def content_of(catalog: Catalog, *, include_accounts: bool = True) -> dict[str, 
 def _content_of(catalog: Catalog, *, include_accounts: bool) -> dict[str, Any]:
     settings = catalog.settings
     providers = {pid: _provider(p, p.currency or settings.currency) for pid, p in sorted(catalog.providers.items())}
-    models = {ref: _model(m, catalog.currency_of(m)) for ref, m in sorted(catalog.models.items())}
+    models = {ref: model_content(m, catalog.currency_of(m)) for ref, m in sorted(catalog.models.items())}
     content: dict[str, Any] = {
         "catalog": _drop_empty(
             {

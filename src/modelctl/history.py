@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from modelctl import build, schema
-from modelctl.compile import _model
+from modelctl.compile import model_content
 from modelctl.diff import Change, DiffOptions, diff_contents
 from modelctl.errors import ModelctlError
 from modelctl.gitread import GitRepo
@@ -100,7 +100,7 @@ def _parse(data: bytes | None, display: str, provider: str) -> tuple[dict[str, A
     model, _ = build.build_model(loaded, provider)
     if model is None:
         return None, True
-    return _model(model, model.currency or ""), False
+    return model_content(model, model.currency or ""), False
 
 
 def model_history(repo: GitRepo, catalog: Path, ref: str, *, today: date, since: str | None = None) -> History:
