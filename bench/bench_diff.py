@@ -31,22 +31,33 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import print_table, ratio, time_command, write_json  # noqa: E402
 from gen_catalog import generate  # noqa: E402
 
-GIT_ENV = {"GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.com", "GIT_COMMITTER_NAME": "bench",
-           "GIT_COMMITTER_EMAIL": "bench@example.com", "GIT_CONFIG_GLOBAL": "/dev/null"}
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "bench",
+    "GIT_AUTHOR_EMAIL": "bench@example.com",
+    "GIT_COMMITTER_NAME": "bench",
+    "GIT_COMMITTER_EMAIL": "bench@example.com",
+    "GIT_CONFIG_GLOBAL": "/dev/null",
+}
 PRICE = re.compile(r"(output_per_1m: )(\d+\.\d+)")
 
 
 def _git(repo: Path, *args: str, stdin: bytes | None = None) -> None:
-    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, input=stdin,
-                   env={**os.environ, **GIT_ENV})
+    subprocess.run(
+        ["git", *args], cwd=repo, check=True, capture_output=True, input=stdin, env={**os.environ, **GIT_ENV}
+    )
 
 
 def _bump(path: Path, factor: str = "1.10") -> None:
     from decimal import Decimal
 
     text = path.read_text()
-    path.write_text(PRICE.sub(lambda m: m.group(1) + str((Decimal(m.group(2)) * Decimal(factor)).quantize(
-        Decimal("0.0001"))), text, count=1))
+    path.write_text(
+        PRICE.sub(
+            lambda m: m.group(1) + str((Decimal(m.group(2)) * Decimal(factor)).quantize(Decimal("0.0001"))),
+            text,
+            count=1,
+        )
+    )
 
 
 def _models(catalog: Path) -> list[Path]:
@@ -59,15 +70,21 @@ def typical_pr(work: Path, models: int, python: str, repeat: int, env: dict[str,
     _git(repo, "init", "-q", "-b", "main")
     _git(repo, "add", ".")
     _git(repo, "commit", "-qm", "catalog")
-    for path in _models(repo / "catalog")[::max(1, models // 50)][:50]:
+    for path in _models(repo / "catalog")[:: max(1, models // 50)][:50]:
         _bump(path)
-    diff = time_command([python, "-m", "modelctl", "diff", "HEAD", "--format", "json"], repeat, warmup=1, cwd=repo,
-                        env=env)
+    diff = time_command(
+        [python, "-m", "modelctl", "diff", "HEAD", "--format", "json"], repeat, warmup=1, cwd=repo, env=env
+    )
     git = time_command(["git", "diff", "--stat", "HEAD"], repeat, warmup=1, cwd=repo, env=env)
     validate = time_command([python, "-m", "modelctl", "validate"], repeat, warmup=1, cwd=repo, env=env)
     changes = diff.stdout.count('"address"')
-    return {"diff": diff.to_dict(), "git_diff_stat": git.to_dict(), "validate": validate.to_dict(),
-            "changes": changes, "ratio_to_validate": ratio(diff.best, validate.best)}
+    return {
+        "diff": diff.to_dict(),
+        "git_diff_stat": git.to_dict(),
+        "validate": validate.to_dict(),
+        "changes": changes,
+        "ratio_to_validate": ratio(diff.best, validate.best),
+    }
 
 
 def full_comparison(work: Path, models: int, python: str, repeat: int, env: dict[str, str]) -> dict[str, Any]:
@@ -76,11 +93,16 @@ def full_comparison(work: Path, models: int, python: str, repeat: int, env: dict
     shutil.copytree(old, new)
     for path in _models(new):
         _bump(path)
-    diff = time_command([python, "-m", "modelctl", "diff", str(old), str(new), "--format", "json"], repeat, warmup=1,
-                        env=env)
+    diff = time_command(
+        [python, "-m", "modelctl", "diff", str(old), str(new), "--format", "json"], repeat, warmup=1, env=env
+    )
     validate = time_command([python, "-m", "modelctl", "validate", str(new)], repeat, warmup=1, env=env)
-    return {"diff": diff.to_dict(), "validate": validate.to_dict(), "changes": diff.stdout.count('"address"'),
-            "ratio_to_validate": ratio(diff.best, validate.best)}
+    return {
+        "diff": diff.to_dict(),
+        "validate": validate.to_dict(),
+        "changes": diff.stdout.count('"address"'),
+        "ratio_to_validate": ratio(diff.best, validate.best),
+    }
 
 
 def _blob(data: bytes) -> bytes:
@@ -102,7 +124,9 @@ def history_repo(work: Path, commits: int) -> tuple[Path, str]:
     for i in range(2, commits + 2):
         _bump(target, "1.01")
         stream += b"commit refs/heads/main\nmark :%d\ncommitter bench <bench@example.com> %d +0000\n" % (
-            i, 1700000000 + i * 60)
+            i,
+            1700000000 + i * 60,
+        )
         stream += _blob(b"price change %d" % i) + b"from :%d\n" % (i - 1)
         stream += b"M 100644 inline " + rel.encode() + b"\n" + _blob(target.read_bytes())
     repo.mkdir(exist_ok=True)
@@ -115,11 +139,16 @@ def history_repo(work: Path, commits: int) -> tuple[Path, str]:
 def history(work: Path, commits: int, python: str, repeat: int, env: dict[str, str]) -> dict[str, Any]:
     repo, ref = history_repo(work, commits)
     path = f"catalog/models/{ref}.yaml"
-    ours = time_command([python, "-m", "modelctl", "history", ref, "--format", "json"], repeat, warmup=1, cwd=repo,
-                        env=env)
+    ours = time_command(
+        [python, "-m", "modelctl", "history", ref, "--format", "json"], repeat, warmup=1, cwd=repo, env=env
+    )
     git = time_command(["git", "log", "--follow", "-p", "--", path], repeat, warmup=1, cwd=repo, env=env)
-    return {"history": ours.to_dict(), "git_log_follow_p": git.to_dict(), "commits": ours.stdout.count('"commit":'),
-            "ratio_to_git_log": ratio(ours.best, git.best)}
+    return {
+        "history": ours.to_dict(),
+        "git_log_follow_p": git.to_dict(),
+        "commits": ours.stdout.count('"commit":'),
+        "ratio_to_git_log": ratio(ours.best, git.best),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -140,14 +169,27 @@ def main(argv: list[str] | None = None) -> int:
         print("history ...", file=sys.stderr)
         hist = history(work, args.commits, args.python, args.repeat, env)
     rows = [
-        {"measure": f"diff, typical PR (50 of {args.models} files)", "best s": f"{pr['diff']['best']:.2f}",
-         "baseline": f"validate {pr['validate']['best']:.2f} s; git diff --stat {pr['git_diff_stat']['best']:.3f} s",
-         "target": "<= 1 s", "changes": pr["changes"]},
-        {"measure": f"diff, full ({args.models} vs {args.models})", "best s": f"{full['diff']['best']:.2f}",
-         "baseline": f"validate {full['validate']['best']:.2f} s", "target": "<= 3.5 s", "changes": full["changes"]},
-        {"measure": f"history, {args.commits} commits", "best s": f"{hist['history']['best']:.2f}",
-         "baseline": f"git log --follow -p {hist['git_log_follow_p']['best']:.2f} s", "target": "<= 2 s",
-         "changes": hist["commits"]},
+        {
+            "measure": f"diff, typical PR (50 of {args.models} files)",
+            "best s": f"{pr['diff']['best']:.2f}",
+            "baseline": f"validate {pr['validate']['best']:.2f} s; git diff --stat {pr['git_diff_stat']['best']:.3f} s",
+            "target": "<= 1 s",
+            "changes": pr["changes"],
+        },
+        {
+            "measure": f"diff, full ({args.models} vs {args.models})",
+            "best s": f"{full['diff']['best']:.2f}",
+            "baseline": f"validate {full['validate']['best']:.2f} s",
+            "target": "<= 3.5 s",
+            "changes": full["changes"],
+        },
+        {
+            "measure": f"history, {args.commits} commits",
+            "best s": f"{hist['history']['best']:.2f}",
+            "baseline": f"git log --follow -p {hist['git_log_follow_p']['best']:.2f} s",
+            "target": "<= 2 s",
+            "changes": hist["commits"],
+        },
     ]
     print_table(rows)
     if args.json:

@@ -62,9 +62,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--models", type=int, default=5000)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
-    from modelctl.compile import SourceInfo, compile_artifact
+    from modelctl.artifact.compile import SourceInfo, compile_artifact
+    from modelctl.rules.validate import validate_catalog
     from modelctl.runtime import Catalog
-    from modelctl.validate import validate_catalog
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "catalog"
@@ -73,8 +73,9 @@ def main(argv: list[str] | None = None) -> int:
         first_model = sorted((root / "models" / providers[0]).glob("*.yaml"))[0].stem
         (root / "plans").mkdir()
         (root / "accounts").mkdir()
-        (root / "plans/pro.yaml").write_text(PLAN.format(providers=", ".join(providers[:12]),
-                                                         default=f"{providers[0]}/{first_model}"))
+        (root / "plans/pro.yaml").write_text(
+            PLAN.format(providers=", ".join(providers[:12]), default=f"{providers[0]}/{first_model}")
+        )
         (root / "accounts/big.yaml").write_text(ACCOUNT.format(first=providers[0]))
         text = (root / "catalog.yaml").read_text()
         if "purposes" not in text:
@@ -98,19 +99,44 @@ def main(argv: list[str] | None = None) -> int:
     allowed = catalog.models_for(plan="pro", account="big")
     models_for_first_ms = (time.perf_counter() - start) * 1e3
     models_for_ms = _per_call_us(lambda: catalog.models_for(plan="pro", account="big"), 100_000) / 1e3
-    results = {"models": len(refs), "allowed_models": len(allowed), "allowed_first_us": first_us,
-               "allowed_warm_us": warm_us, "model_us": model_us, "dict_get_us": dict_us,
-               "models_for_first_ms": models_for_first_ms, "models_for_ms": models_for_ms}
-    print_table([
-        {"measure": "allowed(), warm", "value": f"{warm_us:.2f} us", "baseline": f"model() {model_us:.2f} us; "
-         f"dict.get {dict_us:.3f} us", "target": "<= 2 us"},
-        {"measure": "allowed(), first time per model", "value": f"{first_us:.1f} us", "baseline": "-",
-         "target": "-"},
-        {"measure": f"models_for(), first call ({len(refs)} models)", "value": f"{models_for_first_ms:.1f} ms",
-         "baseline": "-", "target": "-"},
-        {"measure": "models_for(), later calls", "value": f"{models_for_ms * 1000:.2f} us", "baseline": "-",
-         "target": "<= 1 ms"},
-    ])
+    results = {
+        "models": len(refs),
+        "allowed_models": len(allowed),
+        "allowed_first_us": first_us,
+        "allowed_warm_us": warm_us,
+        "model_us": model_us,
+        "dict_get_us": dict_us,
+        "models_for_first_ms": models_for_first_ms,
+        "models_for_ms": models_for_ms,
+    }
+    print_table(
+        [
+            {
+                "measure": "allowed(), warm",
+                "value": f"{warm_us:.2f} us",
+                "baseline": f"model() {model_us:.2f} us; dict.get {dict_us:.3f} us",
+                "target": "<= 2 us",
+            },
+            {
+                "measure": "allowed(), first time per model",
+                "value": f"{first_us:.1f} us",
+                "baseline": "-",
+                "target": "-",
+            },
+            {
+                "measure": f"models_for(), first call ({len(refs)} models)",
+                "value": f"{models_for_first_ms:.1f} ms",
+                "baseline": "-",
+                "target": "-",
+            },
+            {
+                "measure": "models_for(), later calls",
+                "value": f"{models_for_ms * 1000:.2f} us",
+                "baseline": "-",
+                "target": "<= 1 ms",
+            },
+        ]
+    )
     print(f"{len(allowed)} of {len(refs)} models allowed for account big on plan pro")
     if args.json:
         write_json(args.json, results)

@@ -7,7 +7,7 @@ repository's catalog — one row per request, a timestamp within the last
 year at which the model had a price, 3 token columns and an account — then,
 each in a fresh process:
 
-- **reprice**: ``modelctl.reprice.reprice`` on the file (the catalog is loaded
+- **reprice**: ``modelctl.usage.reprice.reprice`` on the file (the catalog is loaded
   from an artifact first; only the pricing pass is timed), its rows/s and
   the process's peak RSS, and how far RSS rose during the pass;
 - **csv.reader**: the baseline — the stdlib reader counting the same file's
@@ -49,7 +49,7 @@ _REPRICE = (
     + r"""
 import json, sys, time
 from modelctl.runtime import Catalog
-from modelctl.reprice import reprice
+from modelctl.usage.reprice import reprice
 catalog = Catalog.load(sys.argv[1])
 before = rss("VmRSS")
 start = time.perf_counter()
@@ -76,8 +76,8 @@ print(json.dumps({"rows": rows, "seconds": seconds, "peak_kib": rss("VmHWM")}))
 
 
 def _artifact(folder: Path) -> Path:
-    from modelctl.compile import SourceInfo, compile_artifact
-    from modelctl.validate import validate_catalog
+    from modelctl.artifact.compile import SourceInfo, compile_artifact
+    from modelctl.rules.validate import validate_catalog
 
     result = validate_catalog(ROOT / "catalog", today=TODAY)
     if not result.valid:

@@ -70,8 +70,8 @@ def bench_import(python: str, repeat: int) -> dict[str, float]:
 
 
 def build_artifact(models: int, workdir: Path) -> bytes:
-    from modelctl.compile import SourceInfo, compile_artifact
-    from modelctl.validate import validate_catalog
+    from modelctl.artifact.compile import SourceInfo, compile_artifact
+    from modelctl.rules.validate import validate_catalog
 
     catalog_dir = workdir / "catalog"
     generate(catalog_dir, models)
@@ -133,8 +133,8 @@ def bench_calls(raw_repo: bytes) -> dict[str, Any]:
 
 
 def repo_artifact() -> bytes:
-    from modelctl.compile import SourceInfo, compile_artifact
-    from modelctl.validate import validate_catalog
+    from modelctl.artifact.compile import SourceInfo, compile_artifact
+    from modelctl.rules.validate import validate_catalog
 
     result = validate_catalog(ROOT / "catalog", today=date(2026, 11, 25))
     return compile_artifact(result.catalog, SourceInfo()).data

@@ -99,7 +99,7 @@ def make_catalog(tmp_path: Path) -> MakeCatalog:
 @pytest.fixture(autouse=True)
 def _fixed_today(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     monkeypatch.setenv("MODELCTL_TODAY", TODAY)
-    # Every test gets its own compile cache (modelctl.compile_cache), never ~/.cache.
+    # Every test gets its own compile cache (modelctl.artifact.cache), never ~/.cache.
     monkeypatch.setenv("MODELCTL_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.delenv("MODELCTL_NO_CACHE", raising=False)
     monkeypatch.delenv("MODELCTL_CATALOG", raising=False)

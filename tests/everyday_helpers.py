@@ -9,7 +9,7 @@ from pathlib import Path
 
 from conftest import MakeCatalog
 from modelctl import runtime
-from modelctl.source import open_catalog
+from modelctl.query.opening import open_catalog
 
 EXTRA: dict[str, str | None] = {
     "models/acme/delta.yaml": """\

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from modelctl.validate import ValidationResult, validate_catalog
+from modelctl.rules.validate import ValidationResult, validate_catalog
 
 
 def found(result: ValidationResult, root: Path) -> list[tuple[str, str, int, int]]:

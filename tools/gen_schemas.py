@@ -3,7 +3,7 @@
 The price keys appear in four places (a period, a tier, a variant, a variant's
 tier) and each object must say ``additionalProperties: false``; writing them by
 hand four times invites drift.  Run ``python tools/gen_schemas.py`` after an
-edit; ``tests/test_schemas.py`` fails when the committed files differ.
+edit; ``tests/catalog/test_schema.py`` fails when the committed files differ.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from modelctl import model
+from modelctl.catalog import model
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE_ID = "https://modelctl.dev/schema/"

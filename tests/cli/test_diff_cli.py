@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from gitutil import commit_all, edit, git, make_repo
 from modelctl.cli import app
-from modelctl.compare import compare
+from modelctl.review.resolve import compare
 
 runner = CliRunner()
 BETA = "catalog/models/acme/beta.yaml"

@@ -44,11 +44,22 @@ def test_every_commit_with_field_changes_across_a_rename(repo: Path) -> None:
     subjects = [c["subject"] for c in doc["commits"]]
     assert subjects == ["Cut beta-v2 input", "Rename beta to beta-v2", "Raise beta output", "catalog"]
     cut, rename, raise_, first = doc["commits"]
-    assert cut["changes"] == [{"field": "pricing[2024-01-01].input_per_1m", "action": "changed", "before": "0.50",
-                               "after": "0.40", "class": "review", "delta": "-0.10", "percent": "-20.0"}]
+    assert cut["changes"] == [
+        {
+            "field": "pricing[2024-01-01].input_per_1m",
+            "action": "changed",
+            "before": "0.50",
+            "after": "0.40",
+            "class": "review",
+            "delta": "-0.10",
+            "percent": "-20.0",
+        }
+    ]
     assert rename["action"] == "renamed" and rename["path"] == "catalog/models/acme/beta-v2.yaml"
-    assert {(c["field"], c["before"], c["after"]) for c in rename["changes"]} == {("id", "beta", "beta-v2"),
-                                                                                  ("aliases", None, "beta")}
+    assert {(c["field"], c["before"], c["after"]) for c in rename["changes"]} == {
+        ("id", "beta", "beta-v2"),
+        ("aliases", None, "beta"),
+    }
     assert raise_["changes"][0]["before"] == "1.50" and raise_["changes"][0]["after"] == "1.80"
     assert raise_["author"] == "Ada Pricing" and raise_["date"].startswith("2026-03-01")
     assert first["action"] == "added" and first["path"] == BETA

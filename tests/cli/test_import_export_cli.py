@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from conftest import SHARED_DATA, MakeCatalog
 from modelctl.cli import app
-from modelctl.validate import validate_catalog
+from modelctl.rules.validate import validate_catalog
 
 runner = CliRunner()
 LITELLM = SHARED_DATA / "litellm" / "model_prices_and_context_window.json"

@@ -13,9 +13,9 @@ from typer.testing import CliRunner
 
 from conftest import MakeCatalog
 from everyday_helpers import everyday_catalog
+from modelctl.artifact.compile import SourceInfo, compile_artifact
 from modelctl.cli import app
-from modelctl.compile import SourceInfo, compile_artifact
-from modelctl.validate import validate_catalog
+from modelctl.rules.validate import validate_catalog
 
 runner = CliRunner()
 Golden = Callable[[str, str], None]

@@ -13,6 +13,8 @@ library it imports, load only when that command runs or shows its own
 ``--help``, so ``modelctl --help`` stays fast (bench/bench_cli.py).  The
 root ``--help`` shows each command's ``summary``; a test checks that it is
 the first paragraph of the command's docstring.
+
+May import any package of modelctl; nothing imports ``cli``.
 """
 
 from __future__ import annotations

@@ -12,12 +12,12 @@ from rich.console import Console
 from rich.markup import escape
 
 from modelctl import clock
-from modelctl.catalog import load_catalog, resolve_root
+from modelctl.catalog.loader import load_catalog, resolve_root
+from modelctl.catalog.strict_yaml import plain_decimal
 from modelctl.cli import output
-from modelctl.drift import Disagreement, DriftReport
-from modelctl.drift import check_prices as run_check
 from modelctl.errors import CatalogNotFound, ModelctlError
-from modelctl.loading import plain_decimal
+from modelctl.interop.drift import Disagreement, DriftReport
+from modelctl.interop.drift import check_prices as run_check
 
 JSON_FORMAT_VERSION = "1.0"
 NAMES = {"litellm": "LiteLLM", "genai-prices": "genai-prices"}

@@ -24,8 +24,8 @@ import typer
 
 from modelctl import clock, runtime
 from modelctl.errors import ModelctlError
-from modelctl.pricing import parse_count
-from modelctl.source import InvalidCatalog, Opened, open_catalog
+from modelctl.query.opening import InvalidCatalog, Opened, open_catalog
+from modelctl.usage.estimate import parse_count
 
 JSON_FORMAT_VERSION = "1.0"
 EXIT_NO, EXIT_INPUT = 1, 4

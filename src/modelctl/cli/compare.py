@@ -24,7 +24,7 @@ from modelctl.cli.common import (
     stdout_text,
     text_table,
 )
-from modelctl.inspect import compare_rows
+from modelctl.query.views import compare_rows
 
 
 def compare(

@@ -37,7 +37,7 @@ from modelctl.cli.common import (
     stdout_text,
     text_table,
 )
-from modelctl.pricing import Breakdown, breakdown
+from modelctl.usage.estimate import Breakdown, breakdown
 
 
 def cost(

@@ -10,12 +10,12 @@ from typing import Annotated
 import typer
 
 from modelctl import clock
-from modelctl.catalog import resolve_root
+from modelctl.catalog.loader import resolve_root
 from modelctl.cli import output
 from modelctl.cli.diff_render import render_json, render_markdown, render_text
-from modelctl.compare import compare
-from modelctl.diff import BREAKING, REVIEW
 from modelctl.errors import ModelctlError
+from modelctl.review.diff import BREAKING, REVIEW
+from modelctl.review.resolve import compare
 
 
 class DiffFormat(StrEnum):

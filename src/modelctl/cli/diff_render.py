@@ -10,7 +10,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from modelctl.diff import BREAKING, INFO, REVIEW, Change, DiffResult
+from modelctl.review.diff import BREAKING, INFO, REVIEW, Change, DiffResult
 
 JSON_FORMAT_VERSION = "1.0"
 MARKER = "<!-- modelctl-diff -->"

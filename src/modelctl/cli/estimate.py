@@ -40,7 +40,7 @@ from modelctl.cli.common import (
     text_table,
 )
 from modelctl.cli.cost import as_json
-from modelctl.pricing import Breakdown, Estimate, estimate
+from modelctl.usage.estimate import Breakdown, Estimate, estimate
 
 
 def estimate_(

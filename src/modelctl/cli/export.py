@@ -14,9 +14,9 @@ import typer
 
 from modelctl import clock
 from modelctl.cli import output
-from modelctl.exporters import ExportError, dumps, load_artifact, price_table
-from modelctl.exporters import litellm as litellm_export
-from modelctl.exporters import openrouter as openrouter_export
+from modelctl.interop.exporters import ExportError, dumps, load_artifact, price_table
+from modelctl.interop.exporters import litellm as litellm_export
+from modelctl.interop.exporters import openrouter as openrouter_export
 
 ARTIFACT_ENV = "MODELCTL_ARTIFACT"
 DEFAULT_ARTIFACT = Path("dist") / "catalog.json"

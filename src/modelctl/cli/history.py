@@ -10,12 +10,12 @@ from typing import Annotated, Any
 import typer
 
 from modelctl import clock
-from modelctl.catalog import resolve_root
+from modelctl.catalog.loader import resolve_root
 from modelctl.cli import output
 from modelctl.cli.diff_render import _delta, _fmt, _md
 from modelctl.errors import ModelctlError
-from modelctl.gitread import GitRepo
-from modelctl.history import History, model_history
+from modelctl.review.git import GitRepo
+from modelctl.review.history import History, model_history
 
 JSON_FORMAT_VERSION = "1.0"
 

@@ -17,13 +17,13 @@ from rich.markup import escape
 from rich.progress import Progress, TaskID
 
 from modelctl import clock
-from modelctl.catalog import resolve_root
+from modelctl.catalog.loader import resolve_root
 from modelctl.cli import output
 from modelctl.errors import CatalogNotFound, ModelctlError
-from modelctl.importers import ReadOptions, SourceError, catalog_provider, read_source
-from modelctl.importers.plan import ImportPlan, plan_import
-from modelctl.importers.report import report_json, skip_counts, warning_counts
-from modelctl.importers.write import apply, unified_diff
+from modelctl.interop.importers import ReadOptions, SourceError, catalog_provider, read_source
+from modelctl.interop.importers.plan import ImportPlan, plan_import
+from modelctl.interop.importers.report import report_json, skip_counts, warning_counts
+from modelctl.interop.importers.write import apply, unified_diff
 
 TOP_UNMAPPED = 25
 MAX_LISTED = 20

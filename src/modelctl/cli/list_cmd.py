@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from modelctl import clock
+from modelctl.catalog.model import PRICE_KEYS
 from modelctl.cli.common import (
     JSON_FORMAT_VERSION,
     AccountFilter,
@@ -29,8 +30,7 @@ from modelctl.cli.common import (
     stdout_text,
     text_table,
 )
-from modelctl.inspect import SORT_KEYS, Listed, list_models
-from modelctl.model import PRICE_KEYS
+from modelctl.query.views import SORT_KEYS, Listed, list_models
 
 SortKey = StrEnum("SortKey", {k: k for k in SORT_KEYS})  # type: ignore[misc]
 

@@ -10,11 +10,11 @@ from typing import Annotated
 import typer
 
 from modelctl import clock
-from modelctl.authoring import FileExists, NewFile, UsageProblem, new_model, new_provider
-from modelctl.catalog import resolve_root
+from modelctl.authoring.new import FileExists, NewFile, UsageProblem, new_model, new_provider
+from modelctl.catalog.loader import resolve_root
 from modelctl.cli.common import EXIT_INPUT, EXIT_NO, error, note, stdout_text
 from modelctl.errors import ModelctlError, Severity
-from modelctl.validate import validate_catalog
+from modelctl.rules.validate import validate_catalog
 
 EPILOG = (
     "Exit codes: 0 written; 1 the file exists already, nothing written; 2 usage error (a bad id, an unknown "

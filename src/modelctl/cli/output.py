@@ -16,7 +16,7 @@ from rich.markup import escape
 
 from modelctl.codes import CODES
 from modelctl.errors import Finding, Severity
-from modelctl.validate import ValidationResult
+from modelctl.rules.validate import ValidationResult
 
 JSON_FORMAT_VERSION = "1.0"
 GITHUB_MAX_PER_LEVEL = 10  # GitHub shows 10 error and 10 warning annotations per step

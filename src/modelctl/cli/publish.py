@@ -8,12 +8,12 @@ from typing import Annotated
 
 import typer
 
-from modelctl.catalog import resolve_root
+from modelctl.artifact.publish import ARTIFACT_NAME, compiled_digest, read_digest
+from modelctl.artifact.publish import publish as do_publish
+from modelctl.catalog.loader import resolve_root
 from modelctl.cli import output
 from modelctl.cli.options import CatalogArgument, CatalogDirOption
 from modelctl.errors import ModelctlError
-from modelctl.publish import ARTIFACT_NAME, compiled_digest, read_digest
-from modelctl.publish import publish as do_publish
 
 
 def publish(

@@ -34,8 +34,8 @@ from modelctl.cli.common import (
     stdout_text,
     text_table,
 )
-from modelctl.reprice import DIMENSIONS, Group, RepriceResult, RowError
-from modelctl.reprice import reprice as do_reprice
+from modelctl.usage.reprice import DIMENSIONS, Group, RepriceResult, RowError
+from modelctl.usage.reprice import reprice as do_reprice
 
 Dimension = StrEnum("Dimension", {d: d for d in DIMENSIONS})  # type: ignore[misc]
 

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from modelctl import clock
+from modelctl.catalog.model import PRICE_KEYS
 from modelctl.cli.common import (
     JSON_FORMAT_VERSION,
     CatalogOption,
@@ -17,8 +18,7 @@ from modelctl.cli.common import (
     resolve_model,
     stdout_text,
 )
-from modelctl.inspect import ModelView, PeriodView, PriceLine, TierView, model_view
-from modelctl.model import PRICE_KEYS
+from modelctl.query.views import ModelView, PeriodView, PriceLine, TierView, model_view
 
 UNIT_NOTE = "USD per 1M tokens; per_request and per_image per unit"
 

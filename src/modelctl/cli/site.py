@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 
 from modelctl import clock
+from modelctl.artifact.publish import write_atomic
 from modelctl.cli.common import EXIT_INPUT, CatalogOption, error, note, open_for_command, stdout_text
-from modelctl.publish import write_atomic
 from modelctl.site import build_page
 
 PAGE_NAME = "index.html"

@@ -8,11 +8,11 @@ from typing import Annotated
 
 import typer
 
-from modelctl.catalog import resolve_root
+from modelctl.catalog.loader import resolve_root
 from modelctl.cli import output
 from modelctl.cli.options import CatalogArgument, CatalogDirOption
 from modelctl.errors import CatalogNotFound
-from modelctl.validate import validate_catalog
+from modelctl.rules.validate import validate_catalog
 
 
 class ValidateFormat(StrEnum):

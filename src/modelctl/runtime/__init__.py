@@ -13,6 +13,8 @@ means, what it can do, and what a request cost::
 
 Money is ``Decimal`` throughout and never rounded: a sum of a million costs
 is exact.  Errors are subclasses of ``CatalogError``.
+
+May import: the standard library only, and nothing else of modelctl.
 """
 
 from __future__ import annotations

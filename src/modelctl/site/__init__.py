@@ -6,8 +6,11 @@ are in the HTML, readable without JavaScript; the script adds sorting,
 filtering, search and the workload calculator.  The calculator does its
 arithmetic on decimal strings with BigInt (never floats) and mirrors
 ``runtime.Catalog.cost``: periods, variants, tiers and the price fall-backs
-of ``pricing.PRICED_BY`` (embedded in the page, so there is one table).
+of ``usage.estimate.PRICED_BY`` (embedded in the page, so there is one table).
 Accounts are never read, so never shown.
+
+May import: ``runtime``, ``usage``, ``query`` and the packages below them; only
+``cli`` imports it.
 """
 
 from __future__ import annotations
@@ -21,8 +24,8 @@ from importlib import resources
 from typing import Any
 
 from modelctl import runtime
-from modelctl.pricing import PRICED_BY
 from modelctl.site.chart import history_chart
+from modelctl.usage.estimate import PRICED_BY
 
 __all__ = ["build_page", "page_data"]
 

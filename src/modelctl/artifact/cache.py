@@ -1,0 +1,91 @@
+"""A cache of compiled catalogs, so that a command reading a catalog
+directory (list, show, cost, ...) does not parse thousands of YAML files
+again when nothing changed.
+
+The key is a SHA-256 over the *content* of every file of the catalog (not
+their modification times, which can miss an edit made within a clock tick),
+today's date (rules depend on it), whether accounts are included, and the
+modelctl code and schemas themselves.  Only a valid catalog is stored.  The
+cache lives in $MODELCTL_CACHE_DIR, else $XDG_CACHE_HOME/modelctl, else
+~/.cache/modelctl; MODELCTL_NO_CACHE=1 turns it off.  Entries are written
+atomically; the previous entry of the same catalog folder is removed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from datetime import date
+from pathlib import Path
+
+import modelctl
+
+_PACKAGE = Path(modelctl.__file__).resolve().parent
+
+
+def cache_dir() -> Path | None:
+    if os.environ.get("MODELCTL_NO_CACHE", "") not in ("", "0"):
+        return None
+    explicit = os.environ.get("MODELCTL_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "modelctl"
+
+
+def _code_fingerprint() -> bytes:
+    digest = hashlib.sha256(modelctl.__version__.encode())
+    for path in sorted(_PACKAGE.rglob("*")):
+        if path.suffix in (".py", ".json") and "__pycache__" not in path.parts:
+            stat = path.stat()
+            digest.update(f"{path.relative_to(_PACKAGE)}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+    return digest.digest()
+
+
+def catalog_key(root: Path, *, today: date, public: bool) -> str:
+    """The key of the catalog's current content (every .yaml file, read and hashed)."""
+    digest = hashlib.sha256(_code_fingerprint())
+    digest.update(f"{today.isoformat()}|{public}\n".encode())
+    for folder, dirs, files in os.walk(root):
+        dirs.sort()
+        for name in sorted(files):
+            if name.endswith((".yaml", ".yml")):
+                path = Path(folder, name)
+                digest.update(str(path.relative_to(root)).encode() + b"\0")
+                try:
+                    digest.update(hashlib.sha256(path.read_bytes()).digest())
+                except OSError:
+                    digest.update(b"unreadable")
+    return digest.hexdigest()
+
+
+def _prefix(root: Path) -> str:
+    return hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
+
+
+def lookup(root: Path, *, today: date, public: bool) -> tuple[str, bytes | None]:
+    """The key, and the cached artifact bytes when there is an entry for it."""
+    folder = cache_dir()
+    key = catalog_key(root, today=today, public=public) if folder else ""
+    if folder is None:
+        return key, None
+    try:
+        return key, (folder / f"{_prefix(root)}-{key}.json").read_bytes()
+    except OSError:
+        return key, None
+
+
+def store(root: Path, key: str, data: bytes) -> None:
+    """Keep ``data`` under ``key``; never fails the command (a cache is optional)."""
+    folder = cache_dir()
+    if folder is None or not key:
+        return
+    from modelctl.artifact.publish import write_atomic
+
+    prefix = _prefix(root)
+    try:
+        for old in folder.glob(f"{prefix}-*.json"):
+            old.unlink(missing_ok=True)
+        write_atomic(folder / f"{prefix}-{key}.json", data)
+    except OSError:
+        pass

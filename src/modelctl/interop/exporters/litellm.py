@@ -1,0 +1,127 @@
+"""An artifact -> LiteLLM's model cost map (``model_prices_and_context_window.json``
+shape), for ``litellm.register_model`` or a proxy's custom pricing.
+
+LiteLLM wants USD per token as JSON numbers: each is computed exactly as
+``Decimal(price) / 10**6`` and written from its Decimal text (``2.5e-06``),
+so no float noise appears.  Tiers become ``_above_<N>k_tokens`` keys, the
+batch/flex/priority variants ``_batches``/``_flex``/``_priority`` keys.
+What LiteLLM's shape cannot say (another variant name, a tier threshold that
+is not a whole number of thousands, a non-USD price) is left out and noted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from modelctl.interop.exporters.common import Artifact, Number, in_force, variants_of
+from modelctl.interop.importers.litellm import CATALOG_TO_PROVIDER, FLAGS, PER_TOKEN, PER_UNIT, VARIANTS
+
+BARE_PROVIDERS = frozenset({"openai", "anthropic"})  # LiteLLM's keys for these carry no provider prefix
+TOKEN_KEYS = {v: k for k, v in PER_TOKEN.items()}
+UNIT_KEYS = {v: k for k, v in PER_UNIT.items()}
+SUFFIX = {v: k for k, v in VARIANTS.items()}  # batch -> batches
+FLAG_OF = {v: k for k, v in FLAGS.items()}
+
+
+@dataclass(slots=True)
+class Export:
+    data: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def litellm_provider(provider: str) -> str:
+    return CATALOG_TO_PROVIDER.get(provider, provider)
+
+
+def key_of(provider: str, name: str) -> str:
+    lp = litellm_provider(provider)
+    return name if lp in BARE_PROVIDERS else f"{lp}/{name}"
+
+
+def export(artifact: Artifact, at: date) -> Export:
+    out = Export()
+    entries: dict[str, Any] = {}
+    for ref, model in sorted(artifact.models.items()):
+        if model.get("currency", "USD") != "USD":
+            out.notes.append(f"{ref}: prices in {model['currency']}, LiteLLM's map is USD: left out")
+            continue
+        period = in_force(model, at)
+        if period is None:
+            out.notes.append(f"{ref}: no price in force on {at}: left out")
+            continue
+        entry = _entry(ref, model, period, out.notes)
+        for name in (model["id"], *model.get("aliases", ())):
+            key = key_of(model["provider"], name)
+            if key in entries:
+                out.notes.append(f"{ref}: key {key!r} is already {entries[key][0]}'s: not repeated")
+                continue
+            entries[key] = (ref, entry)
+    out.data = {k: v for k, (_, v) in sorted(entries.items())}
+    return out
+
+
+def _entry(ref: str, model: dict[str, Any], period: dict[str, Any], notes: list[str]) -> dict[str, Any]:
+    limits = model.get("limits", {})
+    features = set(model.get("features", ()))
+    outputs = model.get("modalities", {}).get("output", ["text"])
+    entry: dict[str, Any] = {"litellm_provider": litellm_provider(model["provider"]), "mode": _mode(features, outputs)}
+    max_in = limits.get("max_input_tokens") or limits.get("context_window")
+    entry["max_input_tokens"] = max_in
+    if limits.get("max_output_tokens"):
+        entry["max_output_tokens"] = limits["max_output_tokens"]
+    entry["max_tokens"] = limits.get("max_output_tokens") or max_in
+    _prices(entry, period.get("prices", {}), period.get("tiers", ()), "", ref, notes)
+    for name in variants_of(period):
+        if name not in SUFFIX:
+            notes.append(f"{ref}: variant {name!r} has no LiteLLM key: left out")
+            continue
+        variant = period["variants"][name]
+        _prices(entry, variant.get("prices", {}), variant.get("tiers", ()), f"_{SUFFIX[name]}", ref, notes)
+    for feature in sorted(features):
+        if feature in FLAG_OF:
+            entry[FLAG_OF[feature]] = True
+    inputs = [m for m in model.get("modalities", {}).get("input", ["text"]) if m != "pdf"]
+    entry["supported_modalities"] = inputs
+    entry["supported_output_modalities"] = [m for m in outputs if m != "pdf"]
+    dep = model.get("deprecation") or {}
+    if dep.get("retires"):
+        entry["deprecation_date"] = dep["retires"]
+    return entry
+
+
+def _mode(features: set[str], outputs: list[str]) -> str:
+    if "embeddings" in features:
+        return "embedding"
+    if "image_generation" in features and "text" not in outputs:
+        return "image_generation"
+    return "chat"
+
+
+def _prices(entry: dict[str, Any], prices: dict[str, str], tiers: Any, suffix: str, ref: str, notes: list[str]) -> None:
+    for key, text in prices.items():
+        name = _name(key)
+        if name is None:
+            notes.append(f"{ref}: {key} has no LiteLLM key: left out")
+            continue
+        entry[name + suffix] = _number(key, text)
+    for tier in tiers:
+        above = tier["above_input_tokens"]
+        if above % 1000:
+            notes.append(f"{ref}: tier above {above:,} tokens is not a whole number of thousands: left out")
+            continue
+        for key, text in tier["prices"].items():
+            name = _name(key)
+            if name is not None:
+                entry[f"{name}_above_{above // 1000}k_tokens{suffix}"] = _number(key, text)
+
+
+def _name(key: str) -> str | None:
+    return TOKEN_KEYS.get(key) or UNIT_KEYS.get(key)
+
+
+def _number(key: str, text: str) -> Number:
+    value = Decimal(text)
+    return Number(value.scaleb(-6) if key in TOKEN_KEYS else value)

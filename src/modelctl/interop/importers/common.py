@@ -1,0 +1,281 @@
+"""What every importer shares: the imported model, exact unit conversion,
+source-file reading with positions, and clean ids.
+
+An importer reads one public catalog and returns a ``SourceData``: one
+``Candidate`` per source model, as a model document in the catalog's
+vocabulary (prices ``Decimal`` per 1M tokens, dates ``datetime.date``), plus
+every source field it could not map and every model it had to skip.  It
+writes nothing; ``modelctl.interop.importers.plan`` decides what becomes a file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from modelctl.errors import Location, ModelctlError
+
+MILLION_EXP = 6  # per token -> per 1M tokens is an exact shift of the decimal point
+MODALITIES = ("text", "image", "audio", "video", "pdf")
+FEATURE_NEEDS = {
+    "vision": ("input", "image"),
+    "audio_input": ("input", "audio"),
+    "audio_output": ("output", "audio"),
+    "image_generation": ("output", "image"),
+    "pdf_input": ("input", "pdf"),
+}
+CACHE_KEYS = ("cached_input_per_1m", "cache_write_per_1m", "cache_write_1h_per_1m")
+_ID_BAD = re.compile(r"[^A-Za-z0-9._-]+")
+_ID_START = re.compile(r"^[^A-Za-z0-9]+")
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total); total 0: not known
+
+
+class SourceError(ModelctlError):
+    """A source file that cannot be read or parsed; nothing is written."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReadOptions:
+    """What a reader needs besides the source: today, and the start date to
+    give prices whose start the source does not say (``since``)."""
+
+    today: date
+    since: date | None = None
+    progress: Progress | None = None
+    require_limits: bool = True  # False: keep models without a context window (for comparing prices only)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One source model, in the catalog's vocabulary.
+
+    ``doc`` holds the model's keys except ``id`` (the planner assigns it);
+    ``derived`` names keys the importer made up because the source is silent
+    (a display name from the id, ``status: active``, text modalities): on
+    ``--update`` the existing file's value wins for those.  ``undated_from``
+    is the ``effective_from`` given to a price whose start the source does
+    not give (None when every period is dated by the source).
+    """
+
+    provider: str
+    name: str  # the source's model name within the provider (may not be a valid id)
+    source_key: str  # the source's own key (LiteLLM map key, file path, ...)
+    doc: dict[str, Any]
+    derived: frozenset[str] = frozenset()
+    undated_from: date | None = None
+    successor: str | None = None  # a source model name to resolve as deprecation.replacement
+    unmapped: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()  # other names the source gives (besides ``name``)
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderInfo:
+    id: str
+    doc: dict[str, Any]  # name, kind?, website?, pricing_page?, currency
+    unmapped: tuple[str, ...] = ()  # provider-level source fields with no place in the catalog
+
+
+@dataclass(frozen=True, slots=True)
+class Skip:
+    """A source model that was not imported, and why."""
+
+    name: str
+    reason: str
+    provider: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceData:
+    kind: str
+    path: str
+    candidates: tuple[Candidate, ...]
+    providers: dict[str, ProviderInfo]
+    skipped: tuple[Skip, ...] = ()
+    unmapped: Counter[str] = field(default_factory=Counter)  # field -> number of models
+    warnings: tuple[str, ...] = ()
+    entries: int = 0  # source models read
+
+
+# --- exact units -------------------------------------------------------------------
+
+
+def to_decimal(value: Any) -> Decimal | None:
+    """A price from the source as an exact Decimal; None when it is not a number.
+
+    JSON and TOML are parsed with ``parse_float=Decimal``, so a value such as
+    ``2.5e-06`` arrives with its text intact; strings (OpenRouter) are parsed
+    the same way.  Booleans are not numbers here."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, Decimal):
+        return value if value.is_finite() else None
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, str):
+        try:
+            parsed = Decimal(value.strip())
+        except InvalidOperation:
+            return None
+        return parsed if parsed.is_finite() else None
+    return None  # a float never reaches here: sources are parsed with Decimal
+
+
+def per_token_to_per_1m(value: Decimal) -> Decimal:
+    """``2.5E-6`` -> ``2.5``: moves the decimal point, never rounds."""
+    return value.scaleb(MILLION_EXP)
+
+
+def per_1m_to_per_token(value: Decimal) -> Decimal:
+    return value.scaleb(-MILLION_EXP)
+
+
+def day(value: Any) -> date | None:
+    """A full ISO date (``YYYY-MM-DD``) from the source, else None."""
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and _DAY.match(value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+# --- reading source files with positions ---------------------------------------------
+
+
+def read_text(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise SourceError("the file is not valid UTF-8", Location(str(path), line, 1)) from None
+
+
+def read_json(path: Path) -> Any:
+    """JSON with every number kept exactly (floats as Decimal)."""
+    text = read_text(path)
+    try:
+        return json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as exc:
+        raise SourceError(f"invalid JSON: {exc.msg}", Location(str(path), exc.lineno, exc.colno)) from None
+
+
+_TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    text = read_text(path)
+    try:
+        return tomllib.loads(text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as exc:
+        msg = str(exc)
+        m = _TOML_AT.search(msg)
+        where = Location(str(path), int(m.group(1)), int(m.group(2))) if m else Location(str(path))
+        raise SourceError(f"invalid TOML: {_TOML_AT.sub('', msg).strip()}", where) from None
+
+
+# --- ids -----------------------------------------------------------------------------
+
+
+def slug(text: str) -> str:
+    """A valid file id from any name: ``a.b-v2:0`` -> ``a.b-v2-0``."""
+    out = _ID_START.sub("", _ID_BAD.sub("-", text)).rstrip("-")
+    out = re.sub(r"-{2,}", "-", out)[:128].rstrip("-.")
+    return out or "model"
+
+
+def assign_ids(names: Iterable[str], taken: dict[str, str] | None = None) -> dict[str, str]:
+    """Clean, unique (case-insensitive) ids for one provider's source names.
+
+    A name maps to an existing id when ``taken`` (lower-cased id or alias ->
+    id) knows it.  Otherwise the last path segment is used when no other name
+    shares it (``meta-llama/llama-3-70b`` -> ``llama-3-70b``), else the whole
+    name; a clash left after that gets ``-2``, ``-3`` in name order.
+    """
+    taken = taken or {}
+    names = sorted(set(names))
+    out: dict[str, str] = {}
+    short = {n: slug(n.rsplit("/", 1)[-1]) for n in names}
+    counts = Counter(s.lower() for s in short.values())
+    used = {v.lower() for v in taken.values()}
+    for name in names:
+        if name.lower() in taken:
+            out[name] = taken[name.lower()]
+            continue
+        base = short[name] if counts[short[name].lower()] == 1 else slug(name)
+        candidate, n = base, 1
+        while candidate.lower() in used:
+            n += 1
+            candidate = f"{base[:120]}-{n}"
+        used.add(candidate.lower())
+        out[name] = candidate
+    return out
+
+
+# --- documents -----------------------------------------------------------------------
+
+
+def complete_modalities(features: list[str], inputs: list[str], outputs: list[str]) -> None:
+    """Add the modality each feature needs (vision needs image input, ...)."""
+    for feature in features:
+        need = FEATURE_NEEDS.get(feature)
+        if need:
+            side, modality = need
+            target = inputs if side == "input" else outputs
+            if modality not in target:
+                target.append(modality)
+
+
+def order_modalities(values: Iterable[str]) -> list[str]:
+    seen = set(values)
+    return [m for m in MODALITIES if m in seen]
+
+
+def has_cache_price(period: dict[str, Any]) -> bool:
+    sets = [period, *period.get("tiers", ()), *period.get("variants", {}).values()]
+    return any(s.get(k) is not None for s in sets for k in CACHE_KEYS)
+
+
+def tidy_features(doc: dict[str, Any]) -> None:
+    """Features the prices imply: a cache price means prompt caching, a
+    reasoning price means reasoning (rules MC407, MC408)."""
+    features: list[str] = doc.setdefault("features", [])
+    current = doc["pricing"][0] if doc.get("pricing") else {}
+    if has_cache_price(current) and "prompt_caching" not in features:
+        features.append("prompt_caching")
+    sets = [current, *current.get("tiers", ()), *current.get("variants", {}).values()]
+    if any(s.get("reasoning_per_1m") is not None for s in sets) and "reasoning" not in features:
+        features.append("reasoning")
+
+
+def any_price(prices: dict[str, Any]) -> bool:
+    return any(isinstance(v, Decimal) for v in prices.values())
+
+
+def count_unmapped(candidates: Iterable[Candidate], providers: Iterable[ProviderInfo] = ()) -> Counter[str]:
+    """Source field -> how many models (or providers, for provider-level fields) had it unmapped."""
+    counter: Counter[str] = Counter()
+    for cand in candidates:
+        counter.update(set(cand.unmapped))
+    for info in providers:
+        counter.update(set(info.unmapped))
+    return counter
+
+
+def display_name(name: str) -> str:
+    return name.rsplit("/", 1)[-1]

@@ -1,0 +1,96 @@
+"""Resolve what `modelctl diff BASE HEAD` compares, load both sides, compare.
+
+An argument is a catalog directory when such a directory exists, a published
+artifact when such a file exists, and a git revision otherwise.  HEAD
+defaults to the working tree of the catalog; BASE to the merge-base of HEAD
+with the main branch.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from modelctl.errors import Finding
+from modelctl.review.diff import DiffOptions, DiffResult, diff_contents
+from modelctl.review.git import GitRepo
+from modelctl.review.sides import Side, load_artifact, load_directory, load_git_full, load_git_pair
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    result: DiffResult
+    base: Side
+    head: Side
+
+    @property
+    def invalid(self) -> list[tuple[str, Finding]]:
+        return [(side.label, f) for side in (self.base, self.head) for f in side.errors]
+
+
+def _kind(arg: str | None) -> str:
+    if arg is None:
+        return "worktree"
+    path = Path(arg)
+    if path.is_dir():
+        return "dir"
+    if path.is_file():
+        return "artifact"
+    return "rev"
+
+
+def _load_one(spec: tuple[str, str, str, str]) -> Side:
+    kind, arg, catalog, today = spec
+    if kind == "dir":
+        return load_directory(Path(arg), today=date.fromisoformat(today))
+    if kind == "artifact":
+        return load_artifact(Path(arg))
+    if kind == "worktree":
+        side = load_directory(Path(catalog), today=date.fromisoformat(today))
+        side.label = "working tree"
+        return side
+    return load_git_full(GitRepo(Path(catalog)), Path(catalog), arg)
+
+
+def _load_full(base: tuple[str, str], head: tuple[str, str], catalog: Path, today: date) -> tuple[Side, Side]:
+    specs = [(k, a, str(catalog), today.isoformat()) for k, a in (base, head)]
+    heavy = sum(k in ("dir", "worktree", "rev") for k, _ in (base, head))
+    if heavy == 2:  # both sides parse a whole catalog: the base in a second process, the head here
+        with ProcessPoolExecutor(max_workers=1) as pool:
+            future = pool.submit(_load_one, specs[0])
+            head_side = _load_one(specs[1])
+            return future.result(), head_side
+    return _load_one(specs[0]), _load_one(specs[1])
+
+
+def compare(
+    base: str | None, head: str | None, *, catalog: Path, today: date, review_threshold: Decimal | None = None
+) -> Comparison:
+    """Load both sides and compare them.  Raises ModelctlError when a side cannot be read."""
+    base_kind, head_kind = _kind(base), _kind(head)
+    if head_kind in ("worktree", "rev") and base_kind in ("worktree", "rev"):
+        repo = GitRepo(catalog if catalog.exists() else Path.cwd())
+        base_rev = base if base is not None else repo.default_base()
+        pair = load_git_pair(repo, catalog, base_rev, head)
+        base_side, head_side = pair.base, pair.head
+        if base is None:
+            base_side.label = f"merge-base {base_rev[:12]}"
+    else:
+        if base_kind == "worktree":
+            raise ValueError("BASE is required when HEAD is given")
+        base_side, head_side = _load_full((base_kind, base or ""), (head_kind, head or ""), catalog, today)
+    threshold = review_threshold if review_threshold is not None else _threshold(head_side.content)
+    options = DiffOptions(today=today, review_threshold=threshold)
+    result = diff_contents(
+        base_side.content, head_side.content, options=options, base_label=base_side.label, head_label=head_side.label
+    )
+    return Comparison(result, base_side, head_side)
+
+
+def _threshold(content: dict[str, Any]) -> Decimal:
+    value = content.get("catalog", {}).get("review_threshold_percent")
+    return Decimal(value) if value is not None else Decimal(10)

@@ -1,0 +1,133 @@
+"""The two sides of a diff: a git revision, the working tree, a catalog
+directory, or a published artifact, each turned into artifact-shaped content.
+
+When both sides are git (two revisions, or a revision and the working tree)
+only the files that changed between them are read and parsed, plus the few
+small files every side needs (catalog.yaml, providers, plans, accounts).
+Each file read is loaded strictly and checked against its schema; a side
+with errors is invalid (the CLI exits 4 with its findings).  The semantic
+rules that need the whole catalog are `modelctl validate`'s job.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from modelctl.artifact.compile import content_of
+from modelctl.catalog.loader import SourceFile, classify, load_sources
+from modelctl.catalog.strict_yaml import LoadedFile, load_bytes, load_file
+from modelctl.errors import Finding, ModelctlError, Severity
+from modelctl.review.git import GitRepo
+
+WORKTREE = None  # the head side "working tree" is spelled None
+
+
+class SideError(ModelctlError):
+    """A side cannot be read (exit 4)."""
+
+
+@dataclass(slots=True)
+class Side:
+    label: str
+    content: dict[str, Any]
+    findings: list[Finding] = field(default_factory=list)
+    files_read: int = 0
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.ERROR]
+
+
+def load_directory(root: Path, *, today: date) -> Side:
+    """A whole catalog directory: every file loaded and schema-checked (the
+    semantic rules are `modelctl validate`'s job)."""
+    from modelctl.catalog.loader import load_catalog
+
+    loaded = load_catalog(root)
+    return Side(str(root), content_of(loaded.catalog), loaded.findings, len(loaded.files))
+
+
+def load_artifact(path: Path) -> Side:
+    try:
+        doc = json.loads(path.read_bytes())
+        content = doc["content"]
+        major = str(doc["format_version"]).split(".", 1)[0]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise SideError(f"{path}: not a readable modelctl artifact ({exc})") from None
+    if major != "1":
+        raise SideError(f"{path}: artifact format {doc['format_version']} is not supported (this modelctl reads 1.x)")
+    return Side(str(path), content, [], 1)
+
+
+@dataclass(frozen=True, slots=True)
+class GitSides:
+    base: Side
+    head: Side
+    changed: int
+
+
+def load_git_pair(repo: GitRepo, catalog: Path, base: str, head: str | None) -> GitSides:
+    """The two sides from git, reading only what changed under the catalog."""
+    cat_rel = repo.relative(catalog)
+    base_commit = repo.commit(base)
+    head_commit = repo.commit(head) if head else None
+    changes = repo.changed_files(base_commit, head_commit, cat_rel)
+    prefix = f"{cat_rel}/" if cat_rel else ""
+
+    def inside(path: str | None) -> str | None:
+        return path[len(prefix) :] if path and path.startswith(prefix) else None
+
+    base_models = [p for c in changes if (p := inside(c.old))]
+    head_models = [p for c in changes if (p := inside(c.new))]
+    base_side = _git_side(repo, base_commit, base, cat_rel, base_models)
+    if head_commit is None:
+        head_side = _worktree_side(catalog, head_models)
+    else:
+        head_side = _git_side(repo, head_commit, head or "", cat_rel, head_models)
+    return GitSides(base_side, head_side, len(changes))
+
+
+def _small_files(paths: list[str]) -> list[str]:
+    return [p for p in paths if not p.startswith("models/")]
+
+
+def _git_side(repo: GitRepo, commit: str, label: str, cat_rel: str, changed: list[str] | None) -> Side:
+    """A side read from git: the small files, and the model files in ``changed`` (None: all)."""
+    prefix = f"{cat_rel}/" if cat_rel else ""
+    everything = [p[len(prefix) :] for p in repo.list_files(commit, cat_rel)]
+    if not everything:  # the catalog does not exist yet at this revision: an empty side
+        return Side(label, {}, [], 0)
+    models = [p for p in (everything if changed is None else changed) if p.startswith("models/")]
+    wanted = sorted(set(_small_files(everything)) | set(models))
+    blobs = repo.read(f"{commit}:{prefix}{rel}" for rel in wanted)
+    display_root = Path(f"{label}:{cat_rel}")  # git's own rev:path notation
+
+    def read(src: SourceFile) -> LoadedFile:
+        rel = src.path.relative_to(display_root).as_posix()
+        return load_bytes(blobs.get(f"{commit}:{prefix}{rel}") or b"", src.display)
+
+    loaded = load_sources(str(display_root), classify(display_root, wanted), read)
+    return Side(label, content_of(loaded.catalog), loaded.findings, len(wanted))
+
+
+def load_git_full(repo: GitRepo, catalog: Path, rev: str) -> Side:
+    """The whole catalog as it was at ``rev``."""
+    return _git_side(repo, repo.commit(rev), rev, repo.relative(catalog), None)
+
+
+def _worktree_side(catalog: Path, changed: list[str]) -> Side:
+    small: list[str] = []
+    for sub in ("catalog.yaml", "providers", "plans", "accounts"):
+        path = catalog / sub
+        if path.is_file():
+            small.append(sub)
+        elif path.is_dir():
+            small += [f"{sub}/{p.name}" for p in sorted(path.iterdir()) if p.suffix == ".yaml"]
+    wanted = sorted(set(small) | {p for p in changed if p.startswith("models/") and (catalog / p).is_file()})
+    sources = classify(catalog, wanted)
+    loaded = load_sources(str(catalog), sources, lambda src: load_file(src.path, src.display))
+    return Side("working tree", content_of(loaded.catalog), loaded.findings, len(wanted))

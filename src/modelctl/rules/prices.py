@@ -1,0 +1,231 @@
+"""Price rules (MC3xx): order of periods and tiers, the magnitude guard, dates of prices."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import date
+from decimal import Decimal
+
+from modelctl.catalog.model import TOKEN_PRICE_KEYS, Model, PricePeriod, Prices, Tier
+from modelctl.catalog.strict_yaml import PathSeg, plain_decimal
+from modelctl.errors import Finding
+from modelctl.rules.registry import RuleContext, rule
+
+PER_TOKEN_BELOW = Decimal("0.001")  # $1,000 per 1M written per token is 0.001
+# Prices this far apart suggest a per-1k / per-1M mix-up (1,000x).  Real gaps
+# reach ~120x (DeepSeek's cache reads; audio output against text input).
+MAGNITUDE_FACTOR = Decimal(300)
+PLAUSIBLE_MAX = Decimal(1000)
+
+
+# --- prices --------------------------------------------------------------------
+
+
+def _price_sets(period: PricePeriod, base: Sequence[PathSeg]) -> Iterator[tuple[list[PathSeg], Prices, Prices]]:
+    """Every price set of a period: (path, its own prices, the prices it inherits from)."""
+    yield [*base], period.prices, Prices()
+    for i, tier in enumerate(period.tiers):
+        yield [*base, "tiers", i], tier.prices, period.prices
+    for variant in period.variants:
+        vpath: list[PathSeg] = [*base, "variants", variant.name]
+        yield vpath, variant.prices, period.prices
+        for i, tier in enumerate(variant.tiers):
+            yield [*vpath, "tiers", i], tier.prices, variant.prices.over(period.prices)
+
+
+@rule
+def period_order(ctx: RuleContext) -> Iterator[Finding]:
+    for model in ctx.catalog.models.values():
+        for i in range(1, len(model.pricing)):
+            newer, older = model.pricing[i - 1], model.pricing[i]
+            path: list[PathSeg] = ["pricing", i, "effective_from"]
+            if older.effective_from == newer.effective_from:
+                msg = (
+                    f"pricing[{i}] starts on {older.effective_from}, the same day as pricing[{i - 1}]: "
+                    "merge the two periods or correct a date"
+                )
+                yield ctx.at("MC302", model.file, path, msg)
+            elif older.effective_from > newer.effective_from:
+                msg = (
+                    f"pricing[{i}] ({older.effective_from}) is newer than pricing[{i - 1}] "
+                    f"({newer.effective_from}): list periods newest first — move pricing[{i}] above pricing[{i - 1}]"
+                )
+                yield ctx.at("MC301", model.file, path, msg)
+
+
+@rule
+def tier_order(ctx: RuleContext) -> Iterator[Finding]:
+    for model in ctx.catalog.models.values():
+        window = model.limits.context_window
+        for p, period in enumerate(model.pricing):
+            groups: list[tuple[list[PathSeg], tuple[Tier, ...]]] = [(["pricing", p], period.tiers)]
+            groups += [(["pricing", p, "variants", v.name], v.tiers) for v in period.variants]
+            for base, tiers in groups:
+                for i, tier in enumerate(tiers):
+                    path: list[PathSeg] = [*base, "tiers", i, "above_input_tokens"]
+                    if i and tier.above_input_tokens <= tiers[i - 1].above_input_tokens:
+                        msg = (
+                            f"tier threshold {tier.above_input_tokens:,} is not above the previous one "
+                            f"({tiers[i - 1].above_input_tokens:,}): list tiers by ascending threshold"
+                        )
+                        yield ctx.at("MC303", model.file, path, msg)
+                    if tier.above_input_tokens >= window:
+                        msg = (
+                            f"tier threshold {tier.above_input_tokens:,} is not below the context window "
+                            f"({window:,}): the tier could never apply"
+                        )
+                        yield ctx.at("MC311", model.file, path, msg)
+
+
+@rule
+def variant_tiers(ctx: RuleContext) -> Iterator[Finding]:
+    for model in ctx.catalog.models.values():
+        for p, period in enumerate(model.pricing):
+            if not period.tiers:
+                continue
+            for variant in period.variants:
+                if not variant.tiers:
+                    yield ctx.at(
+                        "MC313",
+                        model.file,
+                        ["pricing", p, "variants", variant.name],
+                        f"the period has context tiers but variant {variant.name!r} has none, so requests above "
+                        f"{period.tiers[0].above_input_tokens:,} input tokens get its base prices: give it "
+                        "its own tiers (variants do not inherit tiers)",
+                    )
+
+
+@rule
+def price_magnitudes(ctx: RuleContext) -> Iterator[Finding]:
+    for model in ctx.catalog.models.values():
+        for p, period in enumerate(model.pricing):
+            for path, own, parent in _price_sets(period, ["pricing", p]):
+                yield from _magnitude(ctx, model, path, own, parent)
+        for p in range(1, len(model.pricing)):
+            yield from _period_jump(ctx, model, p)
+
+
+def _ratio(a: Decimal, b: Decimal) -> Decimal:
+    return max(a, b) / min(a, b)
+
+
+def _magnitude(ctx: RuleContext, model: Model, path: list[PathSeg], own: Prices, parent: Prices) -> Iterator[Finding]:
+    input_price = own.input_per_1m if own.input_per_1m is not None else parent.input_per_1m
+    for key, value in own.items():
+        kpath = [*path, key]
+        if key in TOKEN_PRICE_KEYS and 0 < value < PER_TOKEN_BELOW:
+            msg = (
+                f"{key} = {plain_decimal(value)} looks like a per-token price: `_per_1m` fields hold dollars per "
+                f"million tokens ({plain_decimal(value)} per token is {plain_decimal(value * 1_000_000)} per 1M)"
+            )
+            yield ctx.at("MC304", model.file, kpath, msg)
+            continue
+        if value > PLAUSIBLE_MAX:
+            unit = "per 1M tokens" if key in TOKEN_PRICE_KEYS else "per unit"
+            yield ctx.at(
+                "MC310",
+                model.file,
+                kpath,
+                f"{key} = {plain_decimal(value)} {unit} is implausibly high: check the unit (cents? per 1B tokens?)",
+            )
+        inherited = parent.get(key)
+        if inherited and value and _ratio(value, inherited) >= MAGNITUDE_FACTOR:
+            msg = (
+                f"{key} = {plain_decimal(value)} is {_ratio(value, inherited):.0f}x the base price "
+                f"{plain_decimal(inherited)}: a per-1k or per-token price in a per-1M field?"
+            )
+            yield ctx.at("MC305", model.file, kpath, msg)
+        elif (
+            key in TOKEN_PRICE_KEYS
+            and key != "input_per_1m"
+            and input_price
+            and value
+            and _ratio(value, input_price) >= MAGNITUDE_FACTOR
+        ):
+            msg = (
+                f"{key} = {plain_decimal(value)} is {_ratio(value, input_price):.0f}x away from input_per_1m = "
+                f"{plain_decimal(input_price)}: one of them is in the wrong unit (per 1k? per token?)"
+            )
+            yield ctx.at("MC305", model.file, kpath, msg)
+    cached = own.cached_input_per_1m
+    if cached is not None and input_price is not None and cached > input_price:
+        msg = (
+            f"cached_input_per_1m ({plain_decimal(cached)}) is above input_per_1m ({plain_decimal(input_price)}): "
+            "a cache read costs at most what fresh input costs"
+        )
+        yield ctx.at("MC309", model.file, [*path, "cached_input_per_1m"], msg)
+
+
+def _period_jump(ctx: RuleContext, model: Model, p: int) -> Iterator[Finding]:
+    newer, older = model.pricing[p - 1].prices, model.pricing[p].prices
+    for key, value in newer.items():
+        before = older.get(key)
+        if before and value and _ratio(value, before) >= MAGNITUDE_FACTOR:
+            msg = (
+                f"{key} goes from {plain_decimal(before)} to {plain_decimal(value)}, "
+                f"{_ratio(value, before):.0f}x, between pricing[{p}] and pricing[{p - 1}]: a per-1k or per-token "
+                "price in a per-1M field?"
+            )
+            yield ctx.at("MC305", model.file, ["pricing", p - 1, key], msg)
+
+
+@rule
+def empty_prices(ctx: RuleContext) -> Iterator[Finding]:
+    for model in ctx.catalog.models.values():
+        for p, period in enumerate(model.pricing):
+            if not period.prices.items():
+                yield ctx.at(
+                    "MC308",
+                    model.file,
+                    ["pricing", p],
+                    f"pricing[{p}] gives no price: add at least input_per_1m and output_per_1m (or per_request, "
+                    "per_image)",
+                )
+            for path, own, _parent in _price_sets(period, ["pricing", p]):
+                if len(path) > 2 and not own.items() and not _has_tiers(period, path):
+                    yield ctx.at("MC308", model.file, path, "this tier or variant gives no price: add one or remove it")
+
+
+def _has_tiers(period: PricePeriod, path: list[PathSeg]) -> bool:
+    if len(path) == 4 and path[2] == "variants":
+        return any(v.name == path[3] and v.tiers for v in period.variants)
+    return False
+
+
+def current_period(model: Model, today: date) -> PricePeriod | None:
+    """The period in force on ``today``: the newest one that has started."""
+    started = [p for p in model.pricing if p.effective_from <= today]
+    return max(started, key=lambda p: p.effective_from) if started else None
+
+
+@rule
+def price_dates(ctx: RuleContext) -> Iterator[Finding]:
+    max_age = ctx.catalog.settings.stale_after_days
+    for model in ctx.catalog.models.values():
+        for p, period in enumerate(model.pricing):
+            if period.checked > ctx.today:
+                yield ctx.at(
+                    "MC307",
+                    model.file,
+                    ["pricing", p, "checked"],
+                    f"checked {period.checked} is after today ({ctx.today}): write the day the price was read",
+                )
+        current = current_period(model, ctx.today)
+        if current is None:
+            yield ctx.at(
+                "MC312",
+                model.file,
+                ["pricing"],
+                f"every price period starts after today ({ctx.today}): the model has no price yet",
+            )
+            continue
+        age = (ctx.today - current.checked).days
+        if model.status != "retired" and age > max_age:
+            p = model.pricing.index(current)
+            yield ctx.at(
+                "MC306",
+                model.file,
+                ["pricing", p, "checked"],
+                f"the current price was checked {age} days ago ({current.checked}), over the "
+                f"{max_age}-day limit: read it again at its source and update `checked`",
+            )

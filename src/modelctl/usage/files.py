@@ -1,0 +1,170 @@
+"""Reading usage files for ``modelctl reprice``: opening (plain or .gz, or
+stdin), telling CSV from JSON Lines, checking a CSV header, and turning a
+timestamp into a day.
+
+Columns (CSV header names or JSON keys): ``timestamp``, ``model``, token
+counts named as ``runtime.Usage`` fields, and optionally ``variant``,
+``account`` and ``plan``.  Other columns are ignored (and reported).
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from modelctl.errors import ModelctlError
+from modelctl.usage.estimate import PRICED_BY
+
+__all__ = [
+    "OPTIONAL_COLUMNS",
+    "USAGE_FIELDS",
+    "Header",
+    "Opened",
+    "UsageFileError",
+    "check_header",
+    "count_problem",
+    "day_parser",
+    "kind_of",
+    "open_usage",
+]
+
+USAGE_FIELDS: tuple[str, ...] = tuple(f for f, *_ in PRICED_BY)
+OPTIONAL_COLUMNS: tuple[str, ...] = ("variant", "account", "plan")
+REQUIRED_COLUMNS: tuple[str, ...] = ("timestamp", "model")
+
+
+class UsageFileError(ModelctlError):
+    """The usage file cannot be read, or has no timestamp, model or token column."""
+
+
+@dataclass(frozen=True, slots=True)
+class Opened:
+    stream: IO[str]
+    position: Callable[[], int]  # bytes of the file read so far
+    size: int  # 0 when unknown (stdin)
+    name: str  # the path without .gz
+
+
+@contextmanager
+def open_usage(path: Path | str) -> Iterator[Opened]:
+    """The usage file as UTF-8 text (a BOM is skipped); ``-`` is stdin."""
+    if str(path) == "-":
+        yield Opened(sys.stdin, lambda: 0, 0, "-")
+        return
+    if os.path.isdir(path):
+        raise UsageFileError(f"{str(path)!r} is a directory: pass a usage file")
+    try:
+        raw = open(path, "rb")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise UsageFileError(f"cannot read usage file {str(path)!r}: {exc.strerror or exc}") from None
+    try:
+        name = str(path)
+        binary: Any = raw
+        if name.endswith(".gz"):
+            binary, name = gzip.GzipFile(fileobj=raw, mode="rb"), name[: -len(".gz")]
+        text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
+        yield Opened(text, raw.tell, os.fstat(raw.fileno()).st_size, name)
+    finally:
+        raw.close()
+
+
+def kind_of(name: str, first_line: str) -> str:
+    """``csv`` or ``jsonl``, from the extension, else from the first line."""
+    low = name.lower()
+    if low.endswith((".jsonl", ".ndjson", ".json")):
+        return "jsonl"
+    if low.endswith((".csv", ".tsv", ".txt")):
+        return "csv"
+    return "jsonl" if first_line.lstrip().startswith("{") else "csv"
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    names: tuple[str, ...]  # lower-cased, stripped
+    delimiter: str
+    tokens: tuple[int, ...]  # positions of the token columns
+    ignored: tuple[str, ...]
+
+    def index(self, name: str) -> int:
+        """The column's position, or -1."""
+        return self.names.index(name) if name in self.names else -1
+
+
+def check_header(first_line: str, label: str) -> Header:
+    """Parse and check a CSV header line; raises UsageFileError saying what is wrong."""
+    counts = {d: first_line.count(d) for d in (",", "\t", ";")}
+    delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+    names = [n.strip().lower() for n in next(csv.reader([first_line], delimiter=delimiter), [])]
+    if not names or names == [""]:
+        raise UsageFileError(f"{label}: the file is empty: a header line (timestamp,model,input_tokens,...) is needed")
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise UsageFileError(f"{label}: the header names {', '.join(dupes)} more than once")
+    missing = [c for c in REQUIRED_COLUMNS if c not in names]
+    tokens = tuple(i for i, n in enumerate(names) if n in USAGE_FIELDS)
+    if missing or not tokens:
+        need = " and ".join(missing) if missing else "token"
+        raise UsageFileError(
+            f"{label}: the header has no {need} column (it has: {', '.join(names)}); expected timestamp, model, "
+            f"token counts named as runtime.Usage fields ({', '.join(USAGE_FIELDS)}), and optionally "
+            f"{', '.join(OPTIONAL_COLUMNS)}"
+        )
+    known = (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS, *USAGE_FIELDS)
+    return Header(tuple(names), delimiter, tokens, tuple(n for n in names if n not in known))
+
+
+def count_problem(field: str, value: Any) -> str:
+    """Why ``value`` is not a token count."""
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            n = int(text) if text else 0
+        except ValueError:
+            return f"{field} {value!r} is not a whole number"
+    elif type(value) is int:
+        n = value
+    else:
+        return f"{field} {value!r} is not a whole number"
+    if n < 0:
+        return f"{field} {value!r} is negative"
+    return f"{field} {value!r} is too large for a token count"
+
+
+def day_parser() -> Callable[[Any], int]:
+    """A function from a timestamp to its day (UTC) as a date ordinal.
+
+    Accepts an ISO date (``2026-05-01``), an ISO date-time with or without an
+    offset (``2026-05-01T12:00:00Z``, ``...+02:00``; without an offset it is
+    UTC), or epoch seconds (a number, or a string of digits).  Raises
+    ValueError (or TypeError, OverflowError, OSError) for anything else."""
+    dates: dict[str, int] = {}
+    fromiso = datetime.fromisoformat
+    fromtimestamp = datetime.fromtimestamp
+
+    def day(ts: Any) -> int:
+        if type(ts) is str:
+            if len(ts) == 10 and ts[4:5] == "-":
+                hit = dates.get(ts)
+                if hit is None:
+                    hit = dates[ts] = date.fromisoformat(ts).toordinal()
+                return hit
+            if ts.isdigit():
+                return fromtimestamp(int(ts), UTC).toordinal()
+            moment = fromiso(ts)
+            if moment.tzinfo is not None:
+                moment = moment.astimezone(UTC)
+            return moment.toordinal()
+        if type(ts) is int or type(ts) is float:
+            return fromtimestamp(ts, UTC).toordinal()
+        raise TypeError(type(ts).__name__)
+
+    return day

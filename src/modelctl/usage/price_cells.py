@@ -1,0 +1,177 @@
+"""Prices laid out for a usage file's columns, and the cells ``reprice`` sums.
+
+Within one price period (one model, variant and period, one context tier) a
+cost is linear in the token counts: ``sum(rate * tokens)``.  So ``reprice``
+does not price rows one by one; it files each row into a *cell* — the
+prices in force, the tier, the group — and adds its counts there.  Each cell
+is priced once at the end with the rates the runtime uses
+(``runtime.Catalog.price`` and ``usage.estimate.PRICED_BY``'s fall-backs).  Decimal
+products and sums are exact, so the result equals the sum of
+``runtime.Catalog.cost`` over the rows to the last digit.
+
+A cell's counts are packed into one integer, a 96-bit field per count (the
+first counts rows): adding two packed integers adds every field at once, in
+C.  A row's count must fit in 64 bits (``struct`` checks it), so a field
+overflows only after 2^32 rows of maximal counts in one cell.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from modelctl import runtime
+from modelctl.usage.estimate import FREE_WITHOUT_PRICE, PRICED_BY
+from modelctl.usage.files import USAGE_FIELDS
+
+__all__ = ["Entry", "PriceTable", "packer", "unpack"]
+
+_MILLION = Decimal(1_000_000)
+_ZERO = Decimal(0)
+FIELD_BITS = 96
+_FIELD_MASK = (1 << FIELD_BITS) - 1
+TIER_SLOTS = 64  # a cell code is entry id * TIER_SLOTS + tier level
+_REQUESTS = USAGE_FIELDS.index("requests")
+
+
+def packer(columns: int) -> Callable[..., bytes]:
+    """``pack(1, *counts)``: little-endian 64-bit values in 96-bit fields (then ``int.from_bytes``)."""
+    return struct.Struct("<" + "Q4x" * (columns + 1)).pack
+
+
+def unpack(value: int, columns: int) -> list[int]:
+    """[rows, count, count, ...] from a packed cell."""
+    return [(value >> (FIELD_BITS * i)) & _FIELD_MASK for i in range(columns + 1)]
+
+
+@dataclass(slots=True)
+class Entry:
+    """The prices that apply to rows of one model and variant in one period
+    (and one group, for the dimensions a row's model and day decide)."""
+
+    eid: int
+    ref: str
+    provider: str
+    currency: str
+    variant: str
+    effective_from: date
+    aboves: tuple[int, ...]  # tier thresholds
+    rates: list[tuple[Decimal | None, ...]]  # per tier level (0: base prices): price per unit of each column
+    forbidden: list[tuple[int, ...]]  # per tier level: columns without any price (must be zero)
+    implicit_request: list[Decimal | None]  # per tier level: the per-request fee when the file has no requests column
+    fields: tuple[str, ...]  # the usage field of each column
+    key: tuple[str, ...]  # the values of the model/provider/day/month/variant dimensions
+    simple: bool  # no tiers and nothing forbidden: every row goes to tier 0
+
+    def code(self, counts: Sequence[int], side: Sequence[int]) -> int | str:
+        """The row's cell code (entry and tier), or why it cannot be priced."""
+        tier = 0
+        if self.aboves:
+            total = sum(counts[k] for k in side)
+            for level, above in enumerate(self.aboves, 1):
+                if total > above:
+                    tier = level  # a cliff: the highest threshold exceeded wins, as in the runtime
+        for k in self.forbidden[tier]:
+            if counts[k]:
+                what = f"variant {self.variant!r} of {self.ref}" if self.variant else self.ref
+                tiered = f", tier above {self.aboves[tier - 1]:,}" if tier else ""
+                return f"{what} has no price for {self.fields[k]} (prices from {self.effective_from}{tiered})"
+        return self.eid * TIER_SLOTS + tier
+
+    def cost(self, tier: int, cell: Sequence[int]) -> Decimal:
+        """What a cell's rows cost: ``cell`` is [rows, count, ...]."""
+        total = _ZERO
+        for rate, n in zip(self.rates[tier], cell[1:]):  # noqa: B905 - same length by construction
+            if n and rate is not None:
+                total += rate * n
+        fee = self.implicit_request[tier]
+        if fee is not None:
+            total += fee * cell[0]
+        return total
+
+
+def _unit_prices(prices: dict[str, Decimal]) -> list[tuple[Decimal | None, bool]]:
+    """(price per unit, must be zero?) for each usage field, as the runtime prices it."""
+    out: list[tuple[Decimal | None, bool]] = []
+    for usage_field, _component, keys, per_million in PRICED_BY:
+        price = next((prices[k] for k in keys if k in prices), None)
+        if price is None:
+            out.append((None, usage_field not in FREE_WITHOUT_PRICE))
+        else:
+            out.append((price / _MILLION if per_million else price, False))
+    return out
+
+
+class PriceTable:
+    """Entries for (model name, variant, day) lookups, made once and shared:
+    rows of different days in the same period (and group) share an entry."""
+
+    def __init__(
+        self,
+        catalog: runtime.Catalog,
+        columns: Sequence[int],
+        *,
+        implicit_requests: bool,
+        at: date | None,
+        dims: Sequence[str],
+    ) -> None:
+        self.catalog = catalog
+        self.columns = tuple(columns)  # usage field index of each file column
+        self.fields = tuple(USAGE_FIELDS[f] for f in self.columns)
+        self.implicit_requests = implicit_requests
+        self.at = at
+        self.dims = tuple(dims)
+        self.entries: list[Entry] = []
+        self._shared: dict[tuple[Any, ...], Entry] = {}
+        self._compiled: dict[tuple[str, str, date], tuple[Any, ...]] = {}
+
+    def lookup(self, name: str, variant: str, day: int) -> Entry | str:
+        """The entry for a row of ``name`` on ``day``, or why it cannot be priced."""
+        try:
+            ref = self.catalog.resolve(name)
+            info = self.catalog.model(ref)
+            price = self.catalog.price(ref, at=self.at or date.fromordinal(day), variant=variant or None)
+        except runtime.CatalogError as exc:
+            return str(exc)
+        key = tuple(_dimension(d, ref, info.provider, day, variant) for d in self.dims)
+        shared = (ref, variant, price.effective_from, key)
+        entry = self._shared.get(shared)
+        if entry is None:
+            aboves, rates, forbidden, implicit = self._compile(ref, variant, price)
+            simple = not aboves and not forbidden[0]
+            entry = Entry(
+                len(self.entries), ref, info.provider, price.currency, variant, price.effective_from,
+                aboves, rates, forbidden, implicit, self.fields, key, simple,
+            )  # fmt: skip
+            self.entries.append(entry)
+            self._shared[shared] = entry
+        return entry
+
+    def _compile(self, ref: str, variant: str, price: runtime.PriceSet) -> tuple[Any, ...]:
+        found = self._compiled.get((ref, variant, price.effective_from))
+        if found is None:
+            rates, forbidden, implicit = [], [], []
+            for prices in [price.prices, *(p for _, p in price.tiers)]:
+                per_field = _unit_prices(prices)
+                rates.append(tuple(per_field[f][0] for f in self.columns))
+                forbidden.append(tuple(i for i, f in enumerate(self.columns) if per_field[f][1]))
+                implicit.append(per_field[_REQUESTS][0] if self.implicit_requests else None)
+            found = (tuple(above for above, _ in price.tiers), rates, forbidden, implicit)
+            self._compiled[(ref, variant, price.effective_from)] = found
+        return found
+
+
+def _dimension(dim: str, ref: str, provider: str, day: int, variant: str) -> str:
+    if dim == "model":
+        return ref
+    if dim == "provider":
+        return provider
+    if dim == "day":
+        return date.fromordinal(day).isoformat()
+    if dim == "month":
+        return date.fromordinal(day).isoformat()[:7]
+    return variant or "base"

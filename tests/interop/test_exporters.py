@@ -1,0 +1,260 @@
+"""Exporters: LiteLLM's map, an OpenRouter list and the price table, checked
+against the sources they came from (import -> publish -> export -> compare,
+exactly) and against the runtime (a SQL join over the table gives its costs)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sqlite3
+import warnings
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import SHARED_DATA, TODAY, MakeCatalog
+from modelctl.artifact.compile import SourceInfo
+from modelctl.artifact.publish import publish
+from modelctl.interop.exporters import dumps, load_artifact, price_table
+from modelctl.interop.exporters import litellm as litellm_export
+from modelctl.interop.exporters import openrouter as openrouter_export
+from modelctl.interop.exporters.common import Artifact, float_style
+from modelctl.interop.importers import ReadOptions, read_source
+from modelctl.interop.importers.litellm import PRICE_KEY
+from modelctl.interop.importers.plan import ImportPlan, plan_import
+from modelctl.interop.importers.write import apply
+from modelctl.runtime import Catalog, Usage
+
+LITELLM = SHARED_DATA / "litellm" / "model_prices_and_context_window.json"
+OPENROUTER = SHARED_DATA / "openrouter" / "models.json"
+DAY = date.fromisoformat(TODAY)
+needs_data = pytest.mark.skipif(not SHARED_DATA.is_dir(), reason="../shared/data not present")
+
+
+def imported(kind: str, source: Path, root: Path, **kw: Any) -> ImportPlan:
+    plan = plan_import(root, read_source(kind, source, ReadOptions(today=DAY)), today=DAY, **kw)
+    apply(root, plan.changes)
+    return plan
+
+
+def published(root: Path, out: Path) -> Path:
+    result = publish(root, out, source=SourceInfo())
+    assert result.path is not None, [str(f) for f in result.validation.findings][:5]
+    return result.path
+
+
+# --- exact numbers ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ("0.0000025", "2.5e-06"),
+        ("0.00125", "0.00125"),
+        ("8.333333333333334E-8", "8.333333333333334e-08"),
+        ("0", "0.0"),
+        ("3", "3.0"),
+    ],
+)
+def test_numbers_are_written_from_decimal_text_like_python_floats(text: str, written: str) -> None:
+    assert float_style(Decimal(text)) == written
+    assert Decimal(written) == Decimal(text)
+    assert written == repr(float(text))  # what LiteLLM's own file would hold
+
+
+# --- LiteLLM -----------------------------------------------------------------------------
+
+
+@needs_data
+def test_litellm_import_export_round_trip_is_exact(tmp_path: Path) -> None:
+    root = tmp_path / "cat"
+    plan = imported("litellm", LITELLM, root, providers=["openai", "anthropic"])
+    artifact = load_artifact(published(root, tmp_path / "dist"))
+    result = litellm_export.export(artifact, DAY)
+    exported = json.loads(dumps(result.data), parse_float=Decimal)
+    source = json.loads(LITELLM.read_text(), parse_float=Decimal)
+    compared = 0
+    for change in plan.of("model", "create"):
+        assert change.ref is not None and change.source_key is not None
+        provider, model_id = change.ref.split("/")
+        ours = exported[litellm_export.key_of(provider, model_id)]
+        theirs = source[change.source_key]
+        for key in ("input_cost_per_token", "output_cost_per_token", "cache_read_input_token_cost"):
+            if key in theirs:
+                assert key in ours, (change.ref, key)
+        for key, value in theirs.items():
+            if (PRICE_KEY.match(key) or key in ("max_input_tokens",)) and key in ours:
+                assert ours[key] == value, (change.ref, key, ours[key], value)
+                compared += 1
+        if change.source_key in exported:  # the original LiteLLM key is the id or an alias
+            assert exported[change.source_key] == ours
+    assert compared > 1000
+
+
+@needs_data
+def test_exported_map_has_no_float_noise(tmp_path: Path) -> None:
+    root = tmp_path / "cat"
+    imported("litellm", LITELLM, root, providers=["openai"])
+    text = dumps(litellm_export.export(load_artifact(published(root, tmp_path / "dist")), DAY).data)
+    numbers = [line.split(": ")[1].rstrip(",") for line in text.splitlines() if "_cost_" in line]
+    assert numbers and all(len(n) < 24 for n in numbers)
+    assert "00000000001" not in text and "99999999" not in text
+
+
+def _litellm_module() -> Any:
+    os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"  # otherwise it fetches its map from the network
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return pytest.importorskip("litellm")
+
+
+PROBE = """\
+    # yaml-language-server: $schema=../../../schema/model.schema.json
+    id: modelctl-probe
+    name: Probe
+    status: active
+    limits: {context_window: 1000000, max_output_tokens: 16384}
+    modalities: {input: [text], output: [text]}
+    features: [prompt_caching]
+    pricing:
+      - effective_from: 2025-01-01
+        source: test
+        checked: 2026-11-01
+        input_per_1m: 2.50
+        cached_input_per_1m: 1.25
+        output_per_1m: 10.00
+        tiers:
+          - {above_input_tokens: 200000, input_per_1m: 5.00, cached_input_per_1m: 2.50, output_per_1m: 15.00}
+    """
+
+
+@pytest.mark.parametrize(
+    ("prompt", "cached", "completion"),
+    [
+        pytest.param(1200, 0, 300, id="plain"),
+        pytest.param(1200, 200, 300, id="cached"),
+        pytest.param(250_000, 0, 300, id="tier"),
+    ],
+)
+def test_exported_map_loads_with_litellms_own_loader(
+    make_catalog: MakeCatalog, tmp_path: Path, prompt: int, cached: int, completion: int
+) -> None:
+    litellm = _litellm_module()
+    provider = "# yaml-language-server: $schema=../../schema/provider.schema.json\nid: openai\nname: OpenAI\n"
+    root = make_catalog({"providers/openai.yaml": provider, "models/openai/modelctl-probe.yaml": PROBE})
+    path = published(root, tmp_path / "dist")
+    exported = json.loads(dumps(litellm_export.export(load_artifact(path), DAY).data))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        litellm.register_model(exported)
+        costs = litellm.cost_per_token(
+            model="modelctl-probe", prompt_tokens=prompt, completion_tokens=completion, cache_read_input_tokens=cached
+        )
+    usage = Usage(input_tokens=prompt - cached, cached_input_tokens=cached, output_tokens=completion)
+    expected = Catalog.load(path).cost("openai/modelctl-probe", usage).total
+    assert sum(costs) == pytest.approx(float(expected), rel=1e-12)
+
+
+# --- OpenRouter ----------------------------------------------------------------------------
+
+
+@needs_data
+def test_openrouter_export_gives_back_the_source_prices(tmp_path: Path) -> None:
+    root = tmp_path / "cat"
+    imported("openrouter", OPENROUTER, root)
+    artifact = load_artifact(published(root, tmp_path / "dist"))
+    result = openrouter_export.export(artifact, DAY)
+    source = {m["id"]: m for m in json.loads(OPENROUTER.read_text())["data"]}
+    compared = 0
+    for item in result.data["data"]:
+        model = artifact.models[item["id"]]
+        original = source[model["aliases"][0]]
+        for key, text in item["pricing"].items():
+            assert Decimal(text) == Decimal(original["pricing"][key]), (item["id"], key)
+            compared += 1
+        assert item["context_length"] == original["context_length"]
+    assert compared > 700
+    out = tmp_path / "or.json"
+    out.write_text(dumps(result.data, indent=2))
+    again = read_source("openrouter", out, ReadOptions(today=DAY))
+    assert len(again.candidates) == len(result.data["data"])
+
+
+# --- the price table ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def mini_artifact(make_catalog: MakeCatalog, tmp_path: Path) -> tuple[Artifact, Path]:
+    path = published(make_catalog(), tmp_path / "dist")
+    return load_artifact(path), path
+
+
+def test_price_table_rows_are_complete_and_dated(mini_artifact: tuple[Artifact, Path]) -> None:
+    rows = price_table.rows(mini_artifact[0])
+    alpha = [r for r in rows if r["model"] == "acme/alpha"]
+    key = [(r["variant"], r["above_input_tokens"], r["valid_from"], r["valid_to"]) for r in alpha]
+    assert key == [
+        ("", None, "2025-01-01", "2025-06-01"),
+        ("", None, "2025-06-01", None),
+        ("", 128000, "2025-06-01", None),
+        ("batch", None, "2025-06-01", None),
+        ("batch", 128000, "2025-06-01", None),
+    ]
+    base, tier, batch, batch_tier = alpha[1], alpha[2], alpha[3], alpha[4]
+    assert base["up_to_input_tokens"] == 128000 and tier["up_to_input_tokens"] is None
+    assert (tier["input_per_1m"], tier["cached_input_per_1m"], tier["output_per_1m"]) == ("4.00", "0.20", "16.00")
+    assert (batch["input_per_1m"], batch["cached_input_per_1m"]) == ("1.00", "0.20")  # inherited from the base
+    assert (batch_tier["input_per_1m"], batch_tier["output_per_1m"]) == ("2.00", "4.00")
+    assert [r["valid_from"] for r in price_table.rows(mini_artifact[0], at=date(2025, 3, 1))] == [
+        "2025-01-01",
+        "2024-01-01",
+    ]
+
+
+def test_csv_and_jsonl_share_the_documented_columns(mini_artifact: tuple[Artifact, Path]) -> None:
+    table = price_table.rows(mini_artifact[0])
+    reader = csv.reader(io.StringIO(price_table.to_csv(table)))
+    assert tuple(next(reader)) == price_table.NAMES
+    assert sum(1 for _ in reader) == len(table)
+    lines = price_table.to_jsonl(table).splitlines()
+    assert [tuple(json.loads(line)) for line in lines] == [price_table.NAMES] * len(table)
+
+
+def test_a_sql_join_over_the_table_gives_the_runtimes_costs(mini_artifact: tuple[Artifact, Path]) -> None:
+    artifact, path = mini_artifact
+    db = sqlite3.connect(":memory:")
+    cols = ", ".join(f"{n} INTEGER" if n in price_table.INT_COLUMNS else f"{n} TEXT" for n in price_table.NAMES)
+    db.execute(f"CREATE TABLE prices ({cols})")
+    reader = csv.DictReader(io.StringIO(price_table.to_csv(price_table.rows(artifact))))
+    for row in reader:
+        values = [row[n] or None for n in price_table.NAMES]
+        db.execute(f"INSERT INTO prices VALUES ({', '.join('?' * len(values))})", values)
+    runtime = Catalog.load(path)
+    usages = [
+        ("acme/alpha", None, "2025-03-01", 1000, 0, 500),
+        ("acme/alpha", None, "2025-07-01", 1000, 200, 500),
+        ("acme/alpha", None, "2025-07-01", 200000, 0, 10),
+        ("acme/alpha", "batch", "2025-07-01", 127000, 1000, 10),
+        ("acme/alpha", "batch", "2025-07-01", 127000, 1001, 10),
+        ("acme/beta", None, "2026-01-01", 5, 0, 7),
+    ]
+    for model, variant, day, uncached, cached, output in usages:
+        side = uncached + cached
+        found = db.execute(
+            """SELECT input_per_1m, cached_input_per_1m, output_per_1m FROM prices
+               WHERE model = ? AND coalesce(variant, '') = coalesce(?, '')
+                 AND ? >= valid_from AND (valid_to IS NULL OR ? < valid_to)
+                 AND ? > coalesce(above_input_tokens, -1)
+                 AND (up_to_input_tokens IS NULL OR ? <= up_to_input_tokens)""",
+            (model, variant, day, day, side, side),
+        ).fetchall()
+        assert len(found) == 1, (model, variant, day, side)
+        rate_in, rate_cached, rate_out = (Decimal(x) if x else Decimal(0) for x in found[0])
+        total = (rate_in * uncached + rate_cached * cached + rate_out * output) / 1_000_000
+        usage = Usage(input_tokens=uncached, cached_input_tokens=cached, output_tokens=output)
+        assert total == runtime.cost(model, usage, at=day, variant=variant).total, (model, variant, day)

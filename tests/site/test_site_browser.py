@@ -1,0 +1,334 @@
+"""The comparison page in headless Chromium (Debian's chromium + chromedriver,
+driven by Selenium): it loads without console errors and without requests to
+other hosts, sorting and filtering work, and the calculator's numbers equal
+runtime.Catalog.cost to the last digit.  A screenshot is kept in
+test-artifacts/.  Skipped only when Chromium is missing outside CI."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import tempfile
+import threading
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+
+from conftest import MINI, REPO, write_catalog
+from everyday_helpers import EXTRA
+from modelctl import runtime
+from modelctl.query.opening import open_catalog
+from modelctl.site import build_page
+
+CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+ARTIFACTS = REPO / "test-artifacts"
+TODAY = date(2026, 11, 25)
+
+_missing = not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER))
+if _missing and os.environ.get("CI") != "true":
+    pytest.skip(
+        "chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)",
+        allow_module_level=True,
+    )
+
+if os.environ.get("CI") != "true":
+    pytest.importorskip("selenium")
+from selenium import webdriver  # noqa: E402
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support.ui import Select  # noqa: E402
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def catalog() -> runtime.Catalog:
+    return open_catalog(REPO / "catalog", public=True).catalog
+
+
+@pytest.fixture(scope="module")
+def fees_catalog(tmp_path_factory: pytest.TempPathFactory) -> runtime.Catalog:
+    """The everyday test catalog (a per-request fee) and a model priced per image."""
+    root = write_catalog(
+        tmp_path_factory.mktemp("fees") / "cat", {**MINI, **EXTRA, "models/acme/painter.yaml": PAINTER}
+    )
+    return open_catalog(root, today=TODAY).catalog
+
+
+@pytest.fixture(scope="module")
+def url(catalog: runtime.Catalog, fees_catalog: runtime.Catalog) -> Iterator[str]:
+    folder = Path(tempfile.mkdtemp(prefix="modelctl-site-"))
+    (folder / "index.html").write_text(build_page(catalog, today=TODAY), encoding="utf-8")
+    (folder / "fees.html").write_text(build_page(fees_catalog, today=TODAY), encoding="utf-8")
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/index.html"
+    server.shutdown()
+    server.server_close()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def driver() -> Iterator[Any]:
+    profile = tempfile.mkdtemp(prefix="modelctl-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--window-size=1400,1000",
+        f"--user-data-dir={profile}",
+    ):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    # The driver's path is given: Selenium Manager never tries to download one.
+    chrome = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    yield chrome
+    chrome.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture
+def page(driver: Any, url: str) -> Any:
+    driver.get(url)
+    driver.get_log("browser")  # start each test with empty logs
+    return driver
+
+
+def _requests(driver: Any) -> list[str]:
+    import json
+
+    urls = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message.get("method") == "Network.requestWillBeSent":
+            urls.append(message["params"]["request"]["url"])
+    return urls
+
+
+def test_loads_without_errors_or_foreign_requests(driver: Any, url: str) -> None:
+    driver.get_log("performance")
+    driver.get(url)
+    assert driver.execute_script("return document.readyState") == "complete"
+    errors = [e for e in driver.get_log("browser") if e["level"] in ("SEVERE", "WARNING")]
+    assert errors == []
+    # chrome:// (the browser's own new-tab page) and data: URLs are not requests to any host.
+    network = [u for u in _requests(driver) if urlparse(u).scheme in ("http", "https", "ws", "wss", "ftp")]
+    assert url in network
+    assert {urlparse(u).hostname for u in network} == {"127.0.0.1"}
+    assert "no-js" not in driver.find_element(By.TAG_NAME, "html").get_attribute("class")
+    ARTIFACTS.mkdir(exist_ok=True)
+    driver.save_screenshot(str(ARTIFACTS / "site.png"))
+    driver.execute_script("document.getElementById('models').scrollIntoView()")
+    driver.save_screenshot(str(ARTIFACTS / "site-models.png"))
+    driver.execute_script("location.hash = '#m-google-gemini-2.5-pro'")
+    driver.save_screenshot(str(ARTIFACTS / "site-details.png"))
+
+
+def _visible_refs(driver: Any) -> list[str]:
+    return driver.execute_script(
+        "return Array.from(document.querySelectorAll('#model-table tbody tr'))"
+        ".filter(r => !r.classList.contains('hidden')).map(r => r.dataset.ref)"
+    )
+
+
+def _header(driver: Any, label: str) -> Any:
+    return driver.find_element(By.XPATH, f"//table[@id='model-table']//th/button[normalize-space()='{label}']")
+
+
+def test_sorting(page: Any, catalog: runtime.Catalog) -> None:
+    _header(page, "Input /1M").click()
+    refs = _visible_refs(page)
+    prices = [catalog.price(r, at=TODAY).prices.get("input_per_1m") for r in refs if _has_price(catalog, r)]
+    assert prices == sorted(prices) and len(refs) == len(catalog)
+    _header(page, "Input /1M").click()
+    descending = [
+        catalog.price(r, at=TODAY).prices.get("input_per_1m") for r in _visible_refs(page) if _has_price(catalog, r)
+    ]
+    assert descending == sorted(descending, reverse=True)
+    th = page.find_element(By.XPATH, "//th[button[normalize-space()='Input /1M']]")
+    assert th.get_attribute("aria-sort") == "descending"
+    _header(page, "Context").click()
+    contexts = [catalog.model(r).context_window for r in _visible_refs(page)]
+    assert contexts == sorted(contexts)
+
+
+def _has_price(catalog: runtime.Catalog, ref: str) -> bool:
+    try:
+        return "input_per_1m" in catalog.price(ref, at=TODAY).prices
+    except runtime.NoPriceError:
+        return False
+
+
+def test_filtering_and_search(page: Any, catalog: runtime.Catalog) -> None:
+    Select(page.find_element(By.ID, "f-provider")).select_by_value("anthropic")
+    assert _visible_refs(page) == [m.ref for m in catalog.models(provider="anthropic")]
+    Select(page.find_element(By.ID, "f-feature")).select_by_value("batch_api")
+    assert _visible_refs(page) == [m.ref for m in catalog.models(provider="anthropic", feature="batch_api")]
+    Select(page.find_element(By.ID, "f-provider")).select_by_value("")
+    Select(page.find_element(By.ID, "f-feature")).select_by_value("")
+    page.find_element(By.ID, "f-search").send_keys("gpt-4o-2024-08")  # an alias
+    assert _visible_refs(page) == ["openai/gpt-4o"]
+    assert page.find_element(By.ID, "f-count").text == f"Showing 1 of {len(catalog)} models"
+    page.find_element(By.ID, "f-search").clear()
+    page.execute_script("document.getElementById('f-search').dispatchEvent(new Event('input'))")
+    page.find_element(By.ID, "f-available").click()
+    assert _visible_refs(page) == [m.ref for m in catalog.models() if m.available]
+
+
+def _set_workload(driver: Any, usage: dict[str, int], *, at: date = TODAY, variant: str = "") -> None:
+    driver.execute_script(
+        """
+        const form = document.getElementById('calc-form'), usage = arguments[0];
+        for (const input of form.querySelectorAll('input[inputmode=numeric]'))
+          input.value = String(usage[input.name] ?? (input.name === 'requests' ? 1 : 0));
+        form.elements.at.value = arguments[1];
+        form.elements.variant.value = arguments[2];
+        form.elements.all.checked = true;
+        form.dispatchEvent(new Event('input'));
+        """,
+        usage,
+        at.isoformat(),
+        variant,
+    )
+
+
+def _page_totals(driver: Any) -> dict[str, str]:
+    return driver.execute_script(
+        "const out = {}; document.querySelectorAll('#calc-results tbody tr[data-total]')"
+        ".forEach(r => out[r.dataset.ref] = r.dataset.total); return out;"
+    )
+
+
+CASES = [
+    pytest.param({"input_tokens": 1234, "output_tokens": 567}, TODAY, "", id="plain"),
+    pytest.param(
+        {"input_tokens": 250_001, "cached_input_tokens": 40_000, "output_tokens": 3_333},
+        date(2026, 2, 20),
+        "",
+        id="above-a-tier",
+    ),
+    pytest.param(
+        {
+            "input_tokens": 7,
+            "cached_input_tokens": 123_457,
+            "cache_write_tokens": 9_999,
+            "cache_write_1h_tokens": 11,
+            "output_tokens": 1,
+            "reasoning_tokens": 77,
+        },
+        TODAY,
+        "",
+        id="cache-prices",
+    ),
+    pytest.param({"input_tokens": 300_000, "output_tokens": 12_345}, TODAY, "batch", id="batch-variant"),
+    pytest.param({"input_tokens": 10, "output_tokens": 3, "requests": 3}, date(2025, 6, 1), "", id="history"),
+]
+
+PAINTER = """\
+    # yaml-language-server: $schema=../../../schema/model.schema.json
+    id: painter
+    name: Painter
+    status: active
+    released: 2025-01-01
+    limits: {context_window: 32000}
+    modalities: {input: [text], output: [image]}
+    features: [image_generation]
+    pricing:
+      - effective_from: 2025-01-01
+        source: https://acme.example/pricing
+        checked: 2026-11-01
+        input_per_1m: 5.00
+        output_image_per_1m: 40.00
+        per_image: 0.039
+        per_request: 0.0015
+    """
+
+
+@pytest.mark.parametrize(("usage", "at", "variant"), CASES)
+def test_calculator_equals_the_runtime_to_the_last_digit(
+    page: Any, catalog: runtime.Catalog, usage: dict[str, int], at: date, variant: str
+) -> None:
+    _set_workload(page, usage, at=at, variant=variant)
+    shown = _page_totals(page)
+    expected: dict[str, Decimal] = {}
+    for info in catalog.models():
+        try:
+            expected[info.ref] = catalog.cost(info.ref, runtime.Usage(**usage), at=at, variant=variant or None).total
+        except runtime.NoPriceError:
+            continue
+    assert expected, "no model priced this workload"
+    assert set(shown) == set(expected)
+    for ref, total in expected.items():
+        assert Decimal(shown[ref]) == total, ref
+        # every digit of the exact value is on the page
+        assert shown[ref] == format(total.normalize(), "f") if total else shown[ref] == "0"
+
+
+def test_fees_per_request_and_per_image(driver: Any, url: str, fees_catalog: runtime.Catalog) -> None:
+    driver.get(url.replace("index.html", "fees.html"))
+    usage = {"input_tokens": 1234, "output_image_tokens": 4321, "requests": 3, "images": 2}
+    _set_workload(driver, usage)
+    shown = _page_totals(driver)
+    painter = fees_catalog.cost("acme/painter", runtime.Usage(**usage), at=TODAY)
+    assert set(painter.components) == {"input", "output_image", "request", "image"}
+    assert Decimal(shown["acme/painter"]) == painter.total
+    usage = {"input_tokens": 1000, "output_tokens": 10, "requests": 7}
+    _set_workload(driver, usage)
+    delta = fees_catalog.cost("acme/delta", runtime.Usage(**usage), at=TODAY)
+    assert Decimal(_page_totals(driver)["acme/delta"]) == delta.total == Decimal("0.03604")
+    unpriced = driver.find_element(By.CSS_SELECTOR, "#calc-results tr.unpriced[data-ref='acme/painter']")
+    assert "no price for output tokens" in unpriced.get_attribute("textContent")
+
+
+def test_a_tiered_model_is_priced_above_its_threshold(page: Any, catalog: runtime.Catalog) -> None:
+    usage = {"input_tokens": 200_001, "output_tokens": 10}
+    _set_workload(page, usage, at=date(2026, 2, 20))
+    cost = catalog.cost("anthropic/claude-sonnet-4-6", runtime.Usage(**usage), at=date(2026, 2, 20))
+    assert cost.tier == 200_000
+    row = page.find_element(By.CSS_SELECTOR, "#calc-results tr[data-ref='anthropic/claude-sonnet-4-6']")
+    assert Decimal(row.get_attribute("data-total")) == cost.total == Decimal("1.200231")
+    assert "tier above 200,000" in row.get_attribute("textContent")
+
+
+def test_typing_updates_the_calculator(page: Any, catalog: runtime.Catalog) -> None:
+    field = page.find_element(By.NAME, "input_tokens")
+    field.clear()
+    field.send_keys("2,000,000")
+    output = page.find_element(By.NAME, "output_tokens")
+    output.clear()
+    output.send_keys("0")
+    first = page.find_element(By.CSS_SELECTOR, "#calc-results tbody tr")
+    ref = first.get_attribute("data-ref")
+    assert (
+        Decimal(first.get_attribute("data-total"))
+        == catalog.cost(ref, runtime.Usage(input_tokens=2_000_000), at=TODAY).total
+    )
+    field.send_keys("x")
+    assert "invalid" in field.get_attribute("class")
+    assert page.find_element(By.ID, "calc-status").text == "Token counts are whole numbers."
+
+
+def test_model_links_open_their_details(page: Any) -> None:
+    details = page.find_element(By.ID, "m-openai-gpt-4o")
+    assert details.get_attribute("open") is None
+    page.find_element(By.CSS_SELECTOR, "a[href='#m-openai-gpt-4o']").click()
+    assert details.get_attribute("open") == "true"
