@@ -38,7 +38,7 @@ def test_explain_names_the_arm_and_rule_for_a_subject() -> None:
     assert result.exit_code == 0 and (doc["rollout"], doc["arm"], doc["subject"]) == (
         "gpt-6-1-sol-launch",
         "in",
-        "user-123",
+        "acme-bank",
     )
 
 
