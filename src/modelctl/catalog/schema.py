@@ -56,11 +56,36 @@ def _validator(kind: str) -> Any:
 
 
 def validate(kind: str, loaded: LoadedFile) -> list[Finding]:
-    """Schema findings for one loaded file (which must have data)."""
+    """Schema findings for one loaded file (which must have data).
+
+    A string value starting with ``TODO`` (what ``modelctl new`` leaves to
+    fill in) is a placeholder (MC108), reported instead of the schema's own
+    complaint about that value."""
+    placeholders = _placeholders(loaded.data, [])
     validator = _validator(kind)
-    if validator.is_valid(loaded.data):
+    if not placeholders and validator.is_valid(loaded.data):
         return []
-    return [_finding(kind, loaded, err) for err in validator.iter_errors(loaded.data)]
+    found = [_placeholder(loaded, path) for path in placeholders]
+    held = {tuple(path) for path in placeholders}
+    found += [
+        _finding(kind, loaded, err) for err in validator.iter_errors(loaded.data) if tuple(err.instance_path) not in held
+    ]
+    return found
+
+
+def _placeholders(node: Any, path: list[PathSeg]) -> list[list[PathSeg]]:
+    if isinstance(node, str):
+        return [path] if node.lstrip().startswith("TODO") else []
+    if isinstance(node, dict):
+        return [p for key, value in node.items() for p in _placeholders(value, [*path, key])]
+    if isinstance(node, list):
+        return [p for i, value in enumerate(node) for p in _placeholders(value, [*path, i])]
+    return []
+
+
+def _placeholder(loaded: LoadedFile, path: list[PathSeg]) -> Finding:
+    message = f"{_where(path)} is a TODO placeholder: fill it in (the real value, as read at the source)"
+    return Finding("MC108", _code("MC108").severity, message, loaded.locate(path), json_path(path))
 
 
 def _finding(kind: str, loaded: LoadedFile, err: Any) -> Finding:
