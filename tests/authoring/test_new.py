@@ -60,7 +60,11 @@ def test_copy_keeps_limits_features_tiers_and_variants_and_starts_today(make_cat
     (period,) = new.pricing
     current = old.pricing[0]
     # The audit trail is not copied: source and checked are the new maintainer's to state.
-    assert (period.effective_from, period.checked, period.source) == (TODAY, date.fromisoformat(FILLED_DAY), "https://filled.example/prices")
+    assert (period.effective_from, period.checked, period.source) == (
+        TODAY,
+        date.fromisoformat(FILLED_DAY),
+        "https://filled.example/prices",
+    )
     assert current.source not in written.path.read_text()
     assert (period.prices, period.tiers, period.variants) == (current.prices, current.tiers, current.variants)
 

@@ -43,6 +43,33 @@ def schema_dir() -> Path:
     return Path(__file__).resolve().parents[3] / "schema"
 
 
+SCHEMA_NAMES = (*(f"{kind}.schema.json" for kind in KINDS), "artifact.schema.json")
+
+
+def bundled_schemas() -> dict[str, str]:
+    """The text of each schema file of this modelctl, by file name."""
+    folder = schema_dir()
+    return {name: (folder / name).read_text(encoding="utf-8") for name in SCHEMA_NAMES}
+
+
+def stale_schemas(repo_schema: Path) -> list[str]:
+    """Names of the schemas in a repository's ``schema/`` folder that differ from (or lack) this modelctl's."""
+    try:
+        if not repo_schema.is_dir() or repo_schema.resolve() == schema_dir().resolve():
+            return []
+    except OSError:
+        return []
+    out = []
+    for name, text in bundled_schemas().items():
+        try:
+            theirs = (repo_schema / name).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            theirs = None
+        if theirs != text:
+            out.append(name)
+    return out
+
+
 @cache
 def load_schema(kind: str) -> dict[str, Any]:
     with open(schema_dir() / f"{kind}.schema.json", encoding="utf-8") as fh:
@@ -68,7 +95,9 @@ def validate(kind: str, loaded: LoadedFile) -> list[Finding]:
     found = [_placeholder(loaded, path) for path in placeholders]
     held = {tuple(path) for path in placeholders}
     found += [
-        _finding(kind, loaded, err) for err in validator.iter_errors(loaded.data) if tuple(err.instance_path) not in held
+        _finding(kind, loaded, err)
+        for err in validator.iter_errors(loaded.data)
+        if tuple(err.instance_path) not in held
     ]
     return found
 
