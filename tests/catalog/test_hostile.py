@@ -57,21 +57,21 @@ def _errors(root: Path) -> list[tuple[str, str, int, int]]:
             "modalities: {input: [text], output: [text]}",
             "modalities: {input: [text], output: [text]}\nfeatures: " + "[" * 300 + "]" * 300,
             "[" * 32,
-            "MC019",
+            "MC020",
             id="list-300-deep",
         ),
         pytest.param(
             "released: 2024-01-01",
             "released: 2024-01-01\nx: " + "{a: " * 500 + "1" + "}" * 500,
             "{a: " * 31 + "{",
-            "MC019",
+            "MC020",
             id="mapping-500-deep",
         ),
         pytest.param(
             "released: 2024-01-01",
             "released: 2024-01-01\nx: " + "{a: " * 999 + "1" + "}" * 999,
             "{a: " * 31 + "{",
-            "MC019",
+            "MC020",
             id="mapping-999-deep",
         ),
         pytest.param("name: Beta", "name: Be\x00ta", "\x00", "MC001", id="nul"),
@@ -85,7 +85,7 @@ def test_hostile_values_are_findings_at_their_place(
     text = _beta(old, new)
     root = make_catalog({MODEL: text})
     line, col = _position(text, marker)
-    if code == "MC019":  # the 33rd level is reported: the node that opens it
+    if code == "MC020":  # the 33rd level (the file itself is the first) is reported where it opens
         col += len(marker) - 1
     errors = _errors(root)
     assert (code, MODEL, line, col) in errors, errors

@@ -50,7 +50,7 @@ _DECIMAL_INT = re.compile(r"[-+]?(0|[1-9][0-9_]*)")  # used with fullmatch
 _NON_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _FATAL = {
     *("MC001", "MC003", "MC004", "MC006", "MC007", "MC008", "MC009", "MC010", "MC011", "MC017"),
-    *("MC018", "MC019"),
+    *("MC018", "MC020"),
 }
 
 PathSeg = str | int
@@ -201,7 +201,7 @@ class _Builder:
             return self.scalar(node)
         if len(self.path) >= MAX_DEPTH:
             self.add(
-                "MC019", node, f"values are nested more than {MAX_DEPTH} levels deep: a catalog file never needs that"
+                "MC020", node, f"values are nested more than {MAX_DEPTH} levels deep: a catalog file never needs that"
             )
             return None
         if cls is yaml.MappingNode:
