@@ -432,7 +432,9 @@ def test_update_keeps_the_prices_a_second_source_does_not_give(tmp_path: Path) -
 def _with_audio(root: Path, price: str) -> None:
     path = root / "models" / "openai" / "gpt-4o-search-preview.yaml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("    output_per_1m: 10.00\n", f"    output_per_1m: 10.00\n    input_audio_per_1m: {price}\n"))
+    path.write_text(
+        text.replace("    output_per_1m: 10.00\n", f"    output_per_1m: 10.00\n    input_audio_per_1m: {price}\n")
+    )
 
 
 def _litellm_with_audio(tmp_path: Path, per_token: float) -> Path:
@@ -483,4 +485,6 @@ def test_update_json_report_lists_the_price_changes(tmp_path: Path) -> None:
     data = read_source("litellm", source, opts(later))
     doc = report_json(plan_import(root, data, today=DAY, update=True), applied=False, updates_applied=False)
     (updated,) = doc["updated"]
-    assert updated["price_changes"] == [f"new period from {later} (the period from {TODAY} is kept): input_audio_per_1m (none) -> 6"]
+    assert updated["price_changes"] == [
+        f"new period from {later} (the period from {TODAY} is kept): input_audio_per_1m (none) -> 6"
+    ]
