@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from modelctl import runtime
+from modelctl.runtime._pricing import SIDE_FIELDS
 from modelctl.usage.files import (
     OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,
@@ -64,7 +65,7 @@ DIMENSIONS: tuple[str, ...] = (
 # follow from model and day
 ROW_DIMENSIONS: tuple[str, ...] = ("account", "plan", "subject", "rollout", "arm")
 PROGRESS_EVERY = 1 << 15
-_SIDE = ("input_tokens", "cached_input_tokens", "cache_write_tokens", "cache_write_1h_tokens")
+_SIDE = SIDE_FIELDS
 _ZERO = Decimal(0)
 
 
