@@ -359,11 +359,16 @@ def _selectors(description: str) -> dict[str, Any]:
 
 
 def _defaults(description: str) -> dict[str, Any]:
+    ref = {"type": "string", "pattern": REF_PATTERN, "description": "A model (provider/id)."}
     return {
         "description": description,
         "type": "object",
         "propertyNames": {"pattern": NAME_PATTERN},
-        "additionalProperties": {"type": "string", "pattern": REF_PATTERN, "description": "A model (provider/id)."},
+        "additionalProperties": {
+            "description": "A model, or an ordered list of fall-backs: the first that is enabled and allowed "
+            "is the default (a kill switch: `enabled: false` on a model moves its users to the next).",
+            "anyOf": [ref, {"type": "array", "minItems": 1, "uniqueItems": True, "items": ref}],
+        },
     }
 
 

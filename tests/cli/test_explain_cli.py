@@ -59,10 +59,11 @@ def test_list_and_estimate_filter_by_plan_and_account() -> None:
     result = runner.invoke(app, ["list", str(REPO / "catalog"), "--plan", "free", "-f", "csv"])
     assert result.exit_code == 0
     refs = [line.split(",")[0] for line in result.stdout.splitlines()[1:]]
-    # free allows six named models and groq/*, and denies deprecated and preview models
+    # free allows seven named models and groq/*, and denies deprecated and preview models
     assert refs == [
         "anthropic/claude-haiku-5-5",
         "google/gemini-3.5-flash-lite",
+        "google/gemini-embedding-2",
         "groq/gpt-oss-120b",
         "groq/gpt-oss-20b",
         "groq/gpt-oss-safeguard-20b",

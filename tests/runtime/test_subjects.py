@@ -93,7 +93,7 @@ def test_a_subject_within_an_account_keeps_the_contract(content: dict[str, Any])
     assert not denied and denied.rule == "account shy deny[0]"
     # its opt-out keeps its subjects out of the A/B test: account-4 would get the second variant
     choice = cat.default_model("chat", account="shy", subject="account-4")
-    assert (choice.model, choice.rollout, choice.rule) == ("openai/gpt-6-luna", None, "plan pro defaults.chat")
+    assert (choice.model, choice.rollout, choice.rule) == ("openai/gpt-6-luna", None, "plan pro defaults.chat[0]")
     assert cat.arm("pro", AB, "account-4", account="shy") == "out"
     assert cat.arm("pro", AB, "account-4", account="big") == "anthropic/claude-haiku-5-5"
 

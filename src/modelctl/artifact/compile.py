@@ -187,6 +187,11 @@ def _rollout(r: Rollout) -> dict[str, Any]:
     )
 
 
+def _defaults(defaults: dict[str, tuple[str, ...]]) -> dict[str, Any]:
+    """One model as a string (as before fall-backs existed), several as a list, in order."""
+    return {k: v[0] if len(v) == 1 else list(v) for k, v in sorted(defaults.items())}
+
+
 def _plan(p: Plan) -> dict[str, Any]:
     return _drop_empty(
         {
@@ -194,7 +199,7 @@ def _plan(p: Plan) -> dict[str, Any]:
             "name": p.name,
             "description": p.description,
             "models": _drop_empty({"allow": _selectors(p.allow), "deny": _selectors(p.deny)}),
-            "defaults": dict(sorted(p.defaults.items())),
+            "defaults": _defaults(p.defaults),
             "markup": _money(p.markup) if p.markup is not None else "1",
             "credits_per_usd": _money(p.credits_per_usd) if p.credits_per_usd is not None else None,
             "rounding": {
@@ -227,7 +232,7 @@ def _account(a: Account) -> dict[str, Any]:
             "models": _drop_empty(
                 {"allow": _selectors(a.allow), "deny": _selectors(a.deny), "widen": _selectors(a.widen)}
             ),
-            "defaults": dict(sorted(a.defaults.items())),
+            "defaults": _defaults(a.defaults),
             "pricing": [_negotiated(n) for n in a.pricing],
             "rollouts": dict(sorted(a.rollouts.items())),
         }

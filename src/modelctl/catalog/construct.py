@@ -158,6 +158,11 @@ def _rollout(d: dict[str, Any]) -> Rollout:
     )
 
 
+def _defaults(raw: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    """Each purpose's default candidates, in order (one model, or a list of fall-backs)."""
+    return {purpose: (value,) if isinstance(value, str) else tuple(value) for purpose, value in raw.items()}
+
+
 def build_plan(loaded: LoadedFile) -> Plan:
     d: dict[str, Any] = loaded.data
     models = d.get("models", {})
@@ -168,7 +173,7 @@ def build_plan(loaded: LoadedFile) -> Plan:
         file=loaded.display,
         allow=tuple(models.get("allow", ())),
         deny=tuple(models.get("deny", ())),
-        defaults=dict(d.get("defaults", {})),
+        defaults=_defaults(d.get("defaults", {})),
         markup=_decimal(d.get("markup")),
         credits_per_usd=_decimal(d.get("credits_per_usd")),
         rounding_decimals=rounding.get("decimals"),
@@ -199,7 +204,7 @@ def build_account(loaded: LoadedFile) -> Account:
         allow=tuple(models.get("allow", ())),
         deny=tuple(models.get("deny", ())),
         widen=tuple(models.get("widen", ())),
-        defaults=dict(d.get("defaults", {})),
+        defaults=_defaults(d.get("defaults", {})),
         pricing=pricing,
         rollouts=dict(d.get("rollouts", {})),
     )

@@ -193,7 +193,7 @@ class Plan:
     file: str
     allow: tuple[Selector, ...] = ()
     deny: tuple[Selector, ...] = ()
-    defaults: dict[str, str] = field(default_factory=dict)
+    defaults: dict[str, tuple[str, ...]] = field(default_factory=dict)  # purpose -> candidates, in order
     markup: Decimal | None = None
     credits_per_usd: Decimal | None = None
     rounding_decimals: int | None = None
@@ -220,7 +220,7 @@ class Account:
     allow: tuple[Selector, ...] = ()
     deny: tuple[Selector, ...] = ()
     widen: tuple[Selector, ...] = ()
-    defaults: dict[str, str] = field(default_factory=dict)
+    defaults: dict[str, tuple[str, ...]] = field(default_factory=dict)  # purpose -> candidates, in order
     pricing: tuple[NegotiatedPrice, ...] = ()
     rollouts: dict[str, bool] = field(default_factory=dict)
 

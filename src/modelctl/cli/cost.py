@@ -31,6 +31,7 @@ from modelctl.cli.common import (
     error,
     markdown_table,
     money,
+    note,
     open_for_command,
     plain,
     resolve_model,
@@ -89,6 +90,9 @@ def cost(
         images=images,
     )
     day = at or clock.today()
+    if not info.available:
+        what = "retired" if info.status == "retired" else "disabled"
+        note(f"{info.ref} is {what}: available nowhere, but still priced (usage from before is billed)")
     try:
         result = breakdown(opened.catalog, info.ref, usage, at=day, variant=variant)
     except runtime.NoPriceError as exc:

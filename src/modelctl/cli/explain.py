@@ -70,6 +70,7 @@ def explain(
         "status": info.status,
         "enabled": info.enabled,
     }
+    doc["defaults"] = _defaults(cat, info.ref, plan, account, subject)
     try:
         cost = cat.cost(info.ref, usage, variant=variant)
         doc["cost"] = {
@@ -95,6 +96,25 @@ def explain(
     raise typer.Exit(0 if decision else 1)
 
 
+def _defaults(
+    cat: runtime.Catalog, ref: str, plan: str | None, account: str | None, subject: str | None
+) -> dict[str, Any]:
+    """The purposes whose default (or a fall-back of it) is this model, and what is served."""
+    out: dict[str, Any] = {}
+    for purpose, choice in cat.defaults(plan=plan, account=account, subject=subject).items():
+        if choice is None:
+            continue
+        skipped = [d for d in choice.skipped if d.model == ref]
+        if choice.model == ref or skipped:
+            out[purpose] = {
+                "serving": choice.model,
+                "rule": choice.rule,
+                "fallback": bool(skipped),
+                "skipped_because": skipped[0].rule if skipped else None,
+            }
+    return out
+
+
 def _text(doc: dict[str, Any], input_tokens: int, output_tokens: int) -> str:
     who = f"account {doc['account']} (plan {doc['plan']})" if doc["account"] else f"plan {doc['plan']}"
     if doc["subject"] is not None:
@@ -108,6 +128,11 @@ def _text(doc: dict[str, Any], input_tokens: int, output_tokens: int) -> str:
     if doc["rollout"] is not None:
         lines.append(f"  arm:    {doc['arm'] or 'undecided'} (rollout {doc['rollout']})")
     lines.append(f"  status: {doc['status']}" + ("" if doc["enabled"] else " (disabled)"))
+    for purpose, d in doc["defaults"].items():
+        if d["fallback"]:
+            lines.append(f"  default {purpose}: falls back to {d['serving']} ({d['rule']}): {d['skipped_because']}")
+        else:
+            lines.append(f"  default {purpose}: this model ({d['rule']})")
     workload = f"{input_tokens:,} input + {output_tokens:,} output tokens"
     if "cost" in doc:
         cost = doc["cost"]

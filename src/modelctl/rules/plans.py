@@ -15,7 +15,7 @@ from modelctl.catalog.model import Account, Plan
 from modelctl.errors import Finding
 from modelctl.rules.identity import unknown_ref
 from modelctl.rules.registry import RuleContext, rule
-from modelctl.runtime._plans import PlanRules, Selector
+from modelctl.runtime._plans import PlanRules, Selector, defaults_of
 
 
 @rule
@@ -48,20 +48,57 @@ def _ignoring_rollouts(doc: dict[str, Any]) -> dict[str, Any]:
     return {**doc, "rollouts": []}
 
 
+# A candidate that is disabled or retired is skipped at run time (a kill switch), not an error.
+SKIPPED_RULES = frozenset({"model disabled", "model retired"})
+
+
+def _candidates(
+    ctx: RuleContext, file: str, purpose: str, refs: tuple[str, ...], models: dict[str, dict[str, Any]]
+) -> Iterator[Finding | tuple[str, list[Any]]]:
+    """Findings for unknown candidates, and (ref, path) for each known one."""
+    for i, ref in enumerate(refs):
+        path: list[Any] = ["defaults", purpose] if len(refs) == 1 else ["defaults", purpose, i]
+        if (bad := _known(ctx, ref, file, path)) is not None:
+            yield bad
+        elif ref in models:
+            yield ref, path
+
+
+def _no_default_left(owner: str, purpose: str, refused: list[Any]) -> str:
+    why = "; ".join(f"{d.model}: {d.reason}" for d in refused) or "none of its candidates is a known model"
+    return (
+        f"{owner} has no usable default for {purpose!r} left ({why}): "
+        "add a fall-back (`defaults: {" + purpose + ": [model, fall-back]}`) or enable one"
+    )
+
+
 def _plan(ctx: RuleContext, plan: Plan, doc: dict[str, Any], models: dict[str, dict[str, Any]]) -> Iterator[Finding]:
     gate = PlanRules(_ignoring_rollouts(doc), None)
-    for purpose, ref in plan.defaults.items():
-        path: list[Any] = ["defaults", purpose]
-        if (bad := _purpose(ctx, purpose, plan.file, path)) is not None:
+    for purpose, refs in plan.defaults.items():
+        if (bad := _purpose(ctx, purpose, plan.file, ["defaults", purpose])) is not None:
             yield bad
-        if (bad := _known(ctx, ref, plan.file, path)) is not None:
-            yield bad
-        elif ref in models and not (decision := gate.decide(ref, models[ref])):
+        usable, refused, known = False, [], 0
+        for item in _candidates(ctx, plan.file, purpose, refs, models):
+            if isinstance(item, Finding):
+                yield item
+                continue
+            ref, path = item
+            known += 1
+            decision = gate.decide(ref, models[ref])
+            if decision:
+                usable = True
+            elif decision.rule in SKIPPED_RULES:
+                refused.append(decision)
+            else:
+                yield ctx.at(
+                    "MC601",
+                    plan.file,
+                    path,
+                    f"default {ref} is not available on plan {plan.id}: {decision.reason}; choose an available model",
+                )
+        if known and not usable and refused:
             yield ctx.at(
-                "MC601",
-                plan.file,
-                path,
-                f"default {ref} is not available on plan {plan.id}: {decision.reason}; choose an available model",
+                "MC601", plan.file, ["defaults", purpose], _no_default_left(f"plan {plan.id}", purpose, refused)
             )
     yield from _rollouts(ctx, plan, gate, models)
     yield from _selectors_match(ctx, plan.file, "models", {"allow": plan.allow}, models)
@@ -117,7 +154,11 @@ def _rollouts(ctx: RuleContext, plan: Plan, gate: PlanRules, models: dict[str, d
         for ref, path in targets:
             if (bad := _known(ctx, ref, plan.file, path)) is not None:
                 yield bad
-            elif ref in models and not (decision := gate.decide(ref, models[ref])):
+            elif (
+                ref in models
+                and not (decision := gate.decide(ref, models[ref]))
+                and decision.rule not in SKIPPED_RULES  # a disabled model's rollout offers nothing
+            ):
                 yield ctx.at(
                     "MC602",
                     plan.file,
@@ -169,19 +210,7 @@ def _account(
             )
     yield from _selectors_match(ctx, account.file, "models", {"allow": account.allow, "widen": account.widen}, models)
     rules = PlanRules(plan_doc, account_doc)
-    for purpose, ref in account.defaults.items():
-        path: list[Any] = ["defaults", purpose]
-        if (bad := _purpose(ctx, purpose, account.file, path)) is not None:
-            yield bad
-        if (bad := _known(ctx, ref, account.file, path)) is not None:
-            yield bad
-        elif ref in models and not (decision := rules.decide(ref, models[ref])):
-            yield ctx.at(
-                "MC601",
-                account.file,
-                path,
-                f"default {ref} is not available to account {account.id}: {decision.reason}",
-            )
+    yield from _account_defaults(ctx, account, plan_doc, PlanRules(_ignoring_rollouts(plan_doc), account_doc), models)
     rollout_ids = {r["id"] for r in plan_doc.get("rollouts", ())}
     for rollout_id in account.rollouts:
         if rollout_id not in rollout_ids:
@@ -195,10 +224,51 @@ def _account(
             )
     for i, entry in enumerate(account.pricing):
         selector = Selector(entry.model)
-        if not any(selector.matches(ref, m) and rules.decide(ref, m) for ref, m in models.items()):
+        # judged as if every model were enabled: disabling a model leaves its contract price in place
+        if not any(selector.matches(ref, m) and rules.decide(ref, {**m, "enabled": True}) for ref, m in models.items()):
             yield ctx.at(
                 "MC607",
                 account.file,
                 ["pricing", i, "model"],
                 f"negotiated price for {entry.model} matches no model account {account.id} may use",
             )
+
+
+def _account_defaults(
+    ctx: RuleContext, account: Account, plan_doc: dict[str, Any], rules: PlanRules, models: dict[str, dict[str, Any]]
+) -> Iterator[Finding]:
+    """Each purpose the account or its plan has a default for must leave the account a usable one:
+    its own candidates first (each must be available to it unless disabled or retired), then the plan's."""
+    plan_defaults = {p: tuple(defaults_of(plan_doc, p)) for p in plan_doc.get("defaults", {})}
+    for purpose in sorted(set(account.defaults) | set(plan_defaults)):
+        own = account.defaults.get(purpose, ())
+        if own and (bad := _purpose(ctx, purpose, account.file, ["defaults", purpose])) is not None:
+            yield bad
+        usable, refused = False, []
+        for item in _candidates(ctx, account.file, purpose, own, models):
+            if isinstance(item, Finding):
+                yield item
+                continue
+            ref, path = item
+            decision = rules.decide(ref, models[ref])
+            if decision:
+                usable = True
+            elif decision.rule in SKIPPED_RULES:
+                refused.append(decision)
+            else:
+                yield ctx.at(
+                    "MC601",
+                    account.file,
+                    path,
+                    f"default {ref} is not available to account {account.id}: {decision.reason}",
+                )
+        for ref in plan_defaults.get(purpose, ()):
+            if ref in models:
+                decision = rules.decide(ref, models[ref])
+                usable = usable or bool(decision)
+                if not decision:
+                    refused.append(decision)
+        if not usable and refused:
+            where: list[Any] = ["defaults", purpose] if own else ["plan"]
+            owner = f"account {account.id} (plan {account.plan})"
+            yield ctx.at("MC601", account.file, where, _no_default_left(owner, purpose, refused))

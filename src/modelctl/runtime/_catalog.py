@@ -435,6 +435,15 @@ class Catalog:
             self._default_cache[key] = hit
         return hit
 
+    def defaults(
+        self, plan: str | None = None, account: str | None = None, subject: str | None = None
+    ) -> dict[str, Any]:
+        """Every purpose ``plan`` (or ``account``) has a default for -> its DefaultChoice, fall-backs
+        applied (None when no candidate is usable)."""
+        from modelctl.runtime._entitlements import defaults
+
+        return defaults(self, plan, account, subject)
+
     def rollouts(self, plan: str) -> tuple[Mapping[str, Any], ...]:
         """A plan's rollouts and A/B tests, in the order of its file."""
         return tuple(self._rules(plan, None).plan.get("rollouts", ()))

@@ -104,3 +104,17 @@ def _listed(models: list[str], rule: str, reason: str) -> list[tuple[str, str, s
     if len(models) == 1:
         return [(models[0], rule, reason)]
     return [(m, f"{rule}[{i}]", reason if i == 0 else f"{reason} (fall-back {i})") for i, m in enumerate(models)]
+
+
+def defaults(cat: Catalog, plan: str | None, account: str | None, subject: str | None) -> dict[str, Any]:
+    """Every purpose the plan (or account) names a default for -> its DefaultChoice (None when no
+    candidate is usable)."""
+    rules = cat._rules(plan, account)
+    purposes = set(rules.plan.get("defaults", {})) | set((rules.account or {}).get("defaults", {}))
+    out: dict[str, Any] = {}
+    for purpose in sorted(purposes):
+        try:
+            out[purpose] = cat.default_model(purpose, plan, account, subject)
+        except NotAllowedError:
+            out[purpose] = None
+    return out

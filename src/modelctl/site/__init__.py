@@ -87,11 +87,26 @@ def page_data(catalog: runtime.Catalog, *, today: date) -> dict[str, Any]:
         )
     return {
         "today": today.isoformat(),
+        "defaults": _plan_defaults(catalog),
         "components": [
             [f, c, list(keys), unit == 1_000_000] for f, c, keys, unit in PRICED_BY if unit in (1, 1_000_000)
         ],
         "models": models,
     }
+
+
+def _plan_defaults(catalog: runtime.Catalog) -> dict[str, dict[str, Any]]:
+    """Each plan's default for each purpose, fall-backs applied: the model served, the rule that chose
+    it, and the candidates skipped (a disabled default) before it."""
+    out: dict[str, dict[str, Any]] = {}
+    for plan in catalog.plans():
+        out[plan] = {
+            purpose: None
+            if choice is None
+            else {"model": choice.model, "rule": choice.rule, "skipped": [d.model for d in choice.skipped]}
+            for purpose, choice in catalog.defaults(plan=plan).items()
+        }
+    return out
 
 
 def _json_script(data: Any) -> str:
