@@ -98,13 +98,14 @@ _CODES = [
         "MC601",
         "default-not-available",
         E,
-        "A default model is not available to its plan or account (denied, not in the plan, disabled or retired).",
+        "A default (or a fall-back of it) is not available to its plan or account (denied, not in the plan), or "
+        "a purpose has no usable default left (every candidate disabled or retired): add a fall-back.",
     ),
     Code(
         "MC602",
         "rollout-model-not-in-plan",
         E,
-        "A rollout offers a model its plan does not allow, or one that is disabled or retired.",
+        "A rollout offers a model its plan does not allow (a disabled or retired model's rollout offers nothing).",
     ),
     Code(
         "MC603",

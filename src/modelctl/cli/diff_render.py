@@ -135,7 +135,13 @@ def render_text(result: DiffResult, *, width: int | None = None) -> str:
             plans = ", ".join(found["plans"]) or "-"
             accounts = ", ".join(found["accounts"]) or "-"
             console.print(f"  {ref}: plans {plans}; accounts {accounts}")
+            for shift in found.get("defaults", ()):
+                console.print(f"    default {shift['purpose']} of {shift['owner']} falls back to {_fallback_to(shift)}")
     return buffer.getvalue()
+
+
+def _fallback_to(shift: dict[str, Any]) -> str:
+    return str(shift["to"]) if shift["to"] else "nothing: no usable default left"
 
 
 # --- markdown -----------------------------------------------------------------------------------
@@ -199,6 +205,14 @@ def render_markdown(result: DiffResult, *, limit: int = COMMENT_LIMIT) -> str:
         sections.append(
             ["#### Plans and accounts affected", "", "| Model | Plans | Accounts |", "| --- | --- | --- |", *rows, ""]
         )
+        shifts = [
+            f"- `{ref}`: default {_md(shift['purpose'])} of {_md(shift['owner'])} falls back to "
+            + (f"`{shift['to']}`" if shift["to"] else "**nothing: no usable default left**")
+            for ref, i in result.impact.items()
+            for shift in i.get("defaults", ())
+        ]
+        if shifts:
+            sections.append(["#### Defaults that fall back", "", *shifts, ""])
     details = [
         f"| `{_md(c.address)}` | {c.action} | {_md(c.before)} | {_md(c.after)} | {c.cls} |" for c in result.changes
     ]

@@ -58,7 +58,7 @@ class DiffResult:
     changes: tuple[Change, ...]
     entities: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # kind -> action -> ids
     # model -> {"plans": [...], "accounts": [...]} for models whose prices or lifecycle change
-    impact: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    impact: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def count(self, cls: str) -> int:
         return sum(1 for c in self.changes if c.cls == cls)

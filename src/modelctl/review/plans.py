@@ -90,7 +90,7 @@ def _rollouts(plan: str, old: list[Mapping[str, Any]], new: list[Mapping[str, An
                 )
 
 
-def _impact(changes: list[Change], base: Mapping[str, Any], head: Mapping[str, Any]) -> dict[str, dict[str, list[str]]]:
+def _impact(changes: list[Change], base: Mapping[str, Any], head: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     """For each model whose prices or lifecycle change: the plans that may use it and the accounts on
     them (or with a negotiated price for it)."""
     touched = sorted(
@@ -112,7 +112,7 @@ def _impact(changes: list[Change], base: Mapping[str, Any], head: Mapping[str, A
 
     accounts = head.get("accounts") or base.get("accounts") or {}
     rules = {pid: PlanRules({**p, "rollouts": []}, None) for pid, p in plans.items()}
-    out: dict[str, dict[str, list[str]]] = {}
+    out: dict[str, dict[str, Any]] = {}
     for ref in touched:
         model = head.get("models", {}).get(ref) or base.get("models", {}).get(ref)
         if model is None:
@@ -129,4 +129,8 @@ def _impact(changes: list[Change], base: Mapping[str, Any], head: Mapping[str, A
         )
         if in_plans or in_accounts:
             out[ref] = {"plans": in_plans, "accounts": in_accounts}
+    from modelctl.review.fallbacks import fallbacks
+
+    for ref, shifts in fallbacks(base, head, list(out)).items():
+        out[ref]["defaults"] = shifts
     return out
