@@ -97,7 +97,7 @@ def test_init_from_the_reference_catalog(tmp_path: Path) -> None:
     assert (tmp_path / "catalog/models/openai/gpt-4o.yaml").read_text() == (
         REPO / "catalog/models/openai/gpt-4o.yaml"
     ).read_text()
-    default = result.catalog.plans["default"].defaults["chat"]
+    default = result.catalog.plans["default"].defaults["chat"][0]  # the candidates, in order
     assert default.startswith("openai/") and result.catalog.models[default].enabled
     for path, target in _schema_targets(tmp_path):
         assert target.is_file(), path
