@@ -33,7 +33,7 @@ def set_lifecycle(
 
     def change(data: CommentedMap, model: Model) -> list[str]:
         put_after(data, "status", status, ("id", "name", "family"))
-        notes = [f"{model.ref}: status {model.status} -> {status}"]
+        notes = [f"{model.ref}: status {model.status} -> {status}"] if model.status != status else []
         if status == "retired" and data.get("enabled", True) is not False:
             put_after(data, "enabled", False, _AFTER_STATUS)
             notes.append(f"{model.ref}: disabled (a retired model is served nowhere)")

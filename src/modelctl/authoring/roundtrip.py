@@ -15,11 +15,17 @@ from ruamel.yaml.error import YAMLError
 
 from modelctl.errors import ModelctlError
 
-__all__ = ["CommentedMap", "CommentedSeq", "EditProblem", "dump", "load", "plain_money"]
+__all__ = ["CommentedMap", "CommentedSeq", "EditProblem", "Number", "dump", "load", "plain_money"]
 
 
 class EditProblem(ModelctlError):
     """The file cannot be edited as asked (not YAML the editor can read, or no such field)."""
+
+
+class Number(Decimal):
+    """A number read from a file: its exact value, and its spelling (written back as it was)."""
+
+    text: str
 
 
 def _yaml() -> YAML:
@@ -27,12 +33,28 @@ def _yaml() -> YAML:
     yaml.preserve_quotes = True
     yaml.width = 4096  # never re-wrap a long line
     yaml.indent(mapping=2, sequence=4, offset=2)
+    # Floats are read as exact decimals (a price is never a float), spelled as they were.
+    yaml.constructor.add_constructor("tag:yaml.org,2002:float", _construct_number)
+    yaml.representer.add_representer(Number, _represent_decimal)
     yaml.representer.add_representer(Decimal, _represent_decimal)
+    # A period carried forward shares values with the one it copies: write them out, never as &anchors.
+    yaml.representer.ignore_aliases = lambda data: True
     return yaml
 
 
+def _construct_number(constructor: Any, node: Any) -> Decimal:
+    text = str(node.value)
+    try:
+        number = Number(text.replace("_", ""))
+    except ArithmeticError:
+        raise EditProblem(f"line {node.start_mark.line + 1}: {text!r} is not a number the editor can keep") from None
+    number.text = text
+    return number
+
+
 def _represent_decimal(representer: Any, value: Decimal) -> Any:
-    return representer.represent_scalar("tag:yaml.org,2002:float", plain_money(value))
+    text = getattr(value, "text", None) or plain_money(value)
+    return representer.represent_scalar("tag:yaml.org,2002:float", text)
 
 
 def plain_money(value: Decimal) -> str:

@@ -268,6 +268,13 @@ _lazy(
     summary="Enable a model again (enabled: true); reports the plan defaults that name it.",
     epilog=_EDIT_EPILOG,
 )
+_lazy(
+    "fmt",
+    "modelctl.cli.fmt:fmt",
+    summary="Put catalog files in canonical form: key order, newest period first, the $schema line, prices as 0.40.",
+    epilog="Exit codes: 0 done (or, with --check, every file is canonical); 1 with --check, some file is not; "
+    "2 usage error; 4 a file cannot be read, is not a catalog file, or has YAML errors to fix first.",
+)
 # --- issue 7: import / export / check-prices ---
 _lazy(
     "import",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
@@ -95,19 +96,22 @@ def price_set_cmd(
     ],
     start: Annotated[date, _date_option("--from", "The first day of the new prices; a future day schedules them.")],
     variant: Annotated[
-        str | None, typer.Option("--variant", help="Change this variant's prices (batch, priority...).", show_default=False)
+        str | None,
+        typer.Option("--variant", help="Change this variant's prices (batch, priority...).", show_default=False),
     ] = None,
     tier: Annotated[
         int | None,
-        typer.Option("--tier", metavar="ABOVE", help="Change the tier above this many input tokens.", show_default=False),
+        typer.Option(
+            "--tier", metavar="ABOVE", help="Change the tier above this many input tokens.", show_default=False
+        ),
     ] = None,
     source: Annotated[
         str | None,
-        typer.Option("--source", metavar="URL", help="Where the prices were read (default: carried forward).", show_default=False),
+        typer.Option(
+            "--source", metavar="URL", help="Where the prices were read (default: carried forward).", show_default=False
+        ),
     ] = None,
-    checked: Annotated[
-        date | None, _date_option("--checked", "The day the prices were read (default: today).")
-    ] = None,
+    checked: Annotated[date | None, _date_option("--checked", "The day the prices were read (default: today).")] = None,
     amend: Annotated[
         bool, typer.Option("--amend", help="Allow changing a period already in force (or one starting in the past).")
     ] = False,
@@ -139,9 +143,9 @@ def price_set_cmd(
     )
 
 
-def _assignments(items: list[str]) -> dict[str, object]:
+def _assignments(items: list[str]) -> dict[str, Decimal | None]:
     try:
-        return dict(parse_assignments(items))
+        return parse_assignments(items)
     except UsageProblem as exc:
         raise typer.BadParameter(str(exc), param_hint="KEY=VALUE") from None
 
@@ -152,9 +156,7 @@ def retire(
         str, typer.Option("--replacement", metavar="MODEL", help="The model to use instead (provider/id).")
     ],
     on: Annotated[date, _date_option("--on", "The day it is retired.")],
-    announced: Annotated[
-        date | None, _date_option("--announced", "The day the provider announced it.")
-    ] = None,
+    announced: Annotated[date | None, _date_option("--announced", "The day the provider announced it.")] = None,
     catalog: CatalogDir = None,
 ) -> None:
     """Retire a model: status retired, disabled, with its retirement date and replacement.
@@ -171,9 +173,7 @@ def deprecate(
         str, typer.Option("--replacement", metavar="MODEL", help="The model to use instead (provider/id).")
     ],
     on: Annotated[date, _date_option("--on", "The day it will be retired.")],
-    announced: Annotated[
-        date | None, _date_option("--announced", "The day the provider announced it.")
-    ] = None,
+    announced: Annotated[date | None, _date_option("--announced", "The day the provider announced it.")] = None,
     catalog: CatalogDir = None,
 ) -> None:
     """Deprecate a model: status deprecated, with the day it retires and its replacement.
@@ -184,7 +184,9 @@ def deprecate(
     _lifecycle("deprecated", model, replacement, on, announced, catalog)
 
 
-def _lifecycle(status: str, model: str, replacement: str, on: date, announced: date | None, catalog: Path | None) -> None:
+def _lifecycle(
+    status: str, model: str, replacement: str, on: date, announced: date | None, catalog: Path | None
+) -> None:
     _run(
         catalog,
         lambda root, today, before: set_lifecycle(
