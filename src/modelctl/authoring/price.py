@@ -26,7 +26,7 @@ __all__ = ["PRICE_KEYS", "parse_assignments", "price_set"]
 
 _META = {"effective_from", "source", "checked", "note", "tiers", "variants", "free", "windows"}
 PRICE_KEYS = tuple(k for k in load_schema("model")["properties"]["pricing"]["items"]["properties"] if k not in _META)
-_DECIMAL = re.compile(r"^[0-9]+(\.[0-9]+)?$")
+_DECIMAL = re.compile(r"[0-9]+(\.[0-9]+)?")
 
 
 def parse_assignments(items: list[str]) -> dict[str, Decimal | None]:
@@ -48,7 +48,7 @@ def parse_assignments(items: list[str]) -> dict[str, Decimal | None]:
         if value.lower() == "none":
             out[key] = None
             continue
-        if not _DECIMAL.match(value):
+        if not _DECIMAL.fullmatch(value):
             raise UsageProblem(f"{key}={value!r}: write a plain non-negative decimal such as 2.50 (USD)")
         try:
             out[key] = Decimal(value)
