@@ -8,6 +8,7 @@ Layout (see PRODUCT.md)::
     models/<provider>/<id>.yaml
     plans/<plan>.yaml
     accounts/<account>.yaml
+    workloads/<workload>.yaml
 """
 
 from __future__ import annotations
@@ -19,14 +20,14 @@ from pathlib import Path
 
 from modelctl._gc import paused_gc
 from modelctl.catalog import construct, schema
-from modelctl.catalog.model import Account, Catalog, Model, Plan, Provider, Settings
+from modelctl.catalog.model import Account, Catalog, Model, Plan, Provider, Settings, Workload
 from modelctl.catalog.strict_yaml import LoadedFile, load_file
 from modelctl.codes import code as _code
 from modelctl.errors import CatalogNotFound, Finding, Location
 
 ENV_VAR = "MODELCTL_CATALOG"
 _SCHEMA_PREFIX = "# yaml-language-server: $schema="
-_FOLDERS = {"providers": "provider", "plans": "plan", "accounts": "account"}
+_FOLDERS = {"providers": "provider", "plans": "plan", "accounts": "account", "workloads": "workload"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +93,7 @@ def discover(root: Path) -> tuple[list[SourceFile], list[Finding]]:
             stray.append(
                 _stray(
                     _show(root, name),
-                    "the catalog root holds only catalog.yaml and providers/, models/, plans/, accounts/",
+                    "the catalog root holds only catalog.yaml and providers/, models/, plans/, accounts/, workloads/",
                 )
             )
     return files, stray
@@ -210,6 +211,7 @@ def _load_sources(
     models: dict[str, Model] = {}
     plans: dict[str, Plan] = {}
     accounts: dict[str, Account] = {}
+    workloads: dict[str, Workload] = {}
     for src in sources:
         loaded = read(src)
         result.files[src.display] = loaded
@@ -244,11 +246,14 @@ def _load_sources(
         elif src.kind == "plan":
             plan = construct.build_plan(loaded)
             plans[plan.id] = plan
+        elif src.kind == "workload":
+            workload = construct.build_workload(loaded)
+            workloads[workload.id] = workload
         else:
             account = construct.build_account(loaded)
             accounts[account.id] = account
     if settings is None and not any(s.kind == "catalog" for s in sources):
         msg = "the catalog has no catalog.yaml: create it with at least `name: <catalog name>`"
         findings.append(Finding("MC208", _code("MC208").severity, msg, Location(_show(Path(root), "catalog.yaml"))))
-    result.catalog = Catalog(settings or Settings(), providers, models, plans, accounts)
+    result.catalog = Catalog(settings or Settings(), providers, models, plans, accounts, workloads)
     return result
