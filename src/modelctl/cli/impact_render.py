@@ -15,7 +15,7 @@ def money(value: Decimal | None, unit: str, *, sign: bool = False) -> str:
     """``$1,234.56``, ``1,234.56 EUR`` or ``1,234.56 credits``; ``+`` on increases when ``sign``."""
     if value is None:
         return "unpriced"
-    places = _CENT if abs(value) >= 1 or value == 0 else Decimal("0.0001")
+    places = _CENT if abs(value) >= 1 or value == value.quantize(_CENT) else Decimal("0.0001")
     shown = f"{abs(value).quantize(places, rounding=ROUND_HALF_EVEN):,}"
     prefix = ("+" if value > 0 else "-" if value < 0 else "") if sign else ("-" if value < 0 else "")
     return f"{prefix}${shown}" if unit == "USD" else f"{prefix}{shown} {unit}"
@@ -33,6 +33,10 @@ def _change(w: WorkloadImpact, what: str = "cost") -> str:
         return "unpriced"
     unit = w.currency if what == "cost" else w.charge_unit or w.currency
     return f"{money(delta, unit, sign=True)} ({_pct(w.percent(what))})"
+
+
+def _charge_change(w: WorkloadImpact) -> str:
+    return "unchanged" if w.delta("charge") == 0 else _change(w, "charge")
 
 
 def _figure(f: Figure, unit: str, what: str = "cost") -> str:
@@ -111,7 +115,7 @@ def text_lines(impact: Impact | None, usage: UsageImpact | None) -> list[str]:
             before, after = w.total("before"), w.total("after")
             lines.append(
                 f"  {w.workload}{billed}{when}: {money(before, w.currency)} -> {money(after, w.currency)} "
-                f"{_change(w)}" + (f"; charge {_change(w, 'charge')}" if w.billed_under else "")
+                f"{_change(w)}" + (f"; charge {_charge_change(w)}" if w.billed_under else "")
             )
             for m in w.models:
                 if m.before != m.after:
@@ -167,8 +171,8 @@ def _md_workload(w: WorkloadImpact, esc: Any) -> list[str]:
     billed = f" ({esc(w.billed_under)})" if w.billed_under else ""
     before, after = w.total("before"), w.total("after")
     lines = [
-        f"**`{esc(w.workload)}`** {esc(w.name)}{billed}{when}: {money(before, w.currency)} → "
-        f"{money(after, w.currency)}, **{_change(w)}**",
+        f"<details><summary><b><code>{esc(w.workload)}</code></b> {esc(w.name)}{billed}{when}: "
+        f"{money(before, w.currency)} → {money(after, w.currency)}, <b>{_change(w)}</b></summary>",
         "",
         "| Model | Requests | Before | After | Change |"
         + (" Charge before | Charge after |" if w.billed_under else ""),
@@ -188,14 +192,18 @@ def _md_workload(w: WorkloadImpact, esc: Any) -> list[str]:
         if w.billed_under:
             row += f" {esc(_figure(m.before, unit, 'charge'))} | {esc(_figure(m.after, unit, 'charge'))} |"
         lines.append(row)
-    return [*lines, ""]
+    return [*lines, "", "</details>", ""]
 
 
 # --- json ------------------------------------------------------------------------------------------
 
 
 def _dec(value: Decimal | None) -> str | None:
-    return None if value is None else format(value, "f")
+    """Exact, without trailing zeros past the cents: ``7.00``, ``0.0093``."""
+    if value is None:
+        return None
+    cents = value.quantize(_CENT)
+    return format(cents if cents == value else value.normalize(), "f")
 
 
 def _figure_json(f: Figure) -> dict[str, Any]:

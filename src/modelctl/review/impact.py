@@ -256,7 +256,10 @@ def _violation(w: WorkloadImpact, spec: Workload, policy: Policy) -> str | None:
         shown = "from zero" if percent is None else f"+{w.percent()}%"
         return f"{w.workload}: monthly cost rises {shown}{when}, above the {limit_pct}% limit"
     if limit_amt is not None and delta > limit_amt:
-        return f"{w.workload}: monthly cost rises by {delta:f} {w.currency}{when}, above the {limit_amt} limit"
+        shown = format(
+            delta.quantize(Decimal("0.01")) if delta == delta.quantize(Decimal("0.01")) else delta.normalize(), "f"
+        )
+        return f"{w.workload}: monthly cost rises by {shown} {w.currency}{when}, above the {limit_amt} limit"
     return None
 
 
