@@ -287,3 +287,12 @@ def test_golden_outputs(repo: Path, golden) -> None:  # type: ignore[no-untyped-
         code, out, _ = _cli("--format", fmt)
         assert code == 0
         golden(f"diff/workloads.{ext}", out.replace(str(repo), "REPO"))
+
+
+def test_hostile_workload_names_cannot_break_the_pr_comment(repo: Path) -> None:
+    edit(repo / ALPHA, "input_per_1m: 2.00", "input_per_1m: 2.20")
+    _write(repo, "workloads/chat.yaml", CHAT.replace("name: Chat product", "name: 'x <!-- @team </details> <img src=y>'"))
+    code, out, _ = _cli("--format", "markdown")
+    assert code == 0
+    assert "<!--" not in out.replace("<!-- modelctl-diff -->", "") and "@team" not in out
+    assert out.count("<details>") == out.count("</details>") and "<img" not in out

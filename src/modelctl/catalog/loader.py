@@ -257,3 +257,18 @@ def _load_sources(
         findings.append(Finding("MC208", _code("MC208").severity, msg, Location(_show(Path(root), "catalog.yaml"))))
     result.catalog = Catalog(settings or Settings(), providers, models, plans, accounts, workloads)
     return result
+
+
+def load_workload(root: Path, name: str) -> tuple[Workload | None, list[Finding]]:
+    """``workloads/<name>.yaml`` of the catalog at ``root``, loaded and schema-checked.
+    Raises CatalogNotFound when there is no such file (the message lists the workloads there are)."""
+    folder = root / "workloads"
+    path = folder / f"{name}.yaml"
+    if "/" in name or not path.is_file():
+        known = sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
+        listed = ", ".join(known) if known else f"none: {folder} has no workload files"
+        raise CatalogNotFound(f"no workload {name!r} in {str(root)!r} (workloads: {listed})")
+    src = SourceFile(path, _show(root, "workloads", path.name), "workload")
+    result = load_sources(str(root), [src], lambda s: load_file(s.path, s.display))
+    errors = [f for f in result.findings if f.code != "MC208"]  # a lone workload needs no catalog.yaml
+    return result.catalog.workloads.get(name), errors

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from collections import defaultdict
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
@@ -168,10 +170,10 @@ def markdown_sections(impact: Impact | None, usage: UsageImpact | None, esc: Any
 
 def _md_workload(w: WorkloadImpact, esc: Any) -> list[str]:
     when = f" — from {w.on.isoformat()}" if w.scheduled else ""
-    billed = f" ({esc(w.billed_under)})" if w.billed_under else ""
+    billed = f" ({html.escape(w.billed_under)})" if w.billed_under else ""
     before, after = w.total("before"), w.total("after")
     lines = [
-        f"<details><summary><b><code>{esc(w.workload)}</code></b> {esc(w.name)}{billed}{when}: "
+        f"<details><summary><b><code>{html.escape(w.workload)}</code></b> {_html_text(w.name)}{billed}{when}: "
         f"{money(before, w.currency)} → {money(after, w.currency)}, <b>{_change(w)}</b></summary>",
         "",
         "| Model | Requests | Before | After | Change |"
@@ -204,6 +206,11 @@ def _dec(value: Decimal | None) -> str | None:
         return None
     cents = value.quantize(_CENT)
     return format(cents if cents == value else value.normalize(), "f")
+
+
+def _html_text(text: str) -> str:
+    """Text for inside an HTML tag of the PR comment: escaped, with no @mention and no line break."""
+    return re.sub(r"@(?=\w)", "@\u200b", html.escape(text)).replace("\n", " ")
 
 
 def _figure_json(f: Figure) -> dict[str, Any]:
