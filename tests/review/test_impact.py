@@ -291,8 +291,25 @@ def test_golden_outputs(repo: Path, golden) -> None:  # type: ignore[no-untyped-
 
 def test_hostile_workload_names_cannot_break_the_pr_comment(repo: Path) -> None:
     edit(repo / ALPHA, "input_per_1m: 2.00", "input_per_1m: 2.20")
-    _write(repo, "workloads/chat.yaml", CHAT.replace("name: Chat product", "name: 'x <!-- @team </details> <img src=y>'"))
+    _write(
+        repo, "workloads/chat.yaml", CHAT.replace("name: Chat product", "name: 'x <!-- @team </details> <img src=y>'")
+    )
     code, out, _ = _cli("--format", "markdown")
     assert code == 0
     assert "<!--" not in out.replace("<!-- modelctl-diff -->", "") and "@team" not in out
     assert out.count("<details>") == out.count("</details>") and "<img" not in out
+
+
+def test_estimate_prices_a_workload_on_every_allowed_model(repo: Path) -> None:
+    result = runner.invoke(app, ["estimate", "--workload", "chat", "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    # chat: 1000 x (1000 input + 500 output); beta 0.50 / 1.50 -> 1000 x 0.00125 = 1.25; alpha 6.00
+    assert [(m["model"], m["monthly_cost"]) for m in doc["models"]] == [("acme/beta", "1.25"), ("acme/alpha", "6")]
+    result = runner.invoke(app, ["estimate", "--workload", "nosuch"])
+    assert result.exit_code == 4 and "workloads: beta-job, big-batch, chat" in result.stderr
+    result = runner.invoke(app, ["estimate", "--workload", "chat", "--input", "10"])
+    assert result.exit_code == 2 and "not both" in result.stderr
+    _write(repo, "workloads/chat.yaml", CHAT.replace("requests: 1000", "requests: lots"))
+    result = runner.invoke(app, ["estimate", "--workload", "chat"])
+    assert result.exit_code == 4 and "workloads/chat.yaml:7:" in result.stderr

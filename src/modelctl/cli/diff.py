@@ -121,10 +121,6 @@ def diff(
     Every workload in the catalog's workloads/ is priced on both sides, today
     and at each scheduled date: its monthly cost before and after, as provider
     cost and as the plan's or account's charge (docs/diff.md).
-
-    Exit codes: 0 done; 1 changes found under --exit-code; 2 usage error;
-    3 a --fail-on or increase policy failed; 4 a side or the usage file cannot
-    be read or is invalid.
     """
     threshold = _number(review_threshold, "--review-threshold")
     try:

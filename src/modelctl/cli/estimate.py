@@ -104,9 +104,6 @@ def estimate_(
     With --workload NAME, the month of usage in the catalog's
     workloads/NAME.yaml is priced instead: each entry's average request on
     every model the workload's plan or account may use, times its requests.
-
-    Exit codes: 0 done; 1 no model can price it; 2 usage error; 4 the catalog
-    or the workload cannot be read or is invalid.
     """
     if workload is not None:
         given = (input_tokens, output_tokens, cached, cache_write, cache_write_1h, reasoning, input_audio)
@@ -240,8 +237,6 @@ def _estimate_workload(
     if result.skipped.count:
         reasons = "; ".join(f"{len(refs)} {reason}" for reason, refs in sorted(result.skipped.reasons.items()))
         note(f"{result.skipped.count} of {result.considered} models left out: {reasons}")
-    if not result.rows:
-        raise typer.Exit(1)
 
 
 def _workload_json(name: str, result: WorkloadEstimate, rows: tuple[Any, ...], day: date) -> str:
