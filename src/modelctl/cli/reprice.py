@@ -34,6 +34,7 @@ from modelctl.cli.common import (
     stdout_text,
     text_table,
 )
+from modelctl.usage.readout import ReadoutError
 from modelctl.usage.reprice import DIMENSIONS, Group, RepriceResult, RowError
 from modelctl.usage.reprice import reprice as do_reprice
 
@@ -47,7 +48,7 @@ def reprice(
             metavar="USAGE_FILE",
             help="CSV (with a header) or JSON Lines, optionally .gz; - reads stdin. Columns: timestamp, model, "
             "token counts named as runtime.Usage fields (input_tokens, output_tokens, cached_input_tokens, ...), "
-            "and optionally variant, account, plan.",
+            "and optionally variant, account, plan, subject, rollout, arm.",
         ),
     ],
     catalog: CatalogOption = None,
@@ -66,6 +67,16 @@ def reprice(
     at: Annotated[
         date | None,
         at_option("Price every row at the prices in force on this day instead of its own (e.g. today's)."),
+    ] = None,
+    rollout: Annotated[
+        str | None,
+        typer.Option(
+            "--rollout",
+            metavar="ID",
+            help="With --group-by arm (or rollout): bucket the file's subject column into this rollout's arms, "
+            "as the runtime does (a file with an arm column needs none).",
+            show_default=False,
+        ),
     ] = None,
     show_errors: Annotated[
         int, typer.Option("--show-errors", min=0, metavar="N", help="List the first N rows that could not be priced.")
@@ -92,11 +103,14 @@ def reprice(
     for) are counted and listed with their line numbers, never dropped
     silently, and the command exits 1. The file is streamed: memory stays
     flat however long it is. A progress bar shows on a terminal only.
+
+    With a subject (or arm) column, --group-by arm -g model gives the cost per
+    arm of an A/B test, per model: the cost half of its readout.
     """
     opened = open_for_command(catalog)
     dims = [d.value for d in group_by] if group_by else ["model"]
     targets = [resolve_model(opened.catalog, name, "--what-if").ref for name in what_if or ()]
-    with _errors_file(errors_out) as on_error, _progress() as progress, reading():
+    with _errors_file(errors_out) as on_error, _progress() as progress, reading(), _readout_usage():
         result = do_reprice(
             usage_file,
             opened.catalog,
@@ -106,12 +120,21 @@ def reprice(
             keep_errors=show_errors,
             on_error=on_error,
             progress=progress,
+            rollout=rollout,
         )
     render = {Format.json: _json, Format.csv: _csv, Format.markdown: _markdown}.get(fmt, _text)
     stdout_text(render(result))
     _summary(result, errors_out)
     if result.failed:
         raise typer.Exit(EXIT_NO)
+
+
+@contextmanager
+def _readout_usage() -> Iterator[None]:
+    try:
+        yield
+    except ReadoutError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--rollout") from None
 
 
 @contextmanager
@@ -172,8 +195,22 @@ def _change(actual: Decimal, other: Decimal) -> str:
 def _headers(result: RepriceResult, fields: list[str], *, csv_names: bool = False) -> list[str]:
     heads = [*result.group_by, "currency", "rows", *fields, "cost"]
     for w in result.what_if:
-        heads += [f"cost_on_{w.model}", f"change_on_{w.model}"] if csv_names else [f"on {w.model}", "change"]
+        if csv_names:
+            heads += [f"cost_on_{w.model}", f"change_on_{w.model}", f"unpriced_on_{w.model}"]
+        else:
+            heads += [f"on {w.model}", "change"]
     return heads
+
+
+def _what_if_cells(actual: Decimal, amount: Decimal, unpriced: int, rows: int, *, exact: bool) -> list[str]:
+    """The cost and change cells on a what-if model.  Rows it cannot price are
+    never a saving: no change is shown for them, only how many there are."""
+    if exact:
+        cost = "" if unpriced == rows else plain(amount)
+        return [cost, "" if unpriced else _change(actual, amount), str(unpriced)]
+    if unpriced == rows:
+        return ["unpriced", "-"]
+    return [money(amount), f"{unpriced:,} unpriced" if unpriced else _change(actual, amount)]
 
 
 def _row(result: RepriceResult, g: Group, fields: list[str], *, exact: bool = False) -> list[str]:
@@ -181,8 +218,8 @@ def _row(result: RepriceResult, g: Group, fields: list[str], *, exact: bool = Fa
     cells = [*g.key, g.currency, str(g.rows) if exact else f"{g.rows:,}"]
     cells += [str(g.tokens.get(f, 0)) if exact else f"{g.tokens.get(f, 0):,}" for f in fields]
     cells.append(fmt(g.cost))
-    for amount in g.what_if:
-        cells += [fmt(amount), _change(g.cost, amount)]
+    for w, amount in enumerate(g.what_if):
+        cells += _what_if_cells(g.cost, amount, g.unpriced_on(w), g.rows, exact=exact)
     return cells
 
 
@@ -195,7 +232,12 @@ def _total_rows(result: RepriceResult, fields: list[str]) -> list[list[str]]:
         cells.append(money(total))
         for w, wt in enumerate(result.what_if):
             amount = sum((g.what_if[w] for g in mine), Decimal(0))
-            cells += [money(amount), _change(total, amount)] if wt.currency in (currency, "") else ["-", "-"]
+            unpriced = sum(g.unpriced_on(w) for g in mine)
+            rows_here = sum(g.rows for g in mine)
+            if wt.currency in (currency, "") or unpriced == rows_here:
+                cells += _what_if_cells(total, amount, unpriced, rows_here, exact=False)
+            else:
+                cells += ["-", "-"]
         rows.append(cells)
     return rows
 
@@ -244,7 +286,12 @@ def _json(result: RepriceResult) -> str:
                 "rows": g.rows,
                 "tokens": {f: n for f, n in g.tokens.items() if n},
                 "cost": plain(g.cost),
-                "what_if": {w.model: plain(a) for w, a in zip(result.what_if, g.what_if, strict=True)},
+                # null: the what-if model priced none of the group's rows (never "0")
+                "what_if": {
+                    w.model: None if g.unpriced_on(k) == g.rows else plain(a)
+                    for k, (w, a) in enumerate(zip(result.what_if, g.what_if, strict=True))
+                },
+                "what_if_unpriced": {w.model: g.unpriced_on(k) for k, w in enumerate(result.what_if)},
             }
             for g in result.groups
         ],
