@@ -146,9 +146,10 @@ _lazy(
 _lazy(
     "diff",
     "modelctl.cli.diff:diff",
-    summary="Show what changes between two versions of the catalog, field by field.",
+    summary="Show what changes between two versions of the catalog, field by field, and what it costs.",
     epilog="Exit codes: 0 done (changes or not); 1 changes found, with --exit-code; 2 usage error; "
-    "3 changes fail the --fail-on policy; 4 a side cannot be read or is invalid (a revision that is not "
+    "3 changes fail the --fail-on policy or a workload's cost rises past --fail-on-increase(-amount); "
+    "4 a side or the --usage file cannot be read or is invalid (a revision that is not "
     "there, a shallow clone without the base, a side with validation errors).",
 )
 _lazy(
@@ -198,8 +199,8 @@ _lazy(
     "estimate",
     "modelctl.cli.estimate:estimate_",
     summary="Price one workload on every matching model, cheapest first.",
-    epilog="Exit codes: 0 done (also when no model can price it); 2 usage error (a bad count or date); "
-    "4 the catalog cannot be read or is invalid.",
+    epilog="Exit codes: 0 done (also when no model can price it); 2 usage error (a bad count or date, "
+    "token counts with --workload); 4 the catalog or the workload cannot be read or is invalid.",
 )
 _lazy(
     "new",
