@@ -80,12 +80,12 @@ def defaults_naming(result: ValidationResult, ref: str) -> list[DefaultUse]:
         DefaultUse(f"plan {plan.id}", plan.id, None, purpose)
         for plan in sorted(catalog.plans.values(), key=lambda p: p.id)
         for purpose, default in sorted(plan.defaults.items())
-        if default == ref
+        if ref in default  # the candidates, in order (a default and its fall-backs)
     ]
     out += [
         DefaultUse(f"account {acc.id}", None, acc.id, purpose)
         for acc in sorted(catalog.accounts.values(), key=lambda a: a.id)
         for purpose, default in sorted(acc.defaults.items())
-        if default == ref
+        if ref in default  # the candidates, in order (a default and its fall-backs)
     ]
     return out
