@@ -24,6 +24,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from modelctl._gc import paused_gc
+from modelctl.review.accounts import account_changes, merged_models
 from modelctl.review.changes import (
     _KINDS,
     ADDED,
@@ -83,7 +84,12 @@ def _diff_contents(
             old, new = before.get(key), after.get(key)
             if old == new:
                 continue
-            found = list(_entity(kind, key, old, new, options, after))
+            if kind == "account" and old is not None and new is not None:
+                found = list(account_changes(key, old, new, base, head))
+            elif kind == "plan" and old is not None and new is not None:
+                found = list(_plan(key, old, new, merged_models(base, head)))
+            else:
+                found = list(_entity(kind, key, old, new, options, after))
             if not found:
                 continue
             changes += found

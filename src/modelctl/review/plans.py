@@ -18,7 +18,9 @@ from modelctl.review.changes import (
 )
 
 
-def _plan(key: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> Iterator[Change]:
+def _plan(
+    key: str, old: Mapping[str, Any], new: Mapping[str, Any], models: Mapping[str, Any] | None = None
+) -> Iterator[Change]:
     rest_old = {k: v for k, v in old.items() if k != "rollouts"}
     rest_new = {k: v for k, v in new.items() if k != "rollouts"}
     for change in _fields("plan", key, rest_old, rest_new, ""):
@@ -28,7 +30,12 @@ def _plan(key: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> Iterator[
             reason = f"the default {purpose} model of every account on plan {key} changes"
             change = replace(change, cls=REVIEW, reason=reason)
         elif change.cls == INFO and field_path.startswith("models."):
-            change = replace(change, cls=REVIEW, reason=f"the models plan {key} may use change")
+            detail = ""
+            if models is not None:
+                from modelctl.review.accounts import entitled, gained_and_lost
+
+                detail = ": " + gained_and_lost(entitled(old, None, models), entitled(new, None, models))
+            change = replace(change, cls=REVIEW, reason=f"the models plan {key} may use change{detail}")
         yield change
     yield from _rollouts(key, old.get("rollouts", []), new.get("rollouts", []))
 
