@@ -452,6 +452,21 @@ def plan_schema() -> dict[str, Any]:
                 "type": "number",
                 "minimum": 0,
             },
+            "markups": {
+                "description": "Dated markups: the one in force on a request's day replaces `markup` (which "
+                "applies on the days none covers). Their dates must not overlap.",
+                "type": "array",
+                "items": _obj(
+                    "A markup for a span of days.",
+                    {
+                        "markup": {"description": "Multiplier applied to cost.", "type": "number", "minimum": 0},
+                        "effective_from": _date("First day it applies (UTC)."),
+                        "until": _date("Last day it applies (UTC, inclusive); without it, open-ended."),
+                        "note": {"description": "Free text.", "type": "string"},
+                    },
+                    ["markup", "effective_from"],
+                ),
+            },
             "credits_per_usd": {
                 "description": "Credits charged per USD of marked-up cost. Without it, charges are in the "
                 "model's currency.",
@@ -489,6 +504,8 @@ def account_schema() -> dict[str, Any]:
                 "maximum": 100,
             },
             "note": {"description": "Contract reference.", "type": "string"},
+            "effective_from": _date("First day these terms apply (UTC); without it, from the start."),
+            "until": _date("Last day these terms apply (UTC, inclusive); without it, open-ended."),
         },
         ["model"],
     )

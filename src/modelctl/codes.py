@@ -127,6 +127,19 @@ _CODES = [
     Code(
         "MC608", "credits-non-usd", E, "A plan converts USD to credits but allows a model priced in another currency."
     ),
+    Code(
+        "MC609",
+        "terms-overlap",
+        E,
+        "Dated terms (negotiated prices, discounts, plan markups) for the same models overlap, end before they "
+        "start, carry a date that is not a day, or an undated entry shadows a later one.",
+    ),
+    Code(
+        "MC610",
+        "terms-gap",
+        W,
+        "Dated terms for the same models leave a gap: the list price (or the plan's `markup`) applies then.",
+    ),
     # MC3xx: prices
     Code("MC301", "period-order", E, "Price periods are not listed newest first by `effective_from`."),
     Code("MC302", "duplicate-period", E, "Two price periods share an `effective_from` date."),

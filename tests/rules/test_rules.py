@@ -314,6 +314,26 @@ CASES = [
         pro(("percent: 10}", "percent: 10}\ncredits_per_usd: 1000")),
     ),
     (
+        "MC609",
+        big(
+            "pricing:\n  - {model: acme/alpha, discount_percent: 10, effective_from: 2026-01-01, until: 2026-01-31}\n  - {model: acme/alpha, discount_percent: 5, effective_from: 2026-01-10}\n"
+        ),
+        ("MC609", "accounts/big.yaml", 7, 5),
+        big(
+            "pricing:\n  - {model: acme/alpha, discount_percent: 10, effective_from: 2026-01-01, until: 2026-01-31}\n  - {model: acme/alpha, discount_percent: 5, effective_from: 2026-02-01}\n"
+        ),
+    ),
+    (
+        "MC610",
+        big(
+            "pricing:\n  - {model: acme/alpha, discount_percent: 10, effective_from: 2026-01-01, until: 2026-01-31}\n  - {model: acme/alpha, discount_percent: 5, effective_from: 2026-02-10}\n"
+        ),
+        ("MC610", "accounts/big.yaml", 7, 5),
+        big(
+            "pricing:\n  - {model: acme/alpha, discount_percent: 10, effective_from: 2026-01-01, until: 2026-01-31}\n  - {model: acme/alpha, discount_percent: 5, effective_from: 2026-02-01}\n"
+        ),
+    ),
+    (
         "MC313",
         edit(
             ALPHA,

@@ -207,6 +207,12 @@ def _plan(p: Plan) -> dict[str, Any]:
                 "mode": p.rounding_mode or "half_up",
             },
             "rollouts": [_rollout(r) for r in p.rollouts],
+            "markups": [
+                _drop_empty(
+                    {"markup": _money(m.markup), "effective_from": m.effective_from, "until": m.until, "note": m.note}
+                )
+                for m in p.markups
+            ],
         }
     )
 
@@ -218,6 +224,8 @@ def _negotiated(n: NegotiatedPrice) -> dict[str, Any]:
             "prices": _prices(n.prices) if n.prices is not None else None,
             "discount_percent": _money(n.discount_percent) if n.discount_percent is not None else None,
             "note": n.note,
+            "effective_from": n.effective_from,
+            "until": n.until,
         }
     )
 

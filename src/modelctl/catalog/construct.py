@@ -13,6 +13,7 @@ from typing import Any
 from modelctl.catalog.model import (
     PRICE_KEYS,
     Account,
+    DatedMarkup,
     Deprecation,
     ImpactSettings,
     Limits,
@@ -187,6 +188,10 @@ def _rollout(d: dict[str, Any]) -> Rollout:
     )
 
 
+def _day(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
 def _defaults(raw: dict[str, Any]) -> dict[str, tuple[str, ...]]:
     """Each purpose's default candidates, in order (one model, or a list of fall-backs)."""
     return {purpose: (value,) if isinstance(value, str) else tuple(value) for purpose, value in raw.items()}
@@ -209,6 +214,12 @@ def build_plan(loaded: LoadedFile) -> Plan:
         rounding_mode=rounding.get("mode"),
         rollouts=tuple(_rollout(r) for r in d.get("rollouts", ())),
         description=d.get("description"),
+        markups=tuple(
+            DatedMarkup(
+                _decimal(m["markup"]) or Decimal(0), str(m["effective_from"]), _day(m.get("until")), m.get("note")
+            )
+            for m in d.get("markups", ())
+        ),
     )
 
 
@@ -221,6 +232,8 @@ def build_account(loaded: LoadedFile) -> Account:
             prices_of(p["prices"]) if "prices" in p else None,
             _decimal(p.get("discount_percent")),
             p.get("note"),
+            _day(p.get("effective_from")),
+            _day(p.get("until")),
         )
         for p in d.get("pricing", ())
     )

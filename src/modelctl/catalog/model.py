@@ -198,6 +198,14 @@ class Rollout:
 
 
 @dataclass(frozen=True, slots=True)
+class DatedMarkup:
+    markup: Decimal
+    effective_from: str  # ISO dates as written; rules/terms.py checks them
+    until: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Plan:
     id: str
     name: str
@@ -211,6 +219,7 @@ class Plan:
     rounding_mode: str | None = None
     rollouts: tuple[Rollout, ...] = ()
     description: str | None = None
+    markups: tuple[DatedMarkup, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,6 +228,8 @@ class NegotiatedPrice:
     prices: Prices | None = None
     discount_percent: Decimal | None = None
     note: str | None = None
+    effective_from: str | None = None  # ISO dates as written; rules/terms.py checks them
+    until: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -490,8 +490,9 @@ class Catalog:
         rules = self._rules(plan, account)
         plan_doc = rules.plan
         cost = self.cost(ref, usage, at=at, variant=variant)
-        markup = Decimal(plan_doc.get("markup", "1"))
-        entry = rules.negotiated(ref, self._models[ref])
+        day = _ordinal(at)
+        markup, _ = rules.markup(day)
+        entry = rules.negotiated(ref, self._models[ref], day)
         if entry is not None and "prices" in entry:
             exact, basis = self._negotiated_total(ref, usage, at, variant, entry["prices"]), "negotiated"
         elif entry is not None and "discount_percent" in entry:

@@ -18,6 +18,7 @@ decides, and is named in the decision's ``rule``):
 from __future__ import annotations
 
 from collections import namedtuple
+from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
 from hashlib import sha256
 
@@ -158,7 +159,8 @@ class PlanRules:
         self.rollouts = {r["model"]: r for r in plan.get("rollouts", ()) if "model" in r}
         self.ab = {r["purpose"]: r for r in plan.get("rollouts", ()) if "purpose" in r}
         self.opt = (account or {}).get("rollouts", {})
-        self.pricing = [(Selector(p["model"]), p) for p in (account or {}).get("pricing", ())]
+        self.pricing = [(Selector(p["model"]), p, span(p)) for p in (account or {}).get("pricing", ())]
+        self.markups = [(m, span(m)) for m in plan.get("markups", ())]
 
     def _where(self, list_name: str, index: int, owner: str = "plan") -> str:
         name = self.plan["id"] if owner == "plan" else (self.account or {}).get("id", "")
@@ -265,12 +267,21 @@ class PlanRules:
         salt = ab.get("salt", ab["id"])
         return ab, variant_index(salt, who, [v["weight"] for v in ab["variants"]])
 
-    def negotiated(self, ref: str, model: Mapping[str, Any]) -> Mapping[str, Any] | None:
-        for selector, entry in self.pricing:
-            if selector.matches(ref, model):
+    def negotiated(self, ref: str, model: Mapping[str, Any], day: int | None = None) -> Mapping[str, Any] | None:
+        """The account's first pricing entry for the model in force on ``day`` (a date ordinal; None:
+        whatever the dates)."""
+        for selector, entry, (start, end) in self.pricing:
+            if (day is None or start <= day <= end) and selector.matches(ref, model):
                 found: Mapping[str, Any] = entry
                 return found
         return None
+
+    def markup(self, day: int) -> tuple[Decimal, str]:
+        """The plan's markup in force on ``day`` and where it comes from."""
+        for entry, (start, end) in self.markups:
+            if start <= day <= end:
+                return Decimal(entry["markup"]), f"markups[{entry['effective_from']}]"
+        return Decimal(self.plan.get("markup", "1")), "markup"
 
 
 def defaults_of(doc: Mapping[str, Any], purpose: str) -> list[str]:
@@ -294,3 +305,16 @@ def arm_of(rollout: Mapping[str, Any], subject: str, opt: bool | None = None) ->
     if opt is not None:
         return "in" if opt else "out"
     return "in" if in_rollout(salt, subject, Decimal(rollout["percent"])) else "out"
+
+
+_OPEN_END = date.max.toordinal()
+
+
+def span(entry: Mapping[str, Any]) -> tuple[int, int]:
+    """The days (date ordinals, both inclusive) dated terms are in force: ``effective_from`` to ``until``."""
+    try:
+        start = date.fromisoformat(entry["effective_from"]).toordinal() if "effective_from" in entry else 0
+        end = date.fromisoformat(entry["until"]).toordinal() if "until" in entry else _OPEN_END
+    except (TypeError, ValueError):
+        return 1, 0  # not a day (validation reports it, MC609): never in force, the next entry applies
+    return start, end
