@@ -267,7 +267,7 @@ def _plan_and_account(content: dict[str, Any]) -> tuple[str, str]:
         ("plan", "rounding", {"decimals": 10**9}, "rounding.decimals: 1000000000 is not an integer from 0 to 18"),
         ("plan", "markup", "-1", "markup: '-1' is not a plain"),
         ("plan", "credits_per_usd", "Infinity", "credits_per_usd: 'Infinity'"),
-        ("plan", "defaults", {"chat": 5}, "defaults.chat: 5 is not a string"),
+        ("plan", "defaults", {"chat": 5}, "defaults.chat: 5 is not a string or a non-empty list"),
         ("plan", "models", {"allow": [{"provider": ["openai", []]}]}, r"models.allow\[0\].provider\[1\]"),
         ("plan", "models", {"allow": [5]}, r"models.allow\[0\]: 5 is not a glob \(a string\) or an object"),
         ("plan", "rollouts", [{"id": "r", "purpose": "chat", "variants": []}], r"rollouts\[0\].variants: is empty"),
@@ -280,7 +280,7 @@ def _plan_and_account(content: dict[str, Any]) -> tuple[str, str]:
         ("account", "pricing", [{"model": ALPHA, "prices": {"input_per_1m": "-0.1"}}], "input_per_1m: '-0.1'"),
         ("account", "pricing", [{"prices": {}}], r"pricing\[0\]: has no 'model'"),
         ("account", "rollouts", {"r": "yes"}, "rollouts.r: 'yes' is not true or false"),
-        ("account", "defaults", {"chat": None}, "defaults.chat: None is not a string"),
+        ("account", "defaults", {"chat": None}, "defaults.chat: None is not a string or a non-empty list"),
         (
             "account",
             "models",

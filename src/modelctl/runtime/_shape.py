@@ -85,7 +85,7 @@ _PLAN = _obj(
         "id!": str,
         "name": str,
         "models": _obj({"allow": _each(_SELECTOR), "deny": _each(_SELECTOR)}),
-        "defaults": _map(str),
+        "defaults": _map(_str_or_strs),  # one model, or fall-backs in order
         "markup": _decimal(),
         "credits_per_usd": _decimal(),
         "rounding": _obj({"decimals": _decimals, "mode": _enum("up", "half_up", "half_even", "down")}),
@@ -98,7 +98,7 @@ _ACCOUNT = _obj(
         "name": str,
         "plan!": str,
         "models": _obj({"allow": _each(_SELECTOR), "deny": _each(_SELECTOR), "widen": _each(_SELECTOR)}),
-        "defaults": _map(str),
+        "defaults": _map(_str_or_strs),  # one model, or fall-backs in order
         "pricing": _each(_obj({"model!": _SELECTOR, "prices": _PRICES, "discount_percent": _percent})),
         "rollouts": _map(bool),
     }
