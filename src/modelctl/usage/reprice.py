@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from modelctl import runtime
+from modelctl.runtime._pricing import SIDE_FIELDS
 from modelctl.usage.files import (
     OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,
@@ -50,7 +51,7 @@ __all__ = [
 DIMENSIONS: tuple[str, ...] = ("model", "provider", "day", "month", "account", "plan", "variant")
 ROW_DIMENSIONS: tuple[str, ...] = ("account", "plan")  # read from each row; the others follow from model and day
 PROGRESS_EVERY = 1 << 15
-_SIDE = ("input_tokens", "cached_input_tokens", "cache_write_tokens", "cache_write_1h_tokens")
+_SIDE = SIDE_FIELDS
 _ZERO = Decimal(0)
 
 
