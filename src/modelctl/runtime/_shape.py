@@ -156,19 +156,28 @@ def _where(path: list[str | int]) -> str:
     return out
 
 
-_content_ok: Callable[[Any], bool] | None = None
+_compiled_check: list[Callable[[Any], bool]] = []
+
+
+def _compiled() -> Callable[[Any], bool]:
+    """The content check as plain functions, written on first use (a few ms, not at import)."""
+    if not _compiled_check:
+        _compiled_check.append(_Gen().build(_CONTENT))
+    return _compiled_check[0]
+
+
+def _accepts(content: Any) -> bool:
+    """The fast check: True when ``content`` has the shape of the tables."""
+    try:
+        return _compiled()(content) and _references_ok(content)
+    except TypeError:  # an unhashable value where a string is expected: the walk names it
+        return False
 
 
 def check_content(content: Any) -> None:
     """Raise ArtifactError naming the first field of ``content`` whose shape the runtime cannot use."""
-    global _content_ok
-    if _content_ok is None:
-        _content_ok = _Gen().build(_CONTENT)
-    try:
-        if _content_ok(content) and _references_ok(content):
-            return
-    except TypeError:  # an unhashable value where a string is expected: the walk below names it
-        pass
+    if _accepts(content):
+        return
     try:
         _CONTENT.one(content)
         _references(content)
