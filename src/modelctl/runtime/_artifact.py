@@ -28,7 +28,7 @@ def _no_constant(name: str) -> NoReturn:
 
 
 def _parse(raw: bytes) -> Any:
-    """The document, parsed with the cyclic GC paused (it would rescan every new object)."""
+    """The document (call with the cyclic GC paused: it would rescan every new object)."""
     import json
 
     try:
@@ -37,14 +37,29 @@ def _parse(raw: bytes) -> Any:
         raise ArtifactError(f"artifact is not UTF-8 (corrupt?): byte {exc.start}: {exc.reason}") from None
     if "\\u" in text:
         _refuse_lone_surrogates(text)
-    enabled = gc.isenabled()
-    gc.disable()
     try:
         return json.loads(text, parse_constant=_no_constant)
     except RecursionError:
         raise ArtifactError("artifact is not valid JSON: nested too deeply") from None
     except (ValueError, MemoryError) as exc:  # JSONDecodeError, int digit limit, NaN/Infinity
         raise ArtifactError(f"artifact is not valid JSON (truncated or corrupt?): {exc}") from None
+
+
+def _checked(raw: bytes) -> dict[str, Any]:
+    """Parse and check an artifact: its envelope, its digest, the shape of its content.
+
+    The cyclic GC is paused throughout: every object made is kept, so a collection in the
+    middle would only rescan them (the next one after the load scans them once)."""
+    from modelctl.runtime._shape import check_content
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        doc = _parse(raw)
+        _check_format(doc)
+        _verify(raw, doc)
+        check_content(doc["content"])
+        return doc  # type: ignore[no-any-return]
     finally:
         if enabled:
             gc.enable()

@@ -10,7 +10,7 @@ from decimal import Decimal
 from itertools import compress
 from time import time as _time
 
-from modelctl.runtime._artifact import _check_format, _parse, _verify
+from modelctl.runtime._artifact import _checked
 from modelctl.runtime._errors import (
     AmbiguousModelError,
     ArtifactError,
@@ -60,17 +60,11 @@ class Catalog:
     def loads(cls, data: bytes | str) -> Catalog:
         """Parse and verify an artifact held in memory: its format, its digest and the
         shape of its content (so that no method raises anything but ``CatalogError``)."""
-        from modelctl.runtime._shape import check_content
-
         try:
             raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
         except (UnicodeEncodeError, TypeError) as exc:
             raise ArtifactError(f"artifact is not text or bytes: {exc}") from None
-        doc = _parse(raw)
-        _check_format(doc)
-        _verify(raw, doc)
-        check_content(doc["content"])
-        return cls(doc)
+        return cls(_checked(raw))
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Catalog:

@@ -121,15 +121,26 @@ class _Obj(_Spec):
         name = gen.done.get(id(self))
         if name is not None:
             return f"{name}({var})"
-        lines = ["if v.__class__ is not dict:", "    return False", "g = v.get"]
+        tests = []  # one boolean expression per field, joined with "and"
         for key, sub in self.fields:
-            lines.append(f"x = g({key!r}, A)")
-            test = sub.expr("x", gen)
-            if key in self.required:
-                lines += [f"if x is A or not ({test}):", "    return False"]
+            if isinstance(sub, _Type):  # absent: A (an object) if required, else a value of the type
+                default = "A" if key in self.required else repr(sub.typ())
+                tests.append(f"g({key!r}, {default}).__class__ is {sub.typ.__name__}")
+            elif key in self.required:
+                tests.append(f"((x := g({key!r}, A)) is not A and {sub.expr('x', gen)})")
             else:
-                lines += [f"if x is not A and not ({test}):", "    return False"]
-        name = gen.done[id(self)] = gen.function(lines)
+                tests.append(f"((x := g({key!r}, A)) is A or {sub.expr('x', gen)})")
+        body = [
+            "if v.__class__ is not dict:",
+            "    return False",
+            "g = v.get",
+            "if not (",
+            *(f"    {test} and" for test in tests),
+            "    True",
+            "):",
+            "    return False",
+        ]
+        name = gen.done[id(self)] = gen.function(body)
         return f"{name}({var})"
 
 
