@@ -35,7 +35,7 @@ def _parse(raw: bytes) -> Any:
         text = raw.decode("utf-8")  # strict: surrogates written as raw bytes are not UTF-8
     except UnicodeDecodeError as exc:
         raise ArtifactError(f"artifact is not UTF-8 (corrupt?): byte {exc.start}: {exc.reason}") from None
-    if "\\u" in text:
+    if "\\" in text:  # (a one-character search: "\\u" in text takes 10 ms on 6 MB)
         _refuse_lone_surrogates(text)
     try:
         return json.loads(text, parse_constant=_no_constant)
@@ -67,23 +67,24 @@ def _checked(raw: bytes) -> dict[str, Any]:
 
 def _refuse_lone_surrogates(text: str) -> None:
     r"""A ``\uD800``-``\uDFFF`` escape not part of a high+low pair decodes to a lone
-    surrogate, which no UTF-8 writer can write back (and publish never writes one)."""
+    surrogate, which no UTF-8 writer can write back (and publish never writes one).
+    Walks the escapes from backslash to backslash (a one-character search is fast)."""
     find = text.find
-    i = find("\\u")
+    i = find("\\")
     while i >= 0:
-        slashes = 0
-        while i - slashes - 1 >= 0 and text[i - slashes - 1] == "\\":
-            slashes += 1
+        if text[i + 1 : i + 2] != "u":
+            i = find("\\", i + 2)  # another escape (\\ included): skip the escaped character
+            continue
         hexa = text[i + 2 : i + 6].lower()
-        step = 2
-        if slashes % 2 == 0 and len(hexa) == 4 and hexa[0] == "d" and hexa[1] in "89abcdef":
+        step = 6
+        if len(hexa) == 4 and hexa[0] == "d" and hexa[1] in "89abcdef":
             low = text[i + 6 : i + 12].lower()
-            paired = hexa[1] in "89ab" and low[:3] == "\\ud" and low[3:4] in ("c", "d", "e", "f") and len(low) == 6
+            paired = hexa[1] in "89ab" and len(low) == 6 and low[:3] == "\\ud" and low[3] in "cdef"
             if not paired:
                 line = text.count("\n", 0, i) + 1
                 raise ArtifactError(f"artifact has a lone surrogate \\u{hexa} (line {line}): it is not valid Unicode")
             step = 12
-        i = find("\\u", i + step)
+        i = find("\\", i + step)
 
 
 def _ascii_number(text: str) -> bool:
