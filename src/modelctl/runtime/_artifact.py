@@ -47,21 +47,27 @@ def _parse(raw: bytes) -> Any:
 
 def _checked(raw: bytes) -> dict[str, Any]:
     """Parse and check an artifact: its envelope, its digest, the shape of its content.
-
-    The cyclic GC is paused throughout: every object made is kept, so a collection in the
-    middle would only rescan them (the next one after the load scans them once)."""
+    Call it with the cyclic GC paused (``paused_gc``)."""
     from modelctl.runtime._shape import check_content
 
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        doc = _parse(raw)
-        _check_format(doc)
-        _verify(raw, doc)
-        check_content(doc["content"])
-        return doc  # type: ignore[no-any-return]
-    finally:
-        if enabled:
+    doc = _parse(raw)
+    _check_format(doc)
+    _verify(raw, doc)
+    check_content(doc["content"])
+    return doc  # type: ignore[no-any-return]
+
+
+class paused_gc:  # noqa: N801 - used like a function: ``with paused_gc():``
+    """The cyclic GC paused while loading: every object made is kept, so a collection in the
+    middle would only rescan them all.  The first collection after the load scans them once
+    (as it would after ``json.loads``; docs/performance.md has both figures)."""
+
+    def __enter__(self) -> None:
+        self.enabled = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc: object) -> None:
+        if self.enabled:
             gc.enable()
 
 

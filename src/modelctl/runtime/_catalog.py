@@ -10,7 +10,7 @@ from decimal import Decimal
 from itertools import compress
 from time import time as _time
 
-from modelctl.runtime._artifact import _checked
+from modelctl.runtime._artifact import _checked, paused_gc
 from modelctl.runtime._errors import (
     AmbiguousModelError,
     ArtifactError,
@@ -64,7 +64,8 @@ class Catalog:
             raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
         except (UnicodeEncodeError, TypeError) as exc:
             raise ArtifactError(f"artifact is not text or bytes: {exc}") from None
-        return cls(_checked(raw))
+        with paused_gc():
+            return cls(_checked(raw))
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Catalog:
