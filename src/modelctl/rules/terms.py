@@ -13,16 +13,17 @@ from modelctl.errors import Finding
 from modelctl.rules.registry import RuleContext, rule
 
 _START, _END = date.min, date.max
+Span = tuple[str | None, str | None, list[Any]]  # effective_from, until, the entry's path
 
 
 @rule
 def dated_terms(ctx: RuleContext) -> Iterator[Finding]:
     for plan in ctx.catalog.plans.values():
-        spans = [(m.effective_from, m.until, ["markups", i]) for i, m in enumerate(plan.markups)]
+        markups: list[Span] = [(m.effective_from, m.until, ["markups", i]) for i, m in enumerate(plan.markups)]
         # between dated markups the plan's `markup` applies, by design: no gap to report
-        yield from _check(ctx, plan.file, f"plan {plan.id}'s markups", spans, gaps=False)
+        yield from _check(ctx, plan.file, f"plan {plan.id}'s markups", markups, gaps=False)
     for account in ctx.catalog.accounts.values():
-        by_selector: dict[str, list[tuple[str | None, str | None, list[Any]]]] = {}
+        by_selector: dict[str, list[Span]] = {}
         for i, entry in enumerate(account.pricing):
             by_selector.setdefault(entry.model, []).append((entry.effective_from, entry.until, ["pricing", i]))
         for selector, spans in by_selector.items():
