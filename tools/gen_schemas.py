@@ -474,12 +474,18 @@ def plan_schema() -> dict[str, Any]:
                 "exclusiveMinimum": 0,
             },
             "rounding": _obj(
-                "How a charge is rounded, once per charge. Default: 6 decimals, half_up.",
+                "How a charge is rounded. Default: 6 decimals, half_up, per request.",
                 {
                     "decimals": {"description": "Decimal places kept.", "type": "integer", "minimum": 0, "maximum": 12},
                     "mode": {
                         "description": "up (away from zero), half_up, half_even or down.",
                         "enum": ["up", "half_up", "half_even", "down"],
+                    },
+                    "per": {
+                        "description": "request (default): every charge is rounded, as a credit balance needs; "
+                        "invoice: `modelctl reprice --charges` sums the exact charges of an account (or plan) per "
+                        "month and rounds once (charge() still rounds each request for display).",
+                        "enum": ["request", "invoice"],
                     },
                 },
             ),

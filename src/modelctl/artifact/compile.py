@@ -205,6 +205,7 @@ def _plan(p: Plan) -> dict[str, Any]:
             "rounding": {
                 "decimals": 6 if p.rounding_decimals is None else p.rounding_decimals,
                 "mode": p.rounding_mode or "half_up",
+                **({"per": p.rounding_per} if p.rounding_per else {}),
             },
             "rollouts": [_rollout(r) for r in p.rollouts],
             "markups": [

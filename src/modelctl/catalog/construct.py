@@ -212,6 +212,7 @@ def build_plan(loaded: LoadedFile) -> Plan:
         credits_per_usd=_decimal(d.get("credits_per_usd")),
         rounding_decimals=rounding.get("decimals"),
         rounding_mode=rounding.get("mode"),
+        rounding_per=rounding.get("per"),
         rollouts=tuple(_rollout(r) for r in d.get("rollouts", ())),
         description=d.get("description"),
         markups=tuple(

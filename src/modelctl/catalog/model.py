@@ -218,6 +218,7 @@ class Plan:
     rounding_decimals: int | None = None
     rounding_mode: str | None = None
     rollouts: tuple[Rollout, ...] = ()
+    rounding_per: str | None = None  # request (default) or invoice
     description: str | None = None
     markups: tuple[DatedMarkup, ...] = ()
 

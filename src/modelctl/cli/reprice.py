@@ -78,6 +78,21 @@ def reprice(
             show_default=False,
         ),
     ] = None,
+    charges: Annotated[
+        bool,
+        typer.Option(
+            "--charges",
+            help="Write what the rows are charged, per account (default; or --group-by plan, subject, arm, model, "
+            "month): usage cost, charge in the currency and in credits, rounded per request or per invoice "
+            "as each plan says.",
+        ),
+    ] = False,
+    plan: Annotated[
+        str | None,
+        typer.Option(
+            "--plan", help="With --charges: the plan of rows that name no plan or account.", show_default=False
+        ),
+    ] = None,
     show_errors: Annotated[
         int, typer.Option("--show-errors", min=0, metavar="N", help="List the first N rows that could not be priced.")
     ] = 10,
@@ -108,6 +123,17 @@ def reprice(
     arm of an A/B test, per model: the cost half of its readout.
     """
     opened = open_for_command(catalog)
+    if charges:
+        _charges(
+            usage_file,
+            opened.catalog,
+            [d.value for d in group_by] if group_by else ["account"],
+            plan,
+            rollout,
+            show_errors,
+            fmt,
+        )
+        return
     dims = [d.value for d in group_by] if group_by else ["model"]
     targets = [resolve_model(opened.catalog, name, "--what-if").ref for name in what_if or ()]
     with _errors_file(errors_out) as on_error, _progress() as progress, reading(), _readout_usage():
@@ -325,3 +351,102 @@ def _summary(result: RepriceResult, errors_out: Path | None) -> None:
         rest = failures - len(result.errors)
         where = f"all are in {errors_out}" if errors_out else "write them all with --errors-out FILE"
         error(f"... and {rest:,} more: {where}")
+
+
+# --- charges -------------------------------------------------------------------------
+
+
+def _charges(
+    usage_file: str,
+    catalog: Any,
+    dims: list[str],
+    plan: str | None,
+    rollout: str | None,
+    show_errors: int,
+    fmt: Format,
+) -> None:
+    from modelctl.usage.charges import CHARGE_DIMENSIONS, charges
+
+    bad = [d for d in dims if d not in CHARGE_DIMENSIONS]
+    if bad:
+        raise typer.BadParameter(
+            f"--charges groups by {', '.join(CHARGE_DIMENSIONS)}, not {', '.join(bad)}", param_hint="--group-by"
+        )
+    if plan is not None and plan not in catalog.plans():
+        raise typer.BadParameter(f"unknown plan {plan!r}", param_hint="--plan")
+    with reading(), _readout_usage():
+        result = charges(usage_file, catalog, group_by=dims, plan=plan, rollout=rollout, keep_errors=show_errors)
+    stdout_text(_render_charges(result, fmt))
+    period = f"{result.first_day} to {result.last_day}" if result.first_day else "no rows"
+    line = f"{result.rows_read:,} rows ({period}): {result.rows_charged:,} charged"
+    if not result.error_count:
+        note(line)
+        return
+    error(f"{line}, {result.error_count:,} could not be charged (the totals leave them out)")
+    for number, why in result.errors:
+        error(f"line {number}: {why}")
+    raise typer.Exit(EXIT_NO)
+
+
+def _render_charges(result: Any, fmt: Format) -> str:
+    if fmt == Format.json:
+        doc = {
+            "format_version": JSON_FORMAT_VERSION,
+            "file": result.path,
+            "group_by": list(result.group_by),
+            "period": {"from": result.first_day, "to": result.last_day},
+            "rows": {"read": result.rows_read, "charged": result.rows_charged, "failed": result.error_count},
+            "totals": {unit: plain(t) for unit, t in sorted(result.totals.items())},
+            "groups": [
+                {
+                    **dict(zip(result.group_by, g.key, strict=True)),
+                    "rows": g.rows,
+                    "currency": g.currency,
+                    "cost": plain(g.cost),
+                    "charge": plain(g.charge),
+                    "unit": g.unit,
+                    "amount": plain(g.amount),
+                    "exact": plain(g.exact),
+                    "rounding": g.per,
+                }
+                for g in result.groups
+            ],
+            "errors": [{"line": n, "message": m} for n, m in result.errors],
+        }
+        return dumps(doc)
+    headers = [*result.group_by, "rows", "currency", "cost", "charge", "credits", "rounding"]
+
+    def cells(g: Any, exact: bool) -> list[str]:
+        show = plain if exact else money
+        in_credits = g.unit == "credits"
+        charge = g.charge if in_credits else g.amount
+        return [
+            *g.key,
+            str(g.rows) if exact else f"{g.rows:,}",
+            g.currency,
+            show(g.cost),
+            plain(charge) if exact or not in_credits else money(charge),
+            plain(g.amount) if in_credits else "",
+            f"per {g.per}",
+        ]
+
+    if fmt == Format.csv:
+        return csv_table(headers, [cells(g, True) for g in result.groups])
+    rows = [cells(g, False) for g in result.groups]
+    for unit, total in sorted(result.totals.items()):
+        label = ["total", *[""] * (len(result.group_by) - 1)]
+        rows.append(
+            [
+                *label,
+                "",
+                unit if unit != "credits" else "",
+                "",
+                plain(total) if unit != "credits" else "",
+                plain(total) if unit == "credits" else "",
+                "",
+            ]
+        )
+    right = frozenset(range(len(result.group_by), len(headers) - 1))
+    if fmt == Format.markdown:
+        return markdown_table(headers, rows, right=right)
+    return text_table(headers, rows, right=right)

@@ -1,0 +1,173 @@
+"""`modelctl reprice --charges`: totals equal the sum of Catalog.charge() over the rows (per request)
+or the exact sum rounded once per account and month (per invoice)."""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+from datetime import date
+from decimal import ROUND_UP, Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import REPO
+from modelctl.artifact.compile import content_of
+from modelctl.cli import app
+from modelctl.rules.validate import validate_catalog
+from modelctl.runtime import Catalog, Usage
+from modelctl.usage.charges import charges
+
+MODELS = ("openai/gpt-6-luna", "anthropic/claude-haiku-5-5", "openai/gpt-6-sol")
+FIELDS = ("timestamp", "model", "input_tokens", "output_tokens", "cached_input_tokens", "plan", "account", "subject")
+
+
+@pytest.fixture(scope="module")
+def content() -> dict[str, Any]:
+    return content_of(validate_catalog(REPO / "catalog", today=date(2026, 11, 25)).catalog)
+
+
+def _rows(n: int, seed: int = 5) -> list[dict[str, Any]]:
+    rng = random.Random(seed)
+    rows = []
+    for _ in range(n):
+        plan = rng.choice(["pro", "team", "free", ""])
+        model = rng.choice(MODELS)
+        if plan == "free" and model == "openai/gpt-6-sol":
+            model = "openai/gpt-6-luna"
+        if plan == "" and model == "anthropic/claude-haiku-5-5":
+            model = "openai/gpt-6-sol"
+        rows.append(
+            {
+                "timestamp": f"2026-{rng.choice([10, 11])}-{rng.randint(15, 28):02d}T{rng.randint(0, 23):02d}:00:00Z",
+                "model": model,
+                "input_tokens": rng.randint(1, 40_000),
+                "output_tokens": rng.randint(0, 4_000),
+                "cached_input_tokens": rng.choice([0, 0, rng.randint(0, 5_000)]),
+                "plan": plan,
+                "account": "acme-bank" if plan == "" else "",
+                "subject": f"user-{rng.randrange(40)}",
+            }
+        )
+    return rows
+
+
+def _write(path: Path, rows: list[dict[str, Any]]) -> Path:
+    if path.suffix == ".jsonl":
+        path.write_text("".join(json.dumps({k: v for k, v in r.items() if v != ""}) + "\n" for r in rows))
+    else:
+        path.write_text(",".join(FIELDS) + "\n" + "".join(",".join(str(r[f]) for f in FIELDS) + "\n" for r in rows))
+    return path
+
+
+def _usage(r: dict[str, Any]) -> Usage:
+    return Usage(
+        input_tokens=r["input_tokens"], output_tokens=r["output_tokens"], cached_input_tokens=r["cached_input_tokens"]
+    )
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
+def test_per_request_totals_equal_the_sum_of_charge_calls(content: dict[str, Any], tmp_path: Path, suffix: str) -> None:
+    cat = Catalog.from_content(copy.deepcopy(content))
+    rows = _rows(3_000)
+    result = charges(_write(tmp_path / f"usage{suffix}", rows), cat, group_by=("account", "plan"))
+    assert result.error_count == 0 and result.rows_charged == 3_000
+    expected: dict[tuple[str, str], list[Decimal]] = {}
+    units: dict[str, Decimal] = {}
+    for r in rows:
+        charge = cat.charge(
+            r["model"], _usage(r), plan=r["plan"] or None, account=r["account"] or None, at=r["timestamp"]
+        )
+        key = (r["account"], charge.plan)
+        acc = expected.setdefault(key, [Decimal(0), Decimal(0), Decimal(0)])
+        acc[0] += charge.amount
+        acc[1] += charge.exact
+        acc[2] += charge.cost.total
+        units[charge.unit] = units.get(charge.unit, Decimal(0)) + charge.amount
+    got = {g.key: [g.amount, g.exact, g.cost] for g in result.groups}
+    assert got == expected
+    assert result.totals == units
+    assert (result.first_day, result.last_day) == (
+        min(date.fromisoformat(r["timestamp"][:10]) for r in rows),
+        max(date.fromisoformat(r["timestamp"][:10]) for r in rows),
+    )
+
+
+def test_per_invoice_rounds_once_per_account_and_month(content: dict[str, Any], tmp_path: Path) -> None:
+    doc = copy.deepcopy(content)
+    doc["plans"]["pro"]["rounding"] = {"decimals": 0, "mode": "up", "per": "invoice"}  # whole credits, up
+    cat = Catalog.from_content(doc)
+    rows = [r for r in _rows(2_000, seed=9) if r["plan"] == "pro"]
+    result = charges(_write(tmp_path / "usage.csv", rows), cat, group_by=("plan",))
+    (group,) = result.groups
+    exact_by_month: dict[str, Decimal] = {}
+    per_request = Decimal(0)
+    for r in rows:
+        charge = cat.charge(r["model"], _usage(r), plan="pro", at=r["timestamp"])
+        exact_by_month[r["timestamp"][:7]] = exact_by_month.get(r["timestamp"][:7], Decimal(0)) + charge.exact
+        per_request += charge.amount  # charge() still rounds each request
+    invoiced = sum((e.quantize(Decimal(1), rounding=ROUND_UP) for e in exact_by_month.values()), Decimal(0))
+    assert len(exact_by_month) == 2  # October and November: two invoices
+    assert group.amount == invoiced and group.per == "invoice" and result.totals == {"credits": invoiced}
+    assert group.exact == sum(exact_by_month.values())
+    assert invoiced < per_request  # rounding 1,000+ requests up one by one costs the customer more
+
+
+def test_dated_contract_terms_apply_by_day(content: dict[str, Any], tmp_path: Path) -> None:
+    doc = copy.deepcopy(content)
+    pricing = doc["accounts"]["acme-bank"]["pricing"]
+    pricing[0] = {**pricing[0], "effective_from": "2026-03-01", "until": "2026-10-31"}
+    pricing.insert(1, {"model": "openai/gpt-6-sol", "prices": {"input_per_1m": "1.00"}, "effective_from": "2026-11-01"})
+    cat = Catalog.from_content(doc)
+    rows = [
+        {**_rows(1)[0], "timestamp": day, "model": "openai/gpt-6-sol", "plan": "", "account": "acme-bank"}
+        for day in ("2026-10-31", "2026-11-01")
+    ]
+    result = charges(_write(tmp_path / "u.csv", rows), cat, group_by=("account", "month"))
+    october, november = result.groups
+    for group, row in zip((october, november), rows, strict=True):
+        assert (
+            group.exact == cat.charge("openai/gpt-6-sol", _usage(row), account="acme-bank", at=row["timestamp"]).exact
+        )
+    assert october.exact != november.exact
+
+
+def test_rows_that_cannot_be_charged_are_counted(content: dict[str, Any], tmp_path: Path) -> None:
+    cat = Catalog.from_content(copy.deepcopy(content))
+    path = tmp_path / "u.csv"
+    path.write_text(
+        "timestamp,model,input_tokens,plan,account\n"
+        "2026-11-20,openai/gpt-6-luna,10,pro,\n"
+        "2026-11-20,openai/gpt-6-luna,10,,nobody\n"
+        "2026-11-20,openai/gpt-6-luna,10,,\n"
+        "2026-11-20,openai/nope,10,pro,\n"
+        "2026-11-20,openai/gpt-6-luna,-3,pro,\n"
+    )
+    result = charges(path, cat)
+    assert (result.rows_read, result.rows_charged, result.error_count) == (5, 1, 4)
+    messages = dict(result.errors)
+    assert "unknown account 'nobody'" in messages[3] and "no plan or account" in messages[4]
+    assert "unknown model" in messages[5] and "negative" in messages[6]
+    assert charges(path, cat, plan="free").rows_charged == 2  # --plan for rows that name none
+
+
+def test_cli_charges(tmp_path: Path) -> None:
+    path = _write(tmp_path / "u.csv", _rows(50))
+    runner = CliRunner()
+    args = ["reprice", str(path), "--charges", "--catalog", str(REPO / "catalog")]
+    out = runner.invoke(app, [*args, "-f", "json"])
+    assert out.exit_code == 0, out.output
+    doc = json.loads(out.stdout)
+    assert doc["group_by"] == ["account"] and {g["unit"] for g in doc["groups"]} == {"credits", "USD"}
+    assert "rows (2026-1" in out.stderr
+    text = runner.invoke(app, [*args, "-g", "arm", "--rollout", "chat-default-2026-11"])
+    assert text.exit_code == 0 and "openai/gpt-6-luna" in text.stdout and "total" in text.stdout
+    assert runner.invoke(app, [*args, "-g", "provider"]).exit_code == 2
+    assert runner.invoke(app, [*args, "--plan", "gold"]).exit_code == 2
+    bad = tmp_path / "bad.csv"
+    bad.write_text("timestamp,model,input_tokens\n2026-11-20,openai/gpt-6-luna,10\n")
+    failed = runner.invoke(app, ["reprice", str(bad), "--charges", "--catalog", str(REPO / "catalog")])
+    assert failed.exit_code == 1 and "no plan or account" in failed.stderr
