@@ -3,7 +3,10 @@
 - ``catalog.allowed(model, plan=..., account=...)``: per call once warm (target <= 2 us),
   and per call the first time each model is asked (rules evaluated);
 - ``catalog.models_for(plan=..., account=...)``: first call and later calls (target <= 1 ms after the first);
-- baseline in the same run: a dict lookup and ``catalog.model()``.
+- baseline in the same run: a dict lookup and ``catalog.model()``;
+- on the repository's catalog (issue #14): ``default_model(..., subject=...)`` and
+  ``allowed(..., subject=...)`` warm (target <= 1 us), and ``reprice --charges`` against plain
+  ``reprice`` on the same usage file (target: at least 0.7 x its speed).
 
 Usage::
 
@@ -61,6 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--models", type=int, default=5000)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--rows", type=int, default=200_000, help="rows of the usage file for --charges")
     args = parser.parse_args(argv)
     from modelctl.artifact.compile import SourceInfo, compile_artifact
     from modelctl.rules.validate import validate_catalog
@@ -138,9 +142,86 @@ def main(argv: list[str] | None = None) -> int:
         ]
     )
     print(f"{len(allowed)} of {len(refs)} models allowed for account big on plan pro")
+    results |= _subjects_and_charges(args.rows)
     if args.json:
         write_json(args.json, results)
     return 0
+
+
+def _subjects_and_charges(rows: int) -> dict[str, float]:
+    import random
+
+    from modelctl.artifact.compile import content_of
+    from modelctl.rules.validate import validate_catalog
+    from modelctl.runtime import Catalog
+    from modelctl.usage.charges import charges
+    from modelctl.usage.reprice import reprice
+
+    root = Path(__file__).resolve().parent.parent
+    catalog = Catalog.from_content(content_of(validate_catalog(root / "catalog", today=date(2026, 11, 25)).catalog))
+    default_us = _per_call_us(lambda: catalog.default_model("chat", plan="pro", subject="user-123"), 200_000)
+    allowed_us = _per_call_us(lambda: catalog.allowed("openai/gpt-6.1-sol", plan="pro", subject="user-123"), 200_000)
+    ids = [f"user-{i}" for i in range(20_000)]
+    start = time.perf_counter()
+    for s in ids:
+        catalog.default_model("chat", plan="pro", subject=s)
+    cold_us = (time.perf_counter() - start) / len(ids) * 1e6
+    rng = random.Random(14)
+    models = ["openai/gpt-6-luna", "anthropic/claude-haiku-5-5", "openai/gpt-6-sol", "google/gemini-3.5-flash"]
+    owners = [("pro", ""), ("team", ""), ("", "acme-bank"), ("enterprise", "")]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "usage.csv"
+        with path.open("w") as fh:
+            fh.write("timestamp,model,input_tokens,output_tokens,cached_input_tokens,plan,account\n")
+            for _ in range(rows):
+                plan, account = rng.choice(owners)
+                model = rng.choice(models[2:] if account else models)
+                fh.write(
+                    f"2026-11-{rng.randint(1, 24):02d}T{rng.randint(0, 23):02d}:00:00Z,{model},"
+                    f"{rng.randint(1, 30_000)},{rng.randint(0, 3_000)},{rng.randint(0, 2_000)},{plan},{account}\n"
+                )
+        timings: dict[str, float] = {}
+        for name, run in (
+            ("reprice", lambda: reprice(path, catalog, group_by=("account",))),
+            ("charges", lambda: charges(path, catalog, group_by=("account",))),
+        ):
+            best = float("inf")
+            for _ in range(3):
+                start = time.perf_counter()
+                run()
+                best = min(best, time.perf_counter() - start)
+            timings[name] = best
+    speed = timings["reprice"] / timings["charges"]
+    print_table(
+        [
+            {
+                "measure": "default_model(chat, subject=...), warm",
+                "value": f"{default_us:.2f} us",
+                "baseline": f"first call per subject {cold_us:.1f} us",
+                "target": "<= 1 us",
+            },
+            {
+                "measure": "allowed(model, subject=...), warm",
+                "value": f"{allowed_us:.2f} us",
+                "baseline": "-",
+                "target": "<= 1 us",
+            },
+            {
+                "measure": f"reprice --charges, {rows:,} rows",
+                "value": f"{rows / timings['charges']:,.0f} rows/s",
+                "baseline": f"plain reprice {rows / timings['reprice']:,.0f} rows/s",
+                "target": f">= 0.7 x: {speed:.2f} x",
+            },
+        ]
+    )
+    return {
+        "default_model_subject_warm_us": default_us,
+        "allowed_subject_warm_us": allowed_us,
+        "default_model_subject_first_us": cold_us,
+        "charges_rows_per_s": rows / timings["charges"],
+        "reprice_rows_per_s": rows / timings["reprice"],
+        "charges_speed_ratio": speed,
+    }
 
 
 if __name__ == "__main__":

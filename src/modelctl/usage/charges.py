@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal, localcontext
@@ -94,41 +94,113 @@ def charges(
         except UnicodeDecodeError:
             raise UsageFileError(f"{path}: not UTF-8 text (a CSV or JSON Lines file is expected)") from None
         kind = kind_of(usage.name, first)
-        rows: Iterator[tuple[int, dict[str, Any] | str]]
         if kind == "csv":
             header = check_header(first, str(path))
             columns: tuple[str, ...] = header.names
-            rows = _csv(usage.stream, header)
         else:
-            columns = tuple(json.loads(first)) if first.strip().startswith("{") else ()
-            rows = _jsonl(first, usage.stream)
+            columns = _json_keys(first)
         readout = plan_readout(catalog, columns, [d for d in group_by if d not in ("model", "month")], rollout)
+        read = tuple(d for d in readout.read if d not in ("model", "month"))
+        if kind == "csv":
+            fields = tuple(header.names[i] for i in header.tokens)
+            implicit = "requests" not in fields
+            rows = _csv(usage.stream, header, read, implicit)
+            fields += ("requests",) if implicit else ()
+        else:
+            fields, rows = _RUNTIME_FIELDS, _jsonl(first, usage.stream, read)
         try:
-            return _run(str(path), catalog, rows, tuple(group_by), readout, plan, keep_errors)
+            return _run(str(path), catalog, rows, fields, tuple(group_by), read, readout, plan, keep_errors)
         except UnicodeDecodeError:
             raise UsageFileError(f"{path}: not UTF-8 text") from None
         except csv.Error as exc:
             raise UsageFileError(f"{path}: {exc}") from None
 
 
-def _csv(stream: Iterable[str], header: Any) -> Iterator[tuple[int, dict[str, Any] | str]]:
+def _json_keys(first: str) -> tuple[str, ...]:
+    try:
+        head = json.loads(first) if first.strip() else {}
+    except ValueError:
+        return ()
+    return tuple(head) if isinstance(head, dict) else ()
+
+
+_Row = tuple[int, Any, str, str, str, str, tuple[str, ...], list[int]]
+
+
+def _csv(stream: Iterable[str], header: Any, read: tuple[str, ...], implicit: bool) -> Iterator[_Row | tuple[int, str]]:
     names = header.names
+    width = len(names)
+    i_ts, i_model, i_var = header.index("timestamp"), header.index("model"), header.index("variant")
+    i_acc, i_plan = header.index("account"), header.index("plan")
+    dims = [header.index(d) for d in read]
+    tokens = header.tokens
     reader = csv.reader(stream, delimiter=header.delimiter)
     for row in reader:
         if not row:
             continue
-        if len(row) != len(names):
-            yield reader.line_num + 1, f"expected {len(names)} fields as in the header, found {len(row)}"
+        line = reader.line_num + 1
+        if len(row) != width:
+            yield line, f"expected {width} fields as in the header, found {len(row)}"
             continue
-        yield reader.line_num + 1, dict(zip(names, row, strict=True))
+        try:
+            counts = [int(row[i]) if row[i] else 0 for i in tokens]
+        except ValueError:
+            counts = []
+        if len(counts) != len(tokens) or any(c < 0 for c in counts):
+            k = next((k for k, i in enumerate(tokens) if not row[i].strip().isdigit() and row[i].strip()), 0)
+            yield line, count_problem(names[tokens[k]], row[tokens[k]])
+            continue
+        if implicit:
+            counts.append(1)
+        yield (
+            line,
+            row[i_ts],
+            row[i_model],
+            row[i_var] if i_var >= 0 else "",
+            row[i_acc] if i_acc >= 0 else "",
+            row[i_plan] if i_plan >= 0 else "",
+            tuple(row[i] if i >= 0 else "" for i in dims),
+            counts,
+        )
 
 
-def _jsonl(first: str, stream: Iterable[str]) -> Iterator[tuple[int, dict[str, Any] | str]]:
+def _jsonl(first: str, stream: Iterable[str], read: tuple[str, ...]) -> Iterator[_Row | tuple[int, str]]:
     line = 0
     for text in _chain(first, stream):
         line += 1
-        if text.strip():
-            yield line, _json(text)
+        if not text.strip():
+            continue
+        try:
+            obj = json.loads(text)
+        except ValueError as exc:
+            yield line, f"not valid JSON: {exc}"
+            continue
+        if type(obj) is not dict:
+            yield line, "not a JSON object"
+            continue
+        counts: list[int] = []
+        for name in _RUNTIME_FIELDS:
+            n = obj.get(name)
+            if n is None:
+                n = 1 if name == "requests" else 0
+            elif type(n) is not int or n < 0:
+                counts = []
+                yield line, count_problem(name, n)
+                break
+            counts.append(n)
+        if len(counts) != len(_RUNTIME_FIELDS):
+            continue
+        model = obj.get("model")
+        yield (
+            line,
+            obj.get("timestamp"),
+            model if type(model) is str else "",
+            str(obj.get("variant") or ""),
+            str(obj.get("account") or ""),
+            str(obj.get("plan") or ""),
+            tuple(str(obj.get(d) or "") for d in read),
+            counts,
+        )
 
 
 def _chain(first: str, rest: Iterable[str]) -> Iterator[str]:
@@ -137,112 +209,120 @@ def _chain(first: str, rest: Iterable[str]) -> Iterator[str]:
     yield from rest
 
 
-def _json(text: str) -> dict[str, Any] | str:
-    try:
-        obj = json.loads(text)
-    except ValueError as exc:
-        return f"not valid JSON: {exc}"
-    return obj if type(obj) is dict else "not a JSON object"
+def _project(terms: ChargeTerms, fields: tuple[str, ...]) -> tuple[Any, Any, tuple[int, ...]]:
+    """The terms' rates for the file's usage fields only, and which of them are input-side (tiers)."""
+    idx = [_RUNTIME_FIELDS.index(f) for f in fields]
 
+    def pick(pair: Any) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+        return tuple(pair[0][i] for i in idx), tuple(pair[1][i] for i in idx)
 
-def _counts(row: dict[str, Any]) -> list[int] | str:
-    counts = []
-    for name in _RUNTIME_FIELDS:
-        raw = row.get(name)
-        if raw is None or raw == "":
-            counts.append(1 if name == "requests" and "requests" not in row else 0)
-            continue
-        try:
-            n = raw if type(raw) is int else int(str(raw).strip())
-        except ValueError:
-            return count_problem(name, raw)
-        if type(raw) not in (int, str) or n < 0:
-            return count_problem(name, raw)
-        counts.append(n)
-    return counts
+    side = tuple(k for k, i in enumerate(idx) if i in SIDE_INDEXES)
+    return pick(terms.base), tuple((above, pick(p)) for above, p in terms.tiers), side
 
 
 def _run(
     path: str,
     catalog: runtime.Catalog,
-    rows: Iterator[tuple[int, dict[str, Any] | str]],
+    rows: Iterator[Any],
+    fields: tuple[str, ...],
     group_by: tuple[str, ...],
+    read: tuple[str, ...],
     readout: Any,
     default_plan: str | None,
     keep_errors: int,
 ) -> ChargesResult:
-    read = tuple(d for d in readout.read if d not in ("model", "month"))
+    """The hot loop (bench/bench_plans.py): kept flat on purpose."""
     day_of = day_parser()
+    fromiso, utc = datetime.fromisoformat, UTC
     months: dict[int, str] = {}
-    terms_cache: dict[tuple[str, str, int, str, str], ChargeTerms | str] = {}
+    cache: dict[tuple[str, str, int, str, str], Any] = {}
     cells: dict[tuple[Any, ...], _Acc] = {}
     errors: list[tuple[int, str]] = []
     error_count = n = 0
     first_day = last_day = None
     accounts = set(catalog.accounts())
+    known: list[ChargeTerms] = []
+
+    def fail(line: int, why: str) -> None:
+        nonlocal error_count
+        error_count += 1
+        if len(errors) < keep_errors:
+            errors.append((line, why))
+
     with localcontext() as ctx:
         ctx.prec = 200  # exact: far more digits than any product here needs
-        for line, row in rows:
+        for item in rows:
             n += 1
-            why = row if isinstance(row, str) else None
-            if why is None:
-                assert not isinstance(row, str)
-                found = _row(row, catalog, day_of, terms_cache, accounts, default_plan)
-                if isinstance(found, str):
-                    why = found
-            if why is not None:
-                error_count += 1
-                if len(errors) < keep_errors:
-                    errors.append((line, why))
+            if len(item) == 2:
+                fail(*item)
                 continue
-            assert not isinstance(row, str) and not isinstance(found, str)
-            day, terms, counts, owner = found
-            first_day = day if first_day is None or day < first_day else first_day
-            last_day = day if last_day is None or day > last_day else last_day
-            month = months.get(day) or months.setdefault(day, date.fromordinal(day).isoformat()[:7])
-            rates = terms.base
-            if terms.tiers:
-                side = sum(counts[i] for i in SIDE_INDEXES)
-                for above, tier_rates in terms.tiers:
-                    if side > above:
-                        rates = tier_rates
+            line, ts, model, variant, account, plan, values, counts = item
+            if not model:
+                fail(line, "no model name")
+                continue
+            try:
+                if type(ts) is str and "T" in ts:
+                    moment = fromiso(ts)
+                    tz = moment.tzinfo
+                    day = (moment if tz is None or tz is utc else moment.astimezone(utc)).toordinal()
+                else:
+                    day = day_of(ts)
+            except (ValueError, TypeError, OverflowError, OSError):
+                fail(line, f"timestamp {ts!r} is not an ISO date or date-time (or epoch seconds)")
+                continue
+            key = (model, variant, day, plan, account)
+            hit = cache.get(key)
+            if hit is None:
+                terms = _terms(
+                    catalog, model, variant, day, plan or ("" if account else default_plan or ""), account, accounts
+                )
+                if isinstance(terms, str):
+                    hit = cache[key] = terms
+                else:  # the cells are keyed by a small number: hashing the terms' rates per row is slow
+                    hit = cache[key] = (len(known), *_project(terms, fields))
+                    known.append(terms)
+            if isinstance(hit, str):
+                fail(line, hit)
+                continue
+            tid, (cost_rates, charge_rates), tiers, side = hit
+            terms = known[tid]
+            if tiers:
+                input_side = sum(counts[k] for k in side)
+                for above, tier_rates in tiers:
+                    if input_side > above:
+                        cost_rates, charge_rates = tier_rates
             cost = charge = _ZERO
-            for n_units, rate, charge_rate in zip(counts, rates[0], rates[1], strict=True):
-                if n_units:
+            priced = True
+            for units, rate, charge_rate in zip(counts, cost_rates, charge_rates, strict=True):
+                if units:
                     if rate is None or charge_rate is None:
-                        cost = None  # type: ignore[assignment]
+                        priced = False
                         break
-                    cost += rate * n_units
-                    charge += charge_rate * n_units
-            if cost is None:
-                error_count += 1
-                if len(errors) < keep_errors:
-                    errors.append((line, f"{terms.model} has no price for a kind of token this row has"))
+                    cost += rate * units
+                    charge += charge_rate * units
+            if not priced:
+                fail(line, f"{terms.model} has no price for a kind of token this row has")
                 continue
-            values = tuple(str(row.get(d) or "") for d in read)
-            key = (
-                values,
-                terms.model,
-                terms.plan,
-                month,
-                terms.currency,
-                terms.unit,
-                terms.per,
-                terms.quantum,
-                terms.mode,
-            )
-            acc = cells.get(key)
+            if first_day is None or day < first_day:
+                first_day = day
+            if last_day is None or day > last_day:
+                last_day = day
+            month = months.get(day)
+            if month is None:
+                month = months[day] = date.fromordinal(day).isoformat()[:7]
+            ckey = (values, tid, month)
+            acc = cells.get(ckey)
             if acc is None:
-                acc = cells[key] = _Acc()
+                acc = cells[ckey] = _Acc()
             acc.rows += 1
             acc.cost += cost
             acc.exact += charge
             if terms.per == "invoice":
+                owner = account or f"plan {terms.plan}"
                 acc.invoices[(owner, month)] = acc.invoices.get((owner, month), _ZERO) + charge
             else:
                 acc.amount += charge.quantize(terms.quantum, rounding=terms.mode)
-            acc.charge += charge / terms.credits if terms.credits != 1 else charge
-        groups = _finish(cells, read, group_by, readout)
+        groups = _finish({(v, known[t], m): acc for (v, t, m), acc in cells.items()}, read, group_by, readout)
     totals: dict[str, Decimal] = {}
     for g in groups:
         totals[g.unit] = totals.get(g.unit, _ZERO) + g.amount
@@ -258,42 +338,6 @@ def _run(
         None if first_day is None else date.fromordinal(first_day),
         None if last_day is None else date.fromordinal(last_day),
     )
-
-
-def _row(
-    row: dict[str, Any],
-    catalog: runtime.Catalog,
-    day_of: Callable[[Any], int],
-    cache: dict[tuple[str, str, int, str, str], ChargeTerms | str],
-    accounts: set[str],
-    default_plan: str | None,
-) -> tuple[int, ChargeTerms, list[int], str] | str:
-    ts, model = row.get("timestamp"), row.get("model")
-    if ts is None or ts == "":
-        return "no timestamp"
-    if type(model) is not str or not model:
-        return "no model name"
-    try:
-        if type(ts) is str and "T" in ts:
-            moment = datetime.fromisoformat(ts)
-            day = (moment if moment.tzinfo is None else moment.astimezone(UTC)).toordinal()
-        else:
-            day = day_of(ts)
-    except (ValueError, TypeError, OverflowError, OSError):
-        return f"timestamp {ts!r} is not an ISO date or date-time (or epoch seconds)"
-    account = str(row.get("account") or "")
-    plan = str(row.get("plan") or "") or ("" if account else default_plan or "")
-    variant = str(row.get("variant") or "")
-    key = (model, variant, day, plan, account)
-    terms = cache.get(key)
-    if terms is None:
-        terms = cache[key] = _terms(catalog, model, variant, day, plan, account, accounts)
-    if isinstance(terms, str):
-        return terms
-    counts = _counts(row)
-    if isinstance(counts, str):
-        return counts
-    return day, terms, counts, account or f"plan {terms.plan}"
 
 
 def _terms(
@@ -313,19 +357,20 @@ def _finish(
     cells: dict[tuple[Any, ...], _Acc], read: tuple[str, ...], group_by: tuple[str, ...], readout: Any
 ) -> list[ChargeGroup]:
     out: dict[tuple[Any, ...], list[Any]] = {}
-    for (values, model, plan, month, currency, unit, per, quantum, mode), acc in cells.items():
+    for (values, terms, month), acc in cells.items():
         named = dict(zip(read, values, strict=True))
-        named["plan"] = named.get("plan") or plan  # a row with an account only: its plan
+        named["plan"] = named.get("plan") or terms.plan  # a row with an account only: its plan
         if readout.derive is not None:
             named = readout.derive(named)
-        named["model"], named["month"] = model, month
+        named["model"], named["month"] = terms.model, month
+        currency, unit, per, quantum, mode = terms.currency, terms.unit, terms.per, terms.quantum, terms.mode
         gkey = (tuple(named.get(d, "") for d in group_by), currency, unit)
         g = out.get(gkey)
         if g is None:
             g = out[gkey] = [0, _ZERO, _ZERO, _ZERO, _ZERO, set(), {}]
         g[0] += acc.rows
         g[1] += acc.cost
-        g[2] += acc.charge
+        g[2] += acc.exact / terms.credits if terms.credits != 1 else acc.exact
         g[3] += acc.exact
         g[4] += acc.amount
         g[5].add(per)
