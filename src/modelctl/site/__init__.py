@@ -94,8 +94,22 @@ def page_data(catalog: runtime.Catalog, *, today: date) -> dict[str, Any]:
 
 def _json_script(data: Any) -> str:
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    # Inside <script>, "</" could end the element early; "\u2028" breaks old parsers.
-    return text.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    # Inside <script>, "</script", "<!--" and "<script" change how the HTML parser reads the
+    # element (a "<!--" with a later "<script" swallows the closing tag, switching off every
+    # script of the page): no "<", ">" or "&" is left raw, as JSON \u escapes they decode the
+    # same.  "\u2028" and "\u2029" break old JavaScript parsers.
+    for raw, escaped in _SCRIPT_ESCAPES:
+        text = text.replace(raw, escaped)
+    return text
+
+
+_SCRIPT_ESCAPES = (
+    ("<", "\\u003c"),
+    (">", "\\u003e"),
+    ("&", "\\u0026"),
+    ("\u2028", "\\u2028"),
+    ("\u2029", "\\u2029"),
+)
 
 
 def _sort_value(value: str | None) -> str:
