@@ -17,7 +17,9 @@ HOSTILE = "GPT-4o <!--<script> </script> & \u2028 -->"
 def test_data_element_has_no_markup_characters(make_catalog: MakeCatalog) -> None:
     beta = EXTRA["models/acme/delta.yaml"]
     assert beta is not None
-    root = make_catalog({**EXTRA, "models/acme/delta.yaml": beta.replace("name: Delta Search", f"name: {json.dumps(HOSTILE)}")})
+    root = make_catalog(
+        {**EXTRA, "models/acme/delta.yaml": beta.replace("name: Delta Search", f"name: {json.dumps(HOSTILE)}")}
+    )
     page = build_page(runtime_of(root), today=date(2026, 11, 25))
     start = page.index('<script type="application/json" id="catalog-data">') + len(
         '<script type="application/json" id="catalog-data">'

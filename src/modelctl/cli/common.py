@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -263,9 +264,23 @@ def markdown_table(
     return "\n".join(out) + "\n"
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Numbers stay numbers: modelctl writes signed changes ("-12.50", "+5.0%") and "-" for "none".
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)%?|-")
+
+
+def csv_cell(value: str) -> str:
+    """A CSV cell a spreadsheet shows as text: a leading ``'`` before anything that
+    starts like a formula, unless it is a plain number (docs/cli.md, "CSV output")."""
+    if value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
 def csv_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(headers)
-    writer.writerows(rows)
+    writer.writerow([csv_cell(h) for h in headers])
+    writer.writerows([csv_cell(c) for c in row] for row in rows)
     return buf.getvalue()
