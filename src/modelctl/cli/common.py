@@ -24,6 +24,7 @@ from typing import Annotated, Any
 import typer
 
 from modelctl import clock, runtime
+from modelctl.cli.visible import json_text, visible
 from modelctl.errors import ModelctlError
 from modelctl.query.opening import InvalidCatalog, Opened, open_catalog
 from modelctl.usage.estimate import parse_count
@@ -140,7 +141,7 @@ def reading() -> Iterator[None]:
 
 def note(message: str) -> None:
     """A message for people that is not an error, on stderr."""
-    sys.stderr.write(paint(message, "dim", colour_enabled(sys.stderr)) + "\n")
+    sys.stderr.write(paint(visible(message, lines=True), "dim", colour_enabled(sys.stderr)) + "\n")
     sys.stderr.flush()
 
 
@@ -193,7 +194,7 @@ def tokens(n: int) -> str:
 
 
 def dumps(doc: Any) -> str:
-    return json.dumps(doc, indent=2, ensure_ascii=False, default=_json_default) + "\n"
+    return json_text(json.dumps(doc, indent=2, ensure_ascii=False, default=_json_default)) + "\n"
 
 
 def _json_default(value: Any) -> Any:
@@ -233,6 +234,8 @@ def text_table(
     colour: bool = False,
 ) -> str:
     """Aligned columns separated by two spaces; numbers (``right``) align right."""
+    headers = [visible(h) for h in headers]
+    rows = [[visible(c) for c in row] for row in rows]
     widths = [len(h) for h in headers]
     for row in rows:
         for i, cell in enumerate(row):
@@ -252,7 +255,7 @@ def text_table(
 
 
 def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return visible(text.replace("|", "\\|").replace("\n", " "))
 
 
 def markdown_table(

@@ -10,6 +10,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from modelctl.cli.visible import json_text, visible
 from modelctl.review.diff import BREAKING, INFO, REVIEW, Change, DiffResult
 
 JSON_FORMAT_VERSION = "1.0"
@@ -89,7 +90,7 @@ def _entity_line(change: Change) -> str:
 def render_text(result: DiffResult, *, width: int | None = None) -> str:
     buffer = io.StringIO()
     console = Console(file=buffer, width=width or 120, highlight=False, soft_wrap=False, no_color=True, markup=False)
-    console.print(f"{result.base} -> {result.head}: {headline(result)}")
+    console.print(visible(f"{result.base} -> {result.head}: {headline(result)}"))
     if result.empty:
         console.print("no changes")
         return buffer.getvalue()
@@ -97,7 +98,7 @@ def render_text(result: DiffResult, *, width: int | None = None) -> str:
     if flagged:
         console.print()
         for change in flagged:
-            console.print(f"{change.cls.upper():8} {change.address}: {change.reason}")
+            console.print(visible(f"{change.cls.upper():8} {change.address}: {change.reason}"))
     prices = [c for c in result.changes if _is_price(c)]
     if prices:
         table = Table(title="Price changes (per 1M tokens unless the key says otherwise)", title_justify="left")
@@ -106,14 +107,19 @@ def render_text(result: DiffResult, *, width: int | None = None) -> str:
         for c in prices:
             assert c.price is not None
             table.add_row(
-                c.entity,
-                c.price.key,
-                _where(c),
-                _effective(c),
-                _fmt(c.before),
-                _fmt(c.after),
-                _delta(c),
-                "" if c.cls == INFO else c.cls,
+                *map(
+                    visible,
+                    (
+                        c.entity,
+                        c.price.key,
+                        _where(c),
+                        _effective(c),
+                        _fmt(c.before),
+                        _fmt(c.after),
+                        _delta(c),
+                        "" if c.cls == INFO else c.cls,
+                    ),
+                )
             )
         console.print()
         console.print(table)
@@ -123,9 +129,8 @@ def render_text(result: DiffResult, *, width: int | None = None) -> str:
         for column in ("entity", "field", "action", "before", "after", "class"):
             table.add_column(column, overflow="fold")
         for c in others:
-            table.add_row(
-                _entity_line(c), c.field or "", c.action, _fmt(c.before), _fmt(c.after), "" if c.cls == INFO else c.cls
-            )
+            cells = (_entity_line(c), c.field or "", c.action, _fmt(c.before), _fmt(c.after))
+            table.add_row(*map(visible, cells), "" if c.cls == INFO else c.cls)
         console.print()
         console.print(table)
     if result.impact:
@@ -134,15 +139,33 @@ def render_text(result: DiffResult, *, width: int | None = None) -> str:
         for ref, found in result.impact.items():
             plans = ", ".join(found["plans"]) or "-"
             accounts = ", ".join(found["accounts"]) or "-"
-            console.print(f"  {ref}: plans {plans}; accounts {accounts}")
+            console.print(visible(f"  {ref}: plans {plans}; accounts {accounts}"))
     return buffer.getvalue()
 
 
 # --- markdown -----------------------------------------------------------------------------------
 
 
+# Catalog strings (names, sources, file names) are text in the comment, never markup: "<"
+# (HTML, "<!--" hiding the rest, "</details>"), "[" (links, images), "*", "~", "`", "|" and
+# "\\" are backslash-escaped, and "@" gets a zero-width space so "@team" notifies no one.
+_MD_ESCAPE = str.maketrans({c: "\\" + c for c in "\\`*[]<|~"} | {"@": "@\u200b", "\n": " ", "\r": " "})
+
+
 def _md(text: Any) -> str:
-    return _fmt(text).replace("|", "\\|").replace("\n", " ")
+    return visible(_fmt(text).translate(_MD_ESCAPE))
+
+
+def _code(text: Any) -> str:
+    """``text`` as an inline code span: no markup inside; a fence longer than any backtick run in it."""
+    inner = visible(_fmt(text).replace("|", "\\|").replace("\n", " ").replace("\r", " "))
+    longest, current = 0, 0
+    for char in inner:
+        current = current + 1 if char == "`" else 0
+        longest = max(longest, current)
+    fence = "`" * (longest + 1)
+    pad = " " if longest or inner.startswith(" ") or inner.endswith(" ") else ""
+    return f"{fence}{pad}{inner}{pad}{fence}"
 
 
 def render_markdown(result: DiffResult, *, limit: int = COMMENT_LIMIT) -> str:
@@ -151,7 +174,7 @@ def render_markdown(result: DiffResult, *, limit: int = COMMENT_LIMIT) -> str:
         MARKER,
         "### modelctl diff: pricing catalog",
         "",
-        f"**{headline(result)}** — `{result.base}` → `{result.head}`",
+        f"**{headline(result)}** — {_code(result.base)} → {_code(result.head)}",
         "",
     ]
     if result.empty:
@@ -161,23 +184,26 @@ def render_markdown(result: DiffResult, *, limit: int = COMMENT_LIMIT) -> str:
     review = [c for c in result.changes if c.cls == REVIEW]
     if breaking:
         sections.append(
-            ["#### 🛑 Breaking changes", ""] + [f"- `{c.entity}` — {_md(c.reason)}" for c in breaking] + [""]
+            ["#### 🛑 Breaking changes", ""] + [f"- {_code(c.entity)} — {_md(c.reason)}" for c in breaking] + [""]
         )
     if review:
         sections.append(
-            ["#### 👀 To review", ""] + [f"- `{c.entity}` `{c.field or ''}` — {_md(c.reason)}" for c in review] + [""]
+            ["#### 👀 To review", ""]
+            + [f"- {_code(c.entity)} {_code(c.field or '')} — {_md(c.reason)}" for c in review]
+            + [""]
         )
     added = [c for c in result.changes if c.action == "added" and c.field is None]
     removed = [c for c in result.changes if c.action == "removed" and c.field is None]
     if added or removed:
         lines = ["#### Added and removed", ""]
-        lines += [f"- ➕ {c.kind} `{c.entity}` {_md(c.after)}" for c in added]
-        lines += [f"- ➖ {c.kind} `{c.entity}` {_md(c.before)}" for c in removed]
+        lines += [f"- ➕ {c.kind} {_code(c.entity)} {_md(c.after)}" for c in added]
+        lines += [f"- ➖ {c.kind} {_code(c.entity)} {_md(c.before)}" for c in removed]
         sections.append([*lines, ""])
     prices = [c for c in result.changes if _is_price(c)]
     if prices:
         rows = [
-            f"| `{c.entity}` | {c.price.key if c.price else ''} | {_where(c)} | {_effective(c)} | {_md(c.before)} "
+            f"| {_code(c.entity)} | {_md(c.price.key if c.price else '')} | {_md(_where(c))} | {_md(_effective(c))} "
+            f"| {_md(c.before)} "
             f"| {_md(c.after)} | {_delta(c)} | {_ICON[c.cls]} |"
             for c in prices
         ]
@@ -193,14 +219,14 @@ def render_markdown(result: DiffResult, *, limit: int = COMMENT_LIMIT) -> str:
         )
     if result.impact:
         rows = [
-            f"| `{ref}` | {', '.join(i['plans']) or '-'} | {', '.join(i['accounts']) or '-'} |"
+            f"| {_code(ref)} | {_md(', '.join(i['plans']) or '-')} | {_md(', '.join(i['accounts']) or '-')} |"
             for ref, i in result.impact.items()
         ]
         sections.append(
             ["#### Plans and accounts affected", "", "| Model | Plans | Accounts |", "| --- | --- | --- |", *rows, ""]
         )
     details = [
-        f"| `{_md(c.address)}` | {c.action} | {_md(c.before)} | {_md(c.after)} | {c.cls} |" for c in result.changes
+        f"| {_code(c.address)} | {c.action} | {_md(c.before)} | {_md(c.after)} | {c.cls} |" for c in result.changes
     ]
     detail_head = [
         "<details><summary>All " + str(len(details)) + " field changes</summary>",
@@ -296,4 +322,4 @@ def render_json(result: DiffResult) -> str:
         "changes": changes,
         "impact": result.impact,
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False, default=str) + "\n"
+    return json_text(json.dumps(doc, indent=2, ensure_ascii=False, default=str)) + "\n"
