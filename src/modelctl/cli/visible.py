@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 
 # C0 and DEL, C1, the Arabic letter mark, LRM/RLM, line/paragraph separators,
-# the bidi embeddings and overrides (LRE..RLO) and isolates (LRI..PDI).
-_OTHERS = "\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+# the bidi embeddings and overrides (LRE..RLO) and isolates (LRI..PDI), and lone
+# surrogates (which no terminal or UTF-8 file can even be given).
+_OTHERS = "\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
 _ANY = re.compile(f"[\x00-\x1f{_OTHERS}]")
 _BUT_NEWLINES = re.compile(f"[\x00-\x09\x0b-\x1f{_OTHERS}]")
 _JSON_RAW = re.compile(f"[{_OTHERS}]")  # json.dumps escapes C0 itself

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import struct
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -225,7 +226,7 @@ def _ticker(progress: Callable[[int, int], None] | None, position: Callable[[], 
 def _json_ignored(first: str) -> list[str]:
     try:
         head = json.loads(first) if first.strip() else {}
-    except ValueError:
+    except (ValueError, RecursionError):
         return []
     known = {*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS, *USAGE_FIELDS}
     return [k for k in head if k not in known] if isinstance(head, dict) else []
@@ -399,6 +400,8 @@ def _json_row(
         obj = loads(raw)
     except ValueError as exc:
         return f"not valid JSON: {exc}"
+    except RecursionError:
+        return "not a usage row: JSON nested too deeply"
     if type(obj) is not dict:
         return "not a JSON object"
     get = obj.get
@@ -416,7 +419,14 @@ def _json_row(
             return count_problem(usage_field, n)
         counts.append(n)
     dims = tuple("" if get(d) is None else str(get(d)) for d in row_dims)
-    return ts, name, "" if variant is None else str(variant), counts, dims
+    variant = "" if variant is None else str(variant)
+    for what, text in (("model", name), ("variant", variant), *zip(row_dims, dims, strict=True)):
+        if not text.isascii() and _SURROGATE.search(text):
+            return f"{what} {text!r} is not valid Unicode (a lone surrogate escape)"
+    return ts, name, variant, counts, dims
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _split(ck: Any, n_dims: int) -> tuple[int, tuple[str, ...]]:
