@@ -3,7 +3,9 @@
 Nothing invalid is ever published: with validation errors nothing is
 written.  The artifact is written to a temporary file in the same folder,
 fsynced and renamed over the old one, with a ``.sha256`` file beside it in
-``sha256sum`` format.  When the bytes are unchanged nothing is rewritten.
+``sha256sum`` format; ``artifact.output`` orders the writes under a lock on
+the folder so that the two never disagree.  When the bytes are unchanged
+nothing is rewritten.  Any I/O failure is a ``ModelctlError`` naming the path.
 """
 
 from __future__ import annotations
@@ -11,12 +13,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from modelctl.artifact.compile import SourceInfo, compile_artifact
+from modelctl.artifact.output import artifact_names, clean_temporaries, folder_lock, write_with_sidecars
+from modelctl.artifact.output import write_atomic as write_atomic
 from modelctl.errors import ModelctlError
 from modelctl.review.git import run_git
 from modelctl.rules.validate import ValidationResult, validate_catalog
@@ -64,33 +67,6 @@ def source_date_epoch() -> int | None:
         raise ModelctlError(f"SOURCE_DATE_EPOCH={value!r} is not a whole number of seconds") from None
 
 
-def write_atomic(path: Path, data: bytes) -> bool:
-    """Write ``data`` to ``path`` atomically; False when the file already holds it."""
-    try:
-        if path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
-    return True
-
-
 def publish(
     root: Path,
     out_dir: Path,
@@ -109,12 +85,17 @@ def publish(
     epoch = source_date_epoch()
     artifact = compile_artifact(result.catalog, source, epoch=epoch)
     path = out_dir / ARTIFACT_NAME
-    changed = _write_with_checksum(path, artifact.data)
-    public_path = public_digest = None
-    if public:
-        public_artifact = compile_artifact(result.catalog, source, epoch=epoch, include_accounts=False)
-        public_path, public_digest = out_dir / PUBLIC_NAME, public_artifact.digest
-        changed = _write_with_checksum(public_path, public_artifact.data) or changed
+    public_artifact = compile_artifact(result.catalog, source, epoch=epoch, include_accounts=False) if public else None
+    public_path = out_dir / PUBLIC_NAME if public_artifact else None
+    public_digest = public_artifact.digest if public_artifact else None
+    try:
+        with folder_lock(out_dir):
+            clean_temporaries(out_dir, artifact_names(ARTIFACT_NAME) + artifact_names(PUBLIC_NAME))
+            changed = _write_with_checksum(path, artifact.data)
+            if public_artifact is not None and public_path is not None:
+                changed = _write_with_checksum(public_path, public_artifact.data) or changed
+    except OSError as exc:
+        raise ModelctlError(io_message(exc, out_dir)) from None
     return Published(
         result,
         path,
@@ -128,10 +109,17 @@ def publish(
 
 
 def _write_with_checksum(path: Path, data: bytes) -> bool:
-    changed = write_atomic(path, data)
     checksum = f"{hashlib.sha256(data).hexdigest()}  {path.name}\n".encode()
-    write_atomic(path.with_name(path.name + ".sha256"), checksum)
-    return changed
+    return write_with_sidecars(path, data, {".sha256": checksum})
+
+
+def io_message(exc: OSError, folder: Path) -> str:
+    """One line naming the path an I/O error is about, for an exit-4 message."""
+    where = exc.filename if exc.filename is not None else folder
+    reason = exc.strerror or str(exc)
+    if isinstance(exc, FileExistsError | NotADirectoryError) and not Path(folder).is_dir():
+        reason = "--out names a file, not a folder"
+    return f"{where}: cannot write the artifact: {reason}"
 
 
 def compiled_digest(root: Path, *, today: date | None = None) -> tuple[ValidationResult, str | None]:

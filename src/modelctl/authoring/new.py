@@ -98,8 +98,10 @@ def new_model(root: Path, ref: str, *, today: date, copy_from: str | None = None
     Without ``copy_from`` the file is a commented template: status preview,
     ``enabled: false`` and zero prices until someone fills them in.  With it,
     the new file takes the other model's limits, modalities, features,
-    family and current prices (tiers and variants too), starting today; its
-    aliases, deprecation and history are not copied.  Raises UsageProblem,
+    family and current prices (tiers and variants too), starting today, as
+    ``status: preview`` and ``enabled: false``; its aliases, deprecation,
+    history and the period's ``source``/``checked`` are not copied (they are
+    TODO placeholders, which validate refuses until filled: MC108).  Raises UsageProblem,
     FileExists or CatalogNotFound."""
     provider, sep, model_id = ref.partition("/")
     if not sep:
@@ -209,7 +211,6 @@ def _copied_model(source: Model, provider: str, model_id: str, *, today: date, n
     day = today.isoformat()
     period = _current(source, today)
     lim = source.limits
-    status = "preview" if source.status == "preview" else "active"
     lines = [
         _HEADER.rstrip("\n"),
         f"# Copied from {source.ref} by `modelctl new`: check each TODO, then run `modelctl validate`.",
@@ -218,7 +219,11 @@ def _copied_model(source: Model, provider: str, model_id: str, *, today: date, n
     ]
     if source.family:
         lines.append(f"family: {_scalar(source.family)}")
-    lines += [f"status: {status}", "enabled: true", f"released: {day}  # TODO: the day it became available"]
+    lines += [
+        "status: preview  # preview | active | deprecated | retired",
+        "enabled: false  # TODO: true once the prices below are checked (false: served nowhere)",
+        f"released: {day}  # TODO: the day it became available",
+    ]
     if source.open_weights is not None:
         lines.append(f"open_weights: {'true' if source.open_weights else 'false'}")
     if source.currency:
@@ -233,8 +238,8 @@ def _copied_model(source: Model, provider: str, model_id: str, *, today: date, n
         f"features: [{', '.join(source.features)}]",
         f"pricing:  # TODO: prices copied from {source.ref} ({period.effective_from}): check them at the source",
         f"  - effective_from: {day}",
-        f"    source: {_scalar(period.source)}",
-        f"    checked: {day}  # TODO: the day you read these prices at the source",
+        "    source: TODO the provider's pricing page (a URL), or the catalog snapshot you read",
+        "    checked: TODO  # the day you read these prices at the source (YYYY-MM-DD)",
     ]
     lines += [f"    {k}: {_price(v)}" for k, v in period.prices.items()]
     if period.tiers:
