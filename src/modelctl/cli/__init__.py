@@ -215,6 +215,11 @@ _lazy(
     "or the file has no timestamp, model or token column.",
 )
 _lazy(
+    "rollout",
+    "modelctl.cli.rollout:rollout_app",
+    summary="Rollouts and A/B tests: preview how subjects are bucketed (docs/rollouts.md).",
+)
+_lazy(
     "site",
     "modelctl.cli.site:site",
     summary="Write the model comparison page: one self-contained HTML file.",
