@@ -56,11 +56,19 @@ _CODES = [
     ),
     Code("MC017", "unreadable-file", E, "The file cannot be read.", fixed=True),
     Code(
+        "MC018",
+        "number-out-of-range",
+        E,
+        "A number has more than 40 digits, or a magnitude beyond 10^40 or finer than 10^-40.",
+        fixed=True,
+    ),
+    Code(
         "MC019",
         "schema-out-of-date",
         W,
         "The repository's schema/ folder differs from the installed modelctl's schemas (run `modelctl schema`).",
     ),
+    Code("MC020", "nested-too-deep", E, "Values are nested more than 32 levels deep.", fixed=True),
     # MC1xx: JSON Schema
     Code("MC101", "unknown-key", E, "A key the schema does not define."),
     Code("MC102", "missing-key", E, "A required key is missing."),

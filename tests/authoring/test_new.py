@@ -10,7 +10,7 @@ import pytest
 from conftest import REPO, MakeCatalog
 from helpers import FILLED_DAY, fill
 from modelctl.authoring.new import FileExists, UsageProblem, new_model, new_provider
-from modelctl.errors import Severity
+from modelctl.errors import CatalogNotFound, Severity
 from modelctl.rules.validate import validate_catalog
 
 TODAY = date(2026, 11, 25)
@@ -142,5 +142,5 @@ def test_new_provider_problems(make_catalog: MakeCatalog, tmp_path: Path) -> Non
         new_provider(root, "newco", website="newco.example")
     with pytest.raises(UsageProblem, match="not a valid provider id"):
         new_provider(root, "new co")
-    with pytest.raises(UsageProblem, match="does not exist"):
+    with pytest.raises(CatalogNotFound, match="does not exist"):  # exit 4, as for `new model`
         new_provider(tmp_path / "nowhere", "newco")

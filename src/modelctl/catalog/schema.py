@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -82,6 +83,26 @@ def _validator(kind: str) -> Any:
     return jsonschema_rs.validator_for(load_schema(kind))
 
 
+@cache
+def integer_keys(kind: str) -> frozenset[str]:
+    """The keys whose value the schema declares an integer (``context_window``, ...)."""
+    found: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for name, sub in (node.get("properties") or {}).items():
+                if isinstance(sub, dict) and sub.get("type") == "integer":
+                    found.add(name)
+            for sub in node.values():
+                walk(sub)
+        elif isinstance(node, list):
+            for sub in node:
+                walk(sub)
+
+    walk(load_schema(kind))
+    return frozenset(found)
+
+
 def validate(kind: str, loaded: LoadedFile) -> list[Finding]:
     """Schema findings for one loaded file (which must have data).
 
@@ -91,7 +112,7 @@ def validate(kind: str, loaded: LoadedFile) -> list[Finding]:
     placeholders = _placeholders(loaded.data, [])
     validator = _validator(kind)
     if not placeholders and validator.is_valid(loaded.data):
-        return []
+        return _whole_numbers(kind, loaded) if loaded.whole_decimals else []
     found = [_placeholder(loaded, path) for path in placeholders]
     held = {tuple(path) for path in placeholders}
     found += [
@@ -115,6 +136,29 @@ def _placeholders(node: Any, path: list[PathSeg]) -> list[list[PathSeg]]:
 def _placeholder(loaded: LoadedFile, path: list[PathSeg]) -> Finding:
     message = f"{_where(path)} is a TODO placeholder: fill it in (the real value, as read at the source)"
     return Finding("MC108", _code("MC108").severity, message, loaded.locate(path), json_path(path))
+
+
+def _whole_numbers(kind: str, loaded: LoadedFile) -> list[Finding]:
+    """JSON Schema counts 16384.0 as an integer; a count must be written 16384
+    (the artifact, the runtime and every exporter expect an int)."""
+    keys = integer_keys(kind)
+    out = []
+    for path, value in _decimals_under(loaded.data, keys, []):
+        message = f"{_where(path)}: {value} is a decimal: write the whole number {int(value)}"
+        out.append(Finding("MC103", _code("MC103").severity, message, loaded.locate(path), json_path(path)))
+    return out
+
+
+def _decimals_under(node: Any, keys: frozenset[str], path: list[PathSeg]) -> Iterator[tuple[list[PathSeg], Decimal]]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in keys and isinstance(value, Decimal):
+                yield [*path, key], value
+            else:
+                yield from _decimals_under(value, keys, [*path, key])
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _decimals_under(value, keys, [*path, i])
 
 
 def _finding(kind: str, loaded: LoadedFile, err: Any) -> Finding:

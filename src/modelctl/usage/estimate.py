@@ -33,7 +33,7 @@ __all__ = [
 PRICED_BY: tuple[tuple[str, str, tuple[str, ...], bool], ...] = _COMPONENTS
 FREE_WITHOUT_PRICE = frozenset(_OPTIONAL)  # no per_request price: requests cost nothing
 
-_COUNT = re.compile(r"^\s*(\d[\d_,]*(?:\.\d+)?)\s*([kKmMbB]?)\s*$")
+_COUNT = re.compile(r"^\s*(\d[\d_,]*(?:\.\d+)?)\s*([kKmMbB]?)\s*\Z")
 _SCALE = {"": 1, "k": 1_000, "m": 1_000_000, "b": 1_000_000_000}
 
 

@@ -35,7 +35,7 @@ FEATURE_NEEDS = {
 CACHE_KEYS = ("cached_input_per_1m", "cache_write_per_1m", "cache_write_1h_per_1m")
 _ID_BAD = re.compile(r"[^A-Za-z0-9._-]+")
 _ID_START = re.compile(r"^[^A-Za-z0-9]+")
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total); total 0: not known
 
