@@ -131,7 +131,7 @@ def reading() -> Iterator[None]:
         yield
     except InvalidCatalog as exc:
         for finding in exc.findings:
-            error(str(finding))
+            error(visible(str(finding)))
         error(str(exc))
         raise typer.Exit(EXIT_INPUT) from None
     except ModelctlError as exc:
