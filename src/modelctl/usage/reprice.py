@@ -206,6 +206,8 @@ def reprice(
             first = usage.stream.readline()
         except UnicodeDecodeError:
             raise UsageFileError(f"{path}: not UTF-8 text (a CSV or JSON Lines file is expected)") from None
+        except OSError as exc:
+            raise UsageFileError(f"cannot read usage file {str(path)!r}: {exc.strerror or exc}") from None
         kind = kind_of(usage.name, first)
         if kind == "csv":
             header = check_header(first, str(path))
@@ -238,6 +240,10 @@ def reprice(
                 _jsonl_rows(run, usage.stream, first, row_dims, tick)
         except UnicodeDecodeError:
             raise UsageFileError(f"{path}: not UTF-8 text (after row {run.rows:,})") from None
+        except OSError as exc:  # a disk error, a truncated .gz (EOFError is not one: see below)
+            raise UsageFileError(
+                f"cannot read usage file {str(path)!r} after row {run.rows:,}: {exc.strerror or exc}"
+            ) from None
         except csv.Error as exc:
             raise UsageFileError(f"{path}: after row {run.rows:,}: {exc}") from None
         if progress is not None:
