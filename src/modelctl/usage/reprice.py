@@ -261,7 +261,7 @@ def _ticker(progress: Callable[[int, int], None] | None, position: Callable[[], 
 def _json_keys(first: str) -> tuple[str, ...]:
     try:
         head = json.loads(first) if first.strip() else {}
-    except ValueError:
+    except (ValueError, RecursionError):  # the row itself says what is wrong with it
         return ()
     return tuple(head) if isinstance(head, dict) else ()
 
