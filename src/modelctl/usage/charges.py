@@ -322,7 +322,7 @@ def _run(
                 acc.invoices[(owner, month)] = acc.invoices.get((owner, month), _ZERO) + charge
             else:
                 acc.amount += charge.quantize(terms.quantum, rounding=terms.mode)
-        groups = _finish({(v, known[t], m): acc for (v, t, m), acc in cells.items()}, read, group_by, readout)
+        groups = _finish([((v, known[t], m), acc) for (v, t, m), acc in cells.items()], read, group_by, readout)
     totals: dict[str, Decimal] = {}
     for g in groups:
         totals[g.unit] = totals.get(g.unit, _ZERO) + g.amount
@@ -354,10 +354,11 @@ def _terms(
 
 
 def _finish(
-    cells: dict[tuple[Any, ...], _Acc], read: tuple[str, ...], group_by: tuple[str, ...], readout: Any
+    cells: list[tuple[tuple[Any, ...], _Acc]], read: tuple[str, ...], group_by: tuple[str, ...], readout: Any
 ) -> list[ChargeGroup]:
+    """Cells -> groups.  ``cells`` is a list: two cells may have equal terms (the same rates on two days)."""
     out: dict[tuple[Any, ...], list[Any]] = {}
-    for (values, terms, month), acc in cells.items():
+    for (values, terms, month), acc in cells:
         named = dict(zip(read, values, strict=True))
         named["plan"] = named.get("plan") or terms.plan  # a row with an account only: its plan
         if readout.derive is not None:
