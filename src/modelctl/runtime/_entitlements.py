@@ -1,5 +1,6 @@
 """The entitlement questions an application asks, for a plan, an account on it and a subject
-(a user, workspace or tenant id) within them: ``allowed``, ``models_for``, ``default_model``.
+(a user, workspace or tenant id) within them: ``allowed``, ``models_for``, ``default_model``; and
+``charge_terms``, what a request is charged as per-unit rates (for ``reprice --charges``).
 Standard library only; the rules themselves are in _plans.py (docs/plans.md).
 
 A subject has no file of its own: it is bucketed by the documented hash (docs/rollouts.md),
@@ -9,8 +10,12 @@ its allow, deny, widen, defaults and explicit rollout opt-ins apply to every sub
 
 from __future__ import annotations
 
+from collections import namedtuple
+from decimal import Decimal
+
 from modelctl.runtime._errors import CatalogError, NoDefaultError, NotAllowedError
-from modelctl.runtime._plans import DefaultChoice, defaults_of
+from modelctl.runtime._plans import ROUNDING, DefaultChoice, defaults_of
+from modelctl.runtime._pricing import MONEY, _rates
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -118,3 +123,82 @@ def defaults(cat: Catalog, plan: str | None, account: str | None, subject: str |
         except NotAllowedError:
             out[purpose] = None
     return out
+
+
+# --- charge terms: the same arithmetic as Catalog.charge, as per-unit rates (a test checks they agree) ---
+
+
+class ChargeTerms(
+    namedtuple(
+        "ChargeTerms",
+        ("model", "plan", "currency", "unit", "basis", "per", "quantum", "mode", "credits", "base", "tiers"),
+    )
+):
+    """``base`` and ``tiers`` (above_input_tokens, rates) hold (cost rates, charge rates), one per usage
+    field in ``runtime.USAGE_FIELDS`` order (None: no price for it); ``per`` is request or invoice."""
+
+    __slots__ = ()
+
+
+_FREE = Decimal(0)
+
+
+def _plain(rates: Any) -> tuple[Decimal | None, ...]:
+    # A usage field without a price and without a component (requests, with no per-request fee) is free.
+    return tuple(_FREE if r is None and component is None else r for component, r in rates)
+
+
+def _scaled(rates: Any, factor: Decimal) -> tuple[Decimal | None, ...]:
+    return tuple(None if r is None else MONEY.multiply(r, factor) for r in _plain(rates))
+
+
+def charge_terms(
+    cat: Catalog, model: str, plan: str | None, account: str | None, day: int, variant: str | None
+) -> ChargeTerms:
+    """The terms in force on ``day`` (a date ordinal).  Entitlements are not decided again: usage is
+    charged as it was served (a model disabled since is still billed)."""
+    from datetime import date
+
+    ref = cat.resolve(model)
+    rules = cat._rules(plan, account)
+    plan_doc = rules.plan
+    at = date.fromordinal(day)
+    priced = cat._plan(ref, at, variant)
+    currency = priced.price.currency
+    markup, _ = rules.markup(day)
+    credits = plan_doc.get("credits_per_usd")
+    if credits is not None and currency != "USD":
+        raise CatalogError(f"{ref} is priced in {currency}: plan {plan_doc['id']} converts USD to credits")
+    to_unit = Decimal(credits) if credits is not None else Decimal(1)
+    entry = rules.negotiated(ref, cat._models[ref], day)
+    negotiated = None
+    if entry is not None and "prices" in entry:
+        basis = "negotiated"
+        merged = {**priced.price.prices, **{k: Decimal(v) for k, v in entry["prices"].items()}}
+        negotiated = _scaled(_rates(merged), to_unit)
+    elif entry is not None and "discount_percent" in entry:
+        basis = "discount"
+        factor = MONEY.multiply(markup, MONEY.subtract(100, Decimal(entry["discount_percent"]))).scaleb(-2, MONEY)
+    else:
+        basis, factor = "list", markup
+
+    def pair(rates: Any) -> tuple[tuple[Decimal | None, ...], tuple[Decimal | None, ...]]:
+        cost = _plain(rates)
+        if negotiated is not None:
+            return cost, negotiated  # negotiated prices are base prices: no tier, no markup
+        return cost, _scaled(rates, MONEY.multiply(factor, to_unit))
+
+    rounding = plan_doc.get("rounding", {})
+    return ChargeTerms(
+        ref,
+        plan_doc["id"],
+        currency,
+        "credits" if credits is not None else currency,
+        basis,
+        rounding.get("per", "request"),
+        Decimal(1).scaleb(-int(rounding.get("decimals", 6))),
+        ROUNDING[rounding.get("mode", "half_up")],
+        to_unit,
+        pair(priced.rates),
+        tuple((above, pair(rates)) for above, rates in priced.tiers),
+    )

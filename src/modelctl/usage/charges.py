@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from modelctl import runtime
-from modelctl.runtime._charges import ChargeTerms, charge_terms
+from modelctl.runtime._entitlements import ChargeTerms, charge_terms
 from modelctl.runtime._pricing import SIDE_INDEXES
 from modelctl.usage.files import (
     UsageFileError,
