@@ -84,7 +84,7 @@ def test_load_from_file(tmp_path: Path, repo_artifact: bytes) -> None:
     path = tmp_path / "catalog.json"
     path.write_bytes(repo_artifact)
     catalog = Catalog.load(path)
-    assert len(catalog) == 80 and catalog.format_version == "1.0"
+    assert len(catalog) == 80 and catalog.format_version == "1.1"
     assert catalog.digest == json.loads(repo_artifact)["digest"]
 
 
@@ -110,7 +110,7 @@ def test_truncated_artifact_is_refused(repo_artifact: bytes, tmp_path: Path) -> 
 
 
 def test_newer_major_format_is_refused(repo_artifact: bytes) -> None:
-    bad = repo_artifact.replace(b'"format_version":"1.0"', b'"format_version":"2.0"')
+    bad = repo_artifact.replace(b'"format_version":"1.1"', b'"format_version":"2.0"')
     with pytest.raises(ArtifactError, match="2.0 is not supported.*upgrade"):
         Catalog.loads(bad)
 

@@ -23,16 +23,11 @@ def _verify(raw: bytes, doc: dict[str, Any]) -> None:
     def dumps(value: Any) -> bytes:
         return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
-    head = b'{"catalog_version":' + dumps(doc.get("catalog_version")) + b',"content":'
-    tail = (
-        b',"digest":'
-        + dumps(digest)
-        + b',"format_version":'
-        + dumps(doc.get("format_version"))
-        + b',"source":'
-        + dumps(doc.get("source"))
-        + b"}\n"
-    )
+    # Canonical: sorted keys, so `content` is one byte range between the other keys (whatever
+    # minor version added them: 1.1 added `published_at` and `revision`).
+    keys = sorted(doc)
+    head = b"{" + b"".join(dumps(k) + b":" + dumps(doc[k]) + b"," for k in keys if k < "content") + b'"content":'
+    tail = b"".join(b"," + dumps(k) + b":" + dumps(doc[k]) for k in keys if k > "content") + b"}\n"
     if raw.startswith(head) and raw.endswith(tail) and len(raw) > len(head) + len(tail):
         content = raw[len(head) : len(raw) - len(tail)]
     else:  # not byte-canonical (re-serialised by some tool): hash the canonical form instead
@@ -61,3 +56,14 @@ def _check_format(doc: Any) -> None:
         )
     if not isinstance(doc.get("content"), dict):
         raise ArtifactError("artifact has no content")
+
+
+def _check_revision(doc: dict[str, Any]) -> int:
+    """The artifact's revision (format 1.1; 0 for a 1.0 artifact, which had none)."""
+    revision = doc.get("revision", 0)
+    if type(revision) is not int or revision < 0:
+        raise ArtifactError(f"artifact revision {revision!r} is not a non-negative whole number")
+    published = doc.get("published_at", "")
+    if not isinstance(published, str):
+        raise ArtifactError(f"artifact published_at {published!r} is not a string")
+    return revision

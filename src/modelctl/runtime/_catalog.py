@@ -10,7 +10,7 @@ from decimal import Decimal
 from itertools import compress
 from time import time as _time
 
-from modelctl.runtime._artifact import _check_format, _verify
+from modelctl.runtime._artifact import _check_format, _check_revision, _verify
 from modelctl.runtime._errors import (
     AmbiguousModelError,
     ArtifactError,
@@ -39,6 +39,8 @@ class Catalog:
         self.catalog_version: str = doc.get("catalog_version", "")
         self.digest: str = doc["digest"]
         self.source: Mapping[str, Any] = doc.get("source", {})
+        self.revision: int = doc.get("revision", 0)  # grows with every publish (format 1.1; 0 before)
+        self.published_at: str = doc.get("published_at", "")  # ISO 8601 UTC (format 1.1; "" before)
         content = doc["content"]
         self._content = content
         self._models: dict[str, dict[str, Any]] = content.get("models", {})
@@ -66,6 +68,7 @@ class Catalog:
         except (ValueError, UnicodeDecodeError) as exc:
             raise ArtifactError(f"artifact is not valid JSON (truncated or corrupt?): {exc}") from None
         _check_format(doc)
+        _check_revision(doc)
         _verify(raw, doc)
         return cls(doc)
 
