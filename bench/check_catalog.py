@@ -31,7 +31,7 @@ from gen_catalog import generate
 
 ROOT = Path(__file__).resolve().parent.parent
 PRICE = re.compile(r"\b(?:[a-z0-9_]+_per_1m|per_request|per_image): ([^,}\s]+)")
-MONEY = re.compile(r"^\d+\.\d{2,4}$")
+MONEY = re.compile(r"^\d+\.\d{2,4}\Z")
 FEATURE_NEEDS = {
     "vision": ("input", "image"),
     "pdf_input": ("input", "pdf"),

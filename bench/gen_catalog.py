@@ -116,7 +116,7 @@ MIN_PRICE = Decimal("0.01")
 # modelctl warns (MC310) about prices over 1,000 per 1M: keep every price well below.
 MAX_INPUT = Decimal("60")
 MAX_MEDIA = Decimal("800")
-_PLAIN = re.compile(r"^[A-Za-z][A-Za-z0-9 ._/()-]*$")
+_PLAIN = re.compile(r"^[A-Za-z][A-Za-z0-9 ._/()-]*\Z")
 _YAML11_WORDS = {"yes", "no", "on", "off", "true", "false", "null", "y", "n", "~"}
 
 

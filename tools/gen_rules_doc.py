@@ -34,6 +34,15 @@ out = [
     "",
     "Rules that depend on the date (MC306, MC307, MC312, MC406) take today from `$MODELCTL_TODAY` (YYYY-MM-DD) when it is set, else from the UTC clock. Tests and reproducible CI runs set it.",
     "",
+    "## What the loader reads",
+    "",
+    "- Only **regular files inside the catalog**, of at most 1 MiB (MC008). A FIFO, a device (`/dev/zero`), a socket or a folder named `*.yaml` is MC017 at that file, opened without blocking and never read; so is a symbolic link whose target is outside the catalog folder (links inside it are followed). A folder of the layout that cannot be listed (`models/` without permission) is MC017 at the folder: never a valid catalog with fewer files. A catalog root that cannot be read exits 4.",
+    "- **Numbers** have at most 40 digits and a magnitude between 10^-40 and 10^40 (MC018): `1e999999999` or an integer of 4,301 digits is a finding, not a crash. Money stays `Decimal`, computed in a local context.",
+    "- **Whole numbers** (`context_window`, `max_output_tokens`, `above_input_tokens`, `stale_after_days`, rounding `decimals`, rollout `weight`: every key the schema declares an integer) must be written as integers: `16384.0` is MC103, not silently normalised, because the artifact, the runtime and every exporter expect an int.",
+    "- **Nesting** stops at 32 levels (MC020), far below the limits of the YAML builder and of JSON Schema validation.",
+    "- **Characters** YAML does not allow (NUL, DEL, other C0/C1 controls) are MC001 at their own line and column.",
+    "- Prices are written into the artifact as plain decimals exactly as they were written (`2.50`, `0.0000001`, `0.00000000`; `-0.0` as `0.0`), never with an exponent or a sign.",
+    "",
 ]
 bar = chr(92) + "|"
 for prefix, title in groups:

@@ -55,6 +55,20 @@ _CODES = [
         "The first line is not the `# yaml-language-server: $schema=...` comment for its kind.",
     ),
     Code("MC017", "unreadable-file", E, "The file cannot be read.", fixed=True),
+    Code(
+        "MC018",
+        "number-out-of-range",
+        E,
+        "A number has more than 40 digits, or a magnitude beyond 10^40 or finer than 10^-40.",
+        fixed=True,
+    ),
+    Code(
+        "MC019",
+        "schema-out-of-date",
+        W,
+        "The repository's schema/ folder differs from the installed modelctl's schemas (run `modelctl schema`).",
+    ),
+    Code("MC020", "nested-too-deep", E, "Values are nested more than 32 levels deep.", fixed=True),
     # MC1xx: JSON Schema
     Code("MC101", "unknown-key", E, "A key the schema does not define."),
     Code("MC102", "missing-key", E, "A required key is missing."),
@@ -63,6 +77,7 @@ _CODES = [
     Code("MC105", "bad-format", E, "A value does not have the required form (id pattern, date, currency, URL)."),
     Code("MC106", "schema-constraint", E, "A value breaks another schema constraint (range, length, uniqueness)."),
     Code("MC107", "invalid-date", E, "A date that does not exist (2025-02-30)."),
+    Code("MC108", "placeholder", E, "A value is still a TODO placeholder (from `modelctl new`): fill it in."),
     # MC2xx: identity and references
     Code("MC201", "id-mismatch", E, "An `id` differs from its file name (or a model's folder names another provider)."),
     Code("MC202", "unknown-provider", E, "A models/<provider>/ folder has no providers/<provider>.yaml."),

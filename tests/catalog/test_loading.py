@@ -9,7 +9,8 @@ import pytest
 
 from conftest import MINI, MakeCatalog
 from helpers import check
-from modelctl.catalog.strict_yaml import MAX_BYTES, load_bytes, load_text
+from modelctl.catalog.files import MAX_BYTES
+from modelctl.catalog.strict_yaml import load_bytes, load_text
 
 MODEL = "models/acme/beta.yaml"
 

@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from conftest import MakeCatalog
 from everyday_helpers import everyday_catalog
+from helpers import fill
 from modelctl.artifact.compile import SourceInfo, compile_artifact
 from modelctl.cli import app
 from modelctl.rules.validate import validate_catalog
@@ -27,6 +28,9 @@ def test_new_model_writes_a_file_that_validates(make_catalog: MakeCatalog) -> No
     path = root / "models" / "acme" / "omega.yaml"
     assert result.stdout == f"{path}\n"
     assert "edit the TODO lines" in result.stderr
+    assert "MC108" in result.stderr  # the placeholders to fill are named at once
+    assert runner.invoke(app, ["validate", str(root)]).exit_code == 1
+    fill(path)
     validation = runner.invoke(app, ["validate", str(root)])
     assert validation.exit_code == 0, validation.stdout
 
@@ -38,6 +42,9 @@ def test_new_model_from_another(make_catalog: MakeCatalog, monkeypatch: pytest.M
     assert result.exit_code == 0, result.output
     text = (root / "models" / "acme" / "alpha-3.yaml").read_text()
     assert "name: Alpha 3" in text and "Copied from acme/alpha" in text
+    assert "status: preview" in text and "enabled: false" in text
+    assert not validate_catalog(root).valid
+    fill(root / "models" / "acme" / "alpha-3.yaml")
     assert validate_catalog(root).valid
 
 

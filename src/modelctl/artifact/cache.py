@@ -3,7 +3,8 @@ directory (list, show, cost, ...) does not parse thousands of YAML files
 again when nothing changed.
 
 The key is a SHA-256 over the *content* of every file of the catalog (not
-their modification times, which can miss an edit made within a clock tick),
+their modification times, which can miss an edit made within a clock tick;
+found and read exactly as validate finds and reads them),
 today's date (rules depend on it), whether accounts are included, and the
 modelctl code and schemas themselves.  Only a valid catalog is stored.  The
 cache lives in $MODELCTL_CACHE_DIR, else $XDG_CACHE_HOME/modelctl, else
@@ -43,19 +44,28 @@ def _code_fingerprint() -> bytes:
 
 
 def catalog_key(root: Path, *, today: date, public: bool) -> str:
-    """The key of the catalog's current content (every .yaml file, read and hashed)."""
+    """The key of the catalog's current content: every file validate reads (found
+    as validate finds them, read with the same bound, so a FIFO or /dev/zero
+    cannot hang it) and the names of the files and folders it reports on.
+    "" (do not cache) when the catalog cannot be listed."""
+    from modelctl.catalog.files import read_bounded, reason
+    from modelctl.catalog.loader import discover
+    from modelctl.errors import CatalogNotFound
+
+    try:
+        sources, notes = discover(root)
+    except CatalogNotFound:
+        return ""
     digest = hashlib.sha256(_code_fingerprint())
     digest.update(f"{today.isoformat()}|{public}\n".encode())
-    for folder, dirs, files in os.walk(root):
-        dirs.sort()
-        for name in sorted(files):
-            if name.endswith((".yaml", ".yml")):
-                path = Path(folder, name)
-                digest.update(str(path.relative_to(root)).encode() + b"\0")
-                try:
-                    digest.update(hashlib.sha256(path.read_bytes()).digest())
-                except OSError:
-                    digest.update(b"unreadable")
+    for note in notes:
+        digest.update(f"{note}\n".encode())
+    for src in sources:
+        digest.update(str(src.path.relative_to(root)).encode() + b"\0")
+        try:
+            digest.update(hashlib.sha256(read_bounded(src.path)).digest())
+        except OSError as exc:
+            digest.update(f"unreadable: {reason(exc)}".encode())
     return digest.hexdigest()
 
 

@@ -68,7 +68,12 @@ def canonical(value: Any) -> bytes:
 
 
 def _money(value: Decimal) -> str:
-    return str(value)
+    """A plain decimal string, as the artifact schema requires (``^[0-9]+(\\.[0-9]+)?$``):
+    the digits as written (``2.50`` stays ``2.50``), never an exponent
+    (``0.0000001``, not ``1E-7``; ``0.00000000``, not ``0E-8``) and never ``-0``."""
+    if value.is_zero():
+        value = value.copy_abs()
+    return format(value, "f")
 
 
 def _prices(prices: Prices) -> dict[str, str]:

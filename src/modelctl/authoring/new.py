@@ -18,12 +18,12 @@ from pathlib import Path
 
 from modelctl.catalog.loader import load_catalog
 from modelctl.catalog.model import Model, PricePeriod, Prices, Tier
-from modelctl.errors import ModelctlError
+from modelctl.errors import CatalogNotFound, ModelctlError
 
 __all__ = ["NewFile", "UsageProblem", "new_model", "new_provider"]
 
-ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-_PLAIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._()/+-]*$")
+ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")  # used with fullmatch: no trailing newline
+_PLAIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._()/+-]*\Z")
 _YAML_WORDS = {"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"}
 
 
@@ -42,7 +42,7 @@ class NewFile:
 
 
 def _id(value: str, what: str) -> str:
-    if not ID_PATTERN.match(value) or len(value) > 128:
+    if not ID_PATTERN.fullmatch(value) or len(value) > 128:
         raise UsageProblem(
             f"{value!r} is not a valid {what} id: use letters, digits, '.', '_' and '-', "
             "starting with a letter or digit"
@@ -70,12 +70,14 @@ def _flow(prices: Prices, extra: str = "") -> str:
 
 
 def _write(path: Path, text: str) -> NewFile:
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "x", encoding="utf-8") as fh:
             fh.write(text)
     except FileExistsError:
         raise FileExists(f"{path} exists already: nothing written (edit it, or choose another id)") from None
+    except OSError as exc:
+        raise ModelctlError(f"{path}: cannot write it: {exc.strerror or exc}") from None
     return NewFile(path, text)
 
 
@@ -83,8 +85,10 @@ def _existing(folder: Path, stem: str) -> Path | None:
     """A file in ``folder`` whose id equals ``stem`` case-insensitively."""
     try:
         names = os.listdir(folder)
-    except OSError:
+    except FileNotFoundError:
         return None
+    except OSError as exc:
+        raise CatalogNotFound(f"cannot read {str(folder)!r}: {exc.strerror or exc}") from None
     wanted = f"{stem}.yaml".lower()
     return next((folder / n for n in names if n.lower() == wanted), None)
 
@@ -98,8 +102,10 @@ def new_model(root: Path, ref: str, *, today: date, copy_from: str | None = None
     Without ``copy_from`` the file is a commented template: status preview,
     ``enabled: false`` and zero prices until someone fills them in.  With it,
     the new file takes the other model's limits, modalities, features,
-    family and current prices (tiers and variants too), starting today; its
-    aliases, deprecation and history are not copied.  Raises UsageProblem,
+    family and current prices (tiers and variants too), starting today, as
+    ``status: preview`` and ``enabled: false``; its aliases, deprecation,
+    history and the period's ``source``/``checked`` are not copied (they are
+    TODO placeholders, which validate refuses until filled: MC108).  Raises UsageProblem,
     FileExists or CatalogNotFound."""
     provider, sep, model_id = ref.partition("/")
     if not sep:
@@ -209,7 +215,6 @@ def _copied_model(source: Model, provider: str, model_id: str, *, today: date, n
     day = today.isoformat()
     period = _current(source, today)
     lim = source.limits
-    status = "preview" if source.status == "preview" else "active"
     lines = [
         _HEADER.rstrip("\n"),
         f"# Copied from {source.ref} by `modelctl new`: check each TODO, then run `modelctl validate`.",
@@ -218,7 +223,11 @@ def _copied_model(source: Model, provider: str, model_id: str, *, today: date, n
     ]
     if source.family:
         lines.append(f"family: {_scalar(source.family)}")
-    lines += [f"status: {status}", "enabled: true", f"released: {day}  # TODO: the day it became available"]
+    lines += [
+        "status: preview  # preview | active | deprecated | retired",
+        "enabled: false  # TODO: true once the prices below are checked (false: served nowhere)",
+        f"released: {day}  # TODO: the day it became available",
+    ]
     if source.open_weights is not None:
         lines.append(f"open_weights: {'true' if source.open_weights else 'false'}")
     if source.currency:
@@ -233,8 +242,8 @@ def _copied_model(source: Model, provider: str, model_id: str, *, today: date, n
         f"features: [{', '.join(source.features)}]",
         f"pricing:  # TODO: prices copied from {source.ref} ({period.effective_from}): check them at the source",
         f"  - effective_from: {day}",
-        f"    source: {_scalar(period.source)}",
-        f"    checked: {day}  # TODO: the day you read these prices at the source",
+        "    source: TODO the provider's pricing page (a URL), or the catalog snapshot you read",
+        "    checked: TODO  # the day you read these prices at the source (YYYY-MM-DD)",
     ]
     lines += [f"    {k}: {_price(v)}" for k, v in period.prices.items()]
     if period.tiers:
@@ -257,12 +266,12 @@ def _copied_model(source: Model, provider: str, model_id: str, *, today: date, n
 def new_provider(
     root: Path, provider_id: str, *, name: str | None = None, kind: str | None = None, website: str | None = None
 ) -> NewFile:
-    """Write ``providers/<id>.yaml``.  Raises UsageProblem or FileExists."""
+    """Write ``providers/<id>.yaml``.  Raises UsageProblem, FileExists or CatalogNotFound."""
     _id(provider_id, "provider")
     if website is not None and not re.match(r"^https?://", website):
         raise UsageProblem(f"--website {website!r} is not an http(s) URL")
     if not root.is_dir():
-        raise UsageProblem(f"catalog directory {str(root)!r} does not exist (pass --catalog DIR)")
+        raise CatalogNotFound(f"catalog directory {str(root)!r} does not exist (pass --catalog DIR)")
     clash = _existing(root / "providers", provider_id)
     if clash is not None:
         raise FileExists(f"{clash} exists already: nothing written")

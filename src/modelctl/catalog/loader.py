@@ -13,12 +13,14 @@ Layout (see PRODUCT.md)::
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from modelctl._gc import paused_gc
 from modelctl.catalog import construct, schema
+from modelctl.catalog.files import Entry, scan
 from modelctl.catalog.model import Account, Catalog, Model, Plan, Provider, Settings
 from modelctl.catalog.strict_yaml import LoadedFile, load_file
 from modelctl.codes import code as _code
@@ -64,38 +66,40 @@ def resolve_root(arg: str | os.PathLike[str] | None) -> Path:
 
 
 def discover(root: Path) -> tuple[list[SourceFile], list[Finding]]:
-    """The catalog's YAML files, and findings for files it does not expect."""
-    if not root.exists():
-        raise CatalogNotFound(f"catalog directory {str(root)!r} does not exist (pass a path or set ${ENV_VAR})")
-    if not root.is_dir():
-        raise CatalogNotFound(f"{str(root)!r} is not a directory: pass the catalog folder")
+    """The catalog's YAML files, and findings for files and folders it does not
+    expect or cannot read (never silently fewer files)."""
     try:
-        entries = sorted(os.listdir(root))
+        info = os.stat(root)
+    except FileNotFoundError:
+        raise CatalogNotFound(
+            f"catalog directory {str(root)!r} does not exist (pass a path or set ${ENV_VAR})"
+        ) from None
     except OSError as exc:
-        raise CatalogNotFound(f"cannot read catalog directory {str(root)!r}: {exc.strerror}") from None
+        raise CatalogNotFound(f"cannot read catalog directory {str(root)!r}: {exc.strerror or exc}") from None
+    if not stat.S_ISDIR(info.st_mode):
+        raise CatalogNotFound(f"{str(root)!r} is not a directory: pass the catalog folder")
+    real_root = os.path.realpath(root)
+    try:
+        entries = {e.name: e for e in scan(root, real_root)}
+    except OSError as exc:
+        raise CatalogNotFound(f"cannot read catalog directory {str(root)!r}: {exc.strerror or exc}") from None
     if "catalog.yaml" not in entries and "models" not in entries and "providers" not in entries:
         raise CatalogNotFound(
             f"{str(root)!r} is not a catalog: it has no catalog.yaml, providers/ or models/ "
             "(pass the folder that holds them)"
         )
-    files: list[SourceFile] = []
-    stray: list[Finding] = []
-    if "catalog.yaml" in entries:
-        files.append(SourceFile(root / "catalog.yaml", _show(root, "catalog.yaml"), "catalog"))
+    walk = _Walk(root, real_root)
+    if (top := entries.get("catalog.yaml")) is not None and walk.inside(top, ("catalog.yaml",)):
+        walk.files.append(SourceFile(root / "catalog.yaml", _show(root, "catalog.yaml"), "catalog"))
     for folder, kind in _FOLDERS.items():
-        files.extend(_flat(root, folder, kind, stray))
-    files.extend(_models(root, stray))
-    for name in entries:
-        if name.startswith(".") or name in ("catalog.yaml", "models", *_FOLDERS):
+        walk.flat(folder, kind, entries.get(folder))
+    walk.models(entries.get("models"))
+    for name, entry in entries.items():
+        if name in ("catalog.yaml", "models", *_FOLDERS):
             continue
-        if name.endswith((".yaml", ".yml")) or (root / name).is_dir():
-            stray.append(
-                _stray(
-                    _show(root, name),
-                    "the catalog root holds only catalog.yaml and providers/, models/, plans/, accounts/",
-                )
-            )
-    return files, stray
+        if name.endswith((".yaml", ".yml")) or entry.is_dir:
+            walk.stray((name,), "the catalog root holds only catalog.yaml and providers/, models/, plans/, accounts/")
+    return walk.files, walk.findings
 
 
 def _show(root: Path, *parts: str) -> str:
@@ -106,42 +110,70 @@ def _stray(display: str, why: str) -> Finding:
     return Finding("MC207", _code("MC207").severity, f"unexpected file or folder: {why}", Location(display))
 
 
-def _listdir(path: Path) -> list[str]:
-    try:
-        return sorted(n for n in os.listdir(path) if not n.startswith("."))
-    except OSError:
-        return []
+class _Walk:
+    """Collects the files of a catalog and findings about its folders."""
 
+    def __init__(self, root: Path, real_root: str) -> None:
+        self.root, self.real_root = root, real_root
+        self.files: list[SourceFile] = []
+        self.findings: list[Finding] = []
 
-def _flat(root: Path, folder: str, kind: str, stray: list[Finding]) -> list[SourceFile]:
-    out = []
-    for name in _listdir(root / folder):
-        display = _show(root, folder, name)
-        if name.endswith(".yaml") and not (root / folder / name).is_dir():
-            out.append(SourceFile(root / folder / name, display, kind))
-        elif name.endswith(".yml"):
-            stray.append(_stray(display, "catalog files end in .yaml, not .yml: rename it"))
-        elif (root / folder / name).is_dir():
-            stray.append(_stray(display, f"{folder}/ holds files, not folders"))
-    return out
+    def stray(self, parts: tuple[str, ...], why: str) -> None:
+        self.findings.append(_stray(_show(self.root, *parts), why))
 
+    def unreadable(self, parts: tuple[str, ...], why: str) -> None:
+        where = Location(_show(self.root, *parts))
+        self.findings.append(Finding("MC017", _code("MC017").severity, why, where))
 
-def _models(root: Path, stray: list[Finding]) -> list[SourceFile]:
-    out = []
-    for provider in _listdir(root / "models"):
-        pdir = root / "models" / provider
-        if not pdir.is_dir():
-            stray.append(_stray(_show(root, "models", provider), "a model file goes in models/<provider>/<id>.yaml"))
-            continue
-        for name in _listdir(pdir):
-            display = _show(root, "models", provider, name)
-            if name.endswith(".yaml") and not (pdir / name).is_dir():
-                out.append(SourceFile(pdir / name, display, "model", provider))
-            elif name.endswith(".yml"):
-                stray.append(_stray(display, "catalog files end in .yaml, not .yml: rename it"))
-            else:
-                stray.append(_stray(display, "models/<provider>/ holds only <id>.yaml files"))
-    return out
+    def inside(self, entry: Entry, parts: tuple[str, ...]) -> bool:
+        if entry.outside is None:
+            return True
+        self.unreadable(
+            parts, f"a symbolic link to {entry.outside}, outside the catalog: only files inside the catalog are read"
+        )
+        return False
+
+    def listing(self, entry: Entry | None, parts: tuple[str, ...]) -> list[Entry]:
+        """The entries of a folder of the layout; a finding when it cannot be read."""
+        if entry is None or not self.inside(entry, parts):
+            return []
+        if not entry.is_dir:
+            self.stray(parts, f"{'/'.join(parts)} must be a folder")
+            return []
+        try:
+            return scan(self.root.joinpath(*parts), self.real_root)
+        except OSError as exc:
+            self.unreadable(parts, f"cannot read the folder: {exc.strerror or exc} (its files would be left out)")
+            return []
+
+    def flat(self, folder: str, kind: str, entry: Entry | None) -> None:
+        for item in self.listing(entry, (folder,)):
+            parts = (folder, item.name)
+            if not self.inside(item, parts):
+                continue
+            if item.name.endswith(".yaml") and not item.is_dir:
+                self.files.append(SourceFile(self.root.joinpath(*parts), _show(self.root, *parts), kind))
+            elif item.name.endswith(".yml"):
+                self.stray(parts, "catalog files end in .yaml, not .yml: rename it")
+            elif item.is_dir:
+                self.stray(parts, f"{folder}/ holds files, not folders")
+
+    def models(self, entry: Entry | None) -> None:
+        for provider in self.listing(entry, ("models",)):
+            if provider.outside is None and not provider.is_dir:
+                self.stray(("models", provider.name), "a model file goes in models/<provider>/<id>.yaml")
+                continue
+            for item in self.listing(provider, ("models", provider.name)):
+                parts = ("models", provider.name, item.name)
+                if not self.inside(item, parts):
+                    continue
+                if item.name.endswith(".yaml") and not item.is_dir:
+                    path = self.root.joinpath(*parts)
+                    self.files.append(SourceFile(path, _show(self.root, *parts), "model", provider.name))
+                elif item.name.endswith(".yml"):
+                    self.stray(parts, "catalog files end in .yaml, not .yml: rename it")
+                else:
+                    self.stray(parts, "models/<provider>/ holds only <id>.yaml files")
 
 
 def _schema_comment(src: SourceFile, loaded: LoadedFile) -> Finding | None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,33 @@ def schema_dir() -> Path:
     return Path(__file__).resolve().parents[3] / "schema"
 
 
+SCHEMA_NAMES = (*(f"{kind}.schema.json" for kind in KINDS), "artifact.schema.json")
+
+
+def bundled_schemas() -> dict[str, str]:
+    """The text of each schema file of this modelctl, by file name."""
+    folder = schema_dir()
+    return {name: (folder / name).read_text(encoding="utf-8") for name in SCHEMA_NAMES}
+
+
+def stale_schemas(repo_schema: Path) -> list[str]:
+    """Names of the schemas in a repository's ``schema/`` folder that differ from (or lack) this modelctl's."""
+    try:
+        if not repo_schema.is_dir() or repo_schema.resolve() == schema_dir().resolve():
+            return []
+    except OSError:
+        return []
+    out = []
+    for name, text in bundled_schemas().items():
+        try:
+            theirs = (repo_schema / name).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            theirs = None
+        if theirs != text:
+            out.append(name)
+    return out
+
+
 @cache
 def load_schema(kind: str) -> dict[str, Any]:
     with open(schema_dir() / f"{kind}.schema.json", encoding="utf-8") as fh:
@@ -55,12 +83,82 @@ def _validator(kind: str) -> Any:
     return jsonschema_rs.validator_for(load_schema(kind))
 
 
+@cache
+def integer_keys(kind: str) -> frozenset[str]:
+    """The keys whose value the schema declares an integer (``context_window``, ...)."""
+    found: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for name, sub in (node.get("properties") or {}).items():
+                if isinstance(sub, dict) and sub.get("type") == "integer":
+                    found.add(name)
+            for sub in node.values():
+                walk(sub)
+        elif isinstance(node, list):
+            for sub in node:
+                walk(sub)
+
+    walk(load_schema(kind))
+    return frozenset(found)
+
+
 def validate(kind: str, loaded: LoadedFile) -> list[Finding]:
-    """Schema findings for one loaded file (which must have data)."""
+    """Schema findings for one loaded file (which must have data).
+
+    A string value starting with ``TODO`` (what ``modelctl new`` leaves to
+    fill in) is a placeholder (MC108), reported instead of the schema's own
+    complaint about that value."""
+    placeholders = _placeholders(loaded.data, [])
     validator = _validator(kind)
-    if validator.is_valid(loaded.data):
-        return []
-    return [_finding(kind, loaded, err) for err in validator.iter_errors(loaded.data)]
+    if not placeholders and validator.is_valid(loaded.data):
+        return _whole_numbers(kind, loaded) if loaded.whole_decimals else []
+    found = [_placeholder(loaded, path) for path in placeholders]
+    held = {tuple(path) for path in placeholders}
+    found += [
+        _finding(kind, loaded, err)
+        for err in validator.iter_errors(loaded.data)
+        if tuple(err.instance_path) not in held
+    ]
+    return found
+
+
+def _placeholders(node: Any, path: list[PathSeg]) -> list[list[PathSeg]]:
+    if isinstance(node, str):
+        return [path] if node.lstrip().startswith("TODO") else []
+    if isinstance(node, dict):
+        return [p for key, value in node.items() for p in _placeholders(value, [*path, key])]
+    if isinstance(node, list):
+        return [p for i, value in enumerate(node) for p in _placeholders(value, [*path, i])]
+    return []
+
+
+def _placeholder(loaded: LoadedFile, path: list[PathSeg]) -> Finding:
+    message = f"{_where(path)} is a TODO placeholder: fill it in (the real value, as read at the source)"
+    return Finding("MC108", _code("MC108").severity, message, loaded.locate(path), json_path(path))
+
+
+def _whole_numbers(kind: str, loaded: LoadedFile) -> list[Finding]:
+    """JSON Schema counts 16384.0 as an integer; a count must be written 16384
+    (the artifact, the runtime and every exporter expect an int)."""
+    keys = integer_keys(kind)
+    out = []
+    for path, value in _decimals_under(loaded.data, keys, []):
+        message = f"{_where(path)}: {value} is a decimal: write the whole number {int(value)}"
+        out.append(Finding("MC103", _code("MC103").severity, message, loaded.locate(path), json_path(path)))
+    return out
+
+
+def _decimals_under(node: Any, keys: frozenset[str], path: list[PathSeg]) -> Iterator[tuple[list[PathSeg], Decimal]]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in keys and isinstance(value, Decimal):
+                yield [*path, key], value
+            else:
+                yield from _decimals_under(value, keys, [*path, key])
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _decimals_under(value, keys, [*path, i])
 
 
 def _finding(kind: str, loaded: LoadedFile, err: Any) -> Finding:

@@ -13,16 +13,25 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from modelctl.catalog.files import TooLarge, read_bounded, reason
 from modelctl.codes import code as _code
 from modelctl.errors import Finding, Location
 
-MAX_BYTES = 1024 * 1024
+# Bounds that keep every later step (JSON Schema, the rules, the artifact, the
+# runtime) far from its own limits: a catalog is never nested deeper than a
+# handful of levels, and no price or count needs more than 40 digits or a
+# magnitude beyond 10**±40.
+MAX_DEPTH = 32
+MAX_DIGITS = 40
+MAX_EXPONENT = 40
+# Decimal work on loaded values happens in this context, never the caller's.
+DECIMALS = Context(prec=2 * MAX_DIGITS + 20, Emax=999, Emin=-999)
 
 try:  # pragma: no branch - which one depends on the machine
     _Loader: type = yaml.CSafeLoader
@@ -35,9 +44,14 @@ MAP, SEQ, MERGE = _T + "map", _T + "seq", _T + "merge"
 _SCALAR_TAGS = {STR, INT, FLOAT, BOOL, NULL, TIMESTAMP}
 _NUMERIC_START = frozenset("0123456789+-.")
 
-_EXPONENT = re.compile(r"^[-+]?(\d[\d_]*(\.[\d_]*)?|\.\d[\d_]*)[eE][-+]?\d+$")
-_DECIMAL_INT = re.compile(r"^[-+]?(0|[1-9][0-9_]*)$")
-_FATAL = {"MC001", "MC003", "MC004", "MC006", "MC007", "MC008", "MC009", "MC010", "MC011", "MC017"}
+_EXPONENT = re.compile(r"[-+]?(\d[\d_]*(\.[\d_]*)?|\.\d[\d_]*)[eE][-+]?\d+")  # used with fullmatch
+_DECIMAL_INT = re.compile(r"[-+]?(0|[1-9][0-9_]*)")  # used with fullmatch
+# What YAML 1.1 forbids in a stream (c-printable's complement), to point at it.
+_NON_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_FATAL = {
+    *("MC001", "MC003", "MC004", "MC006", "MC007", "MC008", "MC009", "MC010", "MC011", "MC017"),
+    *("MC018", "MC020"),
+}
 
 PathSeg = str | int
 
@@ -95,6 +109,7 @@ class LoadedFile:
     text: str = ""
     findings: list[Finding] = field(default_factory=list)
     _root: yaml.Node | None = None
+    whole_decimals: bool = False  # a number such as 16384.0 was read (the schema check looks closer)
 
     @property
     def ok(self) -> bool:
@@ -163,6 +178,7 @@ class _Builder:
         self.findings: list[Finding] = []
         self.seen: set[int] | None = set() if check_aliases else None
         self.path: list[PathSeg] = []
+        self.whole_decimals = False
 
     def add(self, code_id: str, node: yaml.Node, message: str) -> None:
         mark = node.start_mark
@@ -179,10 +195,15 @@ class _Builder:
         if cls is yaml.ScalarNode:
             if node.tag is STR:
                 text = node.value
-                if not node.style and text and text[0] in _NUMERIC_START and _EXPONENT.match(text):
+                if not node.style and text and text[0] in _NUMERIC_START and _EXPONENT.fullmatch(text):
                     return self.exponent(node, text)
                 return text
             return self.scalar(node)
+        if len(self.path) >= MAX_DEPTH:
+            self.add(
+                "MC020", node, f"values are nested more than {MAX_DEPTH} levels deep: a catalog file never needs that"
+            )
+            return None
         if cls is yaml.MappingNode:
             if node.tag != MAP:
                 self.add("MC006", node, f"tag {node.tag!r} is not allowed: remove it")
@@ -261,11 +282,13 @@ class _Builder:
 
     def exponent(self, node: yaml.Node, text: str) -> Decimal | None:
         value = _decimal(text)
+        if value is not None and not self.in_range(node, text, value):
+            return None
         plain = plain_decimal(value) if value is not None else text
         hint = ""
         last = self.path[-1] if self.path else None
         if isinstance(last, str) and last.endswith("_per_1m") and value is not None and value < 1:
-            per_1m = plain_decimal(value * 1_000_000)
+            per_1m = plain_decimal(DECIMALS.multiply(value, 1_000_000))
             hint = f"; `_per_1m` prices are per million tokens, so a per-token {text} is {per_1m}"
         self.add("MC012", node, f"{text} is in exponent notation: write a plain decimal ({plain}){hint}")
         return value
@@ -277,10 +300,26 @@ class _Builder:
         if value is None or not value.is_finite():
             self.add("MC013", node, f"{text!r} is not a finite number: write a plain decimal")
             return None
+        if len(text) > MAX_DIGITS and not self.in_range(node, text, value):  # shorter text is in range
+            return None
+        if not text.partition(".")[2].strip("0_"):
+            self.whole_decimals = True
         return value
 
+    def in_range(self, node: yaml.Node, text: str, value: Decimal) -> bool:
+        """Whether a finite number is within the bounds every later step can handle."""
+        sign, digits, exponent = value.as_tuple()
+        assert isinstance(exponent, int)
+        if len(digits) <= MAX_DIGITS and -MAX_EXPONENT <= exponent and value.adjusted() <= MAX_EXPONENT:
+            return True
+        self.add("MC018", node, f"{_shorten(text)} is out of range: {_RANGE}")
+        return False
+
     def int(self, node: yaml.Node, text: str) -> Any:
-        if not _DECIMAL_INT.match(text):
+        if len(text) > MAX_DIGITS:
+            self.add("MC018", node, f"{_shorten(text)} is out of range: {_RANGE}")
+            return None
+        if not _DECIMAL_INT.fullmatch(text):
             self.add(
                 "MC015",
                 node,
@@ -293,9 +332,16 @@ class _Builder:
         return int(text.replace("_", ""))
 
 
+_RANGE = f"write at most {MAX_DIGITS} digits, and no value beyond 10^{MAX_EXPONENT} or finer than 10^-{MAX_EXPONENT}"
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= 24 else f"{text[:10]}...{text[-10:]} ({len(text):,} characters)"
+
+
 def plain_decimal(value: Decimal) -> str:
     """``Decimal('2.5000000')`` -> ``'2.50'``: plain notation, at least two decimals."""
-    text = format(value.normalize(), "f")
+    text = format(DECIMALS.normalize(value), "f")
     whole, _, frac = text.partition(".")
     return f"{whole}.{frac.ljust(2, '0')}"
 
@@ -312,15 +358,14 @@ def load_file(path: Path, display: str | None = None) -> LoadedFile:
     shown = display or str(path)
     out = LoadedFile(shown)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            out.findings.append(
-                _finding("MC008", shown, 1, 1, f"file is {size:,} bytes, over the 1 MiB limit: split it")
-            )
-            return out
-        raw = path.read_bytes()
+        raw = read_bounded(path)
+    except TooLarge as exc:
+        out.findings.append(
+            _finding("MC008", shown, 1, 1, f"file is {exc.size:,} bytes, over the 1 MiB limit: split it")
+        )
+        return out
     except OSError as exc:
-        out.findings.append(_finding("MC017", shown, 1, 1, f"cannot read the file: {exc.strerror or exc}"))
+        out.findings.append(_finding("MC017", shown, 1, 1, f"cannot read the file: {reason(exc)}"))
         return out
     return load_bytes(raw, shown, out)
 
@@ -356,6 +401,9 @@ def load_text(text: str, display: str, out: LoadedFile | None = None) -> LoadedF
         problem = exc.problem or exc.context or "invalid YAML"
         out.findings.append(_finding("MC001", display, line, col, f"YAML syntax error: {problem}"))
         return out
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow in a stream
+        out.findings.append(_reader_error(text, display, exc))
+        return out
     except yaml.YAMLError as exc:  # pragma: no cover - libyaml reports marks
         out.findings.append(_finding("MC001", display, 1, 1, f"YAML syntax error: {exc}"))
         return out
@@ -380,9 +428,24 @@ def load_text(text: str, display: str, out: LoadedFile | None = None) -> LoadedF
     builder = _Builder(display, check_aliases=maybe_aliases)
     data = builder.build(root)
     out.findings.extend(builder.findings)
+    out.whole_decimals = builder.whole_decimals
     if not any(f.code in _FATAL for f in builder.findings):
         out.data = data
     return out
+
+
+def _reader_error(text: str, display: str, exc: yaml.reader.ReaderError) -> Finding:
+    """The character the reader refused, at its own line and column, in one line
+    (libyaml reports a byte offset into "<unicode string>")."""
+    found = _NON_PRINTABLE.search(text)
+    if found is None:  # pragma: no cover - the reader refuses only non-printable characters
+        return _finding("MC001", display, 1, 1, f"YAML syntax error: {exc.reason}")
+    before = text[: found.start()]
+    line = before.count("\n") + 1
+    col = found.start() - (before.rfind("\n") + 1) + 1
+    char = found.group()
+    msg = f"character U+{ord(char):04X} is not allowed in YAML: remove it (or write it as an escape in a quoted string)"
+    return _finding("MC001", display, line, col, msg)
 
 
 def _tabs(text: str, out: LoadedFile) -> bool:

@@ -228,11 +228,30 @@ _lazy(
     "or the file has no timestamp, model or token column.",
 )
 _lazy(
+    "rollout",
+    "modelctl.cli.rollout:rollout_app",
+    summary="Rollouts and A/B tests: preview how subjects are bucketed (docs/rollouts.md).",
+)
+_lazy(
     "site",
     "modelctl.cli.site:site",
     summary="Write the model comparison page: one self-contained HTML file.",
     epilog="Exit codes: 0 written; 2 usage error; 4 the catalog or artifact cannot be read or is invalid, "
     "or the output folder cannot be written.",
+)
+# --- issue 15: a repository of one's own, authoring ---
+_lazy(
+    "init",
+    "modelctl.cli.init:init",
+    summary="Start a catalog repository: a valid catalog, its schemas, CI workflows and pre-commit.",
+    epilog="Exit codes: 0 written; 1 some files exist already (listed), nothing written; 2 usage error "
+    "(an unknown --from-reference provider); 4 a file cannot be written, or the catalog would not validate.",
+)
+_lazy(
+    "schema",
+    "modelctl.cli.init:schema",
+    summary="Write the JSON Schemas of this modelctl into a folder (refreshes a repository's schema/).",
+    epilog="Exit codes: 0 written; 2 usage error; 4 the folder cannot be written.",
 )
 # --- issue 7: import / export / check-prices ---
 _lazy(

@@ -19,6 +19,14 @@ def explain(
     account: Annotated[
         str | None, typer.Option("--account", help="The account (its plan is implied).", show_default=False)
     ] = None,
+    subject: Annotated[
+        str | None,
+        typer.Option(
+            "--subject",
+            help="A user, workspace or tenant id within the plan or account: bucketed for the plan's rollouts.",
+            show_default=False,
+        ),
+    ] = None,
     input_tokens: Annotated[int, typer.Option("--input", min=0, help="Input tokens of the example request.")] = 10_000,
     output_tokens: Annotated[
         int, typer.Option("--output", min=0, help="Output tokens of the example request.")
@@ -29,7 +37,8 @@ def explain(
 ) -> None:
     """Explain whether a plan (or account) may use a model, and what it would cost and charge.
 
-    Shows the rule that decides (docs/plans.md), the price in force, and what
+    Shows the rule that decides (docs/plans.md), the rollout and arm when one decides (with
+    --subject, the subject's bucket; docs/rollouts.md), the price in force, and what
     an example request (default: 10,000 input and 1,000 output tokens) would cost and be
     charged under the plan's markup, credits and rounding, or the account's
     negotiated prices."""
@@ -38,17 +47,28 @@ def explain(
     opened = open_for_command(catalog)
     cat = opened.catalog
     info = resolve_model(cat, model, "MODEL")
+    if subject is not None and not subject:
+        raise typer.BadParameter("a subject id cannot be empty", param_hint="--subject")
     with naming_plans(plan, account):
-        decision = cat.allowed(info.ref, plan=plan, account=account)
+        try:
+            decision = cat.allowed(info.ref, plan=plan, account=account, subject=subject)
+        except runtime.UnknownPlanError:
+            raise
+        except runtime.CatalogError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--subject") from None
     usage = runtime.Usage(input_tokens=input_tokens, output_tokens=output_tokens)
     doc: dict[str, Any] = {
         "model": info.ref,
         "plan": plan or cat.plan_of(str(account)),
         "account": account,
+        "subject": subject,
         "allowed": bool(decision),
         "rule": decision.rule,
         "reason": decision.reason,
+        "rollout": decision.rollout,
+        "arm": decision.arm,
         "status": info.status,
+        "enabled": info.enabled,
     }
     try:
         cost = cat.cost(info.ref, usage, variant=variant)
@@ -59,7 +79,7 @@ def explain(
             "effective_from": cost.effective_from.isoformat(),
         }
         if decision:
-            charge = cat.charge(info.ref, usage, plan=plan, account=account, variant=variant)
+            charge = cat.charge(info.ref, usage, plan=plan, account=account, variant=variant, subject=subject)
             doc["charge"] = {
                 "amount": str(charge.amount),
                 "exact": str(charge.exact),
@@ -77,13 +97,17 @@ def explain(
 
 def _text(doc: dict[str, Any], input_tokens: int, output_tokens: int) -> str:
     who = f"account {doc['account']} (plan {doc['plan']})" if doc["account"] else f"plan {doc['plan']}"
+    if doc["subject"] is not None:
+        who = f"subject {doc['subject']} of {who}"
     verdict = "ALLOWED" if doc["allowed"] else "NOT ALLOWED"
     lines = [
         f"{doc['model']} for {who}: {verdict}",
         f"  rule:   {doc['rule']}",
         f"  why:    {doc['reason']}",
-        f"  status: {doc['status']}",
     ]
+    if doc["rollout"] is not None:
+        lines.append(f"  arm:    {doc['arm'] or 'undecided'} (rollout {doc['rollout']})")
+    lines.append(f"  status: {doc['status']}" + ("" if doc["enabled"] else " (disabled)"))
     workload = f"{input_tokens:,} input + {output_tokens:,} output tokens"
     if "cost" in doc:
         cost = doc["cost"]

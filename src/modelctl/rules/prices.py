@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from modelctl.catalog.model import TOKEN_PRICE_KEYS, Model, PricePeriod, Prices, Tier
-from modelctl.catalog.strict_yaml import PathSeg, plain_decimal
+from modelctl.catalog.strict_yaml import DECIMALS, PathSeg, plain_decimal
 from modelctl.errors import Finding
 from modelctl.rules.registry import RuleContext, rule
 
@@ -106,7 +106,7 @@ def price_magnitudes(ctx: RuleContext) -> Iterator[Finding]:
 
 
 def _ratio(a: Decimal, b: Decimal) -> Decimal:
-    return max(a, b) / min(a, b)
+    return DECIMALS.divide(max(a, b), min(a, b))  # a local context: never the caller's
 
 
 def _magnitude(ctx: RuleContext, model: Model, path: list[PathSeg], own: Prices, parent: Prices) -> Iterator[Finding]:
@@ -114,9 +114,10 @@ def _magnitude(ctx: RuleContext, model: Model, path: list[PathSeg], own: Prices,
     for key, value in own.items():
         kpath = [*path, key]
         if key in TOKEN_PRICE_KEYS and 0 < value < PER_TOKEN_BELOW:
+            per_1m = plain_decimal(DECIMALS.multiply(value, 1_000_000))
             msg = (
                 f"{key} = {plain_decimal(value)} looks like a per-token price: `_per_1m` fields hold dollars per "
-                f"million tokens ({plain_decimal(value)} per token is {plain_decimal(value * 1_000_000)} per 1M)"
+                f"million tokens ({plain_decimal(value)} per token is {per_1m} per 1M)"
             )
             yield ctx.at("MC304", model.file, kpath, msg)
             continue

@@ -7,14 +7,15 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from modelctl import clock
+from modelctl import __version__, clock
 
 # Importing a rules module registers its rules.
 from modelctl.rules import identity, lifecycle, plans, prices  # noqa: F401  # isort: skip
 from modelctl.catalog.loader import LoadResult, load_catalog
 from modelctl.catalog.model import Catalog
+from modelctl.catalog.schema import stale_schemas
 from modelctl.codes import CODES
-from modelctl.errors import Finding, Severity
+from modelctl.errors import Finding, Location, Severity
 from modelctl.rules.registry import RuleContext, run_rules
 
 
@@ -41,7 +42,21 @@ class ValidationResult:
 def validate_catalog(root: Path, *, today: date | None = None, strict: bool = False) -> ValidationResult:
     """Every finding for the catalog at ``root``.  Raises CatalogNotFound only."""
     loaded = load_catalog(root)
+    loaded.findings.extend(_schema_folder(root))
     return check_loaded(loaded, today=today or clock.today(), strict=strict)
+
+
+def _schema_folder(root: Path) -> list[Finding]:
+    """MC019 when the repository's schema/ (what the `$schema` lines name) is not this modelctl's."""
+    folder = root.parent / "schema"
+    stale = stale_schemas(folder)
+    if not stale:
+        return []
+    message = (
+        f"{folder} differs from the schemas of modelctl {__version__} ({', '.join(stale)}): "
+        f"editors check against old rules; run `modelctl schema --out {folder}`"
+    )
+    return [Finding("MC019", CODES["MC019"].severity, message, Location(str(folder / stale[0])))]
 
 
 def check_loaded(loaded: LoadResult, *, today: date, strict: bool = False) -> ValidationResult:

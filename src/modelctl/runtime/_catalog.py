@@ -15,13 +15,12 @@ from modelctl.runtime._errors import (
     AmbiguousModelError,
     ArtifactError,
     CatalogError,
-    NoDefaultError,
     NoPriceError,
     NotAllowedError,
     UnknownModelError,
     UnknownPlanError,
 )
-from modelctl.runtime._pricing import _ZERO, _ordinal, _Plan, _rates, _today, _today_ordinal
+from modelctl.runtime._pricing import _ZERO, MONEY, SIDE_INDEXES, _ordinal, _Plan, _rates, _today, _today_ordinal
 from modelctl.runtime._usage import Usage, _coerce_usage
 from modelctl.runtime._values import Cost, ModelInfo, PriceSet, _new_cost
 
@@ -53,7 +52,9 @@ class Catalog:
         self._lock = allocate_lock()
         self._plan_rules: dict[tuple[str, str | None], Any] = {}
         self._decisions: dict[tuple[str, str | None, str | None], Any] = {}
-        self._models_for: dict[tuple[str, str | None], tuple[ModelInfo, ...]] = {}
+        self._models_for: dict[tuple[str, str | None, str | None], tuple[ModelInfo, ...]] = {}
+        self._subject_cache: dict[tuple[str, str | None, str | None, str], Any] = {}
+        self._default_cache: dict[tuple[str, str | None, str | None, str | None], Any] = {}
 
     # loading
 
@@ -293,6 +294,8 @@ class Catalog:
         # The hot path of an application: kept flat on purpose (see bench/bench_runtime.py).
         if usage.__class__ is not Usage:
             usage = _coerce_usage(usage)
+        if variant is None:
+            variant = usage[-1]  # the variant the provider reported serving, or None
         canonical = self._resolved.get(ref) or self.resolve(ref)
         starts, plans = self._plans.get((canonical, variant)) or self._plans_for(canonical, variant)
         if at is None:
@@ -306,21 +309,23 @@ class Catalog:
         price, rates, tiers = plan
         tier = None
         if tiers:
-            side = usage[0] + usage[2] + usage[3] + usage[4]  # input, cached input, cache writes (5m, 1h)
+            side = sum([usage[k] for k in SIDE_INDEXES])
             for above, tier_rates in tiers:
                 if side > above:
                     rates, tier = tier_rates, above
         components = {}
         total = _ZERO
-        # compress/filter walk only the non-zero usage fields, in C.
+        multiply, add = MONEY.multiply, MONEY.add  # exact, whatever the application's context is
+        # compress/filter walk only the non-zero usage fields, in C (zip stops with the counts:
+        # the variant at the end of a usage is never read here).
         for (component, rate), n in zip(compress(rates, usage), filter(None, usage)):  # noqa: B905 - hot path
             if rate is None:
                 if component is None:
                     continue  # requests, without a per-request fee
                 raise NoPriceError(f"{canonical} has no price for {component} tokens (period from {price[2]})")
-            amount = rate * n
+            amount = multiply(rate, n)
             components[component] = amount
-            total += amount
+            total = add(total, amount)
         return _new_cost(Cost, (canonical, price[1], total, components, price[2], variant, tier))
 
     # plans and accounts (docs/plans.md)
@@ -375,9 +380,23 @@ class Catalog:
             raise UnknownPlanError(f"unknown plan {plan!r}; plans: {', '.join(sorted(plans)) or 'none'}")
         return plan, account_doc
 
-    def allowed(self, model: str, plan: str | None = None, account: str | None = None) -> Any:
+    def allowed(
+        self, model: str, plan: str | None = None, account: str | None = None, subject: str | None = None
+    ) -> Any:
         """A Decision: may ``plan`` (or ``account``, on its plan) use ``model``, and which rule decided.
-        It is truthy when allowed."""
+        ``subject`` (any string id: a user, workspace or tenant) is bucketed for the plan's rollouts
+        (docs/rollouts.md).  It is truthy when allowed; ``rollout`` and ``arm`` name a deciding rollout."""
+        if subject is not None:
+            skey = (model, plan, account, subject)
+            hit = self._subject_cache.get(skey)
+            if hit is None:
+                from modelctl.runtime._entitlements import SUBJECT_CACHE, allowed_for
+
+                hit = allowed_for(self, model, plan, account, subject)
+                if len(self._subject_cache) >= SUBJECT_CACHE:
+                    self._subject_cache.clear()
+                self._subject_cache[skey] = hit
+            return hit
         key = (model, plan, account)
         decision = self._decisions.get(key)
         if decision is None:
@@ -387,58 +406,57 @@ class Catalog:
                 self._decisions[key] = decision
         return decision
 
-    def models_for(self, plan: str | None = None, account: str | None = None) -> tuple[ModelInfo, ...]:
-        """Every model ``plan`` (or ``account``) may use, sorted by canonical id."""
-        key = (plan or "", account)
+    def models_for(
+        self, plan: str | None = None, account: str | None = None, subject: str | None = None
+    ) -> tuple[ModelInfo, ...]:
+        """Every model ``plan`` (or ``account``, or ``subject`` within them) may use, sorted by canonical id."""
+        key = (plan or "", account, subject)
         found = self._models_for.get(key)
         if found is None:
-            rules = self._rules(plan, account)
-            found = tuple(self.model(ref) for ref in sorted(self._models) if rules.decide(ref, self._models[ref]))
+            from modelctl.runtime._entitlements import SUBJECT_CACHE, models_for
+
+            found = models_for(self, plan, account, subject)
+            if len(self._models_for) >= SUBJECT_CACHE:
+                self._models_for.clear()
             self._models_for[key] = found
         return found
 
-    def default_model(self, purpose: str, plan: str | None = None, account: str | None = None) -> Any:
-        """A DefaultChoice: the model ``plan`` (or ``account``) uses by default for ``purpose``."""
-        from modelctl.runtime._plans import DefaultChoice, variant_index
+    def default_model(
+        self, purpose: str, plan: str | None = None, account: str | None = None, subject: str | None = None
+    ) -> Any:
+        """A DefaultChoice: the model ``plan`` (or ``account``, or ``subject`` within them) uses by
+        default for ``purpose``: the first enabled and allowed of its candidates (fall-backs included),
+        with the rule that chose it, the A/B test's rollout and arm, and the candidates skipped."""
+        key = (purpose, plan, account, subject)
+        hit = self._default_cache.get(key)
+        if hit is None:
+            from modelctl.runtime._entitlements import SUBJECT_CACHE, default_model
 
-        rules = self._rules(plan, account)
-        plan_doc, account_doc = rules.plan, rules.account
-        plan_default = plan_doc.get("defaults", {}).get(purpose)
-        candidates: list[tuple[str, str, str]] = []
-        if account_doc is not None and purpose in account_doc.get("defaults", {}):
-            candidates.append(
-                (
-                    account_doc["defaults"][purpose],
-                    f"account {account_doc['id']} defaults.{purpose}",
-                    f"account {account_doc['id']} sets its own default",
-                )
-            )
-        ab = rules.ab.get(purpose)
-        if ab is not None and account_doc is not None:
-            salt = ab.get("salt", ab["id"])
-            opt = rules.opt.get(ab["id"])
-            if opt is not False:
-                i = variant_index(salt, account_doc["id"], [v["weight"] for v in ab["variants"]])
-                candidates.append(
-                    (
-                        ab["variants"][i]["model"],
-                        f"plan {plan_doc['id']} rollout {ab['id']}",
-                        f"A/B test {ab['id']}: account {account_doc['id']} gets variant {i}",
-                    )
-                )
-        if plan_default is not None:
-            candidates.append(
-                (plan_default, f"plan {plan_doc['id']} defaults.{purpose}", f"plan {plan_doc['id']}'s default")
-            )
-        if not candidates:
-            raise NoDefaultError(f"plan {plan_doc['id']} has no default for {purpose!r}")
-        refused = None
-        for model, rule, reason in candidates:
-            decision = self.allowed(model, plan, account)
-            if decision:
-                return DefaultChoice(purpose, decision.model, rule, reason)
-            refused = refused or decision
-        raise NotAllowedError(refused)
+            hit = default_model(self, purpose, plan, account, subject)
+            if len(self._default_cache) >= SUBJECT_CACHE:
+                self._default_cache.clear()
+            self._default_cache[key] = hit
+        return hit
+
+    def rollout(self, plan: str, rollout: str) -> Mapping[str, Any]:
+        """A plan's rollout by id, as the artifact has it (id, salt, percent or variants)."""
+        rules = self._rules(plan, None)
+        for doc in rules.plan.get("rollouts", ()):
+            if doc["id"] == rollout:
+                found: Mapping[str, Any] = doc
+                return found
+        known = ", ".join(r["id"] for r in rules.plan.get("rollouts", ())) or "none"
+        raise UnknownPlanError(f"plan {plan!r} has no rollout {rollout!r} (it has: {known})")
+
+    def arm(self, plan: str, rollout: str, subject: str, account: str | None = None) -> str:
+        """The arm ``subject`` is in for a plan's rollout: ``in`` or ``out`` of a percentage rollout, the
+        variant's model in an A/B test; an account's explicit opt-in or opt-out decides for its subjects."""
+        from modelctl.runtime._entitlements import check_subject
+        from modelctl.runtime._plans import arm_of
+
+        doc = self.rollout(plan, rollout)
+        opt = self._rules(plan, account).opt if account is not None else {}
+        return arm_of(doc, check_subject(subject), opt.get(rollout))
 
     def charge(
         self,
@@ -448,13 +466,14 @@ class Catalog:
         account: str | None = None,
         at: date | datetime | str | None = None,
         variant: str | None = None,
+        subject: str | None = None,
     ) -> Any:
         """What to charge for ``usage`` of ``model``: the cost times the plan's markup (less an account's
         discount), or the account's negotiated prices; times the plan's credits per USD; rounded once
         by the plan's rule (6 decimals, half-up, unless it says otherwise)."""
         from modelctl.runtime._plans import ROUNDING, Charge
 
-        decision = self.allowed(model, plan, account)
+        decision = self.allowed(model, plan, account, subject)
         if not decision:
             raise NotAllowedError(decision)
         ref = decision.model
@@ -466,21 +485,22 @@ class Catalog:
         if entry is not None and "prices" in entry:
             exact, basis = self._negotiated_total(ref, usage, at, variant, entry["prices"]), "negotiated"
         elif entry is not None and "discount_percent" in entry:
-            exact = cost.total * markup * (100 - Decimal(entry["discount_percent"])) / 100
+            off = MONEY.subtract(100, Decimal(entry["discount_percent"]))
+            exact = MONEY.multiply(MONEY.multiply(cost.total, markup), off).scaleb(-2, MONEY)
             basis = "discount"
         else:
-            exact, basis = cost.total * markup, "list"
+            exact, basis = MONEY.multiply(cost.total, markup), "list"
         unit = cost.currency
         credits = plan_doc.get("credits_per_usd")
         if credits is not None:
             if cost.currency != "USD":
                 raise CatalogError(f"{ref} is priced in {cost.currency}: plan {plan_doc['id']} converts USD to credits")
-            exact, unit = exact * Decimal(credits), "credits"
+            exact, unit = MONEY.multiply(exact, Decimal(credits)), "credits"
         rounding = plan_doc.get("rounding", {})
         quantum = Decimal(1).scaleb(-int(rounding.get("decimals", 6)))
-        amount = exact.quantize(quantum, rounding=ROUNDING[rounding.get("mode", "half_up")])
+        amount = exact.quantize(quantum, rounding=ROUNDING[rounding.get("mode", "half_up")], context=MONEY)
         rule = f"{'account ' + str(account) if account else 'plan ' + plan_doc['id']} {basis}"
-        return Charge(ref, plan_doc["id"], account, amount, exact, unit, basis, cost, rule)
+        return Charge(ref, plan_doc["id"], account, amount, exact, unit, basis, cost, rule, subject)
 
     def _negotiated_total(
         self, ref: str, usage: Usage, at: date | datetime | str | None, variant: str | None, prices: Mapping[str, str]
@@ -493,7 +513,7 @@ class Catalog:
                 if component is None:
                     continue
                 raise NoPriceError(f"{ref} has no negotiated or list price for {component} tokens")
-            total += rate * n
+            total = MONEY.add(total, MONEY.multiply(rate, n))
         return total
 
     def legacy_rates(self) -> dict[str, dict[str, Decimal]]:

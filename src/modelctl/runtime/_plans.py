@@ -30,8 +30,9 @@ BUCKETS = 10_000
 ROUNDING = {"up": ROUND_UP, "half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN}
 
 
-class Decision(namedtuple("Decision", ("allowed", "model", "rule", "reason"))):
-    """Whether a model is available, which rule decided, and why, in words."""
+class Decision(namedtuple("Decision", ("allowed", "model", "rule", "reason", "rollout", "arm"), defaults=(None, None))):
+    """Whether a model is available, which rule decided, and why, in words; when a rollout decided,
+    its id and the arm (``in`` or ``out``) the account or subject is in, for an application to log."""
 
     __slots__ = ()
 
@@ -39,23 +40,35 @@ class Decision(namedtuple("Decision", ("allowed", "model", "rule", "reason"))):
         return bool(self.allowed)
 
 
-class DefaultChoice(namedtuple("DefaultChoice", ("purpose", "model", "rule", "reason"))):
-    """The default model for a purpose, and which rule chose it."""
+class DefaultChoice(
+    namedtuple(
+        "DefaultChoice", ("purpose", "model", "rule", "reason", "rollout", "arm", "skipped"), defaults=(None, None, ())
+    )
+):
+    """The default model for a purpose, which rule chose it and why; ``rollout`` and ``arm`` name the
+    A/B test and variant the account or subject is in (None without one); ``skipped`` holds the
+    Decisions of the candidates passed over (disabled, not allowed) before this one (fall-backs)."""
 
     __slots__ = ()
 
 
-class Charge(namedtuple("Charge", ("model", "plan", "account", "amount", "exact", "unit", "basis", "cost", "rule"))):
+class Charge(
+    namedtuple(
+        "Charge",
+        ("model", "plan", "account", "amount", "exact", "unit", "basis", "cost", "rule", "subject"),
+        defaults=(None,),
+    )
+):
     """What to charge: ``amount`` (rounded by the plan's rule) and ``exact`` (unrounded), in ``unit``
     (credits, or the model's currency); ``basis`` is list, discount or negotiated; ``cost`` the Cost."""
 
     __slots__ = ()
 
 
-def bucket(salt: str, account: str) -> int:
-    """The account's bucket for a rollout, 0..9999: the first 8 bytes of
-    SHA-256 of ``salt + "/" + account`` (UTF-8), big-endian, modulo 10,000."""
-    digest = sha256(f"{salt}/{account}".encode()).digest()
+def bucket(salt: str, subject: str) -> int:
+    """The bucket of a subject (a user, workspace or tenant id, or an account id) for a rollout,
+    0..9999: the first 8 bytes of SHA-256 of ``salt + "/" + subject`` (UTF-8), big-endian, modulo 10,000."""
+    digest = sha256(f"{salt}/{subject}".encode()).digest()
     return int.from_bytes(digest[:8], "big") % BUCKETS
 
 
@@ -151,7 +164,7 @@ class PlanRules:
         name = self.plan["id"] if owner == "plan" else (self.account or {}).get("id", "")
         return f"{owner} {name} {list_name}[{index}]"
 
-    def decide(self, ref: str, model: Mapping[str, Any]) -> Decision:
+    def decide(self, ref: str, model: Mapping[str, Any], subject: str | None = None) -> Decision:
         if model["status"] == "retired":
             replacement = (model.get("deprecation") or {}).get("replacement")
             hint = f"; use {replacement}" if replacement else ""
@@ -188,39 +201,69 @@ class PlanRules:
             )
         rollout = self.rollouts.get(ref)
         if rollout is not None:
-            return self._rollout(ref, rollout)
+            return self._rollout(ref, rollout, subject)
         return Decision(
             True, ref, self._where("allow", allow), f"plan {self.plan['id']} allows {self.allow[allow].text}"
         )
 
-    def _rollout(self, ref: str, rollout: Mapping[str, Any]) -> Decision:
-        rule = f"plan {self.plan['id']} rollout {rollout['id']}"
+    def _rollout(self, ref: str, rollout: Mapping[str, Any], subject: str | None = None) -> Decision:
+        rid = rollout["id"]
+        rule = f"plan {self.plan['id']} rollout {rid}"
         percent = Decimal(rollout["percent"])
-        if self.account is None:
+        if self.account is not None and rid in self.opt:
+            ok = bool(self.opt[rid])
+            return Decision(
+                ok,
+                ref,
+                rule,
+                f"account {self.account['id']} is opted {'in to' if ok else 'out of'} rollout {rid}",
+                rid,
+                "in" if ok else "out",
+            )
+        who = subject if subject is not None else None if self.account is None else self.account["id"]
+        if who is None:
             ok = percent >= 100
             return Decision(
                 ok,
                 ref,
                 rule,
-                f"{ref} is rolled out to {percent}% of accounts of plan {self.plan['id']}"
-                + ("" if ok else ": name the account to know whether it is included"),
+                f"{ref} is rolled out to {percent}% of plan {self.plan['id']}"
+                + ("" if ok else ": name the subject (or account) to know whether it is included"),
+                rid,
+                "in" if ok else None,
             )
-        account_id = self.account["id"]
-        if rollout["id"] in self.opt:
-            ok = bool(self.opt[rollout["id"]])
-            return Decision(
-                ok, ref, rule, f"account {account_id} is opted {'in to' if ok else 'out of'} rollout {rollout['id']}"
-            )
-        b = bucket(rollout.get("salt", rollout["id"]), account_id)
+        b = bucket(rollout.get("salt", rid), who)
         ok = b < int(percent * 100)
         relation = "<" if ok else ">="
+        kind = "subject" if subject is not None else "account"
         return Decision(
             ok,
             ref,
             rule,
-            f"rollout {rollout['id']}: account {account_id} is in bucket {b} "
-            f"{relation} {int(percent * 100)} ({percent}%)",
+            f"rollout {rid}: {kind} {who} is in bucket {b} {relation} {int(percent * 100)} ({percent}%)",
+            rid,
+            "in" if ok else "out",
         )
+
+    def for_subject(self, base: Decision, subject: str) -> Decision:
+        """``base`` (the decision without the subject) decided again for ``subject``: only a rollout
+        the account has not opted in to or out of depends on who asks."""
+        rid = base.rollout
+        if rid is None or (self.account is not None and rid in self.opt):
+            return base
+        return self._rollout(base.model, self.rollouts[base.model], subject)
+
+    def ab_arm(self, purpose: str, subject: str | None) -> tuple[Mapping[str, Any], int] | None:
+        """The A/B test of ``purpose`` and the variant index the subject (else the account) is in;
+        None without a test, without anyone to bucket, or when the account opted out."""
+        ab = self.ab.get(purpose)
+        if ab is None:
+            return None
+        who = subject if subject is not None else None if self.account is None else self.account["id"]
+        if who is None or (self.account is not None and self.opt.get(ab["id"]) is False):
+            return None
+        salt = ab.get("salt", ab["id"])
+        return ab, variant_index(salt, who, [v["weight"] for v in ab["variants"]])
 
     def negotiated(self, ref: str, model: Mapping[str, Any]) -> Mapping[str, Any] | None:
         for selector, entry in self.pricing:
@@ -228,3 +271,26 @@ class PlanRules:
                 found: Mapping[str, Any] = entry
                 return found
         return None
+
+
+def defaults_of(doc: Mapping[str, Any], purpose: str) -> list[str]:
+    """A plan's or account's default for ``purpose``: one model, or an ordered list of fall-backs."""
+    value = doc.get("defaults", {}).get(purpose)
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def arm_of(rollout: Mapping[str, Any], subject: str, opt: bool | None = None) -> str:
+    """The arm of ``subject`` in ``rollout``: ``in`` or ``out`` of a percentage rollout (``opt``, an
+    account's explicit choice, overrides the bucket), the model of its variant in an A/B test
+    (``out`` when the account opted out: it keeps the plan's default)."""
+    salt = rollout.get("salt", rollout["id"])
+    if "variants" in rollout:
+        if opt is False:
+            return "out"
+        variants = rollout["variants"]
+        return str(variants[variant_index(salt, subject, [v["weight"] for v in variants])]["model"])
+    if opt is not None:
+        return "in" if opt else "out"
+    return "in" if in_rollout(salt, subject, Decimal(rollout["percent"])) else "out"

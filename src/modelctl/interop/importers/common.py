@@ -35,7 +35,7 @@ FEATURE_NEEDS = {
 CACHE_KEYS = ("cached_input_per_1m", "cache_write_per_1m", "cache_write_1h_per_1m")
 _ID_BAD = re.compile(r"[^A-Za-z0-9._-]+")
 _ID_START = re.compile(r"^[^A-Za-z0-9]+")
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total); total 0: not known
 
@@ -104,6 +104,7 @@ class SourceData:
     unmapped: Counter[str] = field(default_factory=Counter)  # field -> number of models
     warnings: tuple[str, ...] = ()
     entries: int = 0  # source models read
+    since: date | None = None  # --since, when given: the user's word for when undated prices start
 
 
 # --- exact units -------------------------------------------------------------------

@@ -63,7 +63,7 @@ PER_TOKEN = {
 PER_UNIT = {"input_cost_per_request": "per_request", "output_cost_per_image": "per_image"}
 VARIANTS = {"batches": "batch", "flex": "flex", "priority": "priority"}
 _BASES = "|".join(sorted(map(re.escape, [*PER_TOKEN, *PER_UNIT]), key=len, reverse=True))
-PRICE_KEY = re.compile(rf"^(?P<base>{_BASES})(?:_above_(?P<k>\d+)k_tokens)?(?:_(?P<variant>batches|flex|priority))?$")
+PRICE_KEY = re.compile(rf"^(?P<base>{_BASES})(?:_above_(?P<k>\d+)k_tokens)?(?:_(?P<variant>batches|flex|priority))?\Z")
 FLAGS = {
     "supports_function_calling": "function_calling",
     "supports_vision": "vision",

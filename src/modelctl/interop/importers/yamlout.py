@@ -61,13 +61,13 @@ PRICE_KEYS = (
 LIMIT_KEYS = ("context_window", "max_input_tokens", "max_output_tokens")
 DEPRECATION_KEYS = ("announced", "retires", "replacement", "note")
 PROVIDER_KEYS = ("id", "name", "kind", "website", "pricing_page", "currency", "description")
-_PLAIN_FLOW = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._/+-]*$")
-_PLAIN_BLOCK = re.compile(r"^[A-Za-z0-9_(][A-Za-z0-9 ._/+(),;'-]*$")
+_PLAIN_FLOW = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._/+-]*\Z")
+_PLAIN_BLOCK = re.compile(r"^[A-Za-z0-9_(][A-Za-z0-9 ._/+(),;'-]*\Z")
 _FLOW_MAX = 100
 _RESOLVER = yaml.resolver.Resolver()
 
 
-_EXPONENT = re.compile(r"^[-+]?(\d[\d_]*(\.[\d_]*)?|\.\d[\d_]*)[eE][-+]?\d+$")
+_EXPONENT = re.compile(r"^[-+]?(\d[\d_]*(\.[\d_]*)?|\.\d[\d_]*)[eE][-+]?\d+\Z")
 
 
 def _reads_as_string(text: str) -> bool:

@@ -1,0 +1,106 @@
+"""The entitlement questions an application asks, for a plan, an account on it and a subject
+(a user, workspace or tenant id) within them: ``allowed``, ``models_for``, ``default_model``.
+Standard library only; the rules themselves are in _plans.py (docs/plans.md).
+
+A subject has no file of its own: it is bucketed by the documented hash (docs/rollouts.md),
+salted per rollout, inside the rules of its plan and account.  An account stays a contract:
+its allow, deny, widen, defaults and explicit rollout opt-ins apply to every subject in it.
+"""
+
+from __future__ import annotations
+
+from modelctl.runtime._errors import CatalogError, NoDefaultError, NotAllowedError
+from modelctl.runtime._plans import DefaultChoice, defaults_of
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from modelctl.runtime._catalog import Catalog
+
+# Per-subject answers are cached up to this many entries, then the cache starts afresh (an
+# application serving millions of users keeps a bounded memory; warm lookups stay a dict hit).
+SUBJECT_CACHE = 200_000
+
+
+def check_subject(subject: object) -> str:
+    """A subject id: a non-empty string of valid Unicode (it is hashed as UTF-8)."""
+    if type(subject) is not str or not subject:
+        raise CatalogError(f"a subject is a non-empty string id, not {subject!r}")
+    try:
+        subject.encode()
+    except UnicodeEncodeError:
+        raise CatalogError(
+            f"subject {subject!r} is not valid Unicode (a lone surrogate): it cannot be hashed"
+        ) from None
+    return subject
+
+
+def allowed_for(cat: Catalog, model: str, plan: str | None, account: str | None, subject: str) -> Any:
+    """``allowed`` for a subject: the subject-free decision, decided again when a rollout decides."""
+    base = cat.allowed(model, plan, account)
+    if base.rollout is None:
+        return base
+    return cat._rules(plan, account).for_subject(base, check_subject(subject))
+
+
+def models_for(cat: Catalog, plan: str | None, account: str | None, subject: str | None) -> tuple[Any, ...]:
+    rules = cat._rules(plan, account)
+    models = cat._models
+    if subject is None:
+        return tuple(cat.model(ref) for ref in sorted(models) if rules.decide(ref, models[ref]))
+    base = cat.models_for(plan, account)
+    rolled = [ref for ref in rules.rollouts if ref in models]
+    keep = {m.ref for m in base if m.ref not in rules.rollouts}
+    keep.update(ref for ref in rolled if cat.allowed(ref, plan, account, subject))
+    return tuple(cat.model(ref) for ref in sorted(keep))
+
+
+def default_model(cat: Catalog, purpose: str, plan: str | None, account: str | None, subject: str | None) -> Any:
+    """The first usable candidate: the account's defaults for the purpose (in order), else the
+    variant of the plan's A/B test the subject (or account) is in, else the plan's defaults (in
+    order).  A candidate is usable when it is enabled and allowed to this plan, account and subject."""
+    if subject is not None:
+        check_subject(subject)
+    rules = cat._rules(plan, account)
+    plan_doc, account_doc = rules.plan, rules.account
+    candidates: list[tuple[str, str, str]] = []
+    if account_doc is not None:
+        aid = account_doc["id"]
+        candidates += _listed(
+            defaults_of(account_doc, purpose), f"account {aid} defaults.{purpose}", f"account {aid}'s default"
+        )
+    rollout = arm = None
+    picked = rules.ab_arm(purpose, subject)
+    if picked is not None:
+        ab, i = picked
+        variant = ab["variants"][i]["model"]
+        rollout, arm = ab["id"], variant
+        who = f"subject {subject}" if subject is not None else f"account {account_doc['id'] if account_doc else ''}"
+        candidates.append(
+            (
+                variant,
+                f"plan {plan_doc['id']} rollout {ab['id']}",
+                f"A/B test {ab['id']}: {who} gets variant {i} ({variant})",
+            )
+        )
+    pid = plan_doc["id"]
+    candidates += _listed(defaults_of(plan_doc, purpose), f"plan {pid} defaults.{purpose}", f"plan {pid}'s default")
+    if not candidates:
+        raise NoDefaultError(f"plan {pid} has no default for {purpose!r}")
+    skipped: list[Any] = []
+    for model, rule, reason in candidates:
+        decision = cat.allowed(model, plan, account, subject)
+        if decision:
+            if skipped:
+                passed = "; ".join(f"{d.model} skipped ({d.rule})" for d in skipped)
+                reason = f"{reason}, falling back: {passed}"
+            return DefaultChoice(purpose, decision.model, rule, reason, rollout, arm, tuple(skipped))
+        skipped.append(decision)
+    raise NotAllowedError(skipped[0])
+
+
+def _listed(models: list[str], rule: str, reason: str) -> list[tuple[str, str, str]]:
+    if len(models) == 1:
+        return [(models[0], rule, reason)]
+    return [(m, f"{rule}[{i}]", reason if i == 0 else f"{reason} (fall-back {i})") for i, m in enumerate(models)]
