@@ -57,7 +57,11 @@ def publish(
     ] = None,
     to: Annotated[
         str | None,
-        typer.Option("--to", help="Then push the folder to DEST (file:// or s3://bucket/prefix), as `modelctl push`."),
+        typer.Option(
+            "--to",
+            help="Then push catalog.json to DEST (file:// or s3://bucket/prefix), as `modelctl push` does "
+            "(a public place gets catalog.public.json with `modelctl push --name`).",
+        ),
     ] = None,
     endpoint_url: Annotated[
         str | None, typer.Option("--endpoint-url", help="With --to s3://: the S3-compatible endpoint.")
@@ -126,7 +130,7 @@ def publish(
                 f"published with {result.validation.warning_count} warning(s): run `modelctl validate` to see them"
             )
     try:
-        _push_after(out, to, endpoint_url, public=public)
+        _push_after(out, to, endpoint_url)
     except ModelctlError as exc:
         output.error(str(exc))
         raise typer.Exit(4) from None
@@ -139,16 +143,15 @@ def _signing_key(sign: Path | None) -> SecretKey | None:
     return load_secret_key(env, from_env=True) if env else None
 
 
-def _push_after(out: Path, to: str | None, endpoint_url: str | None, *, public: bool = False) -> None:
+def _push_after(out: Path, to: str | None, endpoint_url: str | None) -> None:
+    """``--to``: push catalog.json (the internal artifact; a public place gets catalog.public.json
+    through ``modelctl push --name``, never by default)."""
     if not to:
         return
     from modelctl.artifact.push import push
 
     pushed = push(out, to, endpoint_url=endpoint_url)
     output.error(f"pushed revision {pushed.revision} to {to} ({pushed.immutable}, then {pushed.pointer})")
-    if public:
-        pushed = push(out, to, name="catalog.public.json", endpoint_url=endpoint_url)
-        output.error(f"pushed {pushed.pointer} to {to} ({pushed.immutable})")
 
 
 def _report_republish(again: Any, as_json: bool) -> None:
