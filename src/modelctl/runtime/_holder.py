@@ -270,8 +270,10 @@ class CatalogHolder:
             try:
                 with open(self.path, "rb") as fh:
                     raw = fh.read()
-            except OSError as exc:
-                raise ArtifactError(f"cannot read artifact {self.path!r}: {exc.strerror or exc}") from None
+            except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+                raise ArtifactError(
+                    f"cannot read artifact {self.path!r}: {getattr(exc, 'strerror', None) or exc}"
+                ) from None
             after = _read_or_none(sig_path) if self._key is not None else None
             if before == after:
                 break
@@ -304,9 +306,10 @@ class CatalogHolder:
                         f"{len(held)} held: refused"
                     )
         except CatalogError as exc:
+            named = _naming(exc, self.path if origin == "file" else self.source)
             if held is None:
-                raise
-            self._report(exc, ident)
+                raise named from None
+            self._report(named, ident)
             return False
         self._succeeded()
         self.last_error = None
@@ -353,11 +356,18 @@ class CatalogHolder:
             self._start_thread()
 
 
+def _naming(exc: CatalogError, where: str) -> CatalogError:
+    """The same error, its message starting with the file or URL it is about."""
+    if str(exc).startswith(where) or type(exc) not in (ArtifactError, SignatureError, RollbackError, ShrinkError):
+        return exc
+    return type(exc)(f"{where}: {exc}")
+
+
 def _read_or_none(path: str) -> bytes | None:
     try:
         with open(path, "rb") as fh:
             return fh.read()
-    except OSError:
+    except (OSError, ValueError):
         return None
 
 
