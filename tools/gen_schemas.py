@@ -45,6 +45,14 @@ PRICE_KEYS: list[tuple[str, str]] = [
     ("output_image_per_1m", "Per 1M image output tokens."),
     ("per_request", "A fee per request, in the currency's units (not per 1M)."),
     ("per_image", "A price per generated image, in the currency's units (not per 1M)."),
+    ("web_search_per_1k", "Per 1,000 web-search tool calls (usage field web_search_requests)."),
+    ("file_search_per_1k", "Per 1,000 file-search tool calls (usage field file_search_requests)."),
+    ("input_audio_per_minute", "Per minute of input audio, billed by the second (usage field input_audio_seconds)."),
+    ("input_video_per_1m", "Per 1M video input tokens (else input_per_1m)."),
+    ("cached_input_audio_per_1m", "Per 1M audio input tokens read from the prompt cache."),
+    ("cached_input_image_per_1m", "Per 1M image input tokens read from the prompt cache."),
+    ("cache_write_12h_per_1m", "Per 1M input tokens written to the prompt cache with a 12-hour lifetime (OpenAI)."),
+    ("per_second", "Per second of use (usage field seconds), in the currency's units."),
 ]
 
 

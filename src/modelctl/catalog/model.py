@@ -24,6 +24,14 @@ PRICE_KEYS: tuple[str, ...] = (
     "output_image_per_1m",
     "per_request",
     "per_image",
+    "web_search_per_1k",
+    "file_search_per_1k",
+    "input_audio_per_minute",
+    "input_video_per_1m",
+    "cached_input_audio_per_1m",
+    "cached_input_image_per_1m",
+    "cache_write_12h_per_1m",
+    "per_second",
 )
 TOKEN_PRICE_KEYS: tuple[str, ...] = tuple(k for k in PRICE_KEYS if k.endswith("_per_1m"))
 # The vocabulary of PRODUCT.md, in its order (the schemas are generated from these).
@@ -64,6 +72,14 @@ class Prices:
     output_image_per_1m: Decimal | None = None
     per_request: Decimal | None = None
     per_image: Decimal | None = None
+    web_search_per_1k: Decimal | None = None
+    file_search_per_1k: Decimal | None = None
+    input_audio_per_minute: Decimal | None = None
+    input_video_per_1m: Decimal | None = None
+    cached_input_audio_per_1m: Decimal | None = None
+    cached_input_image_per_1m: Decimal | None = None
+    cache_write_12h_per_1m: Decimal | None = None
+    per_second: Decimal | None = None
 
     def items(self) -> list[tuple[str, Decimal]]:
         """The prices that are given, in vocabulary order."""

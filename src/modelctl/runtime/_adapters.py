@@ -386,7 +386,10 @@ def from_google(response: Any) -> Usage:
         )
     prompt = _gn(usage, "prompt_token_count", "promptTokenCount")
     cached = _gn(usage, "cached_content_token_count", "cachedContentTokenCount")
-    live = _has(usage, "response_token_count", "responseTokenCount")
+    # The Live API says response_token_count; proto-plus objects answer 0 for a field they lack.
+    live = not _g(usage, "candidates_token_count", "candidatesTokenCount") and bool(
+        _g(usage, "response_token_count", "responseTokenCount")
+    )
     if live:
         out, out_name = _gn(usage, "response_token_count", "responseTokenCount"), "response_token_count"
         out_details = _g(usage, "response_tokens_details", "responseTokensDetails")
