@@ -95,9 +95,26 @@ class Prices:
 
 
 @dataclass(frozen=True, slots=True)
+class Limits:
+    context_window: int
+    max_input_tokens: int | None = None
+    max_output_tokens: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Tier:
     above_input_tokens: int
     prices: Prices
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """A time of day (UTC) when a variant applies by itself: ``start`` and ``end`` as written (HH:MM),
+    ``end`` excluded, past midnight when before ``start``; ``weekdays`` (mon..sun) or every day."""
+
+    start: str
+    end: str
+    weekdays: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +123,7 @@ class Variant:
     prices: Prices
     tiers: tuple[Tier, ...] = ()
     note: str | None = None
+    windows: tuple[Window, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +135,7 @@ class PricePeriod:
     tiers: tuple[Tier, ...] = ()
     variants: tuple[Variant, ...] = ()
     note: str | None = None
+    limits: Limits | None = None  # the limits while this period was in force, where they differ
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,13 +144,6 @@ class Deprecation:
     retires: date | None = None
     replacement: str | None = None
     note: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Limits:
-    context_window: int
-    max_input_tokens: int | None = None
-    max_output_tokens: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +159,7 @@ class Model:
     file: str
     enabled: bool = True
     aliases: tuple[str, ...] = ()
+    alias_variants: tuple[tuple[str, str], ...] = ()  # (alias, variant) for aliases that name a variant
     features: tuple[str, ...] = ()
     released: date | None = None
     knowledge_cutoff: date | None = None

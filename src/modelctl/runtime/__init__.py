@@ -31,6 +31,7 @@ from modelctl.runtime._errors import (
     NotAllowedError,
     UnknownModelError,
     UnknownPlanError,
+    UnsupportedUsageError,
 )
 from modelctl.runtime._holder import CatalogHolder
 from modelctl.runtime._usage import USAGE_FIELDS, Usage
@@ -53,5 +54,6 @@ __all__ = [
     "USAGE_FIELDS",
     "UnknownModelError",
     "UnknownPlanError",
+    "UnsupportedUsageError",
     "Usage",
 ]
