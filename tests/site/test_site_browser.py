@@ -273,8 +273,8 @@ def test_calculator_equals_the_runtime_to_the_last_digit(
     for info in catalog.models():
         try:
             expected[info.ref] = catalog.cost(info.ref, runtime.Usage(**usage), at=at, variant=variant or None).total
-        except runtime.NoPriceError:
-            continue
+        except (runtime.NoPriceError, runtime.UnsupportedUsageError):
+            continue  # the page marks it too
     assert expected, "no model priced this workload"
     assert set(shown) == set(expected)
     for ref, total in expected.items():
@@ -312,7 +312,7 @@ def test_a_tiered_model_is_priced_above_its_threshold(page: Any, catalog: runtim
 def test_typing_updates_the_calculator(page: Any, catalog: runtime.Catalog) -> None:
     field = page.find_element(By.NAME, "input_tokens")
     field.clear()
-    field.send_keys("2,000,000")
+    field.send_keys("100,000")
     output = page.find_element(By.NAME, "output_tokens")
     output.clear()
     output.send_keys("0")
@@ -320,7 +320,7 @@ def test_typing_updates_the_calculator(page: Any, catalog: runtime.Catalog) -> N
     ref = first.get_attribute("data-ref")
     assert (
         Decimal(first.get_attribute("data-total"))
-        == catalog.cost(ref, runtime.Usage(input_tokens=2_000_000), at=TODAY).total
+        == catalog.cost(ref, runtime.Usage(input_tokens=100_000), at=TODAY).total
     )
     field.send_keys("x")
     assert "invalid" in field.get_attribute("class")
