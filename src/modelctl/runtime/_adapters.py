@@ -20,12 +20,39 @@ _I = {name: i for i, name in enumerate(USAGE_FIELDS)}
 _BLANK = (*(1 if f == "requests" else 0 for f in USAGE_FIELDS), None)
 
 
+_KIND: dict[type, int] = {}  # class -> 1 pydantic model, 2 mapping, 3 other (attributes)
+
+
+def _kind(cls: type) -> int:
+    kind = _KIND.get(cls)
+    if kind is None:
+        if hasattr(cls, "__pydantic_fields__"):
+            kind = 1
+        elif hasattr(cls, "keys") and hasattr(cls, "get"):
+            kind = 2
+        else:
+            kind = 3
+        if len(_KIND) < 1000:
+            _KIND[cls] = kind
+    return kind
+
+
 def _get(obj: Any, name: str) -> Any:
     if obj is None:
         return None
-    if obj.__class__ is dict:
+    cls = obj.__class__
+    if cls is dict:
         return obj.get(name)
-    if hasattr(obj, "keys") and hasattr(obj, "get"):  # any other mapping
+    kind = _kind(cls)
+    if kind == 1:
+        # pydantic (the SDKs): fields are in __dict__, extra fields apart; asking for an absent
+        # attribute would go through pydantic's slow __getattr__.
+        value = obj.__dict__.get(name)
+        if value is None:
+            extra = obj.__pydantic_extra__
+            value = extra.get(name) if extra else None
+        return value
+    if kind == 2:
         return obj.get(name)
     return getattr(obj, name, None)
 
