@@ -138,3 +138,34 @@ def test_an_input_above_the_context_window_is_refused_per_request(repo: Catalog)
     # max_input_tokens, where given, is the limit: openai/gpt-6.1-sol takes 922,000
     with pytest.raises(UnsupportedUsageError, match="922,000"):
         repo.cost("openai/gpt-6.1-sol", Usage(input_tokens=922_001), at=date(2026, 11, 25))
+
+
+# --- the load-time shape check knows the new fields ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        (("variants", "off_peak", "windows"), "10:00-01:00"),
+        (("variants", "off_peak", "windows"), [{"start": "25:00", "end": "01:00"}]),
+        (("variants", "off_peak", "windows"), [{"start": "10:00"}]),
+        (("variants", "off_peak", "windows"), [{"start": "10:00", "end": "01:00", "weekdays": ["saturday"]}]),
+        (("limits",), {"context_window": "1M"}),
+    ],
+)
+def test_malformed_windows_and_limits_are_refused_at_load(
+    repo_artifact: bytes, path: tuple[str, ...], value: object
+) -> None:
+    import json
+
+    from test_artifact_contract import artifact
+
+    from modelctl.runtime import ArtifactError
+
+    doc = json.loads(repo_artifact)
+    target = doc["content"]["models"]["deepseek/deepseek-v4-flash"]["pricing"][0]
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    with pytest.raises(ArtifactError, match=path[-1]):
+        Catalog.loads(artifact(doc["content"]))
