@@ -42,7 +42,7 @@ _TIME = re.compile(r"(?:[01][0-9]|2[0-3]):[0-5][0-9]|24:00", re.ASCII)
 
 _PRICES = _map(_decimal())  # every price key (new keys too) maps to a decimal string
 _TIER = _obj({"above_input_tokens!": int, "prices": _PRICES})
-_HHMM = _Leaf(str, _TIME.fullmatch, "a UTC time HH:MM (00:00 to 24:00)")
+_HHMM = _Leaf(str, lambda t: _TIME.fullmatch(t) is not None, "a UTC time HH:MM (00:00 to 24:00)")
 _WINDOW = _obj(
     {"start!": _HHMM, "end!": _HHMM, "weekdays": _each(_enum("mon", "tue", "wed", "thu", "fri", "sat", "sun"))}
 )
