@@ -137,3 +137,47 @@ def test_bad_input(cat: str, args: list[str], code: int, message: str) -> None:
     result = runner.invoke(app, ["reprice", *args, "--catalog", cat])
     assert result.exit_code == code, result.output
     assert message in _flat(result.stderr)
+
+
+# acme/gamma has an input price only: every row of USAGE has output tokens except
+# the batch one, and gamma has no batch variant, so gamma can price none of them.
+ONE_PRICEABLE = USAGE + "2026-05-04,acme/alpha,,team-a,7000,0,0\n"
+
+
+def test_what_if_unpriced_rows_are_never_a_saving_text(cat: str) -> None:
+    result = runner.invoke(app, ["reprice", "usage.csv", "--catalog", cat, "--what-if", "acme/gamma"])
+    assert result.exit_code == 1, result.output
+    out = _flat(result.stdout)
+    assert "-100.0%" not in out and " 0.00 " not in out.replace("total", "")
+    # alpha (4 rows incl. alias), beta, delta: every group and the total say unpriced
+    assert out.count("unpriced -") == 4, out
+    assert "5 priced rows could not be priced on acme/gamma" in result.stderr
+
+
+def test_what_if_partly_unpriced_group_shows_no_change(cat: str) -> None:
+    Path("usage.csv").write_text(ONE_PRICEABLE)
+    result = runner.invoke(app, ["reprice", "usage.csv", "--catalog", cat, "--what-if", "acme/gamma", "-f", "csv"])
+    assert result.exit_code == 1, result.output
+    rows = {r["model"]: r for r in csv.DictReader(io.StringIO(result.stdout))}
+    alpha = rows["acme/alpha"]
+    # the one priceable row: 7,000 input tokens at 0.02 per 1M
+    assert alpha["cost_on_acme/gamma"] == "0.00014"
+    assert alpha["change_on_acme/gamma"] == "" and alpha["unpriced_on_acme/gamma"] == "3"
+    beta = rows["acme/beta"]
+    assert beta["cost_on_acme/gamma"] == "" and beta["change_on_acme/gamma"] == ""
+    assert beta["unpriced_on_acme/gamma"] == "1"
+    text = _flat(runner.invoke(app, ["reprice", "usage.csv", "--catalog", cat, "--what-if", "acme/gamma"]).stdout)
+    assert "3 unpriced" in text and "-100.0%" not in text
+
+
+def test_what_if_unpriced_json_is_null_not_zero(cat: str) -> None:
+    Path("usage.csv").write_text(ONE_PRICEABLE)
+    result = runner.invoke(app, ["reprice", "usage.csv", "--catalog", cat, "--what-if", "acme/gamma", "-f", "json"])
+    assert result.exit_code == 1, result.output
+    doc = json.loads(result.stdout)
+    groups = {g["model"]: g for g in doc["groups"]}
+    assert groups["acme/beta"]["what_if"] == {"acme/gamma": None}
+    assert groups["acme/beta"]["what_if_unpriced"] == {"acme/gamma": 1}
+    assert groups["acme/alpha"]["what_if"] == {"acme/gamma": "0.00014"}
+    assert groups["acme/alpha"]["what_if_unpriced"] == {"acme/gamma": 3}
+    assert doc["what_if"][0]["failed"] == 5

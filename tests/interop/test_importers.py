@@ -17,6 +17,7 @@ from modelctl.catalog.strict_yaml import load_text
 from modelctl.interop.importers import ReadOptions, SourceError, read_source
 from modelctl.interop.importers.common import assign_ids, per_token_to_per_1m, slug
 from modelctl.interop.importers.plan import ImportPlan, plan_import
+from modelctl.interop.importers.report import report_json
 from modelctl.interop.importers.write import apply
 from modelctl.interop.importers.yamlout import render_model
 from modelctl.rules.validate import validate_catalog
@@ -402,3 +403,88 @@ def test_import_into_the_repository_catalog_keeps_its_files(tmp_path: Path) -> N
     after = tree(root)
     assert all(after[k] == v for k, v in before.items())
     assert validate_catalog(root).valid
+
+
+# --- issue 12: an update never drops or changes a price in force ------------------------------
+
+
+def _search_preview(root: Path) -> dict:  # type: ignore[type-arg]
+    return model_data(root, "openai/gpt-4o-search-preview")
+
+
+def test_update_keeps_the_prices_a_second_source_does_not_give(tmp_path: Path) -> None:
+    """The regression: LiteLLM gives gpt-4o-search-preview a cached price and a batch variant,
+    genai-prices only input and output; an update from genai-prices used to rewrite the period."""
+    root = tmp_path / "cat"
+    run_import("litellm", LITELLM, root, providers=["openai"], models=["gpt-4o-search-preview"])
+    before = _search_preview(root)["pricing"]
+    assert before[0]["cached_input_per_1m"] == Decimal("1.25") and "batch" in before[0]["variants"]
+    plan = run_import("genai-prices", GENAI / "openai.yml", root, update=True, models=["gpt-4o-search-preview"])
+    after = _search_preview(root)["pricing"]
+    assert len(after) == 1
+    assert after[0]["cached_input_per_1m"] == Decimal("1.25")
+    assert after[0]["variants"]["batch"] == {"input_per_1m": Decimal("1.25"), "output_per_1m": Decimal("5.00")}
+    assert (after[0]["input_per_1m"], after[0]["output_per_1m"]) == (Decimal("2.50"), Decimal("10.00"))
+    assert all(not c.price_changes for c in plan.changes)  # the same prices: only source and checked move
+    assert validate_catalog(root).valid
+
+
+def _with_audio(root: Path, price: str) -> None:
+    path = root / "models" / "openai" / "gpt-4o-search-preview.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("    output_per_1m: 10.00\n", f"    output_per_1m: 10.00\n    input_audio_per_1m: {price}\n")
+    )
+
+
+def _litellm_with_audio(tmp_path: Path, per_token: float) -> Path:
+    entry = json.loads(LITELLM.read_text(encoding="utf-8"))["gpt-4o-search-preview"]
+    source = tmp_path / "litellm.json"
+    source.write_text(json.dumps({"gpt-4o-search-preview": {**entry, "input_cost_per_audio_token": per_token}}))
+    return source
+
+
+def test_update_refuses_to_change_a_price_in_force_without_since(tmp_path: Path) -> None:
+    root = tmp_path / "cat"
+    run_import("litellm", LITELLM, root, providers=["openai"], models=["gpt-4o-search-preview"])
+    _with_audio(root, "2.50")
+    before = tree(root)
+    source = _litellm_with_audio(tmp_path, 6e-06)
+    plan = run_import("litellm", source, root, update=True)
+    assert plan.changes == ()
+    (skip,) = plan.skipped
+    assert "input_audio_per_1m 2.50 -> 6" in skip.reason and "--since" in skip.reason
+    assert tree(root) == before
+
+
+def test_update_with_since_starts_a_new_period_and_reports_each_key(tmp_path: Path) -> None:
+    root = tmp_path / "cat"
+    run_import("litellm", LITELLM, root, providers=["openai"], models=["gpt-4o-search-preview"])
+    _with_audio(root, "2.50")
+    old_period = _search_preview(root)["pricing"][0]
+    source = _litellm_with_audio(tmp_path, 6e-06)
+    later = date.fromordinal(DAY.toordinal() + 7)
+    plan = run_import("litellm", source, root, update=True, since=later)
+    (change,) = plan.changes
+    assert change.price_changes == (
+        f"new period from {later} (the period from {TODAY} is kept): input_audio_per_1m 2.50 -> 6",
+    )
+    new_period, kept = _search_preview(root)["pricing"]
+    assert kept == old_period  # the period in force is untouched
+    assert new_period["effective_from"] == later.isoformat()
+    assert new_period["input_audio_per_1m"] == Decimal(6)
+    assert new_period["cached_input_per_1m"] == Decimal("1.25") and "batch" in new_period["variants"]
+    assert validate_catalog(root).valid
+
+
+def test_update_json_report_lists_the_price_changes(tmp_path: Path) -> None:
+    root = tmp_path / "cat"
+    run_import("litellm", LITELLM, root, providers=["openai"], models=["gpt-4o-search-preview"])
+    source = _litellm_with_audio(tmp_path, 6e-06)
+    later = date.fromordinal(DAY.toordinal() + 1)
+    data = read_source("litellm", source, opts(later))
+    doc = report_json(plan_import(root, data, today=DAY, update=True), applied=False, updates_applied=False)
+    (updated,) = doc["updated"]
+    assert updated["price_changes"] == [
+        f"new period from {later} (the period from {TODAY} is kept): input_audio_per_1m (none) -> 6"
+    ]

@@ -186,6 +186,9 @@ def _print_report(plan: ImportPlan, *, dry_run: bool, updates_applied: bool) -> 
     if updates:
         state = "applied" if updates_applied else "not applied (--dry-run)" if dry_run else "NOT applied (use --yes)"
         console.print(f"  updates: {len(updates):,} existing file(s), {state}")
+        for change in updates:
+            for line in change.price_changes:
+                console.print(f"    {escape(change.ref or change.rel)}: {escape(line)}")
     if plan.unchanged:
         console.print(f"  unchanged: {len(plan.unchanged):,}")
     if plan.exists:

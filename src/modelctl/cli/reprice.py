@@ -172,8 +172,22 @@ def _change(actual: Decimal, other: Decimal) -> str:
 def _headers(result: RepriceResult, fields: list[str], *, csv_names: bool = False) -> list[str]:
     heads = [*result.group_by, "currency", "rows", *fields, "cost"]
     for w in result.what_if:
-        heads += [f"cost_on_{w.model}", f"change_on_{w.model}"] if csv_names else [f"on {w.model}", "change"]
+        if csv_names:
+            heads += [f"cost_on_{w.model}", f"change_on_{w.model}", f"unpriced_on_{w.model}"]
+        else:
+            heads += [f"on {w.model}", "change"]
     return heads
+
+
+def _what_if_cells(actual: Decimal, amount: Decimal, unpriced: int, rows: int, *, exact: bool) -> list[str]:
+    """The cost and change cells on a what-if model.  Rows it cannot price are
+    never a saving: no change is shown for them, only how many there are."""
+    if exact:
+        cost = "" if unpriced == rows else plain(amount)
+        return [cost, "" if unpriced else _change(actual, amount), str(unpriced)]
+    if unpriced == rows:
+        return ["unpriced", "-"]
+    return [money(amount), f"{unpriced:,} unpriced" if unpriced else _change(actual, amount)]
 
 
 def _row(result: RepriceResult, g: Group, fields: list[str], *, exact: bool = False) -> list[str]:
@@ -181,8 +195,8 @@ def _row(result: RepriceResult, g: Group, fields: list[str], *, exact: bool = Fa
     cells = [*g.key, g.currency, str(g.rows) if exact else f"{g.rows:,}"]
     cells += [str(g.tokens.get(f, 0)) if exact else f"{g.tokens.get(f, 0):,}" for f in fields]
     cells.append(fmt(g.cost))
-    for amount in g.what_if:
-        cells += [fmt(amount), _change(g.cost, amount)]
+    for w, amount in enumerate(g.what_if):
+        cells += _what_if_cells(g.cost, amount, g.unpriced_on(w), g.rows, exact=exact)
     return cells
 
 
@@ -195,7 +209,12 @@ def _total_rows(result: RepriceResult, fields: list[str]) -> list[list[str]]:
         cells.append(money(total))
         for w, wt in enumerate(result.what_if):
             amount = sum((g.what_if[w] for g in mine), Decimal(0))
-            cells += [money(amount), _change(total, amount)] if wt.currency in (currency, "") else ["-", "-"]
+            unpriced = sum(g.unpriced_on(w) for g in mine)
+            rows_here = sum(g.rows for g in mine)
+            if wt.currency in (currency, "") or unpriced == rows_here:
+                cells += _what_if_cells(total, amount, unpriced, rows_here, exact=False)
+            else:
+                cells += ["-", "-"]
         rows.append(cells)
     return rows
 
@@ -244,7 +263,12 @@ def _json(result: RepriceResult) -> str:
                 "rows": g.rows,
                 "tokens": {f: n for f, n in g.tokens.items() if n},
                 "cost": plain(g.cost),
-                "what_if": {w.model: plain(a) for w, a in zip(result.what_if, g.what_if, strict=True)},
+                # null: the what-if model priced none of the group's rows (never "0")
+                "what_if": {
+                    w.model: None if g.unpriced_on(k) == g.rows else plain(a)
+                    for k, (w, a) in enumerate(zip(result.what_if, g.what_if, strict=True))
+                },
+                "what_if_unpriced": {w.model: g.unpriced_on(k) for k, w in enumerate(result.what_if)},
             }
             for g in result.groups
         ],

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from modelctl import runtime
+from modelctl.runtime._pricing import SIDE_FIELDS
 from modelctl.usage.files import (
     OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,
@@ -50,7 +51,7 @@ __all__ = [
 DIMENSIONS: tuple[str, ...] = ("model", "provider", "day", "month", "account", "plan", "variant")
 ROW_DIMENSIONS: tuple[str, ...] = ("account", "plan")  # read from each row; the others follow from model and day
 PROGRESS_EVERY = 1 << 15
-_SIDE = ("input_tokens", "cached_input_tokens", "cache_write_tokens", "cache_write_1h_tokens")
+_SIDE = SIDE_FIELDS
 _ZERO = Decimal(0)
 
 
@@ -71,7 +72,12 @@ class Group:
     rows: int
     tokens: dict[str, int]  # usage field -> total, for the file's token fields
     cost: Decimal
-    what_if: tuple[Decimal, ...]  # the same rows on each what-if model
+    what_if: tuple[Decimal, ...]  # the same rows on each what-if model (the rows it could price)
+    what_if_unpriced: tuple[int, ...] = ()  # per what-if model: rows of this group it could not price
+
+    def unpriced_on(self, w: int) -> int:
+        """How many of this group's rows what-if model ``w`` could not price."""
+        return self.what_if_unpriced[w] if w < len(self.what_if_unpriced) else 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +126,7 @@ class _Run:
     cells: dict[Any, int] = field(default_factory=dict)
     what_if_cells: list[dict[Any, int]] = field(default_factory=list)
     what_if_failed: list[int] = field(default_factory=list)
+    what_if_failed_cells: list[dict[Any, int]] = field(default_factory=list)
 
     def error(self, line: int, message: str, raw: str, what_if: str | None = None) -> None:
         if what_if is None:
@@ -142,6 +149,8 @@ class _Run:
             code = entry if isinstance(entry, str) else entry.code(counts, side)
             if isinstance(code, str):
                 self.what_if_failed[w] += 1
+                failed = self.what_if_failed_cells[w]
+                failed[ck] = failed.get(ck, 0) + 1
                 self.error(line, code, show(row), what_if=ref)
                 continue
             cells = self.what_if_cells[w]
@@ -195,6 +204,7 @@ def reprice(
             on_error,
             what_if_cells=[{} for _ in targets],
             what_if_failed=[0] * len(targets),
+            what_if_failed_cells=[{} for _ in targets],
         )
         run.ticking = progress is not None
         run._side = [k for k, f in enumerate(columns) if USAGE_FIELDS[f] in _SIDE]
@@ -451,7 +461,7 @@ def _finish(
             cell_group[ck] = gkey
             acc = groups.get(gkey)
             if acc is None:
-                acc = groups[gkey] = [0, [0] * width, _ZERO, [_ZERO] * len(run.what_if)]
+                acc = groups[gkey] = [0, [0] * width, _ZERO, [_ZERO] * len(run.what_if), [0] * len(run.what_if)]
             cell = unpack(packed, width)
             acc[0] += cell[0]
             acc[1] = [a + b for a, b in zip(acc[1], cell[1:], strict=True)]
@@ -465,12 +475,15 @@ def _finish(
                 groups[cell_group[ck]][3][w] += amount
                 total += amount
                 currency = wentry.currency
+            for ck, n in run.what_if_failed_cells[w].items():
+                groups[cell_group[ck]][4][w] += n
             wtotals.append(WhatIfTotal(ref, currency, total, run.what_if_failed[w]))
         totals: dict[str, Decimal] = {}
         out = []
-        for (key, currency), (rows, tokens, cost, wcost) in sorted(groups.items()):
+        for (key, currency), (rows, tokens, cost, wcost, wfailed) in sorted(groups.items()):
             totals[currency] = totals.get(currency, _ZERO) + cost
-            out.append(Group(key, currency, rows, dict(zip(token_fields, tokens, strict=True)), cost, tuple(wcost)))
+            fields = dict(zip(token_fields, tokens, strict=True))
+            out.append(Group(key, currency, rows, fields, cost, tuple(wcost), tuple(wfailed)))
     return RepriceResult(
         path=path,
         format=kind,

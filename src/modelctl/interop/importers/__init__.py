@@ -8,6 +8,7 @@ writes them atomically.  ``read_source`` picks the reader by name.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from modelctl.interop.importers import genai_prices, litellm, models_dev, openrouter
@@ -29,7 +30,8 @@ def read_source(kind: str, path: Path, opts: ReadOptions) -> SourceData:
     """Read ``path`` as a ``kind`` source.  Raises SourceError when it cannot be read."""
     if not path.exists():
         raise SourceError(f"{path}: no such file or folder")
-    return READERS[kind](path, opts)
+    data = READERS[kind](path, opts)
+    return replace(data, since=opts.since) if opts.since is not None else data
 
 
 def catalog_provider(kind: str, name: str) -> str:

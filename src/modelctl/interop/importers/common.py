@@ -104,6 +104,7 @@ class SourceData:
     unmapped: Counter[str] = field(default_factory=Counter)  # field -> number of models
     warnings: tuple[str, ...] = ()
     entries: int = 0  # source models read
+    since: date | None = None  # --since, when given: the user's word for when undated prices start
 
 
 # --- exact units -------------------------------------------------------------------

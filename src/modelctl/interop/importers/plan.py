@@ -23,7 +23,7 @@ from typing import Any
 from modelctl.errors import Finding, ModelctlError
 from modelctl.interop.importers.check import Existing, Planned, check
 from modelctl.interop.importers.common import Candidate, Progress, Skip, SourceData, assign_ids, count_unmapped
-from modelctl.interop.importers.merge import MergeConflict, merge_model, normalized
+from modelctl.interop.importers.merge import MergeConflict, merge_model_report, normalized
 from modelctl.interop.importers.yamlout import render_model, render_provider, render_settings
 
 MAX_ROUNDS = 4
@@ -38,6 +38,7 @@ class FileChange:
     old_text: str | None = None
     ref: str | None = None  # provider/id, for models
     source_key: str | None = None
+    price_changes: tuple[str, ...] = ()  # an update: each price it adds or changes, ``key old -> new``
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +67,7 @@ class _Item:
     doc: dict[str, Any]
     old_text: str | None = None
     notes: list[str] = field(default_factory=list)
+    prices: list[str] = field(default_factory=list)  # the prices an update adds or changes
 
     @property
     def ref(self) -> str:
@@ -102,7 +104,7 @@ def plan_import(
 ) -> ImportPlan:
     existing = Existing.read(root, today)
     cands = select(data.candidates, providers, models)
-    items, exists, unchanged, skipped = _items(cands, existing, update=update, today=today)
+    items, exists, unchanged, skipped = _items(cands, existing, update=update, today=today, since=data.since)
     wanted = {p.lower() for p in providers}
     skipped += [s for s in data.skipped if not wanted or (s.provider or "").lower() in wanted]
     chosen = {c.provider for c in cands}
@@ -151,7 +153,7 @@ def _planned(change: FileChange) -> Planned:
 
 
 def _items(
-    cands: list[Candidate], existing: Existing, *, update: bool, today: date
+    cands: list[Candidate], existing: Existing, *, update: bool, today: date, since: date | None
 ) -> tuple[list[_Item], list[str], list[str], list[Skip]]:
     index, files = _existing_index(existing)
     by_provider: dict[str, list[Candidate]] = {}
@@ -185,14 +187,14 @@ def _items(
             else:
                 old = normalized(loaded.data)
                 try:
-                    merged = merge_model(old, doc, c, today)
+                    merged, price_report = merge_model_report(old, doc, c, today, since=since)
                 except MergeConflict as exc:
                     skipped.append(Skip(c.source_key, f"not updated: {exc}", provider))
                     continue
                 if merged == old:
                     unchanged.append(f"{provider}/{model_id}")
                 else:
-                    items.append(_Item(c, old.get("id", model_id), merged, loaded.text))
+                    items.append(_Item(c, old.get("id", model_id), merged, loaded.text, prices=price_report))
     return items, exists, unchanged, skipped
 
 
@@ -257,7 +259,9 @@ def _materialize(items: list[_Item], existing: Existing, data: SourceData) -> li
         if item.old_text == text:
             continue
         action = "create" if item.old_text is None else "update"
-        changes.append(FileChange(item.rel, "model", action, text, item.old_text, item.ref, item.cand.source_key))
+        prices = tuple(item.prices)
+        key = item.cand.source_key
+        changes.append(FileChange(item.rel, "model", action, text, item.old_text, item.ref, key, prices))
     return changes
 
 

@@ -45,6 +45,7 @@ def report_json(plan: ImportPlan, *, applied: bool, updates_applied: bool) -> di
                 "ref": c.ref,
                 "source_key": c.source_key,
                 "applied": applied and updates_applied,
+                "price_changes": list(c.price_changes),
                 "diff": unified_diff(c),
             }
             for c in updated
