@@ -435,6 +435,10 @@ class Catalog:
             self._default_cache[key] = hit
         return hit
 
+    def rollouts(self, plan: str) -> tuple[Mapping[str, Any], ...]:
+        """A plan's rollouts and A/B tests, in the order of its file."""
+        return tuple(self._rules(plan, None).plan.get("rollouts", ()))
+
     def rollout(self, plan: str, rollout: str) -> Mapping[str, Any]:
         """A plan's rollout by id, as the artifact has it (id, salt, percent or variants)."""
         rules = self._rules(plan, None)
