@@ -326,9 +326,9 @@ class _Builder:
                 node,
                 f"{text!r} is an integer in non-decimal notation (YAML 1.1 reads 012 as 10): write it in plain decimal",
             )
-            try:
+            try:  # 0x1F, 0o17, 1:30 ... (or, with an explicit !!int tag, any text at all)
                 return int(yaml.load(text, Loader=yaml.SafeLoader))
-            except (ValueError, TypeError):  # pragma: no cover - the resolver said int
+            except (ValueError, TypeError, yaml.YAMLError):
                 return None
         return int(text.replace("_", ""))
 
