@@ -226,12 +226,14 @@ def main(argv: list[str] | None = None) -> int:
     if artifacts is None:
         print("artifacts: not run (bench/fuzz_artifacts.py with run(n, seed) is not here yet)")
     else:
-        print_table([{"part": "artifacts", **artifacts}])
+        print_table([{"part": "artifacts", **{k: v for k, v in artifacts.items() if isinstance(v, int | float)}}])
+        for example in artifacts.get("examples", [])[:10]:
+            print(f"  {example}")
     if args.json_out:
         write_json(args.json_out, {"catalogs": catalogs, "artifacts": artifacts})
     bad = catalogs["crashes"] + catalogs["hangs"] + catalogs["broken_promises"]
     if artifacts is not None:
-        bad += sum(int(v) for k, v in artifacts.items() if k in ("crashes", "hangs", "accepted_bad", "wrong_errors"))
+        bad += sum(int(artifacts.get(k, 0)) for k in ("crashes", "hangs", "wrong_digest"))
     return 1 if bad else 0
 
 
