@@ -34,6 +34,8 @@ SMALL_CATALOG = (
     "models/anthropic/claude-sonnet-5-5.yaml",
     "models/google/gemini-3.5-flash-lite.yaml",
     "models/groq/gpt-oss-20b.yaml",
+    "models/groq/gpt-oss-120b.yaml",  # free's fall-backs (fast, embedding)
+    "models/google/gemini-embedding-2.yaml",
     "plans/free.yaml",
 )
 
