@@ -28,6 +28,9 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from modelctl import __version__
+from modelctl.cli import _help
+
+_help.apply()
 
 EXIT_OK, EXIT_NO, EXIT_USAGE, EXIT_POLICY, EXIT_INPUT = 0, 1, 2, 3, 4
 
@@ -171,7 +174,8 @@ _lazy(
     "list",
     "modelctl.cli.list_cmd:list_",
     summary="List the models of a catalog with their current prices, filtered and sorted.",
-    epilog="Exit codes: 0 done (also when nothing matches); 2 usage error; 4 the catalog cannot be read or is invalid.",
+    epilog="Exit codes: 0 done (also when nothing matches); 1 an unknown --provider (close names are suggested); "
+    "2 usage error; 4 the catalog cannot be read or is invalid.",
 )
 _lazy(
     "show",

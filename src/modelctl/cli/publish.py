@@ -74,15 +74,15 @@ def publish(
     else:
         state = "written" if result.changed else "unchanged"
         output.stdout_text(
-            f"{result.path}: {state}, {len(result.validation.catalog.models)} models, {result.size:,} bytes\n"
+            f"{result.path}: {state}, {output.plural(len(result.validation.catalog.models), 'model')}, "
+            f"{result.size:,} bytes\n"
             f"  catalog_version {result.catalog_version}\n  digest {result.digest}\n"
         )
         if result.public_path is not None:
             output.stdout_text(f"{result.public_path}: without accounts, digest {result.public_digest}\n")
         if result.validation.warning_count:
-            output.error(
-                f"published with {result.validation.warning_count} warning(s): run `modelctl validate` to see them"
-            )
+            count = output.plural(result.validation.warning_count, "warning")
+            output.warning(f"published with {count}: run `modelctl validate` to see them")
 
 
 def _check(root: Path, artifact: Path, as_json: bool) -> None:

@@ -117,6 +117,12 @@ def read(path: Path, opts: ReadOptions) -> SourceData:
         raise SourceError(f"{path}: not a LiteLLM price map: the top level must be an object of models")
     label = f"LiteLLM {path.name} (sha256:{_digest(path)})"
     entries = [(k, v) for k, v in raw.items() if k not in META_KEYS]
+    if entries and not any(isinstance(v, dict) and "litellm_provider" in v for _, v in entries):
+        # Not one entry is a LiteLLM model: another kind of file (exit 4), not a map of skipped models.
+        raise SourceError(
+            f"{path}: not a LiteLLM price map: none of its {len(entries):,} entries has a `litellm_provider` "
+            "(is it another source's file? see `modelctl import --help` for the kinds)"
+        )
     candidates: list[Candidate] = []
     skipped: list[Skip] = []
     names: dict[tuple[str, str], str] = {}
