@@ -8,11 +8,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from test_cli_docs import COMMANDS
 from typer.testing import CliRunner
 
 from conftest import REPO, MakeCatalog
 from modelctl.cli import app
-from test_cli_docs import COMMANDS
 
 runner = CliRunner()
 LEAKS = re.compile(r"<(str|bool|int|path|list\[[^\]]*\]|float|date|datetime|Decimal)>|\{[A-Za-z_/ -]+\}")
