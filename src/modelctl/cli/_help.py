@@ -35,11 +35,11 @@ def _label(param: Any, ctx: Any) -> str | None:
     return _WORDS.get(name, name.upper())
 
 
-def _display_type(self: Any, ctx: Any) -> str | None:
+def _display_type(self: Any, ctx: Any) -> Any:
     try:
         return _label(self, ctx)
     except (AttributeError, TypeError):  # pragma: no cover - a Typer that changed shape: fall back
-        return _ORIGINAL(self, ctx)
+        return _ORIGINAL(self, ctx) if _ORIGINAL is not None else None
 
 
 def _display_name_raw(self: Any) -> str:
@@ -47,7 +47,7 @@ def _display_name_raw(self: Any) -> str:
 
 
 def _usage_display_name(self: Any) -> str:
-    name = self.display_name_raw
+    name = str(self.display_name_raw)
     if not self.required:
         name = f"[{name}]" if not name.startswith("[") else name
     if self.nargs != 1 and not name.rstrip("]").endswith("..."):
@@ -55,7 +55,7 @@ def _usage_display_name(self: Any) -> str:
     return name
 
 
-_ORIGINAL = getattr(core._TyperParameter, "display_type", None)
+_ORIGINAL: Any = getattr(core._TyperParameter, "display_type", None)
 
 
 def apply() -> None:
