@@ -84,3 +84,18 @@ def test_import_litellm_of_another_kind_of_file_exits_4(tmp_path: Path) -> None:
     assert result.exit_code == 4, result.output
     assert "not a LiteLLM price map" in result.stderr and "litellm_provider" in result.stderr
     assert sorted(p.relative_to(root) for p in root.rglob("*")) == before
+
+
+def test_diff_text_prints_values_as_a_catalog_spells_them(make_catalog: MakeCatalog) -> None:
+    base = make_catalog(name="base")
+    beta = "models/acme/beta.yaml"
+    head_beta = (base / beta).read_text().replace("status: deprecated\n", "status: deprecated\nenabled: false\n")
+    head = make_catalog({beta: head_beta, "models/acme/alpha.yaml": (base / "models/acme/alpha.yaml").read_text().replace(
+        "status: active", "status: preview")}, name="head")  # fmt: skip
+    result = runner.invoke(app, ["diff", str(base), str(head)])
+    assert result.exit_code == 0, result.output
+    flat = " ".join(result.stdout.replace("│", " ").split())
+    assert "enabled changed true false breaking" in flat
+    assert "status changed active preview info" in flat  # the class column is never blank
+    for repr_ in ("True", "False", "None", "{'"):
+        assert repr_ not in result.stdout, repr_
