@@ -3,7 +3,9 @@ stderr, nothing written on a malformed source, --update diffs."""
 
 from __future__ import annotations
 
+import csv
 import importlib.util
+import io
 import json
 import shutil
 from pathlib import Path
@@ -149,6 +151,39 @@ def test_export_price_table_csv_and_at(artifact: Path, monkeypatch: pytest.Monke
     assert at.exit_code == 0 and len(at.stdout.splitlines()) == 2
     bad = runner.invoke(app, ["export", "--format", "price-table", "--at", "March"])
     assert bad.exit_code == 2
+
+
+def test_export_model_names(artifact: Path) -> None:
+    result = runner.invoke(app, ["export", "--format", "model-names", str(artifact)])
+    assert result.exit_code == 0, result.stderr
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[0] == ["name", "model"]
+    names = dict(rows[1:])
+    assert names["acme/alpha"] == names["alpha"] == names["alpha-2025-01-01"] == "acme/alpha"
+    assert names["acme/alpha-2025-01-01"] == "acme/alpha" and names["beta"] == "acme/beta"
+
+
+@pytest.mark.parametrize("dialect", ["duckdb", "spark", "bigquery", "postgres"])
+def test_export_sql_needs_no_artifact_and_maps_columns(dialect: str, tmp_path: Path) -> None:
+    args = ["export", "--format", "sql", "--dialect", dialect, "--column", "input_tokens=prompt_tokens"]
+    result = runner.invoke(app, [*args, "--usage-table", "events.usage", str(tmp_path / "none.json")])
+    assert result.exit_code == 0, result.stderr
+    assert f"modelctl pricing query ({dialect})" in result.stdout and "FROM events.usage AS u" in result.stdout
+    assert "prompt_tokens" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        pytest.param(["--column", "input_tokens"], id="no-equals"),
+        pytest.param(["--column", "tokens=x"], id="unknown-field"),
+        pytest.param(["--usage-table", "usage; DROP TABLE prices"], id="bad-table"),
+        pytest.param(["--dialect", "oracle"], id="unknown-dialect"),
+    ],
+)
+def test_export_sql_usage_errors(extra: list[str]) -> None:
+    result = runner.invoke(app, ["export", "--format", "sql", *extra])
+    assert result.exit_code == 2 and result.stdout == ""
 
 
 def test_export_errors(artifact: Path, tmp_path: Path) -> None:
