@@ -67,7 +67,10 @@ def _period(ctx: _Ctx, data: dict[str, Any], path: list[PathSeg]) -> PricePeriod
     effective = ctx.date(data["effective_from"], [*path, "effective_from"])
     checked = ctx.date(data["checked"], [*path, "checked"])
     assert effective is not None and checked is not None
-    return PricePeriod(effective, data["source"], checked, prices_of(data), _tiers(data), variants, data.get("note"))
+    return PricePeriod(
+        effective, data["source"], checked, prices_of(data), _tiers(data), variants, data.get("note"),
+        data.get("free") is True,
+    )  # fmt: skip
 
 
 def build_model(loaded: LoadedFile, provider: str) -> tuple[Model | None, list[Finding]]:

@@ -101,6 +101,7 @@ class PricePeriod:
     tiers: tuple[Tier, ...] = ()
     variants: tuple[Variant, ...] = ()
     note: str | None = None
+    free: bool = False  # ``free: true``: every price is 0 on purpose
 
 
 @dataclass(frozen=True, slots=True)
