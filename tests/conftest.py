@@ -127,3 +127,24 @@ def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
         assert text == path.read_text(encoding="utf-8")
 
     return check
+
+
+@pytest.fixture(scope="session")
+def repo_artifact() -> bytes:
+    """The repository's catalog, validated and compiled once for the session."""
+    from datetime import date
+
+    from modelctl.artifact.compile import SourceInfo, compile_artifact
+    from modelctl.rules.validate import validate_catalog
+
+    result = validate_catalog(REPO / "catalog", today=date(2026, 11, 25))
+    assert result.valid, [str(f) for f in result.findings]
+    return compile_artifact(result.catalog, SourceInfo()).data
+
+
+@pytest.fixture(scope="session")
+def repo(repo_artifact: bytes) -> object:
+    """The repository's catalog as the runtime loads it."""
+    from modelctl.runtime import Catalog
+
+    return Catalog.loads(repo_artifact)

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import MINI, REPO, MakeCatalog
+from conftest import MINI, MakeCatalog
 from modelctl import runtime
 from modelctl.artifact.compile import SourceInfo, compile_artifact
 from modelctl.rules.validate import validate_catalog
@@ -32,18 +32,6 @@ from modelctl.runtime import (
 )
 
 D = Decimal
-
-
-@pytest.fixture(scope="module")
-def repo_artifact() -> bytes:
-    result = validate_catalog(REPO / "catalog", today=date(2026, 11, 25))
-    assert result.valid
-    return compile_artifact(result.catalog, SourceInfo()).data
-
-
-@pytest.fixture(scope="module")
-def repo(repo_artifact: bytes) -> Catalog:
-    return Catalog.loads(repo_artifact)
 
 
 def _mini_artifact(make_catalog: MakeCatalog, extra: dict[str, str | None] | None = None) -> bytes:
@@ -376,11 +364,11 @@ def test_gemini_usage_metadata() -> None:
 
 
 def test_adapters_accept_sdk_objects() -> None:
-    class Obj:
-        def model_dump(self) -> dict[str, int]:
-            return {"input_tokens": 5, "output_tokens": 7}
+    from anthropic.types import Usage as AnthropicUsage
 
-    assert Usage.from_anthropic(Obj()) == Usage(input_tokens=5, output_tokens=7)
+    assert Usage.from_anthropic(AnthropicUsage(input_tokens=5, output_tokens=7)) == Usage(
+        input_tokens=5, output_tokens=7
+    )
 
 
 # --- legacy rates and the holder -----------------------------------------------------------------

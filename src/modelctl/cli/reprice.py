@@ -34,6 +34,7 @@ from modelctl.cli.common import (
     stdout_text,
     text_table,
 )
+from modelctl.usage.readout import ReadoutError
 from modelctl.usage.reprice import DIMENSIONS, Group, RepriceResult, RowError
 from modelctl.usage.reprice import reprice as do_reprice
 
@@ -47,7 +48,7 @@ def reprice(
             metavar="USAGE_FILE",
             help="CSV (with a header) or JSON Lines, optionally .gz; - reads stdin. Columns: timestamp, model, "
             "token counts named as runtime.Usage fields (input_tokens, output_tokens, cached_input_tokens, ...), "
-            "and optionally variant, account, plan.",
+            "and optionally variant, account, plan, subject, rollout, arm.",
         ),
     ],
     catalog: CatalogOption = None,
@@ -66,6 +67,16 @@ def reprice(
     at: Annotated[
         date | None,
         at_option("Price every row at the prices in force on this day instead of its own (e.g. today's)."),
+    ] = None,
+    rollout: Annotated[
+        str | None,
+        typer.Option(
+            "--rollout",
+            metavar="ID",
+            help="With --group-by arm (or rollout): bucket the file's subject column into this rollout's arms, "
+            "as the runtime does (a file with an arm column needs none).",
+            show_default=False,
+        ),
     ] = None,
     show_errors: Annotated[
         int, typer.Option("--show-errors", min=0, metavar="N", help="List the first N rows that could not be priced.")
@@ -92,11 +103,14 @@ def reprice(
     for) are counted and listed with their line numbers, never dropped
     silently, and the command exits 1. The file is streamed: memory stays
     flat however long it is. A progress bar shows on a terminal only.
+
+    With a subject (or arm) column, --group-by arm -g model gives the cost per
+    arm of an A/B test, per model: the cost half of its readout.
     """
     opened = open_for_command(catalog)
     dims = [d.value for d in group_by] if group_by else ["model"]
     targets = [resolve_model(opened.catalog, name, "--what-if").ref for name in what_if or ()]
-    with _errors_file(errors_out) as on_error, _progress() as progress, reading():
+    with _errors_file(errors_out) as on_error, _progress() as progress, reading(), _readout_usage():
         result = do_reprice(
             usage_file,
             opened.catalog,
@@ -106,12 +120,21 @@ def reprice(
             keep_errors=show_errors,
             on_error=on_error,
             progress=progress,
+            rollout=rollout,
         )
     render = {Format.json: _json, Format.csv: _csv, Format.markdown: _markdown}.get(fmt, _text)
     stdout_text(render(result))
     _summary(result, errors_out)
     if result.failed:
         raise typer.Exit(EXIT_NO)
+
+
+@contextmanager
+def _readout_usage() -> Iterator[None]:
+    try:
+        yield
+    except ReadoutError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--rollout") from None
 
 
 @contextmanager

@@ -20,7 +20,7 @@ from modelctl.runtime._errors import (
     UnknownModelError,
     UnknownPlanError,
 )
-from modelctl.runtime._pricing import _ZERO, _ordinal, _Plan, _rates, _today, _today_ordinal
+from modelctl.runtime._pricing import _ZERO, MONEY, SIDE_INDEXES, _ordinal, _Plan, _rates, _today, _today_ordinal
 from modelctl.runtime._usage import Usage, _coerce_usage
 from modelctl.runtime._values import Cost, ModelInfo, PriceSet, _new_cost
 
@@ -291,6 +291,8 @@ class Catalog:
         # The hot path of an application: kept flat on purpose (see bench/bench_runtime.py).
         if usage.__class__ is not Usage:
             usage = _coerce_usage(usage)
+        if variant is None:
+            variant = usage[-1]  # the variant the provider reported serving, or None
         canonical = self._resolved.get(ref) or self.resolve(ref)
         starts, plans = self._plans.get((canonical, variant)) or self._plans_for(canonical, variant)
         if at is None:
@@ -304,21 +306,23 @@ class Catalog:
         price, rates, tiers = plan
         tier = None
         if tiers:
-            side = usage[0] + usage[2] + usage[3] + usage[4]  # input, cached input, cache writes (5m, 1h)
+            side = sum([usage[k] for k in SIDE_INDEXES])
             for above, tier_rates in tiers:
                 if side > above:
                     rates, tier = tier_rates, above
         components = {}
         total = _ZERO
-        # compress/filter walk only the non-zero usage fields, in C.
+        multiply, add = MONEY.multiply, MONEY.add  # exact, whatever the application's context is
+        # compress/filter walk only the non-zero usage fields, in C (zip stops with the counts:
+        # the variant at the end of a usage is never read here).
         for (component, rate), n in zip(compress(rates, usage), filter(None, usage)):  # noqa: B905 - hot path
             if rate is None:
                 if component is None:
                     continue  # requests, without a per-request fee
                 raise NoPriceError(f"{canonical} has no price for {component} tokens (period from {price[2]})")
-            amount = rate * n
+            amount = multiply(rate, n)
             components[component] = amount
-            total += amount
+            total = add(total, amount)
         return _new_cost(Cost, (canonical, price[1], total, components, price[2], variant, tier))
 
     # plans and accounts (docs/plans.md)
@@ -431,6 +435,10 @@ class Catalog:
             self._default_cache[key] = hit
         return hit
 
+    def rollouts(self, plan: str) -> tuple[Mapping[str, Any], ...]:
+        """A plan's rollouts and A/B tests, in the order of its file."""
+        return tuple(self._rules(plan, None).plan.get("rollouts", ()))
+
     def rollout(self, plan: str, rollout: str) -> Mapping[str, Any]:
         """A plan's rollout by id, as the artifact has it (id, salt, percent or variants)."""
         rules = self._rules(plan, None)
@@ -478,19 +486,20 @@ class Catalog:
         if entry is not None and "prices" in entry:
             exact, basis = self._negotiated_total(ref, usage, at, variant, entry["prices"]), "negotiated"
         elif entry is not None and "discount_percent" in entry:
-            exact = cost.total * markup * (100 - Decimal(entry["discount_percent"])) / 100
+            off = MONEY.subtract(100, Decimal(entry["discount_percent"]))
+            exact = MONEY.multiply(MONEY.multiply(cost.total, markup), off).scaleb(-2, MONEY)
             basis = "discount"
         else:
-            exact, basis = cost.total * markup, "list"
+            exact, basis = MONEY.multiply(cost.total, markup), "list"
         unit = cost.currency
         credits = plan_doc.get("credits_per_usd")
         if credits is not None:
             if cost.currency != "USD":
                 raise CatalogError(f"{ref} is priced in {cost.currency}: plan {plan_doc['id']} converts USD to credits")
-            exact, unit = exact * Decimal(credits), "credits"
+            exact, unit = MONEY.multiply(exact, Decimal(credits)), "credits"
         rounding = plan_doc.get("rounding", {})
         quantum = Decimal(1).scaleb(-int(rounding.get("decimals", 6)))
-        amount = exact.quantize(quantum, rounding=ROUNDING[rounding.get("mode", "half_up")])
+        amount = exact.quantize(quantum, rounding=ROUNDING[rounding.get("mode", "half_up")], context=MONEY)
         rule = f"{'account ' + str(account) if account else 'plan ' + plan_doc['id']} {basis}"
         return Charge(ref, plan_doc["id"], account, amount, exact, unit, basis, cost, rule, subject)
 
@@ -505,7 +514,7 @@ class Catalog:
                 if component is None:
                     continue
                 raise NoPriceError(f"{ref} has no negotiated or list price for {component} tokens")
-            total += rate * n
+            total = MONEY.add(total, MONEY.multiply(rate, n))
         return total
 
     def legacy_rates(self) -> dict[str, dict[str, Decimal]]:

@@ -52,3 +52,16 @@ class NotAllowedError(CatalogError):
 
 class NoDefaultError(CatalogError, LookupError):
     """No default model for that purpose."""
+
+
+class InvalidUsageError(CatalogError, ValueError):
+    """A usage count is not a non-negative ``int`` (a bool, float, Decimal or negative number),
+    or a provider response has the wrong shape or counts that do not add up.
+    ``field`` names the field (or fields) at fault."""
+
+    def __init__(self, field: str, value: Any, problem: str) -> None:
+        where = f"usage field {field!r}" if field else "usage"
+        shown = "" if value is None else f" (got {value!r})"
+        super().__init__(f"{where} {problem}{shown}")
+        self.field = field
+        self.value = value

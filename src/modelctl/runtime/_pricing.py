@@ -1,36 +1,95 @@
-"""Price sets compiled for fast costing, and days."""
+"""Price sets compiled for fast costing, the decimal context money is computed in, and days."""
 
 from __future__ import annotations
 
 from collections import namedtuple
 from datetime import UTC, date, datetime
-from decimal import Decimal
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, DivisionByZero, InvalidOperation, Overflow
 from time import time as _time
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+# --- money: exact, whatever context the application set -----------------------------
+
+# Costs are products and sums of decimal prices and integer counts: exact at any
+# precision, so the runtime computes them in a context as wide as decimal allows,
+# never in the application's (``decimal.getcontext().prec = 6`` must not round a
+# bill).  Only exact operations (multiply, add, scale by a power of ten) run in it:
+# a non-terminating division at MAX_PREC would exhaust memory.
+MONEY = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN, traps=[InvalidOperation, DivisionByZero, Overflow])
+# Prices per 1M tokens or 1,000 calls become per-unit prices in this context: exact (a price has far
+# fewer digits); per-minute prices become per-second ones to 50 significant digits (1/60 has no decimal form).
+_DIVIDE = Context(prec=50, traps=[InvalidOperation, DivisionByZero, Overflow])
+
 # --- pricing plans: a price set compiled for fast costing -------------------------
 
-_MILLION = Decimal(1_000_000)
 _ZERO = Decimal(0)
-# usage field -> (component name, price keys to try in order, per million?)
-_COMPONENTS: tuple[tuple[str, str, tuple[str, ...], bool], ...] = (
-    ("input_tokens", "input", ("input_per_1m",), True),
-    ("output_tokens", "output", ("output_per_1m",), True),
-    ("cached_input_tokens", "cached_input", ("cached_input_per_1m", "input_per_1m"), True),
-    ("cache_write_tokens", "cache_write", ("cache_write_per_1m", "input_per_1m"), True),
-    ("cache_write_1h_tokens", "cache_write_1h", ("cache_write_1h_per_1m", "cache_write_per_1m", "input_per_1m"), True),
-    ("reasoning_tokens", "reasoning", ("reasoning_per_1m", "output_per_1m"), True),
-    ("input_audio_tokens", "input_audio", ("input_audio_per_1m", "input_per_1m"), True),
-    ("output_audio_tokens", "output_audio", ("output_audio_per_1m", "output_per_1m"), True),
-    ("input_image_tokens", "input_image", ("input_image_per_1m", "input_per_1m"), True),
-    ("output_image_tokens", "output_image", ("output_image_per_1m", "output_per_1m"), True),
-    ("requests", "request", ("per_request",), False),
-    ("images", "image", ("per_image",), False),
+# usage field -> (component name, price keys to try in order, units the price is for:
+# 1,000,000 tokens, 1,000 calls, 60 seconds, or 1)
+_COMPONENTS: tuple[tuple[str, str, tuple[str, ...], int], ...] = (
+    ("input_tokens", "input", ("input_per_1m",), 1_000_000),
+    ("output_tokens", "output", ("output_per_1m",), 1_000_000),
+    ("cached_input_tokens", "cached_input", ("cached_input_per_1m", "input_per_1m"), 1_000_000),
+    ("cache_write_tokens", "cache_write", ("cache_write_per_1m", "input_per_1m"), 1_000_000),
+    (
+        "cache_write_1h_tokens",
+        "cache_write_1h",
+        ("cache_write_1h_per_1m", "cache_write_per_1m", "input_per_1m"),
+        1_000_000,
+    ),
+    ("reasoning_tokens", "reasoning", ("reasoning_per_1m", "output_per_1m"), 1_000_000),
+    ("input_audio_tokens", "input_audio", ("input_audio_per_1m", "input_per_1m"), 1_000_000),
+    ("output_audio_tokens", "output_audio", ("output_audio_per_1m", "output_per_1m"), 1_000_000),
+    ("input_image_tokens", "input_image", ("input_image_per_1m", "input_per_1m"), 1_000_000),
+    ("output_image_tokens", "output_image", ("output_image_per_1m", "output_per_1m"), 1_000_000),
+    ("requests", "request", ("per_request",), 1),
+    ("images", "image", ("per_image",), 1),
+    ("web_search_requests", "web_search", ("web_search_per_1k",), 1_000),
+    ("file_search_requests", "file_search", ("file_search_per_1k",), 1_000),
+    ("input_audio_seconds", "input_audio_time", ("input_audio_per_minute",), 60),
+    ("input_video_tokens", "input_video", ("input_video_per_1m", "input_per_1m"), 1_000_000),
+    (
+        "cached_input_audio_tokens",
+        "cached_input_audio",
+        ("cached_input_audio_per_1m", "input_audio_per_1m", "cached_input_per_1m", "input_per_1m"),
+        1_000_000,
+    ),
+    (
+        "cached_input_image_tokens",
+        "cached_input_image",
+        ("cached_input_image_per_1m", "cached_input_per_1m", "input_image_per_1m", "input_per_1m"),
+        1_000_000,
+    ),
+    (
+        "cache_write_12h_tokens",
+        "cache_write_12h",
+        ("cache_write_12h_per_1m", "cache_write_per_1m", "input_per_1m"),
+        1_000_000,
+    ),
+    ("seconds", "time", ("per_second",), 1),
 )
 _OPTIONAL = {"requests"}  # no per_request price: requests cost nothing
+# Usage fields that count towards a context tier: every input-side token.
+SIDE_FIELDS: tuple[str, ...] = (
+    "input_tokens",
+    "cached_input_tokens",
+    "cache_write_tokens",
+    "cache_write_1h_tokens",
+    "input_audio_tokens",
+    "input_image_tokens",
+    "input_video_tokens",
+    "cached_input_audio_tokens",
+    "cached_input_image_tokens",
+    "cache_write_12h_tokens",
+)
+SIDE_INDEXES: tuple[int, ...] = tuple(i for i, (f, *_) in enumerate(_COMPONENTS) if f in SIDE_FIELDS)
+
+
+def unit_price(price: Decimal, unit: int) -> Decimal:
+    """The price of one unit: exact for a power of ten (as ``price / unit`` is), 50 digits for minutes."""
+    return _DIVIDE.divide(price, unit) if unit != 1 else price
 
 
 # One (component, price per unit) per usage field, in USAGE_FIELDS order; the
@@ -41,14 +100,13 @@ if TYPE_CHECKING:
 
 def _rates(prices: Mapping[str, Decimal]) -> _Rates:
     out: list[tuple[str | None, Decimal | None]] = []
-    for usage_field, component, keys, per_million in _COMPONENTS:
+    for usage_field, component, keys, unit in _COMPONENTS:
         price = next((prices[k] for k in keys if k in prices), None)
         if price is None:
             # (component, None): a non-zero usage is an error; (None, None): it is free.
             out.append((None if usage_field in _OPTIONAL else component, None))
         else:
-            # Dividing by a power of ten is exact: it only moves the exponent.
-            out.append((component, price / _MILLION if per_million else price))
+            out.append((component, unit_price(price, unit)))
     return tuple(out)
 
 

@@ -1,16 +1,21 @@
-"""Usage: what a request used, in disjoint counts, and adapters from provider responses."""
+"""Usage: what a request used, in disjoint non-negative integer counts, and the variant it was served as."""
 
 from __future__ import annotations
 
 from collections import namedtuple
 
+from modelctl.runtime._errors import InvalidUsageError
+from modelctl.runtime._pricing import _COMPONENTS
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterable, Mapping
     from typing import Any
 
-# --- values ------------------------------------------------------------------------
-
+USAGE_FIELDS: tuple[str, ...] = tuple(f for f, *_ in _COMPONENTS)
+_COUNTS = len(USAGE_FIELDS)
+_VARIANT = _COUNTS  # index of the last field, the variant the provider reports
+_DEFAULTS = tuple(1 if f == "requests" else 0 for f in USAGE_FIELDS)
 
 _UsageBase = namedtuple(
     "_UsageBase",
@@ -27,114 +32,135 @@ _UsageBase = namedtuple(
         "output_image_tokens",
         "requests",
         "images",
+        "web_search_requests",
+        "file_search_requests",
+        "input_audio_seconds",
+        "input_video_tokens",
+        "cached_input_audio_tokens",
+        "cached_input_image_tokens",
+        "cache_write_12h_tokens",
+        "seconds",
+        "variant",
     ],
-    defaults=[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0],
+    defaults=[*_DEFAULTS, None],
 )
+# The pricing table and the value agree on the fields, in order (written out above for type checkers).
+assert _UsageBase._fields == (*USAGE_FIELDS, "variant")  # noqa: S101
+_new = tuple.__new__
+_INT = {int}
 
 
-USAGE_FIELDS: tuple[str, ...] = _UsageBase._fields
+def _make_new() -> Any:
+    """``Usage.__new__`` with the fields as named parameters (as namedtuple makes it), checking the counts
+    in one pass: a C-level set of their types and their minimum."""
+    params = ", ".join(f"{f}={d}" for f, d in zip(USAGE_FIELDS, _DEFAULTS, strict=True))
+    counts = ", ".join(USAGE_FIELDS)
+    source = (
+        f"def __new__(cls, {params}, variant=None):\n"
+        f"    counts = ({counts},)\n"
+        "    if {*map(type, counts)} != _INT or min(counts) < 0 or variant is not None:\n"
+        "        _check((*counts, variant))\n"
+        "    return _new(cls, (*counts, variant))\n"
+    )
+    namespace: dict[str, Any] = {"_INT": _INT, "_check": _check, "_new": _new}
+    exec(source, namespace)  # noqa: S102 - generated from the constant field names above
+    return namespace["__new__"]
+
+
+def _check(values: tuple[Any, ...]) -> None:
+    """Raise InvalidUsageError naming the first count that is not a non-negative int."""
+    for name, value in zip(USAGE_FIELDS, values, strict=False):
+        if value.__class__ is not int:
+            kind = type(value).__name__
+            raise InvalidUsageError(name, value, f"must be a whole number (int), not {kind}")
+        if value < 0:
+            raise InvalidUsageError(name, value, "must not be negative")
+    variant = values[_VARIANT]
+    if variant is not None and (variant.__class__ is not str or not variant):
+        raise InvalidUsageError("variant", variant, "must be a variant name (a non-empty str) or None")
 
 
 class Usage(_UsageBase):
     """What one request (or a batch of them) used.  The counts are disjoint:
     ``input_tokens`` excludes cached and cache-write tokens, ``output_tokens``
-    excludes reasoning tokens, and audio and image tokens are counted apart.
-    ``requests`` defaults to 1.  ``a + b`` adds two usages field by field.
+    excludes reasoning tokens, and audio, image and video tokens are counted
+    apart.  ``requests`` defaults to 1.  Every count is a non-negative ``int``
+    (not a bool, float or Decimal), checked when the Usage is made:
+    ``InvalidUsageError`` names the field otherwise.
 
-    Fields: input_tokens, output_tokens, cached_input_tokens,
-    cache_write_tokens, cache_write_1h_tokens, reasoning_tokens,
-    input_audio_tokens, output_audio_tokens, input_image_tokens,
-    output_image_tokens, requests, images."""
+    ``variant`` is the price variant the provider says it served (``flex``,
+    ``priority``, ``batch``, ``regional``, ``fast``...; None: the standard
+    service); the adapters set it from the response and ``Catalog.cost``
+    bills it unless its ``variant=`` argument names another.
+
+    ``a + b`` adds two usages field by field (both must have been served as
+    the same variant)."""
 
     __slots__ = ()
+    if TYPE_CHECKING:
+
+        def __new__(cls, *args: Any, **kwargs: Any) -> Usage: ...
+
+    else:
+        __new__ = _make_new()
+
+    @classmethod
+    def _make(cls, iterable: Iterable[Any]) -> Usage:  # type: ignore[override]
+        made: Usage = cls(*iterable)
+        return made
 
     def __add__(self, other: object) -> Usage:
         if not isinstance(other, Usage):
             return NotImplemented
-        return Usage(*map(int.__add__, self, other))
+        if self[_VARIANT] != other[_VARIANT]:
+            raise InvalidUsageError(
+                "variant", other[_VARIANT], f"cannot add a usage served as {self[_VARIANT]!r} to one served as it"
+            )
+        # Both sides were checked when made: ints plus ints are ints.
+        added: Usage = _new(Usage, (*map(int.__add__, self[:_COUNTS], other[:_COUNTS]), self[_VARIANT]))
+        return added
 
     @property
     def input_side_tokens(self) -> int:
-        """Tokens that count towards a context tier: input, cached input, cache writes."""
-        return int(self.input_tokens + self.cached_input_tokens + self.cache_write_tokens + self.cache_write_1h_tokens)
+        """Tokens that count towards a context tier: every input-side count (docs/runtime.md)."""
+        from modelctl.runtime._pricing import SIDE_INDEXES
+
+        return sum(self[i] for i in SIDE_INDEXES)
 
     @classmethod
-    def from_openai(cls, usage: Mapping[str, Any] | Any) -> Usage:
-        """From an OpenAI ``usage`` object (Chat Completions or Responses API).
+    def from_openai(cls, response: Mapping[str, Any] | Any) -> Usage:
+        """From an OpenAI response or its ``usage``: Chat Completions, Responses or Realtime."""
+        from modelctl.runtime._adapters import from_openai
 
-        OpenAI counts cached tokens inside the prompt tokens, reasoning inside
-        the completion tokens, and audio tokens inside both."""
-        u = _as_mapping(usage)
-        prompt = u.get("prompt_tokens", u.get("input_tokens", 0)) or 0
-        completion = u.get("completion_tokens", u.get("output_tokens", 0)) or 0
-        pd = _as_mapping(u.get("prompt_tokens_details") or u.get("input_tokens_details") or {})
-        cd = _as_mapping(u.get("completion_tokens_details") or u.get("output_tokens_details") or {})
-        cached = pd.get("cached_tokens", 0) or 0
-        audio_in = pd.get("audio_tokens", 0) or 0
-        image_in = pd.get("image_tokens", 0) or 0
-        reasoning = cd.get("reasoning_tokens", 0) or 0
-        audio_out = cd.get("audio_tokens", 0) or 0
-        image_out = cd.get("image_tokens", 0) or 0
-        return cls(
-            input_tokens=prompt - cached - audio_in - image_in,
-            cached_input_tokens=cached,
-            input_audio_tokens=audio_in,
-            input_image_tokens=image_in,
-            output_tokens=completion - reasoning - audio_out - image_out,
-            reasoning_tokens=reasoning,
-            output_audio_tokens=audio_out,
-            output_image_tokens=image_out,
-        )
+        return from_openai(response)
 
     @classmethod
-    def from_anthropic(cls, usage: Mapping[str, Any] | Any) -> Usage:
-        """From an Anthropic Messages ``usage`` object: cache reads and writes are
-        reported apart from ``input_tokens``; ``cache_creation`` splits writes by
-        lifetime (5 minutes, 1 hour) when present."""
-        u = _as_mapping(usage)
-        writes = u.get("cache_creation_input_tokens", 0) or 0
-        split = _as_mapping(u.get("cache_creation") or {})
-        write_1h = split.get("ephemeral_1h_input_tokens", 0) or 0
-        write_5m = split.get("ephemeral_5m_input_tokens", writes - write_1h) or 0
-        return cls(
-            input_tokens=u.get("input_tokens", 0) or 0,
-            output_tokens=u.get("output_tokens", 0) or 0,
-            cached_input_tokens=u.get("cache_read_input_tokens", 0) or 0,
-            cache_write_tokens=write_5m,
-            cache_write_1h_tokens=write_1h,
-        )
+    def from_xai(cls, response: Mapping[str, Any] | Any) -> Usage:
+        """From an xAI response or its ``usage`` (OpenAI's shape; reasoning is outside completion tokens)."""
+        from modelctl.runtime._adapters import from_xai
+
+        return from_xai(response)
 
     @classmethod
-    def from_google(cls, usage_metadata: Mapping[str, Any] | Any) -> Usage:
-        """From a Gemini ``usageMetadata`` (camelCase or snake_case): cached
-        tokens are inside the prompt count; thoughts are reported apart."""
-        u = _as_mapping(usage_metadata)
+    def from_anthropic(cls, response: Mapping[str, Any] | Any) -> Usage:
+        """From an Anthropic Messages response or its ``usage``."""
+        from modelctl.runtime._adapters import from_anthropic
 
-        def get(*names: str) -> int:
-            for name in names:
-                if u.get(name) is not None:
-                    return int(u[name])
-            return 0
+        return from_anthropic(response)
 
-        prompt = get("promptTokenCount", "prompt_token_count")
-        cached = get("cachedContentTokenCount", "cached_content_token_count")
-        return cls(
-            input_tokens=prompt - cached,
-            cached_input_tokens=cached,
-            output_tokens=get("candidatesTokenCount", "candidates_token_count"),
-            reasoning_tokens=get("thoughtsTokenCount", "thoughts_token_count"),
-        )
+    @classmethod
+    def from_google(cls, response: Mapping[str, Any] | Any) -> Usage:
+        """From a Gemini response or its ``usage_metadata`` (google-genai, REST camelCase, proto-plus, Live)."""
+        from modelctl.runtime._adapters import from_google
 
+        return from_google(response)
 
-def _as_mapping(obj: Any) -> Mapping[str, Any]:
-    if isinstance(obj, dict) or (hasattr(obj, "get") and hasattr(obj, "__getitem__")):
-        found: Mapping[str, Any] = obj
-        return found
-    if hasattr(obj, "model_dump"):  # SDK objects (pydantic models)
-        dumped: Mapping[str, Any] = obj.model_dump()
-        return dumped
-    attrs: Mapping[str, Any] = vars(obj)
-    return attrs
+    @classmethod
+    def from_bedrock(cls, response: Mapping[str, Any] | Any) -> Usage:
+        """From a Bedrock Converse response or its ``usage`` (camelCase)."""
+        from modelctl.runtime._adapters import from_bedrock
+
+        return from_bedrock(response)
 
 
 def _coerce_usage(usage: Any) -> Usage:

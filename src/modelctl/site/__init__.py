@@ -87,7 +87,9 @@ def page_data(catalog: runtime.Catalog, *, today: date) -> dict[str, Any]:
         )
     return {
         "today": today.isoformat(),
-        "components": [[f, c, list(keys), per_million] for f, c, keys, per_million in PRICED_BY],
+        "components": [
+            [f, c, list(keys), unit == 1_000_000] for f, c, keys, unit in PRICED_BY if unit in (1, 1_000_000)
+        ],
         "models": models,
     }
 

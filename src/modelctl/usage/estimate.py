@@ -30,7 +30,7 @@ __all__ = [
 
 # usage field -> (component, price keys tried in order, per 1M tokens?): the
 # runtime's own table (docs/runtime.md), so the breakdown names what priced each part.
-PRICED_BY: tuple[tuple[str, str, tuple[str, ...], bool], ...] = _COMPONENTS
+PRICED_BY: tuple[tuple[str, str, tuple[str, ...], int], ...] = _COMPONENTS
 FREE_WITHOUT_PRICE = frozenset(_OPTIONAL)  # no per_request price: requests cost nothing
 
 _COUNT = re.compile(r"^\s*(\d[\d_,]*(?:\.\d+)?)\s*([kKmMbB]?)\s*\Z")
@@ -86,7 +86,7 @@ def breakdown(
     if cost.tier is not None:
         prices = next(p for above, p in price.tiers if above == cost.tier)
     lines = []
-    for usage_field, component, keys, _per_million in PRICED_BY:
+    for usage_field, component, keys, _unit in PRICED_BY:
         if component not in cost.components:
             continue
         key = next(k for k in keys if k in prices)

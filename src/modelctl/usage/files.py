@@ -4,7 +4,8 @@ timestamp into a day.
 
 Columns (CSV header names or JSON keys): ``timestamp``, ``model``, token
 counts named as ``runtime.Usage`` fields, and optionally ``variant``,
-``account`` and ``plan``.  Other columns are ignored (and reported).
+``account``, ``plan``, ``subject`` (who made the request), ``rollout`` and
+``arm``.  Other columns are ignored (and reported).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ __all__ = [
 ]
 
 USAGE_FIELDS: tuple[str, ...] = tuple(f for f, *_ in PRICED_BY)
-OPTIONAL_COLUMNS: tuple[str, ...] = ("variant", "account", "plan")
+OPTIONAL_COLUMNS: tuple[str, ...] = ("variant", "account", "plan", "subject", "rollout", "arm")
 REQUIRED_COLUMNS: tuple[str, ...] = ("timestamp", "model")
 
 

@@ -25,12 +25,12 @@ from decimal import Decimal
 from typing import Any
 
 from modelctl import runtime
+from modelctl.runtime._pricing import unit_price
 from modelctl.usage.estimate import FREE_WITHOUT_PRICE, PRICED_BY
 from modelctl.usage.files import USAGE_FIELDS
 
 __all__ = ["Entry", "PriceTable", "packer", "unpack"]
 
-_MILLION = Decimal(1_000_000)
 _ZERO = Decimal(0)
 FIELD_BITS = 96
 _FIELD_MASK = (1 << FIELD_BITS) - 1
@@ -97,12 +97,12 @@ class Entry:
 def _unit_prices(prices: dict[str, Decimal]) -> list[tuple[Decimal | None, bool]]:
     """(price per unit, must be zero?) for each usage field, as the runtime prices it."""
     out: list[tuple[Decimal | None, bool]] = []
-    for usage_field, _component, keys, per_million in PRICED_BY:
+    for usage_field, _component, keys, unit in PRICED_BY:
         price = next((prices[k] for k in keys if k in prices), None)
         if price is None:
             out.append((None, usage_field not in FREE_WITHOUT_PRICE))
         else:
-            out.append((price / _MILLION if per_million else price, False))
+            out.append((unit_price(price, unit), False))
     return out
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from modelctl import runtime
+from modelctl.runtime._pricing import SIDE_FIELDS
 from modelctl.usage.files import (
     OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,
@@ -36,6 +37,7 @@ from modelctl.usage.files import (
     open_usage,
 )
 from modelctl.usage.price_cells import TIER_SLOTS, Entry, PriceTable, packer, unpack
+from modelctl.usage.readout import Readout, plan_readout
 
 __all__ = [
     "DIMENSIONS",
@@ -47,10 +49,23 @@ __all__ = [
     "reprice",
 ]
 
-DIMENSIONS: tuple[str, ...] = ("model", "provider", "day", "month", "account", "plan", "variant")
-ROW_DIMENSIONS: tuple[str, ...] = ("account", "plan")  # read from each row; the others follow from model and day
+DIMENSIONS: tuple[str, ...] = (
+    "model",
+    "provider",
+    "day",
+    "month",
+    "account",
+    "plan",
+    "variant",
+    "subject",
+    "rollout",
+    "arm",
+)
+# read from each row (rollout and arm may be derived from subject: usage/readout.py); the others
+# follow from model and day
+ROW_DIMENSIONS: tuple[str, ...] = ("account", "plan", "subject", "rollout", "arm")
 PROGRESS_EVERY = 1 << 15
-_SIDE = ("input_tokens", "cached_input_tokens", "cache_write_tokens", "cache_write_1h_tokens")
+_SIDE = SIDE_FIELDS
 _ZERO = Decimal(0)
 
 
@@ -170,14 +185,17 @@ def reprice(
     keep_errors: int = 10,
     on_error: Callable[[RowError], None] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    rollout: str | None = None,
 ) -> RepriceResult:
     """Price every row of the usage file at ``path`` (``-``: stdin).
 
     ``what_if`` names models to price the same rows on (same day and
     variant); ``at`` prices every row at that day's prices instead of its
     own.  ``progress`` is called now and then with (bytes read, total
-    bytes).  Raises UsageFileError when the file cannot be read or has no
-    usable header, runtime.CatalogError for an unknown what-if model."""
+    bytes).  ``rollout`` names the rollout whose arms a ``subject`` column is
+    bucketed into when grouping by ``arm`` (usage/readout.py).  Raises
+    UsageFileError when the file cannot be read or has no usable header,
+    runtime.CatalogError for an unknown what-if model."""
     for dim in group_by:
         if dim not in DIMENSIONS:
             raise ValueError(f"cannot group by {dim!r}: use one of {', '.join(DIMENSIONS)}")
@@ -208,7 +226,9 @@ def reprice(
         run.ticking = progress is not None
         run._side = [k for k, f in enumerate(columns) if USAGE_FIELDS[f] in _SIDE]
         run._wcache = [{} for _ in targets]
-        row_dims = [d for d in group_by if d in ROW_DIMENSIONS]
+        file_columns = header.names if kind == "csv" else _json_keys(first)
+        readout = plan_readout(catalog, file_columns, group_by, rollout)  # ReadoutError: a usage error
+        row_dims = list(readout.read)
         tick = _ticker(progress, usage.position, usage.size)
         try:
             if kind == "csv":
@@ -222,13 +242,21 @@ def reprice(
         if progress is not None:
             progress(usage.position(), usage.size)
     fields = tuple(USAGE_FIELDS[f] for f in columns)
-    return _finish(str(path), kind, run, fields, ignored, list(group_by), at)
+    return _finish(str(path), kind, run, fields, ignored, list(group_by), at, readout)
 
 
 def _ticker(progress: Callable[[int, int], None] | None, position: Callable[[], int], size: int) -> Callable[[], None]:
     if progress is None:
         return lambda: None
     return lambda: progress(position(), size)
+
+
+def _json_keys(first: str) -> tuple[str, ...]:
+    try:
+        head = json.loads(first) if first.strip() else {}
+    except ValueError:
+        return ()
+    return tuple(head) if isinstance(head, dict) else ()
 
 
 def _json_ignored(first: str) -> list[str]:
@@ -444,10 +472,11 @@ def _finish(
     ignored: list[str],
     group_by: list[str],
     at: date | None,
+    readout: Readout,
 ) -> RepriceResult:
     table, width = run.table, len(token_fields)
     entry_dims = [d for d in group_by if d not in ROW_DIMENSIONS]
-    row_dims = [d for d in group_by if d in ROW_DIMENSIONS]
+    row_dims, derive = list(readout.read), readout.derive
     groups: dict[tuple[tuple[str, ...], str], list[Any]] = {}
     cell_group: dict[Any, tuple[tuple[str, ...], str]] = {}
     with localcontext() as ctx:
@@ -456,6 +485,8 @@ def _finish(
             code, dims = _split(ck, len(row_dims))
             entry = table.entries[code // TIER_SLOTS]
             values = {**dict(zip(entry_dims, entry.key, strict=True)), **dict(zip(row_dims, dims, strict=True))}
+            if derive is not None:
+                values = derive(values)
             gkey = (tuple(values[d] for d in group_by), entry.currency)
             cell_group[ck] = gkey
             acc = groups.get(gkey)
