@@ -111,7 +111,8 @@ COLUMNS = (
     "request_id", "timestamp", "model", "variant", "account",
     "input_tokens", "output_tokens", "cached_input_tokens", "cache_write_tokens", "cache_write_1h_tokens",
     "reasoning_tokens", "input_audio_tokens", "output_audio_tokens", "input_image_tokens", "output_image_tokens",
-    "requests", "images",
+    "requests", "images", "web_search_requests", "file_search_requests", "input_audio_seconds", "input_video_tokens",
+    "cached_input_audio_tokens", "cached_input_image_tokens", "cache_write_12h_tokens", "seconds",
 )  # fmt: skip
 
 # (timestamp, model, variant, counts in COLUMNS order from input_tokens); request_id is the file line
@@ -145,7 +146,12 @@ ROWS: list[tuple[str, str, str, tuple[int, ...]]] = [
     ("2025-07-03", "zeta/alpha", "", (1000, 1000, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0)),
     ("2025-07-03", "acme/nope", "", (1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0)),
     ("2026-01-15T12:00:00-08:00", "acme/beta", "", (3000, 2000, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0)),
+    # issue 12's usage fields: video, cached audio and image reads, 12-hour cache writes fall back
+    ("2025-07-04", "acme/plain", "", (10, 10, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 100, 200, 300, 400, 0)),
+    ("2025-07-04", "acme/omni", "", (10, 10, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 100, 200, 300, 400, 0)),
+    ("2025-07-04", "acme/omni", "", (10, 10, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 2, 0, 0, 0, 0, 0, 0, 0)),  # no search fee
 ]
+UNPRICED_LINES = {9, 10, 13, 19, 21, 22, 24, 28}  # the rows built to fail, and only those
 
 
 def published(root: Path, out: Path) -> Path:
@@ -163,5 +169,6 @@ def usage_csv(rows: list[tuple[str, str, str, tuple[int, ...]]] = ROWS) -> str:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(COLUMNS)
     for line, (ts, model, variant, counts) in enumerate(rows, 2):
-        writer.writerow([line, ts, model, variant, "team-a" if line % 2 else "team-b", *counts])
+        padded = (*counts, *[0] * (len(COLUMNS) - 5 - len(counts)))
+        writer.writerow([line, ts, model, variant, "team-a" if line % 2 else "team-b", *padded])
     return buf.getvalue()

@@ -27,12 +27,17 @@ import csv
 import io
 import json
 from datetime import date
+from decimal import Decimal, localcontext
 from typing import Any
 
 from modelctl.catalog.model import PRICE_KEYS
 from modelctl.interop.exporters.common import Artifact, periods_in_force, price_sets
+from modelctl.interop.exporters.sql import per_second_column
 from modelctl.usage.estimate import PRICED_BY
 
+# Every price key the catalog has and every key the runtime prices a usage field by (its
+# fall-backs included): the pricing SQL finds a column for each, empty where there is no price.
+MONEY_KEYS: tuple[str, ...] = tuple(dict.fromkeys([*PRICE_KEYS, *(k for _f, _c, ks, _u in PRICED_BY for k in ks)]))
 # name, type (for CREATE TABLE / Parquet), meaning
 COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("model", "VARCHAR", "canonical reference, provider/id"),
@@ -44,15 +49,13 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("valid_from", "DATE", "first day (UTC) the row applies"),
     ("valid_to", "DATE", "first day it no longer applies (exclusive); empty for the newest period"),
     ("currency", "VARCHAR", "ISO 4217"),
+    *((key, "DECIMAL(38,18)", "the price charged, fall-backs filled in; empty when none") for key in MONEY_KEYS),
     *(
-        (key, "DECIMAL(38,18)", "the price charged, fall-backs filled in; empty when there is none")
-        for key in PRICE_KEYS
+        (per_second_column(keys[0]), "DECIMAL(38,18)", f"{keys[0]} / 60 to 18 places (SQL cannot divide exactly)")
+        for _f, _c, keys, unit in PRICED_BY
+        if unit == 60
     ),
-    (
-        "filled",
-        "VARCHAR",
-        "cells filled by a fall-back, as key=from separated by spaces (cached_input_per_1m=input_per_1m)",
-    ),
+    ("filled", "VARCHAR", "cells filled by a fall-back: key=from, separated by spaces"),
     ("source", "VARCHAR", "where the period's prices were read"),
 )
 NAMES = tuple(name for name, _, _ in COLUMNS)
@@ -96,6 +99,7 @@ def _variant_rows(ref: str, model: dict[str, Any], variant: str | None) -> list[
             }
             charged, filled = effective(prices)
             row.update(charged)
+            row.update(per_second(charged))
             row["filled"] = " ".join(filled)
             row["source"] = period.get("source", "")
             out.append(row)
@@ -107,7 +111,7 @@ def effective(prices: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     and ``key=from`` for each cell filled.  The price of a usage field is the
     first of its keys that exists (``PRICED_BY``); that price goes in the
     field's own column."""
-    out = {key: prices.get(key) for key in PRICE_KEYS}
+    out = {key: prices.get(key) for key in MONEY_KEYS}
     filled = []
     for _field, _component, keys, _per_million in PRICED_BY:
         own = keys[0]
@@ -118,6 +122,21 @@ def effective(prices: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
             out[own] = prices[other]
             filled.append(f"{own}={other}")
     return out, filled
+
+
+def per_second(charged: dict[str, Any]) -> dict[str, str | None]:
+    """The per-second columns: each per-minute price / 60, rounded half-even to 18 places
+    (the runtime keeps 50 significant digits; the difference is below 10^-18 per second)."""
+    out: dict[str, str | None] = {}
+    with localcontext() as ctx:
+        ctx.prec = 60
+        for _f, _c, keys, unit in PRICED_BY:
+            if unit == 60:
+                value = charged.get(keys[0])
+                out[per_second_column(keys[0])] = (
+                    None if value is None else format((Decimal(value) / 60).quantize(Decimal("1e-18")), "f")
+                )
+    return out
 
 
 def to_csv(table: list[dict[str, Any]]) -> str:
@@ -142,7 +161,7 @@ def to_parquet(table: list[dict[str, Any]], path: str) -> None:
     from decimal import Decimal
 
     for row in table:
-        for name in PRICE_KEYS:
+        for name in MONEY_KEYS:
             value = row[name]
             if value is not None and -Decimal(value).as_tuple().exponent > MONEY_SCALE:  # type: ignore[operator]
                 raise ValueError(f"{row['model']}: {name} {value} has more than {MONEY_SCALE} decimal places")

@@ -30,21 +30,15 @@ from dataclasses import dataclass
 
 from modelctl.usage.estimate import FREE_WITHOUT_PRICE, PRICED_BY
 
-__all__ = ["DIALECTS", "SqlOptions", "parse_columns", "pricing_query", "table_name"]
+__all__ = ["DIALECTS", "SqlOptions", "parse_columns", "pricing_query", "table_name", "what_if"]
 
 DIALECTS: tuple[str, ...] = ("duckdb", "spark", "bigquery", "postgres")
 USAGE_FIELDS: tuple[str, ...] = tuple(f for f, *_ in PRICED_BY)
 COLUMN_NAMES: tuple[str, ...] = ("timestamp", "model", "variant", *USAGE_FIELDS)
 _SIDE = ("input_tokens", "cached_input_tokens", "cache_write_tokens", "cache_write_1h_tokens")
 
-# The exact type each dialect computes money in, and how it writes 10^-6 as that type.
+# The exact type each dialect keeps prices in.
 MONEY_TYPE = {"duckdb": "DECIMAL(38, 18)", "spark": "DECIMAL(38, 18)", "bigquery": "BIGNUMERIC", "postgres": "NUMERIC"}
-_MICRO = {
-    "duckdb": "CAST(0.000001 AS DECIMAL(7, 6))",
-    "spark": "CAST(0.000001 AS DECIMAL(7, 6))",
-    "bigquery": "BIGNUMERIC '0.000001'",
-    "postgres": "CAST(0.000001 AS NUMERIC)",
-}
 _QUOTE = {"duckdb": '"', "spark": "`", "bigquery": "`", "postgres": '"'}
 _NOTES = {
     "duckdb": "Run with SET TimeZone = 'UTC' when the timestamp column is a TIMESTAMPTZ (days are UTC days).",
@@ -113,16 +107,7 @@ def pricing_query(options: SqlOptions = SqlOptions()) -> str:
         f"    lower({col('model')}) AS usage_name",
     ]
     selects += [f"    coalesce({col(f)}, {_default(f)}) AS t_{f}" for f in USAGE_FIELDS]
-    checks = [
-        f"      WHEN r.t_{f} > 0 AND p.{keys[0]} IS NULL THEN 'no price for {f}'"
-        for f, _c, keys, _per in PRICED_BY
-        if f not in FREE_WITHOUT_PRICE
-    ]
-    side = " + ".join(f"r.t_{f}" for f in _SIDE)
-    tokens = "\n      + ".join(f"r.t_{f} * coalesce(p.{keys[0]}, 0)" for f, _c, keys, per in PRICED_BY if per)
-    units = "\n    + ".join(f"r.t_{f} * coalesce(p.{keys[0]}, 0)" for f, _c, keys, per in PRICED_BY if not per)
     select_rows = ",\n".join(selects)
-    reasons = "\n".join(checks)
     return f"""\
 -- modelctl pricing query ({d}).  Tables: {options.usage} (one row per request, disjoint token
 -- counts), {options.prices} (modelctl export --format price-table), {options.names} (--format model-names).
@@ -143,24 +128,89 @@ joined AS (
     CASE
       WHEN n.model IS NULL THEN 'unknown model'
       WHEN p.model IS NULL THEN 'no price in force that day for this model and variant'
-{reasons}
+{_reasons("p", "r")}
     END AS unpriced,
-    ( {tokens}
-    ) * {_MICRO[d]}
-    + {units} AS amount
+    {_amount("p", "r", d)} AS amount
   FROM usage_rows AS r
   LEFT JOIN {options.names} AS n ON n.name = r.usage_name
   LEFT JOIN {options.prices} AS p
     ON p.model = n.model
-   AND coalesce(p.variant, '') = r.usage_variant
-   AND r.usage_day >= p.valid_from
-   AND (p.valid_to IS NULL OR r.usage_day < p.valid_to)
-   AND {side} > coalesce(p.above_input_tokens, -1)
-   AND (p.up_to_input_tokens IS NULL OR {side} <= p.up_to_input_tokens)
+{_conditions("p", "r")}
 )
 SELECT joined.*, CASE WHEN unpriced IS NULL THEN amount END AS cost
 FROM joined
 """
+
+
+def what_if(rows: str, targets: Sequence[str], *, dialect: str = "duckdb", prices: str = "prices") -> str:
+    """``rows`` (the pricing query's output, as a table or a sub-query) with
+    ``wi_amount_<i>`` and ``wi_unpriced_<i>`` for each what-if model: the same
+    rows priced on that model, same day and variant."""
+    cols, joins = [], []
+    for i, ref in enumerate(targets):
+        w = f"w{i}"
+        lit = "'" + ref.replace("'", "''") + "'"
+        cols.append(
+            f"  CASE\n      WHEN {w}.model IS NULL THEN 'no price in force that day for this model and variant'\n"
+            f"{_reasons(w, 'q')}\n    END AS wi_unpriced_{i},\n  {_amount(w, 'q', dialect)} AS wi_amount_{i}"
+        )
+        joins.append(f"LEFT JOIN {prices} AS {w}\n    ON {w}.model = {lit}\n{_conditions(w, 'q')}")
+    select = ",\n".join(["  q.*", *cols])
+    return f"SELECT\n{select}\nFROM {rows} AS q\n" + "\n".join(joins) + "\n"
+
+
+def _side(r: str) -> str:
+    return " + ".join(f"{r}.t_{f}" for f in _SIDE)
+
+
+def _conditions(p: str, r: str) -> str:
+    side = _side(r)
+    return f"""\
+   AND coalesce({p}.variant, '') = {r}.usage_variant
+   AND {r}.usage_day >= {p}.valid_from
+   AND ({p}.valid_to IS NULL OR {r}.usage_day < {p}.valid_to)
+   AND {side} > coalesce({p}.above_input_tokens, -1)
+   AND ({p}.up_to_input_tokens IS NULL OR {side} <= {p}.up_to_input_tokens)"""
+
+
+def _reasons(p: str, r: str) -> str:
+    return "\n".join(
+        f"      WHEN {r}.t_{f} > 0 AND {p}.{keys[0]} IS NULL THEN 'no price for {f}'"
+        for f, _c, keys, _per in PRICED_BY
+        if f not in FREE_WITHOUT_PRICE
+    )
+
+
+def _amount(p: str, r: str, dialect: str) -> str:
+    """The row's cost: each count times its own column, grouped by the units the price is for
+    (per 1M tokens, per 1,000 calls, per unit); a per-minute price through its per-second column."""
+    by_unit: dict[int, list[str]] = {}
+    for f, _c, keys, unit in PRICED_BY:
+        column, unit = (per_second_column(keys[0]), 1) if unit == 60 else (keys[0], unit)
+        by_unit.setdefault(unit, []).append(f"{r}.t_{f} * coalesce({p}.{column}, 0)")
+    parts = []
+    for unit in sorted(by_unit, reverse=True):
+        terms = "\n      + ".join(by_unit[unit])
+        parts.append(f"( {terms}\n    ) * {_scale(unit, dialect)}" if unit != 1 else "\n    + ".join(by_unit[unit]))
+    return "\n    + ".join(parts)
+
+
+def per_second_column(key: str) -> str:
+    """The price table's per-second column for a per-minute price key."""
+    return key.replace("_per_minute", "_per_second")
+
+
+def _scale(unit: int, dialect: str) -> str:
+    """1 / unit as the dialect's exact decimal (unit is a power of ten)."""
+    digits = len(str(unit)) - 1
+    if unit != 10**digits:
+        raise ValueError(f"a price per {unit} units needs a per-unit column")
+    text = "0." + "0" * (digits - 1) + "1"
+    if dialect == "bigquery":
+        return f"BIGNUMERIC '{text}'"
+    if dialect == "postgres":
+        return f"CAST({text} AS NUMERIC)"
+    return f"CAST({text} AS DECIMAL({digits + 1}, {digits}))"
 
 
 def _variant(cols: Mapping[str, str], col: Callable[[str], str]) -> str:
