@@ -24,7 +24,7 @@ ALLOWED: dict[str, set[str]] = {
     "rules": {"catalog", "runtime", "artifact"},
     "artifact": {"catalog", "rules", "review", "runtime"},
     "query": {"catalog", "rules", "artifact", "runtime", "usage"},
-    "review": {"catalog", "rules", "artifact", "runtime"},
+    "review": {"catalog", "rules", "artifact", "runtime", "usage"},
     "usage": {"catalog", "runtime"},
     "interop": {"catalog", "rules", "artifact", "runtime", "usage"},
     "authoring": {"catalog", "rules", "artifact"},

@@ -393,11 +393,12 @@ def test_publish(workflows: dict[str, dict[str, Any]]) -> None:
 
 def test_pre_commit_hooks() -> None:
     hooks = yaml.safe_load(HOOKS.read_text())
-    assert [h["id"] for h in hooks] == ["modelctl-validate", "modelctl-publish-check"]
+    assert [h["id"] for h in hooks] == ["modelctl-validate", "modelctl-fmt", "modelctl-publish-check"]
     for hook in hooks:
         assert {"id", "name", "entry", "language"} <= set(hook), hook["id"]
         assert hook["language"] == "python"
-        assert hook["pass_filenames"] is False
+        # Cross-file rules need the whole catalog; fmt works file by file on the staged ones.
+        assert hook["pass_filenames"] is (hook["id"] == "modelctl-fmt")
         assert re.match(hook["files"], "catalog/models/openai/gpt-4o.yaml")
         program, *argv = hook["entry"].split()
         assert program == "modelctl"
@@ -405,7 +406,8 @@ def test_pre_commit_hooks() -> None:
         result = CliRunner().invoke(app, [*argv, "--help"])
         assert result.exit_code == 0, f"{hook['entry']}: {result.output}"
     assert hooks[0]["entry"] == "modelctl validate"
-    assert hooks[1]["entry"] == "modelctl publish --check"
+    assert hooks[1]["entry"] == "modelctl fmt --check"
+    assert hooks[2]["entry"] == "modelctl publish --check"
 
 
 def test_docs_cover_the_workflows() -> None:

@@ -10,6 +10,7 @@ groups = [
     ("MC4", "Capabilities and lifecycle"),
     ("MC5", "Providers"),
     ("MC6", "Plans and accounts"),
+    ("MC7", "Workloads"),
 ]
 out = [
     "# Rules",

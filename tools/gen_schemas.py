@@ -316,6 +316,7 @@ def catalog_schema() -> dict[str, Any]:
                 "type": "number",
                 "minimum": 0,
             },
+            "impact": _impact_settings(),
             "rules": {
                 "description": "Severity overrides by rule code (see docs/rules.md): error, warning, info or ignore.",
                 "type": "object",
@@ -716,12 +717,120 @@ def artifact_schema() -> dict[str, Any]:
     )
 
 
+def _impact_settings() -> dict[str, Any]:
+    number = {"type": "number", "minimum": 0}
+    return _obj(
+        "How `modelctl diff` reports the monthly cost impact of a change on the workloads in workloads/.",
+        {
+            "ignore_below_percent": {
+                **number,
+                "description": "A workload whose monthly cost moves by less than this percentage is not reported.",
+            },
+            "ignore_below_amount": {
+                **number,
+                "description": "A workload whose monthly cost moves by less than this amount (in the catalog's "
+                "currency) is not reported. Both thresholds must be met for a change to be ignored.",
+            },
+            "fail_on_increase_percent": {
+                **number,
+                "description": "`modelctl diff` exits 3 when a workload's monthly cost rises by more than this "
+                "percentage (as --fail-on-increase).",
+            },
+            "fail_on_increase_amount": {
+                **number,
+                "description": "`modelctl diff` exits 3 when a workload's monthly cost rises by more than this "
+                "amount (as --fail-on-increase-amount).",
+            },
+        },
+    )
+
+
+def workload_schema() -> dict[str, Any]:
+    from modelctl.usage.files import USAGE_FIELDS
+
+    counts = {
+        name: {"description": f"Average {name.replace('_', ' ')} per request.", "type": "integer", "minimum": 0}
+        for name in USAGE_FIELDS
+        if name != "requests"
+    }
+    entry = _obj(
+        "One model's share of the workload: how many requests a month, and what one request uses on average.",
+        {
+            "model": {
+                "description": "The model's canonical reference, provider/id.",
+                "type": "string",
+                "pattern": REF_PATTERN,
+            },
+            "requests": {"description": "Requests per month.", "type": "integer", "minimum": 0},
+            "per_request": _obj(
+                "Token counts of one average request, disjoint as in a usage file (input_tokens excludes "
+                "cached input, output_tokens excludes reasoning).",
+                counts,
+            ),
+            "variants": {
+                "description": "Share of the requests billed on a named variant (batch: 0.25 = a quarter of "
+                "them); the rest is billed at the base prices. Shares add up to at most 1.",
+                "type": "object",
+                "propertyNames": {"pattern": NAME_PATTERN},
+                "additionalProperties": {"type": "number", "minimum": 0, "maximum": 1, "description": "A share."},
+            },
+        },
+        ["model", "requests", "per_request"],
+    )
+    body = {
+        "$comment": _header_comment()["$comment"],
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["id", "name", "models"],
+        "properties": {
+            "id": {"description": "The workload's id: equals the file name.", "type": "string", "pattern": ID_PATTERN},
+            "name": {"description": "Display name.", "type": "string", "minLength": 1},
+            "description": {"description": "What the workload stands for.", "type": "string"},
+            "plan": {
+                "description": "The plan whose charges (markup, credits) the workload is billed under.",
+                "type": "string",
+                "pattern": ID_PATTERN,
+            },
+            "account": {
+                "description": "The account (contract) the workload is billed under; implies its plan.",
+                "type": "string",
+                "pattern": ID_PATTERN,
+            },
+            "subjects": {
+                "description": "How many users, workspaces or tenants make up the workload (informational).",
+                "type": "integer",
+                "minimum": 0,
+            },
+            "fail_on_increase_percent": {
+                "description": "`modelctl diff` exits 3 when this workload's monthly cost rises by more than this "
+                "percentage (overrides catalog.yaml's impact setting).",
+                "type": "number",
+                "minimum": 0,
+            },
+            "fail_on_increase_amount": {
+                "description": "`modelctl diff` exits 3 when this workload's monthly cost rises by more than this "
+                "amount.",
+                "type": "number",
+                "minimum": 0,
+            },
+            "models": {"description": "The models the workload uses.", "type": "array", "minItems": 1, "items": entry},
+        },
+    }
+    return _schema(
+        "workload.schema.json",
+        "modelctl workload",
+        "A monthly usage profile for cost impact: catalog/workloads/<id>.yaml.",
+        body,
+    )
+
+
 SCHEMAS = {
     "model.schema.json": model_schema,
     "provider.schema.json": provider_schema,
     "catalog.schema.json": catalog_schema,
     "plan.schema.json": plan_schema,
     "account.schema.json": account_schema,
+    "workload.schema.json": workload_schema,
     "artifact.schema.json": artifact_schema,
 }
 

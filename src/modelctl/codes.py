@@ -184,6 +184,11 @@ _CODES = [
     # MC5xx: providers
     Code("MC501", "currency-mismatch", W, "A model's currency differs from its provider's."),
     Code("MC502", "provider-without-models", INFO, "A provider has no models."),
+    # MC7xx: workloads
+    Code("MC701", "workload-unknown-model", E, "A workload names a model that is not in the catalog."),
+    Code("MC702", "workload-unknown-plan", E, "A workload names a plan or account that does not exist, or both."),
+    Code("MC703", "workload-retired-model", W, "A workload uses a retired or disabled model: its cost is not real."),
+    Code("MC704", "workload-variant", E, "A workload's variant shares add up to more than 1."),
 ]
 
 CODES: dict[str, Code] = {c.code: c for c in _CODES}

@@ -179,7 +179,7 @@ def test_help_documents_exit_codes() -> None:
     for phrase in [
         "1 changes found, with --exit-code",
         "3 changes fail the --fail-on policy",
-        "4 a side cannot be read",
+        "4 a side or the --usage file cannot be read",
     ]:
         assert phrase in text
 

@@ -91,6 +91,16 @@ def big(extra: str, *plan_pairs: tuple[str, str]) -> dict[str, str | None]:
 
 
 # (id, overrides, expected finding, near-miss overrides that must not produce that code)
+WORKLOAD = """\
+# yaml-language-server: $schema=../../schema/workload.schema.json
+id: w
+name: W
+models:
+  - model: acme/alpha
+    requests: 100
+    per_request: {input_tokens: 10}
+"""
+
 CASES = [
     ("MC201", edit(BETA, ("id: beta", "id: bravo")), ("MC201", BETA, 2, 5), None),
     (
@@ -403,6 +413,37 @@ CASES = [
         edit(
             BETA, ("$schema=../../../schema/model.schema.json", "$schema=https://example.com/schema/model.schema.json")
         ),
+    ),
+    (
+        "MC701",
+        {"workloads/w.yaml": WORKLOAD.replace("acme/alpha", "acme/alfa")},
+        ("MC701", "workloads/w.yaml", 5, 12),
+        {"workloads/w.yaml": WORKLOAD},
+    ),
+    (
+        "MC702",
+        {"workloads/w.yaml": WORKLOAD.replace("name: W\n", "name: W\nplan: gold\n")},
+        ("MC702", "workloads/w.yaml", 4, 7),
+        None,
+    ),
+    (
+        "MC703",
+        {
+            "workloads/w.yaml": WORKLOAD.replace("acme/alpha", "acme/beta"),
+            **edit(
+                BETA,
+                ("status: deprecated", "status: retired\nenabled: false"),
+                ("retires: 2027-01-01", "retires: 2026-01-01"),
+            ),
+        },
+        ("MC703", "workloads/w.yaml", 5, 12),
+        {"workloads/w.yaml": WORKLOAD.replace("acme/alpha", "acme/beta")},
+    ),
+    (
+        "MC704",
+        {"workloads/w.yaml": WORKLOAD + "    variants: {batch: 0.6, flex: 0.5}\n"},
+        ("MC704", "workloads/w.yaml", 8, 15),
+        {"workloads/w.yaml": WORKLOAD + "    variants: {batch: 0.6, flex: 0.4}\n"},
     ),
 ]
 

@@ -37,7 +37,5 @@ def _umask() -> int:
 def unified_diff(path: Path | str, before: str, after: str) -> str:
     """``before`` -> ``after`` as a unified diff naming ``path`` (empty when equal)."""
     return "".join(
-        difflib.unified_diff(
-            before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{path}", f"b/{path}"
-        )
+        difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True), str(path), str(path))
     )

@@ -131,7 +131,9 @@ def new_model(root: Path, ref: str, *, today: date, copy_from: str | None = None
     else:
         source = _find(catalog.models, copy_from)
         text = _copied_model(source, provider, model_id, today=today, name=name)
-    return _write(path, text)
+    from modelctl.authoring.fmt import canonical  # fmt imports this module's package: import when needed
+
+    return _write(path, canonical(text, "model", str(path)))
 
 
 def _find(models: dict[str, Model], ref: str) -> Model:

@@ -14,6 +14,7 @@ from modelctl.catalog.model import (
     PRICE_KEYS,
     Account,
     Deprecation,
+    ImpactSettings,
     Limits,
     Model,
     NegotiatedPrice,
@@ -25,6 +26,8 @@ from modelctl.catalog.model import (
     Settings,
     Tier,
     Variant,
+    Workload,
+    WorkloadModel,
 )
 from modelctl.catalog.strict_yaml import LoadedFile, PathSeg, json_path
 from modelctl.codes import code as _code
@@ -142,6 +145,32 @@ def build_settings(loaded: LoadedFile) -> Settings:
         stale_after_days=d.get("stale_after_days", 365),
         review_threshold_percent=Decimal(d.get("review_threshold_percent", 10)),
         rules=dict(d.get("rules", {})),
+        impact=ImpactSettings(**{k: _decimal(v) for k, v in d.get("impact", {}).items()}),
+    )
+
+
+def build_workload(loaded: LoadedFile) -> Workload:
+    d: dict[str, Any] = loaded.data
+    models = tuple(
+        WorkloadModel(
+            model=m["model"],
+            requests=m["requests"],
+            per_request=dict(m["per_request"]),
+            variants={k: Decimal(v) for k, v in m.get("variants", {}).items()},
+        )
+        for m in d["models"]
+    )
+    return Workload(
+        id=d["id"],
+        name=d["name"],
+        file=loaded.display,
+        models=models,
+        description=d.get("description"),
+        plan=d.get("plan"),
+        account=d.get("account"),
+        subjects=d.get("subjects"),
+        fail_on_increase_percent=_decimal(d.get("fail_on_increase_percent")),
+        fail_on_increase_amount=_decimal(d.get("fail_on_increase_amount")),
     )
 
 

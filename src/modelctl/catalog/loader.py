@@ -8,6 +8,7 @@ Layout (see PRODUCT.md)::
     models/<provider>/<id>.yaml
     plans/<plan>.yaml
     accounts/<account>.yaml
+    workloads/<workload>.yaml
 """
 
 from __future__ import annotations
@@ -21,14 +22,14 @@ from pathlib import Path
 from modelctl._gc import paused_gc
 from modelctl.catalog import construct, schema
 from modelctl.catalog.files import Entry, scan
-from modelctl.catalog.model import Account, Catalog, Model, Plan, Provider, Settings
+from modelctl.catalog.model import Account, Catalog, Model, Plan, Provider, Settings, Workload
 from modelctl.catalog.strict_yaml import LoadedFile, load_file
 from modelctl.codes import code as _code
 from modelctl.errors import CatalogNotFound, Finding, Location
 
 ENV_VAR = "MODELCTL_CATALOG"
 _SCHEMA_PREFIX = "# yaml-language-server: $schema="
-_FOLDERS = {"providers": "provider", "plans": "plan", "accounts": "account"}
+_FOLDERS = {"providers": "provider", "plans": "plan", "accounts": "account", "workloads": "workload"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +99,10 @@ def discover(root: Path) -> tuple[list[SourceFile], list[Finding]]:
         if name in ("catalog.yaml", "models", *_FOLDERS):
             continue
         if name.endswith((".yaml", ".yml")) or entry.is_dir:
-            walk.stray((name,), "the catalog root holds only catalog.yaml and providers/, models/, plans/, accounts/")
+            walk.stray(
+                (name,),
+                "the catalog root holds only catalog.yaml and providers/, models/, plans/, accounts/, workloads/",
+            )
     return walk.files, walk.findings
 
 
@@ -242,6 +246,7 @@ def _load_sources(
     models: dict[str, Model] = {}
     plans: dict[str, Plan] = {}
     accounts: dict[str, Account] = {}
+    workloads: dict[str, Workload] = {}
     for src in sources:
         loaded = read(src)
         result.files[src.display] = loaded
@@ -276,11 +281,29 @@ def _load_sources(
         elif src.kind == "plan":
             plan = construct.build_plan(loaded)
             plans[plan.id] = plan
+        elif src.kind == "workload":
+            workload = construct.build_workload(loaded)
+            workloads[workload.id] = workload
         else:
             account = construct.build_account(loaded)
             accounts[account.id] = account
     if settings is None and not any(s.kind == "catalog" for s in sources):
         msg = "the catalog has no catalog.yaml: create it with at least `name: <catalog name>`"
         findings.append(Finding("MC208", _code("MC208").severity, msg, Location(_show(Path(root), "catalog.yaml"))))
-    result.catalog = Catalog(settings or Settings(), providers, models, plans, accounts)
+    result.catalog = Catalog(settings or Settings(), providers, models, plans, accounts, workloads)
     return result
+
+
+def load_workload(root: Path, name: str) -> tuple[Workload | None, list[Finding]]:
+    """``workloads/<name>.yaml`` of the catalog at ``root``, loaded and schema-checked.
+    Raises CatalogNotFound when there is no such file (the message lists the workloads there are)."""
+    folder = root / "workloads"
+    path = folder / f"{name}.yaml"
+    if "/" in name or not path.is_file():
+        known = sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
+        listed = ", ".join(known) if known else f"none: {folder} has no workload files"
+        raise CatalogNotFound(f"no workload {name!r} in {str(root)!r} (workloads: {listed})")
+    src = SourceFile(path, _show(root, "workloads", path.name), "workload")
+    result = load_sources(str(root), [src], lambda s: load_file(s.path, s.display))
+    errors = [f for f in result.findings if f.code != "MC208"]  # a lone workload needs no catalog.yaml
+    return result.catalog.workloads.get(name), errors

@@ -169,6 +169,17 @@ class Settings:
     stale_after_days: int = 365
     review_threshold_percent: Decimal = Decimal(10)
     rules: dict[str, str] = field(default_factory=dict)
+    impact: ImpactSettings = field(default_factory=lambda: ImpactSettings())
+
+
+@dataclass(frozen=True, slots=True)
+class ImpactSettings:
+    """catalog.yaml ``impact``: the noise threshold and the policy of ``modelctl diff``'s cost impact."""
+
+    ignore_below_percent: Decimal | None = None
+    ignore_below_amount: Decimal | None = None
+    fail_on_increase_percent: Decimal | None = None
+    fail_on_increase_amount: Decimal | None = None
 
 
 Selector = str | dict[str, Any]  # a glob over provider/id, or {model, provider, feature, status}
@@ -227,12 +238,39 @@ class Account:
 
 
 @dataclass(frozen=True, slots=True)
+class WorkloadModel:
+    """One model of a workload: requests a month, one average request's counts, variant shares."""
+
+    model: str
+    requests: int
+    per_request: dict[str, int]
+    variants: dict[str, Decimal] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Workload:
+    """A named monthly usage profile (catalog/workloads/<id>.yaml), priced by ``modelctl diff``."""
+
+    id: str
+    name: str
+    file: str
+    models: tuple[WorkloadModel, ...]
+    description: str | None = None
+    plan: str | None = None
+    account: str | None = None
+    subjects: int | None = None
+    fail_on_increase_percent: Decimal | None = None
+    fail_on_increase_amount: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Catalog:
     settings: Settings
     providers: dict[str, Provider]
     models: dict[str, Model]
     plans: dict[str, Plan] = field(default_factory=dict)
     accounts: dict[str, Account] = field(default_factory=dict)
+    workloads: dict[str, Workload] = field(default_factory=dict)
 
     def currency_of(self, model: Model) -> str:
         provider = self.providers.get(model.provider)

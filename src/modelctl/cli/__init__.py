@@ -146,9 +146,10 @@ _lazy(
 _lazy(
     "diff",
     "modelctl.cli.diff:diff",
-    summary="Show what changes between two versions of the catalog, field by field.",
+    summary="Show what changes between two versions of the catalog, field by field, and what it costs.",
     epilog="Exit codes: 0 done (changes or not); 1 changes found, with --exit-code; 2 usage error; "
-    "3 changes fail the --fail-on policy; 4 a side cannot be read or is invalid (a revision that is not "
+    "3 changes fail the --fail-on policy or a workload's cost rises past --fail-on-increase(-amount); "
+    "4 a side or the --usage file cannot be read or is invalid (a revision that is not "
     "there, a shallow clone without the base, a side with validation errors).",
 )
 _lazy(
@@ -198,8 +199,8 @@ _lazy(
     "estimate",
     "modelctl.cli.estimate:estimate_",
     summary="Price one workload on every matching model, cheapest first.",
-    epilog="Exit codes: 0 done (also when no model can price it); 2 usage error (a bad count or date); "
-    "4 the catalog cannot be read or is invalid.",
+    epilog="Exit codes: 0 done (also when no model can price it); 2 usage error (a bad count or date, "
+    "token counts with --workload); 4 the catalog or the workload cannot be read or is invalid.",
 )
 _lazy(
     "new",
@@ -239,6 +240,46 @@ _lazy(
     "modelctl.cli.init:schema",
     summary="Write the JSON Schemas of this modelctl into a folder (refreshes a repository's schema/).",
     epilog="Exit codes: 0 written; 2 usage error; 4 the folder cannot be written.",
+)
+_EDIT_EPILOG = (
+    "Exit codes: 0 written (or nothing to change); 1 refused: the edit would make the catalog invalid, "
+    "nothing written; 2 usage error (an unknown model, a bad date); 4 the catalog cannot be read."
+)
+_lazy(
+    "price",
+    "modelctl.cli.authoring:price_app",
+    summary="Change a model's prices: `modelctl price set`.",
+)
+_lazy(
+    "retire",
+    "modelctl.cli.authoring:retire",
+    summary="Retire a model: status retired, disabled, with its retirement date and replacement.",
+    epilog=_EDIT_EPILOG,
+)
+_lazy(
+    "deprecate",
+    "modelctl.cli.authoring:deprecate",
+    summary="Deprecate a model: status deprecated, with the day it retires and its replacement.",
+    epilog=_EDIT_EPILOG,
+)
+_lazy(
+    "disable",
+    "modelctl.cli.authoring:disable",
+    summary="Disable a model now (enabled: false): no plan serves it; reports the plan defaults it was.",
+    epilog=_EDIT_EPILOG,
+)
+_lazy(
+    "enable",
+    "modelctl.cli.authoring:enable",
+    summary="Enable a model again (enabled: true); reports the plan defaults that name it.",
+    epilog=_EDIT_EPILOG,
+)
+_lazy(
+    "fmt",
+    "modelctl.cli.fmt:fmt",
+    summary="Put catalog files in canonical form: key order, newest period first, the $schema line, prices as 0.40.",
+    epilog="Exit codes: 0 done (or, with --check, every file is canonical); 1 with --check, some file is not; "
+    "2 usage error; 4 a file cannot be read, is not a catalog file, or has YAML errors to fix first.",
 )
 # --- issue 7: import / export / check-prices ---
 _lazy(

@@ -81,22 +81,59 @@ def diff(
         Path | None,
         typer.Option("--output", "-o", help="Write the report to this file instead of stdout.", show_default=False),
     ] = None,
+    fail_on_increase: Annotated[
+        str | None,
+        typer.Option(
+            "--fail-on-increase",
+            metavar="PERCENT",
+            help="Exit 3 when a workload's monthly cost rises by more than this percentage. "
+            "Default: the workload's or catalog.yaml's impact.fail_on_increase_percent.",
+            show_default=False,
+        ),
+    ] = None,
+    fail_on_increase_amount: Annotated[
+        str | None,
+        typer.Option(
+            "--fail-on-increase-amount",
+            metavar="AMOUNT",
+            help="Exit 3 when a workload's monthly cost rises by more than this amount (its currency). "
+            "Default: the workload's or catalog.yaml's impact.fail_on_increase_amount.",
+            show_default=False,
+        ),
+    ] = None,
+    usage: Annotated[
+        Path | None,
+        typer.Option(
+            "--usage",
+            metavar="FILE",
+            help="Also re-price this usage file (as `modelctl reprice` reads it, e.g. last month's) on both "
+            "sides: what the change would have done to that bill.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """Show what changes between two versions of the catalog, field by field.
+    """Show what changes between two versions of the catalog, field by field, and what it costs.
 
     Prices show the absolute and percent change, the variant or tier and the
     effective date; scheduled changes are marked. Changes are classed
     breaking, review or info. When both sides are git (revisions or the
     working tree) only the changed files are read, through git plumbing.
+    Every workload in the catalog's workloads/ is priced on both sides, today
+    and at each scheduled date: its monthly cost before and after, as provider
+    cost and as the plan's or account's charge (docs/diff.md).
     """
-    threshold = None
-    if review_threshold is not None:
-        try:
-            threshold = Decimal(review_threshold)
-        except InvalidOperation:
-            raise typer.BadParameter(f"{review_threshold!r} is not a number", param_hint="--review-threshold") from None
+    threshold = _number(review_threshold, "--review-threshold")
     try:
-        result = compare(base, head, catalog=resolve_root(catalog), today=clock.today(), review_threshold=threshold)
+        result = compare(
+            base,
+            head,
+            catalog=resolve_root(catalog),
+            today=clock.today(),
+            review_threshold=threshold,
+            fail_on_increase_percent=_number(fail_on_increase, "--fail-on-increase"),
+            fail_on_increase_amount=_number(fail_on_increase_amount, "--fail-on-increase-amount"),
+            usage=usage,
+        )
     except ModelctlError as exc:
         output.error(str(exc))
         raise typer.Exit(4) from None
@@ -108,20 +145,39 @@ def diff(
         output.error("a side of the diff is invalid: fix the findings above (run `modelctl validate`)")
         raise typer.Exit(4)
     diff_result = result.result
+    impact, priced = result.impact, result.usage
     if fmt is DiffFormat.json:
-        text = render_json(diff_result)
+        text = render_json(diff_result, impact=impact, usage=priced)
     elif fmt is DiffFormat.markdown:
-        text = render_markdown(diff_result)
+        text = render_markdown(diff_result, impact=impact, usage=priced)
     else:
-        text = render_text(diff_result)
+        text = render_text(diff_result, impact=impact, usage=priced)
     if output_file is not None:
         output_file.write_text(text, encoding="utf-8")
     else:
         output.stdout_text(text)
+    policy_failed = False
     if fail_on is not None:
         failing = diff_result.count(BREAKING) + (diff_result.count(REVIEW) if fail_on is FailOn.review else 0)
         if failing:
             output.error(f"{failing} change(s) fail the --fail-on {fail_on.value} policy")
-            raise typer.Exit(3)
+            policy_failed = True
+    for violation in result.impact.violations if result.impact is not None else ():
+        output.error(f"cost policy: {violation}")
+        policy_failed = True
+    if policy_failed:
+        raise typer.Exit(3)
     if exit_code and not diff_result.empty:
         raise typer.Exit(1)
+
+
+def _number(value: str | None, option: str) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise typer.BadParameter(f"{value!r} is not a number", param_hint=option) from None
+    if not number.is_finite() or number < 0:
+        raise typer.BadParameter(f"{value!r} must be a number of at least 0", param_hint=option)
+    return number

@@ -10,9 +10,11 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from modelctl.cli import impact_render
 from modelctl.review.diff import BREAKING, INFO, REVIEW, Change, DiffResult
+from modelctl.review.impact import Impact, UsageImpact
 
-JSON_FORMAT_VERSION = "1.0"
+JSON_FORMAT_VERSION = "1.1"  # 1.1 added cost_impact
 MARKER = "<!-- modelctl-diff -->"
 COMMENT_LIMIT = 65_536  # GitHub's limit on a comment body, in characters
 _ICON = {BREAKING: "🛑", REVIEW: "👀", INFO: ""}
@@ -86,12 +88,16 @@ def _entity_line(change: Change) -> str:
 # --- text ---------------------------------------------------------------------------------
 
 
-def render_text(result: DiffResult, *, width: int | None = None) -> str:
+def render_text(
+    result: DiffResult, *, width: int | None = None, impact: Impact | None = None, usage: UsageImpact | None = None
+) -> str:
     buffer = io.StringIO()
     console = Console(file=buffer, width=width or 120, highlight=False, soft_wrap=False, no_color=True, markup=False)
     console.print(f"{result.base} -> {result.head}: {headline(result)}")
     if result.empty:
         console.print("no changes")
+        for line in impact_render.text_lines(None, usage):
+            console.print(line)
         return buffer.getvalue()
     flagged = [c for c in result.changes if c.cls in (BREAKING, REVIEW)]
     if flagged:
@@ -135,6 +141,8 @@ def render_text(result: DiffResult, *, width: int | None = None) -> str:
             plans = ", ".join(found["plans"]) or "-"
             accounts = ", ".join(found["accounts"]) or "-"
             console.print(f"  {ref}: plans {plans}; accounts {accounts}")
+    for line in impact_render.text_lines(impact, usage):
+        console.print(line)
     return buffer.getvalue()
 
 
@@ -145,17 +153,22 @@ def _md(text: Any) -> str:
     return _fmt(text).replace("|", "\\|").replace("\n", " ")
 
 
-def render_markdown(result: DiffResult, *, limit: int = COMMENT_LIMIT) -> str:
-    """The PR comment: breaking first, price tables, details collapsed, under ``limit`` characters."""
-    top = [
-        MARKER,
-        "### modelctl diff: pricing catalog",
-        "",
-        f"**{headline(result)}** — `{result.base}` → `{result.head}`",
-        "",
-    ]
+def render_markdown(
+    result: DiffResult,
+    *,
+    limit: int = COMMENT_LIMIT,
+    impact: Impact | None = None,
+    usage: UsageImpact | None = None,
+) -> str:
+    """The PR comment: the cost sentence, breaking first, cost and price tables, details collapsed,
+    under ``limit`` characters."""
+    top = [MARKER, "### modelctl diff: pricing catalog", ""]
+    if impact is not None:
+        top += [impact_render.sentence(impact), ""]
+    top += [f"**{headline(result)}** — `{result.base}` → `{result.head}`", ""]
+    cost = impact_render.markdown_sections(impact, usage, _md)
     if result.empty:
-        return "\n".join([*top, "No changes to the catalog.", ""])
+        return "\n".join([*top, "No changes to the catalog.", "", *(line for s in cost for line in s)])
     sections: list[list[str]] = []
     breaking = [c for c in result.changes if c.cls == BREAKING]
     review = [c for c in result.changes if c.cls == REVIEW]
@@ -167,6 +180,7 @@ def render_markdown(result: DiffResult, *, limit: int = COMMENT_LIMIT) -> str:
         sections.append(
             ["#### 👀 To review", ""] + [f"- `{c.entity}` `{c.field or ''}` — {_md(c.reason)}" for c in review] + [""]
         )
+    sections += cost
     added = [c for c in result.changes if c.action == "added" and c.field is None]
     removed = [c for c in result.changes if c.action == "removed" and c.field is None]
     if added or removed:
@@ -257,7 +271,7 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def render_json(result: DiffResult) -> str:
+def render_json(result: DiffResult, *, impact: Impact | None = None, usage: UsageImpact | None = None) -> str:
     changes = []
     for c in result.changes:
         item: dict[str, Any] = {
@@ -296,4 +310,6 @@ def render_json(result: DiffResult) -> str:
         "changes": changes,
         "impact": result.impact,
     }
+    if impact is not None or usage is not None:
+        doc["cost_impact"] = impact_render.impact_json(impact, usage)
     return json.dumps(doc, indent=2, ensure_ascii=False, default=str) + "\n"

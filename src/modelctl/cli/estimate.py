@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
 from modelctl import clock, runtime
+from modelctl.catalog.loader import load_workload, resolve_root
 from modelctl.cli.common import (
     JSON_FORMAT_VERSION,
     AccountFilter,
@@ -36,11 +38,12 @@ from modelctl.cli.common import (
     note,
     open_for_command,
     plain,
+    reading,
     stdout_text,
     text_table,
 )
 from modelctl.cli.cost import as_json
-from modelctl.usage.estimate import Breakdown, Estimate, estimate
+from modelctl.usage.estimate import Breakdown, Estimate, WorkloadEstimate, estimate, estimate_workload
 
 
 def estimate_(
@@ -76,6 +79,17 @@ def estimate_(
         int | None, typer.Option("--limit", "-n", min=1, help="Show only the N cheapest.", show_default=False)
     ] = None,
     catalog: CatalogOption = None,
+    workload: Annotated[
+        str | None,
+        typer.Option(
+            "--workload",
+            "-w",
+            metavar="NAME",
+            help="Price the catalog's workloads/NAME.yaml (a month of usage) on every model its plan or account "
+            "may use, instead of the token counts given here.",
+            show_default=False,
+        ),
+    ] = None,
     fmt: Annotated[
         Format, typer.Option("--format", "-f", help="text for people; json or csv for programs; markdown for reports.")
     ] = Format.text,
@@ -86,7 +100,17 @@ def estimate_(
     stderr: disabled or retired (include them with --all), without the
     variant, without a price in force, without a price for a kind of token
     the workload has, or with a context window smaller than the request.
+
+    With --workload NAME, the month of usage in the catalog's
+    workloads/NAME.yaml is priced instead: each entry's average request on
+    every model the workload's plan or account may use, times its requests.
     """
+    if workload is not None:
+        given = (input_tokens, output_tokens, cached, cache_write, cache_write_1h, reasoning, input_audio)
+        if any(given) or any((output_audio, input_image, output_image, images)) or requests != 1:
+            raise typer.BadParameter("give token counts or --workload, not both", param_hint="--workload")
+        _estimate_workload(workload, catalog, at or clock.today(), include_unavailable, limit, fmt)
+        return
     opened = open_for_command(catalog)
     usage = runtime.Usage(
         input_tokens=input_tokens,
@@ -178,6 +202,59 @@ def _json(result: Estimate, rows: tuple[Breakdown, ...], usage: runtime.Usage, d
         "usage": {k: v for k, v in usage._asdict().items() if v},
         "considered": result.considered,
         "models": [{"rank": i, **as_json(b)} for i, b in enumerate(rows, 1)],
+        "skipped": dict(sorted(result.skipped.reasons.items())),
+    }
+    return dumps(doc)
+
+
+def _estimate_workload(
+    name: str, catalog: Path | None, day: date, include_unavailable: bool, limit: int | None, fmt: Format
+) -> None:
+    root = resolve_root(catalog)
+    with reading():
+        spec, findings = load_workload(root, name)
+    if spec is None or findings:
+        for finding in findings:
+            error(str(finding))
+        error(f"workload {name!r} is invalid: fix the findings above")
+        raise typer.Exit(4)
+    opened = open_for_command(catalog)
+    with naming_plans(spec.plan, spec.account):
+        result = estimate_workload(opened.catalog, spec, at=day, include_unavailable=include_unavailable)
+    rows = result.rows[:limit] if limit else result.rows
+    headers = ["#", "model", "name", "monthly cost", "currency"]
+    if fmt is Format.json:
+        stdout_text(_workload_json(name, result, rows, day))
+    elif fmt is Format.csv:
+        body = [[str(i), r.model.ref, r.model.name, plain(r.monthly), r.currency] for i, r in enumerate(rows, 1)]
+        stdout_text(csv_table(["rank", "model", "name", "monthly_cost", "currency"], body))
+    else:
+        body = [[str(i), r.model.ref, r.model.name, money(r.monthly), r.currency] for i, r in enumerate(rows, 1)]
+        render = markdown_table if fmt is Format.markdown else text_table
+        stdout_text(render(headers, body, right=frozenset({0, 3})))
+    if not result.rows:
+        error(f"no model can price workload {name!r} ({result.considered} considered)")
+    if result.skipped.count:
+        reasons = "; ".join(f"{len(refs)} {reason}" for reason, refs in sorted(result.skipped.reasons.items()))
+        note(f"{result.skipped.count} of {result.considered} models left out: {reasons}")
+
+
+def _workload_json(name: str, result: WorkloadEstimate, rows: tuple[Any, ...], day: date) -> str:
+    doc = {
+        "format_version": JSON_FORMAT_VERSION,
+        "workload": name,
+        "at": day,
+        "considered": result.considered,
+        "models": [
+            {
+                "rank": i,
+                "model": r.model.ref,
+                "name": r.model.name,
+                "monthly_cost": plain(r.monthly),
+                "currency": r.currency,
+            }
+            for i, r in enumerate(rows, 1)
+        ],
         "skipped": dict(sorted(result.skipped.reasons.items())),
     }
     return dumps(doc)

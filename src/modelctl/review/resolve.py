@@ -18,6 +18,7 @@ from typing import Any
 from modelctl.errors import Finding
 from modelctl.review.diff import DiffOptions, DiffResult, diff_contents
 from modelctl.review.git import GitRepo
+from modelctl.review.impact import Impact, Policy, UsageImpact, price_usage, price_workloads, runtime_of
 from modelctl.review.sides import Side, load_artifact, load_directory, load_git_full, load_git_pair
 
 
@@ -26,6 +27,8 @@ class Comparison:
     result: DiffResult
     base: Side
     head: Side
+    impact: Impact | None = None  # the workloads' monthly cost on both sides, when there are workloads
+    usage: UsageImpact | None = None  # a usage file re-priced on both sides (``usage=``)
 
     @property
     def invalid(self) -> list[tuple[str, Finding]]:
@@ -68,9 +71,18 @@ def _load_full(base: tuple[str, str], head: tuple[str, str], catalog: Path, toda
 
 
 def compare(
-    base: str | None, head: str | None, *, catalog: Path, today: date, review_threshold: Decimal | None = None
+    base: str | None,
+    head: str | None,
+    *,
+    catalog: Path,
+    today: date,
+    review_threshold: Decimal | None = None,
+    fail_on_increase_percent: Decimal | None = None,
+    fail_on_increase_amount: Decimal | None = None,
+    usage: Path | None = None,
 ) -> Comparison:
-    """Load both sides and compare them.  Raises ModelctlError when a side cannot be read."""
+    """Load both sides and compare them, and price the workloads (and ``usage``) on both.
+    Raises ModelctlError when a side cannot be read."""
     base_kind, head_kind = _kind(base), _kind(head)
     if head_kind in ("worktree", "rev") and base_kind in ("worktree", "rev"):
         repo = GitRepo(catalog if catalog.exists() else Path.cwd())
@@ -88,7 +100,25 @@ def compare(
     result = diff_contents(
         base_side.content, head_side.content, options=options, base_label=base_side.label, head_label=head_side.label
     )
-    return Comparison(result, base_side, head_side)
+    if base_side.errors or head_side.errors:
+        return Comparison(result, base_side, head_side)
+    workloads = head_side.workloads or base_side.workloads
+    if not workloads and usage is None:
+        return Comparison(result, base_side, head_side)
+    base_rt, head_rt = _runtime(base_side), _runtime(head_side)
+    impact = None
+    if workloads:
+        policy = Policy(head_side.impact, fail_on_increase_percent, fail_on_increase_amount)
+        scheduled = [
+            date.fromisoformat(c.price.effective_from) for c in result.changes if c.price and c.price.scheduled
+        ]
+        impact = price_workloads(base_rt, head_rt, workloads.values(), today=today, scheduled=scheduled, policy=policy)
+    priced = price_usage(usage, base_rt, head_rt) if usage is not None else None
+    return Comparison(result, base_side, head_side, impact, priced)
+
+
+def _runtime(side: Side) -> Any:
+    return runtime_of(side.content, side.label) if side.content.get("models") is not None else None
 
 
 def _threshold(content: dict[str, Any]) -> Decimal:

@@ -19,6 +19,7 @@ from typing import Any
 
 from modelctl.artifact.compile import content_of
 from modelctl.catalog.loader import SourceFile, classify, load_sources
+from modelctl.catalog.model import Catalog, ImpactSettings, Workload
 from modelctl.catalog.strict_yaml import LoadedFile, load_bytes, load_file
 from modelctl.errors import Finding, ModelctlError, Severity
 from modelctl.review.git import GitRepo
@@ -36,6 +37,14 @@ class Side:
     content: dict[str, Any]
     findings: list[Finding] = field(default_factory=list)
     files_read: int = 0
+    workloads: dict[str, Workload] = field(default_factory=dict)  # catalog/workloads/, for the cost impact
+    impact: ImpactSettings = field(default_factory=ImpactSettings)  # catalog.yaml ``impact``
+
+    @classmethod
+    def of(cls, label: str, catalog: Catalog, findings: list[Finding], files_read: int) -> Side:
+        """A side holding ``catalog``'s content and what the cost impact needs (not in the artifact)."""
+        content = content_of(catalog)
+        return cls(label, content, findings, files_read, catalog.workloads, catalog.settings.impact)
 
     @property
     def errors(self) -> list[Finding]:
@@ -48,7 +57,7 @@ def load_directory(root: Path, *, today: date) -> Side:
     from modelctl.catalog.loader import load_catalog
 
     loaded = load_catalog(root)
-    return Side(str(root), content_of(loaded.catalog), loaded.findings, len(loaded.files))
+    return Side.of(str(root), loaded.catalog, loaded.findings, len(loaded.files))
 
 
 def load_artifact(path: Path) -> Side:
@@ -83,11 +92,13 @@ def load_git_pair(repo: GitRepo, catalog: Path, base: str, head: str | None) -> 
 
     base_models = [p for c in changes if (p := inside(c.old))]
     head_models = [p for c in changes if (p := inside(c.new))]
-    base_side = _git_side(repo, base_commit, base, cat_rel, base_models)
+    # The models the workloads price are read on both sides, changed or not, so their totals are whole.
+    used = _workload_models(repo, head_commit, cat_rel, catalog)
+    base_side = _git_side(repo, base_commit, base, cat_rel, base_models, used)
     if head_commit is None:
-        head_side = _worktree_side(catalog, head_models)
+        head_side = _worktree_side(catalog, head_models + sorted(used))
     else:
-        head_side = _git_side(repo, head_commit, head or "", cat_rel, head_models)
+        head_side = _git_side(repo, head_commit, head or "", cat_rel, head_models, used)
     return GitSides(base_side, head_side, len(changes))
 
 
@@ -95,13 +106,22 @@ def _small_files(paths: list[str]) -> list[str]:
     return [p for p in paths if not p.startswith("models/")]
 
 
-def _git_side(repo: GitRepo, commit: str, label: str, cat_rel: str, changed: list[str] | None) -> Side:
-    """A side read from git: the small files, and the model files in ``changed`` (None: all)."""
+def _git_side(
+    repo: GitRepo,
+    commit: str,
+    label: str,
+    cat_rel: str,
+    changed: list[str] | None,
+    extra: frozenset[str] | set[str] = frozenset(),
+) -> Side:
+    """A side read from git: the small files, and the model files in ``changed`` (None: all) and in
+    ``extra`` (those that exist at ``commit``)."""
     prefix = f"{cat_rel}/" if cat_rel else ""
     everything = [p[len(prefix) :] for p in repo.list_files(commit, cat_rel)]
     if not everything:  # the catalog does not exist yet at this revision: an empty side
         return Side(label, {}, [], 0)
-    models = [p for p in (everything if changed is None else changed) if p.startswith("models/")]
+    present = extra & set(everything) if changed is not None else set()
+    models = [p for p in (everything if changed is None else [*changed, *present]) if p.startswith("models/")]
     wanted = sorted(set(_small_files(everything)) | set(models))
     blobs = repo.read(f"{commit}:{prefix}{rel}" for rel in wanted)
     display_root = Path(f"{label}:{cat_rel}")  # git's own rev:path notation
@@ -111,7 +131,7 @@ def _git_side(repo: GitRepo, commit: str, label: str, cat_rel: str, changed: lis
         return load_bytes(blobs.get(f"{commit}:{prefix}{rel}") or b"", src.display)
 
     loaded = load_sources(str(display_root), classify(display_root, wanted), read)
-    return Side(label, content_of(loaded.catalog), loaded.findings, len(wanted))
+    return Side.of(label, loaded.catalog, loaded.findings, len(wanted))
 
 
 def load_git_full(repo: GitRepo, catalog: Path, rev: str) -> Side:
@@ -121,7 +141,7 @@ def load_git_full(repo: GitRepo, catalog: Path, rev: str) -> Side:
 
 def _worktree_side(catalog: Path, changed: list[str]) -> Side:
     small: list[str] = []
-    for sub in ("catalog.yaml", "providers", "plans", "accounts"):
+    for sub in ("catalog.yaml", "providers", "plans", "accounts", "workloads"):
         path = catalog / sub
         if path.is_file():
             small.append(sub)
@@ -130,4 +150,26 @@ def _worktree_side(catalog: Path, changed: list[str]) -> Side:
     wanted = sorted(set(small) | {p for p in changed if p.startswith("models/") and (catalog / p).is_file()})
     sources = classify(catalog, wanted)
     loaded = load_sources(str(catalog), sources, lambda src: load_file(src.path, src.display))
-    return Side("working tree", content_of(loaded.catalog), loaded.findings, len(wanted))
+    return Side.of("working tree", loaded.catalog, loaded.findings, len(wanted))
+
+
+def _workload_models(repo: GitRepo, commit: str | None, cat_rel: str, catalog: Path) -> set[str]:
+    """``models/<provider>/<id>.yaml`` of every model the head's workloads name (unchecked: the
+    side's loading checks the files themselves)."""
+    if commit is None:
+        folder = catalog / "workloads"
+        files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+        loaded = [load_file(path, str(path)) for path in files]
+    else:
+        prefix = f"{cat_rel}/" if cat_rel else ""
+        names = [p for p in repo.list_files(commit, cat_rel) if p[len(prefix) :].startswith("workloads/")]
+        blobs = repo.read(f"{commit}:{name}" for name in names)
+        loaded = [load_bytes(blobs.get(f"{commit}:{name}") or b"", name) for name in names]
+    refs: set[str] = set()
+    for doc in loaded:
+        entries = doc.data.get("models") if doc.ok and isinstance(doc.data, dict) else None
+        for entry in entries if isinstance(entries, list) else ():
+            ref = entry.get("model") if isinstance(entry, dict) else None
+            if isinstance(ref, str) and ref.count("/") == 1 and ".." not in ref:
+                refs.add(f"models/{ref}.yaml")
+    return refs

@@ -10,7 +10,7 @@ from pathlib import Path
 from modelctl import __version__, clock
 
 # Importing a rules module registers its rules.
-from modelctl.rules import identity, lifecycle, plans, prices  # noqa: F401  # isort: skip
+from modelctl.rules import identity, lifecycle, plans, prices, workloads  # noqa: F401  # isort: skip
 from modelctl.catalog.loader import LoadResult, load_catalog
 from modelctl.catalog.model import Catalog
 from modelctl.catalog.schema import stale_schemas

@@ -12,9 +12,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 
 from modelctl import runtime
+from modelctl.catalog.model import Workload
 from modelctl.runtime._pricing import _COMPONENTS, _OPTIONAL
 
 __all__ = [
@@ -178,3 +179,67 @@ def _no_price_reason(
     if marker in message:
         return "no price for " + message.split(marker, 1)[1].split(" (", 1)[0]
     return message
+
+
+@dataclass(frozen=True, slots=True)
+class WorkloadRow:
+    """A workload's month moved onto one model: every entry's requests at that model's prices."""
+
+    model: runtime.ModelInfo
+    monthly: Decimal
+    currency: str
+
+
+@dataclass(frozen=True, slots=True)
+class WorkloadEstimate:
+    rows: tuple[WorkloadRow, ...]  # cheapest first
+    skipped: Skipped
+    considered: int
+
+
+def estimate_workload(
+    catalog: runtime.Catalog, workload: Workload, *, at: date, include_unavailable: bool = False
+) -> WorkloadEstimate:
+    """The workload's monthly cost on every model its plan or account may use, cheapest first.
+
+    Each entry's average request is priced on the candidate (its tiers decided per request) and
+    multiplied by the entry's requests; variant shares are not applied (a candidate may not have
+    them). A model that cannot price every entry is left out with the first entry's reason."""
+    per_entry = [
+        (
+            entry.requests,
+            estimate(
+                catalog,
+                runtime.Usage(**entry.per_request),
+                at=at,
+                include_unavailable=include_unavailable,
+                plan=workload.plan,
+                account=workload.account,
+            ),
+        )
+        for entry in workload.models
+    ]
+    totals: dict[str, Decimal] = {}
+    infos: dict[str, tuple[runtime.ModelInfo, str]] = {}
+    skipped = Skipped()
+    with localcontext() as ctx:
+        ctx.prec = 60
+        for i, (requests, result) in enumerate(per_entry):
+            priced = {b.model.ref: b for b in result.rows}
+            if i == 0:
+                for b in result.rows:
+                    infos[b.model.ref] = (b.model, b.cost.currency)
+                    totals[b.model.ref] = Decimal(0)
+                for reason, refs in result.skipped.reasons.items():
+                    for ref in refs:
+                        skipped.add(reason, ref)
+            for ref in list(totals):
+                if ref in priced:
+                    totals[ref] += priced[ref].cost.total * requests
+                else:
+                    skipped.add(f"cannot price entry {i + 1} ({workload.models[i].model}'s usage)", ref)
+                    del totals[ref]
+    rows = [WorkloadRow(infos[ref][0], total, infos[ref][1]) for ref, total in totals.items()]
+    rows.sort(key=lambda r: (r.monthly, r.model.ref))
+    considered = per_entry[0][1].considered if per_entry else 0
+    return WorkloadEstimate(tuple(rows), skipped, considered)
