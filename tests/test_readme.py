@@ -37,3 +37,11 @@ def test_readme_lists_every_command() -> None:
     assert commands
     for command in commands:
         assert f"`modelctl {command}" in readme, command
+
+
+def test_ci_script_uses_sudo_when_not_root_and_the_runners_browser() -> None:
+    ci = (REPO / ".ci" / "run").read_text()
+    assert '[ "$(id -u)" -eq 0 ] || sudo="sudo"' in ci
+    assert "$sudo apt-get update" in ci and "$sudo apt-get install" in ci
+    assert " apt-get" not in ci.replace("$sudo apt-get", "")  # no apt-get without it
+    assert "google-chrome" in ci and "CHROMEWEBDRIVER" in ci  # a hosted runner's preinstalled browser

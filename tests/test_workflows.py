@@ -267,13 +267,28 @@ def test_composite_action_inputs() -> None:
     defaults = {name: spec.get("default") for name, spec in inputs.items()}
     assert defaults == {
         "catalog": "catalog",
-        "version": "modelctl",
+        "version": "",
         "python-version": "3.11",
         "command": "validate",
         "args": "",
     }
     script = _run_scripts(ACTION)[-1]
     assert "--format github" in script and "validate" in script
+
+
+def test_composite_action_installs_its_own_checkout_and_keeps_its_venv_to_itself() -> None:
+    steps_ = load(ACTION)["runs"]["steps"]
+    text = ACTION.read_text()
+    # Nothing the action sets outlives its steps: no PATH or environment for the caller's later steps.
+    assert "GITHUB_PATH" not in text and "GITHUB_ENV" not in text
+    (setup,) = [s for s in steps_ if is_action(s, "actions/setup-python")]
+    assert setup["with"]["update-environment"] is False
+    install = next(s for s in steps_ if s.get("id") == "install")
+    assert install["env"]["ACTION_PATH"] == "${{ github.action_path }}"
+    assert '"${MODELCTL_REQUIREMENT:-$ACTION_PATH}"' in install["run"]
+    assert "Scripts" not in text  # no Windows venv layout: Windows is refused instead
+    refuse = steps_[0]
+    assert refuse["if"] == "runner.os == 'Windows'" and "exit 1" in refuse["run"] and "::error" in refuse["run"]
 
 
 # CI: the diff job and its gate.
@@ -287,8 +302,19 @@ def _diff_job(workflows: dict[str, dict[str, Any]]) -> dict[str, Any]:
 def test_ci_triggers(workflows: dict[str, dict[str, Any]]) -> None:
     on = workflows["ci.yml"]["on"]
     assert on["push"]["branches"] == ["main"]
-    assert {"opened", "synchronize", "reopened", "labeled", "unlabeled"} <= set(on["pull_request"]["types"])
-    assert set(workflows["ci.yml"]["jobs"]) >= {"test", "validate", "diff"}
+    # A label never re-runs the tests (only the gate, in its own workflow: a job skipped by `if`
+    # would report success for a required check).
+    assert set(on["pull_request"]["types"]) == {"opened", "synchronize", "reopened"}
+    assert set(workflows["ci.yml"]["jobs"]) >= {"test", "validate", "diff", "package"}
+    gate_on = workflows["pricing-gate.yml"]["on"]
+    assert list(gate_on) == ["pull_request"]
+    assert set(gate_on["pull_request"]["types"]) == {"opened", "synchronize", "reopened", "labeled", "unlabeled"}
+    assert all("if" not in job for job in workflows["pricing-gate.yml"]["jobs"].values())
+
+
+def test_ci_builds_and_checks_the_packages(workflows: dict[str, dict[str, Any]]) -> None:
+    script = "\n".join(s.get("run", "") for s in workflows["ci.yml"]["jobs"]["package"]["steps"])
+    assert "python -m build" in script and "twine check --strict dist/*" in script
 
 
 def test_ci_test_job_runs_ci_run(workflows: dict[str, dict[str, Any]]) -> None:
@@ -309,25 +335,67 @@ def test_diff_job_fetches_full_history(workflows: dict[str, dict[str, Any]]) -> 
     assert str(checkouts[0]["with"]["fetch-depth"]) == "0"
 
 
-def test_diff_job_order_render_upload_gate(workflows: dict[str, dict[str, Any]]) -> None:
+def test_diff_job_order_render_upload(workflows: dict[str, dict[str, Any]]) -> None:
     job_steps = _diff_job(workflows)["steps"]
     render = next(i for i, s in enumerate(job_steps) if "--output diff.md" in s.get("run", ""))
     upload = next(i for i, s in enumerate(job_steps) if is_action(s, "actions/upload-artifact"))
-    gate = next(i for i, s in enumerate(job_steps) if "--fail-on breaking" in s.get("run", ""))
-    # The artifact is uploaded before the gate, so a failing gate still gets its PR comment.
-    assert render < upload < gate
+    assert render < upload
     assert "--format markdown" in job_steps[render]["run"]
     assert "GITHUB_STEP_SUMMARY" in job_steps[render]["run"]
     upload_with = job_steps[upload]["with"]
     assert upload_with["name"] == DIFF_ARTIFACT
     assert set(upload_with["path"].split()) == {"diff.md", "pr-number"}
+    assert not any("--fail-on" in s.get("run", "") for s in job_steps)  # the gate is pricing-gate.yml
 
 
-def test_gate_is_skipped_by_the_approval_label(workflows: dict[str, dict[str, Any]]) -> None:
-    gates = [s for s in _diff_job(workflows)["steps"] if "--fail-on breaking" in s.get("run", "")]
-    assert len(gates) == 1
-    condition = gates[0].get("if", "")
-    assert f"!contains(github.event.pull_request.labels.*.name, '{APPROVAL_LABEL}')" in condition
+def _diff_commands(workflows: dict[str, dict[str, Any]]) -> list[str]:
+    return [
+        line.strip()
+        for wf in workflows.values()
+        for _, step in steps(wf)
+        for line in step.get("run", "").splitlines()
+        if line.strip().startswith("modelctl diff ")
+    ]
+
+
+def test_the_diff_base_is_the_merge_commits_first_parent(workflows: dict[str, dict[str, Any]]) -> None:
+    commands = _diff_commands(workflows)
+    assert len(commands) == 2
+    assert all(c.startswith("modelctl diff HEAD^1 HEAD ") for c in commands), commands
+    assert "origin/" not in "".join(commands)
+
+
+def test_gate_approval_is_bound_to_the_head_commit(workflows: dict[str, dict[str, Any]]) -> None:
+    job = workflows["pricing-gate.yml"]["jobs"]["gate"]
+    approval = next(s for s in job["steps"] if s.get("id") == "approval")
+    script = approval["run"]
+    # The label must exist now, and its latest `labeled` event must be newer than the head's push.
+    assert f"{APPROVAL_LABEL}" == approval["env"]["LABEL"]
+    assert approval["env"]["HEAD_SHA"] == "${{ github.event.pull_request.head.sha }}"
+    assert "issues/${PR}/labels" in script and "issues/${PR}/events" in script
+    assert "actions/runs?head_sha=${HEAD_SHA}" in script and '[[ "$labelled" > "$pushed" ]]' in script
+    # The event payload's labels are not trusted for the decision (they outlive pushes).
+    assert "github.event.pull_request.labels" not in (REPO / ".github/workflows/pricing-gate.yml").read_text()
+    (gate,) = [s for s in job["steps"] if "--fail-on breaking" in s.get("run", "")]
+    assert gate["if"] == "steps.approval.outputs.approved != 'true'"
+    permissions = workflows["pricing-gate.yml"]["permissions"]
+    assert permissions == {"contents": "read", "pull-requests": "read", "actions": "read"}
+
+
+def test_gate_timestamps_compare_as_the_script_assumes(tmp_path: Path) -> None:
+    """The approval test in bash: ISO-8601 UTC times (GitHub's `...Z`) order as strings."""
+    bash = shutil.which("bash")
+    assert bash
+    for labelled, pushed, expected in [
+        ("2026-12-01T10:00:05Z", "2026-12-01T10:00:04Z", "yes"),
+        ("2026-12-01T09:59:59Z", "2026-12-01T10:00:00Z", "no"),
+        ("2026-12-02T00:00:00Z", "2026-12-01T23:59:59Z", "yes"),
+    ]:
+        out = subprocess.run(
+            [bash, "-c", 'if [[ "$1" > "$2" ]]; then echo yes; else echo no; fi', "-", labelled, pushed],
+            capture_output=True, text=True, check=True,
+        ).stdout.strip()  # fmt: skip
+        assert out == expected, (labelled, pushed)
 
 
 # The PR comment: workflow_run, never the PR's code.

@@ -27,11 +27,22 @@ from modelctl import runtime
 from modelctl.query.opening import open_catalog
 from modelctl.site import build_page
 
-CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+
+def _first(*candidates: str | None) -> str:
+    return next((c for c in candidates if c and os.path.exists(c)), "")
+
+
+# Debian's chromium + chromium-driver; on a GitHub-hosted runner, its preinstalled Chrome and ChromeDriver.
+CHROMIUM = _first("/usr/bin/chromium", shutil.which("chromium"), shutil.which("google-chrome"))
+CHROMEDRIVER = _first(
+    "/usr/bin/chromedriver",
+    os.path.join(os.environ.get("CHROMEWEBDRIVER", ""), "chromedriver") if os.environ.get("CHROMEWEBDRIVER") else None,
+    shutil.which("chromedriver"),
+)
 ARTIFACTS = REPO / "test-artifacts"
 TODAY = date(2026, 11, 25)
 
-_missing = not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER))
+_missing = not (CHROMIUM and CHROMEDRIVER)
 if _missing and os.environ.get("CI") != "true":
     pytest.skip(
         "chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)",

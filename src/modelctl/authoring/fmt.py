@@ -19,6 +19,7 @@ from typing import Any
 from modelctl.authoring.edit import Edit
 from modelctl.authoring.files import write_atomic
 from modelctl.authoring.roundtrip import CommentedMap, CommentedSeq, Number, dump, load, plain_money
+from modelctl.catalog import loader
 from modelctl.catalog.loader import discover
 from modelctl.catalog.schema import load_schema
 from modelctl.catalog.strict_yaml import load_text
@@ -26,8 +27,7 @@ from modelctl.errors import ModelctlError
 
 __all__ = ["FmtProblem", "Target", "canonical", "fmt_edits", "targets"]
 
-_DEPTH = {"catalog": 1, "provider": 2, "plan": 2, "account": 2, "model": 3}
-_FOLDERS = {"providers": "provider", "plans": "plan", "accounts": "account"}
+_DEPTH = {"catalog": 1, "model": 3}  # every other kind: a file in a folder of the catalog root (2)
 
 
 class FmtProblem(ModelctlError):
@@ -41,7 +41,7 @@ class Target:
 
 
 def schema_line(kind: str) -> str:
-    return f"# yaml-language-server: $schema={'../' * _DEPTH[kind]}schema/{kind}.schema.json"
+    return f"# yaml-language-server: $schema={'../' * _DEPTH.get(kind, 2)}schema/{kind}.schema.json"
 
 
 def targets(paths: list[Path]) -> list[Target]:
@@ -64,8 +64,8 @@ def _kind_of(path: Path) -> str | None:
         return None
     if path.name == "catalog.yaml":
         return "catalog"
-    if path.parent.name in _FOLDERS:
-        return _FOLDERS[path.parent.name]
+    if path.parent.name in loader._FOLDERS:
+        return loader._FOLDERS[path.parent.name]
     if path.parent.parent.name == "models":
         return "model"
     return None

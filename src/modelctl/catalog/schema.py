@@ -44,13 +44,10 @@ def schema_dir() -> Path:
     return Path(__file__).resolve().parents[3] / "schema"
 
 
-SCHEMA_NAMES = (*(f"{kind}.schema.json" for kind in KINDS), "artifact.schema.json")
-
-
 def bundled_schemas() -> dict[str, str]:
-    """The text of each schema file of this modelctl, by file name."""
+    """The text of each schema file of this modelctl (every file kind's, and the artifact's), by file name."""
     folder = schema_dir()
-    return {name: (folder / name).read_text(encoding="utf-8") for name in SCHEMA_NAMES}
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.schema.json"))}
 
 
 def stale_schemas(repo_schema: Path) -> list[str]:
