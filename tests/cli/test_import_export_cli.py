@@ -8,6 +8,7 @@ import importlib.util
 import io
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -256,3 +257,19 @@ def test_parquet_has_typed_columns(artifact: Path, tmp_path: Path) -> None:
     table = pq.read_table(out)
     assert str(table.schema.field("input_per_1m").type) == "decimal128(38, 18)"
     assert str(table.schema.field("valid_from").type) == "date32[day]" and table.num_rows == 6
+
+
+@pytest.mark.parametrize("dialect", ["duckdb", "spark", "bigquery", "postgres"])
+def test_export_sql_golden(dialect: str, golden: Callable[[str, str], None]) -> None:
+    """The query per dialect, pinned: a change to it is reviewed like code (BigQuery and
+    PostgreSQL are checked only this way; DuckDB and Spark also run it in tests)."""
+    args = ["export", "--format", "sql", "--dialect", dialect, "--column", "input_tokens=prompt_tokens"]
+    result = runner.invoke(app, [*args, "--column", "images=0", "--usage-table", "billing.requests"])
+    assert result.exit_code == 0, result.stderr
+    golden(f"sql/{dialect}.sql", result.stdout)
+    text = result.stdout
+    money = {"bigquery": "BIGNUMERIC '0.000001'", "postgres": "CAST(0.000001 AS NUMERIC)"}.get(
+        dialect, "CAST(0.000001 AS DECIMAL(7, 6))"
+    )
+    assert money in text and "FLOAT" not in text.upper() and "DOUBLE" not in text.upper()
+    assert "coalesce(0, 0) AS t_images" in text

@@ -62,6 +62,7 @@ def reprice_duckdb(
     con = duckdb.connect()
     try:
         con.execute("SET TimeZone = 'UTC'")
+        con.execute("SET enable_progress_bar = false")  # it would write to stdout
         _load_tables(con, catalog)
         columns, token_fields, ignored, delim = _raw_view(con, name, kind)
         query = _query(columns, kind, at, targets)
