@@ -84,7 +84,7 @@ def test_chart_labels_are_exact_and_scheduled_changes_show() -> None:
     ]
     svg = history_chart(periods, today=TODAY)
     assert svg.startswith("<svg") and svg.endswith("</svg>")
-    assert "input 0.375 from 2027-01-01" in svg and ">2027-01-01<" in svg and ">1.50<" in svg
+    assert "input: 0.375 per 1M from 2027-01-01" in svg and ">2027-01-01<" in svg and ">1.50<" in svg
 
 
 def test_accounts_are_never_on_the_page(tmp_path_factory: pytest.TempPathFactory) -> None:
@@ -113,5 +113,5 @@ def test_details_show_variant_tiers_with_inherited_prices(page: str) -> None:
     alpha = page.split('<details id="m-acme-alpha"')[1].split("</details>")[0]
     assert "batch above 128,000 input tokens:" in alpha
     tier = alpha.split("batch above 128,000 input tokens:")[1].split("</ul>")[0]
-    assert "<code>input_per_1m</code> 2.00" in tier
-    assert '<li class="inherited"><code>output_per_1m</code> 4.00 (inherited)</li>' in tier
+    assert '<span title="input_per_1m">Input</span> 2.00' in tier
+    assert '<li class="inherited"><span title="output_per_1m">Output</span> 4.00 (inherited)</li>' in tier

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -222,6 +223,24 @@ def _set_workload(driver: Any, usage: dict[str, int], *, at: date = TODAY, varia
     )
 
 
+_NEEDED = (
+    "input_tokens",
+    "cached_input_tokens",
+    "cache_write_tokens",
+    "cache_write_1h_tokens",
+    "output_tokens",
+    "reasoning_tokens",
+)
+
+
+def _apart(driver: Any) -> dict[str, str]:
+    """Models listed as unable to take the workload, with the reason."""
+    return driver.execute_script(
+        "const out = {}; document.querySelectorAll('#calc-apart-list li')"
+        ".forEach(li => out[li.dataset.ref] = li.textContent); return out;"
+    )
+
+
 def _page_totals(driver: Any) -> dict[str, str]:
     return driver.execute_script(
         "const out = {}; document.querySelectorAll('#calc-results tbody tr[data-total]')"
@@ -281,7 +300,12 @@ def test_calculator_equals_the_runtime_to_the_last_digit(
     _set_workload(page, usage, at=at, variant=variant)
     shown = _page_totals(page)
     expected: dict[str, Decimal] = {}
+    needed = sum(usage.get(f, 0) for f in _NEEDED)
+    apart = _apart(page)
     for info in catalog.models():
+        if info.context_window and needed > info.context_window:
+            assert "larger than its context window" in apart.get(info.ref, ""), info.ref
+            continue
         try:
             expected[info.ref] = catalog.cost(info.ref, runtime.Usage(**usage), at=at, variant=variant or None).total
         except runtime.NoPriceError:
@@ -323,7 +347,7 @@ def test_a_tiered_model_is_priced_above_its_threshold(page: Any, catalog: runtim
 def test_typing_updates_the_calculator(page: Any, catalog: runtime.Catalog) -> None:
     field = page.find_element(By.NAME, "input_tokens")
     field.clear()
-    field.send_keys("2,000,000")
+    field.send_keys("100,000")
     output = page.find_element(By.NAME, "output_tokens")
     output.clear()
     output.send_keys("0")
@@ -331,7 +355,7 @@ def test_typing_updates_the_calculator(page: Any, catalog: runtime.Catalog) -> N
     ref = first.get_attribute("data-ref")
     assert (
         Decimal(first.get_attribute("data-total"))
-        == catalog.cost(ref, runtime.Usage(input_tokens=2_000_000), at=TODAY).total
+        == catalog.cost(ref, runtime.Usage(input_tokens=100_000), at=TODAY).total
     )
     field.send_keys("x")
     assert "invalid" in field.get_attribute("class")
@@ -343,3 +367,178 @@ def test_model_links_open_their_details(page: Any) -> None:
     assert details.get_attribute("open") is None
     page.find_element(By.CSS_SELECTOR, "a[href='#m-openai-gpt-4o']").click()
     assert details.get_attribute("open") == "true"
+
+
+# --- issue #18: the page as a product or finance person uses it ---------------------------------
+
+
+def _errors(driver: Any) -> list[Any]:
+    return [e for e in driver.get_log("browser") if e["level"] in ("SEVERE", "WARNING")]
+
+
+def _rounded(value: Decimal, places: int) -> str:
+    """What a person reads: half-even to ``places`` decimals, thousands separators (computed here, not by the page)."""
+    return f"${value.quantize(Decimal(1).scaleb(-places), rounding='ROUND_HALF_EVEN'):,}"
+
+
+def test_monthly_view_money_and_downloads_equal_the_runtime(page: Any, catalog: runtime.Catalog) -> None:
+    import csv
+    import io
+    import json
+
+    usage = {"input_tokens": 12_345, "output_tokens": 678, "cached_input_tokens": 2_000}
+    _set_workload(page, usage)
+    page.execute_script(
+        "const f = document.getElementById('calc-form'); f.elements.view.value = 'month';"
+        "f.elements.volume.value = '250,000'; f.dispatchEvent(new Event('change'));"
+    )
+    assert page.find_element(By.ID, "cost-head").text == "Cost per month (USD)"
+    rows = list(csv.DictReader(io.StringIO(page.execute_script("return window.modelctlExport('csv')"))))
+    doc = json.loads(page.execute_script("return window.modelctlExport('json')"))
+    assert [r["model"] for r in rows] == [m["model"] for m in doc["models"]] and len(rows) > 20
+    for row in rows:
+        one = catalog.cost(row["model"], runtime.Usage(**usage), at=TODAY).total
+        assert Decimal(row["cost_per_request"]) == one, row["model"]
+        assert Decimal(row["cost_per_month"]) == one * 250_000, row["model"]
+        assert row["requests_per_month"] == "250000"
+    first = page.find_element(By.CSS_SELECTOR, "#calc-results tbody tr")
+    expected = catalog.cost(first.get_attribute("data-ref"), runtime.Usage(**usage), at=TODAY).total * 250_000
+    assert first.find_element(By.CSS_SELECTOR, "td.cost").text == _rounded(expected, 2)
+    page.execute_script(
+        "const f = document.getElementById('calc-form'); f.elements.view.value = 'request';"
+        "f.dispatchEvent(new Event('change'));"
+    )
+    first = page.find_element(By.CSS_SELECTOR, "#calc-results tbody tr")
+    one = catalog.cost(first.get_attribute("data-ref"), runtime.Usage(**usage), at=TODAY).total
+    assert first.find_element(By.CSS_SELECTOR, "td.cost").text == _rounded(one, 6)
+    assert _errors(page) == []
+
+
+def test_choosing_a_variant_with_the_mouse_updates_the_results(page: Any, catalog: runtime.Catalog) -> None:
+    Select(page.find_element(By.NAME, "variant")).select_by_value("batch")  # real clicks: a change event only
+    first = page.find_element(By.CSS_SELECTOR, "#calc-results tbody tr")
+    assert "batch" in first.text
+    usage = runtime.Usage(input_tokens=10_000, output_tokens=1_000)
+    assert (
+        Decimal(first.get_attribute("data-total"))
+        == catalog.cost(first.get_attribute("data-ref"), usage, at=TODAY, variant="batch").total
+    )
+
+
+def test_models_that_cannot_take_the_workload_are_shown_apart(page: Any, catalog: runtime.Catalog) -> None:
+    _set_workload(page, {"input_tokens": 1000, "input_audio_tokens": 4000, "output_tokens": 10})
+    apart, shown = _apart(page), _page_totals(page)
+    deaf = [m.ref for m in catalog.models() if "audio" not in m.input_modalities]
+    assert deaf and all("does not accept audio input" in apart[ref] for ref in deaf)
+    assert not set(deaf) & set(shown)
+    _set_workload(page, {"input_tokens": 400_000, "output_tokens": 10})
+    apart = _apart(page)
+    assert "larger than its context window (128,000)" in apart["openai/gpt-4o"]
+    assert "openai/gpt-4o" not in _page_totals(page)
+
+
+def test_side_by_side_comparison_of_chosen_models(page: Any, catalog: runtime.Catalog) -> None:
+    picks = ["openai/gpt-4o", "anthropic/claude-sonnet-4-5", "google/gemini-2.5-pro"]
+    for ref in picks:
+        page.find_element(By.CSS_SELECTOR, f"input.pick-box[value='{ref}']").click()
+    table = page.find_element(By.ID, "compare-table")
+    heads = [th.text for th in table.find_elements(By.CSS_SELECTOR, "tr:first-child th")][1:]
+    assert heads == [catalog.model(r).name for r in picks]
+    rows = {
+        tr.find_element(By.TAG_NAME, "th").text: [td.text for td in tr.find_elements(By.TAG_NAME, "td")]
+        for tr in table.find_elements(By.CSS_SELECTOR, "tr")[1:]
+    }
+    assert rows["Context window"] == [f"{catalog.model(r).context_window:,}" for r in picks]
+    assert rows["Input /1M"] == [str(catalog.price(r, at=TODAY).prices["input_per_1m"]) for r in picks]
+    usage = runtime.Usage(input_tokens=10_000, output_tokens=1_000)
+    assert rows["Cost per request"] == [_rounded(catalog.cost(r, usage, at=TODAY).total, 6) for r in picks]
+    for ref in ["openai/gpt-4.1", "openai/gpt-4o-mini"]:
+        page.find_element(By.CSS_SELECTOR, f"input.pick-box[value='{ref}']").click()
+    sixth = page.find_element(By.CSS_SELECTOR, "input.pick-box[value='openai/o1']")
+    assert sixth.get_attribute("disabled") == "true"  # at most five
+    assert "compare=openai%2Fgpt-4o%2C" in page.current_url
+    assert _errors(page) == []
+
+
+def test_state_is_restored_from_the_url(driver: Any, url: str) -> None:
+    driver.get(
+        url + "?input_tokens=5000&view=month&volume=3000&variant=batch&provider=openai"
+        "&compare=openai/gpt-4o,openai/gpt-4.1#m-openai-gpt-4o"
+    )
+    form = driver.find_element(By.ID, "calc-form")
+    assert form.find_element(By.NAME, "input_tokens").get_attribute("value") == "5000"
+    assert form.find_element(By.NAME, "volume").get_attribute("value") == "3000"
+    assert Select(form.find_element(By.NAME, "variant")).first_selected_option.get_attribute("value") == "batch"
+    assert driver.find_element(By.ID, "cost-head").text == "Cost per month (USD)"
+    assert all(r.startswith("openai/") for r in _visible_refs(driver))
+    assert len(driver.find_elements(By.CSS_SELECTOR, "#compare-table tr:first-child th")) == 3
+    assert driver.find_element(By.ID, "m-openai-gpt-4o").get_attribute("open") == "true"
+    field = form.find_element(By.NAME, "output_tokens")
+    field.clear()
+    field.send_keys("42")
+    assert "output_tokens=42" in driver.current_url and "input_tokens=5000" in driver.current_url
+    assert _errors(driver) == []
+
+
+def test_no_horizontal_overflow_on_a_phone(driver: Any, url: str) -> None:
+    try:
+        driver.set_window_size(390, 844)
+        driver.get(url + "?compare=openai/gpt-4o,anthropic/claude-sonnet-4-5")
+        width = driver.execute_script("return document.documentElement.clientWidth")
+        assert width <= 390
+        assert driver.execute_script("return document.documentElement.scrollWidth") <= width
+        ARTIFACTS.mkdir(exist_ok=True)
+        driver.save_screenshot(str(ARTIFACTS / "site-390.png"))
+        driver.execute_script("document.getElementById('models').scrollIntoView()")
+        driver.save_screenshot(str(ARTIFACTS / "site-390-models.png"))
+        assert _errors(driver) == []
+    finally:
+        driver.set_window_size(1400, 1000)
+
+
+def test_dark_mode_follows_the_system(driver: Any, url: str) -> None:
+    driver.execute_cdp_cmd(
+        "Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "dark"}]}
+    )
+    try:
+        driver.get(url)
+        rgb = driver.execute_script("return getComputedStyle(document.body).backgroundColor")
+        channels = [int(c) for c in rgb[rgb.index("(") + 1 : rgb.index(")")].split(",")[:3]]
+        assert max(channels) < 40, rgb
+        ARTIFACTS.mkdir(exist_ok=True)
+        driver.save_screenshot(str(ARTIFACTS / "site-dark.png"))
+    finally:
+        driver.execute_cdp_cmd(
+            "Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "light"}]}
+        )
+    rgb = driver.execute_script("return getComputedStyle(document.body).backgroundColor")
+    assert min(int(c) for c in rgb[rgb.index("(") + 1 : rgb.index(")")].split(",")[:3]) > 200
+
+
+def test_history_charts_have_ticks_lines_and_a_meaningful_label(page: Any, catalog: runtime.Catalog) -> None:
+    page.execute_script("location.hash = '#m-openai-gpt-5.6-sol'")
+    chart = page.find_element(By.CSS_SELECTOR, "#m-openai-gpt-5\\.6-sol svg.chart")
+    label = chart.get_attribute("aria-label")
+    periods = sorted(catalog.model("openai/gpt-5.6-sol").data["pricing"], key=lambda p: p["effective_from"])
+    steps = " → ".join(f"{p['prices']['input_per_1m']} from {p['effective_from']}" for p in periods)
+    assert label.startswith("Price history of GPT-5.6 Sol") and f"input: {steps}" in label
+    ticks = [t.text for t in chart.find_elements(By.CSS_SELECTOR, "text.tick")]
+    prices = [t for t in ticks if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", t)]  # beside the date ticks
+    assert len(prices) >= 4 and prices[0] == "0.00"
+    assert [Decimal(p) for p in prices] == sorted(Decimal(p) for p in prices)
+    extra = chart.find_elements(By.CSS_SELECTOR, "g.extra")
+    assert extra and not extra[0].is_displayed()
+    page.find_element(By.ID, "show-extra").click()
+    assert extra[0].is_displayed()
+    titles = chart.find_elements(By.CSS_SELECTOR, "circle title")
+    assert any("per 1M from" in t.get_attribute("textContent") for t in titles)
+
+
+def test_skip_link_and_print_open_every_detail(page: Any) -> None:
+    skip = page.find_element(By.CSS_SELECTOR, "a.skip")
+    assert skip.get_attribute("href").endswith("#models")
+    page.execute_script("window.dispatchEvent(new Event('beforeprint'))")
+    closed = page.execute_script("return document.querySelectorAll('details.model-details:not([open])').length")
+    assert closed == 0
+    page.execute_script("window.dispatchEvent(new Event('afterprint'))")
+    assert page.execute_script("return document.querySelectorAll('details.model-details[open]').length") == 0

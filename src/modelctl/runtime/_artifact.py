@@ -1,14 +1,134 @@
-"""Checking an artifact: its format version and its digest."""
+"""Checking an artifact: parsing it, its format version, its envelope and its digest.
+
+Every way an artifact can be wrong ends in an ``ArtifactError``: bytes that are not
+UTF-8, lone surrogates (raw or escaped), ``NaN``/``Infinity`` literals, nesting too deep
+for the parser, a format version that is not ASCII ``MAJOR.MINOR``, an envelope field of
+the wrong type, a digest that does not match.  Nothing else escapes (``ValueError``,
+``UnicodeEncodeError`` and ``RecursionError`` included).
+"""
 
 from __future__ import annotations
+
+import gc
 
 from modelctl.runtime._errors import ArtifactError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, NoReturn
 
 SUPPORTED_MAJOR = 1
+_HEX = frozenset("0123456789abcdef")
+# source keys the runtime knows, and their types (a minor version may add others).
+_SOURCE_TYPES: dict[str, type] = {"commit": str, "commit_time": str, "dirty": bool}
+
+
+def _no_constant(name: str) -> NoReturn:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _parse(raw: bytes) -> Any:
+    """The document (call with the cyclic GC paused: it would rescan every new object)."""
+    import json
+
+    try:
+        text = raw.decode("utf-8")  # strict: surrogates written as raw bytes are not UTF-8
+    except UnicodeDecodeError as exc:
+        raise ArtifactError(f"artifact is not UTF-8 (corrupt?): byte {exc.start}: {exc.reason}") from None
+    if "\\" in text:  # (a one-character search: "\\u" in text takes 10 ms on 6 MB)
+        _refuse_lone_surrogates(text)
+    try:
+        return json.loads(text, parse_constant=_no_constant)
+    except RecursionError:
+        raise ArtifactError("artifact is not valid JSON: nested too deeply") from None
+    except (ValueError, MemoryError) as exc:  # JSONDecodeError, int digit limit, NaN/Infinity
+        raise ArtifactError(f"artifact is not valid JSON (truncated or corrupt?): {exc}") from None
+
+
+def _checked(raw: bytes) -> dict[str, Any]:
+    """Parse and check an artifact: its envelope, its digest, the shape of its content.
+    Call it with the cyclic GC paused (``paused_gc``)."""
+    from modelctl.runtime._shape import check_content
+
+    doc = _parse(raw)
+    _check_format(doc)
+    _verify(raw, doc)
+    check_content(doc["content"])
+    return doc  # type: ignore[no-any-return]
+
+
+class paused_gc:  # noqa: N801 - used like a function: ``with paused_gc():``
+    """The cyclic GC paused while loading: every object made is kept, so a collection in the
+    middle would only rescan them all.  The first collection after the load scans them once
+    (as it would after ``json.loads``; docs/performance.md has both figures)."""
+
+    def __enter__(self) -> None:
+        self.enabled = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc: object) -> None:
+        if self.enabled:
+            gc.enable()
+
+
+def _refuse_lone_surrogates(text: str) -> None:
+    r"""A ``\uD800``-``\uDFFF`` escape not part of a high+low pair decodes to a lone
+    surrogate, which no UTF-8 writer can write back (and publish never writes one).
+    Walks the escapes from backslash to backslash (a one-character search is fast)."""
+    find = text.find
+    i = find("\\")
+    while i >= 0:
+        if text[i + 1 : i + 2] != "u":
+            i = find("\\", i + 2)  # another escape (\\ included): skip the escaped character
+            continue
+        hexa = text[i + 2 : i + 6].lower()
+        step = 6
+        if len(hexa) == 4 and hexa[0] == "d" and hexa[1] in "89abcdef":
+            low = text[i + 6 : i + 12].lower()
+            paired = hexa[1] in "89ab" and len(low) == 6 and low[:3] == "\\ud" and low[3] in "cdef"
+            if not paired:
+                line = text.count("\n", 0, i) + 1
+                raise ArtifactError(f"artifact has a lone surrogate \\u{hexa} (line {line}): it is not valid Unicode")
+            step = 12
+        i = find("\\", i + step)
+
+
+def _ascii_number(text: str) -> bool:
+    return 0 < len(text) <= 9 and text.isascii() and text.isdigit()
+
+
+def _check_format(doc: Any) -> None:
+    if not isinstance(doc, dict) or "format_version" not in doc:
+        raise ArtifactError("not a modelctl artifact: no format_version")
+    version = doc["format_version"]
+    if not isinstance(version, str):
+        raise ArtifactError(f"artifact format_version {_short(version)} is not a MAJOR.MINOR string")
+    major, dot, minor = version.partition(".")
+    if not (dot and _ascii_number(major) and _ascii_number(minor)) or (major[0] == "0" and major != "0"):
+        raise ArtifactError(f"artifact format_version {_short(version)} is not MAJOR.MINOR (such as 1.0)")
+    if int(major) != SUPPORTED_MAJOR:
+        raise ArtifactError(
+            f"artifact format {version} is not supported by this runtime (it reads {SUPPORTED_MAJOR}.x): "
+            + ("upgrade modelctl" if int(major) > SUPPORTED_MAJOR else "republish the catalog")
+        )
+    if not isinstance(doc.get("content"), dict):
+        raise ArtifactError("artifact has no content")
+    if not isinstance(doc.get("catalog_version", ""), str):
+        raise ArtifactError(f"artifact catalog_version {_short(doc['catalog_version'])} is not a string")
+    digest = doc.get("digest")
+    if not (isinstance(digest, str) and len(digest) == 71 and digest.startswith("sha256:") and _HEX >= set(digest[7:])):
+        raise ArtifactError("artifact has no sha256 digest: it was not written by modelctl publish")
+    source = doc.get("source", {})
+    if not isinstance(source, dict):
+        raise ArtifactError(f"artifact source {_short(source)} is not an object")
+    for key, typ in _SOURCE_TYPES.items():
+        if key in source and source[key].__class__ is not typ:
+            raise ArtifactError(f"artifact source.{key} {_short(source[key])} is not a {typ.__name__}")
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _verify(raw: bytes, doc: dict[str, Any]) -> None:
@@ -16,48 +136,31 @@ def _verify(raw: bytes, doc: dict[str, Any]) -> None:
     import hashlib
     import json
 
-    digest = doc.get("digest")
-    if not isinstance(digest, str) or not digest.startswith("sha256:"):
-        raise ArtifactError("artifact has no sha256 digest: it was not written by modelctl publish")
+    digest = doc["digest"]
 
     def dumps(value: Any) -> bytes:
         return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
-    head = b'{"catalog_version":' + dumps(doc.get("catalog_version")) + b',"content":'
-    tail = (
-        b',"digest":'
-        + dumps(digest)
-        + b',"format_version":'
-        + dumps(doc.get("format_version"))
-        + b',"source":'
-        + dumps(doc.get("source"))
-        + b"}\n"
-    )
-    if raw.startswith(head) and raw.endswith(tail) and len(raw) > len(head) + len(tail):
-        content = raw[len(head) : len(raw) - len(tail)]
-    else:  # not byte-canonical (re-serialised by some tool): hash the canonical form instead
-        content = dumps(doc.get("content"))
+    try:
+        head = b'{"catalog_version":' + dumps(doc.get("catalog_version")) + b',"content":'
+        tail = (
+            b',"digest":'
+            + dumps(digest)
+            + b',"format_version":'
+            + dumps(doc.get("format_version"))
+            + b',"source":'
+            + dumps(doc.get("source"))
+            + b"}\n"
+        )
+        if raw.startswith(head) and raw.endswith(tail) and len(raw) > len(head) + len(tail):
+            content = raw[len(head) : len(raw) - len(tail)]
+        else:  # not byte-canonical (re-serialised by some tool): hash the canonical form instead
+            content = dumps(doc.get("content"))
+    except (ValueError, RecursionError) as exc:  # UnicodeEncodeError is a ValueError
+        raise ArtifactError(f"artifact cannot be written canonically to check its digest: {exc}") from None
     actual = "sha256:" + hashlib.sha256(content).hexdigest()
     if actual != digest:
         raise ArtifactError(
             f"artifact digest mismatch: recorded {digest}, content hashes to {actual}; "
             "the file was modified or corrupted after publishing"
         )
-
-
-def _check_format(doc: Any) -> None:
-    if not isinstance(doc, dict) or "format_version" not in doc:
-        raise ArtifactError("not a modelctl artifact: no format_version")
-    version = doc["format_version"]
-    major, _, _minor = str(version).partition(".")
-    if not major.isdigit():
-        raise ArtifactError(f"artifact format_version {version!r} is not MAJOR.MINOR")
-    if int(major) != SUPPORTED_MAJOR:
-        raise ArtifactError(
-            f"artifact format {version} is not supported by this runtime (it reads {SUPPORTED_MAJOR}.x): "
-            "upgrade modelctl"
-            if int(major) > SUPPORTED_MAJOR
-            else "republish the catalog"
-        )
-    if not isinstance(doc.get("content"), dict):
-        raise ArtifactError("artifact has no content")

@@ -10,7 +10,7 @@ from decimal import Decimal
 from itertools import compress
 from time import time as _time
 
-from modelctl.runtime._artifact import _check_format, _verify
+from modelctl.runtime._artifact import _checked, paused_gc
 from modelctl.runtime._errors import (
     AmbiguousModelError,
     ArtifactError,
@@ -58,17 +58,14 @@ class Catalog:
 
     @classmethod
     def loads(cls, data: bytes | str) -> Catalog:
-        """Parse and verify an artifact held in memory."""
-        import json
-
-        raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+        """Parse and verify an artifact held in memory: its format, its digest and the
+        shape of its content (so that no method raises anything but ``CatalogError``)."""
         try:
-            doc = json.loads(raw)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise ArtifactError(f"artifact is not valid JSON (truncated or corrupt?): {exc}") from None
-        _check_format(doc)
-        _verify(raw, doc)
-        return cls(doc)
+            raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+        except (UnicodeEncodeError, TypeError) as exc:
+            raise ArtifactError(f"artifact is not text or bytes: {exc}") from None
+        with paused_gc():
+            return cls(_checked(raw))
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Catalog:
@@ -76,8 +73,10 @@ class Catalog:
         try:
             with open(path, "rb") as fh:
                 raw = fh.read()
-        except OSError as exc:
-            raise ArtifactError(f"cannot read artifact {os.fspath(path)!r}: {exc.strerror or exc}") from None
+        except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+            raise ArtifactError(
+                f"cannot read artifact {os.fspath(path)!r}: {getattr(exc, 'strerror', None) or exc}"
+            ) from None
         try:
             return cls.loads(raw)
         except ArtifactError as exc:

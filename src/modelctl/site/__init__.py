@@ -29,7 +29,36 @@ from modelctl.usage.estimate import PRICED_BY
 
 __all__ = ["build_page", "page_data"]
 
-TABLE_PRICES = ("input_per_1m", "output_per_1m", "cached_input_per_1m")
+CHIPS = 3  # feature chips shown in a table row
+TABLE_PRICES = ("input_per_1m", "output_per_1m", "cached_input_per_1m", "cache_write_per_1m")
+# What people read instead of the keys (the keys stay in the JSON download and the artifact).
+LABELS = {
+    "input_per_1m": "Input",
+    "output_per_1m": "Output",
+    "cached_input_per_1m": "Cached input (read)",
+    "cache_write_per_1m": "Cache write (5 min)",
+    "cache_write_1h_per_1m": "Cache write (1 h)",
+    "cache_write_12h_per_1m": "Cache write (12 h)",
+    "reasoning_per_1m": "Reasoning",
+    "input_audio_per_1m": "Audio input",
+    "output_audio_per_1m": "Audio output",
+    "input_image_per_1m": "Image input",
+    "output_image_per_1m": "Image output",
+    "input_video_per_1m": "Video input",
+    "cached_input_audio_per_1m": "Cached audio input",
+    "cached_input_image_per_1m": "Cached image input",
+    "per_request": "Per request",
+    "per_image": "Per image",
+    "web_search_per_1k": "Web search (per 1,000 calls)",
+    "file_search_per_1k": "File search (per 1,000 calls)",
+    "input_audio_per_minute": "Audio input (per minute)",
+    "per_second": "Per second",
+}
+
+
+def label(key: str) -> str:
+    """A price key as people read it: ``cached_input_per_1m`` -> ``Cached input (read)``."""
+    return LABELS.get(key) or key.replace("_per_1m", "").replace("_", " ").capitalize()
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +67,7 @@ class _Row:
     provider_name: str
     prices: dict[str, str]  # base prices in force today, as decimal strings
     periods: list[dict[str, Any]]  # newest first, as in the artifact
+    current: dict[str, Any]  # the period in force today ({} when none)
 
 
 def _asset(name: str) -> str:
@@ -55,7 +85,8 @@ def _rows(catalog: runtime.Catalog, today: date) -> list[_Row]:
         periods = info.data.get("pricing", [])
         current = next((p for p in periods if date.fromisoformat(p["effective_from"]) <= today), None)
         name = str(providers.get(info.provider, {}).get("name", info.provider))
-        rows.append(_Row(info, name, dict(current.get("prices", {})) if current else {}, periods))
+        prices = dict(current.get("prices", {})) if current else {}
+        rows.append(_Row(info, name, prices, periods, current or {}))
     return rows
 
 
@@ -74,6 +105,11 @@ def page_data(catalog: runtime.Catalog, *, today: date) -> dict[str, Any]:
                 "available": bool(info.available),
                 "currency": info.currency,
                 "context": info.context_window or 0,
+                "max_output": info.max_output_tokens or 0,
+                "released": info.released.isoformat() if info.released else "",
+                "input": list(info.input_modalities),
+                "output": list(info.output_modalities),
+                "features": sorted(info.features),
                 "pricing": [
                     {
                         "from": p["effective_from"],
@@ -87,17 +123,28 @@ def page_data(catalog: runtime.Catalog, *, today: date) -> dict[str, Any]:
         )
     return {
         "today": today.isoformat(),
+        # [usage field, component, price keys tried in order, decimal places of the unit (6 = per 1M)]
         "components": [
-            [f, c, list(keys), unit == 1_000_000] for f, c, keys, unit in PRICED_BY if unit in (1, 1_000_000)
+            [f, c, list(keys), len(str(unit)) - 1] for f, c, keys, unit in PRICED_BY if unit in (1, 1_000, 1_000_000)
         ],
+        "labels": {key: label(key) for _, _, keys, _ in PRICED_BY for key in keys},
         "models": models,
     }
 
 
 def _json_script(data: Any) -> str:
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    # Inside <script>, "</" could end the element early; "\u2028" breaks old parsers.
-    return text.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    # Inside <script>, "</" could end the element early and "<!--" switch the parser into an
+    # escaped state; "\u2028" breaks old parsers.  JSON reads the \u escapes back unchanged.
+    for raw, escaped in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
+        text = text.replace(raw, escaped)
+    return text
 
 
 def _sort_value(value: str | None) -> str:
@@ -115,28 +162,62 @@ def _money(value: str | None) -> str:
     return escape(f"{whole}.{frac.rstrip('0').ljust(2, '0')}")
 
 
+def _batch(row: _Row) -> tuple[str | None, str | None]:
+    batch = row.current.get("variants", {}).get("batch")
+    if batch is None:
+        return None, None
+    merged = {**row.prices, **batch.get("prices", {})}
+    return merged.get("input_per_1m"), merged.get("output_per_1m")
+
+
+def _tiers_text(row: _Row) -> str:
+    tiers = row.current.get("tiers", [])
+    return ", ".join(f"&gt;&#8239;{_tokens(t['above_input_tokens'])}" for t in tiers) or '<span class="none">–</span>'
+
+
+def _tokens(n: int) -> str:
+    """200000 -> 200k, 1048576 -> 1.05M: short enough for a table cell (the details give the exact count)."""
+    if n >= 1_000_000:
+        return f"{n / 1_000_000:.3g}M"
+    return f"{n / 1000:.3g}k" if n >= 1000 else str(n)
+
+
 def _table_row(row: _Row) -> str:
     info = row.info
     features = " ".join(sorted(info.features))
     search = " ".join([info.ref, info.name, *info.aliases]).lower()
     status = info.status if info.enabled else f"{info.status}, disabled"
+    ctx, out = info.context_window, info.max_output_tokens
     cells = [
-        f'<td data-v="{escape(info.name.lower())}"><a href="#{_slug(info.ref)}" class="model">{escape(info.name)}</a>'
-        f"<br><code>{escape(info.ref)}</code></td>",
+        f'<td class="pick needs-js"><input type="checkbox" class="pick-box" value="{escape(info.ref)}" '
+        f'aria-label="Compare {escape(info.name)}"></td>',
+        f'<td class="name-col" data-v="{escape(info.name.lower())}"><a href="#{_slug(info.ref)}" class="model">'
+        f"{escape(info.name)}</a><br><code>{escape(info.ref)}</code></td>",
         f'<td data-v="{escape(row.provider_name.lower())}">{escape(row.provider_name)}</td>',
         f'<td data-v="{("preview", "active", "deprecated", "retired").index(info.status)}">'
         f'<span class="status {escape(info.status)}">{escape(status)}</span></td>',
-        f'<td class="num" data-v="{info.context_window or ""}">'
-        f"{f'{info.context_window:,}' if info.context_window else '–'}</td>",
+        f'<td class="num" data-v="{ctx or ""}">{f"{ctx:,}" if ctx else "–"}</td>',
+        f'<td class="num" data-v="{out or ""}">{f"{out:,}" if out else "–"}</td>',
     ]
     for key in TABLE_PRICES:
         value = row.prices.get(key)
         cells.append(f'<td class="num" data-v="{_sort_value(value)}">{_money(value)}</td>')
-    cells.append(f'<td class="features">{" ".join(f"<span>{escape(f)}</span>" for f in sorted(info.features))}</td>')
+    batch_in, batch_out = _batch(row)
+    batch = f"{_money(batch_in)} / {_money(batch_out)}" if batch_in or batch_out else '<span class="none">–</span>'
+    cells.append(f'<td class="num" data-v="{_sort_value(batch_in)}">{batch}</td>')
+    cells.append(f'<td class="num">{_tiers_text(row)}</td>')
+    released = info.released.isoformat() if info.released else ""
+    cells.append(f'<td data-v="{released}">{released or "–"}</td>')
+    names = [f.replace("_", " ") for f in sorted(info.features)]
+    chips = " ".join(f"<span>{escape(f)}</span>" for f in names[:CHIPS])
+    if len(names) > CHIPS:  # the rest in a tooltip and in the details: rows stay short
+        rest = ", ".join(names[CHIPS:])
+        chips += f' <span class="more-chips" title="{escape(rest)}">+{len(names) - CHIPS} more</span>'
+    cells.append(f'<td class="features">{chips}</td>')
     attrs = (
         f'data-ref="{escape(info.ref)}" data-provider="{escape(info.provider)}" data-status="{escape(info.status)}" '
         f'data-available="{"1" if info.available else "0"}" data-features="{escape(features)}" '
-        f'data-search="{escape(search)}"'
+        f'data-input="{escape(" ".join(info.input_modalities))}" data-search="{escape(search)}"'
     )
     return f"<tr {attrs}>{''.join(cells)}</tr>"
 
@@ -145,9 +226,12 @@ def _prices_cell(prices: dict[str, str], base: dict[str, str] | None = None) -> 
     items = []
     for key in sorted({*prices, *(base or {})}, key=_key_order):
         if key in prices:
-            items.append(f"<li><code>{escape(key)}</code> {_money(prices[key])}</li>")
+            items.append(f'<li><span title="{escape(key)}">{escape(label(key))}</span> {_money(prices[key])}</li>')
         elif base is not None:
-            items.append(f'<li class="inherited"><code>{escape(key)}</code> {_money(base[key])} (inherited)</li>')
+            items.append(
+                f'<li class="inherited"><span title="{escape(key)}">{escape(label(key))}</span> '
+                f"{_money(base[key])} (inherited)</li>"
+            )
     return f"<ul>{''.join(items)}</ul>"
 
 
@@ -182,6 +266,7 @@ def _details(row: _Row, today: date) -> str:
         ("Input", escape(", ".join(info.input_modalities))),
         ("Output", escape(", ".join(info.output_modalities))),
         ("Aliases", escape(", ".join(info.aliases)) or "–"),
+        ("Features", escape(", ".join(f.replace("_", " ") for f in sorted(info.features))) or "–"),
     ]
     if dep:
         replacement = dep.get("replacement")
@@ -205,7 +290,7 @@ def _details(row: _Row, today: date) -> str:
             f"<td>{_prices_cell(p.get('prices', {}))}</td><td>{tiers or '–'}</td><td>{variants or '–'}</td>"
             f'<td class="source">{escape(p.get("source", ""))}<br>checked {escape(p.get("checked", ""))}</td></tr>'
         )
-    chart = history_chart(row.periods, today=today) if len(row.periods) > 1 else ""
+    chart = history_chart(row.periods, today=today, name=info.name) if len(row.periods) > 1 else ""
     return (
         f'<details id="{_slug(info.ref)}" class="model-details" open><summary><strong>{escape(info.name)}</strong> '
         f"<code>{escape(info.ref)}</code></summary><dl>{dl}</dl>{chart}"
@@ -241,7 +326,8 @@ def build_page(catalog: runtime.Catalog, *, today: date, title: str | None = Non
         "version": escape(_version(catalog)),
         "count": str(len(rows)),
         "providers": _options(providers),
-        "features": _options([(f, f) for f in features]),
+        "features": _options([(f, f.replace("_", " ")) for f in features]),
+        "modalities": _options([(m, m) for m in sorted({m for r in rows for m in r.info.input_modalities})]),
         "variants": _options([(v, v) for v in variants]),
         "rows": "\n".join(_table_row(r) for r in rows),
         "details": "\n".join(_details(r, today) for r in rows),

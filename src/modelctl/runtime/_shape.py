@@ -1,0 +1,186 @@
+"""The shape of an artifact's content, checked once at load so that no method fails later.
+
+The tables below list every field the runtime reads, with its shape (``_shapes`` says what
+a shape can be).  A key ending in ``!`` is required; keys the tables do not name are
+ignored, because a minor format version only adds fields (and fields the runtime does not
+read need no check).  Adding a field the runtime reads is one line.
+"""
+
+from __future__ import annotations
+
+from itertools import repeat
+
+from modelctl.runtime._errors import ArtifactError
+from modelctl.runtime._shapes import (
+    _Bad,
+    _count,
+    _date,
+    _decimal,
+    _decimals,
+    _describe,
+    _each,
+    _Either,
+    _enum,
+    _Gen,
+    _map,
+    _NonEmpty,
+    _obj,
+    _percent,
+    _str_or_strs,
+)
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+# --- the tables: every field the runtime reads ---------------------------------------------
+
+_PRICES = _map(_decimal())  # every price key (new keys too) maps to a decimal string
+_TIER = _obj({"above_input_tokens!": int, "prices": _PRICES})
+_VARIANT = _obj({"prices": _PRICES, "tiers": _each(_TIER)})
+_PERIOD = _obj(
+    {
+        "effective_from!": _date,
+        "source": str,
+        "prices": _PRICES,
+        "tiers": _each(_TIER),
+        "variants": _map(_VARIANT),
+    }
+)
+_MODEL = _obj(
+    {
+        "provider!": str,
+        "id!": str,
+        "name!": str,
+        "status!": str,
+        "enabled": bool,
+        "aliases": _each(str),
+        "features": _each(str),
+        "modalities!": _obj({"input!": _each(str), "output!": _each(str)}),
+        "limits": _obj({"context_window": _count, "max_input_tokens": _count, "max_output_tokens": _count}),
+        "currency": str,
+        "released": _date,
+        "deprecation": _obj({"replacement": str}),
+        "pricing": _each(_PERIOD),
+    }
+)
+_SELECTOR = _Either(
+    str,
+    _obj({"model": str, "provider": _str_or_strs, "feature": _str_or_strs, "status": _str_or_strs}),
+    "a glob (a string) or an object",
+)
+_ROLLOUT = _obj(
+    {
+        "id!": str,
+        "salt": str,
+        "model": str,
+        "percent": _decimal(),
+        "purpose": str,
+        "variants": _NonEmpty(_each(_obj({"model!": str, "weight!": _count}))),
+    }
+)
+_PLAN = _obj(
+    {
+        "id!": str,
+        "name": str,
+        "models": _obj({"allow": _each(_SELECTOR), "deny": _each(_SELECTOR)}),
+        "defaults": _map(_str_or_strs),  # one model, or fall-backs in order
+        "markup": _decimal(),
+        "credits_per_usd": _decimal(),
+        "rounding": _obj({"decimals": _decimals, "mode": _enum("up", "half_up", "half_even", "down")}),
+        "rollouts": _each(_ROLLOUT),
+    }
+)
+_ACCOUNT = _obj(
+    {
+        "id!": str,
+        "name": str,
+        "plan!": str,
+        "models": _obj({"allow": _each(_SELECTOR), "deny": _each(_SELECTOR), "widen": _each(_SELECTOR)}),
+        "defaults": _map(_str_or_strs),  # one model, or fall-backs in order
+        "pricing": _each(_obj({"model!": _SELECTOR, "prices": _PRICES, "discount_percent": _percent})),
+        "rollouts": _map(bool),
+    }
+)
+_CONTENT = _obj(
+    {
+        "catalog!": _obj({"name": str, "currency": str}),
+        "providers!": _map(_obj({"id": str, "name": str, "currency": str})),
+        "models!": _map(_MODEL),
+        "aliases!": _map(str),
+        "plans!": _map(_PLAN),
+        "accounts": _map(_ACCOUNT),
+    }
+)
+
+
+def _references_ok(content: dict[str, Any]) -> bool:
+    aliases, models = content["aliases"], content["models"]
+    if not (all(map(str.__contains__, aliases, repeat("/"))) and models.keys() >= set(aliases.values())):
+        return False
+    for plan in content["plans"].values():
+        for rollout in plan.get("rollouts", ()):
+            if ("model" in rollout and "percent" not in rollout) or (
+                "purpose" in rollout and "variants" not in rollout
+            ):
+                return False
+    return True
+
+
+def _references(content: dict[str, Any]) -> None:
+    """What the tables cannot say: a rollout is by model or by purpose; an alias names a model."""
+    models = content["models"]
+    for key, ref in content["aliases"].items():
+        if "/" not in key:
+            raise _Bad(f"alias {_describe(key)} is not provider/alias")
+        if ref not in models:
+            raise _Bad(f"alias {_describe(key)} names {_describe(ref)}, which is not a model")
+    for pid, plan in content["plans"].items():
+        for i, rollout in enumerate(plan.get("rollouts", ())):
+            if "model" in rollout and "percent" not in rollout:
+                raise _Bad(f"plans.{pid}.rollouts[{i}] has a model but no percent")
+            if "purpose" in rollout and "variants" not in rollout:
+                raise _Bad(f"plans.{pid}.rollouts[{i}] has a purpose but no variants")
+
+
+def _where(path: list[str | int]) -> str:
+    out = "content"
+    for key in reversed(path):
+        if isinstance(key, int):
+            out += f"[{key}]"
+        elif key.replace("_", "").isalnum() and key.isascii():
+            out += f".{key}"
+        else:
+            out += f"[{_describe(key)}]"
+    return out
+
+
+_compiled_check: list[Callable[[Any], bool]] = []
+
+
+def _compiled() -> Callable[[Any], bool]:
+    """The content check as plain functions, written on first use (a few ms, not at import)."""
+    if not _compiled_check:
+        _compiled_check.append(_Gen().build(_CONTENT))
+    return _compiled_check[0]
+
+
+def _accepts(content: Any) -> bool:
+    """The fast check: True when ``content`` has the shape of the tables."""
+    try:
+        return _compiled()(content) and _references_ok(content)
+    except TypeError:  # an unhashable value where a string is expected: the walk names it
+        return False
+
+
+def check_content(content: Any) -> None:
+    """Raise ArtifactError naming the first field of ``content`` whose shape the runtime cannot use."""
+    if _accepts(content):
+        return
+    try:
+        _CONTENT.one(content)
+        _references(content)
+    except _Bad as bad:
+        raise ArtifactError(f"artifact content is malformed: {_where(bad.path)}: {bad.what}") from None
+    raise ArtifactError("artifact content is malformed")  # not reached: one() finds what the compiled check found
