@@ -3,7 +3,9 @@ warehouse path (the price table, the pricing SQL on DuckDB, Spark, ...): every
 fall-back, tiers (and a row exactly on a threshold), variants with tiers, a
 period change inside the file, a day boundary crossed by a time zone, aliases,
 an ambiguous bare name, an unknown model, a model with no price that day, a
-variant a model lacks, token kinds a model has no price for."""
+variant a model lacks, token kinds a model has no price for.  Every model accepts
+every modality and a large context: the SQL does not apply cost()'s modality and
+context-window refusals yet (see docs/warehouse.md)."""
 
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ FILES: dict[str, str | None] = {
         aliases: [Plain-Latest]
         released: 2025-01-01
         limits: {context_window: 1000000}
-        modalities: {input: [text, image, audio], output: [text, image, audio]}
+        modalities: {input: [text, image, audio, video], output: [text, image, audio]}
         pricing:
           - effective_from: 2025-01-01
             source: https://acme.example/pricing
@@ -42,7 +44,7 @@ FILES: dict[str, str | None] = {
         status: active
         released: 2025-01-01
         limits: {context_window: 1000000}
-        modalities: {input: [text, image, audio], output: [text, image, audio]}
+        modalities: {input: [text, image, audio, video], output: [text, image, audio]}
         pricing:
           - effective_from: 2025-01-01
             source: https://acme.example/pricing
@@ -96,8 +98,8 @@ FILES: dict[str, str | None] = {
         name: Alpha (Zeta)
         status: active
         released: 2025-02-01
-        limits: {context_window: 200000}
-        modalities: {input: [text], output: [text]}
+        limits: {context_window: 1000000}
+        modalities: {input: [text, image, audio, video], output: [text, image, audio]}
         pricing:
           - effective_from: 2025-02-01
             source: https://zeta.example/pricing
