@@ -10,12 +10,19 @@ modelctl code and schemas themselves.  Only a valid catalog is stored.  The
 cache lives in $MODELCTL_CACHE_DIR, else $XDG_CACHE_HOME/modelctl, else
 ~/.cache/modelctl; MODELCTL_NO_CACHE=1 turns it off.  Entries are written
 atomically; the previous entry of the same catalog folder is removed.
+
+Entries are whole artifacts, account contracts included: the folder is
+created 0700 and every entry 0600.  A folder of ours that others can read
+or write (made by an older modelctl, or by hand) is tightened to 0700; a
+folder owned by another user, or that is not a folder, is not used at all
+(nothing read from it, nothing written: the command runs without a cache).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from datetime import date
 from pathlib import Path
 
@@ -69,6 +76,45 @@ def catalog_key(root: Path, *, today: date, public: bool) -> str:
     return digest.hexdigest()
 
 
+def _private(folder: Path, *, create: bool) -> bool:
+    """Whether ``folder`` is ours and private (0700), creating or tightening it as needed."""
+    if create:
+        try:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError:
+            return False
+    try:
+        info = os.stat(folder)
+    except OSError:
+        return False
+    if not stat.S_ISDIR(info.st_mode):
+        return False
+    uid = getattr(os, "geteuid", None)
+    if uid is None:  # no POSIX owners (Windows): the user's profile folder is private already
+        return True
+    if info.st_uid != uid():
+        return False  # someone else's folder: its entries could be planted, ours read
+    if info.st_mode & 0o077:
+        try:
+            os.chmod(folder, 0o700)
+        except OSError:
+            return False
+    return True
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """``data`` to ``path`` atomically, the file 0600 from the start (never readable by others)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
 def _prefix(root: Path) -> str:
     return hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
 
@@ -77,7 +123,7 @@ def lookup(root: Path, *, today: date, public: bool) -> tuple[str, bytes | None]
     """The key, and the cached artifact bytes when there is an entry for it."""
     folder = cache_dir()
     key = catalog_key(root, today=today, public=public) if folder else ""
-    if folder is None:
+    if folder is None or not _private(folder, create=False):
         return key, None
     try:
         return key, (folder / f"{_prefix(root)}-{key}.json").read_bytes()
@@ -88,14 +134,12 @@ def lookup(root: Path, *, today: date, public: bool) -> tuple[str, bytes | None]
 def store(root: Path, key: str, data: bytes) -> None:
     """Keep ``data`` under ``key``; never fails the command (a cache is optional)."""
     folder = cache_dir()
-    if folder is None or not key:
+    if folder is None or not key or not _private(folder, create=True):
         return
-    from modelctl.artifact.publish import write_atomic
-
     prefix = _prefix(root)
     try:
         for old in folder.glob(f"{prefix}-*.json"):
             old.unlink(missing_ok=True)
-        write_atomic(folder / f"{prefix}-{key}.json", data)
+        _write_private(folder / f"{prefix}-{key}.json", data)
     except OSError:
         pass

@@ -80,6 +80,16 @@ class _LazyGroup(TyperGroup):
             self.commands[cmd_name] = cmd
         return cmd
 
+    def invoke(self, ctx: Any) -> Any:
+        """Every command's boundary: an I/O error nobody handled closer to it (a file or folder
+        that cannot be read or written, stdout closed or full, an input that is not UTF-8)
+        is a message naming the path and exit 4, never a traceback."""
+        try:
+            return super().invoke(ctx)
+        except (OSError, UnicodeError) as exc:
+            _io_failure(exc)
+            raise typer.Exit(EXIT_INPUT) from None
+
     def format_help(self, ctx: Any, formatter: Any) -> None:
         # Listing the commands needs their names and summaries only.
         self._listing = True
@@ -94,6 +104,33 @@ class _LazyGroup(TyperGroup):
             return super().shell_complete(ctx, incomplete)
         finally:
             self._listing = False
+
+
+def _io_failure(exc: OSError | UnicodeError) -> None:
+    """Say what could not be read or written, on stderr."""
+    import os
+    import sys
+
+    from modelctl.cli.output import error
+
+    if isinstance(exc, OSError) and exc.filename is None:
+        # Most likely stdout (closed, full): what is still buffered for it goes nowhere, so that
+        # Python's own flush at exit cannot fail again with a message of its own.
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+    if isinstance(exc, BrokenPipeError):  # the reader of our output went away (`| head`): nothing to say
+        return
+    if isinstance(exc, UnicodeDecodeError):
+        error(f"an input is not valid UTF-8 text: {exc}")
+        return
+    if isinstance(exc, UnicodeError):
+        error(f"text that cannot be written as UTF-8: {exc}")
+        return
+    names = [str(n) for n in (exc.filename, exc.filename2) if n is not None]
+    where = " -> ".join(repr(n) for n in names) if names else "the standard output or an unnamed file"
+    error(f"cannot read or write {where}: {exc.strerror or exc}")
 
 
 def _lazy(name: str, target: str, *, summary: str, epilog: str | None = None) -> None:

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -23,6 +24,7 @@ from typing import Annotated, Any
 import typer
 
 from modelctl import clock, runtime
+from modelctl.cli.visible import json_text, visible
 from modelctl.errors import ModelctlError
 from modelctl.query.opening import InvalidCatalog, Opened, open_catalog
 from modelctl.usage.estimate import parse_count
@@ -129,7 +131,7 @@ def reading() -> Iterator[None]:
         yield
     except InvalidCatalog as exc:
         for finding in exc.findings:
-            error(str(finding))
+            error(visible(str(finding)))
         error(str(exc))
         raise typer.Exit(EXIT_INPUT) from None
     except ModelctlError as exc:
@@ -139,7 +141,7 @@ def reading() -> Iterator[None]:
 
 def note(message: str) -> None:
     """A message for people that is not an error, on stderr."""
-    sys.stderr.write(paint(message, "dim", colour_enabled(sys.stderr)) + "\n")
+    sys.stderr.write(paint(visible(message, lines=True), "dim", colour_enabled(sys.stderr)) + "\n")
     sys.stderr.flush()
 
 
@@ -192,7 +194,7 @@ def tokens(n: int) -> str:
 
 
 def dumps(doc: Any) -> str:
-    return json.dumps(doc, indent=2, ensure_ascii=False, default=_json_default) + "\n"
+    return json_text(json.dumps(doc, indent=2, ensure_ascii=False, default=_json_default)) + "\n"
 
 
 def _json_default(value: Any) -> Any:
@@ -232,6 +234,8 @@ def text_table(
     colour: bool = False,
 ) -> str:
     """Aligned columns separated by two spaces; numbers (``right``) align right."""
+    headers = [visible(h) for h in headers]
+    rows = [[visible(c) for c in row] for row in rows]
     widths = [len(h) for h in headers]
     for row in rows:
         for i, cell in enumerate(row):
@@ -251,7 +255,7 @@ def text_table(
 
 
 def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return visible(text.replace("|", "\\|").replace("\n", " "))
 
 
 def markdown_table(
@@ -263,9 +267,23 @@ def markdown_table(
     return "\n".join(out) + "\n"
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Numbers stay numbers: modelctl writes signed changes ("-12.50", "+5.0%") and "-" for "none".
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)%?|-")
+
+
+def csv_cell(value: str) -> str:
+    """A CSV cell a spreadsheet shows as text: a leading ``'`` before anything that
+    starts like a formula, unless it is a plain number (docs/cli.md, "CSV output")."""
+    if value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
 def csv_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(headers)
-    writer.writerows(rows)
+    writer.writerow([csv_cell(h) for h in headers])
+    writer.writerows([csv_cell(c) for c in row] for row in rows)
     return buf.getvalue()

@@ -13,6 +13,7 @@ from modelctl import clock
 from modelctl.catalog.loader import resolve_root
 from modelctl.cli import output
 from modelctl.cli.diff_render import render_json, render_markdown, render_text
+from modelctl.cli.visible import visible
 from modelctl.errors import ModelctlError
 from modelctl.review.diff import BREAKING, REVIEW
 from modelctl.review.resolve import compare
@@ -141,7 +142,7 @@ def diff(
         raise typer.BadParameter(str(exc)) from None
     if result.invalid:
         for label, finding in result.invalid:
-            output.error(f"{label}: {finding}")
+            output.error(visible(f"{label}: {finding}"))
         output.error("a side of the diff is invalid: fix the findings above (run `modelctl validate`)")
         raise typer.Exit(4)
     diff_result = result.result

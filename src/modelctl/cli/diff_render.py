@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from modelctl.cli import impact_render
+from modelctl.cli.visible import json_text, visible
 from modelctl.review.diff import BREAKING, INFO, REVIEW, Change, DiffResult
 from modelctl.review.impact import Impact, UsageImpact
 
@@ -93,7 +94,7 @@ def render_text(
 ) -> str:
     buffer = io.StringIO()
     console = Console(file=buffer, width=width or 120, highlight=False, soft_wrap=False, no_color=True, markup=False)
-    console.print(f"{result.base} -> {result.head}: {headline(result)}")
+    console.print(visible(f"{result.base} -> {result.head}: {headline(result)}"))
     if result.empty:
         console.print("no changes")
         for line in impact_render.text_lines(None, usage):
@@ -103,7 +104,7 @@ def render_text(
     if flagged:
         console.print()
         for change in flagged:
-            console.print(f"{change.cls.upper():8} {change.address}: {change.reason}")
+            console.print(visible(f"{change.cls.upper():8} {change.address}: {change.reason}"))
     prices = [c for c in result.changes if _is_price(c)]
     if prices:
         table = Table(title="Price changes (per 1M tokens unless the key says otherwise)", title_justify="left")
@@ -112,14 +113,19 @@ def render_text(
         for c in prices:
             assert c.price is not None
             table.add_row(
-                c.entity,
-                c.price.key,
-                _where(c),
-                _effective(c),
-                _fmt(c.before),
-                _fmt(c.after),
-                _delta(c),
-                "" if c.cls == INFO else c.cls,
+                *map(
+                    visible,
+                    (
+                        c.entity,
+                        c.price.key,
+                        _where(c),
+                        _effective(c),
+                        _fmt(c.before),
+                        _fmt(c.after),
+                        _delta(c),
+                        "" if c.cls == INFO else c.cls,
+                    ),
+                )
             )
         console.print()
         console.print(table)
@@ -129,9 +135,8 @@ def render_text(
         for column in ("entity", "field", "action", "before", "after", "class"):
             table.add_column(column, overflow="fold")
         for c in others:
-            table.add_row(
-                _entity_line(c), c.field or "", c.action, _fmt(c.before), _fmt(c.after), "" if c.cls == INFO else c.cls
-            )
+            cells = (_entity_line(c), c.field or "", c.action, _fmt(c.before), _fmt(c.after))
+            table.add_row(*map(visible, cells), "" if c.cls == INFO else c.cls)
         console.print()
         console.print(table)
     if result.impact:
@@ -140,7 +145,7 @@ def render_text(
         for ref, found in result.impact.items():
             plans = ", ".join(found["plans"]) or "-"
             accounts = ", ".join(found["accounts"]) or "-"
-            console.print(f"  {ref}: plans {plans}; accounts {accounts}")
+            console.print(visible(f"  {ref}: plans {plans}; accounts {accounts}"))
     for line in impact_render.text_lines(impact, usage):
         console.print(line)
     return buffer.getvalue()
@@ -149,8 +154,26 @@ def render_text(
 # --- markdown -----------------------------------------------------------------------------------
 
 
+# Catalog strings (names, sources, file names) are text in the comment, never markup: "<"
+# (HTML, "<!--" hiding the rest, "</details>"), "[" (links, images), "*", "~", "`", "|" and
+# "\\" are backslash-escaped, and "@" gets a zero-width space so "@team" notifies no one.
+_MD_ESCAPE = str.maketrans({c: "\\" + c for c in "\\`*[]<|~"} | {"@": "@\u200b", "\n": " ", "\r": " "})
+
+
 def _md(text: Any) -> str:
-    return _fmt(text).replace("|", "\\|").replace("\n", " ")
+    return visible(_fmt(text).translate(_MD_ESCAPE))
+
+
+def _code(text: Any) -> str:
+    """``text`` as an inline code span: no markup inside; a fence longer than any backtick run in it."""
+    inner = visible(_fmt(text).replace("|", "\\|").replace("\n", " ").replace("\r", " "))
+    longest, current = 0, 0
+    for char in inner:
+        current = current + 1 if char == "`" else 0
+        longest = max(longest, current)
+    fence = "`" * (longest + 1)
+    pad = " " if longest or inner.startswith(" ") or inner.endswith(" ") else ""
+    return f"{fence}{pad}{inner}{pad}{fence}"
 
 
 def render_markdown(
@@ -165,7 +188,7 @@ def render_markdown(
     top = [MARKER, "### modelctl diff: pricing catalog", ""]
     if impact is not None:
         top += [impact_render.sentence(impact), ""]
-    top += [f"**{headline(result)}** — `{result.base}` → `{result.head}`", ""]
+    top += [f"**{headline(result)}** — {_code(result.base)} → {_code(result.head)}", ""]
     cost = impact_render.markdown_sections(impact, usage, _md)
     if result.empty:
         return "\n".join([*top, "No changes to the catalog.", "", *(line for s in cost for line in s)])
@@ -174,24 +197,27 @@ def render_markdown(
     review = [c for c in result.changes if c.cls == REVIEW]
     if breaking:
         sections.append(
-            ["#### 🛑 Breaking changes", ""] + [f"- `{c.entity}` — {_md(c.reason)}" for c in breaking] + [""]
+            ["#### 🛑 Breaking changes", ""] + [f"- {_code(c.entity)} — {_md(c.reason)}" for c in breaking] + [""]
         )
     if review:
         sections.append(
-            ["#### 👀 To review", ""] + [f"- `{c.entity}` `{c.field or ''}` — {_md(c.reason)}" for c in review] + [""]
+            ["#### 👀 To review", ""]
+            + [f"- {_code(c.entity)} {_code(c.field or '')} — {_md(c.reason)}" for c in review]
+            + [""]
         )
     sections += cost
     added = [c for c in result.changes if c.action == "added" and c.field is None]
     removed = [c for c in result.changes if c.action == "removed" and c.field is None]
     if added or removed:
         lines = ["#### Added and removed", ""]
-        lines += [f"- ➕ {c.kind} `{c.entity}` {_md(c.after)}" for c in added]
-        lines += [f"- ➖ {c.kind} `{c.entity}` {_md(c.before)}" for c in removed]
+        lines += [f"- ➕ {c.kind} {_code(c.entity)} {_md(c.after)}" for c in added]
+        lines += [f"- ➖ {c.kind} {_code(c.entity)} {_md(c.before)}" for c in removed]
         sections.append([*lines, ""])
     prices = [c for c in result.changes if _is_price(c)]
     if prices:
         rows = [
-            f"| `{c.entity}` | {c.price.key if c.price else ''} | {_where(c)} | {_effective(c)} | {_md(c.before)} "
+            f"| {_code(c.entity)} | {_md(c.price.key if c.price else '')} | {_md(_where(c))} | {_md(_effective(c))} "
+            f"| {_md(c.before)} "
             f"| {_md(c.after)} | {_delta(c)} | {_ICON[c.cls]} |"
             for c in prices
         ]
@@ -207,14 +233,14 @@ def render_markdown(
         )
     if result.impact:
         rows = [
-            f"| `{ref}` | {', '.join(i['plans']) or '-'} | {', '.join(i['accounts']) or '-'} |"
+            f"| {_code(ref)} | {_md(', '.join(i['plans']) or '-')} | {_md(', '.join(i['accounts']) or '-')} |"
             for ref, i in result.impact.items()
         ]
         sections.append(
             ["#### Plans and accounts affected", "", "| Model | Plans | Accounts |", "| --- | --- | --- |", *rows, ""]
         )
     details = [
-        f"| `{_md(c.address)}` | {c.action} | {_md(c.before)} | {_md(c.after)} | {c.cls} |" for c in result.changes
+        f"| {_code(c.address)} | {c.action} | {_md(c.before)} | {_md(c.after)} | {c.cls} |" for c in result.changes
     ]
     detail_head = [
         "<details><summary>All " + str(len(details)) + " field changes</summary>",
@@ -312,4 +338,4 @@ def render_json(result: DiffResult, *, impact: Impact | None = None, usage: Usag
     }
     if impact is not None or usage is not None:
         doc["cost_impact"] = impact_render.impact_json(impact, usage)
-    return json.dumps(doc, indent=2, ensure_ascii=False, default=str) + "\n"
+    return json_text(json.dumps(doc, indent=2, ensure_ascii=False, default=str)) + "\n"

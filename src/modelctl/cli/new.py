@@ -13,6 +13,7 @@ from modelctl import clock
 from modelctl.authoring.new import FileExists, NewFile, UsageProblem, new_model, new_provider
 from modelctl.catalog.loader import resolve_root
 from modelctl.cli.common import EXIT_INPUT, EXIT_NO, error, note, stdout_text
+from modelctl.cli.visible import visible
 from modelctl.errors import ModelctlError, Severity
 from modelctl.rules.validate import validate_catalog
 
@@ -112,7 +113,7 @@ def _report(root: Path, written: NewFile) -> None:
         if Path(finding.location.file) != written.path:
             continue
         if finding.severity is Severity.ERROR:
-            error(str(finding))
+            error(visible(str(finding)))
         else:
             note(str(finding))
     note(f"wrote {written.path}: edit the TODO lines, then run `modelctl validate {root}`")

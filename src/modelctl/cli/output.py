@@ -14,6 +14,7 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
+from modelctl.cli.visible import json_text, visible
 from modelctl.codes import CODES
 from modelctl.errors import Finding, Severity
 from modelctl.rules.validate import ValidationResult
@@ -31,7 +32,7 @@ def _console(stderr: bool) -> Console:
 
 def error(message: str) -> None:
     """An error for people, on stderr."""
-    _console(True).print(f"[bold red]error:[/] {escape(message)}")
+    _console(True).print(f"[bold red]error:[/] {escape(visible(message, lines=True))}")
 
 
 def stdout_text(text: str) -> None:
@@ -53,8 +54,8 @@ def validation_summary(result: ValidationResult) -> str:
 
 
 def validation_text(result: ValidationResult) -> str:
-    lines = [str(f) for f in result.findings]
-    lines.append(validation_summary(result))
+    lines = [visible(str(f)) for f in result.findings]
+    lines.append(visible(validation_summary(result)))
     return "\n".join(lines) + "\n"
 
 
@@ -62,11 +63,11 @@ def print_validation_text(result: ValidationResult) -> None:
     console = _console(False)
     for f in result.findings:
         console.print(
-            f"[bold]{escape(str(f.location))}:[/] [{_STYLE[f.severity]}]{f.severity.value}[/] "
-            f"[dim]{f.code}[/] {escape(f.message)}"
+            f"[bold]{escape(visible(str(f.location)))}:[/] [{_STYLE[f.severity]}]{f.severity.value}[/] "
+            f"[dim]{f.code}[/] {escape(visible(f.message))}"
         )
     style = "green" if result.valid else "bold red"
-    console.print(f"[{style}]{escape(validation_summary(result))}[/]")
+    console.print(f"[{style}]{escape(visible(validation_summary(result)))}[/]")
 
 
 def _diagnostic(f: Finding) -> dict[str, Any]:
@@ -93,11 +94,11 @@ def validation_json(result: ValidationResult) -> str:
         "files_checked": result.files_checked,
         "diagnostics": [_diagnostic(f) for f in result.findings],
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return json_text(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return visible(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _escape_property(text: str) -> str:
@@ -131,17 +132,17 @@ def validation_github(result: ValidationResult) -> str:
             f"::notice title=modelctl validate::{skipped} of {len(result.findings)} findings were not annotated "
             f"(GitHub shows at most {GITHUB_MAX_PER_LEVEL} per level and step); all are listed in this log"
         )
-    lines.append(validation_summary(result))
+    lines.append(visible(validation_summary(result)))
     return "\n".join(lines) + "\n"
 
 
 def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return visible(text).replace("|", "\\|").replace("\n", " ")
 
 
 def validation_markdown(result: ValidationResult) -> str:
     icon = "✅" if result.valid else "❌"
-    out = [f"### {icon} modelctl validate", "", validation_summary(result), ""]
+    out = [f"### {icon} modelctl validate", "", visible(validation_summary(result)), ""]
     if result.findings:
         out += ["| Location | Severity | Code | Message |", "| --- | --- | --- | --- |"]
         for f in result.findings[:SUMMARY_MAX_ROWS]:

@@ -21,6 +21,7 @@ from modelctl.cli.common import (
     CatalogOption,
     Format,
     at_option,
+    csv_cell,
     csv_table,
     dumps,
     error,
@@ -152,7 +153,7 @@ def _errors_file(path: Path | None) -> Iterator[Callable[[RowError], None] | Non
         writer.writerow(["line", "what_if", "message", "row"])
 
         def write(err: RowError) -> None:
-            writer.writerow([err.line, err.what_if or "", err.message, err.raw])
+            writer.writerow([err.line, csv_cell(err.what_if or ""), csv_cell(err.message), csv_cell(err.raw)])
 
         yield write
 

@@ -18,6 +18,7 @@ from modelctl.cli.common import (
     resolve_model,
     stdout_text,
 )
+from modelctl.cli.visible import visible
 from modelctl.query.views import ModelView, PeriodView, PriceLine, TierView, model_view
 
 UNIT_NOTE = "USD per 1M tokens; per_request and per_image per unit"
@@ -41,7 +42,8 @@ def show(
     info = resolve_model(opened.catalog, model, "MODEL")
     view = model_view(opened.catalog, info.ref, today=clock.today())
     render = {DocFormat.json: _json, DocFormat.markdown: _markdown}.get(fmt, _text)
-    stdout_text(render(view))
+    text = render(view)
+    stdout_text(text if fmt is DocFormat.json else visible(text, lines=True))
 
 
 def _facts(view: ModelView) -> list[tuple[str, str]]:

@@ -2,7 +2,10 @@
 
 Nothing is checked out or extracted: file lists come from ``git ls-tree``
 and ``git diff --name-status``, contents from one ``git cat-file --batch``
-process fed every object name at once.
+process fed every object at once.  Every list is NUL-separated (``-z``), so
+a file name with a newline cannot shift the replies; sizes are known before
+any content is read (``ls-tree -l``, ``cat-file --batch-check``), so a blob
+over the 1 MiB limit of ``modelctl validate`` is never read.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from modelctl.catalog.files import MAX_BYTES
 from modelctl.errors import ModelctlError
 
 
@@ -27,10 +31,29 @@ class FileChange:
     new: str | None  # path in head (None when deleted)
 
 
-def run_git(args: Sequence[str], *, cwd: Path, what: str) -> str:
+@dataclass(frozen=True, slots=True)
+class TreeEntry:
+    """One entry of ``git ls-tree -r -l``: a blob (mode 100644/100755), a symbolic link
+    (120000, its target as content) or a submodule (160000, type ``commit``)."""
+
+    path: str
+    mode: str
+    type: str
+    oid: str
+    size: int  # -1 when git gives none (a submodule)
+
+    @property
+    def kind(self) -> str:
+        """``file``, ``symlink`` or ``submodule``."""
+        if self.type == "commit":
+            return "submodule"
+        return "symlink" if self.mode == "120000" else "file"
+
+
+def run_git(args: Sequence[str], *, cwd: Path, what: str, input: bytes | None = None) -> str:
     """Run git in ``cwd`` and return its output; a ModelctlError saying ``what`` failed otherwise."""
     try:
-        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False, timeout=60)
+        done = subprocess.run(["git", *args], cwd=cwd, input=input, capture_output=True, check=False, timeout=60)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise ModelctlError(f"cannot run git to {what}: {getattr(exc, 'strerror', None) or exc}") from None
     if done.returncode != 0:
@@ -87,8 +110,19 @@ class GitRepo:
 
     def list_files(self, commit: str, path: str) -> list[str]:
         """Every file under ``path`` at ``commit``."""
-        out = self.git("ls-tree", "-r", "-z", "--name-only", commit, "--", path or ".", what="list files")
-        return [p for p in out.split("\0") if p]
+        return [e.path for e in self.tree(commit, path)]
+
+    def tree(self, commit: str, path: str) -> list[TreeEntry]:
+        """Every entry under ``path`` at ``commit``, with its mode, object id and size."""
+        out = self.git("ls-tree", "-r", "-z", "-l", commit, "--", path or ".", what="list files")
+        entries = []
+        for record in out.split("\0"):
+            if not record:
+                continue
+            meta, _, name = record.partition("\t")
+            mode, kind, oid, size = meta.split()
+            entries.append(TreeEntry(name, mode, kind, oid, int(size) if size.isdigit() else -1))
+        return entries
 
     def changed_files(self, base: str, head: str | None, path: str) -> list[FileChange]:
         """Files under ``path`` that differ from ``base`` to ``head`` (None: the working tree,
@@ -115,34 +149,69 @@ class GitRepo:
             changes += [FileChange("A", None, p) for p in untracked.split("\0") if p]
         return changes
 
-    def read(self, names: Iterable[str]) -> dict[str, bytes | None]:
-        """Contents of ``rev:path`` object names, through one ``git cat-file --batch``."""
+    def read(self, names: Iterable[str], *, limit: int = MAX_BYTES) -> dict[str, bytes | int | None]:
+        """Contents of object names (``rev:path`` or object ids): the bytes; None when there is
+        no such blob; the size (an int) of a blob over ``limit``, which is not read."""
         wanted = list(dict.fromkeys(names))
         if not wanted:
             return {}
-        request = "".join(f"{n}\n" for n in wanted).encode("utf-8", errors="surrogateescape")
+        z = self._nul_input()
+        if not z and any("\n" in n for n in wanted):
+            raise ModelctlError(f"git {self._version} cannot read a file whose name has a newline: use git 2.38+")
+        check = self._batch(["--batch-check"], wanted, z)
+        out: dict[str, bytes | int | None] = {}
+        ids: dict[str, str] = {}
+        pos = 0
+        for name in wanted:  # one line per name: "<oid> <type> <size>", or "<name> missing"
+            missing = name.encode("utf-8", errors="surrogateescape") + b" missing\n"
+            if check.startswith(missing, pos):  # the name may hold spaces or newlines
+                out[name] = None
+                pos += len(missing)
+                continue
+            end = check.index(b"\n", pos)
+            header = check[pos:end].split()
+            pos = end + 1
+            if len(header) != 3 or header[1] != b"blob":
+                out[name] = None  # ambiguous, or not a blob (a tree, a submodule's commit)
+            elif int(header[2]) > limit:
+                out[name] = int(header[2])
+            else:
+                ids[name] = header[0].decode("ascii")
+        if ids:
+            contents = _parse_batch(self._batch(["--batch"], list(dict.fromkeys(ids.values())), False))
+            out.update({name: contents[oid] for name, oid in ids.items()})
+        return out
+
+    def _batch(self, mode: list[str], names: list[str], z: bool) -> bytes:
+        end = "\0" if z else "\n"
+        request = "".join(f"{n}{end}" for n in names).encode("utf-8", errors="surrogateescape")
+        args = ["git", "cat-file", *mode, *(["-z"] if z else [])]
         try:
-            done = subprocess.run(
-                ["git", "cat-file", "--batch"], cwd=self.root, input=request, capture_output=True, check=False
-            )
-        except OSError as exc:
-            raise ModelctlError(f"cannot run git: {exc.strerror}") from None
+            done = subprocess.run(args, cwd=self.root, input=request, capture_output=True, check=False, timeout=300)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise ModelctlError(f"cannot run git cat-file: {getattr(exc, 'strerror', None) or exc}") from None
         if done.returncode != 0:
             raise ModelctlError(f"git cat-file failed: {done.stderr.decode(errors='replace').strip()}")
-        return _parse_batch(done.stdout, wanted)
+        return done.stdout
+
+    _version = ""
+
+    def _nul_input(self) -> bool:
+        """Whether this git reads NUL-separated names (``cat-file -z``, git 2.38 and later)."""
+        if not self._version:
+            self._version = (self.git("version", what="find the git version").split() + ["", "", "0"])[2]
+        parts = [int(p) if p.isdigit() else 0 for p in self._version.split(".")[:2]]
+        return tuple(parts) >= (2, 38)
 
 
-def _parse_batch(data: bytes, names: list[str]) -> dict[str, bytes | None]:
-    out: dict[str, bytes | None] = {}
+def _parse_batch(data: bytes) -> dict[str, bytes]:
+    """``cat-file --batch`` replies to object ids: id -> content."""
+    out: dict[str, bytes] = {}
     pos = 0
-    for name in names:
+    while pos < len(data):
         end = data.index(b"\n", pos)
-        header = data[pos:end].split()
+        oid, _, size = data[pos:end].split()
         pos = end + 1
-        if len(header) >= 2 and header[-1] == b"missing":
-            out[name] = None
-            continue
-        size = int(header[2])
-        out[name] = data[pos : pos + size]
-        pos += size + 1  # the content is followed by a newline
+        out[oid.decode("ascii")] = data[pos : pos + int(size)]
+        pos += int(size) + 1  # the content is followed by a newline
     return out

@@ -90,10 +90,12 @@ def _log(repo: GitRepo, path: str, since: str | None) -> list[_Entry]:
     return entries
 
 
-def _parse(data: bytes | None, display: str, provider: str) -> tuple[dict[str, Any] | None, bool]:
-    """The model as artifact content, and whether the version was invalid."""
+def _parse(data: bytes | int | None, display: str, provider: str) -> tuple[dict[str, Any] | None, bool]:
+    """The model as artifact content, and whether the version was invalid (over 1 MiB: ``data`` is its size)."""
     if data is None:
         return None, False
+    if isinstance(data, int):
+        return None, True
     loaded = load_bytes(data, display)
     if not loaded.ok or schema.validate("model", loaded):
         return None, True

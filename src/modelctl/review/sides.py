@@ -12,6 +12,7 @@ rules that need the whole catalog are `modelctl validate`'s job.
 from __future__ import annotations
 
 import json
+import posixpath
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -21,8 +22,9 @@ from modelctl.artifact.compile import content_of
 from modelctl.catalog.loader import SourceFile, classify, load_sources
 from modelctl.catalog.model import Catalog, ImpactSettings, Workload
 from modelctl.catalog.strict_yaml import LoadedFile, load_bytes, load_file
-from modelctl.errors import Finding, ModelctlError, Severity
-from modelctl.review.git import GitRepo
+from modelctl.codes import CODES
+from modelctl.errors import Finding, Location, ModelctlError, Severity
+from modelctl.review.git import GitRepo, TreeEntry
 
 WORKTREE = None  # the head side "working tree" is spelled None
 
@@ -117,21 +119,68 @@ def _git_side(
     """A side read from git: the small files, and the model files in ``changed`` (None: all) and in
     ``extra`` (those that exist at ``commit``)."""
     prefix = f"{cat_rel}/" if cat_rel else ""
-    everything = [p[len(prefix) :] for p in repo.list_files(commit, cat_rel)]
-    if not everything:  # the catalog does not exist yet at this revision: an empty side
+    tree = {e.path[len(prefix) :]: e for e in repo.tree(commit, cat_rel) if e.path.startswith(prefix)}
+    if not tree:  # the catalog does not exist yet at this revision: an empty side
         return Side(label, {}, [], 0)
+    everything = list(tree)
     present = extra & set(everything) if changed is not None else set()
     models = [p for p in (everything if changed is None else [*changed, *present]) if p.startswith("models/")]
-    wanted = sorted(set(_small_files(everything)) | set(models))
-    blobs = repo.read(f"{commit}:{prefix}{rel}" for rel in wanted)
+    wanted = sorted(p for p in set(_small_files(everything)) | set(models) if p in tree)
     display_root = Path(f"{label}:{cat_rel}")  # git's own rev:path notation
+    findings: list[Finding] = []
+    oids: dict[str, str] = {}
+    for rel in wanted:
+        found = _blob_of(tree, rel, repo)
+        if isinstance(found, str) and not found.startswith(_WHY):
+            oids[rel] = found
+            continue
+        shown = str(display_root.joinpath(*rel.split("/")))
+        if not rel.endswith(".yaml"):
+            continue
+        if found is None:  # as validate says of a folder where a file should be
+            why, code = "unexpected file or folder: a git submodule, not a file", "MC207"
+        else:
+            why, code = found[len(_WHY) :], "MC017"
+        findings.append(Finding(code, CODES[code].severity, why, Location(shown)))
+    blobs = repo.read(oids.values())
 
     def read(src: SourceFile) -> LoadedFile:
         rel = src.path.relative_to(display_root).as_posix()
-        return load_bytes(blobs.get(f"{commit}:{prefix}{rel}") or b"", src.display)
+        blob = blobs.get(oids[rel])
+        if isinstance(blob, int):
+            out = LoadedFile(src.display)
+            why = f"file is {blob:,} bytes, over the 1 MiB limit: split it"
+            out.findings.append(Finding("MC008", CODES["MC008"].severity, why, Location(src.display, 1, 1)))
+            return out
+        return load_bytes(blob or b"", src.display)
 
-    loaded = load_sources(str(display_root), classify(display_root, wanted), read)
+    sources = classify(display_root, list(oids))
+    loaded = load_sources(str(display_root), sources, read, findings)
     return Side.of(label, loaded.catalog, loaded.findings, len(wanted))
+
+
+_WHY = "why:"
+_MAX_LINKS = 8
+
+
+def _blob_of(tree: dict[str, TreeEntry], rel: str, repo: GitRepo) -> str | None:
+    """The blob a catalog path names: its object id; None for a submodule; ``why:...`` when
+    it is a symbolic link that does not lead to a file inside the catalog (as validate reads)."""
+    entry = tree[rel]
+    seen = 0
+    while entry.kind == "symlink":
+        seen += 1
+        target = repo.read([entry.oid], limit=4096).get(entry.oid)
+        if not isinstance(target, bytes) or seen > _MAX_LINKS:
+            return f"{_WHY}a symbolic link that cannot be followed"
+        text = target.decode("utf-8", errors="surrogateescape")
+        inside = posixpath.normpath(posixpath.join(posixpath.dirname(rel), text))
+        if text.startswith("/") or inside.startswith("../") or inside not in tree:
+            return f"{_WHY}a symbolic link to {text}, outside the catalog: only files inside the catalog are read"
+        rel, entry = inside, tree[inside]
+    if entry.kind == "submodule":
+        return None
+    return entry.oid
 
 
 def load_git_full(repo: GitRepo, catalog: Path, rev: str) -> Side:
@@ -164,7 +213,10 @@ def _workload_models(repo: GitRepo, commit: str | None, cat_rel: str, catalog: P
         prefix = f"{cat_rel}/" if cat_rel else ""
         names = [p for p in repo.list_files(commit, cat_rel) if p[len(prefix) :].startswith("workloads/")]
         blobs = repo.read(f"{commit}:{name}" for name in names)
-        loaded = [load_bytes(blobs.get(f"{commit}:{name}") or b"", name) for name in names]
+        # Unchecked, as above: a blob over the limit (its size, an int) names no models here.
+        loaded = [
+            load_bytes(b if isinstance(b := blobs.get(f"{commit}:{name}"), bytes) else b"", name) for name in names
+        ]
     refs: set[str] = set()
     for doc in loaded:
         entries = doc.data.get("models") if doc.ok and isinstance(doc.data, dict) else None

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import struct
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -205,6 +206,8 @@ def reprice(
             first = usage.stream.readline()
         except UnicodeDecodeError:
             raise UsageFileError(f"{path}: not UTF-8 text (a CSV or JSON Lines file is expected)") from None
+        except OSError as exc:
+            raise UsageFileError(f"cannot read usage file {str(path)!r}: {exc.strerror or exc}") from None
         kind = kind_of(usage.name, first)
         if kind == "csv":
             header = check_header(first, str(path))
@@ -237,6 +240,10 @@ def reprice(
                 _jsonl_rows(run, usage.stream, first, row_dims, tick)
         except UnicodeDecodeError:
             raise UsageFileError(f"{path}: not UTF-8 text (after row {run.rows:,})") from None
+        except OSError as exc:  # a disk error, a truncated .gz (EOFError is not one: see below)
+            raise UsageFileError(
+                f"cannot read usage file {str(path)!r} after row {run.rows:,}: {exc.strerror or exc}"
+            ) from None
         except csv.Error as exc:
             raise UsageFileError(f"{path}: after row {run.rows:,}: {exc}") from None
         if progress is not None:
@@ -254,7 +261,7 @@ def _ticker(progress: Callable[[int, int], None] | None, position: Callable[[], 
 def _json_keys(first: str) -> tuple[str, ...]:
     try:
         head = json.loads(first) if first.strip() else {}
-    except ValueError:
+    except (ValueError, RecursionError):  # the row itself says what is wrong with it
         return ()
     return tuple(head) if isinstance(head, dict) else ()
 
@@ -262,7 +269,7 @@ def _json_keys(first: str) -> tuple[str, ...]:
 def _json_ignored(first: str) -> list[str]:
     try:
         head = json.loads(first) if first.strip() else {}
-    except ValueError:
+    except (ValueError, RecursionError):
         return []
     known = {*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS, *USAGE_FIELDS}
     return [k for k in head if k not in known] if isinstance(head, dict) else []
@@ -436,6 +443,8 @@ def _json_row(
         obj = loads(raw)
     except ValueError as exc:
         return f"not valid JSON: {exc}"
+    except RecursionError:
+        return "not a usage row: JSON nested too deeply"
     if type(obj) is not dict:
         return "not a JSON object"
     get = obj.get
@@ -453,7 +462,14 @@ def _json_row(
             return count_problem(usage_field, n)
         counts.append(n)
     dims = tuple("" if get(d) is None else str(get(d)) for d in row_dims)
-    return ts, name, "" if variant is None else str(variant), counts, dims
+    variant = "" if variant is None else str(variant)
+    for what, text in (("model", name), ("variant", variant), *zip(row_dims, dims, strict=True)):
+        if not text.isascii() and _SURROGATE.search(text):
+            return f"{what} {text!r} is not valid Unicode (a lone surrogate escape)"
+    return ts, name, variant, counts, dims
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _split(ck: Any, n_dims: int) -> tuple[int, tuple[str, ...]]:

@@ -94,6 +94,20 @@ class Skip:
     provider: str | None = None
 
 
+# What a reader's code raises on a value of a shape it did not expect ([[]], {}, "NaN", ...).
+SHAPE_ERRORS = (TypeError, AttributeError, KeyError, IndexError, ValueError, ArithmeticError, RecursionError)
+
+
+def shielded(name: Any, provider: str | None, build: Callable[..., Candidate | Skip], *args: Any) -> Candidate | Skip:
+    """``build(*args)``, one source model; a value of a shape the reader does not expect skips the
+    model, with the reason, instead of ending the whole import with a traceback."""
+    try:
+        return build(*args)
+    except SHAPE_ERRORS as exc:
+        what = type(exc).__name__
+        return Skip(str(name)[:80], f"the source data has an unexpected shape ({what}: {str(exc)[:80]})", provider)
+
+
 @dataclass(frozen=True, slots=True)
 class SourceData:
     kind: str
@@ -119,16 +133,25 @@ def to_decimal(value: Any) -> Decimal | None:
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, Decimal):
-        return value if value.is_finite() else None
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, str):
+        parsed = value
+    elif isinstance(value, int):
+        if abs(value) >= 10**_MAX_EXPONENT:
+            return None
+        parsed = Decimal(value)
+    elif isinstance(value, str):
         try:
             parsed = Decimal(value.strip())
         except InvalidOperation:
             return None
-        return parsed if parsed.is_finite() else None
-    return None  # a float never reaches here: sources are parsed with Decimal
+    else:
+        return None  # a float never reaches here: sources are parsed with Decimal
+    # NaN, infinities and absurd magnitudes (1e999999999 would overflow when scaled) are not prices.
+    if not parsed.is_finite() or (parsed and not -_MAX_EXPONENT < parsed.adjusted() < _MAX_EXPONENT):
+        return None
+    return parsed
+
+
+_MAX_EXPONENT = 40  # a price per token is about 1e-6; per 1M tokens about 1e1
 
 
 def per_token_to_per_1m(value: Decimal) -> Decimal:

@@ -32,6 +32,7 @@ from modelctl.interop.importers.common import (
     count_unmapped,
     day,
     read_text,
+    shielded,
     slug,
     tidy_features,
 )
@@ -103,7 +104,7 @@ def read(path: Path, opts: ReadOptions) -> SourceData:
         label = f"genai-prices {file.name} (sha256:{hashlib.sha256(file.read_bytes()).hexdigest()[:12]})"
         for model in data["models"]:
             entries += 1
-            result = _model(model, provider, label, opts)
+            result = shielded(_name_of(model), provider, _model, model, provider, label, opts)
             (candidates if isinstance(result, Candidate) else skipped).append(result)  # type: ignore[arg-type]
     return SourceData(
         KIND,
@@ -317,3 +318,7 @@ def _variant_name(when: Any) -> str | None:
         return None
     name = slug(value.rsplit("/", 1)[-1]).lower().replace(".", "_")
     return name if name[:1].isalpha() else None
+
+
+def _name_of(model: Any) -> str:
+    return model["id"] if isinstance(model, dict) and isinstance(model.get("id"), str) else str(model)[:40]

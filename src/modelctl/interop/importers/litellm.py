@@ -32,6 +32,7 @@ from modelctl.interop.importers.common import (
     order_modalities,
     per_token_to_per_1m,
     read_json,
+    shielded,
     tidy_features,
     to_decimal,
 )
@@ -123,7 +124,7 @@ def read(path: Path, opts: ReadOptions) -> SourceData:
     for i, (key, spec) in enumerate(entries):
         if opts.progress and i % 250 == 0:
             opts.progress("read", i, len(entries))
-        result = _entry(key, spec, opts, label, names)
+        result = shielded(key, None, _entry, key, spec, opts, label, names)
         if opts.progress and i + 1 == len(entries):
             opts.progress("read", i + 1, len(entries))
         (candidates if isinstance(result, Candidate) else skipped).append(result)  # type: ignore[arg-type]
@@ -145,7 +146,7 @@ def _entry(key: str, spec: Any, opts: ReadOptions, label: str, names: dict[tuple
         return Skip(key, "no litellm_provider")
     provider = catalog_provider(lp)
     mode = spec.get("mode") or "chat"
-    if mode not in MODES:
+    if not isinstance(mode, str) or mode not in MODES:
         return Skip(key, f"mode {mode!r} is not priced by tokens", provider)
     name = key
     for prefix in (f"{lp}/", f"{provider}/"):
@@ -161,7 +162,10 @@ def _entry(key: str, spec: Any, opts: ReadOptions, label: str, names: dict[tuple
     context = _int(spec.get("max_input_tokens"))
     if context is None and opts.require_limits:
         return Skip(key, "no context window (max_input_tokens)", provider)
-    period, features = _pricing(spec, context or _NO_LIMIT, unmapped)
+    try:
+        period, features = _pricing(spec, context or _NO_LIMIT, unmapped)
+    except _NotAPrice as exc:
+        return Skip(key, str(exc), provider)
     if period is None:
         return Skip(key, "no price the catalog can express", provider)
     if any(isinstance(v, Decimal) and v < 0 for v in period.values()):
@@ -203,6 +207,7 @@ def _pricing(spec: dict[str, Any], context: int, unmapped: list[str]) -> tuple[d
             continue
         amount = to_decimal(value)
         if amount is None:
+            _not_a_price(key, value)
             unmapped.append(key)
             continue
         target = PER_TOKEN.get(m["base"]) or PER_UNIT[m["base"]]
@@ -238,6 +243,17 @@ def _pricing(spec: dict[str, Any], context: int, unmapped: list[str]) -> tuple[d
     return period, features
 
 
+class _NotAPrice(Exception):
+    """A price the source gives that is not a number: the model is skipped, never imported without it."""
+
+
+def _not_a_price(key: str, value: Any) -> None:
+    if value is not None and value != "":
+        raise _NotAPrice(
+            f"{key} is {str(value)[:40]!r}, not a price (a finite number): left out rather than imported without it"
+        )
+
+
 def _tiered_pricing(value: Any, base: dict[str, Any], context: int, unmapped: list[str]) -> None:
     """LiteLLM's ``tiered_pricing: [{range: [lo, hi], <price keys>}]`` (DashScope)."""
     if not value:
@@ -259,6 +275,8 @@ def _tiered_pricing(value: Any, base: dict[str, Any], context: int, unmapped: li
             if key in PER_TOKEN and amount is not None:
                 prices[PER_TOKEN[key]] = per_token_to_per_1m(amount)
             else:
+                if key in PER_TOKEN:
+                    _not_a_price(f"tiered_pricing.{key}", raw)
                 unmapped.append(f"tiered_pricing.{key}")
         if int(lo) == 0:
             for k, v in prices.items():

@@ -31,6 +31,7 @@ from modelctl.interop.importers.common import (
     day,
     order_modalities,
     read_toml,
+    shielded,
     tidy_features,
 )
 
@@ -79,7 +80,8 @@ def read(path: Path, opts: ReadOptions) -> SourceData:
         name = f.relative_to(d / "models").with_suffix("").as_posix()
         unmapped: list[str] = []
         merged = _with_base(data, d, bases, unmapped)
-        result = _model(merged, d.name, name, f"models.dev {d.name}/models/{name}.toml", opts, unmapped)
+        label = f"models.dev {d.name}/models/{name}.toml"
+        result = shielded(name, d.name, _model, merged, d.name, name, label, opts, unmapped)
         if opts.progress and i + 1 == len(parsed):
             opts.progress("read", i + 1, len(parsed))
         (candidates if isinstance(result, Candidate) else skipped).append(result)  # type: ignore[arg-type]

@@ -29,6 +29,7 @@ from modelctl.interop.importers.common import (
     order_modalities,
     per_token_to_per_1m,
     read_json,
+    shielded,
     tidy_features,
     to_decimal,
 )
@@ -79,7 +80,7 @@ def read(path: Path, opts: ReadOptions) -> SourceData:
     candidates: list[Candidate] = []
     skipped: list[Skip] = []
     for model in models:
-        result = _model(model, label, opts)
+        result = shielded(_name_of(model), PROVIDER, _model, model, label, opts)
         (candidates if isinstance(result, Candidate) else skipped).append(result)  # type: ignore[arg-type]
     providers = {PROVIDER: ProviderInfo(PROVIDER, {"name": "OpenRouter", "kind": "aggregator", "currency": "USD"})}
     providers[PROVIDER].doc.update(website="https://openrouter.ai", pricing_page="https://openrouter.ai/models")
@@ -97,6 +98,8 @@ def _model(model: Any, label: str, opts: ReadOptions) -> Candidate | Skip:
     if not isinstance(context, int) or context < 1:
         return Skip(name, "no context window (context_length)", PROVIDER)
     prices = _prices(model.get("pricing"), unmapped)
+    if isinstance(prices, str):
+        return Skip(name, prices, PROVIDER)
     if any(v < 0 for v in prices.values()):
         return Skip(name, "a negative price (a router, priced per routed model)", PROVIDER)
     if not any_price(prices):
@@ -131,12 +134,19 @@ def _given(value: Any) -> bool:
     return value not in (None, False, "", [], {})
 
 
-def _prices(pricing: Any, unmapped: list[str]) -> dict[str, Decimal]:
+def _prices(pricing: Any, unmapped: list[str]) -> dict[str, Decimal] | str:
+    """The prices; a reason to skip the model when a price it has is not a number
+    (``"prompt": "NaN"`` must not import the model without its input price)."""
     out: dict[str, Decimal] = {}
     if not isinstance(pricing, dict):
         return out
     for key, value in pricing.items():
         amount = to_decimal(value)
+        if (key in PER_TOKEN or key in PER_UNIT) and amount is None and value not in (None, ""):
+            shown = str(value)[:40]
+            return (
+                f"pricing.{key} is {shown!r}, not a price (a finite number): left out rather than imported without it"
+            )
         if key in PER_TOKEN and amount is not None:
             out[PER_TOKEN[key]] = per_token_to_per_1m(amount)
         elif key in PER_UNIT and amount is not None:
@@ -161,15 +171,19 @@ def _limits(top: Any, context: int, unmapped: list[str]) -> dict[str, Any]:
 
 
 def _capabilities(doc: dict[str, Any], model: dict[str, Any], unmapped: list[str]) -> None:
-    arch = model.get("architecture") or {}
+    arch = model.get("architecture")
+    if not isinstance(arch, dict):
+        if arch:
+            unmapped.append("architecture (not an object)")
+        arch = {}
     sides = {}
     for side in ("input", "output"):
-        values = arch.get(f"{side}_modalities") or ["text"]
+        values = _names(arch.get(f"{side}_modalities"), f"architecture.{side}_modalities", unmapped) or ["text"]
         unmapped += [f"architecture.{side}_modalities: {m}" for m in values if m not in MODALITY]
         sides[side] = [MODALITY[m] for m in values if m in MODALITY] or ["text"]
     known = ("modality", "input_modalities", "output_modalities")
     unmapped += [f"architecture.{k}" for k, v in arch.items() if k not in known and _given(v)]
-    params = model.get("supported_parameters") or []
+    params = _names(model.get("supported_parameters"), "supported_parameters", unmapped)
     features = [f for p, f in PARAMETERS.items() if p in params]
     unmapped += [f"supported_parameters: {p}" for p in params if p not in PARAMETERS and p not in _PARAMS_CONSUMED]
     inputs, outputs = sides["input"], sides["output"]
@@ -178,6 +192,19 @@ def _capabilities(doc: dict[str, Any], model: dict[str, Any], unmapped: list[str
     complete_modalities(features, inputs, outputs)
     doc["modalities"] = {"input": order_modalities(inputs), "output": order_modalities(outputs)}
     doc["features"] = features
+
+
+def _names(value: Any, where: str, unmapped: list[str]) -> list[str]:
+    """A list of names from the source; anything else in it (a list, an object) is reported, not hashed."""
+    if value is None or value == []:
+        return []
+    if not isinstance(value, list):
+        unmapped.append(f"{where} (not a list)")
+        return []
+    names = [v for v in value if isinstance(v, str)]
+    if len(names) < len(value):
+        unmapped.append(f"{where} (values that are not names)")
+    return names
 
 
 def _expiration(doc: dict[str, Any], value: Any, opts: ReadOptions, unmapped: list[str]) -> None:
@@ -190,3 +217,7 @@ def _expiration(doc: dict[str, Any], value: Any, opts: ReadOptions, unmapped: li
     doc["status"] = "deprecated" if retires > opts.today else "retired"
     doc["enabled"] = retires > opts.today
     doc["deprecation"] = {"retires": retires, "note": f"OpenRouter: expiration_date {retires}"}
+
+
+def _name_of(model: Any) -> str:
+    return model["id"] if isinstance(model, dict) and isinstance(model.get("id"), str) else str(model)[:40]
