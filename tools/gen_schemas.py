@@ -702,8 +702,26 @@ def artifact_schema() -> dict[str, Any]:
                     "commit": {"description": "The git commit.", "type": "string"},
                     "commit_time": {"description": "The commit's time, UTC, ISO 8601.", "type": "string"},
                     "dirty": {"description": "Whether the catalog had uncommitted changes.", "type": "boolean"},
+                    "republished_from": {
+                        "description": "`publish --from-artifact`: the revision whose content this re-publishes.",
+                        "type": "integer",
+                        "minimum": 0,
+                    },
                 },
             ),
+            "revision": {
+                "description": "Format 1.1. Grows with every publish of a repository, a revert included: the committer "
+                "time (seconds since the epoch) of a clean commit, SOURCE_DATE_EPOCH, or the current time; above the "
+                "artifact already in --out when its content differs. A reader refuses a lower one (replay).",
+                "type": "integer",
+                "minimum": 0,
+            },
+            "published_at": {
+                "description": "Format 1.1. When this revision was published, UTC, ISO 8601 "
+                "(SOURCE_DATE_EPOCH when set).",
+                "type": "string",
+                "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$",
+            },
             "content": content,
         },
     }

@@ -93,6 +93,7 @@ _CODES = [
     Code("MC210", "redundant-alias", W, "An alias equals the model's own id."),
     Code("MC211", "unknown-plan-reference", E, "A plan or account refers to a model or plan that does not exist."),
     Code("MC212", "unknown-purpose", E, "A plan names a default for a purpose catalog.yaml does not declare."),
+    Code("MC213", "yml-extension", E, "A catalog file ends in .yml: it is not read, so what it defines is missing."),
     # MC6xx: plans and accounts
     Code(
         "MC601",

@@ -44,7 +44,7 @@ def test_artifact_is_canonical_json_and_matches_its_schema(make_catalog: MakeCat
     doc = json.loads(data)
     assert data == canonical(doc) + b"\n"
     jsonschema.validate(doc, schema.load_schema("artifact"))
-    assert doc["format_version"] == "1.0"
+    assert doc["format_version"] == "1.1"
     assert doc["digest"] == "sha256:" + hashlib.sha256(canonical(doc["content"])).hexdigest()
 
 
@@ -69,7 +69,8 @@ def test_sha256_file_beside_the_artifact(make_catalog: MakeCatalog, tmp_path: Pa
     assert subprocess.run(["sha256sum", "-c", "catalog.json.sha256"], cwd=out, capture_output=True).returncode == 0
 
 
-def test_repository_catalog_publishes_byte_identically_twice(tmp_path: Path) -> None:
+def test_repository_catalog_publishes_byte_identically_twice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # published_at is the publish time otherwise
     first = publish(REPO / "catalog", tmp_path / "a")
     second = publish(REPO / "catalog", tmp_path / "b")
     assert first.path and second.path

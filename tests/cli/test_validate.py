@@ -44,7 +44,7 @@ def test_output_formats_match_golden_files(broken: str, fmt: str, golden: object
 def test_text_lines_are_sorted_and_summarised(broken: str) -> None:
     result = runner.invoke(app, ["validate", broken])
     lines = result.stdout.splitlines()
-    assert lines[-1] == "cat: invalid: 2 errors, 2 warnings in 4 files"
+    assert lines[-1] == "cat: invalid: 3 errors, 1 warning in 4 files"  # x.yml is an error (MC213)
     findings = lines[:-1]
     assert findings[0].startswith("cat/models/acme/alpha.yaml:13:14: warning MC306 ")
     keys = [(line.split(":")[0], int(line.split(":")[1])) for line in findings]
@@ -55,7 +55,7 @@ def test_json_document_shape(broken: str) -> None:
     result = runner.invoke(app, ["validate", broken, "--format", "json"])
     doc = json.loads(result.stdout)
     assert doc["format_version"] == "1.0"
-    assert (doc["valid"], doc["error_count"], doc["warning_count"]) == (False, 2, 2)
+    assert (doc["valid"], doc["error_count"], doc["warning_count"]) == (False, 3, 1)
     diag = next(d for d in doc["diagnostics"] if d["code"] == "MC104")
     assert diag == {
         "severity": "error",

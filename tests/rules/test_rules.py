@@ -139,7 +139,8 @@ CASES = [
     ("MC205", edit(BETA, ("replacement: acme/alpha", "replacement: acme/alpah")), ("MC205", BETA, 6, 72), None),
     ("MC206", edit(BETA, ("replacement: acme/alpha", "replacement: acme/beta")), ("MC206", BETA, 6, 72), None),
     ("MC207", {"models/acme/notes.txt": "x\n"}, ("MC207", "models/acme/notes.txt", 1, 1), None),
-    ("MC207-yml", {"providers/other.yml": "id: other\n"}, ("MC207", "providers/other.yml", 1, 1), None),
+    ("MC213-yml", {"providers/other.yml": "id: other\n"}, ("MC213", "providers/other.yml", 1, 1), None),
+    ("MC213-yml-model", {"models/acme/gamma.yml": BETA_COPY}, ("MC213", "models/acme/gamma.yml", 1, 1), None),
     ("MC208", {"catalog.yaml": None}, ("MC208", "catalog.yaml", 1, 1), None),
     (
         "MC209",
@@ -508,3 +509,21 @@ def test_strict_turns_warnings_into_errors(make_catalog: MakeCatalog, tmp_path: 
     root = make_catalog(edit(BETA, ("checked: 2026-11-01", "checked: 2024-01-01")))
     assert validate_catalog(root).valid
     assert not validate_catalog(root, strict=True).valid
+
+
+def test_a_yml_model_file_is_an_error_that_says_the_model_is_missing(make_catalog: MakeCatalog) -> None:
+    result, _ = check(make_catalog({"models/acme/gamma.yml": BETA_COPY.replace("id: beta", "id: gamma")}))
+    (finding,) = [f for f in result.findings if f.code == "MC213"]
+    assert finding.severity.value == "error" and not result.valid
+    assert "rename it to gamma.yaml (it is not read)" in finding.message
+    assert "acme/gamma" not in result.catalog.models
+
+
+@pytest.mark.parametrize(("today", "said"), [("2027-01-01", "is today"), ("2027-01-02", "has passed")])
+def test_the_retirement_day_itself_is_not_in_the_past(
+    make_catalog: MakeCatalog, monkeypatch: pytest.MonkeyPatch, today: str, said: str
+) -> None:
+    monkeypatch.setenv("MODELCTL_TODAY", today)
+    result, _ = check(make_catalog())
+    (finding,) = [f for f in result.findings if f.code == "MC406" and "retirement date" in f.message]
+    assert f"the retirement date 2027-01-01 {said}:" in finding.message

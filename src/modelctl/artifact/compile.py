@@ -3,7 +3,7 @@
 The artifact is one JSON object with sorted keys and no whitespace::
 
     {"catalog_version":..., "content":{...}, "digest":"sha256:...",
-     "format_version":"1.0", "source":{...}}
+     "format_version":"1.1", "published_at":"...Z", "revision":N, "source":{...}}
 
 ``digest`` is the SHA-256 of the canonical bytes of ``content`` alone, so the
 same catalog has the same digest whichever commit published it, and a reader
@@ -36,7 +36,7 @@ from modelctl.catalog.model import (
     Tier,
 )
 
-FORMAT_VERSION = "1.0"
+FORMAT_VERSION = "1.1"  # 1.1 added `revision` and `published_at`
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,23 +296,42 @@ class Artifact:
     data: bytes
     digest: str
     catalog_version: str
+    revision: int | None = None
+    published_at: str | None = None
 
 
 def compile_artifact(
-    catalog: Catalog, source: SourceInfo, *, epoch: int | None = None, include_accounts: bool = True
+    catalog: Catalog,
+    source: SourceInfo,
+    *,
+    epoch: int | None = None,
+    include_accounts: bool = True,
+    revision: int | None = None,
+    published_at: int | None = None,
 ) -> Artifact:
     """The whole artifact, byte-identical for identical input."""
     content = canonical(content_of(catalog, include_accounts=include_accounts))
     digest = digest_of(content)
     version = catalog_version(source, digest, epoch)
-    head = b'{"catalog_version":' + canonical(version) + b',"content":'
-    tail = (
-        b',"digest":'
-        + canonical(digest)
-        + b',"format_version":'
-        + canonical(FORMAT_VERSION)
-        + b',"source":'
-        + canonical(source.as_json())
-        + b"}\n"
-    )
-    return Artifact(head + content + tail, digest, version)
+    return assemble(content, digest, version, source.as_json(), revision=revision, published_at=published_at)
+
+
+def assemble(
+    content: bytes,
+    digest: str,
+    version: str,
+    source: dict[str, Any],
+    *,
+    revision: int | None = None,
+    published_at: int | None = None,
+) -> Artifact:
+    """The artifact's bytes around the canonical bytes of ``content``: the other keys in sorted
+    order, so that the content is one contiguous byte range (docs/artifact.md)."""
+    when = _iso(published_at) if published_at is not None else None
+    fields: dict[str, Any] = {"catalog_version": version, "digest": digest, "format_version": FORMAT_VERSION}
+    fields |= {"published_at": when, "revision": revision, "source": source}
+    keys = sorted(k for k, v in fields.items() if v is not None)
+    head = b"{" + b"".join(canonical(k) + b":" + canonical(fields[k]) + b"," for k in keys if k < "content")
+    tail = b"".join(b"," + canonical(k) + b":" + canonical(fields[k]) for k in keys if k > "content")
+    data = head + b'"content":' + content + tail + b"}\n"
+    return Artifact(data, digest, version, revision, when)

@@ -125,6 +125,13 @@ class _Walk:
     def stray(self, parts: tuple[str, ...], why: str) -> None:
         self.findings.append(_stray(_show(self.root, *parts), why))
 
+    def misnamed(self, parts: tuple[str, ...]) -> None:
+        """A ``.yml`` file where a catalog file belongs: an error, since the model (or plan, ...) it
+        holds would silently be left out of the catalog."""
+        name = parts[-1]
+        msg = f"catalog files end in .yaml, not .yml: rename it to {name[: -len('.yml')]}.yaml (it is not read)"
+        self.findings.append(Finding("MC213", _code("MC213").severity, msg, Location(_show(self.root, *parts))))
+
     def unreadable(self, parts: tuple[str, ...], why: str) -> None:
         where = Location(_show(self.root, *parts))
         self.findings.append(Finding("MC017", _code("MC017").severity, why, where))
@@ -158,7 +165,7 @@ class _Walk:
             if item.name.endswith(".yaml") and not item.is_dir:
                 self.files.append(SourceFile(self.root.joinpath(*parts), _show(self.root, *parts), kind))
             elif item.name.endswith(".yml"):
-                self.stray(parts, "catalog files end in .yaml, not .yml: rename it")
+                self.misnamed(parts)
             elif item.is_dir:
                 self.stray(parts, f"{folder}/ holds files, not folders")
 
@@ -175,7 +182,7 @@ class _Walk:
                     path = self.root.joinpath(*parts)
                     self.files.append(SourceFile(path, _show(self.root, *parts), "model", provider.name))
                 elif item.name.endswith(".yml"):
-                    self.stray(parts, "catalog files end in .yaml, not .yml: rename it")
+                    self.misnamed(parts)
                 else:
                     self.stray(parts, "models/<provider>/ holds only <id>.yaml files")
 

@@ -177,8 +177,21 @@ _lazy(
     "modelctl.cli.publish:publish",
     summary="Validate the catalog and compile it into one JSON artifact for applications.",
     epilog="Exit codes: 0 published (or, with --check, up to date); 1 validation errors, nothing written "
-    "(or, with --check, the artifact is out of date); 2 usage error; 4 the catalog or the artifact to "
-    "check cannot be read.",
+    "(or, with --check, the artifact is out of date); 2 usage error; 4 the catalog, the artifact to "
+    "check or re-publish, or the signing key cannot be read, or --out or --to cannot be written.",
+)
+_lazy(
+    "keygen",
+    "modelctl.cli.keygen:keygen",
+    summary="Write a new Ed25519 key pair in minisign's format, for `publish --sign`.",
+    epilog="Exit codes: 0 written; 2 usage error; 4 the folder cannot be written, or a key is already there.",
+)
+_lazy(
+    "push",
+    "modelctl.cli.push:push",
+    summary="Copy a published artifact to a static host or object storage.",
+    epilog="Exit codes: 0 pushed; 2 usage error; 4 the folder's artifact is missing, does not match its "
+    "checksum or is invalid, or the destination cannot be written (boto3 missing for s3://).",
 )
 _lazy(
     "diff",

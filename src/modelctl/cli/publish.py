@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from modelctl.artifact.publish import ARTIFACT_NAME, compiled_digest, read_digest
+from modelctl.artifact.publish import ARTIFACT_NAME, compiled_digest, read_digest, republish
 from modelctl.artifact.publish import publish as do_publish
+from modelctl.artifact.signing import SecretKey, load_secret_key
 from modelctl.catalog.loader import resolve_root
 from modelctl.cli import output
 from modelctl.cli.options import CatalogArgument, CatalogDirOption
@@ -37,6 +39,33 @@ def publish(
             "for a release asset, a CDN or the comparison page.",
         ),
     ] = False,
+    sign: Annotated[
+        Path | None,
+        typer.Option(
+            "--sign",
+            help="Sign with this minisign secret key (from `modelctl keygen`), writing catalog.json.minisig; "
+            "$MODELCTL_SIGNING_KEY (the key file's text or its path) does the same.",
+        ),
+    ] = None,
+    from_artifact: Annotated[
+        Path | None,
+        typer.Option(
+            "--from-artifact",
+            help="Re-publish this earlier artifact's content under a new, higher revision (the rollback path "
+            "when CI is broken); the catalog is not read.",
+        ),
+    ] = None,
+    to: Annotated[
+        str | None,
+        typer.Option(
+            "--to",
+            help="Then push catalog.json to DEST (file:// or s3://bucket/prefix), as `modelctl push` does "
+            "(a public place gets catalog.public.json with `modelctl push --name`).",
+        ),
+    ] = None,
+    endpoint_url: Annotated[
+        str | None, typer.Option("--endpoint-url", help="With --to s3://: the S3-compatible endpoint.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary on stdout.")] = False,
 ) -> None:
     """Validate the catalog and compile it into one JSON artifact for applications.
@@ -46,13 +75,26 @@ def publish(
     file beside it. With validation errors nothing is written. Its digest
     covers the catalog content only; `source` records the git commit, and
     SOURCE_DATE_EPOCH replaces the commit time in `catalog_version`.
+    `revision` grows with every publish (docs/artifact.md).
     """
-    root = resolve_root(catalog or catalog_opt)
+    if from_artifact is not None and (check or public):
+        output.error("--from-artifact re-publishes one artifact: it does not combine with --check or --public")
+        raise typer.Exit(2)
+    if endpoint_url and not to:
+        output.error("--endpoint-url needs --to")
+        raise typer.Exit(2)
     try:
+        key = _signing_key(sign)
+        if from_artifact is not None:
+            again = republish(from_artifact, out, sign=key)
+            _report_republish(again, as_json)
+            _push_after(out, to, endpoint_url)
+            return
+        root = resolve_root(catalog or catalog_opt)
         if check:
             _check(root, out / ARTIFACT_NAME, as_json)
-        result = do_publish(root, out, strict=strict, public=public)
-    except ModelctlError as exc:  # the catalog or the artifact to check cannot be read
+        result = do_publish(root, out, strict=strict, public=public, sign=key)
+    except ModelctlError as exc:  # the catalog, the key or the artifact to check cannot be read
         output.error(str(exc))
         raise typer.Exit(4) from None
     if result.path is None:
@@ -67,6 +109,9 @@ def publish(
             "changed": result.changed,
             "bytes": result.size,
             "models": len(result.validation.catalog.models),
+            "revision": result.revision,
+            "published_at": result.published_at,
+            "signed": result.signed,
         }
         if result.public_path is not None:
             summary |= {"public_artifact": str(result.public_path), "public_digest": result.public_digest}
@@ -76,6 +121,7 @@ def publish(
         output.stdout_text(
             f"{result.path}: {state}, {len(result.validation.catalog.models)} models, {result.size:,} bytes\n"
             f"  catalog_version {result.catalog_version}\n  digest {result.digest}\n"
+            f"  revision {result.revision}, published {result.published_at}{', signed' if result.signed else ''}\n"
         )
         if result.public_path is not None:
             output.stdout_text(f"{result.public_path}: without accounts, digest {result.public_digest}\n")
@@ -83,6 +129,51 @@ def publish(
             output.error(
                 f"published with {result.validation.warning_count} warning(s): run `modelctl validate` to see them"
             )
+    try:
+        _push_after(out, to, endpoint_url)
+    except ModelctlError as exc:
+        output.error(str(exc))
+        raise typer.Exit(4) from None
+
+
+def _signing_key(sign: Path | None) -> SecretKey | None:
+    if sign is not None:
+        return load_secret_key(sign)
+    env = os.environ.get("MODELCTL_SIGNING_KEY")
+    return load_secret_key(env, from_env=True) if env else None
+
+
+def _push_after(out: Path, to: str | None, endpoint_url: str | None) -> None:
+    """``--to``: push catalog.json (the internal artifact; a public place gets catalog.public.json
+    through ``modelctl push --name``, never by default)."""
+    if not to:
+        return
+    from modelctl.artifact.push import push
+
+    pushed = push(out, to, endpoint_url=endpoint_url)
+    output.error(f"pushed revision {pushed.revision} to {to} ({pushed.immutable}, then {pushed.pointer})")
+
+
+def _report_republish(again: Any, as_json: bool) -> None:
+    if as_json:
+        summary = {
+            "artifact": str(again.path),
+            "digest": again.digest,
+            "catalog_version": again.catalog_version,
+            "changed": again.changed,
+            "bytes": again.size,
+            "models": again.models,
+            "revision": again.revision,
+            "published_at": again.published_at,
+            "signed": again.signed,
+        }
+        output.stdout_text(json.dumps(summary, indent=2) + "\n")
+    else:
+        output.stdout_text(
+            f"{again.path}: re-published, {again.models} models, {again.size:,} bytes\n"
+            f"  catalog_version {again.catalog_version}\n  digest {again.digest}\n"
+            f"  revision {again.revision}, published {again.published_at}{', signed' if again.signed else ''}\n"
+        )
 
 
 def _check(root: Path, artifact: Path, as_json: bool) -> None:

@@ -97,7 +97,9 @@ def _lifecycle_dates(ctx: RuleContext, model: Model) -> Iterator[Finding]:
             "MC406",
             model.file,
             ["deprecation", "retires"],
-            f"the retirement date {dep.retires} has passed: set `status: retired` and `enabled: false`",
+            f"the retirement date {dep.retires} "
+            + ("is today" if dep.retires == today else "has passed")
+            + ": set `status: retired` and `enabled: false`",
         )
     if dep and dep.retires and status == "retired" and dep.retires > today:
         yield ctx.at(

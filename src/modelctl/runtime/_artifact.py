@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 SUPPORTED_MAJOR = 1
 _HEX = frozenset("0123456789abcdef")
 # source keys the runtime knows, and their types (a minor version may add others).
-_SOURCE_TYPES: dict[str, type] = {"commit": str, "commit_time": str, "dirty": bool}
+_SOURCE_TYPES: dict[str, type] = {"commit": str, "commit_time": str, "dirty": bool, "republished_from": int}
 
 
 def _no_constant(name: str) -> NoReturn:
@@ -52,6 +52,7 @@ def _checked(raw: bytes) -> dict[str, Any]:
 
     doc = _parse(raw)
     _check_format(doc)
+    _check_revision(doc)
     _verify(raw, doc)
     check_content(doc["content"])
     return doc  # type: ignore[no-any-return]
@@ -142,16 +143,11 @@ def _verify(raw: bytes, doc: dict[str, Any]) -> None:
         return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
     try:
-        head = b'{"catalog_version":' + dumps(doc.get("catalog_version")) + b',"content":'
-        tail = (
-            b',"digest":'
-            + dumps(digest)
-            + b',"format_version":'
-            + dumps(doc.get("format_version"))
-            + b',"source":'
-            + dumps(doc.get("source"))
-            + b"}\n"
-        )
+        # Canonical: sorted keys, so `content` is one byte range between the other keys (whatever
+        # minor version added them: 1.1 added `published_at` and `revision`).
+        keys = sorted(doc)
+        head = b"{" + b"".join(dumps(k) + b":" + dumps(doc[k]) + b"," for k in keys if k < "content") + b'"content":'
+        tail = b"".join(b"," + dumps(k) + b":" + dumps(doc[k]) for k in keys if k > "content") + b"}\n"
         if raw.startswith(head) and raw.endswith(tail) and len(raw) > len(head) + len(tail):
             content = raw[len(head) : len(raw) - len(tail)]
         else:  # not byte-canonical (re-serialised by some tool): hash the canonical form instead
@@ -164,3 +160,14 @@ def _verify(raw: bytes, doc: dict[str, Any]) -> None:
             f"artifact digest mismatch: recorded {digest}, content hashes to {actual}; "
             "the file was modified or corrupted after publishing"
         )
+
+
+def _check_revision(doc: dict[str, Any]) -> int:
+    """The artifact's revision (format 1.1; 0 for a 1.0 artifact, which had none)."""
+    revision = doc.get("revision", 0)
+    if type(revision) is not int or revision < 0:
+        raise ArtifactError(f"artifact revision {_short(revision)} is not a non-negative whole number")
+    published = doc.get("published_at", "")
+    if not isinstance(published, str):
+        raise ArtifactError(f"artifact published_at {_short(published)} is not a string")
+    return revision

@@ -38,6 +38,8 @@ class Catalog:
         self.catalog_version: str = doc.get("catalog_version", "")
         self.digest: str = doc["digest"]
         self.source: Mapping[str, Any] = doc.get("source", {})
+        self.revision: int = doc.get("revision", 0)  # grows with every publish (format 1.1; 0 before)
+        self.published_at: str = doc.get("published_at", "")  # ISO 8601 UTC (format 1.1; "" before)
         content = doc["content"]
         self._content = content
         self._models: dict[str, dict[str, Any]] = content.get("models", {})

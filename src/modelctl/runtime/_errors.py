@@ -65,3 +65,29 @@ class InvalidUsageError(CatalogError, ValueError):
         super().__init__(f"{where} {problem}{shown}")
         self.field = field
         self.value = value
+
+
+# --- distribution (CatalogHolder) ---
+
+
+class SignatureError(ArtifactError):
+    """A public key is configured and the artifact's signature is missing, malformed, from another
+    key or does not match (never a silent downgrade to unsigned)."""
+
+
+class RollbackError(ArtifactError):
+    """The artifact's revision is lower than the one held: a replayed old artifact
+    (``allow_rollback=True`` accepts it)."""
+
+
+class ShrinkError(ArtifactError):
+    """The artifact has fewer than ``max_shrink`` times the models held."""
+
+
+class FetchError(CatalogError):
+    """The source could not be reached or answered with an error; ``retry_after`` is the
+    server's Retry-After in seconds, when it gave one."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

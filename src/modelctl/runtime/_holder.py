@@ -1,41 +1,260 @@
-"""Reloading the artifact, keeping the last good catalog."""
+"""The catalog an application serves, fetched, verified, cached and swapped live.
+
+``CatalogHolder`` holds the current ``Catalog`` and replaces it only with an artifact that passes
+every check, always keeping the last good one: see docs/distribution.md.  Standard library only;
+``cryptography`` is imported only when ``public_key`` is set.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import os
+import random
+import threading  # before register_at_fork below: its own after-fork clean-up must run first
+import time
+import weakref
 from _thread import allocate_lock
 
 from modelctl.runtime._catalog import Catalog
-from modelctl.runtime._errors import CatalogError
+from modelctl.runtime._errors import ArtifactError, CatalogError, FetchError, RollbackError, ShrinkError, SignatureError
+from modelctl.runtime._remote import cache as _cache
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
+    from typing import Any
 
-# --- reloading ---------------------------------------------------------------------------
+    from modelctl.runtime._remote.minisign import PublicKey
+
+_HOLDERS: weakref.WeakSet[CatalogHolder] = weakref.WeakSet()
+_MAX_REPORTED = 1024
+
+
+def _after_fork_in_child() -> None:
+    for holder in list(_HOLDERS):
+        holder._after_fork()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 class CatalogHolder:
-    """Holds the current catalog and reloads it, keeping the last good one
-    when a new artifact is broken::
+    """Holds the current catalog and refreshes it from a file or an ``http(s)://`` URL::
 
-        holder = CatalogHolder("dist/catalog.json")   # raises if the first load fails
-        holder.catalog.cost(...)
-        holder.reload_if_changed()                       # e.g. from a timer
-        holder.last_error                                # why the last reload was refused
+        holder = CatalogHolder("https://prices.example.com/catalog.json",
+                               public_key="/etc/app/modelctl.pub", cache_dir="/var/cache/app",
+                               refresh=30)            # raises if neither source nor cache has one
+        holder.catalog.cost(...)                       # always the last good catalog
+        holder.status()                                # revision, origin, stale, last error ...
+
+    Refused, always keeping the last good catalog: a digest mismatch, a missing or bad signature
+    (with ``public_key``), a lower revision (unless ``allow_rollback``), fewer than ``max_shrink``
+    times the models held, an unknown format, a malformed or truncated body.  Each refusal is
+    reported once per distinct artifact through ``on_error`` and ``status()``.  ``refresh()`` and
+    the background thread never raise.
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, on_error: Callable[[CatalogError], None] | None = None) -> None:
-        self.path = os.fspath(path)
-        self.on_error = on_error
+    def __init__(
+        self,
+        source: str | os.PathLike[str],
+        *,
+        public_key: str | bytes | os.PathLike[str] | None = None,
+        cache_dir: str | os.PathLike[str] | None = None,
+        refresh: float | None = None,
+        timeout: float = 5.0,
+        headers: Mapping[str, str] | None = None,
+        on_change: Callable[[Catalog], None] | None = None,
+        on_error: Callable[[CatalogError], None] | None = None,
+        max_shrink: float = 0.5,
+        allow_rollback: bool = False,
+        stale_after: float | None = None,
+    ) -> None:
+        self.source = os.fspath(source)
+        self.is_url = self.source.startswith(("http://", "https://"))
+        self.path = self.source.removeprefix("file://") if not self.is_url else self.source
+        self.on_change, self.on_error = on_change, on_error
+        self.timeout, self.headers = timeout, dict(headers or {})
+        self.max_shrink, self.allow_rollback = max_shrink, allow_rollback
+        self.refresh_interval = refresh
+        self.stale_after = stale_after if stale_after is not None else (max(3 * refresh, 60.0) if refresh else 3600.0)
         self.last_error: CatalogError | None = None
+        self._key: PublicKey | None = None
+        if public_key is not None:
+            from modelctl.runtime._remote.minisign import PublicKey
+
+            self._key = PublicKey(public_key)
+        self._cache_path = _cache.path_for(os.fspath(cache_dir), self.source) if cache_dir is not None else None
         self._lock = allocate_lock()
-        self._stamp = self._stat()
-        self._catalog = Catalog.load(self.path)
+        self._catalog: Catalog | None = None
+        self._origin = ""
+        self._etag: str | None = None
+        self._last_modified: str | None = None
+        self._stamp: tuple[int, int, int] | None = None
+        self._fetched_at: float | None = None
+        self._checked_at: float | None = None
+        self._success_at: float | None = None
+        self._failures = 0
+        self._not_before = 0.0
+        self._reported: dict[object, None] = {}
+        self._closed = False
+        self._thread: Any = None
+        self._stop: Any = None
+        self._start()
+        _HOLDERS.add(self)
+        if refresh:
+            self._start_thread()
+
+    # --- reading --------------------------------------------------------------------------
 
     @property
     def catalog(self) -> Catalog:
+        assert self._catalog is not None  # set by __init__ or it raised
         return self._catalog
+
+    def status(self) -> dict[str, Any]:
+        """For a health check or a metric: what is served, from where, and how fresh."""
+        catalog, now = self.catalog, time.time()
+        since = self._success_at
+        return {
+            "source": self.source,
+            "origin": self._origin,  # "source" (fetched), "cache" (from cache_dir) or "file"
+            "revision": catalog.revision,
+            "digest": catalog.digest,
+            "catalog_version": catalog.catalog_version,
+            "published_at": catalog.published_at,
+            "models": len(catalog),
+            "fetched_at": self._fetched_at,
+            "checked_at": self._checked_at,
+            "last_success_at": since,
+            "last_error": str(self.last_error) if self.last_error is not None else None,
+            "failures": self._failures,
+            "stale": since is None or now - since > self.stale_after,
+        }
+
+    # --- checking -------------------------------------------------------------------------
+
+    def refresh(self) -> bool:
+        """Check the source now.  True when a new catalog is now served.  Never raises."""
+        return self._run(self._check_source)
+
+    def reload(self) -> bool:
+        """Load the source again even if it looks unchanged; True when a new catalog is now served,
+        False when refused (``last_error`` says why; the last good catalog stays)."""
+        return self._run(lambda: self._check_source(force=True))
+
+    def reload_if_changed(self) -> bool:
+        """A file: reload only when its mtime, size or inode changed; a URL: a conditional GET."""
+        return self.refresh()
+
+    def close(self) -> None:
+        """Stop the refresh thread (if any)."""
+        self._closed = True
+        if self._stop is not None:
+            self._stop.set()
+        thread = self._thread
+        if thread is not None and thread.is_alive() and thread is not _current_thread():
+            thread.join(self.timeout + 1)
+
+    def __enter__(self) -> CatalogHolder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- internals ------------------------------------------------------------------------
+
+    def _start(self) -> None:
+        first_error: CatalogError | None = None
+        if self._cache_path is not None:
+            entry = _cache.read(self._cache_path)
+            if entry is not None:
+                try:
+                    self._catalog = self._verified(entry.artifact, entry.signature)
+                    self._origin, self._fetched_at = "cache", entry.fetched_at
+                except CatalogError as exc:
+                    first_error = exc  # a damaged cache is not used, and replaced by the next good fetch
+        try:
+            self._check_source(force=True)
+        except CatalogError as exc:
+            self._note_failure(exc)
+            first_error = exc
+        if self._catalog is None:
+            raise first_error or ArtifactError(f"no catalog from {self.source}")
+
+    def _run(self, check: Callable[[], bool]) -> bool:
+        try:
+            return check()
+        except CatalogError as exc:
+            self._note_failure(exc)
+            return False
+
+    def _note_failure(self, exc: CatalogError) -> None:
+        self._failures += 1
+        wait = getattr(exc, "retry_after", None)
+        if wait:
+            self._not_before = time.monotonic() + wait
+        self._report(exc, ("failure", str(exc)))
+
+    def _report(self, exc: CatalogError, ident: object) -> None:
+        self.last_error = exc
+        if ident in self._reported:
+            return
+        if len(self._reported) >= _MAX_REPORTED:
+            self._reported.pop(next(iter(self._reported)))
+        self._reported[ident] = None
+        if self.on_error is not None:
+            self.on_error(exc)
+
+    def _verified(self, raw: bytes, signature: bytes | None) -> Catalog:
+        catalog = Catalog.loads(raw)
+        if self._key is not None:
+            if signature is None:
+                raise SignatureError("the artifact is unsigned and a public key is configured: refused")
+            self._key.verify(raw, signature)
+        return catalog
+
+    def _check_source(self, *, force: bool = False) -> bool:
+        with self._lock:
+            self._checked_at = time.time()
+            if self.is_url:
+                from modelctl.runtime._remote import fetch as _fetch
+
+                reply = _fetch.get(
+                    self.source,
+                    timeout=self.timeout,
+                    headers=self.headers,
+                    etag=None if force else self._etag,
+                    last_modified=None if force else self._last_modified,
+                )
+                if reply.status == 304 and self._catalog is not None:
+                    self._succeeded()
+                    return False
+                signature = self._signature_url() if self._key is not None else None
+                return self._consider(reply.body, signature, "source", reply.etag, reply.last_modified)
+            stamp = self._stat()
+            if not force and stamp == self._stamp and self._catalog is not None:
+                self._succeeded()
+                return False
+            self._stamp = stamp  # also when refused: a bad file is reported once, not on every check
+            raw, signature = self._read_file()
+            return self._consider(raw, signature, "file", None, None)
+
+    def _succeeded(self) -> None:
+        self._success_at, self._failures, self._not_before = time.time(), 0, 0.0
+        self._reported = {k: None for k in self._reported if not (isinstance(k, tuple) and k[0] == "failure")}
+        if self.last_error is not None and isinstance(self.last_error, FetchError):
+            self.last_error = None
+
+    def _signature_url(self) -> bytes | None:
+        from modelctl.runtime._remote import fetch as _fetch
+
+        try:
+            return _fetch.get(self.source + ".minisig", timeout=self.timeout, headers=self.headers).body
+        except FetchError as exc:
+            if "HTTP 404" in str(exc) or "HTTP 403" in str(exc):
+                return None  # refused as unsigned
+            raise
 
     def _stat(self) -> tuple[int, int, int] | None:
         try:
@@ -44,26 +263,113 @@ class CatalogHolder:
             return None
         return (st.st_mtime_ns, st.st_size, st.st_ino)
 
-    def reload(self) -> bool:
-        """Load the artifact again.  True if a new catalog is now served; False
-        if it failed (``last_error`` says why; the last good catalog stays)."""
-        with self._lock:
-            stamp = self._stat()
+    def _read_file(self) -> tuple[bytes, bytes | None]:
+        sig_path = self.path + ".minisig"
+        for _ in range(3):  # the signature, the artifact, the signature again (docs/artifact.md)
+            before = _read_or_none(sig_path) if self._key is not None else None
             try:
-                fresh = Catalog.load(self.path)
-            except CatalogError as exc:
-                self.last_error = exc
-                if self.on_error is not None:
-                    self.on_error(exc)
-                return False
-            self._stamp = stamp
-            self.last_error = None
-            changed = fresh.digest != self._catalog.digest
-            self._catalog = fresh
-            return changed
+                with open(self.path, "rb") as fh:
+                    raw = fh.read()
+            except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+                raise ArtifactError(
+                    f"cannot read artifact {self.path!r}: {getattr(exc, 'strerror', None) or exc}"
+                ) from None
+            after = _read_or_none(sig_path) if self._key is not None else None
+            if before == after:
+                break
+        return raw, after
 
-    def reload_if_changed(self) -> bool:
-        """Reload only when the file's mtime, size or inode changed."""
-        if self._stat() == self._stamp:
+    def _consider(
+        self, raw: bytes, signature: bytes | None, origin: str, etag: str | None, last_modified: str | None
+    ) -> bool:
+        ident = hashlib.sha256(raw + b"\0" + (signature or b"")).digest()
+        held = self._catalog
+        try:
+            try:
+                fresh = self._verified(raw, signature)
+            except SignatureError:
+                if not (self.is_url and self._key is not None):
+                    raise
+                # The pointer's artifact and signature are two objects: fetch the signature once more.
+                signature = self._signature_url()
+                fresh = self._verified(raw, signature)
+            if held is not None:
+                if fresh.revision < held.revision and not self.allow_rollback:
+                    raise RollbackError(
+                        f"artifact revision {fresh.revision} is lower than the revision {held.revision} held "
+                        "(a replayed old artifact?): refused; re-publish it with `modelctl publish --from-artifact` "
+                        "or pass allow_rollback=True"
+                    )
+                if self.max_shrink and len(fresh) < self.max_shrink * len(held):
+                    raise ShrinkError(
+                        f"artifact has {len(fresh)} models, fewer than {self.max_shrink:g} x the "
+                        f"{len(held)} held: refused"
+                    )
+        except CatalogError as exc:
+            named = _naming(exc, self.path if origin == "file" else self.source)
+            if held is None:
+                raise named from None
+            self._report(named, ident)
             return False
-        return self.reload()
+        self._succeeded()
+        self.last_error = None
+        self._etag, self._last_modified = etag, last_modified
+        self._fetched_at = time.time()
+        changed = held is None or fresh.digest != held.digest
+        self._catalog, self._origin = fresh, origin
+        if origin == "source" and self._cache_path is not None:
+            try:
+                _cache.write(self._cache_path, _cache.Entry(raw, signature, etag, last_modified, self._fetched_at))
+            except OSError as exc:
+                self._report(CatalogError(f"cannot write the cache {self._cache_path!r}: {exc}"), ("cache", str(exc)))
+        if changed and held is not None and self.on_change is not None:
+            self.on_change(fresh)
+        return changed
+
+    # --- the refresh thread ---------------------------------------------------------------
+
+    def _next_delay(self) -> float:
+        base = float(self.refresh_interval or 60.0)
+        if self._failures:
+            base = min(base * 2 ** min(self._failures, 10), max(base * 16, 300.0))
+        delay = base * random.uniform(0.75, 1.25)
+        return max(delay, self._not_before - time.monotonic())
+
+    def _start_thread(self) -> None:
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="modelctl-catalog-refresh", daemon=True)
+        self._thread.start()
+
+    def _loop(self) -> None:
+        stop = self._stop
+        while not stop.wait(self._next_delay()):
+            try:
+                self.refresh()
+            except Exception as exc:  # an on_error/on_change callback that raised: keep refreshing
+                self.last_error = CatalogError(f"a callback raised {type(exc).__name__}: {exc}")
+
+    def _after_fork(self) -> None:
+        """In a forked child (gunicorn --preload): new lock, and a refresh thread of its own."""
+        self._lock = allocate_lock()
+        self._thread = None
+        if self.refresh_interval and not self._closed:
+            self._start_thread()
+
+
+def _naming(exc: CatalogError, where: str) -> CatalogError:
+    """The same error, its message starting with the file or URL it is about."""
+    if str(exc).startswith(where) or type(exc) not in (ArtifactError, SignatureError, RollbackError, ShrinkError):
+        return exc
+    return type(exc)(f"{where}: {exc}")
+
+
+def _read_or_none(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read()
+    except (OSError, ValueError):
+        return None
+
+
+def _current_thread() -> Any:
+    return threading.current_thread()

@@ -1,0 +1,337 @@
+"""Benchmark the distribution path against issue 13's targets, with baselines from the same run.
+
+- pickup: a new artifact lands on nginx (127.0.0.1) until 50 holders (threads, ``refresh=1``)
+  all serve it; p50/p99/max over several rounds (target p99 <= 1.5 s);
+- a 304 revalidation's client CPU (target <= 2 ms);
+- nginx's CPU (master and workers, from /proc) while 200 holders check every second
+  (target < 10 % of one core);
+- start-up from the disk cache with the origin down, against ``Catalog.loads`` of the same bytes
+  (target: at most the load time + 20 ms);
+- ``Catalog.loads`` against a plain ``json.loads`` of the same bytes with the cyclic GC on, at
+  5,000 and 50,000 models (targets 1.0 x and 0.7 x).
+
+Usage::
+
+    .venv/bin/python bench/bench_distribution.py [--quick] [--json out.json]
+
+Needs Debian's nginx.  The large artifacts replicate the repository catalog's models under new ids.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+
+from common import ROOT, print_table, write_json  # noqa: E402
+
+TARGETS = {"pickup_p99_s": 1.5, "revalidate_cpu_ms": 2.0, "nginx_core_pct": 10.0, "startup_extra_ms": 20.0}
+LOAD_TARGETS = {5000: 1.0, 50000: 0.7}
+
+CONF = """
+worker_processes 1;
+{user}
+pid {tmp}/nginx.pid;
+error_log {tmp}/error.log warn;
+events {{ worker_connections 4096; }}
+http {{
+    types {{ application/json json; }}
+    access_log {tmp}/access.log;
+    client_body_temp_path {tmp}/body; proxy_temp_path {tmp}/proxy; fastcgi_temp_path {tmp}/fastcgi;
+    uwsgi_temp_path {tmp}/uwsgi; scgi_temp_path {tmp}/scgi;
+    keepalive_timeout 65;
+    server {{ listen 127.0.0.1:{port}; root {site}; etag on; }}
+}}
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+class Nginx:
+    def __init__(self, workdir: Path) -> None:
+        self.site, self.tmp, self.port = workdir / "site", workdir / "nginx", free_port()
+        self.site.mkdir(parents=True)
+        self.tmp.mkdir()
+        binary = shutil.which("nginx") or "/usr/sbin/nginx"
+        conf = self.tmp / "nginx.conf"
+        user = "user root;" if os.geteuid() == 0 else ""
+        conf.write_text(CONF.format(tmp=self.tmp, port=self.port, site=self.site, user=user))
+        (self.site / "catalog.json").write_bytes(b"{}")
+        self.proc = subprocess.Popen(
+            [binary, "-c", str(conf), "-p", str(self.tmp), "-e", str(self.tmp / "error.log"), "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(200):
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise SystemExit("nginx did not start")
+
+    url = property(lambda self: f"http://127.0.0.1:{self.port}/catalog.json")
+    _clock = 0
+
+    def put(self, data: bytes) -> None:
+        tmp = self.site / ".catalog.json.tmp"
+        tmp.write_bytes(data)
+        self._clock = max(self._clock, int(time.time())) + 1  # distinct nginx ETags (mtime-size)
+        os.utime(tmp, (self._clock, self._clock))
+        os.replace(tmp, self.site / "catalog.json")
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU of the master and its workers."""
+        pids = [self.proc.pid]
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                if int(fields[1]) == self.proc.pid:
+                    pids.append(int(entry))
+        total = 0
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])
+        return total / os.sysconf("SC_CLK_TCK")
+
+    def requests(self) -> int:
+        try:
+            return len((self.tmp / "access.log").read_bytes().splitlines())
+        except OSError:
+            return 0
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(10)
+
+
+def artifact(models: int | None, revision: int) -> bytes:
+    """The repository catalog's artifact, or its models replicated to ``models`` entries."""
+    from datetime import date
+
+    from modelctl.artifact.compile import SourceInfo, assemble, canonical, compile_artifact, digest_of
+    from modelctl.rules.validate import validate_catalog
+
+    global _REPO_CONTENT
+    if _REPO_CONTENT is None:
+        result = validate_catalog(ROOT / "catalog", today=date(2026, 11, 25))
+        _REPO_CONTENT = json.loads(compile_artifact(result.catalog, SourceInfo()).data)["content"]
+    content = dict(_REPO_CONTENT)
+    if models is not None:
+        base = list(content["models"].items())
+        grown: dict[str, Any] = {}
+        for i in range(models):
+            ref, model = base[i % len(base)]
+            provider = model["provider"]
+            grown[f"{provider}/{model['id']}-{i}"] = {**model, "id": f"{model['id']}-{i}", "aliases": []}
+        content["models"], content["aliases"] = grown, {}
+    body = canonical(content)
+    now = int(time.time())
+    return assemble(body, digest_of(body), f"bench+{revision}", {}, revision=revision, published_at=now).data
+
+
+_REPO_CONTENT: dict[str, Any] | None = None
+
+
+def bench_pickup(origin: Nginx, holders: int, rounds: int) -> dict[str, Any]:
+    from modelctl.runtime import CatalogHolder
+
+    revision = 1000
+    origin.put(artifact(None, revision))
+    seen: dict[int, dict[int, float]] = {}
+    lock = threading.Lock()
+
+    def watcher(index: int) -> Any:
+        def changed(catalog: Any) -> None:
+            with lock:
+                seen.setdefault(catalog.revision, {})[index] = time.monotonic()
+
+        return changed
+
+    fleet = [CatalogHolder(origin.url, refresh=1.0, on_change=watcher(i)) for i in range(holders)]
+    delays: list[float] = []
+    try:
+        for _ in range(rounds):
+            time.sleep(1.3)
+            revision += 1
+            origin.put(artifact(None, revision))
+            put_at = time.monotonic()
+            deadline = put_at + 10
+            while time.monotonic() < deadline and len(seen.get(revision, {})) < holders:
+                time.sleep(0.01)
+            got = seen.get(revision, {})
+            delays += [t - put_at for t in got.values()]
+            delays += [float("inf")] * (holders - len(got))
+    finally:
+        for holder in fleet:
+            holder.close()
+    delays.sort()
+    p99 = delays[min(len(delays) - 1, int(len(delays) * 0.99))]
+    return {"holders": holders, "rounds": rounds, "p50_s": statistics.median(delays), "p99_s": p99, "max_s": delays[-1]}
+
+
+def bench_revalidate(origin: Nginx, number: int) -> dict[str, Any]:
+    from modelctl.runtime import CatalogHolder
+
+    origin.put(artifact(None, 5000))
+    holder = CatalogHolder(origin.url)
+    holder.refresh()
+    cpu, wall = time.process_time(), time.perf_counter()
+    for _ in range(number):
+        holder.refresh()
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    assert holder.status()["failures"] == 0
+    return {"checks": number, "cpu_ms": cpu / number * 1e3, "wall_ms": wall / number * 1e3}
+
+
+def bench_nginx_cpu(origin: Nginx, holders: int, seconds: float) -> dict[str, Any]:
+    from modelctl.runtime import CatalogHolder
+
+    origin.put(artifact(None, 6000))
+    fleet = [CatalogHolder(origin.url, refresh=1.0) for _ in range(holders)]
+    try:
+        time.sleep(2)
+        cpu, requests, start = origin.cpu_seconds(), origin.requests(), time.monotonic()
+        time.sleep(seconds)
+        cpu, requests = origin.cpu_seconds() - cpu, origin.requests() - requests
+        elapsed = time.monotonic() - start
+    finally:
+        for holder in fleet:
+            holder.close()
+    return {"holders": holders, "requests_per_s": requests / elapsed, "core_pct": cpu / elapsed * 100}
+
+
+def bench_startup(raw: bytes, repeat: int) -> dict[str, Any]:
+    from modelctl.runtime import Catalog, CatalogHolder
+
+    with tempfile.TemporaryDirectory() as tmp:
+        dead = f"http://127.0.0.1:{free_port()}/catalog.json"
+        from modelctl.runtime._remote import cache
+
+        cache.write(cache.path_for(tmp, dead), cache.Entry(raw, None))
+        loads, starts = [], []
+        for _ in range(repeat):
+            gc.collect()
+            t = time.perf_counter()
+            Catalog.loads(raw)
+            loads.append(time.perf_counter() - t)
+            gc.collect()
+            t = time.perf_counter()
+            holder = CatalogHolder(dead, cache_dir=tmp, timeout=1, on_error=lambda e: None)
+            starts.append(time.perf_counter() - t)
+            assert holder.status()["origin"] == "cache"
+    load, start = min(loads), min(starts)
+    return {"bytes": len(raw), "load_ms": load * 1e3, "startup_ms": start * 1e3, "extra_ms": (start - load) * 1e3}
+
+
+def bench_load(raw: bytes, repeat: int) -> dict[str, Any]:
+    from modelctl.runtime import Catalog
+
+    def best(fn: Any) -> float:
+        runs = []
+        for _ in range(repeat):
+            gc.collect()
+            t = time.perf_counter()
+            fn()
+            runs.append(time.perf_counter() - t)
+        return min(runs)
+
+    assert gc.isenabled()
+    plain = best(lambda: json.loads(raw))
+    ours = best(lambda: Catalog.loads(raw))
+    return {"bytes": len(raw), "json_loads_ms": plain * 1e3, "catalog_loads_ms": ours * 1e3, "ratio": ours / plain}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer rounds and a shorter nginx window")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args(argv)
+    if not (shutil.which("nginx") or os.path.exists("/usr/sbin/nginx")):
+        raise SystemExit("needs nginx (Debian: apt-get install nginx)")
+    results: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        origin = Nginx(Path(tmp))
+        try:
+            results["pickup"] = bench_pickup(origin, 50, 2 if args.quick else 5)
+            results["revalidate"] = bench_revalidate(origin, 200 if args.quick else 1000)
+            results["nginx"] = bench_nginx_cpu(origin, 200, 5 if args.quick else 15)
+        finally:
+            origin.stop()
+    for models in (5000, 50000):
+        raw = artifact(models, 1)
+        results[f"load_{models}"] = bench_load(raw, 3 if models == 50000 else 7)
+        results[f"startup_{models}"] = bench_startup(raw, 3 if models == 50000 else 7)
+        del raw
+    p, r, n = results["pickup"], results["revalidate"], results["nginx"]
+    rows = [
+        {
+            "what": "pickup p99, 50 holders, refresh 1 s",
+            "value": f"{p['p99_s']:.3f} s",
+            "target": "<= 1.5 s",
+            "ok": p["p99_s"] <= TARGETS["pickup_p99_s"],
+        },
+        {
+            "what": "304 revalidation, client CPU",
+            "value": f"{r['cpu_ms']:.2f} ms",
+            "target": "<= 2 ms",
+            "ok": r["cpu_ms"] <= TARGETS["revalidate_cpu_ms"],
+        },
+        {
+            "what": f"nginx CPU, 200 holders ({n['requests_per_s']:.0f} req/s)",
+            "value": f"{n['core_pct']:.1f} %",
+            "target": "< 10 % of a core",
+            "ok": n["core_pct"] < TARGETS["nginx_core_pct"],
+        },
+    ]
+    for models in (5000, 50000):
+        s, ld = results[f"startup_{models}"], results[f"load_{models}"]
+        rows.append(
+            {
+                "what": f"start-up from cache, {models:,} models",
+                "value": f"+{s['extra_ms']:.1f} ms over {s['load_ms']:.0f} ms load",
+                "target": "<= +20 ms",
+                "ok": s["extra_ms"] <= 20,
+            }
+        )
+        rows.append(
+            {
+                "what": f"Catalog.loads / json.loads, {models:,} models",
+                "value": f"{ld['ratio']:.2f} x ({ld['catalog_loads_ms']:.0f} / {ld['json_loads_ms']:.0f} ms)",
+                "target": f"<= {LOAD_TARGETS[models]} x",
+                "ok": ld["ratio"] <= LOAD_TARGETS[models],
+            }
+        )
+    print_table(rows)
+    if args.json:
+        write_json(args.json, results)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,93 @@
+"""The holder's disk cache: the last verified artifact of a source, with its signature and the
+validators (ETag, Last-Modified) it was fetched with, in **one** file replaced by a rename, so
+that a reader (another worker process on the host) sees the old entry or the new one, never an
+artifact beside another artifact's signature.  Everything read back is verified again."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+MAGIC = b"MODELCTL-CACHE 1\n"
+
+
+class Entry:
+    __slots__ = ("artifact", "signature", "etag", "last_modified", "fetched_at")
+
+    def __init__(
+        self,
+        artifact: bytes,
+        signature: bytes | None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        fetched_at: float | None = None,
+    ) -> None:
+        self.artifact = artifact
+        self.signature = signature
+        self.etag = etag
+        self.last_modified = last_modified
+        self.fetched_at = fetched_at
+
+
+def path_for(cache_dir: str, source: str) -> str:
+    key = hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return os.path.join(cache_dir, f"catalog-{key}.cache")
+
+
+def read(path: str) -> Entry | None:
+    """The entry at ``path``, or None when there is none or it is not one of ours."""
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read()
+    except OSError:
+        return None
+    if not raw.startswith(MAGIC):
+        return None
+    header, sep, artifact = raw[len(MAGIC) :].partition(b"\n")
+    if not sep:
+        return None
+    try:
+        meta: dict[str, Any] = json.loads(header)
+        sig = meta.get("signature")
+        return Entry(
+            artifact,
+            sig.encode("utf-8") if isinstance(sig, str) else None,
+            meta.get("etag") if isinstance(meta.get("etag"), str) else None,
+            meta.get("last_modified") if isinstance(meta.get("last_modified"), str) else None,
+            float(meta["fetched_at"]) if isinstance(meta.get("fetched_at"), int | float) else None,
+        )
+    except (ValueError, TypeError, UnicodeDecodeError, AttributeError):
+        return None
+
+
+def write(path: str, entry: Entry) -> None:
+    """Replace the entry at ``path`` atomically (0600: an artifact may carry private contracts).
+    Raises ``OSError``."""
+    folder = os.path.dirname(path)
+    os.makedirs(folder, mode=0o700, exist_ok=True)
+    meta = {
+        "etag": entry.etag,
+        "last_modified": entry.last_modified,
+        "fetched_at": entry.fetched_at,
+        "signature": entry.signature.decode("utf-8") if entry.signature is not None else None,
+    }
+    data = MAGIC + json.dumps(meta, separators=(",", ":")).encode("utf-8") + b"\n" + entry.artifact
+    fd, tmp = tempfile.mkstemp(prefix=".catalog-", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

@@ -1,0 +1,96 @@
+"""CatalogHolder on a local file: the existing API, a bad file reported once (its stamp is
+updated on failure), signatures beside the file, and the install hint without cryptography."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from distribution_origin import Keys, artifact, make_keys, signed
+
+from modelctl.runtime import ArtifactError, CatalogError, CatalogHolder, SignatureError
+
+SRC = str(Path(__file__).resolve().parents[2] / "src")
+
+
+@pytest.fixture
+def keys(tmp_path: Path) -> Keys:
+    return make_keys(tmp_path)
+
+
+def test_a_bad_file_is_reported_once_not_on_every_check(tmp_path: Path) -> None:
+    path = tmp_path / "catalog.json"
+    path.write_bytes(artifact("mini", 100, tmp_path))
+    errors: list[CatalogError] = []
+    holder = CatalogHolder(path, on_error=errors.append)
+    path.write_bytes(b'{"format_version": "1.1", "content": ')  # a broken deploy
+    for _ in range(5):
+        assert holder.reload_if_changed() is False
+    assert len(errors) == 1 and isinstance(holder.last_error, ArtifactError)
+    assert holder.status()["origin"] == "file" and holder.catalog.revision == 100
+    path.write_bytes(b"{}")  # another bad file: reported again
+    assert holder.reload_if_changed() is False and len(errors) == 2
+    path.write_bytes(artifact("mini2", 101, tmp_path))
+    assert holder.reload_if_changed() is True and holder.last_error is None and holder.catalog.revision == 101
+
+
+def test_a_signed_file(tmp_path: Path, keys: Keys) -> None:
+    path = tmp_path / "catalog.json"
+    data = artifact("mini", 100, tmp_path)
+    path.write_bytes(data)
+    with pytest.raises(SignatureError, match="unsigned"):
+        CatalogHolder(path, public_key=keys.public_path)
+    Path(str(path) + ".minisig").write_bytes(signed(data, keys))
+    holder = CatalogHolder(path, public_key=keys.public_text)
+    assert holder.catalog.revision == 100
+    other = artifact("mini2", 101, tmp_path)
+    path.write_bytes(other)  # new artifact, old signature
+    assert holder.reload() is False and isinstance(holder.last_error, SignatureError)
+    Path(str(path) + ".minisig").write_bytes(signed(other, keys))
+    assert holder.reload() is True and holder.catalog.revision == 101
+
+
+def test_a_bad_public_key_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "catalog.json"
+    path.write_bytes(artifact("mini", 100, tmp_path))
+    with pytest.raises(CatalogError, match="not base64|minisign"):
+        CatalogHolder(path, public_key="not a key")
+
+
+def test_without_cryptography_a_public_key_gives_an_install_hint(tmp_path: Path, keys: Keys) -> None:
+    path = tmp_path / "catalog.json"
+    path.write_bytes(artifact("mini", 100, tmp_path))
+    code = textwrap.dedent(
+        """
+        import sys
+        sys.modules["cryptography"] = None  # not installed
+        from modelctl.runtime import CatalogError, CatalogHolder
+        CatalogHolder(sys.argv[1])  # no key: no cryptography needed
+        try:
+            CatalogHolder(sys.argv[1], public_key=sys.argv[2])
+        except CatalogError as exc:
+            print(exc)
+        """
+    )
+    env = {**os.environ, "PYTHONPATH": SRC}
+    run = subprocess.run(
+        [sys.executable, "-c", code, str(path), str(keys.public_path)], env=env, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    assert "pip install 'modelctl[sign]'" in run.stdout
+
+
+def test_a_holder_without_refresh_loads_no_thread_and_close_is_safe(tmp_path: Path) -> None:
+    path = tmp_path / "catalog.json"
+    path.write_bytes(artifact("mini", 100, tmp_path))
+    holder = CatalogHolder(path)
+    assert holder._thread is None
+    holder.close()
+    holder.close()
+    with CatalogHolder(path, refresh=0.05) as refreshing:
+        assert refreshing._thread is not None and refreshing._thread.is_alive()
+    assert not refreshing._thread.is_alive()

@@ -1,0 +1,263 @@
+"""CatalogHolder against a real static origin (nginx on 127.0.0.1): first load, 304s counted in
+nginx's log, a new revision within one refresh, the origin down at start-up and later, tampering,
+replay, shrinking, truncation, a slow origin, Retry-After, os.fork."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from distribution_origin import Keys, Origin, artifact, free_port, make_keys, run_origin, signed
+
+from modelctl.artifact.compile import assemble, canonical, digest_of
+from modelctl.runtime import (
+    ArtifactError,
+    CatalogError,
+    CatalogHolder,
+    FetchError,
+    RollbackError,
+    ShrinkError,
+    SignatureError,
+)
+
+SRC = str(Path(__file__).resolve().parents[2] / "src")
+
+
+@pytest.fixture
+def origin(tmp_path: Path) -> Iterator[Origin]:
+    yield from run_origin(tmp_path)
+
+
+@pytest.fixture
+def keys(tmp_path: Path) -> Keys:
+    return make_keys(tmp_path)
+
+
+def _wait(condition: object, seconds: float = 5.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():  # type: ignore[operator]
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def test_first_load_then_304s_cost_no_download(origin: Origin, tmp_path: Path) -> None:
+    origin.put(artifact("mini", 100, tmp_path))
+    holder = CatalogHolder(origin.url)
+    status = holder.status()
+    assert status["origin"] == "source" and status["revision"] == 100 and status["models"] == 2
+    assert status["stale"] is False and status["last_error"] is None
+    for _ in range(3):
+        assert holder.refresh() is False
+    assert origin.count("/catalog.json", 200) == 1
+    assert origin.count("/catalog.json", 304) == 3  # revalidated with nginx's own ETag
+
+
+def test_a_new_revision_is_picked_up_within_one_refresh(origin: Origin, tmp_path: Path) -> None:
+    origin.put(artifact("mini", 100, tmp_path))
+    changes: list[int] = []
+    with CatalogHolder(origin.url, refresh=0.3, on_change=lambda c: changes.append(c.revision)) as holder:
+        origin.put(artifact("mini2", 101, tmp_path))
+        put_at = time.monotonic()
+        assert _wait(lambda: holder.catalog.revision == 101, 3)
+        assert time.monotonic() - put_at < 0.3 * 1.25 + 0.5  # one jittered interval and a fetch
+        assert changes == [101]
+
+
+def test_origin_down_at_start_up_starts_from_the_cache(origin: Origin, tmp_path: Path, keys: Keys) -> None:
+    data = artifact("mini", 100, tmp_path)
+    origin.put(data, signed(data, keys))
+    cache = tmp_path / "cache"
+    first = CatalogHolder(origin.url, cache_dir=cache, public_key=keys.public_path)
+    assert first.status()["origin"] == "source"
+    origin.stop()
+    errors: list[CatalogError] = []
+    started = time.monotonic()
+    second = CatalogHolder(origin.url, cache_dir=cache, public_key=keys.public_text, timeout=1, on_error=errors.append)
+    assert time.monotonic() - started < 1.5
+    assert second.catalog.digest == first.catalog.digest
+    assert second.status()["origin"] == "cache" and second.status()["revision"] == 100
+    assert len(errors) == 1 and isinstance(errors[0], FetchError)
+    # The cache is one file, private, shared by every process pointing at the same source.
+    (entry,) = cache.iterdir()
+    assert entry.stat().st_mode & 0o077 == 0
+
+
+def test_no_source_and_no_cache_raises(tmp_path: Path) -> None:
+    with pytest.raises(FetchError):
+        CatalogHolder(f"http://127.0.0.1:{free_port()}/catalog.json", timeout=1, cache_dir=tmp_path / "empty")
+
+
+def test_a_damaged_cache_is_not_used(origin: Origin, tmp_path: Path) -> None:
+    origin.put(artifact("mini", 100, tmp_path))
+    cache = tmp_path / "cache"
+    CatalogHolder(origin.url, cache_dir=cache)
+    (entry,) = cache.iterdir()
+    entry.write_bytes(entry.read_bytes().replace(b'"2.00"', b'"0.20"', 1))
+    origin.stop()
+    with pytest.raises(CatalogError):
+        CatalogHolder(origin.url, cache_dir=cache, timeout=1)
+
+
+def test_origin_down_later_keeps_serving_and_turns_stale(origin: Origin, tmp_path: Path) -> None:
+    origin.put(artifact("mini", 100, tmp_path))
+    errors: list[CatalogError] = []
+    holder = CatalogHolder(origin.url, stale_after=0.3, timeout=1, on_error=errors.append)
+    good = holder.catalog
+    origin.stop()
+    for _ in range(3):
+        assert holder.refresh() is False
+    assert holder.catalog is good and len(errors) == 1  # one outage, reported once
+    time.sleep(0.35)
+    status = holder.status()
+    assert status["stale"] is True and status["failures"] == 3 and "127.0.0.1" in status["last_error"]
+    origin.start()
+    holder.refresh()
+    assert holder.status()["stale"] is False and holder.status()["last_error"] is None
+
+
+def test_tampered_with_a_recomputed_digest_is_refused(origin: Origin, tmp_path: Path, keys: Keys) -> None:
+    data = artifact("mini", 100, tmp_path)
+    origin.put(data, signed(data, keys))
+    errors: list[CatalogError] = []
+    holder = CatalogHolder(origin.url, public_key=keys.public_path, on_error=errors.append)
+    doc = json.loads(data)
+    doc["content"]["models"]["acme/alpha"]["pricing"][0]["prices"]["input_per_1m"] = "0.01"
+    body = canonical(doc["content"])
+    forged = assemble(body, digest_of(body), "x", {}, revision=101, published_at=1767225600).data
+    origin.put(forged, signed(data, keys))  # the old signature: digest fine, signature not
+    for _ in range(3):
+        assert holder.refresh() is False
+    assert holder.catalog.revision == 100
+    assert len(errors) == 1 and isinstance(errors[0], SignatureError)  # once per distinct artifact
+    origin.put(forged, None)  # signature stripped: never a silent downgrade to unsigned
+    holder.refresh()
+    assert holder.catalog.revision == 100 and len(errors) == 2 and "unsigned" in str(errors[1])
+    assert "unsigned" in holder.status()["last_error"]
+
+
+def test_an_old_revision_replayed_is_refused(origin: Origin, tmp_path: Path, keys: Keys) -> None:
+    old, new = artifact("mini", 100, tmp_path), artifact("mini2", 200, tmp_path)
+    origin.put(new, signed(new, keys))
+    errors: list[CatalogError] = []
+    holder = CatalogHolder(origin.url, public_key=keys.public_path, on_error=errors.append)
+    origin.put(old, signed(old, keys))  # validly signed, but older
+    assert holder.refresh() is False
+    assert holder.catalog.revision == 200 and isinstance(errors[-1], RollbackError)
+    # allow_rollback=True accepts it; so does a new publish of the old content.
+    assert CatalogHolder(origin.url, public_key=keys.public_path).catalog.revision == 100  # nothing held before
+    again = artifact("mini", 201, tmp_path)
+    origin.put(again, signed(again, keys))
+    assert holder.refresh() is True and holder.catalog.revision == 201
+
+
+def test_a_replay_is_refused_across_restarts_through_the_cache(origin: Origin, tmp_path: Path) -> None:
+    origin.put(artifact("mini2", 200, tmp_path))
+    CatalogHolder(origin.url, cache_dir=tmp_path / "c")
+    origin.put(artifact("mini", 100, tmp_path))
+    errors: list[CatalogError] = []
+    restarted = CatalogHolder(origin.url, cache_dir=tmp_path / "c", on_error=errors.append)
+    assert restarted.catalog.revision == 200 and restarted.status()["origin"] == "cache"
+    assert isinstance(errors[0], RollbackError)
+    assert CatalogHolder(origin.url, cache_dir=tmp_path / "c", allow_rollback=True).catalog.revision == 100
+
+
+def test_a_shrunken_catalog_is_refused(origin: Origin, tmp_path: Path) -> None:
+    origin.put(artifact("repo", 100, tmp_path))
+    errors: list[CatalogError] = []
+    holder = CatalogHolder(origin.url, on_error=errors.append)
+    assert len(holder.catalog) == 80
+    origin.put(artifact("mini", 101, tmp_path))
+    assert holder.refresh() is False and len(holder.catalog) == 80
+    assert isinstance(errors[0], ShrinkError) and "2 models" in str(errors[0])
+    assert CatalogHolder(origin.url, max_shrink=0).catalog.revision == 101
+
+
+def test_a_truncated_or_malformed_download_is_refused(origin: Origin, tmp_path: Path) -> None:
+    data = artifact("mini", 100, tmp_path)
+    origin.put(data)
+    errors: list[CatalogError] = []
+    holder = CatalogHolder(origin.url, on_error=errors.append)
+    origin.put(artifact("mini2", 101, tmp_path)[:-200])  # a half-uploaded file
+    assert holder.refresh() is False and holder.catalog.revision == 100
+    origin.put(b"<html>502 Bad Gateway</html>")
+    assert holder.refresh() is False
+    assert len(errors) == 2 and all(isinstance(e, ArtifactError) for e in errors)
+
+
+def test_a_slow_origin_is_bounded_by_the_timeout(origin: Origin, tmp_path: Path) -> None:
+    origin.put(artifact("repo", 100, tmp_path))  # ~100 kB at 2 kB/s
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="timeout|timed out"):
+        CatalogHolder(origin.base("slow/catalog.json"), timeout=0.5)
+    assert time.monotonic() - started < 2.0
+
+
+def test_retry_after_is_honoured(origin: Origin, tmp_path: Path) -> None:
+    origin.put(artifact("mini", 100, tmp_path))
+    cache = tmp_path / "c"
+    CatalogHolder(origin.url, cache_dir=cache)
+    (origin.site / "busy").mkdir()
+    busy = origin.base("busy/catalog.json")
+    # Same cache file name is per source: seed the busy source's cache from the good one.
+    good = next(cache.iterdir())
+    from modelctl.runtime._remote.cache import path_for
+
+    os.replace(good, path_for(str(cache), busy))
+    holder = CatalogHolder(busy, cache_dir=cache, refresh=1)
+    try:
+        assert holder.status()["origin"] == "cache"
+        assert holder._next_delay() >= 6.5  # the server asked for 7 s, more than the 1 s refresh
+        assert "503" in holder.status()["last_error"]
+    finally:
+        holder.close()
+
+
+FORKED = """
+import os, sys, time
+from modelctl.runtime import CatalogHolder
+holder = CatalogHolder(sys.argv[1], refresh=0.2)   # gunicorn --preload: made before the fork
+read, write = os.pipe()
+pid = os.fork()
+if pid == 0:
+    os.read(read, 1)                               # the parent has put a new revision
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and holder.catalog.revision != 101:
+        time.sleep(0.02)
+    ok = holder.catalog.revision == 101 and holder._thread is not None and holder._thread.is_alive()
+    if not ok:
+        print(holder.status(), holder._thread, file=sys.stderr, flush=True)
+    os._exit(0 if ok else 1)
+print("forked", flush=True)
+sys.stdin.readline()
+os.write(write, b"x")
+_, status = os.waitpid(pid, 0)
+print("child", os.waitstatus_to_exitcode(status), flush=True)
+"""
+
+
+def test_a_forked_worker_runs_its_own_refresh_thread(origin: Origin, tmp_path: Path) -> None:
+    origin.put(artifact("mini", 100, tmp_path))
+    env = {**os.environ, "PYTHONPATH": SRC}
+    proc = subprocess.Popen(
+        [sys.executable, "-W", "ignore", "-c", textwrap.dedent(FORKED), origin.url],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    assert proc.stdout is not None and proc.stdin is not None
+    assert proc.stdout.readline().strip() == "forked"
+    origin.put(artifact("mini2", 101, tmp_path))
+    proc.stdin.write("go\n")
+    proc.stdin.flush()
+    out, _ = proc.communicate(timeout=20)
+    assert out.strip() == "child 0"
