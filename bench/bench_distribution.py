@@ -142,6 +142,8 @@ def artifact(models: int | None, revision: int) -> bytes:
         result = validate_catalog(ROOT / "catalog", today=date(2026, 11, 25))
         _REPO_CONTENT = json.loads(compile_artifact(result.catalog, SourceInfo()).data)["content"]
     content = dict(_REPO_CONTENT)
+    # Each revision's content differs (holders call on_change for new content, not a new number).
+    content["catalog"] = {**content["catalog"], "description": f"bench revision {revision}"}
     if models is not None:
         base = list(content["models"].items())
         grown: dict[str, Any] = {}
