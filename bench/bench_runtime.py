@@ -163,6 +163,7 @@ def bench_calls(raw_repo: bytes) -> dict[str, Any]:
         "cost_at_us": _per_call_us(lambda: catalog.cost("openai/gpt-4o", usage, at=date(2026, 11, 25)), 100_000),
         "cost_total": str(ours.total),
     }
+    out.update(bench_issue12(catalog))
     try:
         import genai_prices
     except ImportError:
@@ -175,6 +176,56 @@ def bench_calls(raw_repo: bytes) -> dict[str, Any]:
         lambda: genai_prices.calc_price(gp_usage, model_ref="gpt-4o", provider_id="openai"), 5_000
     )
     out["cost_speedup"] = ratio(out["calc_price_us"], out["cost_us"])
+    return out
+
+
+def bench_issue12(catalog: Any) -> dict[str, Any]:
+    """cost() with time-of-day windows and with the variant taken from the usage, and an adapter call
+    plus cost(), each against plain cost() measured in the same run."""
+    from datetime import UTC, datetime
+
+    from modelctl.runtime import Usage
+
+    usage = Usage(input_tokens=1200, output_tokens=300)
+    peak, off = datetime(2026, 11, 25, 2, tzinfo=UTC), datetime(2026, 11, 25, 12, tzinfo=UTC)
+    flex = Usage(input_tokens=1200, output_tokens=300, cached_input_tokens=800, variant="flex")
+    body = {
+        "service_tier": "flex",
+        "usage": {
+            "input_tokens": 2000,
+            "input_tokens_details": {"cached_tokens": 800, "cache_write_tokens": 0},
+            "output_tokens": 300,
+            "output_tokens_details": {"reasoning_tokens": 100},
+            "total_tokens": 2300,
+        },
+    }
+    sdk = None
+    try:
+        from openai.types.responses import ResponseUsage
+
+        sdk = ResponseUsage.model_validate(body["usage"])
+    except ImportError:
+        pass
+    out: dict[str, Any] = {
+        "cost_plain_us": _per_call_us(lambda: catalog.cost("openai/gpt-4o", usage), 100_000),
+        "cost_window_peak_us": _per_call_us(
+            lambda: catalog.cost("deepseek/deepseek-v4-flash", usage, at=peak), 100_000
+        ),
+        "cost_window_offpeak_us": _per_call_us(
+            lambda: catalog.cost("deepseek/deepseek-v4-flash", usage, at=off), 100_000
+        ),
+        "cost_tier_from_usage_us": _per_call_us(lambda: catalog.cost("openai/gpt-6.1-sol", flex), 100_000),
+        "adapter_dict_plus_cost_us": _per_call_us(
+            lambda: catalog.cost("openai/gpt-6.1-sol", Usage.from_openai(body)), 50_000
+        ),
+    }
+    if sdk is not None:
+        out["adapter_sdk_plus_cost_us"] = _per_call_us(
+            lambda: catalog.cost("openai/gpt-6.1-sol", Usage.from_openai(sdk)), 50_000
+        )
+    base = out["cost_plain_us"]
+    out["window_ratio"] = ratio(max(out["cost_window_peak_us"], out["cost_window_offpeak_us"]), base)
+    out["tier_from_usage_ratio"] = ratio(out["cost_tier_from_usage_us"], base)
     return out
 
 
@@ -262,6 +313,39 @@ def main(argv: list[str] | None = None) -> int:
             "target": "(reported)",
         },
     ]
+    rows += [
+        {
+            "measure": "cost() inside/outside a time-of-day window (deepseek-v4-flash, at=datetime)",
+            "value": f"{max(calls['cost_window_peak_us'], calls['cost_window_offpeak_us']):.2f} us",
+            "baseline": f"cost(gpt-4o) {calls['cost_plain_us']:.2f} us",
+            "ratio": f"{calls['window_ratio']:.2f}x",
+            "target": "<= 1.3x",
+        },
+        {
+            "measure": "cost() with the tier from the usage (flex)",
+            "value": f"{calls['cost_tier_from_usage_us']:.2f} us",
+            "baseline": f"cost(gpt-4o) {calls['cost_plain_us']:.2f} us",
+            "ratio": f"{calls['tier_from_usage_ratio']:.2f}x",
+            "target": "<= 1.3x",
+        },
+        {
+            "measure": "Usage.from_openai(JSON body) + cost()",
+            "value": f"{calls['adapter_dict_plus_cost_us']:.2f} us",
+            "baseline": "-",
+            "ratio": "-",
+            "target": "< 4 us",
+        },
+    ]
+    if "adapter_sdk_plus_cost_us" in calls:
+        rows.append(
+            {
+                "measure": "Usage.from_openai(SDK ResponseUsage) + cost()",
+                "value": f"{calls['adapter_sdk_plus_cost_us']:.2f} us",
+                "baseline": "-",
+                "ratio": "-",
+                "target": "< 4 us",
+            }
+        )
     print_table(rows)
     if "genai_prices_total" in calls:
         print(f"same answer: modelctl {calls['cost_total']} USD, genai-prices {calls['genai_prices_total']} USD")

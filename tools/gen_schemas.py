@@ -45,6 +45,14 @@ PRICE_KEYS: list[tuple[str, str]] = [
     ("output_image_per_1m", "Per 1M image output tokens."),
     ("per_request", "A fee per request, in the currency's units (not per 1M)."),
     ("per_image", "A price per generated image, in the currency's units (not per 1M)."),
+    ("web_search_per_1k", "Per 1,000 web-search tool calls (usage field web_search_requests)."),
+    ("file_search_per_1k", "Per 1,000 file-search tool calls (usage field file_search_requests)."),
+    ("input_audio_per_minute", "Per minute of input audio, billed by the second (usage field input_audio_seconds)."),
+    ("input_video_per_1m", "Per 1M video input tokens (else input_per_1m)."),
+    ("cached_input_audio_per_1m", "Per 1M audio input tokens read from the prompt cache."),
+    ("cached_input_image_per_1m", "Per 1M image input tokens read from the prompt cache."),
+    ("cache_write_12h_per_1m", "Per 1M input tokens written to the prompt cache with a 12-hour lifetime (OpenAI)."),
+    ("per_second", "Per second of use (usage field seconds), in the currency's units."),
 ]
 
 
@@ -98,7 +106,56 @@ def _variant() -> dict[str, Any]:
             "note": {"description": "Free text shown beside the variant.", "type": "string"},
             **_price_props(),
             "tiers": _tiers("Context tiers of this variant, ascending by threshold."),
+            "windows": _windows(),
         },
+    )
+
+
+TIME_PATTERN = r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$"
+WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+def _windows() -> dict[str, Any]:
+    window = _obj(
+        "A time of day (UTC) when the variant applies by itself: from `start` (included) to `end` (excluded); "
+        "an `end` before `start` runs past midnight. With `weekdays`, only on those UTC days.",
+        {
+            "start": {"description": "UTC time HH:MM the window opens.", "type": "string", "pattern": TIME_PATTERN},
+            "end": {
+                "description": "UTC time HH:MM the window closes (24:00 for the end of the day).",
+                "type": "string",
+                "pattern": TIME_PATTERN,
+            },
+            "weekdays": {
+                "description": "The UTC days of the week the window applies on (default: every day).",
+                "type": "array",
+                "minItems": 1,
+                "uniqueItems": True,
+                "items": {"enum": WEEKDAYS},
+            },
+        },
+        ["start", "end"],
+    )
+    return {
+        "description": "Times of day when this variant's prices apply without being asked for (off-peak hours): "
+        "`cost(at=datetime)` inside a window bills the variant. A date alone is billed at the base prices.",
+        "type": "array",
+        "minItems": 1,
+        "items": window,
+    }
+
+
+def _period_limits() -> dict[str, Any]:
+    return _obj(
+        "The model's limits while this period was in force, where they differ from today's `limits` (for "
+        "example a 1M-token context window that was later withdrawn). Tiers and cost() checks of this "
+        "period use them.",
+        {
+            "context_window": {"description": "Maximum input + output tokens.", "type": "integer", "minimum": 1},
+            "max_input_tokens": {"description": "Maximum input tokens.", "type": "integer", "minimum": 1},
+            "max_output_tokens": {"description": "Maximum output tokens.", "type": "integer", "minimum": 1},
+        },
+        ["context_window"],
     )
 
 
@@ -117,6 +174,7 @@ def _period() -> dict[str, Any]:
             "note": {"description": "Free text about this period.", "type": "string"},
             **_price_props(),
             "tiers": _tiers("Context tiers, ascending by `above_input_tokens`."),
+            "limits": _period_limits(),
             "variants": {
                 "description": "Named price variants: batch, flex, priority, or a region such as eu.",
                 "type": "object",
@@ -169,7 +227,25 @@ def model_schema() -> dict[str, Any]:
             "unique within the provider.",
             "type": "array",
             "uniqueItems": True,
-            "items": {"type": "string", "minLength": 1, "description": "An alias."},
+            "items": {
+                "oneOf": [
+                    {"type": "string", "minLength": 1, "description": "An alias, billed at the model's base prices."},
+                    _obj(
+                        "An alias that names a price variant: a request under this name is billed at the variant "
+                        "(for example a Bedrock `eu.` in-region id at the `regional` price) unless the caller "
+                        "names another.",
+                        {
+                            "name": {"type": "string", "minLength": 1, "description": "The alias."},
+                            "variant": {
+                                "type": "string",
+                                "pattern": NAME_PATTERN,
+                                "description": "The price variant requests under this name are billed at.",
+                            },
+                        },
+                        ["name", "variant"],
+                    ),
+                ]
+            },
         },
         "released": _date("Day the model became generally available (or entered preview)."),
         "knowledge_cutoff": _date("Training data cutoff."),
@@ -585,9 +661,11 @@ def artifact_schema() -> dict[str, Any]:
                         "prices": _artifact_prices(),
                         "tiers": _artifact_tiers(),
                         "note": {"description": "Free text.", "type": "string"},
+                        "windows": _windows(),
                     },
                 ),
             },
+            "limits": _period_limits(),
         },
         ["effective_from", "source", "checked", "prices"],
     )
@@ -605,7 +683,6 @@ def artifact_schema() -> dict[str, Any]:
                     "family",
                     "status",
                     "enabled",
-                    "aliases",
                     "released",
                     "knowledge_cutoff",
                     "open_weights",
@@ -620,6 +697,17 @@ def artifact_schema() -> dict[str, Any]:
                 "pattern": "^[A-Z]{3}$",
             },
             "deprecation": model_props["deprecation"],
+            "aliases": {
+                "description": "Other names of the model (the variant an alias names is in `alias_variants`).",
+                "type": "array",
+                "uniqueItems": True,
+                "items": {"type": "string", "minLength": 1},
+            },
+            "alias_variants": {
+                "description": "Aliases that name a price variant: alias -> variant.",
+                "type": "object",
+                "additionalProperties": {"type": "string", "pattern": NAME_PATTERN},
+            },
             "pricing": {"description": "Price periods, newest first.", "type": "array", "items": period},
         },
         ["provider", "id", "name", "status", "enabled", "currency", "limits", "modalities", "features", "pricing"],

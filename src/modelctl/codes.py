@@ -143,7 +143,13 @@ _CODES = [
         W,
         "A price above the plausible range (over 1,000 per 1M tokens or 1,000 per unit).",
     ),
-    Code("MC311", "tier-beyond-context", E, "A tier threshold is not below the model's context window."),
+    Code(
+        "MC311",
+        "tier-beyond-context",
+        E,
+        "A tier threshold is not below the context window in force in its period (the period's `limits`, "
+        "else the model's).",
+    ),
     Code("MC312", "no-current-price", W, "Every price period starts in the future: the model has no price today."),
     Code(
         "MC313",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -118,7 +119,7 @@ def test_show_formats(cat: str, fmt: str, golden: Golden) -> None:
 
 def test_show_text_marks_inherited_prices_and_the_deprecation(cat: str) -> None:
     alpha = runner.invoke(app, ["show", "acme/alpha", "--catalog", cat]).stdout
-    assert "cached_input_per_1m        0.20  (inherited)" in alpha
+    assert re.search(r"cached_input_per_1m +0\.20  \(inherited\)", alpha)
     assert "from 2025-06-01 (current)" in alpha and "2025-01-01 to 2025-05-31 (past)" in alpha
     old = runner.invoke(app, ["show", "acme/old", "--catalog", cat]).stdout
     assert "announced 2025-06-01, retires 2026-01-01, replacement acme/alpha" in old

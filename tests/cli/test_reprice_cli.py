@@ -22,7 +22,7 @@ Golden = Callable[[str, str], None]
 USAGE = """\
 timestamp,model,variant,account,input_tokens,output_tokens,cached_input_tokens
 2026-05-01T10:00:00Z,acme/alpha,,team-a,100000,2000,30000
-2026-05-01T11:00:00Z,acme/alpha,batch,team-b,1000000,0,0
+2026-05-01T11:00:00Z,acme/alpha,batch,team-b,150000,0,0
 2026-05-02T09:30:00+02:00,alpha-2025-01-01,,team-a,5000,500,0
 2026-05-02T12:00:00Z,acme/delta,,team-b,20000,1000,0
 2026-05-03,acme/beta,,team-a,1000,100,0
@@ -104,7 +104,8 @@ def test_what_if_and_at(cat: str) -> None:
     )
     assert doc["at"] == "2026-11-25"
     (what_if,) = doc["what_if"]
-    assert what_if["model"] == "acme/beta" and what_if["failed"] == 1  # the batch row: beta has no batch variant
+    # the batch row (beta has no batch variant) and the 130,000-token row (above beta's 32,000-token window)
+    assert what_if["model"] == "acme/beta" and what_if["failed"] == 2
 
 
 def test_jsonl_from_stdin(cat: str) -> None:

@@ -258,3 +258,22 @@ def test_a_sql_join_over_the_table_gives_the_runtimes_costs(mini_artifact: tuple
         total = (rate_in * uncached + rate_cached * cached + rate_out * output) / 1_000_000
         usage = Usage(input_tokens=uncached, cached_input_tokens=cached, output_tokens=output)
         assert total == runtime.cost(model, usage, at=day, variant=variant).total, (model, variant, day)
+
+
+def test_litellm_off_peak_pricing_from_windows(repo_artifact: bytes, tmp_path: Path) -> None:
+    # catalog/models/deepseek/deepseek-v4-flash.yaml from 2026-09-10: off_peak 0.15 / 0.003 / 0.60 per 1M
+    # outside 01:00-04:00 and 06:00-10:00 UTC, and all day on Saturdays and Sundays.
+    path = tmp_path / "catalog.json"
+    path.write_bytes(repo_artifact)
+    result = litellm_export.export(load_artifact(path), DAY)
+    off = json.loads(dumps(result.data))["deepseek/deepseek-v4-flash"]["off_peak_pricing"]
+    assert off == {
+        "input_cost_per_token": 1.5e-07,
+        "cache_read_input_token_cost": 3e-09,
+        "output_cost_per_token": 6e-07,
+        "hours_utc": ["10:00-01:00", "04:00-06:00"],
+        "windows": [{"hours_utc": ["00:00-00:00"], "weekdays": [6, 7]}],
+    }
+    assert not any("deepseek-v4-flash: variant 'off_peak'" in n for n in result.notes)
+    chat = json.loads(dumps(result.data))["deepseek/deepseek-chat"]["off_peak_pricing"]
+    assert chat["hours_utc"] == ["16:30-00:30"] and chat["input_cost_per_token"] == 1.35e-07

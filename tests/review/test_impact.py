@@ -263,10 +263,10 @@ def test_usage_file_is_repriced_on_both_sides(repo: Path, tmp_path: Path) -> Non
     edit(repo / ALPHA, "input_per_1m: 2.00", "input_per_1m: 2.20")
     usage = tmp_path / "usage.csv"
     usage.write_text(
-        "timestamp,model,input_tokens,output_tokens\n"
-        "2026-11-01T10:00:00Z,acme/alpha,100000,0\n"
-        "2026-11-02T10:00:00Z,acme/beta,2000000,1000000\n"
-        "2026-11-03T10:00:00Z,acme/nosuch,10,10\n",
+        "timestamp,model,input_tokens,output_tokens,requests\n"
+        "2026-11-01T10:00:00Z,acme/alpha,100000,0,1\n"
+        "2026-11-02T10:00:00Z,acme/beta,2000000,1000000,100\n"  # 100 requests: within beta's 32k window
+        "2026-11-03T10:00:00Z,acme/nosuch,10,10,1\n",
         encoding="utf-8",
     )
     code, out, err = _cli("--usage", str(usage), "--format", "json")

@@ -142,9 +142,10 @@ def test_charge_with_a_discount_and_with_negotiated_prices(catalog: Catalog) -> 
     discounted = catalog.charge("acme/alpha", usage, account="acme-bank")
     # 100k x 2.00/1M = 0.20 USD x 1.25 markup x (100 - 20)% = 0.20 USD -> 200 credits
     assert (discounted.basis, discounted.exact, discounted.amount) == ("discount", D("200"), D("200.00"))
-    negotiated = catalog.charge("acme/gamma", usage, account="acme-bank")
-    # the negotiated 0.40 per 1M replaces list price x markup: 100k x 0.40/1M = 0.04 USD -> 40 credits
-    assert (negotiated.basis, negotiated.exact, negotiated.amount) == ("negotiated", D("40"), D("40.00"))
+    negotiated = catalog.charge("acme/gamma", Usage(input_tokens=25_000), account="acme-bank")
+    # the negotiated 0.40 per 1M replaces list price x markup: 25k x 0.40/1M = 0.01 USD -> 10 credits
+    # (gamma's context window is 32,000 tokens: a larger request cannot be priced)
+    assert (negotiated.basis, negotiated.exact, negotiated.amount) == ("negotiated", D("10"), D("10.00"))
 
 
 def test_charge_refuses_a_model_the_account_may_not_use(catalog: Catalog) -> None:

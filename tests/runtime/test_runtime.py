@@ -250,8 +250,8 @@ def test_usage_the_model_has_no_price_for(make_catalog: MakeCatalog) -> None:
     catalog = Catalog.loads(_mini_artifact(make_catalog))
     with pytest.raises(NoPriceError, match="no price for image"):
         catalog.cost("acme/beta", Usage(images=1))
-    # requests without a per_request price cost nothing
-    assert catalog.cost("acme/beta", Usage(input_tokens=1_000_000, requests=5)).total == D("0.50")
+    # requests without a per_request price cost nothing (50 requests of 20,000 tokens: within beta's window)
+    assert catalog.cost("acme/beta", Usage(input_tokens=1_000_000, requests=50)).total == D("0.50")
 
 
 @settings(max_examples=60, deadline=None)
@@ -264,7 +264,7 @@ def test_sum_of_costs_is_exact(repo_artifact: bytes, rows: list[tuple[int, int, 
     catalog = Catalog.loads(repo_artifact)
     at = date(2026, 6, 1)
     costs = [
-        catalog.cost(SONNET, Usage(input_tokens=i, output_tokens=o, cached_input_tokens=c), at=at).total
+        catalog.cost(SONNET, Usage(input_tokens=i, output_tokens=o, cached_input_tokens=c, requests=3), at=at).total
         for i, o, c in rows
     ]
     exact = sum(
@@ -275,6 +275,7 @@ def test_sum_of_costs_is_exact(repo_artifact: bytes, rows: list[tuple[int, int, 
         input_tokens=sum(r[0] for r in rows),
         output_tokens=sum(r[1] for r in rows),
         cached_input_tokens=sum(r[2] for r in rows),
+        requests=3 * len(rows),  # each row is up to 2.5M tokens in 3 requests: within the 1M window
     )
     assert catalog.cost(SONNET, total, at=at).total == sum(costs, D(0))
 
@@ -428,4 +429,5 @@ def test_a_variant_never_carries_over_into_a_newer_period(make_catalog: MakeCata
         NoPriceError, match="variant 'batch' of acme/beta is not offered in the price period from 2026-06-01"
     ):
         catalog.cost("acme/beta", Usage(input_tokens=1), at=date(2026, 7, 1), variant="batch")
-    assert catalog.cost("acme/beta", Usage(input_tokens=1_000_000), at=date(2026, 7, 1)).total == D("0.40")
+    many = Usage(input_tokens=1_000_000, requests=50)  # within beta's 32k window per request
+    assert catalog.cost("acme/beta", many, at=date(2026, 7, 1)).total == D("0.40")

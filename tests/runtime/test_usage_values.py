@@ -96,7 +96,7 @@ def test_a_dict_usage_with_a_bad_count_is_refused(repo: Catalog) -> None:
 
 def test_an_application_context_of_six_digits_does_not_round_a_cost(repo: Catalog) -> None:
     # 123,456,789 input tokens of gpt-4o at 2.50 USD per 1M: 123456789 * 2.5 / 10**6 by hand.
-    usage = Usage(input_tokens=123_456_789)
+    usage = Usage(input_tokens=123_456_789, requests=1_000)  # within the 128k window per request
     with localcontext() as ctx:
         ctx.prec = 6
         ctx.rounding = ROUND_FLOOR
@@ -112,7 +112,7 @@ def test_a_huge_count_is_exact(repo: Catalog) -> None:
     n = 10**40 + 7
     with localcontext() as ctx:
         ctx.prec = 3
-        cost = repo.cost("openai/gpt-4o", Usage(input_tokens=n, output_tokens=n), at=DAY)
+        cost = repo.cost("openai/gpt-4o", Usage(input_tokens=n, output_tokens=n, requests=n), at=DAY)
     assert Fraction(cost.total) == Fraction(n * 250, 100 * 10**6) + Fraction(n * 1000, 100 * 10**6)
 
 
@@ -127,7 +127,7 @@ def test_costs_are_exact_at_any_application_precision(
     repo: Catalog, n_in: int, n_out: int, n_cached: int, prec: int
 ) -> None:
     # gpt-4o: 2.50 input, 10.00 output, 1.25 cached input per 1M (catalog/models/openai/gpt-4o.yaml).
-    usage = Usage(input_tokens=n_in, output_tokens=n_out, cached_input_tokens=n_cached)
+    usage = Usage(input_tokens=n_in, output_tokens=n_out, cached_input_tokens=n_cached, requests=10**12)
     with localcontext() as ctx:
         ctx.prec = prec
         total = repo.cost("openai/gpt-4o", usage, at=DAY).total

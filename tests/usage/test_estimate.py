@@ -114,3 +114,16 @@ def test_estimate_filters_and_variants(make_catalog: MakeCatalog) -> None:
     assert early.skipped.reasons["no price in force on 2024-06-01"] == [
         "acme/alpha", "acme/delta", "acme/gamma", "zeta/alpha",
     ]  # fmt: skip
+
+
+def test_estimate_marks_models_that_cannot_serve_the_usage(repo: runtime.Catalog) -> None:
+    # 5,000 input audio tokens: text-only models are marked, not ranked.
+    usage = runtime.Usage(input_tokens=1_000, input_audio_tokens=5_000, output_tokens=100)
+    result = estimate(repo, usage, at=date(2026, 11, 25), providers=["openai"])
+    ranked = {row.model.ref for row in result.rows}
+    marked = result.skipped.reasons.get("does not accept audio input", [])
+    assert "openai/gpt-4o" in marked and "openai/gpt-4o" not in ranked
+    assert "openai/gpt-realtime" in ranked
+    # gpt-realtime: 1000*4 + 5000*32 + 100*16 = 165,600 per 1M
+    row = next(r for r in result.rows if r.model.ref == "openai/gpt-realtime")
+    assert row.cost.total == Decimal("0.1656")

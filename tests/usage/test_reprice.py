@@ -292,14 +292,15 @@ def test_account_and_plan_columns_group_without_changing_costs(cat: runtime.Cata
     path = tmp_path / "u.csv"
     path.write_text(
         "timestamp,model,account,plan,input_tokens\n"
-        "2026-05-01,acme/alpha,acme-corp,enterprise,1000000\n"
-        "2026-05-01,acme/alpha,tiny-inc,free,1000000\n"
-        "2026-05-02,acme/alpha,acme-corp,enterprise,1000000\n"
+        "2026-05-01,acme/alpha,acme-corp,enterprise,150000\n"
+        "2026-05-01,acme/alpha,tiny-inc,free,150000\n"
+        "2026-05-02,acme/alpha,acme-corp,enterprise,150000\n"
     )
     result = reprice(path, cat, group_by=["plan", "account"])
+    # 150,000 input tokens (above the 128k tier, within the 200k window) at 4.00 per 1M: 0.60 a row
     assert [(g.key, g.rows, g.cost) for g in result.groups] == [
-        (("enterprise", "acme-corp"), 2, Decimal("8.00")),
-        (("free", "tiny-inc"), 1, Decimal("4.00")),
+        (("enterprise", "acme-corp"), 2, Decimal("1.20")),
+        (("free", "tiny-inc"), 1, Decimal("0.60")),
     ]
     assert reprice(path, cat, group_by=["account", "model"]).groups[0].key == ("acme-corp", "acme/alpha")
 

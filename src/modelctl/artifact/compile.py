@@ -90,9 +90,19 @@ def _drop_empty(d: dict[str, Any]) -> dict[str, Any]:
 
 def _period(period: PricePeriod) -> dict[str, Any]:
     variants = {
-        v.name: _drop_empty({"prices": _prices(v.prices), "tiers": _tiers(v.tiers), "note": v.note})
+        v.name: _drop_empty(
+            {
+                "prices": _prices(v.prices),
+                "tiers": _tiers(v.tiers),
+                "note": v.note,
+                "windows": [
+                    _drop_empty({"start": w.start, "end": w.end, "weekdays": list(w.weekdays)}) for w in v.windows
+                ],
+            }
+        )
         for v in period.variants
     }
+    lim = period.limits
     return _drop_empty(
         {
             "effective_from": period.effective_from.isoformat(),
@@ -102,6 +112,15 @@ def _period(period: PricePeriod) -> dict[str, Any]:
             "prices": _prices(period.prices),
             "tiers": _tiers(period.tiers),
             "variants": variants,
+            "limits": None
+            if lim is None
+            else _drop_empty(
+                {
+                    "context_window": lim.context_window,
+                    "max_input_tokens": lim.max_input_tokens,
+                    "max_output_tokens": lim.max_output_tokens,
+                }
+            ),
         }
     )
 
@@ -130,6 +149,7 @@ def model_content(model: Model, currency: str) -> dict[str, Any]:
             "status": model.status,
             "enabled": model.enabled,
             "aliases": list(model.aliases),
+            "alias_variants": dict(sorted(model.alias_variants)),
             "released": model.released.isoformat() if model.released else None,
             "knowledge_cutoff": model.knowledge_cutoff.isoformat() if model.knowledge_cutoff else None,
             "open_weights": model.open_weights,

@@ -26,6 +26,7 @@ from modelctl.catalog.model import (
     Settings,
     Tier,
     Variant,
+    Window,
     Workload,
     WorkloadModel,
 )
@@ -65,12 +66,25 @@ def _tiers(data: dict[str, Any]) -> tuple[Tier, ...]:
 
 def _period(ctx: _Ctx, data: dict[str, Any], path: list[PathSeg]) -> PricePeriod:
     variants = tuple(
-        Variant(name, prices_of(v), _tiers(v), v.get("note")) for name, v in data.get("variants", {}).items()
+        Variant(
+            name,
+            prices_of(v),
+            _tiers(v),
+            v.get("note"),
+            tuple(Window(w["start"], w["end"], tuple(w.get("weekdays", ()))) for w in v.get("windows", ())),
+        )
+        for name, v in data.get("variants", {}).items()
     )
     effective = ctx.date(data["effective_from"], [*path, "effective_from"])
     checked = ctx.date(data["checked"], [*path, "checked"])
     assert effective is not None and checked is not None
-    return PricePeriod(effective, data["source"], checked, prices_of(data), _tiers(data), variants, data.get("note"))
+    lim = data.get("limits")
+    limits = None
+    if lim is not None:
+        limits = Limits(lim["context_window"], lim.get("max_input_tokens"), lim.get("max_output_tokens"))
+    return PricePeriod(
+        effective, data["source"], checked, prices_of(data), _tiers(data), variants, data.get("note"), limits
+    )
 
 
 def build_model(loaded: LoadedFile, provider: str) -> tuple[Model | None, list[Finding]]:
@@ -104,7 +118,8 @@ def build_model(loaded: LoadedFile, provider: str) -> tuple[Model | None, list[F
         pricing=pricing,
         file=loaded.display,
         enabled=d.get("enabled", True),
-        aliases=tuple(d.get("aliases", ())),
+        aliases=tuple(a if isinstance(a, str) else a["name"] for a in d.get("aliases", ())),
+        alias_variants=tuple((a["name"], a["variant"]) for a in d.get("aliases", ()) if not isinstance(a, str)),
         features=tuple(d.get("features", ())),
         released=released,
         knowledge_cutoff=cutoff,

@@ -24,6 +24,14 @@ PRICE_KEYS: tuple[str, ...] = (
     "output_image_per_1m",
     "per_request",
     "per_image",
+    "web_search_per_1k",
+    "file_search_per_1k",
+    "input_audio_per_minute",
+    "input_video_per_1m",
+    "cached_input_audio_per_1m",
+    "cached_input_image_per_1m",
+    "cache_write_12h_per_1m",
+    "per_second",
 )
 TOKEN_PRICE_KEYS: tuple[str, ...] = tuple(k for k in PRICE_KEYS if k.endswith("_per_1m"))
 # The vocabulary of PRODUCT.md, in its order (the schemas are generated from these).
@@ -64,6 +72,14 @@ class Prices:
     output_image_per_1m: Decimal | None = None
     per_request: Decimal | None = None
     per_image: Decimal | None = None
+    web_search_per_1k: Decimal | None = None
+    file_search_per_1k: Decimal | None = None
+    input_audio_per_minute: Decimal | None = None
+    input_video_per_1m: Decimal | None = None
+    cached_input_audio_per_1m: Decimal | None = None
+    cached_input_image_per_1m: Decimal | None = None
+    cache_write_12h_per_1m: Decimal | None = None
+    per_second: Decimal | None = None
 
     def items(self) -> list[tuple[str, Decimal]]:
         """The prices that are given, in vocabulary order."""
@@ -79,9 +95,26 @@ class Prices:
 
 
 @dataclass(frozen=True, slots=True)
+class Limits:
+    context_window: int
+    max_input_tokens: int | None = None
+    max_output_tokens: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Tier:
     above_input_tokens: int
     prices: Prices
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """A time of day (UTC) when a variant applies by itself: ``start`` and ``end`` as written (HH:MM),
+    ``end`` excluded, past midnight when before ``start``; ``weekdays`` (mon..sun) or every day."""
+
+    start: str
+    end: str
+    weekdays: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +123,7 @@ class Variant:
     prices: Prices
     tiers: tuple[Tier, ...] = ()
     note: str | None = None
+    windows: tuple[Window, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +135,7 @@ class PricePeriod:
     tiers: tuple[Tier, ...] = ()
     variants: tuple[Variant, ...] = ()
     note: str | None = None
+    limits: Limits | None = None  # the limits while this period was in force, where they differ
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,13 +144,6 @@ class Deprecation:
     retires: date | None = None
     replacement: str | None = None
     note: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Limits:
-    context_window: int
-    max_input_tokens: int | None = None
-    max_output_tokens: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +159,7 @@ class Model:
     file: str
     enabled: bool = True
     aliases: tuple[str, ...] = ()
+    alias_variants: tuple[tuple[str, str], ...] = ()  # (alias, variant) for aliases that name a variant
     features: tuple[str, ...] = ()
     released: date | None = None
     knowledge_cutoff: date | None = None

@@ -56,8 +56,9 @@ def period_order(ctx: RuleContext) -> Iterator[Finding]:
 @rule
 def tier_order(ctx: RuleContext) -> Iterator[Finding]:
     for model in ctx.catalog.models.values():
-        window = model.limits.context_window
         for p, period in enumerate(model.pricing):
+            # A period may carry the limits in force then (a context window since withdrawn).
+            window = (period.limits or model.limits).context_window
             groups: list[tuple[list[PathSeg], tuple[Tier, ...]]] = [(["pricing", p], period.tiers)]
             groups += [(["pricing", p, "variants", v.name], v.tiers) for v in period.variants]
             for base, tiers in groups:

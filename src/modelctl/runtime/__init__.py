@@ -35,6 +35,7 @@ from modelctl.runtime._errors import (
     SignatureError,
     UnknownModelError,
     UnknownPlanError,
+    UnsupportedUsageError,
 )
 from modelctl.runtime._holder import CatalogHolder
 from modelctl.runtime._usage import USAGE_FIELDS, Usage
@@ -61,5 +62,6 @@ __all__ = [
     "USAGE_FIELDS",
     "UnknownModelError",
     "UnknownPlanError",
+    "UnsupportedUsageError",
     "Usage",
 ]

@@ -20,12 +20,39 @@ _I = {name: i for i, name in enumerate(USAGE_FIELDS)}
 _BLANK = (*(1 if f == "requests" else 0 for f in USAGE_FIELDS), None)
 
 
+_KIND: dict[type, int] = {}  # class -> 1 pydantic model, 2 mapping, 3 other (attributes)
+
+
+def _kind(cls: type) -> int:
+    kind = _KIND.get(cls)
+    if kind is None:
+        if hasattr(cls, "__pydantic_fields__"):
+            kind = 1
+        elif hasattr(cls, "keys") and hasattr(cls, "get"):
+            kind = 2
+        else:
+            kind = 3
+        if len(_KIND) < 1000:
+            _KIND[cls] = kind
+    return kind
+
+
 def _get(obj: Any, name: str) -> Any:
     if obj is None:
         return None
-    if obj.__class__ is dict:
+    cls = obj.__class__
+    if cls is dict:
         return obj.get(name)
-    if hasattr(obj, "keys") and hasattr(obj, "get"):  # any other mapping
+    kind = _kind(cls)
+    if kind == 1:
+        # pydantic (the SDKs): fields are in __dict__, extra fields apart; asking for an absent
+        # attribute would go through pydantic's slow __getattr__.
+        value = obj.__dict__.get(name)
+        if value is None:
+            extra = obj.__pydantic_extra__
+            value = extra.get(name) if extra else None
+        return value
+    if kind == 2:
         return obj.get(name)
     return getattr(obj, name, None)
 
@@ -386,7 +413,10 @@ def from_google(response: Any) -> Usage:
         )
     prompt = _gn(usage, "prompt_token_count", "promptTokenCount")
     cached = _gn(usage, "cached_content_token_count", "cachedContentTokenCount")
-    live = _has(usage, "response_token_count", "responseTokenCount")
+    # The Live API says response_token_count; proto-plus objects answer 0 for a field they lack.
+    live = not _g(usage, "candidates_token_count", "candidatesTokenCount") and bool(
+        _g(usage, "response_token_count", "responseTokenCount")
+    )
     if live:
         out, out_name = _gn(usage, "response_token_count", "responseTokenCount"), "response_token_count"
         out_details = _g(usage, "response_tokens_details", "responseTokensDetails")

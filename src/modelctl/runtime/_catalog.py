@@ -8,6 +8,7 @@ from bisect import bisect_right
 from datetime import date, datetime
 from decimal import Decimal
 from itertools import compress
+from operator import itemgetter
 from time import time as _time
 
 from modelctl.runtime._artifact import _checked, paused_gc
@@ -19,8 +20,23 @@ from modelctl.runtime._errors import (
     NotAllowedError,
     UnknownModelError,
     UnknownPlanError,
+    UnsupportedUsageError,
 )
-from modelctl.runtime._pricing import _ZERO, MONEY, SIDE_INDEXES, _ordinal, _Plan, _rates, _today, _today_ordinal
+from modelctl.runtime._pricing import (
+    _ZERO,
+    MONEY,
+    SIDE_INDEXES,
+    _ordinal,
+    _Plan,
+    _rates,
+    _today,
+    _today_ordinal,
+    compile_windows,
+    instant,
+    max_input_of,
+    unsupported_fields,
+    window_variant,
+)
 from modelctl.runtime._usage import Usage, _coerce_usage
 from modelctl.runtime._values import Cost, ModelInfo, PriceSet, _new_cost
 
@@ -28,6 +44,14 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
     from typing import Any, NoReturn
+
+
+_side_counts = itemgetter(*SIDE_INDEXES)
+
+
+def _side(usage: Usage) -> int:
+    """Input-side tokens: what a context tier and the context window count."""
+    return sum(_side_counts(usage))
 
 
 class Catalog:
@@ -53,6 +77,14 @@ class Catalog:
         self._plan_rules: dict[tuple[str, str | None], Any] = {}
         self._decisions: dict[tuple[str, str | None, str | None], Any] = {}
         self._models_for: dict[tuple[str, str | None, str | None], tuple[ModelInfo, ...]] = {}
+        # provider/alias and bare alias (as given and lower-cased) -> the variant the alias names
+        self._alias_variant: dict[str, str] = {}
+        for m in self._models.values():
+            named = m.get("alias_variants")
+            if named:
+                for alias, variant in named.items():
+                    for key in (f"{m['provider']}/{alias}", alias):
+                        self._alias_variant[key.lower()] = variant
         self._subject_cache: dict[tuple[str, str | None, str | None, str], Any] = {}
         self._default_cache: dict[tuple[str, str | None, str | None, str | None], Any] = {}
 
@@ -109,8 +141,11 @@ class Catalog:
         if hit is not None:
             return hit
         canonical = self._resolve(ref)
+        named = self._alias_variant.get(ref.lower()) if self._alias_variant else None
         if len(self._resolved) < 100_000:
             self._resolved[ref] = canonical
+            if named is not None:
+                self._alias_variant[ref] = named
         return canonical
 
     def _resolve(self, ref: str) -> str:
@@ -227,7 +262,11 @@ class Catalog:
         periods = sorted(m.get("pricing", ()), key=lambda p: p["effective_from"])
         starts: list[int] = []
         plans: list[_Plan | None] = []
+        modalities = m.get("modalities", {})
+        unsupported = unsupported_fields(modalities.get("input", ()), modalities.get("output", ()))
         for period in periods:
+            max_input = max_input_of(m, period)
+            windows = compile_windows(period.get("variants", {})) if variant is None else ()
             base = {k: Decimal(v) for k, v in period.get("prices", {}).items()}
             tiers_src = period.get("tiers", ())
             if variant is not None:
@@ -246,17 +285,36 @@ class Catalog:
             day = date.fromisoformat(period["effective_from"])
             price = PriceSet(ref, currency, day, variant, base, tiers, period.get("source", ""))
             starts.append(day.toordinal())
-            plans.append(_Plan(price, _rates(base), tuple((above, _rates(p)) for above, p in tiers)))
+            tier_rates = tuple((above, _rates(p)) for above, p in tiers)
+            plans.append(_Plan(price, _rates(base), tier_rates, windows, unsupported, max_input))
         return starts, plans
 
     def _plan(self, ref: str, at: date | datetime | str | None, variant: str | None) -> _Plan:
         canonical = self._resolved.get(ref) or self.resolve(ref)
+        if variant is None and self._alias_variant:
+            variant = self._alias_variant.get(ref) or self._alias_variant.get(ref.lower())
         starts, plans = self._plans.get((canonical, variant)) or self._plans_for(canonical, variant)
         i = bisect_right(starts, _ordinal(at)) - 1
         plan = plans[i] if i >= 0 else None
         if plan is None:
             self._no_price(canonical, starts, plans, at, variant, i)
+        if plan.windows and variant is None:
+            plan = self._windowed(canonical, plan, at, i)
         return plan
+
+    def _windowed(self, canonical: str, plan: _Plan, at: date | datetime | str | None, i: int) -> _Plan:
+        """The plan of the variant whose time-of-day window holds ``at`` (a date alone: the base plan)."""
+        when = instant(at) if type(at) is not date else None
+        if when is None:
+            return plan
+        named = window_variant(plan.windows, *when)
+        if named is None:
+            return plan
+        starts, plans = self._plans.get((canonical, named)) or self._plans_for(canonical, named)
+        found = plans[i]
+        if found is None:
+            self._no_price(canonical, starts, plans, at, named, i)
+        return found
 
     def _no_price(
         self,
@@ -292,9 +350,14 @@ class Catalog:
         # The hot path of an application: kept flat on purpose (see bench/bench_runtime.py).
         if usage.__class__ is not Usage:
             usage = _coerce_usage(usage)
-        if variant is None:
-            variant = usage[-1]  # the variant the provider reported serving, or None
         canonical = self._resolved.get(ref) or self.resolve(ref)
+        if variant is None:
+            # The variant the provider reported serving, else the one the name (an alias) implies.
+            variant = usage[-1]
+            if variant is None and self._alias_variant:
+                variant = self._alias_variant.get(ref)  # resolve() put every spelling it kept there
+                if variant is None and ref not in self._resolved:  # past resolve()'s memory
+                    variant = self._alias_variant.get(ref.lower())
         starts, plans = self._plans.get((canonical, variant)) or self._plans_for(canonical, variant)
         if at is None:
             day = _today[0] if _time() < _today[1] else _today_ordinal()
@@ -304,10 +367,25 @@ class Catalog:
         plan = plans[i] if i >= 0 else None
         if plan is None:
             self._no_price(canonical, starts, plans, at, variant, i)
-        price, rates, tiers = plan
+        if plan[3] and variant is None:  # time-of-day windows: the variant in force at that instant
+            plan = self._windowed(canonical, plan, at, i)
+            variant = plan[0][3]
+        price, rates, tiers, _, unsupported, max_input = plan
+        if unsupported:
+            for k, name, reason in unsupported:
+                if usage[k]:
+                    raise UnsupportedUsageError(canonical, name, reason)
+        side = _side(usage)
+        if max_input and side > max_input * (usage[10] or 1):  # a usage may sum several requests
+            raise UnsupportedUsageError(
+                canonical,
+                "input_tokens",
+                "does not take that much input",
+                f" ({side:,} input-side tokens in {usage[10] or 1:,} request(s), above its limit of "
+                f"{max_input:,} per request)",
+            )
         tier = None
         if tiers:
-            side = sum([usage[k] for k in SIDE_INDEXES])
             for above, tier_rates in tiers:
                 if side > above:
                     rates, tier = tier_rates, above

@@ -67,6 +67,18 @@ class InvalidUsageError(CatalogError, ValueError):
         self.value = value
 
 
+class UnsupportedUsageError(CatalogError, ValueError):
+    """The model cannot serve the usage: a modality it does not accept (audio tokens on a text-only
+    model) or an input above its context window.  ``model`` is the canonical id, ``field`` the usage
+    field at fault and ``reason`` a short phrase (``does not accept audio input``)."""
+
+    def __init__(self, model: str, field: str, reason: str, detail: str = "") -> None:
+        super().__init__(f"{model} {reason}{detail}: usage field {field!r} cannot be priced")
+        self.model = model
+        self.field = field
+        self.reason = reason
+
+
 # --- distribution (CatalogHolder) ---
 
 

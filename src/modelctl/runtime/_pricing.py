@@ -110,7 +110,11 @@ def _rates(prices: Mapping[str, Decimal]) -> _Rates:
     return tuple(out)
 
 
-class _Plan(namedtuple("_Plan", ("price", "rates", "tiers"))):
+class _Plan(namedtuple("_Plan", ("price", "rates", "tiers", "windows", "unsupported", "max_input"))):
+    """A period compiled: its PriceSet, rates, (threshold, rates) tiers, the time-of-day windows of its
+    variants (base plans only), the usage fields the model cannot serve, and the most input-side
+    tokens it takes (0: no limit known)."""
+
     __slots__ = ()
 
 
@@ -152,3 +156,96 @@ def _day(at: date | datetime | str | None) -> date:
         except ValueError:
             raise ValueError(f"{at!r} is not an ISO date or date-time") from None
     raise TypeError(f"at must be a date, datetime or ISO string, not {type(at).__name__}")
+
+
+# --- time-of-day windows --------------------------------------------------------------------
+
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_ALL_DAYS = 0b1111111
+
+if TYPE_CHECKING:
+    # (variant, ((start minute, end minute, weekday bit mask), ...)): minutes of the UTC day, end excluded
+    _Windows = tuple[tuple[str, tuple[tuple[int, int, int], ...]], ...]
+
+
+def _minutes(hhmm: str) -> int:
+    hours, minutes = hhmm.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def compile_windows(variants: Mapping[str, Mapping[str, object]]) -> _Windows:
+    """The windows of a period's variants, by variant name (sorted: the first that matches wins)."""
+    out = []
+    for name in sorted(variants):
+        spans = []
+        for w in variants[name].get("windows", ()) or ():  # type: ignore[attr-defined]
+            days = w.get("weekdays")
+            mask = sum(1 << _WEEKDAYS.index(d) for d in days) if days else _ALL_DAYS
+            spans.append((_minutes(w["start"]), _minutes(w["end"]), mask))
+        if spans:
+            out.append((name, tuple(spans)))
+    return tuple(out)
+
+
+def instant(at: date | datetime | str | None) -> tuple[int, int] | None:
+    """(minute of the UTC day, weekday 0=Monday) of an instant; None for a date alone (the base price)."""
+    if at is None:
+        now = _time()
+        return int(now % 86400) // 60, (int(now // 86400) + 3) % 7  # 1970-01-01 was a Thursday
+    if isinstance(at, datetime):
+        moment = at.astimezone(UTC) if at.tzinfo else at
+    elif isinstance(at, str) and "T" in at:
+        try:
+            moment = datetime.fromisoformat(at.replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError(f"{at!r} is not an ISO date or date-time") from None
+        moment = moment.astimezone(UTC) if moment.tzinfo else moment
+    else:
+        return None
+    return moment.hour * 60 + moment.minute, moment.weekday()
+
+
+def window_variant(windows: _Windows, minute: int, weekday: int) -> str | None:
+    """The variant whose window holds the instant, or None."""
+    bit = 1 << weekday
+    for name, spans in windows:
+        for start, end, mask in spans:
+            if not mask & bit:
+                continue
+            if (start <= minute < end) if start <= end else (minute >= start or minute < end):
+                return name
+    return None
+
+
+# --- what a model can serve -------------------------------------------------------------------
+
+# usage field -> the modality it needs (input or output side)
+_NEEDS: dict[str, tuple[str, str]] = {
+    "input_audio_tokens": ("input", "audio"),
+    "cached_input_audio_tokens": ("input", "audio"),
+    "input_audio_seconds": ("input", "audio"),
+    "input_image_tokens": ("input", "image"),
+    "cached_input_image_tokens": ("input", "image"),
+    "input_video_tokens": ("input", "video"),
+    "output_audio_tokens": ("output", "audio"),
+    "output_image_tokens": ("output", "image"),
+}
+
+
+def unsupported_fields(input_modalities: object, output_modalities: object) -> tuple[tuple[int, str, str], ...]:
+    """(usage index, field, reason) for each usage field the model's modalities rule out."""
+    fields = [f for f, *_ in _COMPONENTS]
+    out = []
+    for name, (side, modality) in _NEEDS.items():
+        accepted = input_modalities if side == "input" else output_modalities
+        if modality not in accepted:  # type: ignore[operator]
+            verb = "accept" if side == "input" else "produce"
+            out.append((fields.index(name), name, f"does not {verb} {modality} {side}"))
+    return tuple(out)
+
+
+def max_input_of(model: Mapping[str, object], period: Mapping[str, object]) -> int:
+    """The most input-side tokens one request may have in ``period`` (0: no limit known): the
+    period's own limits where it has them, else the model's; ``max_input_tokens``, else the window."""
+    limits: Mapping[str, int] = period.get("limits") or model.get("limits") or {}  # type: ignore[assignment]
+    return int(limits.get("max_input_tokens") or limits.get("context_window") or 0)

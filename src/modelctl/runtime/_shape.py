@@ -8,6 +8,7 @@ read need no check).  Adding a field the runtime reads is one line.
 
 from __future__ import annotations
 
+import re
 from itertools import repeat
 
 from modelctl.runtime._errors import ArtifactError
@@ -22,6 +23,7 @@ from modelctl.runtime._shapes import (
     _Either,
     _enum,
     _Gen,
+    _Leaf,
     _map,
     _NonEmpty,
     _obj,
@@ -36,9 +38,16 @@ if TYPE_CHECKING:
 
 # --- the tables: every field the runtime reads ---------------------------------------------
 
+_TIME = re.compile(r"(?:[01][0-9]|2[0-3]):[0-5][0-9]|24:00", re.ASCII)
+
 _PRICES = _map(_decimal())  # every price key (new keys too) maps to a decimal string
 _TIER = _obj({"above_input_tokens!": int, "prices": _PRICES})
-_VARIANT = _obj({"prices": _PRICES, "tiers": _each(_TIER)})
+_HHMM = _Leaf(str, lambda t: _TIME.fullmatch(t) is not None, "a UTC time HH:MM (00:00 to 24:00)")
+_WINDOW = _obj(
+    {"start!": _HHMM, "end!": _HHMM, "weekdays": _each(_enum("mon", "tue", "wed", "thu", "fri", "sat", "sun"))}
+)
+_VARIANT = _obj({"prices": _PRICES, "tiers": _each(_TIER), "windows": _each(_WINDOW)})
+_LIMITS = _obj({"context_window": _count, "max_input_tokens": _count, "max_output_tokens": _count})
 _PERIOD = _obj(
     {
         "effective_from!": _date,
@@ -46,6 +55,7 @@ _PERIOD = _obj(
         "prices": _PRICES,
         "tiers": _each(_TIER),
         "variants": _map(_VARIANT),
+        "limits": _LIMITS,
     }
 )
 _MODEL = _obj(
@@ -58,7 +68,8 @@ _MODEL = _obj(
         "aliases": _each(str),
         "features": _each(str),
         "modalities!": _obj({"input!": _each(str), "output!": _each(str)}),
-        "limits": _obj({"context_window": _count, "max_input_tokens": _count, "max_output_tokens": _count}),
+        "limits": _LIMITS,
+        "alias_variants": _map(str),
         "currency": str,
         "released": _date,
         "deprecation": _obj({"replacement": str}),

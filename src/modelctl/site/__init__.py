@@ -24,6 +24,7 @@ from importlib import resources
 from typing import Any
 
 from modelctl import runtime
+from modelctl.runtime._pricing import max_input_of
 from modelctl.site.chart import history_chart
 from modelctl.usage.estimate import PRICED_BY
 
@@ -116,6 +117,8 @@ def page_data(catalog: runtime.Catalog, *, today: date) -> dict[str, Any]:
                         "prices": p.get("prices", {}),
                         "tiers": p.get("tiers", []),
                         "variants": p.get("variants", {}),
+                        # the most input-side tokens a request may have then (as runtime cost() checks)
+                        "max_input": max_input_of(info.data, p),
                     }
                     for p in row.periods
                 ],

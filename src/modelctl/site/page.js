@@ -52,10 +52,10 @@
     for (var i = 0; i < model.pricing.length; i++) {
       var p = model.pricing[i];
       if (p.from > day) continue;
-      if (!variant) return { from: p.from, prices: p.prices, tiers: p.tiers || [] };
+      if (!variant) return { from: p.from, prices: p.prices, tiers: p.tiers || [], max: p.max_input || 0 };
       var v = p.variants && p.variants[variant];
       if (!v) continue;
-      return { from: p.from, prices: Object.assign({}, p.prices, v.prices || {}), tiers: v.tiers || [] };
+      return { from: p.from, prices: Object.assign({}, p.prices, v.prices || {}), tiers: v.tiers || [], max: p.max_input || 0 };
     }
     return null;
   }
@@ -71,8 +71,21 @@
       return { error: had ? "no price in force on " + day : "no " + variant + " variant" };
     }
     var prices = set.prices, tier = null;
+    // As runtime cost(): a modality the model does not take, or more input than it takes, is marked.
+    var needs = [["input_audio_tokens", "input", "audio"], ["input_image_tokens", "input", "image"],
+      ["output_audio_tokens", "output", "audio"], ["output_image_tokens", "output", "image"]];
+    for (var j = 0; j < needs.length; j++) {
+      var side_ = needs[j][1] === "input" ? model.input : model.output;
+      if (usage[needs[j][0]] && side_ && side_.indexOf(needs[j][2]) < 0) {
+        return { error: "does not " + (needs[j][1] === "input" ? "accept " : "produce ") + needs[j][2] + " " + needs[j][1] };
+      }
+    }
+    var side = usage.input_tokens + usage.cached_input_tokens + usage.cache_write_tokens + usage.cache_write_1h_tokens +
+      usage.input_audio_tokens + usage.input_image_tokens;
+    if (set.max && side > BigInt(set.max) * (usage.requests || 1n)) {
+      return { error: "does not take that much input" };
+    }
     if (set.tiers.length) {
-      var side = sideTokens(usage);
       set.tiers.forEach(function (t) {
         if (side > BigInt(t.above_input_tokens)) { prices = Object.assign({}, set.prices, t.prices || {}); tier = t.above_input_tokens; }
       });

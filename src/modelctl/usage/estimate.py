@@ -152,6 +152,8 @@ def estimate(
                 continue
             except runtime.NoPriceError as exc:
                 reason = _no_price_reason(catalog, info, at, variant, exc)
+            except runtime.UnsupportedUsageError as exc:
+                reason = exc.reason  # marked, never ranked: "does not accept audio input"
         skipped.add(reason, info.ref)
     rows.sort(key=lambda b: (b.cost.total, b.model.ref))
     return Estimate(tuple(rows), skipped, len(candidates))

@@ -25,7 +25,7 @@ from decimal import Decimal
 from typing import Any
 
 from modelctl import runtime
-from modelctl.runtime._pricing import unit_price
+from modelctl.runtime._pricing import max_input_of, unit_price, unsupported_fields
 from modelctl.usage.estimate import FREE_WITHOUT_PRICE, PRICED_BY
 from modelctl.usage.files import USAGE_FIELDS
 
@@ -65,13 +65,28 @@ class Entry:
     implicit_request: list[Decimal | None]  # per tier level: the per-request fee when the file has no requests column
     fields: tuple[str, ...]  # the usage field of each column
     key: tuple[str, ...]  # the values of the model/provider/day/month/variant dimensions
-    simple: bool  # no tiers and nothing forbidden: every row goes to tier 0
+    simple: bool  # no tiers, nothing forbidden, no limit to check: every row goes to tier 0
+    # What the model cannot serve, as the runtime's cost() refuses it: (column, reason) for a modality
+    # it does not take, and the most input-side tokens per request (0: none known).
+    unsupported: tuple[tuple[int, str], ...] = ()
+    max_input: int = 0
+    requests_column: int | None = None
 
     def code(self, counts: Sequence[int], side: Sequence[int]) -> int | str:
         """The row's cell code (entry and tier), or why it cannot be priced."""
         tier = 0
-        if self.aboves:
+        for k, reason in self.unsupported:
+            if counts[k]:
+                return f"{self.ref} {reason}: usage field {self.fields[k]!r} cannot be priced"
+        if self.aboves or self.max_input:
             total = sum(counts[k] for k in side)
+            if self.max_input:
+                requests = counts[self.requests_column] if self.requests_column is not None else 1
+                if total > self.max_input * (requests or 1):
+                    return (
+                        f"{self.ref} does not take that much input ({total:,} input-side tokens in "
+                        f"{requests or 1:,} request(s), above its limit of {self.max_input:,} per request)"
+                    )
             for level, above in enumerate(self.aboves, 1):
                 if total > above:
                     tier = level  # a cliff: the highest threshold exceeded wins, as in the runtime
@@ -128,6 +143,7 @@ class PriceTable:
         self.entries: list[Entry] = []
         self._shared: dict[tuple[Any, ...], Entry] = {}
         self._compiled: dict[tuple[str, str, date], tuple[Any, ...]] = {}
+        self._requests_column = self.columns.index(_REQUESTS) if _REQUESTS in self.columns else None
 
     def lookup(self, name: str, variant: str, day: int) -> Entry | str:
         """The entry for a row of ``name`` on ``day``, or why it cannot be priced."""
@@ -142,10 +158,19 @@ class PriceTable:
         entry = self._shared.get(shared)
         if entry is None:
             aboves, rates, forbidden, implicit = self._compile(ref, variant, price)
-            simple = not aboves and not forbidden[0]
+            period = next(
+                p for p in info.data.get("pricing", ()) if p["effective_from"] == price.effective_from.isoformat()
+            )
+            max_input = max_input_of(info.data, period)
+            refused = unsupported_fields(info.input_modalities, info.output_modalities)
+            unsupported = tuple(
+                (i, reason) for i, f in enumerate(self.columns) for index, _, reason in refused if index == f
+            )
+            simple = not aboves and not forbidden[0] and not max_input and not unsupported
             entry = Entry(
                 len(self.entries), ref, info.provider, price.currency, variant, price.effective_from,
                 aboves, rates, forbidden, implicit, self.fields, key, simple,
+                unsupported, max_input, self._requests_column,
             )  # fmt: skip
             self.entries.append(entry)
             self._shared[shared] = entry

@@ -5,6 +5,9 @@ LiteLLM wants USD per token as JSON numbers: each is computed exactly as
 ``Decimal(price) / 10**6`` and written from its Decimal text (``2.5e-06``),
 so no float noise appears.  Tiers become ``_above_<N>k_tokens`` keys, the
 batch/flex/priority variants ``_batches``/``_flex``/``_priority`` keys.
+A variant with time-of-day windows (DeepSeek's off-peak hours) becomes
+``off_peak_pricing`` (``hours_utc`` for every-day windows, ``windows`` with ISO
+weekdays 1-7 for the others, and its per-token rates).
 What LiteLLM's shape cannot say (another variant name, a tier threshold that
 is not a whole number of thousands, a non-USD price) is left out and noted.
 """
@@ -75,6 +78,9 @@ def _entry(ref: str, model: dict[str, Any], period: dict[str, Any], notes: list[
     entry["max_tokens"] = limits.get("max_output_tokens") or max_in
     _prices(entry, period.get("prices", {}), period.get("tiers", ()), "", ref, notes)
     for name in variants_of(period):
+        if name not in SUFFIX and period["variants"][name].get("windows") and "off_peak_pricing" not in entry:
+            entry["off_peak_pricing"] = _off_peak(period["variants"][name], ref, notes)
+            continue
         if name not in SUFFIX:
             notes.append(f"{ref}: variant {name!r} has no LiteLLM key: left out")
             continue
@@ -125,3 +131,43 @@ def _name(key: str) -> str | None:
 def _number(key: str, text: str) -> Number:
     value = Decimal(text)
     return Number(value.scaleb(-6) if key in TOKEN_KEYS else value)
+
+
+# The rates LiteLLM's off_peak_pricing takes (a price key the variant gives outside these is noted).
+OFF_PEAK_RATES = frozenset(
+    {
+        "input_cost_per_token",
+        "output_cost_per_token",
+        "output_cost_per_reasoning_token",
+        "cache_read_input_token_cost",
+        "cache_creation_input_token_cost",
+    }
+)
+ISO_WEEKDAY = {"mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6, "sun": 7}
+
+
+def _hours(window: dict[str, Any]) -> str:
+    """A window as LiteLLM writes it: "HH:MM-HH:MM", midnight as 00:00 ("00:00-00:00" is all day)."""
+    end = "00:00" if window["end"] == "24:00" else window["end"]
+    return f"{window['start']}-{end}"
+
+
+def _off_peak(variant: dict[str, Any], ref: str, notes: list[str]) -> dict[str, Any]:
+    block: dict[str, Any] = {}
+    for key, text in variant.get("prices", {}).items():
+        name = _name(key)
+        if name in OFF_PEAK_RATES:
+            block[name] = _number(key, text)
+        else:
+            notes.append(f"{ref}: off-peak {key} has no LiteLLM off_peak_pricing key: left out")
+    every_day = [_hours(w) for w in variant["windows"] if not w.get("weekdays")]
+    if every_day:
+        block["hours_utc"] = every_day
+    by_day = [
+        {"hours_utc": [_hours(w)], "weekdays": sorted(ISO_WEEKDAY[d] for d in w["weekdays"])}
+        for w in variant["windows"]
+        if w.get("weekdays")
+    ]
+    if by_day:
+        block["windows"] = by_day
+    return block
