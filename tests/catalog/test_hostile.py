@@ -95,6 +95,16 @@ def test_hostile_values_are_findings_at_their_place(
     assert all("\n" not in m and "<unicode string>" not in m for m in messages), messages
 
 
+@pytest.mark.parametrize("value", ['!!int "a\\0b"', '!!int "[1"', "!!int abc", '!!float "x"', '!!int ""'])
+def test_an_explicit_tag_on_text_that_is_no_number(make_catalog: MakeCatalog, value: str) -> None:
+    """Found by bench/fuzz.py: `!!int "a\\0b"` made the loader parse the text again and raise."""
+    text = _beta("context_window: 32000", f"context_window: {value}")
+    root = make_catalog({MODEL: text})
+    line, col = _position(text, value)
+    errors = _errors(root)
+    assert any((file, n, k) == (MODEL, line, col) for _, file, n, k in errors), errors
+
+
 def test_a_control_character_names_itself(make_catalog: MakeCatalog) -> None:
     root = make_catalog({MODEL: _beta("name: Beta", "name: Be\x00ta")})
     result, _ = check(root)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -137,25 +137,25 @@ def _placeholder(loaded: LoadedFile, path: list[PathSeg]) -> Finding:
 
 def _whole_numbers(kind: str, loaded: LoadedFile) -> list[Finding]:
     """JSON Schema counts 16384.0 as an integer; a count must be written 16384
-    (the artifact, the runtime and every exporter expect an int)."""
+    (the artifact, the runtime and every exporter expect an int).  The loader
+    noted where such numbers are, so nothing is walked."""
     keys = integer_keys(kind)
     out = []
-    for path, value in _decimals_under(loaded.data, keys, []):
-        message = f"{_where(path)}: {value} is a decimal: write the whole number {int(value)}"
-        out.append(Finding("MC103", _code("MC103").severity, message, loaded.locate(path), json_path(path)))
+    for path in loaded.whole_decimals:
+        value = _at(loaded.data, path) if path and path[-1] in keys else None
+        if isinstance(value, Decimal):
+            message = f"{_where(path)}: {value} is a decimal: write the whole number {int(value)}"
+            out.append(Finding("MC103", _code("MC103").severity, message, loaded.locate(path), json_path(path)))
     return out
 
 
-def _decimals_under(node: Any, keys: frozenset[str], path: list[PathSeg]) -> Iterator[tuple[list[PathSeg], Decimal]]:
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key in keys and isinstance(value, Decimal):
-                yield [*path, key], value
-            else:
-                yield from _decimals_under(value, keys, [*path, key])
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from _decimals_under(value, keys, [*path, i])
+def _at(data: Any, path: Sequence[PathSeg]) -> Any:
+    try:
+        for seg in path:
+            data = data[seg]
+    except (KeyError, IndexError, TypeError):
+        return None
+    return data
 
 
 def _finding(kind: str, loaded: LoadedFile, err: Any) -> Finding:

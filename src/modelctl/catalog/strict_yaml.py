@@ -109,7 +109,8 @@ class LoadedFile:
     text: str = ""
     findings: list[Finding] = field(default_factory=list)
     _root: yaml.Node | None = None
-    whole_decimals: bool = False  # a number such as 16384.0 was read (the schema check looks closer)
+    # where a number such as 16384.0 was read (the schema check refuses it for an integer key)
+    whole_decimals: list[tuple[PathSeg, ...]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -178,7 +179,7 @@ class _Builder:
         self.findings: list[Finding] = []
         self.seen: set[int] | None = set() if check_aliases else None
         self.path: list[PathSeg] = []
-        self.whole_decimals = False
+        self.whole_decimals: list[tuple[PathSeg, ...]] = []
 
     def add(self, code_id: str, node: yaml.Node, message: str) -> None:
         mark = node.start_mark
@@ -303,7 +304,7 @@ class _Builder:
         if len(text) > MAX_DIGITS and not self.in_range(node, text, value):  # shorter text is in range
             return None
         if not text.partition(".")[2].strip("0_"):
-            self.whole_decimals = True
+            self.whole_decimals.append(tuple(self.path))
         return value
 
     def in_range(self, node: yaml.Node, text: str, value: Decimal) -> bool:
@@ -325,9 +326,9 @@ class _Builder:
                 node,
                 f"{text!r} is an integer in non-decimal notation (YAML 1.1 reads 012 as 10): write it in plain decimal",
             )
-            try:
+            try:  # 0x1F, 0o17, 1:30 ... (or, with an explicit !!int tag, any text at all)
                 return int(yaml.load(text, Loader=yaml.SafeLoader))
-            except (ValueError, TypeError):  # pragma: no cover - the resolver said int
+            except (ValueError, TypeError, yaml.YAMLError):
                 return None
         return int(text.replace("_", ""))
 
