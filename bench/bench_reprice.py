@@ -13,9 +13,18 @@ each in a fresh process:
 - **csv.reader**: the baseline — the stdlib reader counting the same file's
   rows, its rows/s and peak RSS.
 
+- **duckdb** (``--engines`` includes it; needs duckdb): ``reprice --engine
+  duckdb`` (modelctl.interop.duckdb_engine) on the same file, its time, totals
+  (checked equal to the cent with Python reprice's) and peak RSS;
+- **spark** (``--engines`` includes it; needs pyspark and Java): the Spark
+  SQL pricing query on a local session over the same file, its time and
+  totals (no target: a correctness check of the distributed path).
+
 Targets (issue 6): reprice >= 150,000 rows/s, and flat memory: the peak RSS
-of the largest file within 10% (or 16 MiB) of the smallest.  Exit 0 when
-both hold, 1 otherwise.  The default sizes are 100,000 and 1,000,000 rows
+of the largest file within 10% (or 16 MiB) of the smallest.  Issue 17: DuckDB
+at least 4 x Python reprice on the largest file, totals equal to the cent;
+Python reprice at least 0.3 x csv.reader's rows/s (reported).  Exit 0 when
+the targets hold, 1 otherwise.  The default sizes are 100,000 and 1,000,000 rows
 (a minute); the real run uses ``--sizes 1000000,10000000``.
 """
 
@@ -24,6 +33,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -73,6 +83,37 @@ seconds = time.perf_counter() - start
 print(json.dumps({"rows": rows, "seconds": seconds, "peak_kib": rss("VmHWM")}))
 """
 )
+
+
+_DUCKDB = (
+    _RSS
+    + r"""
+import json, sys, time
+from modelctl.runtime import Catalog
+from modelctl.interop.duckdb_engine import reprice_duckdb
+catalog = Catalog.load(sys.argv[1])
+before = rss("VmRSS")
+start = time.perf_counter()
+result = reprice_duckdb(sys.argv[2], catalog, group_by=sys.argv[3].split(","))
+seconds = time.perf_counter() - start
+print(json.dumps({"rows": result.rows_read, "priced": result.rows_priced, "failed": result.error_count,
+                  "groups": len(result.groups), "seconds": seconds, "peak_kib": rss("VmHWM"), "before_kib": before,
+                  "total": str(result.totals)}))
+"""
+)
+
+_SPARK = r"""
+import json, sys, time
+from modelctl.runtime import Catalog
+from modelctl.interop import spark_engine
+catalog = Catalog.load(sys.argv[1])
+spark = spark_engine.local_session()
+start = time.perf_counter()
+totals, failed, rows = spark_engine.totals(spark, catalog, sys.argv[2])
+seconds = time.perf_counter() - start
+spark.stop()
+print(json.dumps({"rows": rows, "failed": failed, "seconds": seconds, "total": str(totals)}))
+"""
 
 
 def _artifact(folder: Path) -> Path:
@@ -130,7 +171,7 @@ def generate(path: Path, rows: int, models: list[tuple[str, int, bool]], seed: i
 
 def _run(code: str, *args: str) -> dict[str, float]:
     done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
-    data: dict[str, float] = json.loads(done.stdout)
+    data: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])  # the last line: engines may print
     return data
 
 
@@ -140,6 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--group-by", default="model", help="reprice --group-by dimensions, comma-separated")
     parser.add_argument("--dir", type=Path, help="where to keep the generated files (default: a temporary folder)")
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
+    parser.add_argument("--engines", default="python,duckdb", help="python,duckdb,spark (default: %(default)s)")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     folder = args.dir or Path(tempfile.mkdtemp(prefix="modelctl-reprice-"))
@@ -156,6 +198,11 @@ def main(argv: list[str] | None = None) -> int:
         mine = _run(_REPRICE, str(artifact), str(path), args.group_by)
         speed, base_speed = mine["rows"] / mine["seconds"], baseline["rows"] / baseline["seconds"]
         results[size] = {"reprice": mine, "csv_reader": baseline, "bytes": path.stat().st_size}
+        engines = args.engines.split(",")
+        if "duckdb" in engines:
+            results[size]["duckdb"] = _run(_DUCKDB, str(artifact), str(path), args.group_by)
+        if "spark" in engines:
+            results[size]["spark"] = _run(_SPARK, str(artifact), str(path))
         rows_out.append(
             {
                 "rows": size,
@@ -167,8 +214,19 @@ def main(argv: list[str] | None = None) -> int:
                 "rise in pass MiB": (mine["peak_kib"] - mine["before_kib"]) / 1024,
                 "csv.reader peak MiB": baseline["peak_kib"] / 1024,
                 "failed rows": int(mine["failed"]),
+                "reprice / csv.reader": round(speed / base_speed, 3),
             }
         )
+        duck = results[size].get("duckdb")
+        if duck:
+            rows_out[-1]["duckdb s"] = round(duck["seconds"], 2)
+            rows_out[-1]["duckdb x python"] = round(mine["seconds"] / duck["seconds"], 2)
+            rows_out[-1]["duckdb peak MiB"] = duck["peak_kib"] / 1024
+            rows_out[-1]["duckdb totals equal"] = _same_total(duck["total"], mine["total"])
+        spark = results[size].get("spark")
+        if spark:
+            rows_out[-1]["spark s"] = round(spark["seconds"], 2)
+            rows_out[-1]["spark totals equal"] = _same_total(spark["total"], mine["total"])
     print_table(rows_out)
     small, large = results[sizes[0]]["reprice"], results[sizes[-1]]["reprice"]
     growth = (large["peak_kib"] - small["peak_kib"]) / 1024
@@ -180,6 +238,18 @@ def main(argv: list[str] | None = None) -> int:
         f"{'on target' if fast else 'OFF TARGET'}; peak RSS {small['peak_kib'] / 1024:.1f} MiB at {sizes[0]:,} rows "
         f"and {large['peak_kib'] / 1024:.1f} MiB at {sizes[-1]:,} ({growth:+.1f} MiB): {'flat' if flat else 'GROWS'}"
     )
+    duck = results[sizes[-1]].get("duckdb")
+    duck_ok = True
+    if duck:
+        times = large["seconds"] / duck["seconds"]
+        equal = _same_total(duck["total"], large["total"])
+        duck_ok = times >= 4 and equal
+        print(
+            f"duckdb engine: {times:.1f} x Python reprice on {sizes[-1]:,} rows (target >= 4), totals "
+            f"{'equal' if equal else 'DIFFER'}; peak RSS {duck['peak_kib'] / 1024:.0f} MiB"
+        )
+    base = results[sizes[-1]]["csv_reader"]
+    print(f"python reprice: {speed / (base['rows'] / base['seconds']):.2f} x csv.reader's rows/s (target >= 0.3)")
     if args.json:
         write_json(
             args.json,
@@ -192,7 +262,17 @@ def main(argv: list[str] | None = None) -> int:
                 "on_target": fast and flat,
             },
         )
-    return 0 if fast and flat else 1
+    return 0 if fast and flat and duck_ok else 1
+
+
+def _same_total(spark: str, python: str) -> bool:
+    """Two engines' totals (a dict's text) are equal to the last digit (trailing zeros aside)."""
+    from decimal import Decimal
+
+    def parse(text: str) -> dict[str, Decimal]:
+        return {k: Decimal(v) for k, v in re.findall(r"'(\w+)': Decimal\('([-0-9.E]+)'\)", text)}
+
+    return parse(spark) == parse(python)
 
 
 if __name__ == "__main__":

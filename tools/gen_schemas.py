@@ -172,6 +172,11 @@ def _period() -> dict[str, Any]:
             },
             "checked": _date("The day the prices were read at `source`."),
             "note": {"description": "Free text about this period.", "type": "string"},
+            "free": {
+                "description": "The period really costs nothing: every price it gives is 0. Required for such a "
+                "period on an enabled model (MC318), so that a zero is a decision, never a placeholder.",
+                "type": "boolean",
+            },
             **_price_props(),
             "tiers": _tiers("Context tiers, ascending by `above_input_tokens`."),
             "limits": _period_limits(),

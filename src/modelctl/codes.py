@@ -171,6 +171,14 @@ _CODES = [
         W,
         "A period has context tiers but one of its variants has none (variants do not inherit tiers).",
     ),
+    # MC318-319 (issue 12): a zero price is a decision, never a placeholder
+    Code(
+        "MC318",
+        "zero-prices-not-free",
+        E,
+        "Every price of a period of an enabled model is 0 and the period does not say `free: true`.",
+    ),
+    Code("MC319", "free-with-price", E, "A period says `free: true` but gives a price above 0."),
     # MC4xx: capabilities and lifecycle
     Code(
         "MC401",

@@ -113,7 +113,7 @@ def test_root_help_imports_no_command() -> None:
         "import sys; from modelctl.cli import main; sys.argv = ['modelctl', '--help']\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "loaded = sorted(m for m in sys.modules if m.startswith('modelctl.') and m not in "
-        "('modelctl.cli', 'modelctl.__main__'))\nprint(loaded, file=sys.stderr)"
+        "('modelctl.cli', 'modelctl.cli._help', 'modelctl.__main__'))\nprint(loaded, file=sys.stderr)"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stderr.strip() == "[]", done.stderr

@@ -154,3 +154,14 @@ def test_estimate_bad_input(cat: str, args: list[str], message: str) -> None:
     result = runner.invoke(app, ["estimate", *args, "--catalog", cat])
     assert result.exit_code == 2
     assert message in _flat(result.stderr)
+
+
+def test_cost_without_any_count_is_a_usage_error_not_zero(cat: str) -> None:
+    result = runner.invoke(app, ["cost", "acme/alpha", "--catalog", cat])
+    assert result.exit_code == 2, result.output
+    assert "give at least one count" in _flat(result.stderr) and result.stdout == ""
+    zeros = runner.invoke(app, ["cost", "acme/alpha", "--input", "0", "--output", "0", "--catalog", cat])
+    assert zeros.exit_code == 2 and "0.00" not in zeros.stdout
+    # a per-request fee alone is something to price
+    fee = runner.invoke(app, ["cost", "acme/delta", "--requests", "2", "--catalog", cat])
+    assert fee.exit_code == 0 and "0.01 USD" in fee.stdout, fee.output

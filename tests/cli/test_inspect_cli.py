@@ -78,9 +78,27 @@ def test_list_reads_an_artifact(cat: str, tmp_path: Path) -> None:
 
 
 def test_list_nothing_matches(cat: str) -> None:
-    result = runner.invoke(app, ["list", cat, "--provider", "nobody"])
+    result = runner.invoke(app, ["list", cat, "--search", "no-such-model-anywhere"])
     assert result.exit_code == 0
     assert "no model matches" in result.stderr
+
+
+def test_list_an_unknown_provider_is_a_no_with_close_names(cat: str) -> None:
+    known = runner.invoke(app, ["list", cat, "-f", "json"])
+    providers = sorted({m["provider"] for m in json.loads(known.stdout)["models"]})
+    typo = providers[0][:-1] + "x" + providers[0][-1]
+    result = runner.invoke(app, ["list", cat, "--provider", typo])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert f"unknown provider {typo!r}; did you mean {providers[0]}" in result.stderr
+    assert runner.invoke(app, ["list", cat, "--provider", providers[0].upper()]).exit_code == 0
+
+
+def test_list_limit_keeps_the_first_after_sorting(cat: str) -> None:
+    full = json.loads(runner.invoke(app, ["list", cat, "--sort", "input_per_1m", "-f", "json"]).stdout)["models"]
+    limited = runner.invoke(app, ["list", cat, "--sort", "input_per_1m", "-f", "json", "--limit", "2"])
+    assert limited.exit_code == 0
+    assert json.loads(limited.stdout)["models"] == full[:2]
+    assert runner.invoke(app, ["list", cat, "--limit", "0"]).exit_code == 2
 
 
 @pytest.mark.parametrize(

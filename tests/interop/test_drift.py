@@ -32,8 +32,12 @@ def test_repository_catalog_against_litellm(repo_catalog) -> None:  # type: igno
         repo_catalog, "litellm", SHARED_DATA / "litellm" / "model_prices_and_context_window.json", today=DAY
     )
     found = {(d.model, d.field): (d.ours, d.theirs, d.percent) for d in report.disagreements}
-    assert found[("xai/grok-code-fast-1", "input_per_1m")] == (Decimal("0.20"), Decimal("1"), Decimal("400.0"))
-    assert found[("deepseek/deepseek-chat", "output_per_1m")][1] == Decimal("0.42")
+    # xai/grok-code-fast-1 (LiteLLM 1.00 input) and deepseek/deepseek-chat are retired: not checked
+    assert found[("groq/gpt-oss-safeguard-20b", "cached_input_per_1m")] == (
+        Decimal("0.0375"),
+        Decimal("0.037"),
+        Decimal("-1.3"),
+    )
     assert found[("google/gemini-3.5-flash-lite", "batch.cached_input_per_1m")][:2] == (
         Decimal("0.02"),
         Decimal("0.015"),
@@ -41,7 +45,7 @@ def test_repository_catalog_against_litellm(repo_catalog) -> None:  # type: igno
     assert report.matched["google/gemini-2.5-pro"] == "gemini/gemini-2.5-pro"  # via LiteLLM's provider/model key
     assert report.matched["openai/gpt-4o"] == "gpt-4o"
     assert not [d for d in report.disagreements if d.model == "openai/gpt-4o"]
-    assert "xai/grok-code-fast-1" in report.drifted and len(report.compared) >= 60
+    assert "groq/gpt-oss-safeguard-20b" in report.drifted and len(report.compared) >= 60
 
 
 @needs_data
@@ -105,6 +109,46 @@ def test_genai_prices_match_rules_find_the_model(make_catalog: MakeCatalog, tmp_
     assert report.matched == {"acme/alpha": "acme-a"}
     assert [(d.field, d.theirs) for d in report.disagreements] == [("output_per_1m", Decimal(9))]
     assert report.unmatched == ["acme/beta"]
+
+
+@needs_data
+def test_a_newer_version_is_not_matched_by_an_older_ones_prefix(repo_catalog) -> None:  # type: ignore[no-untyped-def]
+    """genai-prices' claude-sonnet-5 rule says ``starts_with: claude-sonnet-5``: that must not make
+    claude-sonnet-5-5 "drift" against claude-sonnet-5's prices."""
+    report = check_prices(repo_catalog, "genai-prices", SHARED_DATA / "genai-prices", today=DAY)
+    assert report.matched["anthropic/claude-sonnet-5"] == "claude-sonnet-5"
+    assert "anthropic/claude-sonnet-5-5" not in report.matched
+    assert "anthropic/claude-opus-5-5" not in report.matched
+    assert not [d for d in report.disagreements if d.model.endswith("-5-5")]
+
+
+@needs_data
+def test_retired_models_are_not_checked(repo_catalog) -> None:  # type: ignore[no-untyped-def]
+    retired = {ref for ref, m in repo_catalog.models.items() if m.status == "retired"}
+    assert retired  # the reference catalog has some
+    for against, path in (
+        ("genai-prices", SHARED_DATA / "genai-prices"),
+        ("litellm", SHARED_DATA / "litellm" / "model_prices_and_context_window.json"),
+    ):
+        report = check_prices(repo_catalog, against, path, today=DAY)
+        assert not retired & set(report.compared) and not retired & {d.model for d in report.disagreements}
+
+
+@pytest.mark.parametrize(
+    ("name", "matches"),
+    [
+        pytest.param("claude-sonnet-5", True, id="itself"),
+        pytest.param("claude-sonnet-5-20260101", True, id="dated-snapshot"),
+        pytest.param("claude-sonnet-5-latest", True, id="latest"),
+        pytest.param("claude-sonnet-5-5", False, id="next-minor"),
+        pytest.param("claude-sonnet-5.5", False, id="next-minor-dot"),
+        pytest.param("claude-sonnet-50", False, id="longer-number"),
+    ],
+)
+def test_prefix_rules_stop_at_a_further_version(name: str, matches: bool) -> None:
+    from modelctl.interop.drift import _matches
+
+    assert _matches({"starts_with": "claude-sonnet-5"}, name) is matches
 
 
 def test_zero_price_has_no_percent() -> None:

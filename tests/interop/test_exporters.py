@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
-from conftest import SHARED_DATA, TODAY, MakeCatalog
+from conftest import MINI, REPO, SHARED_DATA, TODAY, MakeCatalog
 from modelctl.artifact.compile import SourceInfo
 from modelctl.artifact.publish import publish
 from modelctl.interop.exporters import dumps, load_artifact, price_table
@@ -94,6 +95,37 @@ def test_litellm_import_export_round_trip_is_exact(tmp_path: Path) -> None:
         if change.source_key in exported:  # the original LiteLLM key is the id or an alias
             assert exported[change.source_key] == ours
     assert compared > 1000
+
+
+@needs_data
+def test_xai_tiers_are_inclusive_in_litellm_both_ways(tmp_path: Path) -> None:
+    """LiteLLM bills xAI's ``_above_200k_tokens`` from the 200,000th input token on:
+    our ``above_input_tokens: 199999``. Import and export keep such tiers, never drop them."""
+    root = tmp_path / "cat"
+    imported("litellm", LITELLM, root, providers=["xai"], models=["xai/grok-4.3"])
+    doc = yaml.safe_load((root / "models" / "xai" / "grok-4.3.yaml").read_text())
+    assert [t["above_input_tokens"] for t in doc["pricing"][0]["tiers"]] == [199999]
+    result = litellm_export.export(load_artifact(published(REPO / "catalog", tmp_path / "dist")), DAY)
+    grok = result.data["xai/grok-4.20"]
+    assert "input_cost_per_token_above_200k_tokens" in grok and "output_cost_per_token_above_200k_tokens" in grok
+    assert not [n for n in result.notes if n.startswith("xai/") and "tier" in n], result.notes
+    source = json.loads(LITELLM.read_text(), parse_float=Decimal)["xai/grok-4.3"]
+    exported = json.loads(dumps(result.data), parse_float=Decimal)["xai/grok-4.3"]
+    for key in ("input_cost_per_token_above_200k_tokens", "output_cost_per_token_above_200k_tokens"):
+        assert exported[key] == source[key], key
+
+
+def test_a_tier_litellm_cannot_say_is_noted(make_catalog: MakeCatalog, tmp_path: Path) -> None:
+    root = make_catalog(
+        {
+            "models/acme/alpha.yaml": MINI["models/acme/alpha.yaml"].replace(
+                "above_input_tokens: 128000, input", "above_input_tokens: 127999, input"
+            )
+        }
+    )
+    result = litellm_export.export(load_artifact(published(root, tmp_path / "dist")), DAY)
+    assert "input_cost_per_token_above_127k_tokens" not in result.data["acme/alpha"]
+    assert any("tier above 127,999 tokens does not start above a whole number of thousands" in n for n in result.notes)
 
 
 @needs_data

@@ -353,6 +353,22 @@ CASES = [
         ),
     ),
     (
+        "MC318",  # an enabled model priced 0 everywhere: a placeholder unless it says free: true
+        edit(BETA, ("input_per_1m: 0.50", "input_per_1m: 0.00"), ("output_per_1m: 1.50", "output_per_1m: 0")),
+        ("MC318", BETA, 10, 5),
+        edit(
+            BETA,
+            ("input_per_1m: 0.50", "input_per_1m: 0.00"),
+            ("output_per_1m: 1.50", "output_per_1m: 0\n    free: true"),
+        ),
+    ),
+    (
+        "MC319",
+        edit(BETA, ("output_per_1m: 1.50", "output_per_1m: 1.50\n    free: true")),
+        ("MC319", BETA, 15, 11),
+        edit(BETA, ("output_per_1m: 1.50", "output_per_1m: 1.50\n    free: false")),
+    ),
+    (
         "MC401",
         edit(ALPHA, ("max_output_tokens: 8192", "max_output_tokens: 300000")),
         ("MC401", ALPHA, 7, 53),
@@ -529,6 +545,17 @@ def test_strict_turns_warnings_into_errors(make_catalog: MakeCatalog, tmp_path: 
     root = make_catalog(edit(BETA, ("checked: 2026-11-01", "checked: 2024-01-01")))
     assert validate_catalog(root).valid
     assert not validate_catalog(root, strict=True).valid
+
+
+def test_zero_prices_on_a_disabled_model_are_not_a_placeholder_error(make_catalog: MakeCatalog) -> None:
+    zero = edit(
+        BETA,
+        ("input_per_1m: 0.50", "input_per_1m: 0.00"),
+        ("output_per_1m: 1.50", "output_per_1m: 0"),
+        ("status: deprecated", "status: deprecated\nenabled: false"),
+    )
+    _, found = check(make_catalog(zero))
+    assert not [f for f in found if f[0] in ("MC318", "MC319")]
 
 
 def test_a_yml_model_file_is_an_error_that_says_the_model_is_missing(make_catalog: MakeCatalog) -> None:

@@ -24,7 +24,7 @@ from modelctl.rules.validate import ValidationResult
 
 __all__ = ["PRICE_KEYS", "parse_assignments", "price_set"]
 
-_META = {"effective_from", "source", "checked", "note", "tiers", "variants", "free", "windows"}
+_META = {"effective_from", "source", "checked", "note", "tiers", "variants", "free", "windows", "limits"}
 PRICE_KEYS = tuple(k for k in load_schema("model")["properties"]["pricing"]["items"]["properties"] if k not in _META)
 _DECIMAL = re.compile(r"[0-9]+(\.[0-9]+)?")
 

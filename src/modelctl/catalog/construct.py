@@ -84,7 +84,15 @@ def _period(ctx: _Ctx, data: dict[str, Any], path: list[PathSeg]) -> PricePeriod
     if lim is not None:
         limits = Limits(lim["context_window"], lim.get("max_input_tokens"), lim.get("max_output_tokens"))
     return PricePeriod(
-        effective, data["source"], checked, prices_of(data), _tiers(data), variants, data.get("note"), limits
+        effective,
+        data["source"],
+        checked,
+        prices_of(data),
+        _tiers(data),
+        variants,
+        data.get("note"),
+        limits,
+        free=data.get("free") is True,
     )
 
 

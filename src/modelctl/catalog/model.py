@@ -136,6 +136,7 @@ class PricePeriod:
     variants: tuple[Variant, ...] = ()
     note: str | None = None
     limits: Limits | None = None  # the limits while this period was in force, where they differ
+    free: bool = False  # ``free: true``: every price is 0 on purpose
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,9 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from modelctl import __version__
+from modelctl.cli import _help
+
+_help.apply()
 
 EXIT_OK, EXIT_NO, EXIT_USAGE, EXIT_POLICY, EXIT_INPUT = 0, 1, 2, 3, 4
 
@@ -221,7 +224,8 @@ _lazy(
     "list",
     "modelctl.cli.list_cmd:list_",
     summary="List the models of a catalog with their current prices, filtered and sorted.",
-    epilog="Exit codes: 0 done (also when nothing matches); 2 usage error; 4 the catalog cannot be read or is invalid.",
+    epilog="Exit codes: 0 done (also when nothing matches); 1 an unknown --provider (close names are suggested); "
+    "2 usage error; 4 the catalog cannot be read or is invalid.",
 )
 _lazy(
     "show",
@@ -242,7 +246,7 @@ _lazy(
     "modelctl.cli.cost:cost",
     summary="What one request (or a batch of them) costs on a model, component by component.",
     epilog="Exit codes: 0 done; 1 no price applies (none in force on that day, or none for a kind of token "
-    "given); 2 usage error (an unknown model or variant, a bad count or date); "
+    "given); 2 usage error (an unknown model or variant, a bad count or date, no count at all); "
     "4 the catalog cannot be read or is invalid.",
 )
 _lazy(

@@ -19,7 +19,7 @@ from modelctl.authoring.lifecycle import defaults_naming, set_enabled, set_lifec
 from modelctl.authoring.new import UsageProblem
 from modelctl.authoring.price import parse_assignments, price_set
 from modelctl.catalog.loader import resolve_root
-from modelctl.cli.common import EXIT_INPUT, EXIT_NO, _parse_day, colour_enabled, error, note, paint
+from modelctl.cli.common import EXIT_INPUT, EXIT_NO, colour_enabled, error, note, paint, parse_day
 from modelctl.errors import ModelctlError
 from modelctl.rules.validate import ValidationResult, validate_catalog
 
@@ -39,7 +39,7 @@ ModelArg = Annotated[str, typer.Argument(metavar="MODEL", help="The model, as pr
 
 
 def _date_option(name: str, help_text: str) -> object:
-    return typer.Option(name, help=help_text, parser=_parse_day, metavar="DATE", show_default=False)
+    return typer.Option(name, help=help_text, parser=parse_day, metavar="DATE", show_default=False)
 
 
 def _run(catalog: Path | None, action: Callable[[Path, date, ValidationResult], Outcome]) -> Outcome:

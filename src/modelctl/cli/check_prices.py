@@ -100,7 +100,8 @@ def summary(report: DriftReport) -> str:
     n = len(report.compared)
     drifted = len(report.drifted)
     return (
-        f"{n} model(s) priced on {report.today}: {len(report.matched)} found in {NAMES[report.against]}, "
+        f"{n} model{'' if n == 1 else 's'} priced on {report.today}: "
+        f"{len(report.matched)} found in {NAMES[report.against]}, "
         f"{len(report.matched) - drifted} agree, {drifted} disagree ({len(report.disagreements)} price(s)); "
         f"{len(report.unmatched)} not in the reference"
     )

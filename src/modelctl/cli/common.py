@@ -70,12 +70,27 @@ def _parse_day(text: str) -> date:
         raise ValueError(f"{text!r} is not a date: use YYYY-MM-DD (or an ISO date-time, or 'today')") from None
 
 
+def _usage(parse: Any) -> Any:
+    """A value parser whose ValueError is a usage error in its own words (not "Value error, ...")."""
+
+    def parser(text: str) -> Any:
+        try:
+            return parse(text)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc)) from None
+
+    return parser
+
+
+parse_day = _usage(_parse_day)
+
+
 def at_option(help_text: str) -> Any:
-    return typer.Option("--at", help=help_text, parser=_parse_day, metavar="DATE", show_default=False)
+    return typer.Option("--at", help=help_text, parser=parse_day, metavar="DATE", show_default=False)
 
 
 def _count(name: str, help_text: str, *, show_default: bool = False) -> Any:
-    return typer.Option(name, help=help_text, parser=parse_count, metavar="N", show_default=show_default)
+    return typer.Option(name, help=help_text, parser=_usage(parse_count), metavar="N", show_default=show_default)
 
 
 # The usage a workload describes; counts are disjoint (docs/runtime.md) and

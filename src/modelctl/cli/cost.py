@@ -41,7 +41,13 @@ from modelctl.cli.common import (
 from modelctl.usage.estimate import Breakdown, breakdown
 
 
+def _given(ctx: typer.Context, name: str) -> bool:
+    source = ctx.get_parameter_source(name)
+    return source is not None and source.name != "DEFAULT"
+
+
 def cost(
+    ctx: typer.Context,
     model: Annotated[str, typer.Argument(help="The model: provider/id, an alias, or an id only one provider has.")],
     input_tokens: InputTokens = 0,
     output_tokens: OutputTokens = 0,
@@ -72,6 +78,14 @@ def cost(
     (never rounded) and is what runtime.Catalog.cost returns. A context tier
     is a cliff: above its threshold the whole request is billed at its prices.
     """
+    counts = (input_tokens, output_tokens, cached, cache_write, cache_write_1h, reasoning, input_audio, output_audio,
+              input_image, output_image, images)  # fmt: skip
+    if not any(counts) and not _given(ctx, "requests"):
+        # Nothing to price is not a cost of 0.00: say what is missing.
+        raise typer.BadParameter(
+            "give at least one count: --input, --output, --cached, ... (or --requests for a per-request fee)",
+            param_hint="token counts",
+        )
     opened = open_for_command(catalog)
     info = resolve_model(opened.catalog, model, "MODEL")
     check_variant(info, variant)

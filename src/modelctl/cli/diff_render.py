@@ -36,15 +36,23 @@ def headline(result: DiffResult) -> str:
 
 
 def _fmt(value: Any) -> str:
+    """A value as a catalog file spells it: never a Python repr (None, True, {'a': 'b'})."""
     if value is None:
         return "-"
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, dict):
         if "prices" in value:
-            prices = ", ".join(f"{k} {v}" for k, v in value["prices"].items())
-            return f"{value.get('name')} [{value.get('status')}] {prices}".strip()
-        return json.dumps(value, sort_keys=True, default=str)
-    if isinstance(value, list):
-        return ", ".join(map(str, value))
+            prices = ", ".join(f"{k} {_fmt(v)}" for k, v in value["prices"].items())
+            status = f"[{value['status']}]" if value.get("status") is not None else ""
+            return " ".join(p for p in (_fmt(value["name"]) if value.get("name") else "", status, prices) if p)
+        return "{" + ", ".join(f"{k}: {_fmt(v)}" for k, v in sorted(value.items())) + "}"
+    if isinstance(value, list | tuple):
+        return (
+            "[" + ", ".join(_fmt(v) for v in value) + "]"
+            if any(isinstance(v, dict) for v in value)
+            else (", ".join(_fmt(v) for v in value))
+        )
     return str(value)
 
 
@@ -123,7 +131,7 @@ def render_text(
                         _fmt(c.before),
                         _fmt(c.after),
                         _delta(c),
-                        "" if c.cls == INFO else c.cls,
+                        c.cls,
                     ),
                 )
             )
@@ -136,7 +144,7 @@ def render_text(
             table.add_column(column, overflow="fold")
         for c in others:
             cells = (_entity_line(c), c.field or "", c.action, _fmt(c.before), _fmt(c.after))
-            table.add_row(*map(visible, cells), "" if c.cls == INFO else c.cls)
+            table.add_row(*map(visible, cells), c.cls)
         console.print()
         console.print(table)
     if result.impact:

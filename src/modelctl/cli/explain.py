@@ -4,13 +4,26 @@ account, and what a workload would cost and charge."""
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
 
 from modelctl import runtime
 from modelctl.cli import output
-from modelctl.cli.common import CatalogOption, naming_plans, open_for_command, resolve_model
+from modelctl.cli.common import (
+    JSON_FORMAT_VERSION,
+    CatalogOption,
+    _count,
+    naming_plans,
+    open_for_command,
+    resolve_model,
+)
+
+
+class ExplainFormat(StrEnum):
+    text = "text"
+    json = "json"
 
 
 def explain(
@@ -27,13 +40,19 @@ def explain(
             show_default=False,
         ),
     ] = None,
-    input_tokens: Annotated[int, typer.Option("--input", min=0, help="Input tokens of the example request.")] = 10_000,
+    input_tokens: Annotated[
+        int, _count("--input", "Input tokens of the example request (1500, 1,500, 1.5k, 2M).", show_default=True)
+    ] = 10_000,
     output_tokens: Annotated[
-        int, typer.Option("--output", min=0, help="Output tokens of the example request.")
+        int, _count("--output", "Output tokens of the example request.", show_default=True)
     ] = 1_000,
     variant: Annotated[str | None, typer.Option("--variant", help="Price variant (batch, flex, ...).")] = None,
     catalog: CatalogOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")] = False,
+    fmt: Annotated[
+        ExplainFormat,
+        typer.Option("--format", "-f", help="text for people; json (versioned) for programs."),
+    ] = ExplainFormat.text,
+    as_json: Annotated[bool, typer.Option("--json", help="The same as --format json.")] = False,
 ) -> None:
     """Explain whether a plan (or account) may use a model, and what it would cost and charge.
 
@@ -89,8 +108,8 @@ def explain(
             }
     except runtime.CatalogError as exc:
         doc["price_error"] = str(exc)
-    if as_json:
-        output.stdout_text(json.dumps(doc, indent=2) + "\n")
+    if as_json or fmt is ExplainFormat.json:
+        output.stdout_text(json.dumps({"format_version": JSON_FORMAT_VERSION, **doc}, indent=2) + "\n")
     else:
         output.stdout_text(_text(doc, input_tokens, output_tokens))
     raise typer.Exit(0 if decision else 1)

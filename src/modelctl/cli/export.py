@@ -17,6 +17,7 @@ from modelctl.cli import output
 from modelctl.interop.exporters import ExportError, dumps, load_artifact, price_table
 from modelctl.interop.exporters import litellm as litellm_export
 from modelctl.interop.exporters import openrouter as openrouter_export
+from modelctl.interop.exporters import sql as sql_export
 
 ARTIFACT_ENV = "MODELCTL_ARTIFACT"
 DEFAULT_ARTIFACT = Path("dist") / "catalog.json"
@@ -29,6 +30,15 @@ class ExportFormat(StrEnum):
     price_table = "price-table"
     price_table_jsonl = "price-table-jsonl"
     price_table_parquet = "price-table-parquet"
+    model_names = "model-names"
+    sql = "sql"
+
+
+class Dialect(StrEnum):
+    duckdb = "duckdb"
+    spark = "spark"
+    bigquery = "bigquery"
+    postgres = "postgres"
 
 
 def _day(value: str | None) -> date | None:
@@ -47,7 +57,9 @@ def export(
             "--format",
             "-f",
             help="litellm: LiteLLM's model cost map; openrouter: an OpenRouter-style models list; price-table: "
-            "a dated CSV price table (price-table-jsonl: JSON Lines; price-table-parquet: Parquet, needs pyarrow).",
+            "a dated CSV price table (price-table-jsonl: JSON Lines; price-table-parquet: Parquet, needs pyarrow); "
+            "model-names: the names usage may give (CSV name,model); sql: the query that prices a usage table "
+            "with those two tables (see --dialect, --column).",
             show_default=False,
         ),
     ],
@@ -69,6 +81,22 @@ def export(
             show_default=False,
         ),
     ] = None,
+    dialect: Annotated[
+        Dialect, typer.Option(help="--format sql: the SQL dialect of the query.", show_default=True)
+    ] = Dialect.duckdb,
+    column: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--column",
+            metavar="FIELD=COLUMN",
+            help="--format sql: the usage table's name for a column (input_tokens=prompt_tokens), or a count it "
+            "lacks as a number (images=0). Repeat for several.",
+            show_default=False,
+        ),
+    ] = None,
+    usage_table: Annotated[
+        str, typer.Option("--usage-table", help="--format sql: the usage table's name.", show_default=True)
+    ] = "usage",
 ) -> None:
     """Write a published artifact in another tool's format: LiteLLM, OpenRouter, or a flat price table.
 
@@ -77,10 +105,14 @@ def export(
     has one row per model x variant x tier x period, with valid_from and an
     exclusive valid_to, every row complete (inherited prices filled in); see
     docs/import-export.md for its columns and a DuckDB query that prices
-    usage with it. What a format cannot express is left out and noted on
-    stderr.
+    usage with it. --format sql writes that query for DuckDB, Spark, BigQuery
+    or PostgreSQL (docs/warehouse.md). What a format cannot express is left
+    out and noted on stderr.
     """
     day = _day(at)
+    if fmt is ExportFormat.sql:
+        _write(_sql(dialect, column or [], usage_table), out)
+        return
     path = artifact or Path(os.environ.get(ARTIFACT_ENV) or DEFAULT_ARTIFACT)
     if fmt is ExportFormat.price_table_parquet:
         _need_pyarrow(out)
@@ -95,6 +127,8 @@ def export(
         result = module.export(loaded, day or clock.today())
         text = dumps(result.data, indent=4 if fmt is ExportFormat.litellm else 2)
         notes = result.notes
+    elif fmt is ExportFormat.model_names:
+        text = price_table.names_csv(price_table.names(loaded))
     else:
         table = price_table.rows(loaded, at=day)
         if fmt is ExportFormat.price_table_parquet:
@@ -106,6 +140,15 @@ def export(
         _note(note)
     if len(notes) > MAX_NOTES:
         _note(f"... and {len(notes) - MAX_NOTES} more")
+
+
+def _sql(dialect: Dialect, columns: list[str], usage_table: str) -> str:
+    try:
+        mapping = sql_export.parse_columns(columns)
+        table = sql_export.table_name(usage_table)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--column" if "=" in str(exc) else "--usage-table") from None
+    return sql_export.pricing_query(sql_export.SqlOptions(dialect.value, usage=table, columns=mapping))
 
 
 def _note(text: str) -> None:

@@ -195,7 +195,7 @@ def _print_report(plan: ImportPlan, *, dry_run: bool, updates_applied: bool) -> 
         listed = ", ".join(plan.exists[:MAX_LISTED]) + (" ..." if len(plan.exists) > MAX_LISTED else "")
         console.print(f"  exists, skipped, use --update: {len(plan.exists):,} ({escape(listed)})")
     if plan.skipped:
-        console.print(f"  skipped: {len(plan.skipped):,} source model(s)")
+        console.print(f"  skipped: {len(plan.skipped):,} source model{'' if len(plan.skipped) == 1 else 's'}")
         for reason, n in skip_counts(plan):
             console.print(f"    {n:>6,}  {escape(reason)}")
     warn = ", ".join(f"{code} {n}" for code, n in warning_counts(plan)) or "none"

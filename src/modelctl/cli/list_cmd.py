@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Sequence
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -12,6 +14,7 @@ import typer
 from modelctl import clock
 from modelctl.catalog.model import PRICE_KEYS
 from modelctl.cli.common import (
+    EXIT_NO,
     JSON_FORMAT_VERSION,
     AccountFilter,
     CatalogOption,
@@ -83,6 +86,10 @@ def list_(
     plan: PlanFilter = None,
     account: AccountFilter = None,
     at: Annotated[date | None, at_option("Show the prices in force on this day (default: today).")] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option("--limit", "-n", min=1, help="Show only the first N (after sorting).", show_default=False),
+    ] = None,
     fmt: Annotated[
         Format, typer.Option("--format", "-f", help="text for people; json or csv for programs; markdown for reports.")
     ] = Format.text,
@@ -94,6 +101,7 @@ def list_(
     artifact (catalog.json) is read as it is, which is fastest for big catalogs.
     """
     opened = open_for_command(catalog or catalog_opt)
+    _known_providers(provider or (), list(opened.catalog.providers()))
     day = at or clock.today()
     with naming_plans(plan, account):
         items = list_models(
@@ -109,6 +117,8 @@ def list_(
             plan=plan,
             account=account,
         )
+    if limit is not None:
+        items = items[:limit]
     if fmt is Format.json:
         stdout_text(_json(items, opened.label, day))
     elif fmt is Format.csv:
@@ -128,6 +138,17 @@ def list_(
             stdout_text(text_table(headers, rows, right=right, styles=styles, colour=colour))
     if not items:
         error("no model matches these filters")
+
+
+def _known_providers(asked: Sequence[str], known: list[str]) -> None:
+    """An unknown --provider is a "no" (exit 1) with the close names, not an empty list."""
+    lowered = {k.lower() for k in known}
+    for name in asked:
+        if name.lower() not in lowered:
+            close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
+            hint = f"; did you mean {', '.join(close)}?" if close else f"; providers: {', '.join(sorted(known))}"
+            error(f"unknown provider {name!r}{hint}")
+            raise typer.Exit(EXIT_NO)
 
 
 def _short(key: str) -> str:

@@ -35,6 +35,21 @@ def error(message: str) -> None:
     _console(True).print(f"[bold red]error:[/] {escape(visible(message, lines=True))}")
 
 
+def warning(message: str) -> None:
+    """A warning for people, on stderr: the command succeeded."""
+    _console(True).print(f"[yellow]warning:[/] {escape(message)}")
+
+
+def note(message: str) -> None:
+    """A message for people that is neither an error nor a warning (what was done), on stderr."""
+    _console(True).print(escape(message))
+
+
+def plural(n: int, word: str) -> str:
+    """``1 model``, ``2 models``, ``1,234 models``."""
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
 def stdout_text(text: str) -> None:
     sys.stdout.write(text)
     sys.stdout.flush()

@@ -119,16 +119,16 @@ def publish(
     else:
         state = "written" if result.changed else "unchanged"
         output.stdout_text(
-            f"{result.path}: {state}, {len(result.validation.catalog.models)} models, {result.size:,} bytes\n"
+            f"{result.path}: {state}, {output.plural(len(result.validation.catalog.models), 'model')}, "
+            f"{result.size:,} bytes\n"
             f"  catalog_version {result.catalog_version}\n  digest {result.digest}\n"
             f"  revision {result.revision}, published {result.published_at}{', signed' if result.signed else ''}\n"
         )
         if result.public_path is not None:
             output.stdout_text(f"{result.public_path}: without accounts, digest {result.public_digest}\n")
         if result.validation.warning_count:
-            output.error(
-                f"published with {result.validation.warning_count} warning(s): run `modelctl validate` to see them"
-            )
+            count = output.plural(result.validation.warning_count, "warning")
+            output.warning(f"published with {count}: run `modelctl validate` to see them")
     try:
         _push_after(out, to, endpoint_url)
     except ModelctlError as exc:
@@ -151,7 +151,7 @@ def _push_after(out: Path, to: str | None, endpoint_url: str | None) -> None:
     from modelctl.artifact.push import push
 
     pushed = push(out, to, endpoint_url=endpoint_url)
-    output.error(f"pushed revision {pushed.revision} to {to} ({pushed.immutable}, then {pushed.pointer})")
+    output.note(f"pushed revision {pushed.revision} to {to} ({pushed.immutable}, then {pushed.pointer})")
 
 
 def _report_republish(again: Any, as_json: bool) -> None:

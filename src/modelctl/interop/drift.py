@@ -4,7 +4,9 @@ The reference (LiteLLM's map, or genai-prices provider files) is read with
 the importers, so its units are converted exactly as an import would.  Each
 catalog model with a price today is matched to a reference model by
 provider and id, then by its aliases, then by the reference's own naming:
-LiteLLM's ``provider/model`` keys, or genai-prices' ``match`` rules.  Prices
+LiteLLM's ``provider/model`` keys, or genai-prices' ``match`` rules (a prefix
+rule does not match a name that goes on with a further version number:
+claude-sonnet-5-5 is not claude-sonnet-5).  Retired models are not checked.  Prices
 are compared key by key where both sides give one (base prices, and the keys
 both sides state for a context tier of the same threshold or a variant of
 the same name); every difference is a ``Disagreement``, with the reference's
@@ -50,7 +52,7 @@ class DriftReport:
     against: str
     reference: str
     today: date
-    compared: tuple[str, ...]  # catalog models with a price today
+    compared: tuple[str, ...]  # catalog models with a price today (retired ones left out)
     matched: dict[str, str]  # catalog ref -> reference name
     disagreements: tuple[Disagreement, ...]
 
@@ -76,8 +78,8 @@ def check_prices(catalog: Catalog, against: str, reference: Path, *, today: date
     found: list[Disagreement] = []
     for ref, model in sorted(catalog.models.items()):
         period = current_period(model, today)
-        if period is None:
-            continue
+        if period is None or model.status == "retired":
+            continue  # a retired model's price is history: nobody buys it today
         compared.append(ref)
         cand = index.find(model, against)
         if cand is None:
@@ -130,13 +132,20 @@ def _genai_rules(path: Path) -> dict[str, list[tuple[str, Any]]]:
     return rules
 
 
+# What may not follow a ``starts_with`` prefix: a further version number.  claude-sonnet-5-5 is
+# not claude-sonnet-5 (comparing them reports false drift), while claude-sonnet-5-20260101 (a
+# dated snapshot), claude-sonnet-5-latest or claude-sonnet-5-v1:0 are.
+_NEXT_VERSION = re.compile(r"(?:[-.]?\d{1,3}(?!\d))|\d")
+
+
 def _matches(clause: Any, text: str) -> bool:
-    """genai-prices' match clauses, with its semantics (case-insensitive except regex)."""
+    """genai-prices' match clauses, with its semantics (case-insensitive except regex), except that
+    a prefix followed by a further version number does not match (``_NEXT_VERSION``)."""
     if not isinstance(clause, dict):
         return False
     low = text.lower()
     tests = {
-        "starts_with": lambda v: low.startswith(str(v).lower()),
+        "starts_with": lambda v: low.startswith(str(v).lower()) and not _NEXT_VERSION.match(low[len(str(v)) :]),
         "ends_with": lambda v: low.endswith(str(v).lower()),
         "contains": lambda v: str(v).lower() in low,
         "equals": lambda v: low == str(v).lower(),

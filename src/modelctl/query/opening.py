@@ -29,7 +29,10 @@ class InvalidCatalog(ModelctlError):
 
     def __init__(self, root: str, findings: tuple[Finding, ...]) -> None:
         errors = sum(1 for f in findings if f.severity.value == "error")
-        super().__init__(f"{root}: the catalog is invalid ({errors} error(s)): run `modelctl validate {root}`")
+        super().__init__(
+            f"{root}: the catalog is invalid ({errors} error{'' if errors == 1 else 's'}): "
+            f"run `modelctl validate {root}`"
+        )
         self.findings = findings
 
 

@@ -188,6 +188,34 @@ def empty_prices(ctx: RuleContext) -> Iterator[Finding]:
                     yield ctx.at("MC308", model.file, path, "this tier or variant gives no price: add one or remove it")
 
 
+def _all_zero(period: PricePeriod) -> bool:
+    """Every price the period gives (base, tiers, variants) is zero."""
+    values = [v for _path, own, _parent in _price_sets(period, []) for _k, v in own.items()]
+    return bool(values) and not any(values)
+
+
+@rule
+def free_prices(ctx: RuleContext) -> Iterator[Finding]:
+    for model in ctx.catalog.models.values():
+        for p, period in enumerate(model.pricing):
+            zero = _all_zero(period)
+            if period.free and not zero:
+                yield ctx.at(
+                    "MC319",
+                    model.file,
+                    ["pricing", p, "free"],
+                    f"pricing[{p}] says free: true but gives a price above zero: remove `free` or the price",
+                )
+            elif zero and not period.free and model.enabled:
+                yield ctx.at(
+                    "MC318",
+                    model.file,
+                    ["pricing", p],
+                    f"every price of pricing[{p}] is 0 on an enabled model: if it really costs nothing, say "
+                    "`free: true`; otherwise write the real prices (a placeholder bills every request at 0)",
+                )
+
+
 def _has_tiers(period: PricePeriod, path: list[PathSeg]) -> bool:
     if len(path) == 4 and path[2] == "variants":
         return any(v.name == path[3] and v.tiers for v in period.variants)

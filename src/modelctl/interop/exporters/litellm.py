@@ -3,7 +3,8 @@ shape), for ``litellm.register_model`` or a proxy's custom pricing.
 
 LiteLLM wants USD per token as JSON numbers: each is computed exactly as
 ``Decimal(price) / 10**6`` and written from its Decimal text (``2.5e-06``),
-so no float noise appears.  Tiers become ``_above_<N>k_tokens`` keys, the
+so no float noise appears.  Tiers become ``_above_<N>k_tokens`` keys (for xAI, whose thresholds LiteLLM
+treats as inclusive, ``above_input_tokens: 199999`` is ``_above_200k_tokens``), the
 batch/flex/priority variants ``_batches``/``_flex``/``_priority`` keys.
 A variant with time-of-day windows (DeepSeek's off-peak hours) becomes
 ``off_peak_pricing`` (``hours_utc`` for every-day windows, ``windows`` with ISO
@@ -20,7 +21,15 @@ from decimal import Decimal
 from typing import Any
 
 from modelctl.interop.exporters.common import Artifact, Number, in_force, variants_of
-from modelctl.interop.importers.litellm import CATALOG_TO_PROVIDER, FLAGS, PER_TOKEN, PER_UNIT, VARIANTS
+from modelctl.interop.importers.litellm import (
+    CATALOG_TO_PROVIDER,
+    FLAGS,
+    INCLUSIVE_TIERS,
+    PER_TOKEN,
+    PER_UNIT,
+    VARIANTS,
+    litellm_k,
+)
 
 BARE_PROVIDERS = frozenset({"openai", "anthropic"})  # LiteLLM's keys for these carry no provider prefix
 TOKEN_KEYS = {v: k for k, v in PER_TOKEN.items()}
@@ -76,7 +85,8 @@ def _entry(ref: str, model: dict[str, Any], period: dict[str, Any], notes: list[
     if limits.get("max_output_tokens"):
         entry["max_output_tokens"] = limits["max_output_tokens"]
     entry["max_tokens"] = limits.get("max_output_tokens") or max_in
-    _prices(entry, period.get("prices", {}), period.get("tiers", ()), "", ref, notes)
+    inclusive = entry["litellm_provider"] in INCLUSIVE_TIERS
+    _prices(entry, period.get("prices", {}), period.get("tiers", ()), "", ref, notes, inclusive)
     for name in variants_of(period):
         if name not in SUFFIX and period["variants"][name].get("windows") and "off_peak_pricing" not in entry:
             entry["off_peak_pricing"] = _off_peak(period["variants"][name], ref, notes)
@@ -85,7 +95,7 @@ def _entry(ref: str, model: dict[str, Any], period: dict[str, Any], notes: list[
             notes.append(f"{ref}: variant {name!r} has no LiteLLM key: left out")
             continue
         variant = period["variants"][name]
-        _prices(entry, variant.get("prices", {}), variant.get("tiers", ()), f"_{SUFFIX[name]}", ref, notes)
+        _prices(entry, variant.get("prices", {}), variant.get("tiers", ()), f"_{SUFFIX[name]}", ref, notes, inclusive)
     for feature in sorted(features):
         if feature in FLAG_OF:
             entry[FLAG_OF[feature]] = True
@@ -106,7 +116,9 @@ def _mode(features: set[str], outputs: list[str]) -> str:
     return "chat"
 
 
-def _prices(entry: dict[str, Any], prices: dict[str, str], tiers: Any, suffix: str, ref: str, notes: list[str]) -> None:
+def _prices(
+    entry: dict[str, Any], prices: dict[str, str], tiers: Any, suffix: str, ref: str, notes: list[str], inclusive: bool
+) -> None:
     for key, text in prices.items():
         name = _name(key)
         if name is None:
@@ -115,13 +127,19 @@ def _prices(entry: dict[str, Any], prices: dict[str, str], tiers: Any, suffix: s
         entry[name + suffix] = _number(key, text)
     for tier in tiers:
         above = tier["above_input_tokens"]
-        if above % 1000:
-            notes.append(f"{ref}: tier above {above:,} tokens is not a whole number of thousands: left out")
+        k = litellm_k(above, inclusive=inclusive)
+        if k is None:
+            how = (
+                "from a whole number of thousands on (LiteLLM's xAI tiers are inclusive)"
+                if inclusive
+                else ("above a whole number of thousands")
+            )
+            notes.append(f"{ref}: tier above {above:,} tokens does not start {how}: left out")
             continue
         for key, text in tier["prices"].items():
             name = _name(key)
             if name is not None:
-                entry[f"{name}_above_{above // 1000}k_tokens{suffix}"] = _number(key, text)
+                entry[f"{name}_above_{k}k_tokens{suffix}"] = _number(key, text)
 
 
 def _name(key: str) -> str | None:

@@ -2,8 +2,13 @@
 Spark, Snowflake): one row per model x variant x tier x period.
 
 Every row is complete: a variant's row carries the base prices it inherits,
-a tier's row the prices of the set it belongs to, so a usage row joins to
-exactly one price row and needs no other lookup::
+a tier's row the prices of the set it belongs to, and every cell the
+runtime would fall back for is filled with the price it falls back to
+(cached input -> input, cache writes -> input, reasoning -> output, audio
+and image -> input or output: ``usage.estimate.PRICED_BY``; ``filled`` names
+them).  So a usage row joins to exactly one price row, each token count is
+multiplied by its own column, and an empty cell means what the runtime
+means: no price (a non-zero count there cannot be priced)::
 
     model = u.model AND coalesce(variant, '') = coalesce(u.variant, '')
     AND u.day >= valid_from AND (valid_to IS NULL OR u.day < valid_to)
@@ -22,11 +27,17 @@ import csv
 import io
 import json
 from datetime import date
+from decimal import Decimal, localcontext
 from typing import Any
 
 from modelctl.catalog.model import PRICE_KEYS
 from modelctl.interop.exporters.common import Artifact, periods_in_force, price_sets
+from modelctl.interop.exporters.sql import per_second_column
+from modelctl.usage.estimate import PRICED_BY
 
+# Every price key the catalog has and every key the runtime prices a usage field by (its
+# fall-backs included): the pricing SQL finds a column for each, empty where there is no price.
+MONEY_KEYS: tuple[str, ...] = tuple(dict.fromkeys([*PRICE_KEYS, *(k for _f, _c, ks, _u in PRICED_BY for k in ks)]))
 # name, type (for CREATE TABLE / Parquet), meaning
 COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("model", "VARCHAR", "canonical reference, provider/id"),
@@ -38,7 +49,13 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("valid_from", "DATE", "first day (UTC) the row applies"),
     ("valid_to", "DATE", "first day it no longer applies (exclusive); empty for the newest period"),
     ("currency", "VARCHAR", "ISO 4217"),
-    *((key, "DECIMAL(38,18)", "empty when the model has no such price") for key in PRICE_KEYS),
+    *((key, "DECIMAL(38,18)", "the price charged, fall-backs filled in; empty when none") for key in MONEY_KEYS),
+    *(
+        (per_second_column(keys[0]), "DECIMAL(38,18)", f"{keys[0]} / 60 to 18 places (SQL cannot divide exactly)")
+        for _f, _c, keys, unit in PRICED_BY
+        if unit == 60
+    ),
+    ("filled", "VARCHAR", "cells filled by a fall-back: key=from, separated by spaces"),
     ("source", "VARCHAR", "where the period's prices were read"),
 )
 NAMES = tuple(name for name, _, _ in COLUMNS)
@@ -80,9 +97,45 @@ def _variant_rows(ref: str, model: dict[str, Any], variant: str | None) -> list[
                 "valid_to": valid_to,
                 "currency": model.get("currency", "USD"),
             }
-            row.update({key: prices.get(key) for key in PRICE_KEYS})
+            charged, filled = effective(prices)
+            row.update(charged)
+            row.update(per_second(charged))
+            row["filled"] = " ".join(filled)
             row["source"] = period.get("source", "")
             out.append(row)
+    return out
+
+
+def effective(prices: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The price of every key as the runtime charges it, fall-backs filled in,
+    and ``key=from`` for each cell filled.  The price of a usage field is the
+    first of its keys that exists (``PRICED_BY``); that price goes in the
+    field's own column."""
+    out = {key: prices.get(key) for key in MONEY_KEYS}
+    filled = []
+    for _field, _component, keys, _per_million in PRICED_BY:
+        own = keys[0]
+        if own not in out or out[own] is not None:
+            continue
+        other = next((k for k in keys[1:] if prices.get(k) is not None), None)
+        if other is not None:
+            out[own] = prices[other]
+            filled.append(f"{own}={other}")
+    return out, filled
+
+
+def per_second(charged: dict[str, Any]) -> dict[str, str | None]:
+    """The per-second columns: each per-minute price / 60, rounded half-even to 18 places
+    (the runtime keeps 50 significant digits; the difference is below 10^-18 per second)."""
+    out: dict[str, str | None] = {}
+    with localcontext() as ctx:
+        ctx.prec = 60
+        for _f, _c, keys, unit in PRICED_BY:
+            if unit == 60:
+                value = charged.get(keys[0])
+                out[per_second_column(keys[0])] = (
+                    None if value is None else format((Decimal(value) / 60).quantize(Decimal("1e-18")), "f")
+                )
     return out
 
 
@@ -108,7 +161,7 @@ def to_parquet(table: list[dict[str, Any]], path: str) -> None:
     from decimal import Decimal
 
     for row in table:
-        for name in PRICE_KEYS:
+        for name in MONEY_KEYS:
             value = row[name]
             if value is not None and -Decimal(value).as_tuple().exponent > MONEY_SCALE:  # type: ignore[operator]
                 raise ValueError(f"{row['model']}: {name} {value} has more than {MONEY_SCALE} decimal places")
@@ -130,3 +183,36 @@ def to_parquet(table: list[dict[str, Any]], path: str) -> None:
         else:
             arrays[name] = pa.array(values, type=pa.string())
     pq.write_table(pa.table(arrays), path)
+
+
+# --- the names a usage row may give ----------------------------------------------------
+
+NAME_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("name", "VARCHAR", "a name a usage row may give, lower case (join on lower(usage.model))"),
+    ("model", "VARCHAR", "the canonical reference it names, as in the price table"),
+)
+
+
+def names(artifact: Artifact) -> list[tuple[str, str]]:
+    """(name, model) for every name ``runtime.Catalog.resolve`` accepts, lower
+    case: canonical references, ``provider/alias``, and bare ids and aliases
+    that exactly one model has (an ambiguous bare name names nothing)."""
+    bare: dict[str, set[str]] = {}
+    for ref, model in artifact.models.items():
+        for name in (model["id"], *model.get("aliases", ())):
+            bare.setdefault(name.lower(), set()).add(ref)
+    out = {name: next(iter(refs)) for name, refs in bare.items() if len(refs) == 1}
+    for ref, model in artifact.models.items():
+        for alias in model.get("aliases", ()):
+            out[f"{model['provider']}/{alias}".lower()] = ref
+    for ref in artifact.models:
+        out[ref.lower()] = ref
+    return sorted(out.items())
+
+
+def names_csv(table: list[tuple[str, str]]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow([n for n, _, _ in NAME_COLUMNS])
+    writer.writerows(table)
+    return buf.getvalue()

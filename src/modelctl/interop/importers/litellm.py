@@ -4,7 +4,9 @@ Prices are USD per token as JSON numbers (``2.5e-06``); the file is parsed
 with ``parse_float=Decimal`` so each keeps its text, and is moved to per 1M
 by shifting the decimal point.  A price key is read as
 ``<base>[_above_<N>k_tokens][_batches|_flex|_priority]``: the middle part is
-a context tier (a cliff above N x 1000 input tokens), the suffix a variant.
+a context tier (a cliff above N x 1000 input tokens; for xAI, whose
+thresholds LiteLLM treats as inclusive, from N x 1000 on: ``above_input_tokens``
+N x 1000 - 1), the suffix a variant.
 LiteLLM has no price history: the one period starts at ``--since``, else
 today.
 """
@@ -64,6 +66,9 @@ PER_TOKEN = {
 PER_UNIT = {"input_cost_per_request": "per_request", "output_cost_per_image": "per_image"}
 VARIANTS = {"batches": "batch", "flex": "flex", "priority": "priority"}
 _BASES = "|".join(sorted(map(re.escape, [*PER_TOKEN, *PER_UNIT]), key=len, reverse=True))
+# LiteLLM providers whose ``_above_<N>k_tokens`` keys apply from the N x 1000th input token on
+# (LiteLLM's xAI cost calculator compares with >=); for the others, strictly above it.
+INCLUSIVE_TIERS = frozenset({"xai"})
 PRICE_KEY = re.compile(rf"^(?P<base>{_BASES})(?:_above_(?P<k>\d+)k_tokens)?(?:_(?P<variant>batches|flex|priority))?\Z")
 FLAGS = {
     "supports_function_calling": "function_calling",
@@ -118,6 +123,12 @@ def read(path: Path, opts: ReadOptions) -> SourceData:
         raise SourceError(f"{path}: not a LiteLLM price map: the top level must be an object of models")
     label = f"LiteLLM {path.name} (sha256:{_digest(path)})"
     entries = [(k, v) for k, v in raw.items() if k not in META_KEYS]
+    if entries and not any(isinstance(v, dict) and "litellm_provider" in v for _, v in entries):
+        # Not one entry is a LiteLLM model: another kind of file (exit 4), not a map of skipped models.
+        raise SourceError(
+            f"{path}: not a LiteLLM price map: none of its {len(entries):,} entries has a `litellm_provider` "
+            "(is it another source's file? see `modelctl import --help` for the kinds)"
+        )
     candidates: list[Candidate] = []
     skipped: list[Skip] = []
     names: dict[tuple[str, str], str] = {}
@@ -163,7 +174,7 @@ def _entry(key: str, spec: Any, opts: ReadOptions, label: str, names: dict[tuple
     if context is None and opts.require_limits:
         return Skip(key, "no context window (max_input_tokens)", provider)
     try:
-        period, features = _pricing(spec, context or _NO_LIMIT, unmapped)
+        period, features = _pricing(spec, context or _NO_LIMIT, unmapped, inclusive=lp in INCLUSIVE_TIERS)
     except _NotAPrice as exc:
         return Skip(key, str(exc), provider)
     if period is None:
@@ -197,7 +208,21 @@ def _int(value: Any) -> int | None:
     return int(number)
 
 
-def _pricing(spec: dict[str, Any], context: int, unmapped: list[str]) -> tuple[dict[str, Any] | None, list[str]]:
+def tier_threshold(k: int, *, inclusive: bool) -> int:
+    """``_above_<k>k_tokens`` as ``above_input_tokens`` (strictly above): LiteLLM's
+    xAI thresholds include the ``k`` x 1000th token."""
+    return k * 1000 - 1 if inclusive else k * 1000
+
+
+def litellm_k(above: int, *, inclusive: bool) -> int | None:
+    """``above_input_tokens`` as the ``k`` of ``_above_<k>k_tokens``; None when no key says it."""
+    first = above + 1 if inclusive else above
+    return first // 1000 if first % 1000 == 0 and first > 0 else None
+
+
+def _pricing(
+    spec: dict[str, Any], context: int, unmapped: list[str], *, inclusive: bool = False
+) -> tuple[dict[str, Any] | None, list[str]]:
     base: dict[str, Any] = {}
     tiers: dict[int, dict[str, Decimal]] = {}
     variants: dict[str, dict[str, Any]] = {}
@@ -214,7 +239,7 @@ def _pricing(spec: dict[str, Any], context: int, unmapped: list[str]) -> tuple[d
         amount = per_token_to_per_1m(amount) if m["base"] in PER_TOKEN else amount
         owner = variants.setdefault(VARIANTS[m["variant"]], {}) if m["variant"] else base
         if m["k"]:
-            above = int(m["k"]) * 1000
+            above = tier_threshold(int(m["k"]), inclusive=inclusive)
             if above >= context:
                 unmapped.append(f"{key} (tier beyond the context window)")
                 continue

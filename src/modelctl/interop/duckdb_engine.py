@@ -1,0 +1,366 @@
+"""``modelctl reprice --engine duckdb``: the pricing query (interop/exporters/sql.py)
+run by DuckDB over a CSV, JSON Lines or Parquet usage file, with the
+catalog's price and names tables, giving the same RepriceResult as Python
+reprice (usage/reprice.py): groups, what-if totals, unpriced rows with their
+line numbers.
+
+DuckDB reads every column as text and the query checks each value as
+Python reprice does (a timestamp, a whole non-negative count below 2^64), so a
+bad value makes its row unpriced, never a different total.  A CSV row
+DuckDB's reader rejects (a wrong number of fields) is reported with its line
+from DuckDB's reject table.  Line numbers of the other unpriced rows come from
+a second pass over the file that stops at the last of them: a clean file is
+read once, by DuckDB.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from datetime import date
+from decimal import Decimal, localcontext
+from pathlib import Path
+from typing import Any
+
+from modelctl import runtime
+from modelctl.interop.exporters import price_table, sql
+from modelctl.interop.exporters.common import Artifact
+from modelctl.usage.files import USAGE_FIELDS, UsageFileError, check_header, kind_of
+from modelctl.usage.reprice import Group, RepriceResult, RowError, WhatIfTotal
+
+__all__ = ["DUCKDB_DIMENSIONS", "reprice_duckdb"]
+
+DUCKDB_DIMENSIONS: tuple[str, ...] = ("model", "provider", "day", "month", "account", "plan", "variant")
+
+_MAX_COUNT = (1 << 64) - 1
+
+
+def reprice_duckdb(
+    path: Path | str,
+    catalog: runtime.Catalog,
+    *,
+    group_by: Sequence[str] = ("model",),
+    what_if: Sequence[str] = (),
+    at: date | None = None,
+    keep_errors: int = 10,
+    on_error: Callable[[RowError], None] | None = None,
+) -> RepriceResult:
+    """``usage.reprice.reprice`` on DuckDB (needs the duckdb package: ImportError without it)."""
+    import duckdb
+
+    for dim in group_by:
+        if dim not in DUCKDB_DIMENSIONS:
+            raise ValueError(f"the duckdb engine cannot group by {dim!r}: use one of {', '.join(DUCKDB_DIMENSIONS)}")
+    targets = tuple(catalog.resolve(name) for name in what_if)
+    name = str(path)
+    if name == "-" or not os.path.isfile(name):
+        raise UsageFileError(f"cannot read usage file {name!r}: the duckdb engine needs a file (not stdin)")
+    kind = "parquet" if name.lower().endswith(".parquet") else kind_of(name.removesuffix(".gz"), _first_line(name))
+    con = duckdb.connect()
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        con.execute("SET enable_progress_bar = false")  # it would write to stdout
+        _load_tables(con, catalog)
+        columns, token_fields, ignored, delim = _raw_view(con, name, kind)
+        query = _query(columns, kind, at, targets)
+        return _collect(con, query, name, kind, token_fields, ignored, delim, list(group_by), targets, at,
+                        keep_errors, on_error)  # fmt: skip
+    except duckdb.Error as exc:
+        raise UsageFileError(f"{name}: {str(exc).splitlines()[0]}") from None
+    finally:
+        con.close()
+
+
+def _first_line(name: str) -> str:
+    opener: Any = gzip.open if name.endswith(".gz") else open
+    try:
+        with opener(name, "rt", encoding="utf-8-sig", newline="") as fh:
+            return str(fh.readline())
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageFileError(f"cannot read usage file {name!r}: {exc}") from None
+
+
+def artifact_of(catalog: runtime.Catalog) -> Artifact:
+    """The runtime's catalog as the exporters read an artifact."""
+    return Artifact("", catalog.name, "", {info.ref: dict(info.data) for info in catalog.models()})
+
+
+def _load_tables(con: Any, catalog: runtime.Catalog) -> None:
+    artifact = artifact_of(catalog)
+    with tempfile.TemporaryDirectory(prefix="modelctl-duckdb-") as tmp:
+        prices, names = Path(tmp) / "prices.csv", Path(tmp) / "names.csv"
+        prices.write_text(price_table.to_csv(price_table.rows(artifact)), encoding="utf-8")
+        names.write_text(price_table.names_csv(price_table.names(artifact)), encoding="utf-8")
+        for table, file, cols in (
+            ("prices", prices, price_table.COLUMNS),
+            ("model_names", names, price_table.NAME_COLUMNS),
+        ):
+            types = ", ".join(f"'{n}': '{t}'" for n, t, _ in cols)
+            con.execute(
+                f"CREATE TABLE {table} AS SELECT * FROM read_csv(?, header = true, types = {{{types}}})", [str(file)]
+            )
+
+
+def _raw_view(con: Any, name: str, kind: str) -> tuple[list[str], tuple[str, ...], list[str], str]:
+    """``raw``: the file, every column as text, with ``__row`` (1, 2, ... in file order)."""
+    if kind == "csv":
+        header = check_header(_first_line(name), name)
+        names = list(header.names)
+        cols = "[" + ", ".join(_lit(n) for n in names) + "]"
+        con.execute(
+            f"CREATE VIEW raw AS SELECT *, row_number() OVER () AS __row FROM read_csv({_lit(name)}, header = true, "
+            f"all_varchar = true, delim = {_lit(header.delimiter)}, quote = '\"', escape = '\"', names = {cols}, "
+            "store_rejects = true, rejects_scan = 'rejects_scan', rejects_table = 'rejects_table', "
+            "null_padding = false, strict_mode = true)"
+        )
+        fields = tuple(names[i] for i in header.tokens)
+        return names, fields, list(header.ignored), header.delimiter
+    reader = (
+        f"read_parquet({_lit(name)})"
+        if kind == "parquet"
+        else f"read_json({_lit(name)}, format = 'newline_delimited', records = true)"
+    )
+    described = con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()
+    names = [row[0] for row in described]
+    casts = ", ".join(f"CAST({_ident(n)} AS VARCHAR) AS {_ident(n.lower())}" for n in names)
+    con.execute(f"CREATE VIEW raw AS SELECT {casts}, row_number() OVER () AS __row FROM {reader}")
+    known = {"timestamp", "model", "variant", "account", "plan", *USAGE_FIELDS}
+    lowered = [n.lower() for n in names]
+    return lowered, tuple(USAGE_FIELDS), [n for n in lowered if n not in known], ","
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _ident(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _query(columns: list[str], kind: str, at: date | None, targets: Sequence[str]) -> str:
+    have = set(columns)
+    checks, typed = [], []
+    ts = 'raw."timestamp"'
+    moment = (
+        f"coalesce(TRY_CAST({ts} AS TIMESTAMPTZ), CASE WHEN regexp_full_match({ts}, '[0-9]+') "
+        f"THEN to_timestamp(TRY_CAST({ts} AS BIGINT)) END)"
+    )
+    checks.append(f"WHEN {ts} IS NULL THEN 'no timestamp'")
+    checks.append(
+        f"WHEN {moment} IS NULL THEN 'timestamp ' || {ts} || ' is not an ISO date or date-time (or epoch seconds)'"
+    )
+    checks.append("WHEN raw.model IS NULL OR raw.model = '' THEN 'no model name'")
+    for field in USAGE_FIELDS:
+        if field not in have:
+            # Python reprice: a CSV without a requests column bills one request per row; JSON Lines too
+            typed.append(f"{1 if field == 'requests' else 0} AS {field}")
+            continue
+        text = f"trim(raw.{field})"
+        default = "0" if kind == "csv" or field != "requests" else "1"
+        given = f"coalesce(nullif({text}, ''), '{default}')"
+        value = f"CASE WHEN regexp_full_match({given}, '[+]?[0-9]{{1,20}}') THEN TRY_CAST({given} AS HUGEINT) END"
+        checks.append(
+            f"WHEN {value} IS NULL OR {value} > {_MAX_COUNT} "
+            f"THEN '{field} ' || {text} || ' is not a whole number of tokens from 0 to 2^64 - 1'"
+        )
+        typed.append(f"CASE WHEN {value} <= {_MAX_COUNT} THEN {value} END AS {field}")
+    day = f"DATE '{at.isoformat()}'" if at else f"CAST({moment} AS DATE)"
+    usage = (
+        "(SELECT raw.*, "
+        + f"{day} AS __day, CAST({moment} AS DATE) AS __row_day, "
+        + ("coalesce(raw.variant, '')" if "variant" in have else "''")
+        + " AS __variant, "
+        + ", ".join(typed)
+        + f", CASE {' '.join(checks)} END AS __bad FROM raw)"
+    )
+    present = [f'"{f}"' for f in USAGE_FIELDS if f in have]
+    if present:
+        usage = usage.replace("(SELECT raw.*, ", f"(SELECT raw.* EXCLUDE ({', '.join(present)}), ", 1)
+    extra_cols = [c for c in ("account", "plan") if c not in have]
+    if extra_cols:
+        usage = f"(SELECT *, {', '.join(f'NULL AS {c}' for c in extra_cols)} FROM {usage})"
+    columns_map = {"timestamp": "__day", "variant": "__variant"}
+    base = sql.pricing_query(sql.SqlOptions("duckdb", usage=usage, columns=columns_map))
+    return sql.what_if(f"({base})", targets) if targets else base
+
+
+def _collect(
+    con: Any,
+    query: str,
+    name: str,
+    kind: str,
+    token_fields: tuple[str, ...],
+    ignored: list[str],
+    delim: str,
+    group_by: list[str],
+    targets: Sequence[str],
+    at: date | None,
+    keep_errors: int,
+    on_error: Callable[[RowError], None] | None,
+) -> RepriceResult:
+    con.execute(f"CREATE TEMP TABLE result AS {query}")
+    keys = {
+        "model": "priced_model",
+        "provider": "provider",
+        "day": "strftime(__row_day, '%Y-%m-%d')",
+        "month": "strftime(__row_day, '%Y-%m')",
+        "account": "coalesce(account, '')",
+        "plan": "coalesce(plan, '')",
+        "variant": "CASE WHEN __variant = '' THEN 'base' ELSE __variant END",
+    }
+    dims = [keys[d] for d in group_by]
+    sums = [f"sum({f})" for f in token_fields]
+    wsums = []
+    for i in range(len(targets)):
+        wsums += [
+            f"sum(wi_amount_{i}) FILTER (WHERE wi_unpriced_{i} IS NULL)",
+            f"count(*) FILTER (WHERE wi_unpriced_{i} IS NOT NULL)",
+        ]
+    select = ", ".join([*dims, "currency", "count(*)", *sums, "sum(cost)", *wsums])
+    group = ", ".join([*(str(i + 1) for i in range(len(dims))), str(len(dims) + 1)])
+    rows = con.execute(
+        f"SELECT {select} FROM result WHERE unpriced IS NULL AND __bad IS NULL GROUP BY {group}"
+    ).fetchall()
+    read = con.execute("SELECT count(*) FROM result").fetchone()[0]
+    failures = con.execute(
+        "SELECT __row, coalesce(__bad, unpriced) FROM result WHERE __bad IS NOT NULL OR unpriced IS NOT NULL ORDER BY 1"
+    ).fetchall()
+    wfail: list[tuple[int, int, str]] = []
+    for i, ref in enumerate(targets):
+        wfail += [
+            (row, i, f"{ref}: {why}")
+            for row, why in con.execute(
+                f"SELECT __row, wi_unpriced_{i} FROM result WHERE __bad IS NULL AND unpriced IS NULL "
+                f"AND wi_unpriced_{i} IS NOT NULL ORDER BY 1"
+            ).fetchall()
+        ]
+    rejects = _rejects(con) if kind == "csv" else []
+    errors = _row_errors(name, kind, delim, failures, wfail, rejects, targets, keep_errors, on_error)
+    counts = (read + len(rejects), len(failures) + len(rejects))
+    wfailed = [sum(1 for _, w, _ in wfail if w == i) for i in range(len(targets))]
+    return _result(name, kind, group_by, token_fields, rows, targets, *counts, errors, wfailed, ignored, at)
+
+
+def _rejects(con: Any) -> list[tuple[int, str, str]]:
+    try:
+        found = con.execute("SELECT line, error_message, csv_line FROM rejects_table ORDER BY line").fetchall()
+    except Exception:  # noqa: BLE001 - no rejects table: nothing was rejected
+        return []
+    out: dict[int, tuple[int, str, str]] = {}  # DuckDB may record one line several times
+    for line, message, raw in found:
+        out.setdefault(int(line), (int(line), str(message).splitlines()[0], str(raw or "")))
+    return list(out.values())
+
+
+def _row_errors(
+    name: str,
+    kind: str,
+    delim: str,
+    failures: list[tuple[int, str]],
+    wfail: list[tuple[int, int, str]],
+    rejects: list[tuple[int, str, str]],
+    targets: Sequence[str],
+    keep_errors: int,
+    on_error: Callable[[RowError], None] | None,
+) -> list[RowError]:
+    wanted = {row for row, _ in failures} | {row for row, _, _ in wfail}
+    if on_error is None:  # only the first keep_errors are shown: look up no more lines than that
+        firsts = sorted(wanted)[:keep_errors]
+        wanted = set(firsts)
+    lines = _lines_of(name, kind, delim, wanted)
+    errs = [RowError(line, message, raw) for line, message, raw in rejects]
+    for row, why in failures:
+        line, raw = lines.get(row, (0, ""))
+        errs.append(RowError(line, why, raw))
+    for row, w, why in wfail:
+        line, raw = lines.get(row, (0, ""))
+        errs.append(RowError(line, why.split(": ", 1)[1], raw, targets[w]))
+    errs.sort(key=lambda e: (e.line == 0, e.line, e.what_if or ""))
+    if on_error is not None:
+        for err in errs:
+            on_error(err)
+    return errs[:keep_errors]
+
+
+def _lines_of(name: str, kind: str, delim: str, rows: set[int]) -> dict[int, tuple[int, str]]:
+    """Row ordinal (1-based, the rows DuckDB read) -> (line, text), reading only as far as needed."""
+    if not rows or kind == "parquet":
+        return {r: (r, "") for r in rows} if kind == "parquet" else {}
+    last, out, n = max(rows), {}, 0
+    opener: Any = gzip.open if name.endswith(".gz") else open
+    with opener(name, "rt", encoding="utf-8-sig", newline="") as fh:
+        if kind == "csv":
+            width = len(next(csv.reader([fh.readline()], delimiter=delim), []))
+            reader = csv.reader(fh, delimiter=delim)
+            for row in reader:
+                if len(row) != width:
+                    continue  # blank, or rejected by DuckDB too
+                n += 1
+                if n in rows:
+                    out[n] = (reader.line_num + 1, delim.join(row))
+                if n >= last:
+                    break
+        else:
+            for line_no, text in enumerate(fh, 1):
+                if not text.strip():
+                    continue
+                n += 1
+                if n in rows:
+                    out[n] = (line_no, text.rstrip("\r\n"))
+                if n >= last:
+                    break
+    return out
+
+
+def _result(
+    name: str,
+    kind: str,
+    group_by: list[str],
+    token_fields: tuple[str, ...],
+    rows: list[tuple[Any, ...]],
+    targets: Sequence[str],
+    read: int,
+    failed: int,
+    errors: list[RowError],
+    what_if_failed: list[int],
+    ignored: list[str],
+    at: date | None,
+) -> RepriceResult:
+    k, width = len(group_by), len(token_fields)
+    groups: list[Group] = []
+    totals: dict[str, Decimal] = {}
+    wtotal = [Decimal(0)] * len(targets)
+    wcurrency = [""] * len(targets)
+    with localcontext() as ctx:
+        ctx.prec = 200
+        for row in sorted(rows, key=lambda r: (tuple(str(x) for x in r[:k]), r[k])):
+            key, currency, count = tuple(str(x) for x in row[:k]), row[k], int(row[k + 1])
+            tokens = {f: int(row[k + 2 + i] or 0) for i, f in enumerate(token_fields)}
+            cost = Decimal(row[k + 2 + width] or 0)
+            rest = row[k + 3 + width :]
+            amounts = tuple(Decimal(rest[2 * i] or 0) for i in range(len(targets)))
+            unpriced = tuple(int(rest[2 * i + 1]) for i in range(len(targets)))
+            for i, amount in enumerate(amounts):
+                wtotal[i] += amount
+                if unpriced[i] < count:
+                    wcurrency[i] = currency
+            totals[currency] = totals.get(currency, Decimal(0)) + cost
+            groups.append(Group(key, currency, count, tokens, cost, amounts, unpriced))
+    return RepriceResult(
+        path=name,
+        format=kind,
+        group_by=tuple(group_by),
+        token_fields=token_fields,
+        groups=tuple(groups),
+        totals=totals,
+        rows_read=read,
+        rows_priced=sum(g.rows for g in groups),
+        errors=tuple(errors),
+        error_count=failed,
+        what_if=tuple(WhatIfTotal(ref, wcurrency[i], wtotal[i], what_if_failed[i]) for i, ref in enumerate(targets)),
+        ignored_columns=tuple(ignored),
+        at=at,
+    )

@@ -1,0 +1,109 @@
+"""The Spark SQL pricing query on a Spark session (pyspark and a Java runtime,
+neither a dependency of modelctl): the price and names tables as DataFrames
+with exact types, a usage CSV read as text and typed in a view, and the query
+of ``modelctl export --format sql --dialect spark`` over it.  Used by the
+tests (a local session) and bench/bench_reprice.py; on a cluster the same
+three steps run with the tables wherever they live (docs/warehouse.md)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from modelctl import runtime
+from modelctl.interop.exporters import price_table, sql
+from modelctl.interop.exporters.common import Artifact
+from modelctl.usage.files import USAGE_FIELDS
+
+__all__ = ["CONF", "load_tables", "local_session", "price_usage", "totals", "usage_view"]
+
+# Without these Spark rounds DECIMAL products to 6 places (allowPrecisionLoss) and turns an
+# overflow into NULL (ANSI off); days are UTC days.
+CONF: dict[str, str] = {
+    "spark.sql.decimalOperations.allowPrecisionLoss": "false",
+    "spark.sql.ansi.enabled": "true",
+    "spark.sql.session.timeZone": "UTC",
+}
+
+
+def local_session(cores: int = 1) -> Any:
+    """A small local Spark session with CONF (slow to start: share one)."""
+    from pyspark.sql import SparkSession
+
+    builder = SparkSession.builder.master(f"local[{cores}]").appName("modelctl")
+    for key, value in {
+        **CONF,
+        "spark.ui.enabled": "false",
+        "spark.ui.showConsoleProgress": "false",
+        "spark.sql.shuffle.partitions": "4",
+        "spark.driver.bindAddress": "127.0.0.1",
+        "spark.driver.host": "127.0.0.1",
+    }.items():
+        builder = builder.config(key, value)
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+def _spark_type(kind: str) -> Any:
+    from pyspark.sql import types as T
+
+    if kind.startswith("DECIMAL"):
+        return T.DecimalType(38, 18)
+    return {"BIGINT": T.LongType(), "DATE": T.DateType()}.get(kind, T.StringType())
+
+
+def load_tables(spark: Any, catalog: runtime.Catalog) -> None:
+    """``prices`` and ``model_names`` as temporary views, with the price table's column types."""
+    from datetime import date
+
+    from pyspark.sql import types as T
+
+    artifact = Artifact("", catalog.name, "", {info.ref: dict(info.data) for info in catalog.models()})
+    schema = T.StructType([T.StructField(n, _spark_type(k), True) for n, k, _ in price_table.COLUMNS])
+
+    def value(kind: str, v: Any) -> Any:
+        if v is None:
+            return None
+        if kind.startswith("DECIMAL"):
+            return Decimal(v)
+        return date.fromisoformat(v) if kind == "DATE" else v
+
+    rows = [tuple(value(k, r[n]) for n, k, _ in price_table.COLUMNS) for r in price_table.rows(artifact)]
+    spark.createDataFrame(rows, schema).createOrReplaceTempView("prices")
+    names = T.StructType([T.StructField(n, T.StringType(), False) for n, _, _ in price_table.NAME_COLUMNS])
+    spark.createDataFrame(price_table.names(artifact), names).createOrReplaceTempView("model_names")
+
+
+def usage_view(spark: Any, path: str, name: str = "usage") -> None:
+    """A usage CSV (header: timestamp, model, variant?, token counts) as the view ``name``:
+    every column read as text, then typed (a count's empty cell is 0; no requests column: 1)."""
+    raw = spark.read.option("header", True).option("inferSchema", False).csv(path)
+    have = {c.lower(): c for c in raw.columns}
+    raw.createOrReplaceTempView(f"{name}_raw")
+    cols = [f"CAST(`{have['timestamp']}` AS TIMESTAMP) AS `timestamp`", f"`{have['model']}` AS model"]
+    cols.append(f"`{have['variant']}` AS variant" if "variant" in have else "CAST(NULL AS STRING) AS variant")
+    for field in USAGE_FIELDS:
+        if field in have:
+            cols.append(f"CAST(coalesce(nullif(trim(`{have[field]}`), ''), '0') AS BIGINT) AS {field}")
+        else:
+            cols.append(f"CAST({1 if field == 'requests' else 0} AS BIGINT) AS {field}")
+    extra = [f"`{have[c]}` AS `{c}`" for c in have if c not in {"timestamp", "model", "variant", *USAGE_FIELDS}]
+    spark.sql(f"SELECT {', '.join(cols + extra)} FROM {name}_raw").createOrReplaceTempView(name)
+
+
+def price_usage(spark: Any, usage: str = "usage") -> Any:
+    """The pricing query's result as a DataFrame."""
+    return spark.sql(sql.pricing_query(sql.SqlOptions("spark", usage=usage)))
+
+
+def totals(spark: Any, catalog: runtime.Catalog, path: str) -> tuple[dict[str, Decimal], int, int]:
+    """(currency -> total of the priced rows, unpriced rows, rows) for the usage CSV at ``path``."""
+    load_tables(spark, catalog)
+    usage_view(spark, path)
+    price_usage(spark).createOrReplaceTempView("priced")
+    found = spark.sql(
+        "SELECT currency, sum(cost) AS total, count(*) AS n FROM priced WHERE unpriced IS NULL GROUP BY currency"
+    ).collect()
+    counts = spark.sql("SELECT count(*) AS n, count(unpriced) AS failed FROM priced").collect()[0]
+    return {r["currency"]: r["total"] for r in found}, int(counts["failed"]), int(counts["n"])

@@ -1,0 +1,140 @@
+"""``reprice --engine duckdb`` against Python reprice (issue 17): the same groups,
+totals to the last digit, what-if totals, unpriced rows with the same line
+numbers, on CSV, JSON Lines and Parquet usage files with every pricing feature."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import MakeCatalog
+from modelctl.cli import app
+from modelctl.interop.duckdb_engine import reprice_duckdb
+from modelctl.query.opening import open_catalog
+from modelctl.usage.reprice import RepriceResult, reprice
+from warehouse_helpers import COLUMNS, ROWS, UNPRICED_LINES, usage_csv, warehouse_catalog
+
+runner = CliRunner()
+
+_PAD = ",0" * 8  # the issue-12 usage fields, after images
+BROKEN = (
+    "2025-07-01,acme/plain,,team-a,x,1,0,0,0,0,0,0,0,0,1,0" + _PAD + "\n"  # a count that is not a number
+    "yesterday,acme/plain,,team-a,1,1,0,0,0,0,0,0,0,0,1,0" + _PAD + "\n"  # a timestamp that is not one
+    "2025-07-01,acme/plain,,team-a,1,1\n"  # too few fields
+    "\n"  # a blank line is not a row
+    "2025-07-01,acme/plain,,team-a,-5,1,0,0,0,0,0,0,0,0,1,0" + _PAD + "\n"  # negative
+    "1751328000,acme/plain,,team-a,10,10,0,0,0,0,0,0,0,0,,0" + _PAD + "\n"  # epoch seconds, empty requests cell
+)
+
+
+@pytest.fixture
+def files(make_catalog: MakeCatalog, tmp_path: Path) -> dict[str, Any]:
+    root = warehouse_catalog(make_catalog)
+    text = usage_csv()
+    (tmp_path / "usage.csv").write_text(text, encoding="utf-8")
+    lines = text.splitlines()
+    header = lines[0].split(",")
+    with_bad = text + "\n".join("0," + line if line else "" for line in BROKEN.splitlines()) + "\n"
+    (tmp_path / "bad.csv").write_text(with_bad, encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    jsonl = "".join(
+        json.dumps({k: (int(v) if k in COLUMNS[5:] else v) for k, v in r.items() if v}) + "\n" for r in rows
+    )
+    (tmp_path / "usage.jsonl").write_text(jsonl, encoding="utf-8")
+    return {"root": root, "dir": tmp_path, "catalog": open_catalog(root).catalog, "header": header}
+
+
+def _same(a: RepriceResult, b: RepriceResult) -> None:
+    assert [(g.key, g.currency, g.rows, g.tokens, g.cost, g.what_if, g.what_if_unpriced) for g in a.groups] == [
+        (g.key, g.currency, g.rows, g.tokens, g.cost, g.what_if, g.what_if_unpriced) for g in b.groups
+    ]
+    assert a.totals == b.totals
+    assert (a.rows_read, a.rows_priced, a.error_count) == (b.rows_read, b.rows_priced, b.error_count)
+    assert [(w.model, w.currency, w.total, w.failed) for w in a.what_if] == [
+        (w.model, w.currency, w.total, w.failed) for w in b.what_if
+    ]
+    assert [(e.line, e.what_if) for e in a.errors] == [(e.line, e.what_if) for e in b.errors]
+    assert a.token_fields == b.token_fields and a.ignored_columns == b.ignored_columns
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        pytest.param({}, id="by-model"),
+        pytest.param({"group_by": ("provider", "day", "variant")}, id="provider-day-variant"),
+        pytest.param({"group_by": ("month", "account", "plan")}, id="month-account-plan"),
+        pytest.param({"what_if": ("acme/omni", "zeta/alpha")}, id="what-if"),
+        pytest.param({"at": date(2025, 7, 1), "group_by": ("model", "day")}, id="at"),
+    ],
+)
+@pytest.mark.parametrize("name", ["usage.csv", "usage.jsonl", "bad.csv"])
+def test_duckdb_engine_equals_python_reprice(files: dict[str, Any], name: str, options: dict[str, Any]) -> None:
+    path = files["dir"] / name
+    python = reprice(path, files["catalog"], keep_errors=100, **options)
+    duck = reprice_duckdb(path, files["catalog"], keep_errors=100, **options)
+    _same(python, duck)
+    assert python.error_count >= 5  # some of the warehouse file's rows are unpriced (fewer with --at)
+
+
+def test_bad_rows_keep_their_line_numbers(files: dict[str, Any]) -> None:
+    duck = reprice_duckdb(files["dir"] / "bad.csv", files["catalog"], keep_errors=100)
+    lines = {e.line for e in duck.errors}
+    first_bad = len(ROWS) + 2  # the header, the rows, then BROKEN
+    assert {first_bad, first_bad + 1, first_bad + 2, first_bad + 4} <= lines
+    assert first_bad + 5 not in lines  # epoch seconds and an empty cell are fine
+
+
+def test_parquet_usage(files: dict[str, Any]) -> None:
+    import duckdb
+
+    src, out = files["dir"] / "usage.csv", files["dir"] / "usage.parquet"
+    duckdb.execute(f"COPY (SELECT * FROM read_csv('{src}', header = true)) TO '{out}' (FORMAT parquet)")
+    python = reprice(src, files["catalog"], keep_errors=100)
+    duck = reprice_duckdb(out, files["catalog"], keep_errors=100)
+    assert duck.totals == python.totals and duck.error_count == python.error_count
+    assert [e.line - 1 for e in python.errors] == [e.line for e in duck.errors]  # Parquet: row numbers
+
+
+Invoke = Callable[..., Any]
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "csv", "markdown"])
+def test_cli_outputs_are_the_same(files: dict[str, Any], fmt: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(files["dir"])
+    args = ["reprice", "bad.csv", "--catalog", str(files["root"]), "-f", fmt, "--what-if", "acme/omni", "-g", "model"]
+    python = runner.invoke(app, args)
+    duck = runner.invoke(app, [*args, "--engine", "duckdb"])
+    assert python.exit_code == duck.exit_code == 1
+    if fmt == "json":  # the same document; only the wording of why a row is unpriced differs
+        mine, theirs = json.loads(duck.stdout), json.loads(python.stdout)
+        for doc in (mine, theirs):
+            for err in doc["errors"]:
+                err.pop("message")
+        assert mine == theirs
+        return
+    assert duck.stdout == python.stdout
+    assert [line.split(":")[0] for line in duck.stderr.splitlines()] == [
+        line.split(":")[0] for line in python.stderr.splitlines()
+    ]
+
+
+def test_cli_clean_file_exits_0_and_stdin_is_refused(files: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(files["dir"])
+    clean = [row for line, row in enumerate(ROWS, 2) if line not in UNPRICED_LINES]
+    Path("clean.csv").write_text(usage_csv(clean), encoding="utf-8")
+    args = ["reprice", "clean.csv", "--catalog", str(files["root"]), "-f", "json"]
+    python, duck = runner.invoke(app, args), runner.invoke(app, [*args, "--engine", "duckdb"])
+    assert python.exit_code == duck.exit_code == 0, duck.output
+    assert json.loads(duck.stdout)["totals"] == json.loads(python.stdout)["totals"]
+    stdin = runner.invoke(app, ["reprice", "-", "--catalog", str(files["root"]), "--engine", "duckdb"], input="x")
+    assert stdin.exit_code == 4 and "needs a file" in stdin.stderr
+    arm = runner.invoke(app, [*args, "--engine", "duckdb", "-g", "arm"])
+    assert arm.exit_code == 2 and "needs the python engine" in arm.stderr

@@ -1,0 +1,75 @@
+"""The Spark dialect of the pricing query on a local Spark session (issue 17):
+on the usage file with every pricing feature, the same per-row costs as
+runtime.Catalog.cost, the same totals as Python reprice and DuckDB, the same
+unpriced rows.  One session for the module: starting Spark is slow."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from conftest import write_catalog
+from modelctl.interop import spark_engine
+from modelctl.interop.exporters import sql
+from modelctl.query.opening import open_catalog
+from modelctl.usage.reprice import reprice
+from warehouse_helpers import FILES, UNPRICED_LINES, usage_csv
+
+pytest.importorskip("pyspark")
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[Any]:
+    session = spark_engine.local_session()
+    yield session
+    session.stop()
+
+
+@pytest.fixture(scope="module")
+def priced(spark: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    folder = tmp_path_factory.mktemp("spark")
+    catalog = open_catalog(write_catalog(folder / "cat", FILES)).catalog
+    (folder / "usage.csv").write_text(usage_csv(), encoding="utf-8")
+    spark_engine.load_tables(spark, catalog)
+    spark_engine.usage_view(spark, str(folder / "usage.csv"))
+    rows = spark_engine.price_usage(spark).select("request_id", "priced_model", "cost", "unpriced").collect()
+    return {"folder": folder, "catalog": catalog, "rows": {int(r["request_id"]): r for r in rows}}
+
+
+def test_spark_prices_rows_as_reprice_and_duckdb(priced: dict[str, Any]) -> None:
+    rows, catalog = priced["rows"], priced["catalog"]
+    assert {line for line, r in rows.items() if r["unpriced"] is not None} == UNPRICED_LINES
+    assert all(rows[line]["cost"] is None for line in UNPRICED_LINES)
+    result = reprice(priced["folder"] / "usage.csv", catalog, keep_errors=100)
+    assert {e.line for e in result.errors} == UNPRICED_LINES
+    totals: dict[str, Decimal] = {}
+    for r in rows.values():
+        if r["unpriced"] is None:
+            totals[r["priced_model"]] = totals.get(r["priced_model"], Decimal(0)) + r["cost"]
+    assert totals == {g.key[0]: g.cost for g in result.groups}  # to the last digit, not only the cent
+
+
+def test_spark_equals_duckdb_row_by_row(priced: dict[str, Any]) -> None:
+    from modelctl.interop.duckdb_engine import reprice_duckdb
+
+    folder = priced["folder"]
+    duck = reprice_duckdb(folder / "usage.csv", priced["catalog"], keep_errors=100)
+    assert {e.line for e in duck.errors} == UNPRICED_LINES
+    spark_total = sum((r["cost"] for r in priced["rows"].values() if r["cost"] is not None), Decimal(0))
+    assert spark_total == sum(duck.totals.values())
+
+
+def test_spark_costs_are_exact_decimals(spark: Any, priced: dict[str, Any]) -> None:
+    kind = dict(spark_engine.price_usage(spark).dtypes)["cost"]
+    assert kind.startswith("decimal(38,"), kind
+    assert sql.MONEY_TYPE["spark"] == "DECIMAL(38, 18)"
+    assert spark.conf.get("spark.sql.decimalOperations.allowPrecisionLoss") == "false"
+
+
+def test_spark_totals_helper(spark: Any, priced: dict[str, Any]) -> None:
+    totals, failed, rows = spark_engine.totals(spark, priced["catalog"], str(priced["folder"] / "usage.csv"))
+    assert failed == len(UNPRICED_LINES) and rows == len(priced["rows"])
+    assert totals == reprice(priced["folder"] / "usage.csv", priced["catalog"]).totals
