@@ -8,7 +8,7 @@ from collections import defaultdict
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
-from modelctl.review.impact import Figure, Impact, UsageImpact, WorkloadImpact
+from modelctl.review.impact import Figure, Impact, UsageImpact, WorkloadImpact, exact
 
 _CENT = Decimal("0.01")
 
@@ -201,11 +201,7 @@ def _md_workload(w: WorkloadImpact, esc: Any) -> list[str]:
 
 
 def _dec(value: Decimal | None) -> str | None:
-    """Exact, without trailing zeros past the cents: ``7.00``, ``0.0093``."""
-    if value is None:
-        return None
-    cents = value.quantize(_CENT)
-    return format(cents if cents == value else value.normalize(), "f")
+    return None if value is None else exact(value)
 
 
 def _html_text(text: str) -> str:

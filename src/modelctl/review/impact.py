@@ -25,10 +25,16 @@ from pathlib import Path
 from typing import Any
 
 from modelctl import runtime
-from modelctl.artifact.compile import FORMAT_VERSION, canonical, digest_of
+from modelctl.artifact.compile import assemble, canonical, digest_of
 from modelctl.catalog.model import ImpactSettings, Workload, WorkloadModel
 
 _ZERO = Decimal(0)
+
+
+def exact(value: Decimal) -> str:
+    """An amount exactly, without trailing zeros past the cents: ``7.00``, ``0.0093``."""
+    cents = value.quantize(Decimal("0.01"))
+    return format(cents if cents == value else value.normalize(), "f")
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,18 +138,7 @@ class Policy:
 def runtime_of(content: Mapping[str, Any], label: str) -> runtime.Catalog:
     """A runtime catalog of artifact-shaped ``content`` (a side of a diff), verified like any artifact."""
     body = canonical(content)
-    doc = {
-        "catalog_version": f"diff {label}",
-        "content": content,
-        "digest": digest_of(body),
-        "format_version": FORMAT_VERSION,
-        "source": {},
-    }
-    return runtime.Catalog.loads(canonical(doc) + b"\n")
-
-
-def workload_refs(workloads: Iterable[Workload]) -> set[str]:
-    return {m.model for w in workloads for m in w.models}
+    return runtime.Catalog.loads(assemble(body, digest_of(body), f"diff {label}", {}).data)
 
 
 def price_workloads(
