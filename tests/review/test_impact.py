@@ -313,3 +313,16 @@ def test_estimate_prices_a_workload_on_every_allowed_model(repo: Path) -> None:
     _write(repo, "workloads/chat.yaml", CHAT.replace("requests: 1000", "requests: lots"))
     result = runner.invoke(app, ["estimate", "--workload", "chat"])
     assert result.exit_code == 4 and "workloads/chat.yaml:7:" in result.stderr
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "NaN", "Infinity"])
+def test_policy_thresholds_must_be_numbers_of_at_least_zero(repo: Path, value: str) -> None:
+    for option in ("--fail-on-increase", "--fail-on-increase-amount"):
+        code, out, err = _cli(option, value)
+        assert code == 2 and option in err and "Traceback" not in err and out == ""
+
+
+def test_a_workload_file_that_is_not_yaml_is_a_side_error_not_a_crash(repo: Path) -> None:
+    _write(repo, "workloads/chat.yaml", "id: chat\nmodels: [\n")
+    code, _, err = _cli()
+    assert code == 4 and "workloads/chat.yaml" in err and "Traceback" not in err
