@@ -11,8 +11,7 @@ charged as they were served: entitlements are not decided again (a model disable
 from __future__ import annotations
 
 import csv
-import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal, localcontext
@@ -22,14 +21,8 @@ from typing import Any
 from modelctl import runtime
 from modelctl.runtime._entitlements import ChargeTerms, charge_terms
 from modelctl.runtime._pricing import SIDE_INDEXES
-from modelctl.usage.files import (
-    UsageFileError,
-    check_header,
-    count_problem,
-    day_parser,
-    kind_of,
-    open_usage,
-)
+from modelctl.usage.charge_rows import csv_rows, json_keys, jsonl_rows
+from modelctl.usage.files import UsageFileError, check_header, day_parser, kind_of, open_usage
 from modelctl.usage.readout import plan_readout
 
 CHARGE_DIMENSIONS = ("account", "plan", "subject", "rollout", "arm", "model", "month")
@@ -98,115 +91,22 @@ def charges(
             header = check_header(first, str(path))
             columns: tuple[str, ...] = header.names
         else:
-            columns = _json_keys(first)
+            columns = json_keys(first)
         readout = plan_readout(catalog, columns, [d for d in group_by if d not in ("model", "month")], rollout)
         read = tuple(d for d in readout.read if d not in ("model", "month"))
         if kind == "csv":
             fields = tuple(header.names[i] for i in header.tokens)
             implicit = "requests" not in fields
-            rows = _csv(usage.stream, header, read, implicit)
+            rows = csv_rows(usage.stream, header, read, implicit)
             fields += ("requests",) if implicit else ()
         else:
-            fields, rows = _RUNTIME_FIELDS, _jsonl(first, usage.stream, read)
+            fields, rows = _RUNTIME_FIELDS, jsonl_rows(first, usage.stream, read)
         try:
             return _run(str(path), catalog, rows, fields, tuple(group_by), read, readout, plan, keep_errors)
         except UnicodeDecodeError:
             raise UsageFileError(f"{path}: not UTF-8 text") from None
         except csv.Error as exc:
             raise UsageFileError(f"{path}: {exc}") from None
-
-
-def _json_keys(first: str) -> tuple[str, ...]:
-    try:
-        head = json.loads(first) if first.strip() else {}
-    except ValueError:
-        return ()
-    return tuple(head) if isinstance(head, dict) else ()
-
-
-_Row = tuple[int, Any, str, str, str, str, tuple[str, ...], list[int]]
-
-
-def _csv(stream: Iterable[str], header: Any, read: tuple[str, ...], implicit: bool) -> Iterator[_Row | tuple[int, str]]:
-    names = header.names
-    width = len(names)
-    i_ts, i_model, i_var = header.index("timestamp"), header.index("model"), header.index("variant")
-    i_acc, i_plan = header.index("account"), header.index("plan")
-    dims = [header.index(d) for d in read]
-    tokens = header.tokens
-    reader = csv.reader(stream, delimiter=header.delimiter)
-    for row in reader:
-        if not row:
-            continue
-        line = reader.line_num + 1
-        if len(row) != width:
-            yield line, f"expected {width} fields as in the header, found {len(row)}"
-            continue
-        try:
-            counts = [int(row[i]) if row[i] else 0 for i in tokens]
-        except ValueError:
-            counts = []
-        if len(counts) != len(tokens) or any(c < 0 for c in counts):
-            k = next((k for k, i in enumerate(tokens) if not row[i].strip().isdigit() and row[i].strip()), 0)
-            yield line, count_problem(names[tokens[k]], row[tokens[k]])
-            continue
-        if implicit:
-            counts.append(1)
-        yield (
-            line,
-            row[i_ts],
-            row[i_model],
-            row[i_var] if i_var >= 0 else "",
-            row[i_acc] if i_acc >= 0 else "",
-            row[i_plan] if i_plan >= 0 else "",
-            tuple(row[i] if i >= 0 else "" for i in dims),
-            counts,
-        )
-
-
-def _jsonl(first: str, stream: Iterable[str], read: tuple[str, ...]) -> Iterator[_Row | tuple[int, str]]:
-    line = 0
-    for text in _chain(first, stream):
-        line += 1
-        if not text.strip():
-            continue
-        try:
-            obj = json.loads(text)
-        except ValueError as exc:
-            yield line, f"not valid JSON: {exc}"
-            continue
-        if type(obj) is not dict:
-            yield line, "not a JSON object"
-            continue
-        counts: list[int] = []
-        for name in _RUNTIME_FIELDS:
-            n = obj.get(name)
-            if n is None:
-                n = 1 if name == "requests" else 0
-            elif type(n) is not int or n < 0:
-                counts = []
-                yield line, count_problem(name, n)
-                break
-            counts.append(n)
-        if len(counts) != len(_RUNTIME_FIELDS):
-            continue
-        model = obj.get("model")
-        yield (
-            line,
-            obj.get("timestamp"),
-            model if type(model) is str else "",
-            str(obj.get("variant") or ""),
-            str(obj.get("account") or ""),
-            str(obj.get("plan") or ""),
-            tuple(str(obj.get(d) or "") for d in read),
-            counts,
-        )
-
-
-def _chain(first: str, rest: Iterable[str]) -> Iterator[str]:
-    if first:
-        yield first
-    yield from rest
 
 
 def _project(terms: ChargeTerms, fields: tuple[str, ...]) -> tuple[Any, Any, tuple[int, ...]]:
