@@ -22,6 +22,7 @@ from modelctl import runtime
 from modelctl.runtime._entitlements import ChargeTerms, charge_terms
 from modelctl.runtime._pricing import SIDE_INDEXES
 from modelctl.usage.charge_rows import csv_rows, json_keys, jsonl_rows
+from modelctl.usage.charges_what_if import GroupSum, WAcc, WhatIfCharge, WhatIfCharges, WhatIfTotal
 from modelctl.usage.files import UsageFileError, check_header, day_parser, kind_of, open_usage
 from modelctl.usage.readout import plan_readout
 
@@ -41,6 +42,7 @@ class ChargeGroup:
     exact: Decimal  # the charge in ``unit``, unrounded
     amount: Decimal  # the charge in ``unit``, rounded per request or per invoice
     per: str  # request, invoice, or mixed
+    what_if: tuple[WhatIfCharge, ...] = ()  # the same rows on each what-if model
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +57,13 @@ class ChargesResult:
     error_count: int
     first_day: date | None
     last_day: date | None
+    what_if: tuple[WhatIfTotal, ...] = ()
+    what_if_errors: tuple[tuple[int, str, str], ...] = ()  # the first ones: (line, what-if model, why)
+
+    @property
+    def failed(self) -> bool:
+        """True when some row could not be charged (on its model or on a what-if model)."""
+        return self.error_count > 0 or any(w.failed for w in self.what_if)
 
 
 @dataclass(slots=True)
@@ -65,6 +74,7 @@ class _Acc:
     exact: Decimal = _ZERO
     amount: Decimal = _ZERO
     invoices: dict[tuple[str, str], Decimal] = field(default_factory=dict)
+    what_if: list[WAcc] | None = None
 
 
 def charges(
@@ -73,11 +83,16 @@ def charges(
     *,
     group_by: Sequence[str] = ("account",),
     plan: str | None = None,
+    account: str | None = None,
+    what_if: Sequence[str] = (),
     rollout: str | None = None,
     keep_errors: int = 10,
 ) -> ChargesResult:
-    """Charge every row of the usage file at ``path`` with its account's (else its plan's, else
-    ``plan``'s) terms in force on its day.  Raises UsageFileError, or ReadoutError (usage/readout.py)."""
+    """Charge every row of the usage file at ``path`` with its account's (else its plan's) terms in
+    force on its day; a row that names neither is charged as ``account`` (else ``plan``) is.  With
+    ``what_if`` (canonical model ids), each row is also charged on each of those models, same day,
+    variant, plan and account (usage/charges_what_if.py).  Raises UsageFileError, or ReadoutError
+    (usage/readout.py)."""
     for dim in group_by:
         if dim not in CHARGE_DIMENSIONS:
             raise ValueError(f"cannot group charges by {dim!r}: use {', '.join(CHARGE_DIMENSIONS)}")
@@ -102,7 +117,9 @@ def charges(
         else:
             fields, rows = _RUNTIME_FIELDS, jsonl_rows(first, usage.stream, read)
         try:
-            return _run(str(path), catalog, rows, fields, tuple(group_by), read, readout, plan, keep_errors)
+            defaults = (plan or "", account or "")
+            context = (catalog, fields, tuple(group_by), read, readout, defaults, tuple(what_if), keep_errors)
+            return _run(str(path), rows, *context)
         except UnicodeDecodeError:
             raise UsageFileError(f"{path}: not UTF-8 text") from None
         except csv.Error as exc:
@@ -122,13 +139,14 @@ def _project(terms: ChargeTerms, fields: tuple[str, ...]) -> tuple[Any, Any, tup
 
 def _run(
     path: str,
-    catalog: runtime.Catalog,
     rows: Iterator[Any],
+    catalog: runtime.Catalog,
     fields: tuple[str, ...],
     group_by: tuple[str, ...],
     read: tuple[str, ...],
     readout: Any,
-    default_plan: str | None,
+    defaults: tuple[str, str],
+    targets: tuple[str, ...],
     keep_errors: int,
 ) -> ChargesResult:
     """The hot loop (bench/bench_plans.py): kept flat on purpose."""
@@ -142,6 +160,14 @@ def _run(
     first_day = last_day = None
     accounts = set(catalog.accounts())
     known: list[ChargeTerms] = []
+    owners: list[str] = []  # per terms id: the account the row is charged as ("" for a plan)
+    what_if = None
+    if targets:
+
+        def terms_of(model: str, variant: str, day: int, plan: str, account: str) -> ChargeTerms | str:
+            return _terms(catalog, model, variant, day, plan, account, accounts)
+
+        what_if = WhatIfCharges(catalog, targets, terms_of, lambda t: _project(t, fields), keep_errors)
 
     def fail(line: int, why: str) -> None:
         nonlocal error_count
@@ -173,14 +199,16 @@ def _run(
             key = (model, variant, day, plan, account)
             hit = cache.get(key)
             if hit is None:
-                terms = _terms(
-                    catalog, model, variant, day, plan or ("" if account else default_plan or ""), account, accounts
-                )
+                as_plan, as_account = (plan, account) if plan or account else defaults
+                terms = _terms(catalog, model, variant, day, as_plan, as_account, accounts)
                 if isinstance(terms, str):
                     hit = cache[key] = terms
                 else:  # the cells are keyed by a small number: hashing the terms' rates per row is slow
                     hit = cache[key] = (len(known), *_project(terms, fields))
                     known.append(terms)
+                    owners.append(as_account)
+                    if what_if is not None:
+                        what_if.register(variant, day, as_plan, as_account, terms.plan)
             if isinstance(hit, str):
                 fail(line, hit)
                 continue
@@ -218,11 +246,16 @@ def _run(
             acc.cost += cost
             acc.exact += charge
             if terms.per == "invoice":
-                owner = account or f"plan {terms.plan}"
+                owner = owners[tid] or f"plan {terms.plan}"
                 acc.invoices[(owner, month)] = acc.invoices.get((owner, month), _ZERO) + charge
             else:
                 acc.amount += charge.quantize(terms.quantum, rounding=terms.mode)
-        groups = _finish([((v, known[t], m), acc) for (v, t, m), acc in cells.items()], read, group_by, readout)
+            if what_if is not None:
+                if acc.what_if is None:
+                    acc.what_if = what_if.cell()
+                what_if.add(acc.what_if, tid, line, counts, month)
+        found = [((v, known[t], owners[t], m), acc) for (v, t, m), acc in cells.items()]
+        groups = _finish(found, read, group_by, readout, targets)
     totals: dict[str, Decimal] = {}
     for g in groups:
         totals[g.unit] = totals.get(g.unit, _ZERO) + g.amount
@@ -237,6 +270,8 @@ def _run(
         error_count,
         None if first_day is None else date.fromordinal(first_day),
         None if last_day is None else date.fromordinal(last_day),
+        () if what_if is None else what_if.totals(groups),
+        () if what_if is None else tuple(what_if.errors),
     )
 
 
@@ -246,7 +281,7 @@ def _terms(
     if account and account not in accounts:
         return f"unknown account {account!r}"
     if not plan and not account:
-        return "no plan or account: the row needs a plan or account column (or pass --plan)"
+        return "no plan or account: the row needs a plan or account column (or pass --plan or --account)"
     try:
         return charge_terms(catalog, model, plan or None, account or None, day, variant or None)
     except runtime.CatalogError as exc:
@@ -254,13 +289,18 @@ def _terms(
 
 
 def _finish(
-    cells: list[tuple[tuple[Any, ...], _Acc]], read: tuple[str, ...], group_by: tuple[str, ...], readout: Any
+    cells: list[tuple[tuple[Any, ...], _Acc]],
+    read: tuple[str, ...],
+    group_by: tuple[str, ...],
+    readout: Any,
+    targets: tuple[str, ...],
 ) -> list[ChargeGroup]:
     """Cells -> groups.  ``cells`` is a list: two cells may have equal terms (the same rates on two days)."""
     out: dict[tuple[Any, ...], list[Any]] = {}
-    for (values, terms, month), acc in cells:
+    for (values, terms, account, month), acc in cells:
         named = dict(zip(read, values, strict=True))
         named["plan"] = named.get("plan") or terms.plan  # a row with an account only: its plan
+        named["account"] = named.get("account") or account  # a row charged as --account's
         if readout.derive is not None:
             named = readout.derive(named)
         named["model"], named["month"] = terms.model, month
@@ -268,7 +308,7 @@ def _finish(
         gkey = (tuple(named.get(d, "") for d in group_by), currency, unit)
         g = out.get(gkey)
         if g is None:
-            g = out[gkey] = [0, _ZERO, _ZERO, _ZERO, _ZERO, set(), {}]
+            g = out[gkey] = [0, _ZERO, _ZERO, _ZERO, _ZERO, set(), {}, [GroupSum() for _ in targets]]
         g[0] += acc.rows
         g[1] += acc.cost
         g[2] += acc.exact / terms.credits if terms.credits != 1 else acc.exact
@@ -278,9 +318,12 @@ def _finish(
         for invoice, exact in acc.invoices.items():
             total, _, _ = g[6].get(invoice, (_ZERO, quantum, mode))
             g[6][invoice] = (total + exact, quantum, mode)
+        for k, wacc in enumerate(acc.what_if or ()):
+            g[7][k].merge(wacc)
     groups = []
-    for (key, currency, unit), (rows, cost, charge, exact, amount, pers, invoices) in sorted(out.items()):
+    for (key, currency, unit), (rows, cost, charge, exact, amount, pers, invoices, sums) in sorted(out.items()):
         amount += sum((total.quantize(q, rounding=m) for total, q, m in invoices.values()), _ZERO)
         per = pers.pop() if len(pers) == 1 else "mixed"
-        groups.append(ChargeGroup(key, currency, unit, rows, cost, charge, exact, amount, per))
+        what_if = tuple(s.result(t) for s, t in zip(sums, targets, strict=True))
+        groups.append(ChargeGroup(key, currency, unit, rows, cost, charge, exact, amount, per, what_if))
     return groups
