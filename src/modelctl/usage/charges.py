@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal, localcontext
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -127,10 +128,11 @@ def charges(
             raise UsageFileError(f"{path}: {exc}") from None
 
 
-def _project(terms: ChargeTerms, fields: tuple[str, ...]) -> tuple[Any, Any, tuple[int, ...], Any, Any]:
-    """The terms' rates for the file's usage fields only, which of them are input-side (tiers), what
-    refuses a row as ``cost()`` refuses it (None: nothing can): counts -> why, or "", and the
-    variants' time-of-day windows."""
+def _project(terms: ChargeTerms, fields: tuple[str, ...]) -> tuple[Any, Any, Any, Any, Any]:
+    """The terms' rates for the file's usage fields only; the tiers; a function counting a row's
+    input-side tokens (for tiers and the input limit); what ``cost()`` refuses (None: nothing can;
+    else the usage fields the model cannot serve, its input limit per request and where the requests
+    count is, for ``refused``); and the variants' time-of-day windows."""
     idx = [_RUNTIME_FIELDS.index(f) for f in fields]
 
     def pick(pair: Any) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
@@ -138,33 +140,34 @@ def _project(terms: ChargeTerms, fields: tuple[str, ...]) -> tuple[Any, Any, tup
 
     side = tuple(k for k, i in enumerate(idx) if i in SIDE_INDEXES)
     tiers = tuple((above, pick(p)) for above, p in terms.tiers)
-    return pick(terms.base), tiers, side, _refusal(terms, idx, side), terms.windows
+    unsupported = tuple((idx.index(i), name, reason) for i, name, reason in terms.unsupported if i in idx)
+    limits = None
+    if unsupported or terms.max_input:
+        limits = (unsupported, terms.max_input, idx.index(_REQUESTS) if _REQUESTS in idx else -1)
+    return pick(terms.base), tiers, _side_counter(side), limits, terms.windows
 
 
-def _refusal(terms: ChargeTerms, idx: list[int], side: tuple[int, ...]) -> Any:
-    model, limit = terms.model, terms.max_input
-    refused = [(idx.index(i), name, reason) for i, name, reason in terms.unsupported if i in idx]
-    requests = idx.index(_REQUESTS) if _REQUESTS in idx else -1
-    if not refused and not limit:
-        return None
+def _side_counter(side: tuple[int, ...]) -> Any:
+    if not side:
+        return lambda counts: 0
+    if len(side) == 1:
+        return itemgetter(side[0])
+    getter = itemgetter(*side)
+    return lambda counts: sum(getter(counts))
 
-    def why(counts: list[int]) -> str:
-        for k, name, reason in refused:
-            if counts[k]:
-                return str(runtime.UnsupportedUsageError(model, name, reason))
-        if limit:
-            n = counts[requests] if requests >= 0 else 1
-            total = sum(counts[k] for k in side)
-            if total > limit * (n or 1):
-                detail = (
-                    f" ({total:,} input-side tokens in {n or 1:,} request(s), above its limit of {limit:,} per request)"
-                )
-                return str(
-                    runtime.UnsupportedUsageError(model, "input_tokens", "does not take that much input", detail)
-                )
-        return ""
 
-    return why
+def refused(terms: ChargeTerms, limits: Any, counts: list[int], input_side: int) -> str:
+    """Why ``cost()`` refuses the row ("": it does not): a usage field the model cannot serve, or
+    more input-side tokens per request than it takes."""
+    unsupported, limit, requests = limits
+    for k, name, reason in unsupported:
+        if counts[k]:
+            return str(runtime.UnsupportedUsageError(terms.model, name, reason))
+    n = (counts[requests] if requests >= 0 else 1) or 1
+    if limit and input_side > limit * n:
+        detail = f" ({input_side:,} input-side tokens in {n:,} request(s), above its limit of {limit:,} per request)"
+        return str(runtime.UnsupportedUsageError(terms.model, "input_tokens", "does not take that much input", detail))
+    return ""
 
 
 def _run(
@@ -197,7 +200,7 @@ def _run(
         def terms_of(model: str, variant: str, day: int, plan: str, account: str) -> ChargeTerms | str:
             return _terms(catalog, model, variant, day, plan, account, accounts)
 
-        what_if = WhatIfCharges(catalog, targets, terms_of, lambda t: _project(t, fields), keep_errors)
+        what_if = WhatIfCharges(catalog, targets, terms_of, lambda t: _project(t, fields), refused, keep_errors)
 
     def lookup(key: tuple[Any, ...], variant: str) -> Any:
         model, _, day, plan, account = key[:5]
@@ -255,13 +258,18 @@ def _run(
             if isinstance(hit, str):
                 fail(line, hit)
                 continue
-            tid, (cost_rates, charge_rates), tiers, side, refuse, _ = hit
+            tid, (cost_rates, charge_rates), tiers, side_of, limits, _ = hit
             terms = known[tid]
-            if refuse is not None and (why := refuse(counts)):
-                fail(line, why)
-                continue
+            if limits is not None:
+                input_side = side_of(counts)
+                if (limits[1] and input_side > limits[1]) or limits[0]:  # a closer look (requests, fields)
+                    why = refused(terms, limits, counts, input_side)
+                    if why:
+                        fail(line, why)
+                        continue
             if tiers:
-                input_side = sum(counts[k] for k in side)
+                if limits is None:
+                    input_side = side_of(counts)
                 for above, tier_rates in tiers:
                     if input_side > above:
                         cost_rates, charge_rates = tier_rates

@@ -57,7 +57,7 @@ class WAcc:
     invoices: dict[tuple[str, str], Decimal] = field(default_factory=dict)
 
 
-Project = Callable[[ChargeTerms], tuple[Any, Any, tuple[int, ...], Any, Any]]
+Project = Callable[[ChargeTerms], tuple[Any, Any, Any, Any, Any]]
 TermsOf = Callable[[str, str, int, str, str], "ChargeTerms | str"]
 
 
@@ -68,9 +68,16 @@ class WhatIfCharges:
     terms id), ``add`` once per charged row."""
 
     def __init__(
-        self, catalog: runtime.Catalog, targets: Sequence[str], terms_of: TermsOf, project: Project, keep: int
+        self,
+        catalog: runtime.Catalog,
+        targets: Sequence[str],
+        terms_of: TermsOf,
+        project: Project,
+        refusal: Callable[[ChargeTerms, Any, list[int], int], str],
+        keep: int,
     ) -> None:
         self.catalog = catalog
+        self.refusal = refusal  # why cost() refuses a row ("": it does not)
         self.targets = tuple(targets)
         self.terms_of = terms_of
         self.project = project
@@ -128,12 +135,12 @@ class WhatIfCharges:
             if isinstance(hit, str):
                 self._fail(acc, k, line, hit)
                 continue
-            terms, (cost_rates, charge_rates), tiers, side, refuse, _ = hit
-            if refuse is not None and (why := refuse(counts)):
+            terms, (cost_rates, charge_rates), tiers, side_of, limits, _ = hit
+            input_side = side_of(counts) if tiers or limits is not None else 0
+            if limits is not None and (why := self.refusal(terms, limits, counts, input_side)):
                 self._fail(acc, k, line, why)
                 continue
             if tiers:
-                input_side = sum(counts[i] for i in side)
                 for above, tier_rates in tiers:
                     if input_side > above:
                         cost_rates, charge_rates = tier_rates
