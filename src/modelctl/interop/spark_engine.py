@@ -102,8 +102,9 @@ def totals(spark: Any, catalog: runtime.Catalog, path: str) -> tuple[dict[str, D
     load_tables(spark, catalog)
     usage_view(spark, path)
     price_usage(spark).createOrReplaceTempView("priced")
-    found = spark.sql(
-        "SELECT currency, sum(cost) AS total, count(*) AS n FROM priced WHERE unpriced IS NULL GROUP BY currency"
+    found = spark.sql(  # one scan: the unpriced rows have no currency when the model is unknown
+        "SELECT currency, sum(CASE WHEN unpriced IS NULL THEN cost END) AS total, count(*) AS n, "
+        "count(unpriced) AS failed, count(cost) AS priced FROM priced GROUP BY currency"
     ).collect()
-    counts = spark.sql("SELECT count(*) AS n, count(unpriced) AS failed FROM priced").collect()[0]
-    return {r["currency"]: r["total"] for r in found}, int(counts["failed"]), int(counts["n"])
+    sums = {r["currency"]: r["total"] for r in found if r["priced"]}
+    return sums, sum(int(r["failed"]) for r in found), sum(int(r["n"]) for r in found)
