@@ -50,7 +50,8 @@ def _spark_type(kind: str) -> Any:
 
     if kind.startswith("DECIMAL"):
         return T.DecimalType(38, 18)
-    return {"BIGINT": T.LongType(), "DATE": T.DateType()}.get(kind, T.StringType())
+    ints = {"BIGINT": T.LongType(), "INTEGER": T.IntegerType(), "INT": T.IntegerType(), "SMALLINT": T.ShortType()}
+    return {**ints, "DATE": T.DateType()}.get(kind, T.StringType())
 
 
 def load_tables(spark: Any, catalog: runtime.Catalog) -> None:
@@ -71,7 +72,7 @@ def load_tables(spark: Any, catalog: runtime.Catalog) -> None:
 
     rows = [tuple(value(k, r[n]) for n, k, _ in price_table.COLUMNS) for r in price_table.rows(artifact)]
     spark.createDataFrame(rows, schema).createOrReplaceTempView("prices")
-    names = T.StructType([T.StructField(n, T.StringType(), False) for n, _, _ in price_table.NAME_COLUMNS])
+    names = T.StructType([T.StructField(n, _spark_type(k), True) for n, k, _ in price_table.NAME_COLUMNS])
     spark.createDataFrame(price_table.names(artifact), names).createOrReplaceTempView("model_names")
 
 
