@@ -32,7 +32,7 @@ from typing import Any
 
 from modelctl.usage.files import Header, count_problem, stamp_parser
 from modelctl.usage.price_cells import packer
-from modelctl.usage.row_pass import MISS, Pass
+from modelctl.usage.row_pass import MISS, WINDOWED, Pass
 
 __all__ = ["CHUNK", "bad_timestamp", "csv_rows"]
 
@@ -60,7 +60,7 @@ def csv_rows(run: Pass, stream: Any, header: Header, row_dims: list[str], tick: 
     stamp = stamp_parser()
     find, file, error, join = run.find, run.file, run.error, delimiter.join
     reader = csv.reader(stream, delimiter=delimiter)
-    fast_get, cells, starts = run.fast.get, run.cells, run.starts.__getitem__
+    fast_get, cells, starts, window_fast = run.fast.get, run.cells, run.starts.__getitem__, run.window_fast
     by_day = run.table.by_day
     at_days = repeat(run.table.at) if run.table.at else None
     fromiso, utc = datetime.fromisoformat, UTC
@@ -68,6 +68,8 @@ def csv_rows(run: Pass, stream: Any, header: Header, row_dims: list[str], tick: 
     side_pos = list(run.side)  # the token columns (positions among them) that count towards a tier
     no_side = repeat(0)
     columnar = not run.what_if  # what-if pricing takes every row through Pass.file
+    refuse_above = run.refuse_above  # cell code -> input-side tokens above which a row is refused
+    counting = len(run.tables) == 1 and run.on_error is None
     every = PROGRESS_EVERY if run.ticking else 0
 
     def one(row: list[str], line: int) -> None:
@@ -173,6 +175,19 @@ def csv_rows(run: Pass, stream: Any, header: Header, row_dims: list[str], tick: 
         lines = _lines(rows, start, reader.line_num)
         for j in compress(range(len(rows)), map(not_, ok)):
             row, key, day = rows[j], keys[j], days[j]
+            if hits[j] is WINDOWED and len(row[i_ts]) > 10:  # priced at its minute, if no more is needed
+                moment = moments[j]
+                fast, bound, zero = window_fast(key, day, moment.hour * 60 + moment.minute)
+                if fast is not None and sum([ints[p][j] for p in side_pos]) <= bound:
+                    if not zero or not any(ints[p][j] for p in range(len(ints)) if zero >> p & 1):
+                        ck = fast if dims_of is None else (fast, dims_of(row))
+                        cells[ck] = get(ck, 0) + packed[j]
+                        continue
+            elif counting and run.errors_full():  # refused for sure: no message is kept any more
+                limit = refuse_above.get(codes[j])
+                if limit is not None and sum([ints[p][j] for p in side_pos]) > limit:
+                    run.error_count += 1
+                    continue
             entries = find(key[0], key[1], day)
             if len(entries) == 1 and type(entries[0]) is str:
                 error(lines[j], entries[0], row, join)

@@ -90,7 +90,7 @@ class Entry:
             if counts[k]:
                 return f"{self.ref} {reason}: usage field {self.fields[k]!r} cannot be priced"
         if self.aboves or self.max_input:
-            total = sum(counts[k] for k in side)
+            total = sum([counts[k] for k in side])
             if self.max_input:
                 requests = counts[self.requests_column] if self.requests_column is not None else 1
                 if total > self.max_input * (requests or 1):

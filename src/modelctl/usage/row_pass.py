@@ -16,15 +16,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from modelctl.runtime._pricing import window_variant
 from modelctl.usage.price_cells import TIER_SLOTS, Entry, PriceTable
 
-__all__ = ["MISS", "SLOW", "Pass", "RowError"]
+__all__ = ["MISS", "SLOW", "WINDOWED", "Pass", "RowError"]
 
 # Pass.fast's answers for a row the columnar path must leave to Pass.file (no bound holds): a
 # (model, variant, day) not seen yet, and one seen that needs Pass.file (time-of-day windows, no
 # price, a what-if model).  Told apart by value (``MISS in hits``).
 MISS = (None, -1, 0)
 SLOW = (None, -2, 0)
+WINDOWED = (None, -3, 0)  # time-of-day windows: ``Pass.window_fast`` answers for the row's minute
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +71,8 @@ class Pass:
     # for rows that need nothing but their counts added: see usage/csv_rows.py.
     fast: dict[tuple[str, str, int], tuple[Any, int, int]] = field(default_factory=dict)
     found: dict[tuple[str, str, int], tuple[Entry | str, ...]] = field(default_factory=dict)
+    refuse_above: dict[int, int] = field(default_factory=dict)  # see csv_rows.py (one side)
+    wfast: dict[tuple[tuple[str, str, int], tuple[str | None, ...]], tuple[Any, int, int]] = field(default_factory=dict)
     combos: list[tuple[int | None, ...]] = field(default_factory=list)  # with several sides
     combo_ids: dict[tuple[int | None, ...], int] = field(default_factory=dict)
     what_if_cells: list[dict[Any, int]] = field(default_factory=list)
@@ -88,6 +92,10 @@ class Pass:
     @property
     def table(self) -> PriceTable:
         return self.tables[0]
+
+    def errors_full(self) -> bool:
+        """No more rows to keep, nothing to tell: a refused row need only be counted."""
+        return self.on_error is None and len(self.errors) >= self.keep_errors
 
     def error(
         self, line: int, message: str, row: Any, show: Callable[[Any], str] = str, what_if: str | None = None
@@ -115,19 +123,42 @@ class Pass:
         found = self.found.get(key)
         if found is None:
             found = self.found[key] = tuple(t.lookup(name, variant, day) for t in self.tables)
-            key = self.fast_key(name, variant, day)
-            entries = [e for e in found if isinstance(e, Entry)]
-            one = len(found) == 1
-            if entries and (not one or not self.what_if) and all(not e.windows for e in entries):
-                codes = [e.eid * TIER_SLOTS if isinstance(e, Entry) else None for e in found]
-                zero = 0
-                for e in entries:
-                    zero |= e.zero_mask
-                cell = codes[0] if one else self.combo(codes)
-                self.fast[key] = (cell, min(e.bound for e in entries), zero)
+            if any(isinstance(e, Entry) and e.windows for e in found):
+                self.fast[self.fast_key(name, variant, day)] = WINDOWED
             else:
-                self.fast[key] = SLOW
+                self.fast[self.fast_key(name, variant, day)] = self._fast_value(found)
         return found
+
+    def window_fast(self, key: tuple[str, str, int], day: int, minute: int) -> tuple[Any, int, int]:
+        """``fast``'s answer for a row of a WINDOWED ``key`` at ``minute`` of its UTC ``day``: the
+        same for every row in the same windows (or outside them) in the same period."""
+        name, variant = key[0], key[1]
+        found = self.find(name, variant, day)
+        weekday = (day + 6) % 7  # ordinal 1 was a Monday
+        named = tuple(
+            window_variant(e.windows, minute, weekday) if isinstance(e, Entry) and e.windows else None for e in found
+        )
+        wkey = (key, named)
+        hit = self.wfast.get(wkey)
+        if hit is None:
+            entries = tuple(
+                e if isinstance(e, str) else self.tables[t].windowed(name, e, day, minute) for t, e in enumerate(found)
+            )
+            hit = self.wfast[wkey] = self._fast_value(entries)
+        return hit
+
+    def _fast_value(self, found: tuple[Entry | str, ...]) -> tuple[Any, int, int]:
+        entries = [e for e in found if isinstance(e, Entry)]
+        one = len(found) == 1
+        if not entries or (one and self.what_if) or any(e.windows for e in entries):
+            return SLOW
+        codes = [e.eid * TIER_SLOTS if isinstance(e, Entry) else None for e in found]
+        zero = 0
+        for e in entries:
+            zero |= e.zero_mask
+        if one and entries[0].max_input and entries[0].requests_column is None:  # one request a row
+            self.refuse_above[codes[0]] = entries[0].max_input  # type: ignore[index]
+        return (codes[0] if one else self.combo(codes), min(e.bound for e in entries), zero)
 
     def combo(self, codes: Sequence[int | None]) -> int:
         key = tuple(codes)
