@@ -27,11 +27,11 @@ from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from itertools import compress, count, islice, repeat
-from operator import add, and_, attrgetter, is_, itemgetter, le, lshift, methodcaller, not_, or_
+from operator import add, and_, attrgetter, gt, is_, itemgetter, le, lshift, methodcaller, not_, or_
 from typing import Any
 
 from modelctl.usage.files import Header, count_problem, stamp_parser
-from modelctl.usage.price_cells import packer
+from modelctl.usage.price_cells import UNBOUNDED, packer
 from modelctl.usage.row_pass import MISS, WINDOWED, Pass
 
 __all__ = ["CHUNK", "bad_timestamp", "csv_rows"]
@@ -69,6 +69,7 @@ def csv_rows(run: Pass, stream: Any, header: Header, row_dims: list[str], tick: 
     no_side = repeat(0)
     columnar = not run.what_if  # what-if pricing takes every row through Pass.file
     refuse_above = run.refuse_above  # cell code -> input-side tokens above which a row is refused
+    refuse_get = refuse_above.get
     counting = len(run.tables) == 1 and run.on_error is None
     every = PROGRESS_EVERY if run.ticking else 0
 
@@ -154,7 +155,7 @@ def csv_rows(run: Pass, stream: Any, header: Header, row_dims: list[str], tick: 
         if side_pos:
             sides = ints[side_pos[0]]
             for p in side_pos[1:]:
-                sides = map(add, sides, ints[p])
+                sides = list(map(add, sides, ints[p]))
         ok: Any = list(map(le, sides, bounds))
         if any(zeros):
             ok = list(map(and_, ok, map(not_, map(and_, _nonzero(ints, zeros), zeros))))
@@ -171,9 +172,15 @@ def csv_rows(run: Pass, stream: Any, header: Header, row_dims: list[str], tick: 
             return True
         for ck, n in zip(compress(cks, ok), compress(packed, ok)):  # noqa: B905
             cells[ck] = get(ck, 0) + n
+        left: Any = map(not_, ok)
+        if counting and refuse_above and run.errors_full():  # nothing kept any more: count the rows
+            refused = list(map(gt, sides, map(refuse_get, codes, repeat(UNBOUNDED))))  # surely refused
+            if any(refused):
+                run.error_count += sum(refused)
+                left = map(and_, map(not_, ok), map(not_, refused))
         # The others, in file order, through Pass.file with what was parsed (a date alone has no time).
         lines = _lines(rows, start, reader.line_num)
-        for j in compress(range(len(rows)), map(not_, ok)):
+        for j in compress(range(len(rows)), left):
             row, key, day = rows[j], keys[j], days[j]
             if hits[j] is WINDOWED and len(row[i_ts]) > 10:  # priced at its minute, if no more is needed
                 moment = moments[j]
@@ -183,11 +190,6 @@ def csv_rows(run: Pass, stream: Any, header: Header, row_dims: list[str], tick: 
                         ck = fast if dims_of is None else (fast, dims_of(row))
                         cells[ck] = get(ck, 0) + packed[j]
                         continue
-            elif counting and run.errors_full():  # refused for sure: no message is kept any more
-                limit = refuse_above.get(codes[j])
-                if limit is not None and sum([ints[p][j] for p in side_pos]) > limit:
-                    run.error_count += 1
-                    continue
             entries = find(key[0], key[1], day)
             if len(entries) == 1 and type(entries[0]) is str:
                 error(lines[j], entries[0], row, join)

@@ -144,13 +144,15 @@ class Pass:
             entries = tuple(
                 e if isinstance(e, str) else self.tables[t].windowed(name, e, day, minute) for t, e in enumerate(found)
             )
-            hit = self.wfast[wkey] = self._fast_value(entries)
+            hit = self.wfast[wkey] = self._fast_value(entries, windowed=True)
         return hit
 
-    def _fast_value(self, found: tuple[Entry | str, ...]) -> tuple[Any, int, int]:
+    def _fast_value(self, found: tuple[Entry | str, ...], *, windowed: bool = False) -> tuple[Any, int, int]:
+        """(cell key, bound, zero mask) for rows of these entries, or SLOW; ``windowed``: the entries
+        in force at an instant (a base entry outside its windows keeps them)."""
         entries = [e for e in found if isinstance(e, Entry)]
         one = len(found) == 1
-        if not entries or (one and self.what_if) or any(e.windows for e in entries):
+        if not entries or (one and self.what_if) or (not windowed and any(e.windows for e in entries)):
             return SLOW
         codes = [e.eid * TIER_SLOTS if isinstance(e, Entry) else None for e in found]
         zero = 0
