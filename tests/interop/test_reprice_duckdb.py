@@ -20,7 +20,7 @@ from conftest import MakeCatalog
 from modelctl.cli import app
 from modelctl.interop.duckdb_engine import reprice_duckdb
 from modelctl.query.opening import open_catalog
-from modelctl.usage.reprice import RepriceResult, reprice
+from modelctl.usage.reprice import RepriceResult, RowError, reprice
 from warehouse_helpers import (
     COLUMNS,
     ROWS,
@@ -172,3 +172,23 @@ def test_cli_clean_file_exits_0_and_stdin_is_refused(files: dict[str, Any], monk
     assert stdin.exit_code == 4 and "needs a file" in stdin.stderr
     arm = runner.invoke(app, [*args, "--engine", "duckdb", "-g", "arm"])
     assert arm.exit_code == 2 and "needs the python engine" in arm.stderr
+
+
+def test_the_first_failing_rows_of_a_long_file(files: dict[str, Any]) -> None:
+    """Line numbers come from the file's first rows, then from more of it: the same as Python reprice's
+    first errors, and the same count, wherever the failing rows are."""
+    good = ("2025-07-01", "acme/plain", "", (10, 10, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0))
+    bad = ("2025-07-01", "acme/embed", "", (10, 10, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0))  # no output price
+    late = [bad if i in (66_000, 69_999) else good for i in range(70_000)]
+    dense = [bad if i % 7 == 3 else good for i in range(1_000)]
+    for name, rows, keep in (("late.csv", late, 10), ("dense.csv", dense, 3), ("dense2.csv", dense, 0)):
+        path = files["dir"] / name
+        path.write_text(usage_csv(rows), encoding="utf-8")
+        python = reprice(path, files["catalog"], keep_errors=keep)
+        duck = reprice_duckdb(path, files["catalog"], keep_errors=keep)
+        assert [(e.line, e.raw) for e in duck.errors] == [(e.line, e.raw) for e in python.errors], name
+        assert duck.error_count == python.error_count and duck.totals == python.totals
+        seen: list[RowError] = []
+        assert reprice_duckdb(path, files["catalog"], keep_errors=1, on_error=seen.append).errors
+        assert [e.line for e in seen] == [e.line for e in reprice(path, files["catalog"], keep_errors=10**6).errors]
+    assert [e.line for e in reprice_duckdb(files["dir"] / "late.csv", files["catalog"]).errors] == [66_002, 70_001]

@@ -164,57 +164,73 @@ def _ident(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _query(run: _Run, numbered: bool) -> str:
-    """The pricing query (and what-if) over the file; ``numbered``: with ``__row`` (1, 2, ... in file
-    order), which makes DuckDB read the file in order (slower: only for finding the failing rows)."""
+def _query(run: _Run, numbered: int = 0) -> str:
+    """The pricing query (and what-if) over the file; ``numbered``: over its first ``numbered`` rows only
+    (-1: all), with ``__row`` (1, 2, ... in file order), to find the failing rows."""
     file, at = run.file, run.at
     have = set(file.columns)
-    raw = f"(SELECT *, row_number() OVER () AS __row FROM {file.reader})" if numbered else file.reader
-    checks, typed = [], []
-    ts = 'raw."timestamp"'
+    raw = file.reader
+    if numbered:
+        head = f"(SELECT * FROM {file.reader} LIMIT {numbered})" if numbered > 0 else file.reader
+        raw = f"(SELECT *, row_number() OVER () AS __row FROM {head})"
+    ts = '"timestamp"'
+    # The instant: an ISO date or date-time (no offset: UTC), else epoch seconds; as microseconds.
     moment = (
-        f"coalesce(TRY_CAST({ts} AS TIMESTAMPTZ), CASE WHEN regexp_full_match({ts}, '[0-9]+') "
-        f"THEN to_timestamp(TRY_CAST({ts} AS BIGINT)) END)"
+        f"coalesce(epoch_us(TRY_CAST({ts} AS TIMESTAMPTZ)), CASE WHEN regexp_full_match({ts}, '[0-9]+') "
+        f"THEN epoch_us(to_timestamp(TRY_CAST({ts} AS BIGINT))) END)"
     )
-    checks.append(f"WHEN {ts} IS NULL THEN 'no timestamp'")
-    checks.append(
-        f"WHEN __moment IS NULL THEN 'timestamp ' || {ts} || ' is not an ISO date or date-time (or epoch seconds)'"
-    )
-    checks.append("WHEN raw.model IS NULL OR raw.model = '' THEN 'no model name'")
+    typed, checks, columns = [], [], {"variant": "__variant"}
     for field in USAGE_FIELDS:
         if field not in have:
             # Python reprice: a CSV without a requests column bills one request per row; JSON Lines too
-            typed.append(f"{1 if field == 'requests' else 0} AS {field}")
+            columns[field] = "1" if field == "requests" else "0"
             continue
-        text = f"trim(raw.{field})"
+        text = f"raw.{field}"
         default = "0" if file.kind == "csv" or field != "requests" else "1"
-        given = f"coalesce(nullif({text}, ''), '{default}')"
-        value = f"CASE WHEN regexp_full_match({given}, '[+]?[0-9]{{1,20}}') THEN TRY_CAST({given} AS HUGEINT) END"
-        checks.append(
-            f"WHEN {value} IS NULL OR {value} > {_MAX_COUNT} "
-            f"THEN '{field} ' || {text} || ' is not a whole number of tokens from 0 to 2^64 - 1'"
+        # Python's int(): digits, a sign, spaces around (DuckDB's cast also takes 1.5, 1e3, 0x10: not those)
+        value = (
+            f"CASE WHEN {text} IS NULL THEN {default} "
+            f"WHEN regexp_full_match({text}, '\\s*[+]?[0-9]+\\s*') THEN TRY_CAST({text} AS UBIGINT) "
+            f"WHEN trim({text}) = '' THEN {default} END"
         )
-        typed.append(f"CASE WHEN {value} <= {_MAX_COUNT} THEN {value} END AS {field}")
-    # A date alone (or --at) has no time of day: the base prices, no window.
-    when = f"TIMESTAMPTZ '{at.isoformat()} 00:00:00+00'" if at else "__moment"
-    has_time = "false" if at else f"NOT regexp_full_match({ts}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}')"
+        typed.append(f"{value} AS {field}")
+        checks.append(
+            f"WHEN {field} IS NULL THEN '{field} ' || __text_{field} || "
+            "' is not a whole number of tokens from 0 to 2^64 - 1'"
+        )
+    # The UTC day, minute of the day (a date alone, or --at: none, so no window) and weekday (0 = Monday),
+    # by arithmetic on the epoch (DuckDB's time zone functions are slow per row).
+    day_us = 86_400_000_000
+    when = f"{(at - date(1970, 1, 1)).days} * {day_us}" if at else "__us"
+    date_only = "true" if at else f"(length({ts}) = 10 AND {ts}[5] = '-')"
+    moments = (
+        f"DATE '1970-01-01' + CAST(floor(({when}) / {day_us}) AS INTEGER) AS __day, "
+        f"CASE WHEN NOT {date_only} THEN CAST((({when}) % {day_us} + {day_us}) % {day_us} // 60000000 AS INTEGER) "
+        "END AS __minute, "
+        f"CAST(((floor(({when}) / {day_us}) + 3) % 7 + 7) % 7 AS INTEGER) AS __weekday, "
+        f"DATE '1970-01-01' + CAST(floor(__us / {day_us}) AS INTEGER) AS __row_day"
+    )
     present = [f'"{f}"' for f in USAGE_FIELDS if f in have]
     exclude = f" EXCLUDE ({', '.join(present)})" if present else ""
-    usage = (
-        f"(SELECT raw.*{exclude}, {when} AS __when, {has_time} AS __has_time, CAST(__moment AS DATE) AS __row_day, "
-        + ("coalesce(raw.variant, '')" if "variant" in have else "''")
-        + " AS __variant, "
-        + ", ".join(typed)
-        + f", CASE {' '.join(checks)} END AS __bad FROM (SELECT *, {moment} AS __moment FROM {raw} AS raw) AS raw)"
+    texts = "".join(f", raw.{f} AS __text_{f}" for f in USAGE_FIELDS if f in have)
+    variant = "coalesce(raw.variant, '')" if "variant" in have else "''"
+    typed_rows = (
+        f"SELECT raw.*{exclude}{texts}, {', '.join(typed) + ', ' if typed else ''}{moments}, {variant} AS __variant "
+        f"FROM (SELECT *, {moment} AS __us FROM {raw} AS raw) AS raw"
     )
+    bad = [
+        f"WHEN {ts} IS NULL THEN 'no timestamp'",
+        f"WHEN __us IS NULL THEN 'timestamp ' || {ts} || ' is not an ISO date or date-time (or epoch seconds)'",
+        "WHEN model IS NULL OR model = '' THEN 'no model name'",
+        *checks,
+    ]
+    usage = f"(SELECT *, CASE {' '.join(bad)} END AS __bad FROM ({typed_rows}))"
     extra_cols = [c for c in ("account", "plan") if c not in have]
     if extra_cols:
         usage = f"(SELECT *, {', '.join(f'NULL AS {c}' for c in extra_cols)} FROM {usage})"
-    options = sql.SqlOptions(
-        "duckdb", usage=usage, columns={"timestamp": "__when", "variant": "__variant"}, has_time="__has_time"
-    )
+    options = sql.SqlOptions("duckdb", usage=usage, columns=columns, moments=("__day", "__minute", "__weekday"))
     base = sql.pricing_query(options)
-    return sql.what_if(f"({base})", run.targets) if run.targets else base
+    return sql.what_if(f"({base})", run.targets, columns=columns) if run.targets else base
 
 
 _KEYS = {
@@ -243,7 +259,7 @@ def _collect(con: Any, run: _Run) -> RepriceResult:
     select = ", ".join(["__failed", *dims, "CASE WHEN NOT __failed THEN currency END", "count(*)", *sums, "sum(cost)",
                         *wsums])  # fmt: skip
     found = con.execute(
-        f"SELECT {select} FROM (SELECT *, {failed} AS __failed FROM ({_query(run, False)})) GROUP BY ALL"
+        f"SELECT {select} FROM (SELECT *, {failed} AS __failed FROM ({_query(run)})) GROUP BY ALL"
     ).fetchall()
     rows = [row[1:] for row in found if not row[0]]
     unpriced = sum(int(row[len(dims) + 2]) for row in found if row[0])
@@ -253,28 +269,38 @@ def _collect(con: Any, run: _Run) -> RepriceResult:
     failures: list[tuple[int, str]] = []
     wfail: list[tuple[int, int, str]] = []
     if unpriced or any(wfailed):
-        failures, wfail = _failing_rows(con, run)
+        failures, wfail = _failing_rows(con, run, read)
     rejects = _rejects(con) if file.kind == "csv" else []
     errors = _row_errors(file, failures, wfail, rejects, targets, run.keep_errors, run.on_error)
     return _result(run, rows, read + len(rejects), unpriced + len(rejects), errors, wfailed)
 
 
-def _failing_rows(con: Any, run: _Run) -> tuple[list[tuple[int, str]], list[tuple[int, int, str]]]:
+def _failing_rows(con: Any, run: _Run, rows: int) -> tuple[list[tuple[int, str]], list[tuple[int, int, str]]]:
     """(row ordinal, why) for rows not priced, and (row, what-if index, why) for rows a what-if model could not
-    price; with no on_error, only the first keep_errors rows (each gives at least one error)."""
+    price.  With no on_error only the first keep_errors rows are wanted (each gives at least one error): they
+    are looked for in the file's first 65,536 rows, then in 4 times as many, ... (DuckDB stops reading there)."""
     wcols = [f"wi_unpriced_{i}" for i in range(len(run.targets))]
     where = " OR ".join(["__bad IS NOT NULL", "unpriced IS NOT NULL", *(f"{c} IS NOT NULL" for c in wcols)])
-    limit = f" LIMIT {int(run.keep_errors)}" if run.on_error is None else ""
-    found = con.execute(
-        f"SELECT __row, coalesce(__bad, unpriced){''.join(', ' + c for c in wcols)} "
-        f"FROM ({_query(run, True)}) WHERE {where} ORDER BY __row{limit}"
-    ).fetchall()
+    head = 1 << 16
+    while True:
+        numbered = -1 if run.on_error is not None or head >= rows else head
+        found = con.execute(
+            f"SELECT __row, coalesce(__bad, unpriced){''.join(', ' + c for c in wcols)} "
+            f"FROM ({_query(run, numbered)}) WHERE {where}"
+        ).fetchall()
+        if numbered < 0 or len(found) >= run.keep_errors:
+            break
+        head *= 4
     failures, wfail = [], []
-    for row, why, *wwhy in found:
+    for row, why, *wwhy in sorted(found, key=lambda r: int(r[0])):
         if why is not None:
             failures.append((int(row), str(why)))
             continue
         wfail += [(int(row), i, f"{run.targets[i]}: {w}") for i, w in enumerate(wwhy) if w is not None]
+    if run.on_error is None:
+        cut = set(sorted({int(r[0]) for r in found})[: run.keep_errors])
+        failures = [f for f in failures if f[0] in cut]
+        wfail = [w for w in wfail if w[0] in cut]
     return failures, wfail
 
 

@@ -105,7 +105,6 @@ joined AS (
       WHEN t.t_output_audio_tokens > 0 AND p.output_audio_per_1m IS NULL THEN 'no price for output_audio_tokens'
       WHEN t.t_input_image_tokens > 0 AND p.input_image_per_1m IS NULL THEN 'no price for input_image_tokens'
       WHEN t.t_output_image_tokens > 0 AND p.output_image_per_1m IS NULL THEN 'no price for output_image_tokens'
-      WHEN t.t_images > 0 AND p.per_image IS NULL THEN 'no price for images'
       WHEN t.t_web_search_requests > 0 AND p.web_search_per_1k IS NULL THEN 'no price for web_search_requests'
       WHEN t.t_file_search_requests > 0 AND p.file_search_per_1k IS NULL THEN 'no price for file_search_requests'
       WHEN t.t_input_audio_seconds > 0 AND p.input_audio_per_minute IS NULL THEN 'no price for input_audio_seconds'
@@ -134,7 +133,6 @@ joined AS (
       + t.t_file_search_requests * coalesce(p.file_search_per_1k, 0)
     ) * CAST(0.001 AS DECIMAL(4, 3))
     + t.t_requests * coalesce(p.per_request, 0)
-    + t.t_images * coalesce(p.per_image, 0)
     + t.t_input_audio_seconds * coalesce(p.input_audio_per_second, 0)
     + t.t_seconds * coalesce(p.per_second, 0) AS amount
   FROM timed AS t

@@ -89,6 +89,9 @@ class SqlOptions:
     # A boolean usage column saying whether the row's timestamp has a time of day (a date alone gets
     # the base prices, no window); None: from the timestamp column's type (DATE or TIMESTAMP).
     has_time: str | None = None
+    # Usage columns that already hold the row's UTC day (DATE), minute of the UTC day (NULL: no time
+    # of day) and UTC weekday (0 = Monday), instead of computing them from the timestamp.
+    moments: tuple[str, str, str] | None = None
 
 
 def parse_columns(pairs: Sequence[str]) -> dict[str, str]:
@@ -135,12 +138,19 @@ def pricing_query(options: SqlOptions = SqlOptions()) -> str:
     ts = col("timestamp")
     has_time = f"u.{q}{options.has_time}{q}" if options.has_time else _HAS_TIME[d].format(ts=ts)
     moment = f"CAST({ts} AS TIMESTAMP)"
-    side = "\n      + ".join(f"coalesce({col(f)}, {_default(f)})" for f in SIDE_FIELDS)
+    zero = _zeros(cols)
+    side = "\n      + ".join(f"coalesce({col(f)}, {_default(f)})" for f in SIDE_FIELDS if f not in zero) or "0"
+    if options.moments:
+        day, minute, weekday = (f"u.{q}{c}{q}" for c in options.moments)
+    else:
+        day = f"CAST({ts} AS DATE)"
+        minute = f"CASE WHEN {has_time} THEN {_MINUTE[d].format(x=moment)} END"
+        weekday = _WEEKDAY[d].format(x=moment)
     selects = [
         "    u.*",
-        f"    CAST({ts} AS DATE) AS usage_day",
-        f"    CASE WHEN {has_time} THEN {_MINUTE[d].format(x=moment)} END AS usage_minute",
-        f"    {_WEEKDAY[d].format(x=moment)} AS usage_weekday",
+        f"    {day} AS usage_day",
+        f"    {minute} AS usage_minute",
+        f"    {weekday} AS usage_weekday",
         f"    {_variant(cols, col)} AS usage_variant",
         f"    lower({col('model')}) AS usage_name",
     ]
@@ -185,9 +195,9 @@ joined AS (
     CASE
       WHEN t.priced_model IS NULL THEN 'unknown model'
       WHEN p.model IS NULL THEN 'no price in force that day for this model and variant'
-{_reasons("p", "t")}
+{_reasons("p", "t", zero)}
     END AS unpriced,
-    {_amount("p", "t", d)} AS amount
+    {_amount("p", "t", d, zero)} AS amount
   FROM timed AS t
   LEFT JOIN {options.prices} AS p
     ON p.model = t.priced_model
@@ -205,18 +215,22 @@ def what_if(
     dialect: str = "duckdb",
     prices: str = "prices",
     windows: str = "price_windows",
+    columns: Mapping[str, str] | None = None,
 ) -> str:
     """``rows`` (the pricing query's output, as a table or a sub-query) with
     ``wi_amount_<i>`` and ``wi_unpriced_<i>`` for each what-if model: the same
     rows priced on that model, same day and variant (the row's own; else the
-    model's time-of-day window at the row's instant)."""
+    model's time-of-day window at the row's instant).  ``columns``: the pricing
+    query's (counts mapped to 0 add no term)."""
+    zero = _zeros(dict(columns or {}))
     cols, joins = [], []
     for i, ref in enumerate(targets):
         w, v = f"w{i}", f"v{i}"
         lit = "'" + ref.replace("'", "''") + "'"
         cols.append(
             f"  CASE\n      WHEN {w}.model IS NULL THEN 'no price in force that day for this model and variant'\n"
-            f"{_reasons(w, 'q')}\n    END AS wi_unpriced_{i},\n  {_amount(w, 'q', dialect)} AS wi_amount_{i}"
+            f"{_reasons(w, 'q', zero)}\n    END AS wi_unpriced_{i},\n"
+            f"  {_amount(w, 'q', dialect, zero)} AS wi_amount_{i}"
         )
         variant = f"CASE WHEN q.usage_variant <> '' THEN q.usage_variant ELSE coalesce({v}.variant, '') END"
         joins.append(
@@ -246,11 +260,18 @@ def _conditions(p: str, r: str, variant: str) -> str:
    AND ({p}.up_to_input_tokens IS NULL OR {r}.usage_side <= {p}.up_to_input_tokens)"""
 
 
-def _reasons(p: str, r: str) -> str:
+def _zeros(cols: Mapping[str, str]) -> frozenset[str]:
+    """The counts mapped to the literal 0 (a count the table lacks): they add no term to the query."""
+    return frozenset(f for f, given in cols.items() if f in USAGE_FIELDS and given.isdigit() and int(given) == 0)
+
+
+def _reasons(p: str, r: str, zero: frozenset[str] = frozenset()) -> str:
     """Why a row with a price row cannot be priced, in the order cost() checks: a modality the model
     does not take, more input than it takes per request, a count without a price."""
     out = []
     for field, (side, modality) in _NEEDS.items():
+        if field in zero:
+            continue
         column = f"coalesce({p}.{side}_modalities, '')"
         verb = "accept" if side == "input" else "produce"
         out.append(
@@ -265,23 +286,25 @@ def _reasons(p: str, r: str) -> str:
     out += [
         f"      WHEN {r}.t_{f} > 0 AND {p}.{keys[0]} IS NULL THEN 'no price for {f}'"
         for f, _c, keys, _per in PRICED_BY
-        if f not in FREE_WITHOUT_PRICE
+        if f not in FREE_WITHOUT_PRICE and f not in zero
     ]
     return "\n".join(out)
 
 
-def _amount(p: str, r: str, dialect: str) -> str:
+def _amount(p: str, r: str, dialect: str, zero: frozenset[str] = frozenset()) -> str:
     """The row's cost: each count times its own column, grouped by the units the price is for
     (per 1M tokens, per 1,000 calls, per unit); a per-minute price through its per-second column."""
     by_unit: dict[int, list[str]] = {}
     for f, _c, keys, unit in PRICED_BY:
+        if f in zero:
+            continue
         column, unit = (per_second_column(keys[0]), 1) if unit == 60 else (keys[0], unit)
         by_unit.setdefault(unit, []).append(f"{r}.t_{f} * coalesce({p}.{column}, 0)")
     parts = []
     for unit in sorted(by_unit, reverse=True):
         terms = "\n      + ".join(by_unit[unit])
         parts.append(f"( {terms}\n    ) * {_scale(unit, dialect)}" if unit != 1 else "\n    + ".join(by_unit[unit]))
-    return "\n    + ".join(parts)
+    return "\n    + ".join(parts) or "0"
 
 
 def per_second_column(key: str) -> str:
