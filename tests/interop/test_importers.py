@@ -102,10 +102,14 @@ def test_clashing_short_names_keep_the_whole_name() -> None:
 
 
 def test_rendered_yaml_writes_every_price_key_of_the_vocabulary() -> None:
+    from modelctl.authoring import fmt
     from modelctl.catalog.model import PRICE_KEYS
     from modelctl.interop.importers import yamlout
 
     assert sorted(yamlout.PRICE_KEYS) == sorted(PRICE_KEYS)  # a key missing from the writer is dropped silently
+    schema = json.loads((REPO / "schema" / "model.schema.json").read_text())["properties"]["pricing"]["items"]
+    canonical = [k for k in fmt._price_order(schema)["properties"] if k in PRICE_KEYS]
+    assert list(yamlout.PRICE_KEYS) == canonical  # what import writes is what `modelctl fmt` keeps
     period = {"effective_from": DAY, "source": "s", "checked": DAY, **{k: Decimal("1.5") for k in PRICE_KEYS}}
     doc = {"id": "x", "status": "active", "limits": {"context_window": 1000}, "pricing": [period]}
     loaded = load_text(render_model(doc), "x.yaml")
