@@ -46,7 +46,10 @@ def _theirs(info: Any, kw: dict[str, int], at: datetime) -> Decimal | None:
             warnings.simplefilter("ignore")
             try:
                 price = genai_prices.calc_price(
-                    genai_prices.Usage(**kw), model_ref=name, provider_id=PROVIDERS[info.provider], genai_request_timestamp=at
+                    genai_prices.Usage(**kw),
+                    model_ref=name,
+                    provider_id=PROVIDERS[info.provider],
+                    genai_request_timestamp=at,
                 )
             except LookupError:
                 continue
@@ -107,7 +110,11 @@ def test_the_comparison_sees_a_wrong_search_fee(repo_artifact: bytes) -> None:
         # catalog/models/openai/gpt-6-sol.yaml: 12-hour cache writes 5.00 per 1M (2 x the 5-minute 2.50)
         ("openai/gpt-6-sol", {"cache_write_12h_tokens": 100_000}, "0.5"),
         # catalog/models/openai/gpt-realtime-2.1.yaml: cached audio 0.40, cached image 0.50 per 1M
-        ("openai/gpt-realtime-2.1", {"cached_input_audio_tokens": 100_000, "cached_input_image_tokens": 2_000, "requests": 10}, "0.041"),
+        (
+            "openai/gpt-realtime-2.1",
+            {"cached_input_audio_tokens": 100_000, "cached_input_image_tokens": 2_000, "requests": 10},
+            "0.041",
+        ),
         # catalog/models/xai/grok-4.3.yaml: 5.00 per 1,000 web searches (OpenRouter)
         ("xai/grok-4.3", {"web_search_requests": 200}, "1"),
     ],
