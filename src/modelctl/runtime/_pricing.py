@@ -151,10 +151,15 @@ def _day(at: date | datetime | str | None) -> date:
     if isinstance(at, date):
         return at
     if isinstance(at, str):
+        # A date-time string is an instant: its UTC day (as for a datetime), whatever offset it was
+        # written with; a date alone is a calendar day.
         try:
-            return datetime.fromisoformat(at.replace("Z", "+00:00")).date() if "T" in at else date.fromisoformat(at)
+            if "T" not in at:
+                return date.fromisoformat(at)
+            moment = datetime.fromisoformat(at.replace("Z", "+00:00"))
         except ValueError:
             raise ValueError(f"{at!r} is not an ISO date or date-time") from None
+        return (moment.astimezone(UTC) if moment.tzinfo else moment).date()
     raise TypeError(f"at must be a date, datetime or ISO string, not {type(at).__name__}")
 
 
