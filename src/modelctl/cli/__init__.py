@@ -231,8 +231,14 @@ _lazy(
     "show",
     "modelctl.cli.show:show",
     summary="Everything about one model: identity, lifecycle, limits, features and its whole price history.",
-    epilog="Exit codes: 0 done; 2 usage error (an unknown or ambiguous model); "
-    "4 the catalog cannot be read or is invalid.",
+    epilog="Exit codes: 0 done; 1 an unknown plan or account (close names are suggested); "
+    "2 usage error (an unknown or ambiguous model); 4 the catalog cannot be read or is invalid.",
+)
+_lazy(
+    "plans",
+    "modelctl.cli.plans:plans",
+    summary="List the plans and accounts: models allowed, default model, markup, credits and rounding.",
+    epilog="Exit codes: 0 done; 2 usage error; 4 the catalog cannot be read or is invalid.",
 )
 _lazy(
     "compare",
@@ -266,7 +272,8 @@ _lazy(
     "modelctl.cli.reprice:reprice",
     summary="Price a usage file (CSV or JSON Lines) at the prices in force when each request was made.",
     epilog="Exit codes: 0 every row priced; 1 some rows could not be priced (listed; the totals leave them out); "
-    "2 usage error (an unknown --what-if model, a bad option); 4 the usage file or the catalog cannot be read, "
+    "2 usage error (an unknown --what-if model, --plan or --account, a bad option); "
+    "4 the usage file or the catalog cannot be read, "
     "or the file has no timestamp, model or token column.",
 )
 _lazy(

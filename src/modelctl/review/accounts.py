@@ -4,12 +4,13 @@ rollouts the account opts in to or out of."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from modelctl.review.changes import ADDED, CHANGED, INFO, REMOVED, REVIEW, Change, _fields
+from modelctl.review.changes import ADDED, CHANGED, INFO, REMOVED, REVIEW, Change, _fields, keyed_pairs
 
 _SHOWN = 5
 
@@ -77,13 +78,16 @@ def _decimal(value: Any) -> Decimal | None:
 
 
 def _pricing(key: str, old: list[Mapping[str, Any]], new: list[Mapping[str, Any]]) -> Iterator[Change]:
-    before = {e["model"]: e for e in old}
-    after = {e["model"]: e for e in new}
-    for selector in sorted(set(before) | set(after)):
-        a, b = before.get(selector), after.get(selector)
+    # A selector listed once is matched by itself; listed more than once (dated terms), each entry
+    # is matched by its selector and its effective_from, so that a change to any of them is seen.
+    counts = Counter(e["model"] for e in old) | Counter(e["model"] for e in new)
+
+    def term(entry: Mapping[str, Any]) -> str:
+        selector = entry["model"]
+        return selector if counts[selector] == 1 else f"{selector} from {entry.get('effective_from', 'the start')}"
+
+    for selector, a, b in keyed_pairs(old, new, term):
         path = f"pricing[{selector}]"
-        if a == b:
-            continue
         if a is None or b is None:
             action = ADDED if a is None else REMOVED
             what = "new negotiated price" if a is None else "negotiated price removed: list price x markup applies"
