@@ -7,8 +7,11 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal as D
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from modelctl.runtime import Catalog, NoPriceError, UnsupportedUsageError, Usage
+from modelctl.runtime._pricing import compile_windows, week_table, window_variant
 
 M = Usage(input_tokens=1_000_000, output_tokens=1_000_000)
 
@@ -217,3 +220,21 @@ def test_a_string_and_the_same_datetime_get_one_price(repo: Catalog, minutes: in
     by_string = repo.cost("deepseek/deepseek-v4-flash", M, at=text)
     assert by_string == repo.cost("deepseek/deepseek-v4-flash", M, at=local)
     assert by_string.effective_from == date(2026, 9, 10)  # the UTC day, whatever the written one
+
+
+_HHMM = st.builds(lambda h, m: f"{h:02d}:{m:02d}", st.integers(0, 23), st.sampled_from([0, 1, 29, 30, 59]))
+_WINDOW = st.fixed_dictionaries(
+    {"start": _HHMM, "end": _HHMM | st.just("24:00")},
+    optional={"weekdays": st.lists(st.sampled_from(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]), min_size=1)},
+)
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(st.dictionaries(st.sampled_from(["a", "b", "off_peak"]), st.fixed_dictionaries({"windows": st.lists(_WINDOW)})))
+def test_the_week_table_finds_what_window_variant_finds(variants: dict[str, dict[str, object]]) -> None:
+    # cost() reads the variant from a 10,080-minute table: it must agree with the rule, minute by minute.
+    windows = compile_windows(variants)
+    table = week_table(windows)
+    for minute in range(7 * 1440):
+        expected = window_variant(windows, minute % 1440, minute // 1440)
+        assert (table[0][table[1][minute]] if table else None) == expected, minute
