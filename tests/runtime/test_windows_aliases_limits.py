@@ -7,8 +7,11 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal as D
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from modelctl.runtime import Catalog, NoPriceError, UnsupportedUsageError, Usage
+from modelctl.runtime._pricing import compile_windows, week_table, window_variant
 
 M = Usage(input_tokens=1_000_000, output_tokens=1_000_000)
 
@@ -169,3 +172,69 @@ def test_malformed_windows_and_limits_are_refused_at_load(
     target[path[-1]] = value
     with pytest.raises(ArtifactError, match=path[-1]):
         Catalog.loads(artifact(doc["content"]))
+
+
+# --- an ISO string with an offset is an instant: its UTC day picks the period (as for a datetime) ---
+# catalog/models/deepseek/deepseek-v4-flash.yaml: base (peak) 0.30 in / 1.20 out in every period from
+# 2026-08-17; off_peak 0.22 / 0.66 from 2026-08-17 and 2026-08-23, 0.15 / 0.60 from 2026-09-10; before
+# 2026-08-17 only the base 0.14 / 0.28. Peak hours: 01:00-04:00 and 06:00-10:00 UTC on weekdays.
+@pytest.mark.parametrize(
+    ("at", "total", "variant", "since"),
+    [
+        # 01:30 at +02:00 is 23:30 UTC on Wednesday 2026-09-09: the period from 2026-08-23, off-peak
+        ("2026-09-10T01:30:00+02:00", "0.88", "off_peak", date(2026, 8, 23)),
+        # 22:30 at -02:00 is 00:30 UTC on Thursday 2026-09-10: the new period, off-peak
+        ("2026-09-09T22:30:00-02:00", "0.75", "off_peak", date(2026, 9, 10)),
+        # 23:59:59 at -00:01 is 00:00:59 UTC on 2026-09-10
+        ("2026-09-09T23:59:59-00:01", "0.75", "off_peak", date(2026, 9, 10)),
+        # 00:00 at +00:00 and at Z: the day itself
+        ("2026-09-10T00:00:00+00:00", "0.75", "off_peak", date(2026, 9, 10)),
+        ("2026-09-09T23:59:59Z", "0.88", "off_peak", date(2026, 8, 23)),
+        # 03:00 at +05:30 is 21:30 UTC on Sunday 2026-08-16: before off-peak pricing existed
+        ("2026-08-17T03:00:00+05:30", "0.42", None, date(2026, 4, 24)),
+        # 02:00 at +01:00 is 01:00 UTC on Monday 2026-08-17: the first period with windows, at peak
+        ("2026-08-17T02:00:00+01:00", "1.50", None, date(2026, 8, 17)),
+        # a naive date-time is UTC, as a naive datetime is
+        ("2026-09-09T23:30:00", "0.88", "off_peak", date(2026, 8, 23)),
+        # a date alone is a calendar day and the base price
+        ("2026-09-10", "1.50", None, date(2026, 9, 10)),
+        ("2026-09-09", "1.50", None, date(2026, 8, 23)),
+    ],
+)
+def test_an_iso_string_is_priced_at_its_utc_instant(
+    repo: Catalog, at: str, total: str, variant: str | None, since: date
+) -> None:
+    cost = repo.cost("deepseek/deepseek-v4-flash", M, at=at)
+    assert (cost.total, cost.variant, cost.effective_from) == (D(total), variant, since)
+    assert repo.price("deepseek/deepseek-v4-flash", at=at).effective_from == since
+
+
+@pytest.mark.parametrize("minutes", [-12 * 60, -150, -61, -1, 0, 1, 59, 330, 14 * 60])
+@pytest.mark.parametrize("utc_hour", [0, 1, 22, 23])
+def test_a_string_and_the_same_datetime_get_one_price(repo: Catalog, minutes: int, utc_hour: int) -> None:
+    # One request, one price: the ISO string (any offset) and the datetime of the same instant agree,
+    # at the period change of 2026-09-10 where the off-peak price drops.
+    moment = datetime(2026, 9, 10, utc_hour, 30, tzinfo=UTC)
+    local = moment.astimezone(timezone(timedelta(minutes=minutes)))
+    text = local.isoformat()
+    by_string = repo.cost("deepseek/deepseek-v4-flash", M, at=text)
+    assert by_string == repo.cost("deepseek/deepseek-v4-flash", M, at=local)
+    assert by_string.effective_from == date(2026, 9, 10)  # the UTC day, whatever the written one
+
+
+_HHMM = st.builds(lambda h, m: f"{h:02d}:{m:02d}", st.integers(0, 23), st.sampled_from([0, 1, 29, 30, 59]))
+_WINDOW = st.fixed_dictionaries(
+    {"start": _HHMM, "end": _HHMM | st.just("24:00")},
+    optional={"weekdays": st.lists(st.sampled_from(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]), min_size=1)},
+)
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(st.dictionaries(st.sampled_from(["a", "b", "off_peak"]), st.fixed_dictionaries({"windows": st.lists(_WINDOW)})))
+def test_the_week_table_finds_what_window_variant_finds(variants: dict[str, dict[str, object]]) -> None:
+    # cost() reads the variant from a 10,080-minute table: it must agree with the rule, minute by minute.
+    windows = compile_windows(variants)
+    table = week_table(windows)
+    for minute in range(7 * 1440):
+        expected = window_variant(windows, minute % 1440, minute // 1440)
+        assert (table[0][table[1][minute]] if table else None) == expected, minute

@@ -13,6 +13,7 @@ from modelctl.runtime._usage import _COUNTS, USAGE_FIELDS, Usage
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from typing import Any
 
 _new = tuple.__new__
@@ -127,6 +128,18 @@ _OPENAI_STANDARD = ("auto", "default", "standard")
 
 def from_openai(response: Any, *, reasoning_outside: bool = False) -> Usage:
     """Chat Completions (``prompt_tokens`` ...), Responses (``input_tokens`` with
+    ``input_tokens_details``) or Realtime (``input_token_details``, singular) usage.
+
+    Prompt tokens include cached, cache-write, audio and image tokens; completion tokens
+    include reasoning and audio (``reasoning_outside``: xAI counts reasoning apart).  The
+    response's ``service_tier`` (``flex``, ``priority``, ``scale``) becomes the variant."""
+    return _openai_fast(response, reasoning_outside) or _openai_checked(response, reasoning_outside=reasoning_outside)
+
+
+def _openai_checked(response: Any, *, reasoning_outside: bool = False) -> Usage:
+    """The reference reading of an OpenAI usage, every count checked as it is read: it names the
+    field at fault, and reads the shapes the fast path leaves to it (Realtime, attribute objects).
+    Chat Completions (``prompt_tokens`` ...), Responses (``input_tokens`` with
     ``input_tokens_details``) or Realtime (``input_token_details``, singular) usage.
 
     Prompt tokens include cached, cache-write, audio and image tokens; completion tokens
@@ -265,6 +278,16 @@ def from_anthropic(response: Any) -> Usage:
     splits writes into 5-minute and 1-hour ones; ``usage.iterations`` entries of type
     ``compaction`` (not in the top-level counts) are added; ``server_tool_use`` counts web
     searches; ``service_tier``, ``inference_geo`` and ``speed`` make the variant."""
+    return _anthropic_fast(response) or _anthropic_checked(response)
+
+
+def _anthropic_checked(response: Any) -> Usage:
+    """The reference reading (see ``_openai_checked``).
+
+    Messages API usage: ``input_tokens`` excludes cache reads and writes; ``cache_creation``
+    splits writes into 5-minute and 1-hour ones; ``usage.iterations`` entries of type
+    ``compaction`` (not in the top-level counts) are added; ``server_tool_use`` counts web
+    searches; ``service_tier``, ``inference_geo`` and ``speed`` make the variant."""
     usage = _get(response, "usage")
     if usage is None:
         usage = response
@@ -396,6 +419,14 @@ def _modalities(details: Any, name: str) -> dict[str, int]:
 
 def from_google(response: Any) -> Usage:
     """Gemini ``usage_metadata`` (google-genai, proto-plus google-generativeai, REST camelCase,
+    or the Live API's ``UsageMetadata`` with ``response_token_count``): see ``_google_checked``."""
+    return _google_fast(response) or _google_checked(response)
+
+
+def _google_checked(response: Any) -> Usage:
+    """The reference reading (see ``_openai_checked``).
+
+    Gemini ``usage_metadata`` (google-genai, proto-plus google-generativeai, REST camelCase,
     or the Live API's ``UsageMetadata`` with ``response_token_count``).
 
     ``prompt_token_count`` includes ``cached_content_token_count``; per-modality details
@@ -465,3 +496,348 @@ def from_google(response: Any) -> Usage:
         },
         variant,
     )
+
+
+# --- fast paths ---------------------------------------------------------------------------------
+#
+# The readers above check every count as they read it, one call per field.  The fast paths below
+# read the common shapes (dicts and pydantic models: wire bodies and the SDKs' own objects) with
+# plain dict lookups, check all the counts' types in one pass and the arithmetic at once, and
+# return None at the first thing they are not sure of: the reference reader then reads the same
+# response, and raises naming the field (or reads a shape the fast path does not know).  A fast
+# path never accepts what the reference reader refuses, nor answers differently
+# (tests/runtime/test_adapters_fast.py compares them on generated responses).
+
+_NONE = type(None)
+_INT_OR_NONE = frozenset((int, _NONE))
+
+
+def _fields(obj: Any) -> dict[str, Any] | None:
+    """``obj``'s fields as a dict: a dict itself, a pydantic model's ``__dict__`` (with its extra
+    fields); None for anything else (the reference reader reads it)."""
+    cls = obj.__class__
+    if cls is dict:
+        fields: dict[str, Any] = obj
+        return fields
+    if (_KIND.get(cls) or _kind(cls)) == 1:
+        extra = obj.__pydantic_extra__
+        fields = {**obj.__dict__, **extra} if extra else obj.__dict__
+        return fields
+    return None
+
+
+_OPENAI_STD = frozenset(_OPENAI_STANDARD)
+# Keys the reference reader treats apart (other providers' usages, Realtime's details): left to it.
+_OPENAI_APART = frozenset(
+    (
+        "cache_read_input_tokens",
+        "cache_creation_input_tokens",
+        "inputTokens",
+        "promptTokenCount",
+        "prompt_token_count",
+        "input_token_details",
+        "output_token_details",
+    )
+)
+_CHAT = ("completion_tokens", "prompt_tokens_details", "completion_tokens_details")
+_RESPONSES = ("output_tokens", "input_tokens_details", "output_tokens_details")
+
+
+def _openai_fast(response: Any, reasoning_outside: bool) -> Usage | None:
+    d = _fields(response)
+    if d is None:
+        return None
+    web = file = 0
+    tier = d.get("service_tier")
+    usage = d.get("usage")
+    if usage is not None:
+        output = d.get("output")
+        if output:
+            web, file = _tool_calls(output)
+        d = _fields(usage)
+        if d is None:
+            return None
+    if not _OPENAI_APART.isdisjoint(d):
+        return None
+    if tier is not None and (tier.__class__ is not str or tier not in _OPENAI_STD):
+        tier = _tier(tier, _OPENAI_STANDARD)
+    else:
+        tier = None
+    prompt = d.get("prompt_tokens")
+    if prompt is not None:
+        c_name, pd_name, cd_name = _CHAT
+    else:
+        prompt = d.get("input_tokens")
+        c_name, pd_name, cd_name = _RESPONSES
+    completion = d.get(c_name)
+    if prompt is None or completion is None:
+        return None
+    cached = writes = audio = image = text = w12 = reasoning = audio_out = image_out = None
+    pd = d.get(pd_name)
+    if pd is not None:
+        pd = _fields(pd)
+        if pd is None or pd.get("cached_tokens_details") is not None:
+            return None
+        cached, writes, audio = pd.get("cached_tokens"), pd.get("cache_write_tokens"), pd.get("audio_tokens")
+        image, text, wd = pd.get("image_tokens"), pd.get("text_tokens"), pd.get("cache_write_tokens_details")
+        if wd is not None:
+            wd = _fields(wd)
+            if wd is None:
+                return None
+            w12 = wd.get("ttl_12h_tokens")
+    cd = d.get(cd_name)
+    if cd is not None:
+        cd = _fields(cd)
+        if cd is None:
+            return None
+        reasoning, audio_out, image_out = cd.get("reasoning_tokens"), cd.get("audio_tokens"), cd.get("image_tokens")
+    if not _INT_OR_NONE.issuperset(
+        map(type, (prompt, completion, cached, writes, audio, image, w12, reasoning, audio_out, image_out))
+    ):
+        return None
+    cached, writes, audio, image, w12 = cached or 0, writes or 0, audio or 0, image or 0, w12 or 0
+    reasoning, audio_out, image_out = reasoning or 0, audio_out or 0, image_out or 0
+    if text is not None and (text.__class__ is not int or cached > text):
+        return None  # cached audio or image tokens: the reference reader splits them
+    input_text = prompt - cached - writes - audio - image
+    output_text = completion - audio_out - image_out - (0 if reasoning_outside else reasoning)
+    if min(prompt, completion, cached, writes, audio, image, w12, reasoning, audio_out, image_out) < 0:
+        return None
+    if input_text < 0 or output_text < 0 or writes < w12:
+        return None
+    total = d.get("total_tokens")
+    if total is not None and (
+        total.__class__ is not int or total != prompt + completion + (reasoning if reasoning_outside else 0)
+    ):
+        return None
+    made: Usage = _new(
+        Usage,
+        (
+            input_text,
+            output_text,
+            cached,
+            writes - w12,
+            0,
+            reasoning,
+            audio,
+            audio_out,
+            image,
+            image_out,
+            1,
+            0,
+            web,
+            file,
+            0,
+            0,
+            0,
+            0,
+            w12,
+            0,
+            tier,
+        ),
+    )
+    return made
+
+
+_ANTHROPIC_STD = frozenset(_ANTHROPIC_STANDARD)
+_ANTHROPIC_APART = frozenset(
+    (
+        "inputTokens",
+        "outputTokens",
+        "cacheReadInputTokens",
+        "prompt_tokens",
+        "input_tokens_details",
+        "input_token_details",
+    )
+)
+
+
+def _anthropic_fast(response: Any) -> Usage | None:
+    d = _fields(response)
+    if d is None:
+        return None
+    usage = d.get("usage")
+    if usage is not None:
+        d = _fields(usage)
+        if d is None:
+            return None
+    if not _ANTHROPIC_APART.isdisjoint(d) or d.get("iterations"):
+        return None
+    inp, out = d.get("input_tokens"), d.get("output_tokens")
+    if inp is None or out is None:
+        return None
+    writes, reads = d.get("cache_creation_input_tokens"), d.get("cache_read_input_tokens")
+    w1h = w5m = web = None
+    split = d.get("cache_creation")
+    if split is not None:
+        split = _fields(split)
+        if split is None:
+            return None
+        w1h, w5m = split.get("ephemeral_1h_input_tokens"), split.get("ephemeral_5m_input_tokens")
+    stu = d.get("server_tool_use")
+    if stu is not None:
+        stu = _fields(stu)
+        if stu is None:
+            return None
+        web = stu.get("web_search_requests")
+    if not _INT_OR_NONE.issuperset(map(type, (inp, out, writes, reads, w1h, w5m, web))):
+        return None
+    writes, reads, w1h, web = writes or 0, reads or 0, w1h or 0, web or 0
+    if w5m is not None:
+        if writes and w5m + w1h != writes:
+            return None
+    else:
+        w5m = writes - w1h
+    if min(inp, out, writes, reads, w1h, w5m, web) < 0:
+        return None
+    variant = None
+    tier, geo, speed = d.get("service_tier"), d.get("inference_geo"), d.get("speed")
+    if not (
+        (tier is None or tier.__class__ is str and tier in _ANTHROPIC_STD)
+        and (geo is None or geo.__class__ is str and geo in _ANTHROPIC_STD)
+        and speed is None
+    ):
+        variant = _join(
+            _tier(tier, _ANTHROPIC_STANDARD),
+            "regional" if _tier(geo, _ANTHROPIC_STANDARD) else None,
+            _tier(speed, _ANTHROPIC_STANDARD),
+        )
+    made: Usage = _new(Usage, (inp, out, reads, w5m, w1h, 0, 0, 0, 0, 0, 1, 0, web, 0, 0, 0, 0, 0, 0, 0, variant))
+    return made
+
+
+# The usage-level names the Google reader reads, snake_case and camelCase, in one order.
+_GOOGLE_SNAKE: tuple[str, ...] = (
+    "prompt_token_count",
+    "cached_content_token_count",
+    "candidates_token_count",
+    "thoughts_token_count",
+    "tool_use_prompt_token_count",
+    "total_token_count",
+    "prompt_tokens_details",
+    "cache_tokens_details",
+    "tool_use_prompt_tokens_details",
+    "candidates_tokens_details",
+    "traffic_type",
+    "service_tier",
+    "response_token_count",
+    "response_tokens_details",
+)
+_GOOGLE_CAMEL = tuple(
+    name.split("_")[0] + "".join(part.title() for part in name.split("_")[1:]) for name in _GOOGLE_SNAKE
+)
+_GOOGLE_SNAKE_SET, _GOOGLE_CAMEL_SET = frozenset(_GOOGLE_SNAKE), frozenset(_GOOGLE_CAMEL)
+# modality -> 0 audio, 1 image, 2 video, 3 not billed apart (as _modalities reads it, upper-cased)
+_MODALITY: dict[str | None, int] = {None: 3}
+for _name, _index in (
+    ("AUDIO", 0),
+    ("IMAGE", 1),
+    ("VIDEO", 2),
+    ("TEXT", 3),
+    ("DOCUMENT", 3),
+    ("MODALITY_UNSPECIFIED", 3),
+):
+    _MODALITY[_name] = _MODALITY[_name.lower()] = _index
+
+
+def _modalities_fast(details: Any) -> list[int] | None:
+    """[audio, image, video] tokens of a non-empty details list, or None (the reference reader reads it)."""
+    out = [0, 0, 0, 0]
+    if details.__class__ is not list:
+        return None
+    for entry in details:
+        e = _fields(entry)
+        if e is None:
+            return None
+        modality = e.get("modality")
+        if modality is not None and modality.__class__ is not str:
+            modality = _tier(modality, ())  # an enum: its lower-cased value, as the reference reads it
+        index = _MODALITY.get(modality)
+        n = e.get("token_count")
+        if n is None:
+            n = e.get("tokenCount")
+        if index is None or n.__class__ is not int or n < 0:
+            return None
+        out[index] += n
+    return out
+
+
+_ZEROS = (0, 0, 0, 0)
+
+
+def _google_fast(response: Any) -> Usage | None:
+    d = _fields(response)
+    if d is None:
+        return None
+    usage = d.get("usage_metadata")
+    if usage is None:
+        usage = d.get("usageMetadata")
+    if usage is not None:
+        d = _fields(usage)
+        if d is None:
+            return None
+    if _GOOGLE_CAMEL_SET.isdisjoint(d):
+        names = _GOOGLE_SNAKE
+    elif _GOOGLE_SNAKE_SET.isdisjoint(d):
+        names = _GOOGLE_CAMEL
+    else:
+        return None  # both spellings: the reference reader decides field by field
+    get = d.get
+    prompt, cached, out, thoughts, tool, total = (get(names[k]) for k in range(6))
+    if (prompt is None and total is None) or get(names[12]) is not None or get(names[13]) is not None:
+        return None  # not a usage, or the Live API's response_token_count: the reference reader
+    if not _INT_OR_NONE.issuperset(map(type, (prompt, cached, out, thoughts, tool))):
+        return None
+    prompt, cached, out, thoughts, tool = prompt or 0, cached or 0, out or 0, thoughts or 0, tool or 0
+    if min(prompt, cached, out, thoughts, tool) < 0:
+        return None
+    if total is not None and (total.__class__ is not int or total != prompt + out + tool + thoughts):
+        return None
+    split: list[Sequence[int]] = []
+    for k in (6, 7, 8, 9):
+        details = get(names[k])
+        if details:
+            found = _modalities_fast(details)
+            if found is None:
+                return None
+            split.append(found)
+        else:
+            split.append(_ZEROS)
+    p, c, t, o = split
+    ua, ui, uv = p[0] + t[0] - c[0], p[1] + t[1] - c[1], p[2] + t[2] - c[2]
+    input_text = prompt + tool - cached - ua - ui - uv
+    output_text = out - o[0] - o[1] - o[2]
+    if min(ua, ui, uv, input_text, output_text, cached - c[0] - c[1] - c[2]) < 0:
+        return None
+    variant = None
+    traffic, service = get(names[10]), get(names[11])
+    if traffic is not None or service is not None:
+        variant = _TRAFFIC.get(_tier(traffic, ()) or "on_demand", "unknown-traffic")
+        variant = variant or _tier(service, ("standard", "default", "unspecified"))
+    made: Usage = _new(
+        Usage,
+        (
+            input_text,
+            output_text + o[2],
+            cached - c[0] - c[1],
+            0,
+            0,
+            thoughts,
+            ua,
+            o[0],
+            ui,
+            o[1],
+            1,
+            0,
+            0,
+            0,
+            0,
+            uv,
+            c[0],
+            c[1],
+            0,
+            0,
+            variant,
+        ),
+    )
+    return made

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from _thread import allocate_lock
 from bisect import bisect_right
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from itertools import compress
 from operator import itemgetter
@@ -25,6 +25,8 @@ from modelctl.runtime._errors import (
 from modelctl.runtime._pricing import (
     _ZERO,
     MONEY,
+    MONEY_ADD,
+    MONEY_MULTIPLY,
     SIDE_INDEXES,
     _ordinal,
     _Plan,
@@ -32,10 +34,11 @@ from modelctl.runtime._pricing import (
     _today,
     _today_ordinal,
     compile_windows,
-    instant,
     max_input_of,
+    minute_of_week,
+    served_check,
     unsupported_fields,
-    window_variant,
+    week_table,
 )
 from modelctl.runtime._usage import Usage, _coerce_usage
 from modelctl.runtime._values import Cost, ModelInfo, PriceSet, _new_cost
@@ -264,6 +267,7 @@ class Catalog:
         plans: list[_Plan | None] = []
         modalities = m.get("modalities", {})
         unsupported = unsupported_fields(modalities.get("input", ()), modalities.get("output", ()))
+        served = served_check(unsupported)
         for period in periods:
             max_input = max_input_of(m, period)
             windows = compile_windows(period.get("variants", {})) if variant is None else ()
@@ -286,7 +290,8 @@ class Catalog:
             price = PriceSet(ref, currency, day, variant, base, tiers, period.get("source", ""))
             starts.append(day.toordinal())
             tier_rates = tuple((above, _rates(p)) for above, p in tiers)
-            plans.append(_Plan(price, _rates(base), tier_rates, windows, unsupported, max_input))
+            week = week_table(windows)
+            plans.append(_Plan(price, _rates(base), tier_rates, windows, unsupported, max_input, week, served))
         return starts, plans
 
     def _plan(self, ref: str, at: date | datetime | str | None, variant: str | None) -> _Plan:
@@ -298,18 +303,16 @@ class Catalog:
         plan = plans[i] if i >= 0 else None
         if plan is None:
             self._no_price(canonical, starts, plans, at, variant, i)
-        if plan.windows and variant is None:
-            plan = self._windowed(canonical, plan, at, i)
+        if plan.week is not None and variant is None:
+            minute = minute_of_week(at) if type(at) is not date else -1
+            if minute >= 0:
+                named = plan.week[0][plan.week[1][minute]]
+                if named is not None:
+                    plan = self._windowed(canonical, named, at, i)
         return plan
 
-    def _windowed(self, canonical: str, plan: _Plan, at: date | datetime | str | None, i: int) -> _Plan:
-        """The plan of the variant whose time-of-day window holds ``at`` (a date alone: the base plan)."""
-        when = instant(at) if type(at) is not date else None
-        if when is None:
-            return plan
-        named = window_variant(plan.windows, *when)
-        if named is None:
-            return plan
+    def _windowed(self, canonical: str, named: str, at: date | datetime | str | None, i: int) -> _Plan:
+        """The plan of variant ``named`` (whose time-of-day window holds ``at``) in period ``i``."""
         starts, plans = self._plans.get((canonical, named)) or self._plans_for(canonical, named)
         found = plans[i]
         if found is None:
@@ -360,22 +363,36 @@ class Catalog:
                     variant = self._alias_variant.get(ref.lower())
         starts, plans = self._plans.get((canonical, variant)) or self._plans_for(canonical, variant)
         if at is None:
-            day = _today[0] if _time() < _today[1] else _today_ordinal()
+            now = _time()
+            day = _today[0] if now < _today[1] else _today_ordinal()
+        elif at.__class__ is datetime:
+            if at.tzinfo:
+                at = at.astimezone(UTC)  # the same instant, in UTC: its day and minute below
+            day = at.toordinal()
         else:
             day = _ordinal(at)
         i = bisect_right(starts, day) - 1
         plan = plans[i] if i >= 0 else None
         if plan is None:
             self._no_price(canonical, starts, plans, at, variant, i)
-        if plan[3] and variant is None:  # time-of-day windows: the variant in force at that instant
-            plan = self._windowed(canonical, plan, at, i)
-            variant = plan[0][3]
-        price, rates, tiers, _, unsupported, max_input = plan
-        if unsupported:
+        week = plan[6]
+        if week is not None and variant is None:  # time-of-day windows: the variant in force at that instant
+            if at is None:
+                minute = (int(now // 60) + 4320) % 10080  # 1970-01-01 was a Thursday: 3 days after a Monday
+            elif at.__class__ is datetime:
+                minute = at.weekday() * 1440 + at.hour * 60 + at.minute
+            else:
+                minute = minute_of_week(at) if at.__class__ is not date else -1
+            if minute >= 0:
+                variant = week[0][week[1][minute]]
+                if variant is not None:
+                    plan = self._windowed(canonical, variant, at, i)
+        price, rates, tiers, _, unsupported, max_input, _, served = plan
+        if served is not None and any(served(usage)):
             for k, name, reason in unsupported:
                 if usage[k]:
                     raise UnsupportedUsageError(canonical, name, reason)
-        side = _side(usage)
+        side = sum(_side_counts(usage))
         if max_input and side > max_input * (usage[10] or 1):  # a usage may sum several requests
             raise UnsupportedUsageError(
                 canonical,
@@ -390,8 +407,8 @@ class Catalog:
                 if side > above:
                     rates, tier = tier_rates, above
         components = {}
-        total = _ZERO
-        multiply, add = MONEY.multiply, MONEY.add  # exact, whatever the application's context is
+        total = None
+        multiply, add = MONEY_MULTIPLY, MONEY_ADD  # exact, whatever the application's context is
         # compress/filter walk only the non-zero usage fields, in C (zip stops with the counts:
         # the variant at the end of a usage is never read here).
         for (component, rate), n in zip(compress(rates, usage), filter(None, usage)):  # noqa: B905 - hot path
@@ -399,9 +416,11 @@ class Catalog:
                 if component is None:
                     continue  # requests, without a per-request fee
                 raise NoPriceError(f"{canonical} has no price for {component} tokens (period from {price[2]})")
-            amount = multiply(rate, n)
-            components[component] = amount
-            total = add(total, amount)
+            components[component] = amount = multiply(rate, n)
+            # 0 + amount is amount (a rate's exponent is never positive: prices are plain decimals)
+            total = amount if total is None else add(total, amount)
+        if total is None:
+            total = _ZERO
         return _new_cost(Cost, (canonical, price[1], total, components, price[2], variant, tier))
 
     # plans and accounts (docs/plans.md)

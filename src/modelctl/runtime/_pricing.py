@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections import namedtuple
 from datetime import UTC, date, datetime
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, DivisionByZero, InvalidOperation, Overflow
+from operator import itemgetter
 from time import time as _time
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
+    from typing import Any
 
 # --- money: exact, whatever context the application set -----------------------------
 
@@ -19,6 +21,8 @@ if TYPE_CHECKING:
 # bill).  Only exact operations (multiply, add, scale by a power of ten) run in it:
 # a non-terminating division at MAX_PREC would exhaust memory.
 MONEY = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN, traps=[InvalidOperation, DivisionByZero, Overflow])
+# Bound once: looking a method up on a Context is slow (its __getattr__ checks for flags and traps).
+MONEY_MULTIPLY, MONEY_ADD = MONEY.multiply, MONEY.add
 # Prices per 1M tokens or 1,000 calls become per-unit prices in this context: exact (a price has far
 # fewer digits); per-minute prices become per-second ones to 50 significant digits (1/60 has no decimal form).
 _DIVIDE = Context(prec=50, traps=[InvalidOperation, DivisionByZero, Overflow])
@@ -110,12 +114,23 @@ def _rates(prices: Mapping[str, Decimal]) -> _Rates:
     return tuple(out)
 
 
-class _Plan(namedtuple("_Plan", ("price", "rates", "tiers", "windows", "unsupported", "max_input"))):
+class _Plan(namedtuple("_Plan", ("price", "rates", "tiers", "windows", "unsupported", "max_input", "week", "served"))):
     """A period compiled: its PriceSet, rates, (threshold, rates) tiers, the time-of-day windows of its
     variants (base plans only), the usage fields the model cannot serve, and the most input-side
-    tokens it takes (0: no limit known)."""
+    tokens it takes (0: no limit known).  For ``cost()``: ``week`` is ``week_table(windows)`` (None
+    without windows) and ``served`` is a function of a usage that is truthy when a field the model
+    cannot serve is non-zero (None when it serves every field)."""
 
     __slots__ = ()
+
+
+def served_check(unsupported: tuple[tuple[int, str, str], ...]) -> Callable[[tuple[Any, ...]], Any] | None:
+    """A C-level check of a usage: a tuple of the ``unsupported`` fields' counts, one of them non-zero
+    when the usage needs what the model cannot serve (None when it serves every field)."""
+    if not unsupported:
+        return None
+    first = unsupported[0][0]
+    return itemgetter(first, *(k for k, _, _ in unsupported))  # two or more indexes: always a tuple
 
 
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
@@ -151,10 +166,15 @@ def _day(at: date | datetime | str | None) -> date:
     if isinstance(at, date):
         return at
     if isinstance(at, str):
+        # A date-time string is an instant: its UTC day (as for a datetime), whatever offset it was
+        # written with; a date alone is a calendar day.
         try:
-            return datetime.fromisoformat(at.replace("Z", "+00:00")).date() if "T" in at else date.fromisoformat(at)
+            if "T" not in at:
+                return date.fromisoformat(at)
+            moment = datetime.fromisoformat(at.replace("Z", "+00:00"))
         except ValueError:
             raise ValueError(f"{at!r} is not an ISO date or date-time") from None
+        return (moment.astimezone(UTC) if moment.tzinfo else moment).date()
     raise TypeError(f"at must be a date, datetime or ISO string, not {type(at).__name__}")
 
 
@@ -203,6 +223,36 @@ def instant(at: date | datetime | str | None) -> tuple[int, int] | None:
     else:
         return None
     return moment.hour * 60 + moment.minute, moment.weekday()
+
+
+_WEEK = 7 * 1440  # minutes
+
+
+def week_table(windows: _Windows) -> tuple[tuple[str | None, ...], bytes] | None:
+    """(names, table): ``names[table[minute of the UTC week]]`` (0 = Monday 00:00) is the variant
+    whose window holds that minute, as ``window_variant`` finds it (None: none does).  10,080 bytes
+    per windowed period, built once, so that ``cost()`` finds the variant with two subscripts."""
+    if not windows or len(windows) > 254:
+        return None
+    names: tuple[str | None, ...] = (None, *(name for name, _ in windows))
+    table = bytearray(_WEEK)
+    # The first variant by name wins an overlap: fill the last first, so that earlier ones overwrite.
+    for index in range(len(windows), 0, -1):
+        for start, end, mask in windows[index - 1][1]:
+            for day in range(7):
+                if not mask & (1 << day):
+                    continue
+                base = day * 1440
+                spans = [(start, end)] if start <= end else [(start, 1440), (0, end)]
+                for lo, hi in spans:
+                    table[base + lo : base + min(hi, 1440)] = bytes([index]) * max(0, min(hi, 1440) - lo)
+    return names, bytes(table)
+
+
+def minute_of_week(at: date | datetime | str | None) -> int:
+    """The minute of the UTC week (0 = Monday 00:00) of an instant; -1 for a date alone."""
+    when = instant(at)
+    return -1 if when is None else when[1] * 1440 + when[0]
 
 
 def window_variant(windows: _Windows, minute: int, weekday: int) -> str | None:

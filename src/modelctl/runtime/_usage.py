@@ -130,37 +130,27 @@ class Usage(_UsageBase):
     @classmethod
     def from_openai(cls, response: Mapping[str, Any] | Any) -> Usage:
         """From an OpenAI response or its ``usage``: Chat Completions, Responses or Realtime."""
-        from modelctl.runtime._adapters import from_openai
-
-        return from_openai(response)
+        return _adapters.from_openai(response)
 
     @classmethod
     def from_xai(cls, response: Mapping[str, Any] | Any) -> Usage:
         """From an xAI response or its ``usage`` (OpenAI's shape; reasoning is outside completion tokens)."""
-        from modelctl.runtime._adapters import from_xai
-
-        return from_xai(response)
+        return _adapters.from_xai(response)
 
     @classmethod
     def from_anthropic(cls, response: Mapping[str, Any] | Any) -> Usage:
         """From an Anthropic Messages response or its ``usage``."""
-        from modelctl.runtime._adapters import from_anthropic
-
-        return from_anthropic(response)
+        return _adapters.from_anthropic(response)
 
     @classmethod
     def from_google(cls, response: Mapping[str, Any] | Any) -> Usage:
         """From a Gemini response or its ``usage_metadata`` (google-genai, REST camelCase, proto-plus, Live)."""
-        from modelctl.runtime._adapters import from_google
-
-        return from_google(response)
+        return _adapters.from_google(response)
 
     @classmethod
     def from_bedrock(cls, response: Mapping[str, Any] | Any) -> Usage:
         """From a Bedrock Converse response or its ``usage`` (camelCase)."""
-        from modelctl.runtime._adapters import from_bedrock
-
-        return from_bedrock(response)
+        return _adapters.from_bedrock(response)
 
 
 def _coerce_usage(usage: Any) -> Usage:
@@ -169,3 +159,8 @@ def _coerce_usage(usage: Any) -> Usage:
     if isinstance(usage, dict):
         return Usage(**usage)
     raise TypeError(f"usage must be a Usage (or a dict of its fields), not {type(usage).__name__}")
+
+
+# Imported once here, not in each call (an import statement costs as much as a short adapter call);
+# last, because the adapters import Usage from this module.
+from modelctl.runtime import _adapters  # noqa: E402
