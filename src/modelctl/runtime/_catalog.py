@@ -427,8 +427,13 @@ class Catalog:
 
     @classmethod
     def from_content(cls, content: dict[str, Any]) -> Catalog:
-        """A catalog from artifact content, without a digest check (for tools that compile in memory)."""
-        return cls({"format_version": "1.0", "digest": "", "content": content})
+        """A catalog from artifact content (for tools that compile in memory): no digest, but the
+        content's shape is checked as ``loads`` checks it (``ArtifactError`` naming the field)."""
+        from modelctl.runtime._shape import check_content
+
+        with paused_gc():
+            check_content(content)
+            return cls({"format_version": "1.0", "digest": "", "content": content})
 
     def plans(self) -> list[str]:
         """The plan ids, sorted."""

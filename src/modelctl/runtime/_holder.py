@@ -52,7 +52,9 @@ class CatalogHolder:
     (with ``public_key``), a lower revision (unless ``allow_rollback``), fewer than ``max_shrink``
     times the models held, an unknown format, a malformed or truncated body.  Each refusal is
     reported once per distinct artifact through ``on_error`` and ``status()``.  ``refresh()`` and
-    the background thread never raise.
+    the background thread never raise: an ``on_error`` or ``on_change`` callback that raises is
+    logged (logger ``modelctl.runtime``) and shown in ``status()["callback_error"]``, and the
+    catalog and the thread carry on.  A path holding a NUL character is an ``ArtifactError``.
     """
 
     def __init__(
@@ -73,12 +75,17 @@ class CatalogHolder:
         self.source = os.fspath(source)
         self.is_url = self.source.startswith(("http://", "https://"))
         self.path = self.source.removeprefix("file://") if not self.is_url else self.source
+        if "\0" in self.source and not self.is_url:  # os.stat and open would raise ValueError
+            raise ArtifactError(f"cannot read artifact {self.source!r}: the path contains a NUL character")
+        if cache_dir is not None and "\0" in os.fspath(cache_dir):
+            raise ArtifactError(f"cannot use the cache folder {os.fspath(cache_dir)!r}: it contains a NUL character")
         self.on_change, self.on_error = on_change, on_error
         self.timeout, self.headers = timeout, dict(headers or {})
         self.max_shrink, self.allow_rollback = max_shrink, allow_rollback
         self.refresh_interval = refresh
         self.stale_after = stale_after if stale_after is not None else (max(3 * refresh, 60.0) if refresh else 3600.0)
         self.last_error: CatalogError | None = None
+        self.callback_error: str | None = None  # the last on_error/on_change callback that raised
         self._key: PublicKey | None = None
         if public_key is not None:
             from modelctl.runtime._remote.minisign import PublicKey
@@ -130,6 +137,7 @@ class CatalogHolder:
             "last_error": str(self.last_error) if self.last_error is not None else None,
             "failures": self._failures,
             "stale": since is None or now - since > self.stale_after,
+            "callback_error": self.callback_error,
         }
 
     # --- checking -------------------------------------------------------------------------
@@ -204,7 +212,19 @@ class CatalogHolder:
             self._reported.pop(next(iter(self._reported)))
         self._reported[ident] = None
         if self.on_error is not None:
-            self.on_error(exc)
+            self._callback("on_error", self.on_error, exc)
+
+    def _callback(self, name: str, callback: Callable[[Any], object], arg: object) -> None:
+        """Call the application's ``on_error``/``on_change``: what it raises is logged and shown in
+        ``status()``, never raised into a reload or the refresh thread (the catalog stays)."""
+        try:
+            callback(arg)
+        except Exception as exc:
+            import logging
+
+            self.callback_error = f"{name} raised {type(exc).__name__}: {exc}"
+            log = logging.getLogger("modelctl.runtime")
+            log.exception("CatalogHolder(%r): the %s callback raised", self.source, name)
 
     def _verified(self, raw: bytes, signature: bytes | None) -> Catalog:
         catalog = Catalog.loads(raw)
@@ -259,7 +279,7 @@ class CatalogHolder:
     def _stat(self) -> tuple[int, int, int] | None:
         try:
             st = os.stat(self.path)
-        except OSError:
+        except (OSError, ValueError):
             return None
         return (st.st_mtime_ns, st.st_size, st.st_ino)
 
@@ -323,7 +343,7 @@ class CatalogHolder:
             except OSError as exc:
                 self._report(CatalogError(f"cannot write the cache {self._cache_path!r}: {exc}"), ("cache", str(exc)))
         if changed and held is not None and self.on_change is not None:
-            self.on_change(fresh)
+            self._callback("on_change", self.on_change, fresh)
         return changed
 
     # --- the refresh thread ---------------------------------------------------------------
@@ -345,8 +365,8 @@ class CatalogHolder:
         while not stop.wait(self._next_delay()):
             try:
                 self.refresh()
-            except Exception as exc:  # an on_error/on_change callback that raised: keep refreshing
-                self.last_error = CatalogError(f"a callback raised {type(exc).__name__}: {exc}")
+            except Exception as exc:  # not expected (refresh never raises): keep refreshing all the same
+                self.last_error = CatalogError(f"the refresh raised {type(exc).__name__}: {exc}")
 
     def _after_fork(self) -> None:
         """In a forked child (gunicorn --preload): new lock, and a refresh thread of its own."""

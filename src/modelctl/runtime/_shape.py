@@ -181,7 +181,7 @@ def _accepts(content: Any) -> bool:
     """The fast check: True when ``content`` has the shape of the tables."""
     try:
         return _compiled()(content) and _references_ok(content)
-    except TypeError:  # an unhashable value where a string is expected: the walk names it
+    except TypeError:  # an unhashable value where a string is expected, a non-string joined: the walk names it
         return False
 
 

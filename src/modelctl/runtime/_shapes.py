@@ -10,7 +10,10 @@ A shape is one of: ``str``, ``bool``, ``int`` (exactly that type: an int is neve
 Speed: ``_Gen`` turns a shape once into plain Python functions (no per-value
 interpretation; strings already seen good, such as prices and dates, are not tested
 again) that only say yes or no.  Only when they say no does the slower walk (``one``)
-run, to name the first bad field in the error.
+run, to name the first bad field in the error.  The functions avoid calls where they can:
+small objects (three fields or fewer) and integer tests are written in line, a list or
+map of strings is one ``"".join`` (a ``TypeError`` on anything that is not a string: the
+caller treats it as a no), a one-item list calls its item's function directly.
 """
 
 from __future__ import annotations
@@ -75,8 +78,9 @@ def _spec(spec: Any) -> _Spec:
 class _Leaf(_Spec):
     """A string (or int) checked by ``test``; strings seen good are remembered."""
 
-    def __init__(self, typ: type, test: Callable[[Any], bool], expected: str) -> None:
+    def __init__(self, typ: type, test: Callable[[Any], bool], expected: str, inline: str = "") -> None:
         self.typ, self.test, self.expected = typ, test, expected
+        self.inline = inline  # the test as an expression of ``{v}`` (ints: no call at all)
         self.seen: set[Any] = set()
 
     def one(self, value: Any) -> None:
@@ -93,6 +97,8 @@ class _Leaf(_Spec):
     def expr(self, var: str, gen: _Gen) -> str:
         if self.typ is str:  # a str is never equal to a value of another type
             return f"({var} in {gen.const(self.seen)} or {gen.const(self.ok)}({var}))"
+        if self.inline:
+            return f"({var}.__class__ is {self.typ.__name__} and {self.inline.format(v=var)})"
         return f"{gen.const(self.ok)}({var})"
 
 
@@ -118,6 +124,8 @@ class _Obj(_Spec):
                     raise
 
     def expr(self, var: str, gen: _Gen) -> str:
+        if len(self.fields) <= 3 and var:  # a small object: its tests in line, no call
+            return self.inline(var, gen)
         name = gen.done.get(id(self))
         if name is not None:
             return f"{name}({var})"
@@ -143,6 +151,19 @@ class _Obj(_Spec):
         name = gen.done[id(self)] = gen.function(body)
         return f"{name}({var})"
 
+    def inline(self, var: str, gen: _Gen) -> str:
+        tests = [f"{var}.__class__ is dict"]
+        for key, sub in self.fields:
+            x = gen.temp()
+            if isinstance(sub, _Type):
+                default = "A" if key in self.required else repr(sub.typ())
+                tests.append(f"{var}.get({key!r}, {default}).__class__ is {sub.typ.__name__}")
+            elif key in self.required:
+                tests.append(f"(({x} := {var}.get({key!r}, A)) is not A and {sub.expr(x, gen)})")
+            else:
+                tests.append(f"(({x} := {var}.get({key!r}, A)) is A or {sub.expr(x, gen)})")
+        return "(" + " and ".join(tests) + ")"
+
 
 class _Each(_Spec):
     """A list whose items all have the shape ``spec``."""
@@ -162,8 +183,11 @@ class _Each(_Spec):
 
     def expr(self, var: str, gen: _Gen) -> str:
         if isinstance(self.sub, _Type):
+            if self.sub.typ is str:  # join raises TypeError on an item that is not a str
+                return f"({var}.__class__ is list and J({var}).__class__ is str)"
             return f"({var}.__class__ is list and set(map(type, {var})) <= {gen.const({self.sub.typ})})"
-        return f"({var}.__class__ is list and all(map({gen.function_of(self.sub)}, {var})))"
+        f = gen.function_of(self.sub)
+        return f"({var}.__class__ is list and ({f}({var}[0]) if len({var}) == 1 else all(map({f}, {var}))))"
 
 
 class _Map(_Spec):
@@ -185,6 +209,8 @@ class _Map(_Spec):
     def expr(self, var: str, gen: _Gen) -> str:
         sub = self.sub
         if isinstance(sub, _Type):
+            if sub.typ is str:
+                return f"({var}.__class__ is dict and J({var}.values()).__class__ is str)"
             return f"({var}.__class__ is dict and set(map(type, {var}.values())) <= {gen.const({sub.typ})})"
         if isinstance(sub, _Leaf) and sub.typ is str:  # prices: all seen before, in one call
             seen, ok = gen.const(sub.seen), gen.const(sub.ok)
@@ -231,9 +257,14 @@ class _Gen:
     """Writes the checking functions: one per object shape, constants by name."""
 
     def __init__(self) -> None:
-        self.names: dict[str, Any] = {"A": _ABSENT}
+        self.names: dict[str, Any] = {"A": _ABSENT, "J": "".join}
         self.source: list[str] = []
         self.done: dict[int, str] = {}  # id of a constant or a shape -> its name
+        self.temps = 0
+
+    def temp(self) -> str:
+        self.temps += 1
+        return f"t{self.temps}"
 
     def const(self, value: Any) -> str:
         name = self.done.get(id(value))
@@ -302,8 +333,10 @@ def _decimal() -> _Leaf:
 
 
 _date = _Leaf(str, _is_date, "a date (YYYY-MM-DD)")
-_count = _Leaf(int, (0).__le__, "an integer >= 0")
-_decimals = _Leaf(int, lambda n: 0 <= n <= _MAX_DECIMALS, f"an integer from 0 to {_MAX_DECIMALS}")
+_count = _Leaf(int, (0).__le__, "an integer >= 0", "{v} >= 0")
+_decimals = _Leaf(
+    int, lambda n: 0 <= n <= _MAX_DECIMALS, f"an integer from 0 to {_MAX_DECIMALS}", f"0 <= {{v}} <= {_MAX_DECIMALS}"
+)
 _percent = _Leaf(str, _is_percent, "a percentage from 0 to 100")
 _str_or_strs = _Either(str, _NonEmpty(_Each(str)), "a string or a non-empty list of strings")
 _obj, _each, _map = _Obj, _Each, _Map

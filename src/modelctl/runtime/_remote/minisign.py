@@ -47,7 +47,7 @@ class PublicKey:
             try:
                 with open(spec, encoding="ascii") as fh:
                     text = fh.read()
-            except (OSError, UnicodeDecodeError) as exc:
+            except (OSError, UnicodeDecodeError, ValueError) as exc:  # ValueError: a NUL in the path
                 raise CatalogError(f"cannot read the public key {os.fspath(spec)!r}: {exc}") from None
         else:
             text = spec
