@@ -197,11 +197,12 @@ def plain(value: Decimal) -> str:
     return text if text not in ("", "-0") else "0"
 
 
-def money(value: Decimal, *, places: int = 2) -> str:
-    """At least ``places`` decimals, and every digit the exact value has."""
-    text = plain(value)
-    whole, _, frac = text.partition(".")
-    return f"{whole}.{frac.ljust(places, '0')}" if places else text
+def money(value: Decimal) -> str:
+    """One amount on its own, as text output spells money (``cli/money.py``); a column
+    of amounts goes through ``money.column`` or ``money.spell_rows`` instead."""
+    from modelctl.cli import money as spelling
+
+    return spelling.amount(value)
 
 
 def tokens(n: int) -> str:

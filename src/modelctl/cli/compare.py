@@ -17,13 +17,13 @@ from modelctl.cli.common import (
     csv_table,
     dumps,
     markdown_table,
-    money,
     open_for_command,
     plain,
     resolve_model,
     stdout_text,
     text_table,
 )
+from modelctl.cli.money import amount, places_for
 from modelctl.query.views import compare_rows
 
 
@@ -66,7 +66,7 @@ def compare(
     if fmt is Format.csv:
         stdout_text(csv_table(["field", *refs], [[n, *[_csv(v) for v in vs]] for n, vs in rows]))
         return
-    table = [[name, *[_cell(v) for v in values]] for name, values in rows]
+    table = [[name, *_cells(values)] for name, values in rows]
     right = frozenset(range(1, len(headers)))
     if fmt is Format.markdown:
         stdout_text(markdown_table(headers, table, right=right))
@@ -74,13 +74,17 @@ def compare(
         stdout_text(text_table(headers, table, right=right))
 
 
+def _cells(values: list[Any]) -> list[str]:
+    """A row's cells; its prices (one field across the models) with one number of decimals."""
+    places = places_for(v for v in values if isinstance(v, Decimal))
+    return [amount(v, places) if isinstance(v, Decimal) else _cell(v) for v in values]
+
+
 def _cell(value: Any) -> str:
     if value is None or value == []:
         return "-"
     if isinstance(value, bool):
         return "yes" if value else "-"
-    if isinstance(value, Decimal):
-        return money(value)
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, date):
