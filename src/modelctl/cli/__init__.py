@@ -238,7 +238,8 @@ _lazy(
     "compare",
     "modelctl.cli.compare:compare",
     summary="Several models side by side: prices, limits, modalities, features and lifecycle.",
-    epilog="Exit codes: 0 done; 2 usage error (fewer than two models, an unknown or ambiguous model, a bad date); "
+    epilog="Exit codes: 0 done (also when a model cannot price the usage: its cost says unpriced); 2 usage error "
+    "(fewer than two models, an unknown or ambiguous model, a bad date or count); "
     "4 the catalog cannot be read or is invalid.",
 )
 _lazy(

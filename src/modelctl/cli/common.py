@@ -109,6 +109,12 @@ Requests = Annotated[int, _count("--requests", "Requests (a per-request fee appl
 Images = Annotated[int, _count("--images", "Generated images (priced per_image).")]
 
 
+def given(ctx: typer.Context, name: str) -> bool:
+    """Whether the option ``name`` was given on the command line (not its default)."""
+    source = ctx.get_parameter_source(name)
+    return source is not None and source.name != "DEFAULT"
+
+
 def error(message: str) -> None:
     """An error for people, on stderr (``output.error``, imported only when needed: it loads rich)."""
     from modelctl.cli import output

@@ -29,6 +29,7 @@ from modelctl.cli.common import (
     check_variant,
     dumps,
     error,
+    given,
     markdown_table,
     note,
     open_for_command,
@@ -39,11 +40,6 @@ from modelctl.cli.common import (
 )
 from modelctl.cli.money import Cell, Money, spell_rows
 from modelctl.usage.estimate import Breakdown, breakdown
-
-
-def _given(ctx: typer.Context, name: str) -> bool:
-    source = ctx.get_parameter_source(name)
-    return source is not None and source.name != "DEFAULT"
 
 
 def cost(
@@ -80,7 +76,7 @@ def cost(
     """
     counts = (input_tokens, output_tokens, cached, cache_write, cache_write_1h, reasoning, input_audio, output_audio,
               input_image, output_image, images)  # fmt: skip
-    if not any(counts) and not _given(ctx, "requests"):
+    if not any(counts) and not given(ctx, "requests"):
         # Nothing to price is not a cost of 0.00: say what is missing.
         raise typer.BadParameter(
             "give at least one count: --input, --output, --cached, ... (or --requests for a per-request fee)",
