@@ -129,7 +129,8 @@ def stdout_text(text: str) -> None:
 
 
 PlanFilter = Annotated[
-    str | None, typer.Option("--plan", help="Only models this plan may use (docs/plans.md).", show_default=False)
+    str | None,
+    typer.Option("--plan", help="Only models this plan may use (`modelctl docs plans`).", show_default=False),
 ]
 AccountFilter = Annotated[
     str | None, typer.Option("--account", help="Only models this account may use (on its plan).", show_default=False)

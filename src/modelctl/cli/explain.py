@@ -58,8 +58,8 @@ def explain(
 ) -> None:
     """Explain whether a plan (or account) may use a model, and what it would cost and charge.
 
-    Shows the rule that decides (docs/plans.md), the rollout and arm when one decides (with
-    --subject, the subject's bucket; docs/rollouts.md), the price in force, and what
+    Shows the rule that decides (`modelctl docs plans`), the rollout and arm when one decides (with
+    --subject, the subject's bucket; `modelctl docs rollouts`), the price in force, and what
     an example request (default: 10,000 input and 1,000 output tokens) would cost and be
     charged under the plan's markup, credits and rounding, or the account's
     negotiated prices."""

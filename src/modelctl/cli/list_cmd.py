@@ -27,6 +27,7 @@ from modelctl.cli.common import (
     error,
     markdown_table,
     naming_plans,
+    note,
     open_for_command,
     plain,
     stdout_text,
@@ -137,7 +138,7 @@ def list_(
             styles = [[None, None, _STATUS_STYLE.get(x.info.status), *[None] * (len(headers) - 3)] for x in items]
             stdout_text(text_table(headers, rows, right=right, styles=styles, colour=colour))
     if not items:
-        error("no model matches these filters")
+        note("no model matches these filters")
 
 
 def _known_providers(asked: Sequence[str], known: list[str]) -> None:
