@@ -9,7 +9,7 @@ from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from modelctl.review.changes import ADDED, CHANGED, INFO, REMOVED, REVIEW, Change, _fields
+from modelctl.review.changes import ADDED, CHANGED, INFO, REMOVED, REVIEW, Change, _fields, keyed_pairs
 
 _SHOWN = 5
 
@@ -77,13 +77,8 @@ def _decimal(value: Any) -> Decimal | None:
 
 
 def _pricing(key: str, old: list[Mapping[str, Any]], new: list[Mapping[str, Any]]) -> Iterator[Change]:
-    before = {e["model"]: e for e in old}
-    after = {e["model"]: e for e in new}
-    for selector in sorted(set(before) | set(after)):
-        a, b = before.get(selector), after.get(selector)
+    for selector, a, b in keyed_pairs(old, new, "model"):
         path = f"pricing[{selector}]"
-        if a == b:
-            continue
         if a is None or b is None:
             action = ADDED if a is None else REMOVED
             what = "new negotiated price" if a is None else "negotiated price removed: list price x markup applies"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -106,6 +106,20 @@ def _list(kind: str, key: str, old: list[str], new: list[str], path: str) -> Ite
         yield Change(kind, key, ADDED, path, None, item, INFO, "")
     if not removed and not added and old != new:
         yield Change(kind, key, CHANGED, path, old, new, INFO, "reordered")
+
+
+def keyed_pairs(
+    old: Sequence[Mapping[str, Any]], new: Sequence[Mapping[str, Any]], key: str
+) -> Iterator[tuple[Any, Mapping[str, Any] | None, Mapping[str, Any] | None]]:
+    """Two lists of entries matched by their ``key`` field (an account's pricing by ``model``, a
+    plan's rollouts by ``id``): each key whose entries differ, in sorted order, with its entry before
+    and after (None on the side that has none).  A key listed twice: its last entry counts."""
+    before = {e[key]: e for e in old}
+    after = {e[key]: e for e in new}
+    for k in sorted(set(before) | set(after)):
+        a, b = before.get(k), after.get(k)
+        if a != b:
+            yield k, a, b
 
 
 def _classify_field(kind: str, path: str, old: Any, new: Any) -> tuple[str, str]:

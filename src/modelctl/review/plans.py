@@ -15,6 +15,7 @@ from modelctl.review.changes import (
     REVIEW,
     Change,
     _fields,
+    keyed_pairs,
 )
 
 
@@ -41,13 +42,8 @@ def _plan(
 
 
 def _rollouts(plan: str, old: list[Mapping[str, Any]], new: list[Mapping[str, Any]]) -> Iterator[Change]:
-    before = {r["id"]: r for r in old}
-    after = {r["id"]: r for r in new}
-    for rid in sorted(set(before) | set(after)):
-        a, b = before.get(rid), after.get(rid)
+    for rid, a, b in keyed_pairs(old, new, "id"):
         path = f"rollouts.{rid}"
-        if a == b:
-            continue
         if a is None or b is None:
             action = ADDED if a is None else REMOVED
             what = "started" if a is None else "ended"

@@ -1,0 +1,49 @@
+"""review.changes.keyed_pairs: the one way plans (rollouts by id) and accounts (pricing by model)
+compare lists of entries; the diff's golden files pin that the behaviour did not change."""
+
+from __future__ import annotations
+
+import copy
+from datetime import date
+from typing import Any
+
+import pytest
+
+from conftest import REPO
+from modelctl.artifact.compile import content_of
+from modelctl.review.changes import keyed_pairs
+from modelctl.review.diff import DiffOptions, diff_contents
+from modelctl.rules.validate import validate_catalog
+
+
+def test_only_differing_keys_in_sorted_order_with_both_sides() -> None:
+    old = [{"id": "b", "v": 1}, {"id": "a", "v": 1}, {"id": "c", "v": 1}]
+    new = [{"id": "c", "v": 2}, {"id": "a", "v": 1}, {"id": "d", "v": 1}]
+    assert list(keyed_pairs(old, new, "id")) == [
+        ("b", {"id": "b", "v": 1}, None),
+        ("c", {"id": "c", "v": 1}, {"id": "c", "v": 2}),
+        ("d", None, {"id": "d", "v": 1}),
+    ]
+
+
+def test_order_within_a_list_is_not_a_change_and_the_last_duplicate_counts() -> None:
+    entries = [{"model": "x/1", "p": "1"}, {"model": "x/2", "p": "2"}]
+    assert list(keyed_pairs(entries, entries[::-1], "model")) == []
+    twice = [{"model": "x/1", "p": "1"}, {"model": "x/1", "p": "9"}]
+    assert list(keyed_pairs(twice, [{"model": "x/1", "p": "9"}], "model")) == []
+    assert list(keyed_pairs([], [], "model")) == []
+
+
+@pytest.fixture(scope="module")
+def content() -> dict[str, Any]:
+    return content_of(validate_catalog(REPO / "catalog", today=date(2026, 11, 25)).catalog)
+
+
+def test_plans_and_accounts_report_entries_the_same_way(content: dict[str, Any]) -> None:
+    new = copy.deepcopy(content)
+    new["plans"]["pro"]["rollouts"].reverse()  # reordered only: nothing to report
+    new["plans"]["pro"]["rollouts"].append({"id": "a-new-one", "model": "openai/gpt-6-sol", "percent": "5"})
+    new["accounts"]["acme-bank"]["pricing"].append({"model": "mistral/*", "discount_percent": "5"})
+    changes = diff_contents(content, new, options=DiffOptions(today=date(2026, 11, 25))).changes
+    found = sorted((c.kind, c.action, c.field) for c in changes)
+    assert found == [("account", "added", "pricing[mistral/*]"), ("plan", "added", "rollouts.a-new-one")]
