@@ -135,3 +135,9 @@ def test_show_spells_every_price_of_the_model_alike(cat: str) -> None:
     result = runner.invoke(app, ["show", "acme/tiny", "--catalog", cat])
     assert result.exit_code == 0, result.output
     assert "1,200.0375" in result.stdout and "1,500.0000" in result.stdout
+
+
+def test_another_unit_in_a_column_gets_its_own_decimals() -> None:
+    # a what-if column of reprice --charges holds USD and credits: 0.006435 USD does not make 78 credits 78.000000
+    rows = [[Money(D("0.143"))], [Money(D("78"), kind="credits")], [Money(D("0.006435"))]]
+    assert spell_rows(rows) == [["0.143000"], ["78.00"], ["0.006435"]]

@@ -171,3 +171,42 @@ def test_cli_charges(tmp_path: Path) -> None:
     bad.write_text("timestamp,model,input_tokens\n2026-11-20,openai/gpt-6-luna,10\n")
     failed = runner.invoke(app, ["reprice", str(bad), "--charges", "--catalog", str(REPO / "catalog")])
     assert failed.exit_code == 1 and "no plan or account" in failed.stderr
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
+def test_what_if_totals_equal_the_sum_of_charge_calls_on_the_what_if_model(
+    content: dict[str, Any], tmp_path: Path, suffix: str
+) -> None:
+    cat = Catalog.from_content(copy.deepcopy(content))
+    rows = [r for r in _rows(2_000, seed=11) if r["plan"] != "free"]  # free may not use gpt-6-sol
+    targets = ("openai/gpt-6-sol", "openai/gpt-6-luna")
+    result = charges(_write(tmp_path / f"usage{suffix}", rows), cat, group_by=("account", "plan"), what_if=targets)
+    assert result.error_count == 0 and not result.failed
+    plain = charges(tmp_path / f"usage{suffix}", cat, group_by=("account", "plan"))
+    assert [(g.key, g.amount) for g in result.groups] == [(g.key, g.amount) for g in plain.groups]
+    for k, target in enumerate(targets):
+        expected: dict[tuple[str, str], list[Decimal]] = {}
+        for r in rows:
+            charge = cat.charge(
+                target, _usage(r), plan=r["plan"] or None, account=r["account"] or None, at=r["timestamp"]
+            )
+            acc = expected.setdefault((r["account"], charge.plan), [Decimal(0), Decimal(0), Decimal(0)])
+            acc[0] += charge.amount
+            acc[1] += charge.exact
+            acc[2] += charge.cost.total
+        got = {g.key: [g.what_if[k].amount, g.what_if[k].exact, g.what_if[k].cost] for g in result.groups}
+        assert got == expected
+        assert result.what_if[k].not_allowed == () and result.what_if[k].failed == 0
+    # acme-bank's negotiated gpt-6-sol prices (1.60 / 8.00) apply on the what-if model too
+    (bank,) = [g for g in result.groups if g.key == ("acme-bank", "enterprise")]
+    assert bank.what_if[0].exact < bank.what_if[0].cost * Decimal("1.10")
+
+
+def test_default_account_charges_rows_that_name_none(content: dict[str, Any], tmp_path: Path) -> None:
+    cat = Catalog.from_content(copy.deepcopy(content))
+    path = tmp_path / "u.csv"
+    path.write_text("timestamp,model,input_tokens,output_tokens\n2026-11-20,openai/gpt-6-sol,100000,10000\n")
+    result = charges(path, cat, account="acme-bank", group_by=("account", "plan"))
+    (group,) = result.groups
+    # acme-bank's contract: 1.60 per 1M input, 8.00 per 1M output = 0.16 + 0.08, in USD (enterprise)
+    assert (group.key, group.unit, group.amount) == (("acme-bank", "enterprise"), "USD", Decimal("0.24"))

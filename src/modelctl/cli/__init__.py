@@ -267,7 +267,8 @@ _lazy(
     "modelctl.cli.reprice:reprice",
     summary="Price a usage file (CSV or JSON Lines) at the prices in force when each request was made.",
     epilog="Exit codes: 0 every row priced; 1 some rows could not be priced (listed; the totals leave them out); "
-    "2 usage error (an unknown --what-if model, a bad option); 4 the usage file or the catalog cannot be read, "
+    "2 usage error (an unknown --what-if model, --plan or --account, a bad option); "
+    "4 the usage file or the catalog cannot be read, "
     "or the file has no timestamp, model or token column.",
 )
 _lazy(

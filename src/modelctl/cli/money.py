@@ -60,11 +60,14 @@ def column(values: Sequence[Decimal | None], *, missing: str = "-", sign: bool =
 @dataclass(frozen=True, slots=True)
 class Money:
     """A table cell holding an amount, spelled when its whole column is known:
-    ``Money(price, "{} per 1M")``, ``Money(total, "{} USD")``, ``Money(delta, sign=True)``."""
+    ``Money(price, "{} per 1M")``, ``Money(total, "{} USD")``, ``Money(delta, sign=True)``.
+    ``kind`` sets apart amounts of another unit in the same column (``"credits"``): each kind
+    of a column gets its own number of decimals."""
 
     value: Decimal
     template: str = "{}"
     sign: bool = False
+    kind: str = ""
 
 
 Cell = str | Decimal | Money | None
@@ -79,31 +82,36 @@ def spell_rows(
     ``together``: sets of columns of the same kind (a cost and the same cost on another
     model) that share one number of decimals.
     """
-    width = max((len(r) for r in rows), default=0)
-    places: list[int] = []
-    for i in range(width):
-        found = [_value(r[i]) for r in rows if i < len(r) and isinstance(r[i], Decimal | Money)]
-        places.append(places_for(found))
+    found: dict[tuple[int, str], list[Decimal]] = {}
+    for row in rows:
+        for i, cell in enumerate(row):
+            if isinstance(cell, Decimal | Money):
+                found.setdefault((i, _kind(cell)), []).append(_value(cell))
+    places = {key: places_for(values) for key, values in found.items()}
     for group in together:
-        columns = [i for i in group if i < width]
-        shared = max((places[i] for i in columns), default=MIN_PLACES)
-        for i in columns:
-            places[i] = shared
+        keys = [key for key in places if key[0] in set(group)]
+        for kind in {k for _i, k in keys}:
+            shared = max(places[key] for key in keys if key[1] == kind)
+            for key in keys:
+                if key[1] == kind:
+                    places[key] = shared
     out: list[list[str]] = []
     for row in rows:
         cells: list[str] = []
         for i, cell in enumerate(row):
             if isinstance(cell, Money):
-                cells.append(cell.template.format(amount(cell.value, places[i], sign=cell.sign)))
+                cells.append(cell.template.format(amount(cell.value, places[i, cell.kind], sign=cell.sign)))
             elif isinstance(cell, Decimal):
-                cells.append(amount(cell, places[i]))
+                cells.append(amount(cell, places[i, ""]))
             else:
                 cells.append(missing if cell is None else cell)
         out.append(cells)
     return out
 
 
-def _value(cell: Decimal | Money | str | None) -> Decimal | None:
-    if isinstance(cell, Money):
-        return cell.value
-    return cell if isinstance(cell, Decimal) else None
+def _value(cell: Decimal | Money) -> Decimal:
+    return cell.value if isinstance(cell, Money) else cell
+
+
+def _kind(cell: Decimal | Money) -> str:
+    return cell.kind if isinstance(cell, Money) else ""

@@ -67,7 +67,8 @@ def reprice(
         typer.Option(
             "--what-if",
             metavar="MODEL",
-            help="Also price the same rows on this model, same day and variant (repeat for several).",
+            help="Also price the same rows on this model, same day and variant (repeat for several); with "
+            "--charges (or --plan, --account): also charge them on it.",
         ),
     ] = None,
     at: Annotated[
@@ -96,7 +97,20 @@ def reprice(
     plan: Annotated[
         str | None,
         typer.Option(
-            "--plan", help="With --charges: the plan of rows that name no plan or account.", show_default=False
+            "--plan",
+            metavar="PLAN",
+            help="Charge rows that name no plan or account on this plan (implies --charges).",
+            show_default=False,
+        ),
+    ] = None,
+    account: Annotated[
+        str | None,
+        typer.Option(
+            "--account",
+            metavar="ACCOUNT",
+            help="Charge rows that name no plan or account as this account: its contract on its plan "
+            "(implies --charges).",
+            show_default=False,
         ),
     ] = None,
     show_errors: Annotated[
@@ -136,19 +150,18 @@ def reprice(
     arm of an A/B test, per model: the cost half of its readout.
     """
     opened = open_for_command(catalog)
-    if charges:
-        _charges(
-            usage_file,
-            opened.catalog,
-            [d.value for d in group_by] if group_by else ["account"],
-            plan,
-            rollout,
-            show_errors,
-            fmt,
-        )
+    targets = [resolve_model(opened.catalog, name, "--what-if").ref for name in what_if or ()]
+    if charges or plan is not None or account is not None:
+        _charges_only(at, engine, errors_out)
+        from modelctl.cli.reprice_charges import run_charges
+
+        dims = [d.value for d in group_by] if group_by else ["account"]
+        run_charges(
+            usage_file, opened.catalog, dims, plan=plan, account=account, what_if=targets, rollout=rollout,
+            show_errors=show_errors, fmt=fmt,
+        )  # fmt: skip
         return
     dims = [d.value for d in group_by] if group_by else ["model"]
-    targets = [resolve_model(opened.catalog, name, "--what-if").ref for name in what_if or ()]
     if engine is Engine.duckdb:
         reprice_duckdb = _duckdb_engine(dims, rollout)
         with _errors_file(errors_out) as on_error, reading():
@@ -174,6 +187,14 @@ def reprice(
     _summary(result, errors_out)
     if result.failed:
         raise typer.Exit(EXIT_NO)
+
+
+def _charges_only(at: date | None, engine: Engine, errors_out: Path | None) -> None:
+    """What --charges does not take (yet): a usage error rather than an option silently ignored."""
+    given = [("--at", at is not None), ("--engine duckdb", engine is Engine.duckdb), ("--errors-out", errors_out)]
+    for name, used in given:
+        if used:
+            raise typer.BadParameter(f"{name} does not combine with --charges (or --plan, --account)", param_hint=name)
 
 
 def _duckdb_engine(dims: list[str], rollout: str | None) -> Callable[..., RepriceResult]:
@@ -388,10 +409,14 @@ def _summary(result: RepriceResult, errors_out: Path | None) -> None:
         note(line)
         return
     failures = result.error_count + sum(w.failed for w in result.what_if)
-    error(f"{line}, {result.error_count:,} could not be priced (the totals leave them out)")
+    if result.error_count:
+        error(f"{line}, {result.error_count:,} could not be priced (the totals leave them out)")
+    else:
+        note(line)
     for w in result.what_if:
         if w.failed:
-            error(f"{w.failed:,} priced rows could not be priced on {w.model} (its total leaves them out)")
+            rows = "1 priced row" if w.failed == 1 else f"{w.failed:,} priced rows"
+            error(f"{rows} could not be priced on {w.model} (its total leaves them out)")
     for err in result.errors:
         where = f" on {err.what_if}" if err.what_if else ""
         error(f"line {err.line}{where}: {err.message}")
@@ -399,102 +424,3 @@ def _summary(result: RepriceResult, errors_out: Path | None) -> None:
         rest = failures - len(result.errors)
         where = f"all are in {errors_out}" if errors_out else "write them all with --errors-out FILE"
         error(f"... and {rest:,} more: {where}")
-
-
-# --- charges -------------------------------------------------------------------------
-
-
-def _charges(
-    usage_file: str,
-    catalog: Any,
-    dims: list[str],
-    plan: str | None,
-    rollout: str | None,
-    show_errors: int,
-    fmt: Format,
-) -> None:
-    from modelctl.usage.charges import CHARGE_DIMENSIONS, charges
-
-    bad = [d for d in dims if d not in CHARGE_DIMENSIONS]
-    if bad:
-        raise typer.BadParameter(
-            f"--charges groups by {', '.join(CHARGE_DIMENSIONS)}, not {', '.join(bad)}", param_hint="--group-by"
-        )
-    if plan is not None and plan not in catalog.plans():
-        raise typer.BadParameter(f"unknown plan {plan!r}", param_hint="--plan")
-    with reading(), _readout_usage():
-        result = charges(usage_file, catalog, group_by=dims, plan=plan, rollout=rollout, keep_errors=show_errors)
-    stdout_text(_render_charges(result, fmt))
-    period = f"{result.first_day} to {result.last_day}" if result.first_day else "no rows"
-    line = f"{result.rows_read:,} rows ({period}): {result.rows_charged:,} charged"
-    if not result.error_count:
-        note(line)
-        return
-    error(f"{line}, {result.error_count:,} could not be charged (the totals leave them out)")
-    for number, why in result.errors:
-        error(f"line {number}: {why}")
-    raise typer.Exit(EXIT_NO)
-
-
-def _render_charges(result: Any, fmt: Format) -> str:
-    if fmt == Format.json:
-        doc = {
-            "format_version": JSON_FORMAT_VERSION,
-            "file": result.path,
-            "group_by": list(result.group_by),
-            "period": {"from": result.first_day, "to": result.last_day},
-            "rows": {"read": result.rows_read, "charged": result.rows_charged, "failed": result.error_count},
-            "totals": {unit: plain(t) for unit, t in sorted(result.totals.items())},
-            "groups": [
-                {
-                    **dict(zip(result.group_by, g.key, strict=True)),
-                    "rows": g.rows,
-                    "currency": g.currency,
-                    "cost": plain(g.cost),
-                    "charge": plain(g.charge),
-                    "unit": g.unit,
-                    "amount": plain(g.amount),
-                    "exact": plain(g.exact),
-                    "rounding": g.per,
-                }
-                for g in result.groups
-            ],
-            "errors": [{"line": n, "message": m} for n, m in result.errors],
-        }
-        return dumps(doc)
-    headers = [*result.group_by, "rows", "currency", "cost", "charge", "credits", "rounding"]
-
-    def cells(g: Any, exact: bool) -> list[Cell]:
-        in_credits = g.unit == "credits"
-        charge = g.charge if in_credits else g.amount
-        return [
-            *g.key,
-            str(g.rows) if exact else f"{g.rows:,}",
-            g.currency,
-            plain(g.cost) if exact else g.cost,
-            plain(charge) if exact else charge,
-            (plain(g.amount) if exact else g.amount) if in_credits else "",
-            f"per {g.per}",
-        ]
-
-    if fmt == Format.csv:
-        return csv_table(headers, [[str(c) for c in cells(g, True)] for g in result.groups])
-    table = [cells(g, False) for g in result.groups]
-    for unit, total in sorted(result.totals.items()):
-        label = ["total", *[""] * (len(result.group_by) - 1)]
-        table.append(
-            [
-                *label,
-                "",
-                unit if unit != "credits" else "",
-                "",
-                total if unit != "credits" else "",
-                total if unit == "credits" else "",
-                "",
-            ]
-        )
-    rows = spell_rows(table)
-    right = frozenset(range(len(result.group_by), len(headers) - 1))
-    if fmt == Format.markdown:
-        return markdown_table(headers, rows, right=right)
-    return text_table(headers, rows, right=right)

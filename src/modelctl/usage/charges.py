@@ -11,8 +11,7 @@ charged as they were served: entitlements are not decided again (a model disable
 from __future__ import annotations
 
 import csv
-import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal, localcontext
@@ -22,14 +21,9 @@ from typing import Any
 from modelctl import runtime
 from modelctl.runtime._entitlements import ChargeTerms, charge_terms
 from modelctl.runtime._pricing import SIDE_INDEXES
-from modelctl.usage.files import (
-    UsageFileError,
-    check_header,
-    count_problem,
-    day_parser,
-    kind_of,
-    open_usage,
-)
+from modelctl.usage.charge_rows import csv_rows, json_keys, jsonl_rows
+from modelctl.usage.charges_what_if import GroupSum, WAcc, WhatIfCharge, WhatIfCharges, WhatIfTotal
+from modelctl.usage.files import UsageFileError, check_header, day_parser, kind_of, open_usage
 from modelctl.usage.readout import plan_readout
 
 CHARGE_DIMENSIONS = ("account", "plan", "subject", "rollout", "arm", "model", "month")
@@ -48,6 +42,7 @@ class ChargeGroup:
     exact: Decimal  # the charge in ``unit``, unrounded
     amount: Decimal  # the charge in ``unit``, rounded per request or per invoice
     per: str  # request, invoice, or mixed
+    what_if: tuple[WhatIfCharge, ...] = ()  # the same rows on each what-if model
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +57,13 @@ class ChargesResult:
     error_count: int
     first_day: date | None
     last_day: date | None
+    what_if: tuple[WhatIfTotal, ...] = ()
+    what_if_errors: tuple[tuple[int, str, str], ...] = ()  # the first ones: (line, what-if model, why)
+
+    @property
+    def failed(self) -> bool:
+        """True when some row could not be charged (on its model or on a what-if model)."""
+        return self.error_count > 0 or any(w.failed for w in self.what_if)
 
 
 @dataclass(slots=True)
@@ -72,6 +74,7 @@ class _Acc:
     exact: Decimal = _ZERO
     amount: Decimal = _ZERO
     invoices: dict[tuple[str, str], Decimal] = field(default_factory=dict)
+    what_if: list[WAcc] | None = None
 
 
 def charges(
@@ -80,11 +83,16 @@ def charges(
     *,
     group_by: Sequence[str] = ("account",),
     plan: str | None = None,
+    account: str | None = None,
+    what_if: Sequence[str] = (),
     rollout: str | None = None,
     keep_errors: int = 10,
 ) -> ChargesResult:
-    """Charge every row of the usage file at ``path`` with its account's (else its plan's, else
-    ``plan``'s) terms in force on its day.  Raises UsageFileError, or ReadoutError (usage/readout.py)."""
+    """Charge every row of the usage file at ``path`` with its account's (else its plan's) terms in
+    force on its day; a row that names neither is charged as ``account`` (else ``plan``) is.  With
+    ``what_if`` (canonical model ids), each row is also charged on each of those models, same day,
+    variant, plan and account (usage/charges_what_if.py).  Raises UsageFileError, or ReadoutError
+    (usage/readout.py)."""
     for dim in group_by:
         if dim not in CHARGE_DIMENSIONS:
             raise ValueError(f"cannot group charges by {dim!r}: use {', '.join(CHARGE_DIMENSIONS)}")
@@ -98,115 +106,24 @@ def charges(
             header = check_header(first, str(path))
             columns: tuple[str, ...] = header.names
         else:
-            columns = _json_keys(first)
+            columns = json_keys(first)
         readout = plan_readout(catalog, columns, [d for d in group_by if d not in ("model", "month")], rollout)
         read = tuple(d for d in readout.read if d not in ("model", "month"))
         if kind == "csv":
             fields = tuple(header.names[i] for i in header.tokens)
             implicit = "requests" not in fields
-            rows = _csv(usage.stream, header, read, implicit)
+            rows = csv_rows(usage.stream, header, read, implicit)
             fields += ("requests",) if implicit else ()
         else:
-            fields, rows = _RUNTIME_FIELDS, _jsonl(first, usage.stream, read)
+            fields, rows = _RUNTIME_FIELDS, jsonl_rows(first, usage.stream, read)
         try:
-            return _run(str(path), catalog, rows, fields, tuple(group_by), read, readout, plan, keep_errors)
+            defaults = (plan or "", account or "")
+            context = (catalog, fields, tuple(group_by), read, readout, defaults, tuple(what_if), keep_errors)
+            return _run(str(path), rows, *context)
         except UnicodeDecodeError:
             raise UsageFileError(f"{path}: not UTF-8 text") from None
         except csv.Error as exc:
             raise UsageFileError(f"{path}: {exc}") from None
-
-
-def _json_keys(first: str) -> tuple[str, ...]:
-    try:
-        head = json.loads(first) if first.strip() else {}
-    except ValueError:
-        return ()
-    return tuple(head) if isinstance(head, dict) else ()
-
-
-_Row = tuple[int, Any, str, str, str, str, tuple[str, ...], list[int]]
-
-
-def _csv(stream: Iterable[str], header: Any, read: tuple[str, ...], implicit: bool) -> Iterator[_Row | tuple[int, str]]:
-    names = header.names
-    width = len(names)
-    i_ts, i_model, i_var = header.index("timestamp"), header.index("model"), header.index("variant")
-    i_acc, i_plan = header.index("account"), header.index("plan")
-    dims = [header.index(d) for d in read]
-    tokens = header.tokens
-    reader = csv.reader(stream, delimiter=header.delimiter)
-    for row in reader:
-        if not row:
-            continue
-        line = reader.line_num + 1
-        if len(row) != width:
-            yield line, f"expected {width} fields as in the header, found {len(row)}"
-            continue
-        try:
-            counts = [int(row[i]) if row[i] else 0 for i in tokens]
-        except ValueError:
-            counts = []
-        if len(counts) != len(tokens) or any(c < 0 for c in counts):
-            k = next((k for k, i in enumerate(tokens) if not row[i].strip().isdigit() and row[i].strip()), 0)
-            yield line, count_problem(names[tokens[k]], row[tokens[k]])
-            continue
-        if implicit:
-            counts.append(1)
-        yield (
-            line,
-            row[i_ts],
-            row[i_model],
-            row[i_var] if i_var >= 0 else "",
-            row[i_acc] if i_acc >= 0 else "",
-            row[i_plan] if i_plan >= 0 else "",
-            tuple(row[i] if i >= 0 else "" for i in dims),
-            counts,
-        )
-
-
-def _jsonl(first: str, stream: Iterable[str], read: tuple[str, ...]) -> Iterator[_Row | tuple[int, str]]:
-    line = 0
-    for text in _chain(first, stream):
-        line += 1
-        if not text.strip():
-            continue
-        try:
-            obj = json.loads(text)
-        except ValueError as exc:
-            yield line, f"not valid JSON: {exc}"
-            continue
-        if type(obj) is not dict:
-            yield line, "not a JSON object"
-            continue
-        counts: list[int] = []
-        for name in _RUNTIME_FIELDS:
-            n = obj.get(name)
-            if n is None:
-                n = 1 if name == "requests" else 0
-            elif type(n) is not int or n < 0:
-                counts = []
-                yield line, count_problem(name, n)
-                break
-            counts.append(n)
-        if len(counts) != len(_RUNTIME_FIELDS):
-            continue
-        model = obj.get("model")
-        yield (
-            line,
-            obj.get("timestamp"),
-            model if type(model) is str else "",
-            str(obj.get("variant") or ""),
-            str(obj.get("account") or ""),
-            str(obj.get("plan") or ""),
-            tuple(str(obj.get(d) or "") for d in read),
-            counts,
-        )
-
-
-def _chain(first: str, rest: Iterable[str]) -> Iterator[str]:
-    if first:
-        yield first
-    yield from rest
 
 
 def _project(terms: ChargeTerms, fields: tuple[str, ...]) -> tuple[Any, Any, tuple[int, ...]]:
@@ -222,13 +139,14 @@ def _project(terms: ChargeTerms, fields: tuple[str, ...]) -> tuple[Any, Any, tup
 
 def _run(
     path: str,
-    catalog: runtime.Catalog,
     rows: Iterator[Any],
+    catalog: runtime.Catalog,
     fields: tuple[str, ...],
     group_by: tuple[str, ...],
     read: tuple[str, ...],
     readout: Any,
-    default_plan: str | None,
+    defaults: tuple[str, str],
+    targets: tuple[str, ...],
     keep_errors: int,
 ) -> ChargesResult:
     """The hot loop (bench/bench_plans.py): kept flat on purpose."""
@@ -242,6 +160,14 @@ def _run(
     first_day = last_day = None
     accounts = set(catalog.accounts())
     known: list[ChargeTerms] = []
+    owners: list[str] = []  # per terms id: the account the row is charged as ("" for a plan)
+    what_if = None
+    if targets:
+
+        def terms_of(model: str, variant: str, day: int, plan: str, account: str) -> ChargeTerms | str:
+            return _terms(catalog, model, variant, day, plan, account, accounts)
+
+        what_if = WhatIfCharges(catalog, targets, terms_of, lambda t: _project(t, fields), keep_errors)
 
     def fail(line: int, why: str) -> None:
         nonlocal error_count
@@ -273,14 +199,16 @@ def _run(
             key = (model, variant, day, plan, account)
             hit = cache.get(key)
             if hit is None:
-                terms = _terms(
-                    catalog, model, variant, day, plan or ("" if account else default_plan or ""), account, accounts
-                )
+                as_plan, as_account = (plan, account) if plan or account else defaults
+                terms = _terms(catalog, model, variant, day, as_plan, as_account, accounts)
                 if isinstance(terms, str):
                     hit = cache[key] = terms
                 else:  # the cells are keyed by a small number: hashing the terms' rates per row is slow
                     hit = cache[key] = (len(known), *_project(terms, fields))
                     known.append(terms)
+                    owners.append(as_account)
+                    if what_if is not None:
+                        what_if.register(variant, day, as_plan, as_account, terms.plan)
             if isinstance(hit, str):
                 fail(line, hit)
                 continue
@@ -318,11 +246,16 @@ def _run(
             acc.cost += cost
             acc.exact += charge
             if terms.per == "invoice":
-                owner = account or f"plan {terms.plan}"
+                owner = owners[tid] or f"plan {terms.plan}"
                 acc.invoices[(owner, month)] = acc.invoices.get((owner, month), _ZERO) + charge
             else:
                 acc.amount += charge.quantize(terms.quantum, rounding=terms.mode)
-        groups = _finish([((v, known[t], m), acc) for (v, t, m), acc in cells.items()], read, group_by, readout)
+            if what_if is not None:
+                if acc.what_if is None:
+                    acc.what_if = what_if.cell()
+                what_if.add(acc.what_if, tid, line, counts, month)
+        found = [((v, known[t], owners[t], m), acc) for (v, t, m), acc in cells.items()]
+        groups = _finish(found, read, group_by, readout, targets)
     totals: dict[str, Decimal] = {}
     for g in groups:
         totals[g.unit] = totals.get(g.unit, _ZERO) + g.amount
@@ -337,6 +270,8 @@ def _run(
         error_count,
         None if first_day is None else date.fromordinal(first_day),
         None if last_day is None else date.fromordinal(last_day),
+        () if what_if is None else what_if.totals(groups),
+        () if what_if is None else tuple(what_if.errors),
     )
 
 
@@ -346,7 +281,7 @@ def _terms(
     if account and account not in accounts:
         return f"unknown account {account!r}"
     if not plan and not account:
-        return "no plan or account: the row needs a plan or account column (or pass --plan)"
+        return "no plan or account: the row needs a plan or account column (or pass --plan or --account)"
     try:
         return charge_terms(catalog, model, plan or None, account or None, day, variant or None)
     except runtime.CatalogError as exc:
@@ -354,13 +289,18 @@ def _terms(
 
 
 def _finish(
-    cells: list[tuple[tuple[Any, ...], _Acc]], read: tuple[str, ...], group_by: tuple[str, ...], readout: Any
+    cells: list[tuple[tuple[Any, ...], _Acc]],
+    read: tuple[str, ...],
+    group_by: tuple[str, ...],
+    readout: Any,
+    targets: tuple[str, ...],
 ) -> list[ChargeGroup]:
     """Cells -> groups.  ``cells`` is a list: two cells may have equal terms (the same rates on two days)."""
     out: dict[tuple[Any, ...], list[Any]] = {}
-    for (values, terms, month), acc in cells:
+    for (values, terms, account, month), acc in cells:
         named = dict(zip(read, values, strict=True))
         named["plan"] = named.get("plan") or terms.plan  # a row with an account only: its plan
+        named["account"] = named.get("account") or account  # a row charged as --account's
         if readout.derive is not None:
             named = readout.derive(named)
         named["model"], named["month"] = terms.model, month
@@ -368,7 +308,7 @@ def _finish(
         gkey = (tuple(named.get(d, "") for d in group_by), currency, unit)
         g = out.get(gkey)
         if g is None:
-            g = out[gkey] = [0, _ZERO, _ZERO, _ZERO, _ZERO, set(), {}]
+            g = out[gkey] = [0, _ZERO, _ZERO, _ZERO, _ZERO, set(), {}, [GroupSum() for _ in targets]]
         g[0] += acc.rows
         g[1] += acc.cost
         g[2] += acc.exact / terms.credits if terms.credits != 1 else acc.exact
@@ -378,9 +318,12 @@ def _finish(
         for invoice, exact in acc.invoices.items():
             total, _, _ = g[6].get(invoice, (_ZERO, quantum, mode))
             g[6][invoice] = (total + exact, quantum, mode)
+        for k, wacc in enumerate(acc.what_if or ()):
+            g[7][k].merge(wacc)
     groups = []
-    for (key, currency, unit), (rows, cost, charge, exact, amount, pers, invoices) in sorted(out.items()):
+    for (key, currency, unit), (rows, cost, charge, exact, amount, pers, invoices, sums) in sorted(out.items()):
         amount += sum((total.quantize(q, rounding=m) for total, q, m in invoices.values()), _ZERO)
         per = pers.pop() if len(pers) == 1 else "mixed"
-        groups.append(ChargeGroup(key, currency, unit, rows, cost, charge, exact, amount, per))
+        what_if = tuple(s.result(t) for s, t in zip(sums, targets, strict=True))
+        groups.append(ChargeGroup(key, currency, unit, rows, cost, charge, exact, amount, per, what_if))
     return groups

@@ -1,0 +1,110 @@
+"""Reading a usage file's rows for ``reprice --charges`` (usage/charges.py): CSV or JSON Lines,
+each row as ``(line, timestamp, model, variant, account, plan, dimension values, counts)`` or
+``(line, why)`` for a row that cannot be read."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from modelctl import runtime
+from modelctl.usage.files import count_problem
+
+_RUNTIME_FIELDS = runtime.USAGE_FIELDS
+
+
+def json_keys(first: str) -> tuple[str, ...]:
+    try:
+        head = json.loads(first) if first.strip() else {}
+    except ValueError:
+        return ()
+    return tuple(head) if isinstance(head, dict) else ()
+
+
+Row = tuple[int, Any, str, str, str, str, tuple[str, ...], list[int]]
+
+
+def csv_rows(
+    stream: Iterable[str], header: Any, read: tuple[str, ...], implicit: bool
+) -> Iterator[Row | tuple[int, str]]:
+    names = header.names
+    width = len(names)
+    i_ts, i_model, i_var = header.index("timestamp"), header.index("model"), header.index("variant")
+    i_acc, i_plan = header.index("account"), header.index("plan")
+    dims = [header.index(d) for d in read]
+    tokens = header.tokens
+    reader = csv.reader(stream, delimiter=header.delimiter)
+    for row in reader:
+        if not row:
+            continue
+        line = reader.line_num + 1
+        if len(row) != width:
+            yield line, f"expected {width} fields as in the header, found {len(row)}"
+            continue
+        try:
+            counts = [int(row[i]) if row[i] else 0 for i in tokens]
+        except ValueError:
+            counts = []
+        if len(counts) != len(tokens) or any(c < 0 for c in counts):
+            k = next((k for k, i in enumerate(tokens) if not row[i].strip().isdigit() and row[i].strip()), 0)
+            yield line, count_problem(names[tokens[k]], row[tokens[k]])
+            continue
+        if implicit:
+            counts.append(1)
+        yield (
+            line,
+            row[i_ts],
+            row[i_model],
+            row[i_var] if i_var >= 0 else "",
+            row[i_acc] if i_acc >= 0 else "",
+            row[i_plan] if i_plan >= 0 else "",
+            tuple(row[i] if i >= 0 else "" for i in dims),
+            counts,
+        )
+
+
+def jsonl_rows(first: str, stream: Iterable[str], read: tuple[str, ...]) -> Iterator[Row | tuple[int, str]]:
+    line = 0
+    for text in _chain(first, stream):
+        line += 1
+        if not text.strip():
+            continue
+        try:
+            obj = json.loads(text)
+        except ValueError as exc:
+            yield line, f"not valid JSON: {exc}"
+            continue
+        if type(obj) is not dict:
+            yield line, "not a JSON object"
+            continue
+        counts: list[int] = []
+        for name in _RUNTIME_FIELDS:
+            n = obj.get(name)
+            if n is None:
+                n = 1 if name == "requests" else 0
+            elif type(n) is not int or n < 0:
+                counts = []
+                yield line, count_problem(name, n)
+                break
+            counts.append(n)
+        if len(counts) != len(_RUNTIME_FIELDS):
+            continue
+        model = obj.get("model")
+        yield (
+            line,
+            obj.get("timestamp"),
+            model if type(model) is str else "",
+            str(obj.get("variant") or ""),
+            str(obj.get("account") or ""),
+            str(obj.get("plan") or ""),
+            tuple(str(obj.get(d) or "") for d in read),
+            counts,
+        )
+
+
+def _chain(first: str, rest: Iterable[str]) -> Iterator[str]:
+    if first:
+        yield first
+    yield from rest

@@ -1,0 +1,153 @@
+"""``modelctl reprice --what-if MODEL --plan P / --account A`` (and ``--charges --what-if``): the
+charges of the actual and the what-if models, every amount computed by hand from the prices in
+tests/plans_helpers.py; golden files; bad input."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import MakeCatalog
+from modelctl.cli import app
+from plans_helpers import USAGE, plans_catalog
+
+runner = CliRunner()
+Golden = Callable[[str, str], None]
+WHAT_IF = ["--what-if", "acme/beta", "--what-if", "acme/alpha"]
+
+
+@pytest.fixture
+def cat(make_catalog: MakeCatalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    plans_catalog(make_catalog)
+    monkeypatch.chdir(tmp_path)
+    Path("usage.csv").write_text(USAGE)
+    return "cat"
+
+
+def _run(cat: str, *args: str) -> tuple[int, dict, str]:  # type: ignore[type-arg]
+    result = runner.invoke(app, ["reprice", "usage.csv", "--catalog", cat, "-f", "json", *args])
+    return result.exit_code, json.loads(result.stdout), result.stderr
+
+
+def _by_key(doc: dict, *dims: str) -> dict:  # type: ignore[type-arg]
+    return {tuple(g[d] for d in dims) + (g["unit"],): g for g in doc["groups"]}
+
+
+def test_what_if_with_an_account_charges_both_models_by_hand(cat: str) -> None:
+    code, doc, err = _run(cat, *WHAT_IF, "--account", "bigco", "-g", "account", "-g", "plan")
+    assert code == 1  # line 4 (a batch row) cannot be charged on acme/beta, which has no batch variant
+    groups = _by_key(doc, "account", "plan")
+    # line 2, pro: 100,000 x 2.00 + 10,000 x 8.00 per 1M = 0.28 USD; x 1.20 x 1000 = 336 credits.
+    # On beta: 0.05 + 0.015 = 0.065 USD -> 78 credits.  On alpha: the same row, 336.
+    pro = groups[("", "pro", "credits")]
+    assert (pro["cost"], pro["amount"]) == ("0.28", "336")
+    assert pro["what_if"]["acme/beta"] == {
+        "cost": "0.065", "charge": "0.078", "unit": "credits", "amount": "78", "exact": "78", "unpriced": 0,
+    }  # fmt: skip
+    assert pro["what_if"]["acme/alpha"]["amount"] == "336"
+    # line 3, biz: 200,000 x 0.50 + 20,000 x 1.50 = 0.13 USD x 1.10 = 0.143.  On alpha, above the
+    # 128,000-token tier: 200,000 x 4.00 + 20,000 x 16.00 = 1.12 USD x 1.10 = 1.232.
+    biz = groups[("", "biz", "USD")]
+    assert (biz["cost"], biz["amount"], biz["what_if"]["acme/beta"]["amount"]) == ("0.13", "0.143", "0.143")
+    assert (biz["what_if"]["acme/alpha"]["cost"], biz["what_if"]["acme/alpha"]["amount"]) == ("1.12", "1.232")
+    # bigco (line 4, and line 5 which names no plan or account: --account): alpha at the negotiated
+    # 1.50 input.  Line 4 (batch): 50,000 x 1.50 + 5,000 x 4.00 = 0.095; line 5: 10,000 x 1.50 +
+    # 1,000 x 8.00 = 0.023; 0.118 in all.  On beta, line 5 only: (0.005 + 0.0015) x 1.10 x 0.90 = 0.006435.
+    big = groups[("bigco", "biz", "USD")]
+    assert (big["rows"], big["cost"], big["amount"]) == (2, "0.098", "0.118")
+    assert big["what_if"]["acme/beta"]["amount"] == "0.006435" and big["what_if"]["acme/beta"]["unpriced"] == 1
+    assert big["what_if"]["acme/alpha"]["amount"] == "0.118"
+    assert doc["totals"] == {"USD": "0.261", "credits": "336"}
+    beta, alpha = doc["what_if"]
+    assert beta["totals"] == {"USD": "0.149435", "credits": "78"} and beta["failed"] == 1
+    assert alpha["totals"] == {"USD": "1.35", "credits": "336"} and alpha["failed"] == 0
+    # charged as if allowed, and said so: pro denies deprecated models, bigco lists alpha only
+    assert [(x["plan"], x["account"]) for x in beta["not_allowed"]] == [("biz", "bigco"), ("pro", None)]
+    assert alpha["not_allowed"] == []
+    assert doc["what_if_errors"] == [
+        {"line": 4, "what_if": "acme/beta", "message": "acme/beta has no variant 'batch' (it has none)"}
+    ]
+    flat = " ".join(err.split())
+    assert "plan pro denies {status: deprecated}: its charges on acme/beta are shown as if it were allowed" in flat
+    assert "1 charged row could not be charged on acme/beta" in flat
+
+
+def test_plan_alone_implies_charges_and_is_the_default_of_rows_without_one(cat: str) -> None:
+    code, doc, _ = _run(cat, "--what-if", "acme/alpha", "--plan", "biz", "-g", "plan")
+    assert code == 0
+    # line 5 on biz: (10,000 x 2.00 + 1,000 x 8.00) per 1M = 0.028 x 1.10 = 0.0308; with line 3 (0.143)
+    # and line 4, bigco's own contract (0.095): 0.2688.
+    (biz,) = [g for g in doc["groups"] if g["plan"] == "biz"]
+    assert biz["amount"] == "0.2688" and biz["rows"] == 3
+
+
+def test_per_invoice_what_if_rounds_once(make_catalog: MakeCatalog, tmp_path: Path) -> None:
+    from plans_helpers import PLANS
+
+    plans = dict(PLANS)
+    plans["plans/pro.yaml"] = (plans["plans/pro.yaml"] or "").replace(
+        "rounding: {decimals: 0, mode: up}", "rounding: {decimals: 0, mode: up, per: invoice}"
+    )
+    cat = make_catalog(plans)
+    usage = tmp_path / "u.csv"
+    # 3 rows of 1,000 alpha input tokens on pro: 0.002 USD x 1.20 x 1000 = 2.4 credits each.  Per
+    # invoice: 7.2, rounded up once: 8 (per request it would be 3 x 3 = 9).  On beta: 0.6 each, 1.8 -> 2.
+    usage.write_text("timestamp,model,plan,input_tokens\n" + "2026-11-20,acme/alpha,pro,1000\n" * 3)
+    result = runner.invoke(
+        app, ["reprice", str(usage), "--catalog", str(cat), "--what-if", "acme/beta", "--charges", "-f", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    (group,) = json.loads(result.stdout)["groups"]
+    assert (group["amount"], group["exact"], group["rounding"]) == ("8", "7.2", "invoice")
+    assert (group["what_if"]["acme/beta"]["amount"], group["what_if"]["acme/beta"]["exact"]) == ("2", "1.8")
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "csv", "markdown"])
+def test_formats(cat: str, fmt: str, golden: Golden) -> None:
+    result = runner.invoke(
+        app, ["reprice", "usage.csv", "--catalog", cat, *WHAT_IF, "--account", "bigco", "-g", "account", "-f", fmt]
+    )
+    assert result.exit_code == 1, result.output
+    golden(f"reprice/charges-what-if.{fmt}.{ {'text': 'txt', 'markdown': 'md'}.get(fmt, fmt) }", result.stdout)
+
+
+def test_csv_is_exact_and_an_unpriced_cell_is_empty(cat: str) -> None:
+    args = ["reprice", "usage.csv", "--catalog", cat, "--what-if", "acme/beta", "--charges", "-f", "csv"]
+    rows = list(csv.DictReader(io.StringIO(runner.invoke(app, [*args, "-g", "account"]).stdout)))
+    (big,) = [r for r in rows if r["account"] == "bigco"]  # line 4 only: no plan, no account for line 5
+    assert big["charge_on_acme/beta"] == "" and big["unpriced_on_acme/beta"] == "1"
+    assert big["change_on_acme/beta"] == "" and big["unit_on_acme/beta"] == ""
+
+
+def test_text_never_shows_an_unpriced_row_as_a_saving(cat: str) -> None:
+    result = runner.invoke(app, ["reprice", "usage.csv", "--catalog", cat, "--what-if", "acme/beta", "--charges"])
+    assert result.exit_code == 1  # line 5 names no plan or account, line 4 has no batch price on beta
+    bigco = next(line for line in result.stdout.splitlines() if line.startswith("bigco"))
+    assert bigco.split()[-2:] == ["unpriced", "-"]
+    assert "no plan or account" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param(["--plan", "bis"], "unknown plan 'bis'; did you mean biz?", id="unknown-plan"),
+        pytest.param(["--account", "bigc"], "unknown account 'bigc'; did you mean bigco?", id="unknown-account"),
+        pytest.param(["--account", "zzz-nothing"], "accounts: bigco", id="unknown-account-no-close-name"),
+        pytest.param(["--plan", "pro", "--account", "bigco"], "account 'bigco' is on plan 'biz', not 'pro'", id="both"),
+        pytest.param(["--charges", "--at", "2026-11-25"], "--at does not combine with --charges", id="at"),
+        pytest.param(["--plan", "pro", "--errors-out", "e.csv"], "--errors-out does not combine", id="errors-out"),
+        pytest.param(["--charges", "--what-if", "acme/alpah"], "unknown model 'acme/alpah'", id="what-if"),
+        pytest.param(["--plan", "pro", "-g", "variant"], "--charges groups by account", id="group-by"),
+    ],
+)
+def test_bad_input_is_a_usage_error(cat: str, args: list[str], message: str) -> None:
+    result = runner.invoke(app, ["reprice", "usage.csv", "--catalog", cat, *args])
+    assert result.exit_code == 2, result.output
+    assert message in " ".join(result.stderr.replace("│", " ").split())
+    assert result.stdout == "" and not Path("e.csv").exists()
