@@ -2,7 +2,8 @@
 commands that charge or list them: ``reprice --charges --what-if``, ``plans``, ``show plan``.
 
 MINI's models: acme/alpha (2.00 in, 8.00 out per 1M; above 128,000 input-side tokens 4.00 / 16.00;
-a batch variant 1.00 / 4.00) and acme/beta (deprecated, 0.50 / 1.50, no variant)."""
+a batch variant 1.00 / 4.00) and acme/beta (deprecated, 0.50 / 1.50, no variant, a context window
+of 32,000 tokens)."""
 
 from __future__ import annotations
 
@@ -49,10 +50,11 @@ PLANS: dict[str, str | None] = {
 # Charged by hand in tests/cli/test_reprice_charges_cli.py.
 USAGE = """\
 timestamp,model,variant,plan,account,input_tokens,output_tokens
-2026-11-20T10:00:00Z,acme/alpha,,pro,,100000,10000
-2026-11-21,acme/beta,,biz,,200000,20000
+2026-11-20T10:00:00Z,acme/alpha,,pro,,20000,10000
+2026-11-21,acme/beta,,biz,,30000,20000
 2026-11-22,acme/alpha,batch,,bigco,50000,5000
 2026-11-23,acme/alpha,,,,10000,1000
+2026-11-24,acme/alpha,,pro,,40000,0
 """
 
 

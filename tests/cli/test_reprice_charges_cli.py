@@ -41,50 +41,52 @@ def _by_key(doc: dict, *dims: str) -> dict:  # type: ignore[type-arg]
 
 def test_what_if_with_an_account_charges_both_models_by_hand(cat: str) -> None:
     code, doc, err = _run(cat, *WHAT_IF, "--account", "bigco", "-g", "account", "-g", "plan")
-    assert code == 1  # line 4 (a batch row) cannot be charged on acme/beta, which has no batch variant
+    assert code == 1  # lines 4 and 6 cannot be charged on acme/beta
     groups = _by_key(doc, "account", "plan")
-    # line 2, pro: 100,000 x 2.00 + 10,000 x 8.00 per 1M = 0.28 USD; x 1.20 x 1000 = 336 credits.
-    # On beta: 0.05 + 0.015 = 0.065 USD -> 78 credits.  On alpha: the same row, 336.
+    # pro, line 2: 20,000 x 2.00 + 10,000 x 8.00 per 1M = 0.12 USD, x 1.20 x 1000 = 144 credits; line 6:
+    # 40,000 x 2.00 = 0.08 USD, 96 credits.  On beta, line 2: 0.01 + 0.015 = 0.025 USD -> 30 credits;
+    # line 6 is more input than beta's 32,000-token window: not charged on beta.
     pro = groups[("", "pro", "credits")]
-    assert (pro["cost"], pro["amount"]) == ("0.28", "336")
+    assert (pro["rows"], pro["cost"], pro["amount"]) == (2, "0.2", "240")
     assert pro["what_if"]["acme/beta"] == {
-        "cost": "0.065", "charge": "0.078", "unit": "credits", "amount": "78", "exact": "78", "unpriced": 0,
+        "cost": "0.025", "charge": "0.03", "unit": "credits", "amount": "30", "exact": "30", "unpriced": 1,
     }  # fmt: skip
-    assert pro["what_if"]["acme/alpha"]["amount"] == "336"
-    # line 3, biz: 200,000 x 0.50 + 20,000 x 1.50 = 0.13 USD x 1.10 = 0.143.  On alpha, above the
-    # 128,000-token tier: 200,000 x 4.00 + 20,000 x 16.00 = 1.12 USD x 1.10 = 1.232.
+    assert pro["what_if"]["acme/alpha"]["amount"] == "240"
+    # biz, line 3: 30,000 x 0.50 + 20,000 x 1.50 = 0.045 USD x 1.10 = 0.0495.  On alpha:
+    # 30,000 x 2.00 + 20,000 x 8.00 = 0.22 USD x 1.10 = 0.242.
     biz = groups[("", "biz", "USD")]
-    assert (biz["cost"], biz["amount"], biz["what_if"]["acme/beta"]["amount"]) == ("0.13", "0.143", "0.143")
-    assert (biz["what_if"]["acme/alpha"]["cost"], biz["what_if"]["acme/alpha"]["amount"]) == ("1.12", "1.232")
+    assert (biz["cost"], biz["amount"], biz["what_if"]["acme/beta"]["amount"]) == ("0.045", "0.0495", "0.0495")
+    assert (biz["what_if"]["acme/alpha"]["cost"], biz["what_if"]["acme/alpha"]["amount"]) == ("0.22", "0.242")
     # bigco (line 4, and line 5 which names no plan or account: --account): alpha at the negotiated
     # 1.50 input.  Line 4 (batch): 50,000 x 1.50 + 5,000 x 4.00 = 0.095; line 5: 10,000 x 1.50 +
-    # 1,000 x 8.00 = 0.023; 0.118 in all.  On beta, line 5 only: (0.005 + 0.0015) x 1.10 x 0.90 = 0.006435.
+    # 1,000 x 8.00 = 0.023; 0.118 in all.  On beta, line 5 only (no batch variant): list price less
+    # the 10% discount, (0.005 + 0.0015) x 1.10 x 0.90 = 0.006435.
     big = groups[("bigco", "biz", "USD")]
     assert (big["rows"], big["cost"], big["amount"]) == (2, "0.098", "0.118")
     assert big["what_if"]["acme/beta"]["amount"] == "0.006435" and big["what_if"]["acme/beta"]["unpriced"] == 1
     assert big["what_if"]["acme/alpha"]["amount"] == "0.118"
-    assert doc["totals"] == {"USD": "0.261", "credits": "336"}
+    assert doc["totals"] == {"USD": "0.1675", "credits": "240"}
     beta, alpha = doc["what_if"]
-    assert beta["totals"] == {"USD": "0.149435", "credits": "78"} and beta["failed"] == 1
-    assert alpha["totals"] == {"USD": "1.35", "credits": "336"} and alpha["failed"] == 0
+    assert beta["totals"] == {"USD": "0.055935", "credits": "30"} and beta["failed"] == 2
+    assert alpha["totals"] == {"USD": "0.36", "credits": "240"} and alpha["failed"] == 0
     # charged as if allowed, and said so: pro denies deprecated models, bigco lists alpha only
     assert [(x["plan"], x["account"]) for x in beta["not_allowed"]] == [("biz", "bigco"), ("pro", None)]
     assert alpha["not_allowed"] == []
-    assert doc["what_if_errors"] == [
-        {"line": 4, "what_if": "acme/beta", "message": "acme/beta has no variant 'batch' (it has none)"}
-    ]
+    (batch, window) = doc["what_if_errors"]
+    assert batch == {"line": 4, "what_if": "acme/beta", "message": "acme/beta has no variant 'batch' (it has none)"}
+    assert window["line"] == 6 and "above its limit of 32,000 per request" in window["message"]
     flat = " ".join(err.split())
     assert "plan pro denies {status: deprecated}: its charges on acme/beta are shown as if it were allowed" in flat
-    assert "1 charged row could not be charged on acme/beta" in flat
+    assert "2 charged rows could not be charged on acme/beta" in flat
 
 
 def test_plan_alone_implies_charges_and_is_the_default_of_rows_without_one(cat: str) -> None:
     code, doc, _ = _run(cat, "--what-if", "acme/alpha", "--plan", "biz", "-g", "plan")
     assert code == 0
-    # line 5 on biz: (10,000 x 2.00 + 1,000 x 8.00) per 1M = 0.028 x 1.10 = 0.0308; with line 3 (0.143)
-    # and line 4, bigco's own contract (0.095): 0.2688.
+    # line 5 on biz: (10,000 x 2.00 + 1,000 x 8.00) per 1M = 0.028 x 1.10 = 0.0308; with line 3
+    # (0.0495) and line 4, bigco's own contract (0.095): 0.1753.
     (biz,) = [g for g in doc["groups"] if g["plan"] == "biz"]
-    assert biz["amount"] == "0.2688" and biz["rows"] == 3
+    assert biz["amount"] == "0.1753" and biz["rows"] == 3
 
 
 def test_per_invoice_what_if_rounds_once(make_catalog: MakeCatalog, tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
-"""review.changes.keyed_pairs: the one way plans (rollouts by id) and accounts (pricing by model)
-compare lists of entries; the diff's golden files pin that the behaviour did not change."""
+"""review.changes.keyed_pairs: the one way plans (rollouts by id) and accounts (pricing by model, and
+by effective_from for a selector with dated terms) compare lists of entries; the diff's golden files
+pin that the shared helper changed nothing else."""
 
 from __future__ import annotations
 
@@ -47,3 +48,21 @@ def test_plans_and_accounts_report_entries_the_same_way(content: dict[str, Any])
     changes = diff_contents(content, new, options=DiffOptions(today=date(2026, 11, 25))).changes
     found = sorted((c.kind, c.action, c.field) for c in changes)
     assert found == [("account", "added", "pricing[mistral/*]"), ("plan", "added", "rollouts.a-new-one")]
+
+
+def test_a_change_to_an_earlier_dated_term_of_a_selector_is_seen(content: dict[str, Any]) -> None:
+    old = copy.deepcopy(content)
+    pricing = old["accounts"]["acme-bank"]["pricing"]
+    pricing[0] = {**pricing[0], "until": "2026-08-31"}
+    pricing.insert(1, {"model": "openai/gpt-6-sol", "prices": {"input_per_1m": "1.50"}, "effective_from": "2026-09-01"})
+    new = copy.deepcopy(old)
+    new["accounts"]["acme-bank"]["pricing"][0]["prices"]["input_per_1m"] = "1.80"  # the March-August term
+    (change,) = diff_contents(old, new, options=DiffOptions(today=date(2026, 11, 25))).changes
+    assert change.field == "pricing[openai/gpt-6-sol from 2026-03-01].prices.input_per_1m"
+    assert "1.60 -> 1.80 (+12.5%)" in change.reason  # 0.20 / 1.60
+    # splitting one term into two dated ones: the first gets an until, the second is new
+    split = diff_contents(content, old, options=DiffOptions(today=date(2026, 11, 25))).changes
+    assert sorted((c.action, c.field) for c in split) == [
+        ("added", "pricing[openai/gpt-6-sol from 2026-09-01]"),
+        ("changed", "pricing[openai/gpt-6-sol from 2026-03-01].until"),
+    ]

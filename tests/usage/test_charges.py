@@ -15,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import REPO
+from modelctl import runtime
 from modelctl.artifact.compile import content_of
 from modelctl.cli import app
 from modelctl.rules.validate import validate_catalog
@@ -210,3 +211,35 @@ def test_default_account_charges_rows_that_name_none(content: dict[str, Any], tm
     (group,) = result.groups
     # acme-bank's contract: 1.60 per 1M input, 8.00 per 1M output = 0.16 + 0.08, in USD (enterprise)
     assert (group.key, group.unit, group.amount) == (("acme-bank", "enterprise"), "USD", Decimal("0.24"))
+
+
+def test_rows_cost_refuses_are_not_charged_either(content: dict[str, Any], tmp_path: Path) -> None:
+    """What ``cost()`` (so ``charge()``) refuses, charges refuse too, on the row's model and on a
+    what-if model: more input than the model takes per request, a modality it does not accept."""
+    cat = Catalog.from_content(copy.deepcopy(content))
+    limit = cat.model("openai/gpt-6-sol").data["limits"]
+    most = limit.get("max_input_tokens") or limit["context_window"]
+    path = tmp_path / "u.csv"
+    path.write_text(
+        "timestamp,model,plan,input_tokens,input_audio_tokens,requests\n"
+        f"2026-11-20,openai/gpt-6-sol,pro,{most + 1},0,1\n"  # one token too many
+        f"2026-11-20,openai/gpt-6-sol,pro,{most + 1},0,2\n"  # two requests: fits
+        "2026-11-20,openai/gpt-6-luna,pro,1000,0,1\n"
+    )
+    with pytest.raises(runtime.UnsupportedUsageError):
+        cat.charge("openai/gpt-6-sol", Usage(input_tokens=most + 1), plan="pro", at="2026-11-20")
+    small = cat.model("openai/gpt-4o-mini").data["limits"]["context_window"]
+    assert small * 2 < most + 1  # line 3 fits gpt-6-sol in two requests, not gpt-4o-mini
+    result = charges(path, cat, what_if=("openai/gpt-4o-mini",))
+    assert (result.rows_charged, result.error_count) == (2, 1)
+    ((line, why),) = result.errors
+    assert line == 2 and "does not take that much input" in why and f"above its limit of {most:,}" in why
+    assert result.what_if[0].failed == 1  # line 2 is not charged at all, so not on the what-if model either
+    ((line, model, why),) = result.what_if_errors
+    assert (line, model) == (3, "openai/gpt-4o-mini") and f"above its limit of {small:,}" in why
+    audio = tmp_path / "a.csv"
+    audio.write_text("timestamp,model,plan,input_tokens,input_audio_tokens\n2026-11-20,openai/gpt-6-luna,pro,10,10\n")
+    refused = charges(audio, cat)
+    with pytest.raises(runtime.CatalogError) as exc:
+        cat.charge("openai/gpt-6-luna", Usage(input_tokens=10, input_audio_tokens=10), plan="pro", at="2026-11-20")
+    assert refused.error_count == 1 and refused.errors[0][1] == str(exc.value)

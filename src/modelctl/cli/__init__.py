@@ -231,8 +231,14 @@ _lazy(
     "show",
     "modelctl.cli.show:show",
     summary="Everything about one model: identity, lifecycle, limits, features and its whole price history.",
-    epilog="Exit codes: 0 done; 2 usage error (an unknown or ambiguous model); "
-    "4 the catalog cannot be read or is invalid.",
+    epilog="Exit codes: 0 done; 1 an unknown plan or account (close names are suggested); "
+    "2 usage error (an unknown or ambiguous model); 4 the catalog cannot be read or is invalid.",
+)
+_lazy(
+    "plans",
+    "modelctl.cli.plans:plans",
+    summary="List the plans and accounts: models allowed, default model, markup, credits and rounding.",
+    epilog="Exit codes: 0 done; 2 usage error; 4 the catalog cannot be read or is invalid.",
 )
 _lazy(
     "compare",

@@ -3,7 +3,6 @@ with ``--what-if`` what they would be charged on other models (usage/charges.py)
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -26,6 +25,7 @@ from modelctl.cli.common import (
     text_table,
 )
 from modelctl.cli.money import Cell, Money, spell_rows
+from modelctl.cli.plans import unknown_name
 from modelctl.usage.charges import CHARGE_DIMENSIONS, ChargeGroup, ChargesResult, charges
 from modelctl.usage.charges_what_if import WhatIfCharge
 from modelctl.usage.readout import ReadoutError
@@ -35,21 +35,14 @@ def check_names(catalog: runtime.Catalog, plan: str | None, account: str | None)
     """An unknown --plan or --account is a usage error (exit 2) naming the close ones; an account on
     another plan than --plan's too."""
     if plan is not None and plan not in catalog.plans():
-        raise typer.BadParameter(_unknown("plan", plan, catalog.plans()), param_hint="--plan")
+        raise typer.BadParameter(unknown_name("plan", plan, catalog.plans()), param_hint="--plan")
     if account is not None:
         if account not in catalog.accounts():
-            raise typer.BadParameter(_unknown("account", account, catalog.accounts()), param_hint="--account")
+            raise typer.BadParameter(unknown_name("account", account, catalog.accounts()), param_hint="--account")
         if plan is not None and catalog.plan_of(account) != plan:
             raise typer.BadParameter(
                 f"account {account!r} is on plan {catalog.plan_of(account)!r}, not {plan!r}", param_hint="--plan"
             )
-
-
-def _unknown(kind: str, name: str, known: Sequence[str]) -> str:
-    close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
-    if close:
-        return f"unknown {kind} {name!r}; did you mean {', '.join(close)}?"
-    return f"unknown {kind} {name!r}; {kind}s: {', '.join(known) or 'none'}"
 
 
 def run_charges(

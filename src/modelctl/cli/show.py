@@ -26,7 +26,19 @@ UNIT_NOTE = "USD per 1M tokens; per_request and per_image per unit"
 
 
 def show(
-    model: Annotated[str, typer.Argument(help="The model: provider/id, an alias, or an id only one provider has.")],
+    model: Annotated[
+        str,
+        typer.Argument(
+            metavar="MODEL",
+            help="The model: provider/id, an alias, or an id only one provider has; or the word plan or account.",
+        ),
+    ],
+    name: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[NAME]", help="After plan or account: its id (modelctl show plan pro).", show_default=False
+        ),
+    ] = None,
     catalog: CatalogOption = None,
     fmt: Annotated[
         DocFormat, typer.Option("--format", "-f", help="text for people; json for programs; markdown for reports.")
@@ -38,8 +50,19 @@ def show(
     a price a variant or tier does not give is inherited from the base
     prices and marked "(inherited)". The period in force today is marked
     current; future ones scheduled.
+
+    modelctl show plan NAME and modelctl show account NAME show a plan or an
+    account instead: its models, defaults (as served today), markup, credits,
+    rounding, rollouts and negotiated terms.
     """
     opened = open_for_command(catalog)
+    if name is not None:
+        if model not in ("plan", "account"):
+            raise typer.BadParameter(f"only plan or account take a NAME, not {model!r}", param_hint="NAME")
+        from modelctl.cli.plans import show_plan_or_account
+
+        show_plan_or_account(opened.catalog, model, name, fmt)
+        return
     info = resolve_model(opened.catalog, model, "MODEL")
     view = model_view(opened.catalog, info.ref, today=clock.today())
     render = {DocFormat.json: _json, DocFormat.markdown: _markdown}.get(fmt, _text)

@@ -4,6 +4,7 @@ rollouts the account opts in to or out of."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
@@ -77,7 +78,15 @@ def _decimal(value: Any) -> Decimal | None:
 
 
 def _pricing(key: str, old: list[Mapping[str, Any]], new: list[Mapping[str, Any]]) -> Iterator[Change]:
-    for selector, a, b in keyed_pairs(old, new, "model"):
+    # A selector listed once is matched by itself; listed more than once (dated terms), each entry
+    # is matched by its selector and its effective_from, so that a change to any of them is seen.
+    counts = Counter(e["model"] for e in old) | Counter(e["model"] for e in new)
+
+    def term(entry: Mapping[str, Any]) -> str:
+        selector = entry["model"]
+        return selector if counts[selector] == 1 else f"{selector} from {entry.get('effective_from', 'the start')}"
+
+    for selector, a, b in keyed_pairs(old, new, term):
         path = f"pricing[{selector}]"
         if a is None or b is None:
             action = ADDED if a is None else REMOVED

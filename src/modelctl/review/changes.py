@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -109,13 +109,15 @@ def _list(kind: str, key: str, old: list[str], new: list[str], path: str) -> Ite
 
 
 def keyed_pairs(
-    old: Sequence[Mapping[str, Any]], new: Sequence[Mapping[str, Any]], key: str
+    old: Sequence[Mapping[str, Any]], new: Sequence[Mapping[str, Any]], key: str | Callable[[Mapping[str, Any]], Any]
 ) -> Iterator[tuple[Any, Mapping[str, Any] | None, Mapping[str, Any] | None]]:
     """Two lists of entries matched by their ``key`` field (an account's pricing by ``model``, a
-    plan's rollouts by ``id``): each key whose entries differ, in sorted order, with its entry before
-    and after (None on the side that has none).  A key listed twice: its last entry counts."""
-    before = {e[key]: e for e in old}
-    after = {e[key]: e for e in new}
+    plan's rollouts by ``id``) or by what ``key(entry)`` returns: each key whose entries differ, in
+    sorted order, with its entry before and after (None on the side that has none).  A key listed
+    twice: its last entry counts."""
+    key_of = (lambda e: e[key]) if isinstance(key, str) else key
+    before = {key_of(e): e for e in old}
+    after = {key_of(e): e for e in new}
     for k in sorted(set(before) | set(after)):
         a, b = before.get(k), after.get(k)
         if a != b:

@@ -419,6 +419,31 @@ class Catalog:
         """The account ids, sorted (none in a public artifact)."""
         return sorted(self._content.get("accounts", {}))
 
+    def plan(self, plan: str) -> Any:
+        """A PlanInfo: what the plan's file says (name, selectors, defaults, markup, credits, rounding,
+        rollouts) and the accounts on it.  UnknownPlanError for an id the catalog does not have."""
+        from copy import deepcopy
+
+        from modelctl.runtime._plans import plan_info
+
+        doc = self._rules(plan, None).plan
+        on_it = [aid for aid, acc in self._content.get("accounts", {}).items() if acc.get("plan") == plan]
+        return plan_info(deepcopy(doc), on_it)
+
+    def account(self, account: str) -> Any:
+        """An AccountInfo: what the account's file says (plan, selectors, defaults, negotiated
+        prices and discounts, rollout opt-ins).  UnknownPlanError for an id the catalog does not have."""
+        from copy import deepcopy
+
+        from modelctl.runtime._plans import account_info
+
+        _, doc = self._plan_and_account(None, account)
+        return account_info(deepcopy(doc))
+
+    def purposes(self) -> tuple[str, ...]:
+        """The purposes the catalog declares (catalog.yaml), in its order: what plans name defaults for."""
+        return tuple(self._content.get("catalog", {}).get("purposes", ()))
+
     def plan_of(self, account: str) -> str:
         """The plan an account is on."""
         plan, _ = self._plan_and_account(None, account)

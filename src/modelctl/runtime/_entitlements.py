@@ -131,11 +131,28 @@ def defaults(cat: Catalog, plan: str | None, account: str | None, subject: str |
 class ChargeTerms(
     namedtuple(
         "ChargeTerms",
-        ("model", "plan", "currency", "unit", "basis", "per", "quantum", "mode", "credits", "base", "tiers"),
-    )
+        (
+            "model",
+            "plan",
+            "currency",
+            "unit",
+            "basis",
+            "per",
+            "quantum",
+            "mode",
+            "credits",
+            "base",
+            "tiers",
+            "unsupported",
+            "max_input",
+        ),
+        defaults=((), 0),
+    )  # fmt: skip
 ):
     """``base`` and ``tiers`` (above_input_tokens, rates) hold (cost rates, charge rates), one per usage
-    field in ``runtime.USAGE_FIELDS`` order (None: no price for it); ``per`` is request or invoice."""
+    field in ``runtime.USAGE_FIELDS`` order (None: no price for it); ``per`` is request or invoice;
+    ``unsupported`` and ``max_input`` are what ``cost()`` refuses: (field index, name, reason) of the
+    usage fields the model cannot serve, and the most input-side tokens per request (0: no limit)."""
 
     __slots__ = ()
 
@@ -201,4 +218,6 @@ def charge_terms(
         to_unit,
         pair(priced.rates),
         tuple((above, pair(rates)) for above, rates in priced.tiers),
+        priced.unsupported,
+        priced.max_input,
     )

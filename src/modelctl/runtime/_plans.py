@@ -318,3 +318,104 @@ def span(entry: Mapping[str, Any]) -> tuple[int, int]:
     except (TypeError, ValueError):
         return 1, 0  # not a day (validation reports it, MC609): never in force, the next entry applies
     return start, end
+
+
+# --- what a plan or account is, for tools that show them (``modelctl plans``, ``show plan``) ---
+
+
+class PlanInfo(
+    namedtuple(
+        "PlanInfo",
+        (
+            "id",
+            "name",
+            "description",
+            "allow",
+            "deny",
+            "defaults",
+            "markup",
+            "markups",
+            "credits_per_usd",
+            "rounding",
+            "rollouts",
+            "accounts",
+        ),
+    )  # fmt: skip
+):
+    """A plan as its file says: ``allow``/``deny`` selectors as text, ``defaults`` (purpose -> the
+    candidates in order), ``markup`` (Decimal), ``markups`` (dated: dicts with markup, effective_from,
+    until, note), ``credits_per_usd`` (Decimal or None: charged in the model's currency),
+    ``rounding`` (decimals, mode, per), ``rollouts`` (as the artifact has them) and the ids of the
+    ``accounts`` on it."""
+
+    __slots__ = ()
+
+
+class AccountInfo(
+    namedtuple(
+        "AccountInfo",
+        ("id", "name", "description", "plan", "allow", "deny", "widen", "defaults", "pricing", "rollouts"),
+    )
+):
+    """An account (a contract) as its file says: its ``plan``, the selectors that narrow (``allow``,
+    ``deny``) or widen it, ``defaults``, ``pricing`` (negotiated prices and discounts in order, dicts
+    as the file has them) and ``rollouts`` (rollout id -> opted in)."""
+
+    __slots__ = ()
+
+
+def selector_text(spec: Any) -> str:
+    """A selector as a catalog file spells it: ``openai/*``, ``{provider: [openai, google]}``."""
+    if isinstance(spec, str):
+        return spec
+
+    def value(v: Any) -> str:
+        return str(v) if isinstance(v, str) else "[" + ", ".join(str(x) for x in v) + "]"
+
+    return "{" + ", ".join(f"{k}: {value(v)}" for k, v in spec.items()) + "}"
+
+
+def _defaults(doc: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
+    return {purpose: tuple(defaults_of(doc, purpose)) for purpose in doc.get("defaults", {})}
+
+
+def _selectors(doc: Mapping[str, Any], name: str) -> tuple[str, ...]:
+    return tuple(selector_text(s) for s in doc.get("models", {}).get(name, ()))
+
+
+def plan_info(doc: Mapping[str, Any], accounts: Sequence[str]) -> PlanInfo:
+    rounding = doc.get("rounding", {})
+    credits = doc.get("credits_per_usd")
+    return PlanInfo(
+        doc["id"],
+        doc.get("name", doc["id"]),
+        doc.get("description", ""),
+        _selectors(doc, "allow"),
+        _selectors(doc, "deny"),
+        _defaults(doc),
+        Decimal(doc.get("markup", "1")),
+        tuple(dict(m) for m in doc.get("markups", ())),
+        None if credits is None else Decimal(credits),
+        {
+            "decimals": int(rounding.get("decimals", 6)),
+            "mode": rounding.get("mode", "half_up"),
+            "per": rounding.get("per", "request"),
+        },
+        tuple(dict(r) for r in doc.get("rollouts", ())),
+        tuple(sorted(accounts)),
+    )
+
+
+def account_info(doc: Mapping[str, Any]) -> AccountInfo:
+    return AccountInfo(
+        doc["id"],
+        doc.get("name", doc["id"]),
+        doc.get("description", ""),
+        doc["plan"],
+        _selectors(doc, "allow"),
+        _selectors(doc, "deny"),
+        _selectors(doc, "widen"),
+        _defaults(doc),
+        tuple(dict(p) for p in doc.get("pricing", ())),
+        dict(doc.get("rollouts", {})),
+    )

@@ -29,6 +29,7 @@ from modelctl.usage.readout import plan_readout
 CHARGE_DIMENSIONS = ("account", "plan", "subject", "rollout", "arm", "model", "month")
 _ZERO = Decimal(0)
 _RUNTIME_FIELDS = runtime.USAGE_FIELDS
+_REQUESTS = _RUNTIME_FIELDS.index("requests")
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,15 +127,42 @@ def charges(
             raise UsageFileError(f"{path}: {exc}") from None
 
 
-def _project(terms: ChargeTerms, fields: tuple[str, ...]) -> tuple[Any, Any, tuple[int, ...]]:
-    """The terms' rates for the file's usage fields only, and which of them are input-side (tiers)."""
+def _project(terms: ChargeTerms, fields: tuple[str, ...]) -> tuple[Any, Any, tuple[int, ...], Any]:
+    """The terms' rates for the file's usage fields only, which of them are input-side (tiers), and
+    what refuses a row as ``cost()`` refuses it (None: nothing can): counts -> why, or ""."""
     idx = [_RUNTIME_FIELDS.index(f) for f in fields]
 
     def pick(pair: Any) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
         return tuple(pair[0][i] for i in idx), tuple(pair[1][i] for i in idx)
 
     side = tuple(k for k, i in enumerate(idx) if i in SIDE_INDEXES)
-    return pick(terms.base), tuple((above, pick(p)) for above, p in terms.tiers), side
+    return pick(terms.base), tuple((above, pick(p)) for above, p in terms.tiers), side, _refusal(terms, idx, side)
+
+
+def _refusal(terms: ChargeTerms, idx: list[int], side: tuple[int, ...]) -> Any:
+    model, limit = terms.model, terms.max_input
+    refused = [(idx.index(i), name, reason) for i, name, reason in terms.unsupported if i in idx]
+    requests = idx.index(_REQUESTS) if _REQUESTS in idx else -1
+    if not refused and not limit:
+        return None
+
+    def why(counts: list[int]) -> str:
+        for k, name, reason in refused:
+            if counts[k]:
+                return str(runtime.UnsupportedUsageError(model, name, reason))
+        if limit:
+            n = counts[requests] if requests >= 0 else 1
+            total = sum(counts[k] for k in side)
+            if total > limit * (n or 1):
+                detail = (
+                    f" ({total:,} input-side tokens in {n or 1:,} request(s), above its limit of {limit:,} per request)"
+                )
+                return str(
+                    runtime.UnsupportedUsageError(model, "input_tokens", "does not take that much input", detail)
+                )
+        return ""
+
+    return why
 
 
 def _run(
@@ -212,8 +240,11 @@ def _run(
             if isinstance(hit, str):
                 fail(line, hit)
                 continue
-            tid, (cost_rates, charge_rates), tiers, side = hit
+            tid, (cost_rates, charge_rates), tiers, side, refuse = hit
             terms = known[tid]
+            if refuse is not None and (why := refuse(counts)):
+                fail(line, why)
+                continue
             if tiers:
                 input_side = sum(counts[k] for k in side)
                 for above, tier_rates in tiers:

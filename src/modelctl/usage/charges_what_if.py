@@ -55,7 +55,7 @@ class WAcc:
     invoices: dict[tuple[str, str], Decimal] = field(default_factory=dict)
 
 
-Project = Callable[[ChargeTerms], tuple[Any, Any, tuple[int, ...]]]
+Project = Callable[[ChargeTerms], tuple[Any, Any, tuple[int, ...], Any]]
 TermsOf = Callable[[str, str, int, str, str], "ChargeTerms | str"]
 
 
@@ -109,7 +109,10 @@ class WhatIfCharges:
             if isinstance(hit, str):
                 self._fail(acc, k, line, hit)
                 continue
-            terms, (cost_rates, charge_rates), tiers, side = hit
+            terms, (cost_rates, charge_rates), tiers, side, refuse = hit
+            if refuse is not None and (why := refuse(counts)):
+                self._fail(acc, k, line, why)
+                continue
             if tiers:
                 input_side = sum(counts[i] for i in side)
                 for above, tier_rates in tiers:
