@@ -6,7 +6,8 @@
 - baseline in the same run: a dict lookup and ``catalog.model()``;
 - on the repository's catalog (issue #14): ``default_model(..., subject=...)`` and
   ``allowed(..., subject=...)`` warm (target <= 1 us), and ``reprice --charges`` against plain
-  ``reprice`` on the same usage file (target: at least 0.7 x its speed).
+  ``reprice`` on the same usage file (target: at least 0.7 x its speed), and ``--charges --what-if
+  MODEL`` against ``--charges`` alone (reported).
 
 Usage::
 
@@ -184,6 +185,7 @@ def _subjects_and_charges(rows: int) -> dict[str, float]:
         for name, run in (
             ("reprice", lambda: reprice(path, catalog, group_by=("account",))),
             ("charges", lambda: charges(path, catalog, group_by=("account",))),
+            ("what_if", lambda: charges(path, catalog, group_by=("account",), what_if=("openai/gpt-6-luna",))),
         ):
             best = float("inf")
             for _ in range(3):
@@ -212,6 +214,12 @@ def _subjects_and_charges(rows: int) -> dict[str, float]:
                 "baseline": f"plain reprice {rows / timings['reprice']:,.0f} rows/s",
                 "target": f">= 0.7 x: {speed:.2f} x",
             },
+            {
+                "measure": f"reprice --charges --what-if MODEL, {rows:,} rows",
+                "value": f"{rows / timings['what_if']:,.0f} rows/s",
+                "baseline": f"--charges alone {rows / timings['charges']:,.0f} rows/s",
+                "target": f"report only: {timings['charges'] / timings['what_if']:.2f} x",
+            },
         ]
     )
     return {
@@ -221,6 +229,8 @@ def _subjects_and_charges(rows: int) -> dict[str, float]:
         "charges_rows_per_s": rows / timings["charges"],
         "reprice_rows_per_s": rows / timings["reprice"],
         "charges_speed_ratio": speed,
+        "charges_what_if_rows_per_s": rows / timings["what_if"],
+        "charges_what_if_ratio": timings["charges"] / timings["what_if"],
     }
 
 

@@ -153,3 +153,56 @@ def test_bad_input_is_a_usage_error(cat: str, args: list[str], message: str) -> 
     assert result.exit_code == 2, result.output
     assert message in " ".join(result.stderr.replace("│", " ").split())
     assert result.stdout == "" and not Path("e.csv").exists()
+
+
+EURO = {
+    "providers/euro.yaml": """\
+        # yaml-language-server: $schema=../../schema/provider.schema.json
+        id: euro
+        name: Euro AI
+        kind: lab
+        currency: EUR
+        """,
+    "models/euro/eins.yaml": """\
+        # yaml-language-server: $schema=../../../schema/model.schema.json
+        id: eins
+        name: Eins
+        status: active
+        released: 2025-01-01
+        limits: {context_window: 200000}
+        modalities: {input: [text], output: [text]}
+        pricing:
+          - effective_from: 2025-01-01
+            source: https://euro.example/pricing
+            checked: 2026-11-01
+            input_per_1m: 1.00
+            output_per_1m: 2.00
+        """,
+}
+
+
+def test_a_what_if_model_in_another_currency(make_catalog: MakeCatalog, tmp_path: Path) -> None:
+    from plans_helpers import PLANS
+
+    cat = make_catalog({**PLANS, **EURO})
+    usage = tmp_path / "u.csv"
+    usage.write_text(
+        "timestamp,model,plan,input_tokens,output_tokens\n"
+        "2026-11-20,acme/alpha,biz,10000,1000\n"  # biz charges the model's currency: EUR on eins
+        "2026-11-20,acme/alpha,pro,10000,1000\n"  # pro converts USD to credits: eins cannot be charged
+    )
+    args = ["reprice", str(usage), "--catalog", str(cat), "--what-if", "euro/eins", "-g", "plan", "--charges"]
+    result = runner.invoke(app, [*args, "-f", "json"])
+    assert result.exit_code == 1
+    doc = json.loads(result.stdout)
+    groups = {g["plan"]: g for g in doc["groups"]}
+    # biz: (10,000 x 1.00 + 1,000 x 2.00) per 1M = 0.012 EUR x 1.10 = 0.0132 EUR, against 0.0308 USD
+    assert groups["biz"]["what_if"]["euro/eins"] == {
+        "cost": "0.012", "charge": "0.0132", "unit": "EUR", "amount": "0.0132", "exact": "0.0132", "unpriced": 0,
+    }  # fmt: skip
+    assert groups["pro"]["what_if"]["euro/eins"]["amount"] is None
+    assert doc["what_if"][0]["totals"] == {"EUR": "0.0132"}
+    assert "is priced in EUR: plan pro converts USD to credits" in doc["what_if_errors"][0]["message"]
+    text = runner.invoke(app, args).stdout
+    biz = next(line for line in text.splitlines() if line.startswith("biz"))
+    assert biz.split()[-3:] == ["0.0132", "EUR", "-"]  # no change in percent across currencies

@@ -243,3 +243,36 @@ def test_rows_cost_refuses_are_not_charged_either(content: dict[str, Any], tmp_p
     with pytest.raises(runtime.CatalogError) as exc:
         cat.charge("openai/gpt-6-luna", Usage(input_tokens=10, input_audio_tokens=10), plan="pro", at="2026-11-20")
     assert refused.error_count == 1 and refused.errors[0][1] == str(exc.value)
+
+
+WINDOW_ROWS = (
+    ("2026-11-20T02:00:00Z", "50.4"),  # a Friday, 02:00 UTC: peak, 0.30 / 1.20 per 1M
+    ("2026-11-20T12:00:00Z", "25.2"),  # 12:00: off-peak, 0.15 / 0.60
+    ("2026-11-20T03:30:00+05:00", "25.2"),  # Thursday 22:30 UTC: off-peak
+    ("2026-11-21", "50.4"),  # a date alone: the base price (as cost(at=date))
+)
+
+
+@pytest.mark.parametrize("as_what_if", [False, True], ids=["own-model", "what-if"])
+def test_a_row_with_a_time_is_charged_in_the_window_in_force(
+    content: dict[str, Any], tmp_path: Path, as_what_if: bool
+) -> None:
+    """deepseek-v4-flash on pro: 100,000 input + 10,000 output tokens are 0.042 USD at peak, 0.021
+    off-peak; x 1.20 x 1000 credits: 50.4 and 25.2 (as charge(at=...) says, row by row)."""
+    cat = Catalog.from_content(copy.deepcopy(content))
+    flash = "deepseek/deepseek-v4-flash"
+    model = "openai/gpt-6-luna" if as_what_if else flash
+    path = tmp_path / "u.csv"
+    path.write_text(
+        "timestamp,model,plan,input_tokens,output_tokens\n"
+        + "".join(f"{ts},{model},pro,100000,10000\n" for ts, _ in WINDOW_ROWS)
+    )
+    result = charges(path, cat, group_by=("month",), what_if=(flash,) if as_what_if else ())
+    assert not result.failed
+    (group,) = result.groups
+    amount = group.what_if[0].amount if as_what_if else group.amount
+    usage = Usage(input_tokens=100_000, output_tokens=10_000)
+    expected = [cat.charge(flash, usage, plan="pro", at=ts).amount for ts, _ in WINDOW_ROWS]
+    assert expected == [Decimal(x) for _, x in WINDOW_ROWS]
+    assert amount == sum(expected) == Decimal("151.2")
+    assert result.first_day == date(2026, 11, 19)

@@ -232,7 +232,7 @@ _lazy(
     "modelctl.cli.show:show",
     summary="Everything about one model: identity, lifecycle, limits, features and its whole price history.",
     epilog="Exit codes: 0 done; 1 an unknown plan or account (close names are suggested); "
-    "2 usage error (an unknown or ambiguous model); 4 the catalog cannot be read or is invalid.",
+    "2 usage error (an unknown or ambiguous model, a NAME after a model); 4 the catalog cannot be read or is invalid.",
 )
 _lazy(
     "plans",

@@ -145,14 +145,17 @@ class ChargeTerms(
             "tiers",
             "unsupported",
             "max_input",
+            "windows",
         ),
-        defaults=((), 0),
+        defaults=((), 0, ()),
     )  # fmt: skip
 ):
     """``base`` and ``tiers`` (above_input_tokens, rates) hold (cost rates, charge rates), one per usage
     field in ``runtime.USAGE_FIELDS`` order (None: no price for it); ``per`` is request or invoice;
     ``unsupported`` and ``max_input`` are what ``cost()`` refuses: (field index, name, reason) of the
-    usage fields the model cannot serve, and the most input-side tokens per request (0: no limit)."""
+    usage fields the model cannot serve, and the most input-side tokens per request (0: no limit);
+    ``windows``: the time-of-day windows of the variants (base terms only): a request made at an
+    instant inside one is charged on that variant's terms, as ``charge(at=datetime)`` charges it."""
 
     __slots__ = ()
 
@@ -220,4 +223,5 @@ def charge_terms(
         tuple((above, pair(rates)) for above, rates in priced.tiers),
         priced.unsupported,
         priced.max_input,
+        priced.windows if variant is None else (),
     )

@@ -15,12 +15,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal, localcontext
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 from modelctl import runtime
 from modelctl.runtime._entitlements import ChargeTerms, charge_terms
-from modelctl.runtime._pricing import SIDE_INDEXES
+from modelctl.runtime._pricing import SIDE_INDEXES, window_variant
 from modelctl.usage.charge_rows import csv_rows, json_keys, jsonl_rows
 from modelctl.usage.charges_what_if import GroupSum, WAcc, WhatIfCharge, WhatIfCharges, WhatIfTotal
 from modelctl.usage.files import UsageFileError, check_header, day_parser, kind_of, open_usage
@@ -127,42 +128,46 @@ def charges(
             raise UsageFileError(f"{path}: {exc}") from None
 
 
-def _project(terms: ChargeTerms, fields: tuple[str, ...]) -> tuple[Any, Any, tuple[int, ...], Any]:
-    """The terms' rates for the file's usage fields only, which of them are input-side (tiers), and
-    what refuses a row as ``cost()`` refuses it (None: nothing can): counts -> why, or ""."""
+def _project(terms: ChargeTerms, fields: tuple[str, ...]) -> tuple[Any, Any, Any, Any, Any]:
+    """The terms' rates for the file's usage fields only; the tiers; a function counting a row's
+    input-side tokens (for tiers and the input limit); what ``cost()`` refuses (None: nothing can;
+    else the usage fields the model cannot serve, its input limit per request and where the requests
+    count is, for ``refused``); and the variants' time-of-day windows."""
     idx = [_RUNTIME_FIELDS.index(f) for f in fields]
 
     def pick(pair: Any) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
         return tuple(pair[0][i] for i in idx), tuple(pair[1][i] for i in idx)
 
     side = tuple(k for k, i in enumerate(idx) if i in SIDE_INDEXES)
-    return pick(terms.base), tuple((above, pick(p)) for above, p in terms.tiers), side, _refusal(terms, idx, side)
+    tiers = tuple((above, pick(p)) for above, p in terms.tiers)
+    unsupported = tuple((idx.index(i), name, reason) for i, name, reason in terms.unsupported if i in idx)
+    limits = None
+    if unsupported or terms.max_input:
+        limits = (unsupported, terms.max_input, idx.index(_REQUESTS) if _REQUESTS in idx else -1)
+    return pick(terms.base), tiers, _side_counter(side), limits, terms.windows
 
 
-def _refusal(terms: ChargeTerms, idx: list[int], side: tuple[int, ...]) -> Any:
-    model, limit = terms.model, terms.max_input
-    refused = [(idx.index(i), name, reason) for i, name, reason in terms.unsupported if i in idx]
-    requests = idx.index(_REQUESTS) if _REQUESTS in idx else -1
-    if not refused and not limit:
-        return None
+def _side_counter(side: tuple[int, ...]) -> Any:
+    if not side:
+        return lambda counts: 0
+    if len(side) == 1:
+        return itemgetter(side[0])
+    getter = itemgetter(*side)
+    return lambda counts: sum(getter(counts))
 
-    def why(counts: list[int]) -> str:
-        for k, name, reason in refused:
-            if counts[k]:
-                return str(runtime.UnsupportedUsageError(model, name, reason))
-        if limit:
-            n = counts[requests] if requests >= 0 else 1
-            total = sum(counts[k] for k in side)
-            if total > limit * (n or 1):
-                detail = (
-                    f" ({total:,} input-side tokens in {n or 1:,} request(s), above its limit of {limit:,} per request)"
-                )
-                return str(
-                    runtime.UnsupportedUsageError(model, "input_tokens", "does not take that much input", detail)
-                )
-        return ""
 
-    return why
+def refused(terms: ChargeTerms, limits: Any, counts: list[int], input_side: int) -> str:
+    """Why ``cost()`` refuses the row ("": it does not): a usage field the model cannot serve, or
+    more input-side tokens per request than it takes."""
+    unsupported, limit, requests = limits
+    for k, name, reason in unsupported:
+        if counts[k]:
+            return str(runtime.UnsupportedUsageError(terms.model, name, reason))
+    n = (counts[requests] if requests >= 0 else 1) or 1
+    if limit and input_side > limit * n:
+        detail = f" ({input_side:,} input-side tokens in {n:,} request(s), above its limit of {limit:,} per request)"
+        return str(runtime.UnsupportedUsageError(terms.model, "input_tokens", "does not take that much input", detail))
+    return ""
 
 
 def _run(
@@ -181,7 +186,7 @@ def _run(
     day_of = day_parser()
     fromiso, utc = datetime.fromisoformat, UTC
     months: dict[int, str] = {}
-    cache: dict[tuple[str, str, int, str, str], Any] = {}
+    cache: dict[tuple[Any, ...], Any] = {}
     cells: dict[tuple[Any, ...], _Acc] = {}
     errors: list[tuple[int, str]] = []
     error_count = n = 0
@@ -195,7 +200,22 @@ def _run(
         def terms_of(model: str, variant: str, day: int, plan: str, account: str) -> ChargeTerms | str:
             return _terms(catalog, model, variant, day, plan, account, accounts)
 
-        what_if = WhatIfCharges(catalog, targets, terms_of, lambda t: _project(t, fields), keep_errors)
+        what_if = WhatIfCharges(catalog, targets, terms_of, lambda t: _project(t, fields), refused, keep_errors)
+
+    def lookup(key: tuple[Any, ...], variant: str) -> Any:
+        model, _, day, plan, account = key[:5]
+        as_plan, as_account = (plan, account) if plan or account else defaults
+        terms = _terms(catalog, model, variant, day, as_plan, as_account, accounts)
+        if isinstance(terms, str):
+            cache[key] = terms
+            return terms
+        # the cells are keyed by a small number: hashing the terms' rates per row is slow
+        hit = cache[key] = (len(known), *_project(terms, fields))
+        known.append(terms)
+        owners.append(as_account)
+        if what_if is not None:  # a row charged in a window names no variant: nor do its what-if rows
+            what_if.register("" if len(key) > 5 else variant, day, as_plan, as_account, terms.plan)
+        return hit
 
     def fail(line: int, why: str) -> None:
         nonlocal error_count
@@ -214,11 +234,13 @@ def _run(
             if not model:
                 fail(line, "no model name")
                 continue
+            when = None  # the UTC instant of a row with a time (time-of-day windows)
             try:
                 if type(ts) is str and "T" in ts:
                     moment = fromiso(ts)
                     tz = moment.tzinfo
-                    day = (moment if tz is None or tz is utc else moment.astimezone(utc)).toordinal()
+                    when = moment if tz is None or tz is utc else moment.astimezone(utc)
+                    day = when.toordinal()
                 else:
                     day = day_of(ts)
             except (ValueError, TypeError, OverflowError, OSError):
@@ -227,26 +249,27 @@ def _run(
             key = (model, variant, day, plan, account)
             hit = cache.get(key)
             if hit is None:
-                as_plan, as_account = (plan, account) if plan or account else defaults
-                terms = _terms(catalog, model, variant, day, as_plan, as_account, accounts)
-                if isinstance(terms, str):
-                    hit = cache[key] = terms
-                else:  # the cells are keyed by a small number: hashing the terms' rates per row is slow
-                    hit = cache[key] = (len(known), *_project(terms, fields))
-                    known.append(terms)
-                    owners.append(as_account)
-                    if what_if is not None:
-                        what_if.register(variant, day, as_plan, as_account, terms.plan)
+                hit = lookup(key, variant)
+            if type(hit) is not str and hit[5] and when is not None:  # a window of a variant, at that instant
+                named = window_variant(hit[5], when.hour * 60 + when.minute, when.weekday())
+                if named is not None:
+                    wkey = (model, named, day, plan, account, "window")
+                    hit = cache.get(wkey) or lookup(wkey, named)
             if isinstance(hit, str):
                 fail(line, hit)
                 continue
-            tid, (cost_rates, charge_rates), tiers, side, refuse = hit
+            tid, (cost_rates, charge_rates), tiers, side_of, limits, _ = hit
             terms = known[tid]
-            if refuse is not None and (why := refuse(counts)):
-                fail(line, why)
-                continue
+            if limits is not None:
+                input_side = side_of(counts)
+                if (limits[1] and input_side > limits[1]) or limits[0]:  # a closer look (requests, fields)
+                    why = refused(terms, limits, counts, input_side)
+                    if why:
+                        fail(line, why)
+                        continue
             if tiers:
-                input_side = sum(counts[k] for k in side)
+                if limits is None:
+                    input_side = side_of(counts)
                 for above, tier_rates in tiers:
                     if input_side > above:
                         cost_rates, charge_rates = tier_rates
@@ -284,7 +307,7 @@ def _run(
             if what_if is not None:
                 if acc.what_if is None:
                     acc.what_if = what_if.cell()
-                what_if.add(acc.what_if, tid, line, counts, month)
+                what_if.add(acc.what_if, tid, line, counts, month, when)
         found = [((v, known[t], owners[t], m), acc) for (v, t, m), acc in cells.items()]
         groups = _finish(found, read, group_by, readout, targets)
     totals: dict[str, Decimal] = {}

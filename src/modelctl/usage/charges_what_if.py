@@ -13,11 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from modelctl import runtime
 from modelctl.runtime._entitlements import ChargeTerms
+from modelctl.runtime._pricing import window_variant
 
 _ZERO = Decimal(0)
 
@@ -55,7 +57,7 @@ class WAcc:
     invoices: dict[tuple[str, str], Decimal] = field(default_factory=dict)
 
 
-Project = Callable[[ChargeTerms], tuple[Any, Any, tuple[int, ...], Any]]
+Project = Callable[[ChargeTerms], tuple[Any, Any, Any, Any, Any]]
 TermsOf = Callable[[str, str, int, str, str], "ChargeTerms | str"]
 
 
@@ -66,14 +68,23 @@ class WhatIfCharges:
     terms id), ``add`` once per charged row."""
 
     def __init__(
-        self, catalog: runtime.Catalog, targets: Sequence[str], terms_of: TermsOf, project: Project, keep: int
+        self,
+        catalog: runtime.Catalog,
+        targets: Sequence[str],
+        terms_of: TermsOf,
+        project: Project,
+        refusal: Callable[[ChargeTerms, Any, list[int], int], str],
+        keep: int,
     ) -> None:
         self.catalog = catalog
+        self.refusal = refusal  # why cost() refuses a row ("": it does not)
         self.targets = tuple(targets)
         self.terms_of = terms_of
         self.project = project
         self.keep = keep
         self.hits: list[list[Any]] = []  # per terms id: per target, (terms, rates...) or why not
+        self.context: list[tuple[str, int, str, str]] = []  # per terms id: variant, day, plan, account
+        self.windowed: dict[tuple[int, int, str], Any] = {}  # (terms id, target, window variant) -> hit
         self.owners: list[str] = []  # per terms id: the account (or "plan P") an invoice is for
         self.failed = [0] * len(self.targets)
         self.errors: list[tuple[int, str, str]] = []  # (line, what-if model, why)
@@ -86,6 +97,7 @@ class WhatIfCharges:
             terms = self.terms_of(target, variant, day, plan, account)
             hits.append(terms if isinstance(terms, str) else (terms, *self.project(terms)))
         self.hits.append(hits)
+        self.context.append((variant, day, plan, account))
         self.owners.append(account or f"plan {plan_id}")
         if (plan_id, account) not in self._decided:
             self._decided.add((plan_id, account))
@@ -103,18 +115,32 @@ class WhatIfCharges:
     def cell(self) -> list[WAcc]:
         return [WAcc() for _ in self.targets]
 
-    def add(self, accs: list[WAcc], tid: int, line: int, counts: list[int], month: str) -> None:
+    def _window(self, tid: int, k: int, hit: Any, when: datetime) -> Any:
+        """The target's terms in the window its variants' windows hold at ``when`` (else ``hit``)."""
+        named = window_variant(hit[5], when.hour * 60 + when.minute, when.weekday())
+        if named is None:
+            return hit
+        found = self.windowed.get((tid, k, named))
+        if found is None:
+            _, day, plan, account = self.context[tid]
+            terms = self.terms_of(self.targets[k], named, day, plan, account)
+            found = self.windowed[(tid, k, named)] = terms if isinstance(terms, str) else (terms, *self.project(terms))
+        return found
+
+    def add(self, accs: list[WAcc], tid: int, line: int, counts: list[int], month: str, when: Any = None) -> None:
         for k, hit in enumerate(self.hits[tid]):
             acc = accs[k]
+            if type(hit) is not str and hit[5] and when is not None:
+                hit = self._window(tid, k, hit, when)
             if isinstance(hit, str):
                 self._fail(acc, k, line, hit)
                 continue
-            terms, (cost_rates, charge_rates), tiers, side, refuse = hit
-            if refuse is not None and (why := refuse(counts)):
+            terms, (cost_rates, charge_rates), tiers, side_of, limits, _ = hit
+            input_side = side_of(counts) if tiers or limits is not None else 0
+            if limits is not None and (why := self.refusal(terms, limits, counts, input_side)):
                 self._fail(acc, k, line, why)
                 continue
             if tiers:
-                input_side = sum(counts[i] for i in side)
                 for above, tier_rates in tiers:
                     if input_side > above:
                         cost_rates, charge_rates = tier_rates
