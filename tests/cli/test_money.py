@@ -141,3 +141,22 @@ def test_another_unit_in_a_column_gets_its_own_decimals() -> None:
     # a what-if column of reprice --charges holds USD and credits: 0.006435 USD does not make 78 credits 78.000000
     rows = [[Money(D("0.143"))], [Money(D("78"), kind="credits")], [Money(D("0.006435"))]]
     assert spell_rows(rows) == [["0.143000"], ["78.00"], ["0.006435"]]
+
+
+def test_show_names_the_models_currency(
+    make_catalog: MakeCatalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    provider = """\
+        # yaml-language-server: $schema=../../schema/provider.schema.json
+        id: euro
+        name: Euro AI
+        kind: lab
+        currency: EUR
+        """
+    model = TINY.replace("id: tiny", "id: one").replace("1200.0375", "1.20").replace("1500.00", "4.80")
+    make_catalog({"providers/euro.yaml": provider, "models/euro/one.yaml": model})
+    monkeypatch.chdir(tmp_path)
+    for fmt in ("text", "markdown"):
+        result = runner.invoke(app, ["show", "euro/one", "--catalog", "cat", "-f", fmt])
+        assert result.exit_code == 0, result.output
+        assert "EUR per 1M tokens unless the key says otherwise" in result.stdout and "USD" not in result.stdout

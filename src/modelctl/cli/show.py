@@ -22,7 +22,11 @@ from modelctl.cli.money import amount, places_for
 from modelctl.cli.visible import visible
 from modelctl.query.views import ModelView, PeriodView, PriceLine, TierView, model_view
 
-UNIT_NOTE = "USD per 1M tokens; per_request and per_image per unit"
+
+def unit_note(currency: str) -> str:
+    """What the prices are per: the model's currency (not always USD), per 1M tokens unless the key
+    names its unit (per_request, per_image, web_search_per_1k, input_audio_per_minute, per_second)."""
+    return f"{currency} per 1M tokens unless the key says otherwise"
 
 
 def show(
@@ -145,7 +149,7 @@ def _text(view: ModelView) -> str:
     facts = _facts(view)
     width = max(len(k) for k, _ in facts)
     lines += [f"  {k.ljust(width)}  {v}" for k, v in facts]
-    lines += ["", f"Prices ({UNIT_NOTE}), newest first:"]
+    lines += ["", f"Prices ({unit_note(info.currency)}), newest first:"]
     places = _places(view)
     for p in view.periods:
         lines += ["", f"  {_period_title(p)}", f"    source: {p.source}; checked {p.checked}"]
@@ -168,7 +172,13 @@ def _markdown(view: ModelView) -> str:
     info = view.info
     out = [f"### `{info.ref}` — {info.name}", "", "| | |", "| --- | --- |"]
     out += [f"| {k or ' '} | {v.replace('|', '/')} |" for k, v in _facts(view)]
-    out += ["", f"**Prices** ({UNIT_NOTE})", "", "| Period | Prices | Tiers | Variants |", "| --- | --- | --- | --- |"]
+    out += [
+        "",
+        f"**Prices** ({unit_note(info.currency)})",
+        "",
+        "| Period | Prices | Tiers | Variants |",
+        "| --- | --- | --- | --- |",
+    ]
     places = _places(view)
     for p in view.periods:
         tiers = "<br>".join(f"above {t.above_input_tokens:,}: {_md_prices(t.prices, places)}" for t in p.tiers)
