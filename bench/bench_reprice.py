@@ -17,8 +17,11 @@ each in a fresh process:
   duckdb`` (modelctl.interop.duckdb_engine) on the same file, its time, totals
   (checked equal to the cent with Python reprice's) and peak RSS;
 - **spark** (``--engines`` includes it; needs pyspark and Java): the Spark
-  SQL pricing query on a local session over the same file, its time and
-  totals (no target: a correctness check of the distributed path).
+  SQL pricing query on a local session (``--spark-cores``, default 2) over
+  the same file: the session's start-up time, the pricing time (one scan:
+  totals, row and unpriced counts), the driver JVM's CPU seconds and peak
+  RSS, and its totals checked against Python reprice's and DuckDB's (no
+  target: a correctness check of the distributed path).
 
 Targets (issue 6): reprice >= 150,000 rows/s, and flat memory: the peak RSS
 of the largest file within 10% (or 16 MiB) of the smallest.  Issue 17: DuckDB
@@ -102,18 +105,37 @@ print(json.dumps({"rows": result.rows_read, "priced": result.rows_priced, "faile
 """
 )
 
-_SPARK = r"""
-import json, sys, time
+_SPARK = (
+    _RSS
+    + r"""
+import json, os, resource, sys, time
 from modelctl.runtime import Catalog
 from modelctl.interop import spark_engine
+TICK = os.sysconf("SC_CLK_TCK")
+def jvm(pid):  # (CPU seconds, peak RSS KiB) of the driver JVM (a child of this process)
+    with open(f"/proc/{pid}/stat") as fh:
+        fields = fh.read().rsplit(")", 1)[1].split()
+    with open(f"/proc/{pid}/status") as fh:
+        peak = next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:"))
+    return (int(fields[11]) + int(fields[12])) / TICK, peak
+def cpu():
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
 catalog = Catalog.load(sys.argv[1])
-spark = spark_engine.local_session()
-start = time.perf_counter()
+wall0, cpu0 = time.perf_counter(), cpu()
+spark = spark_engine.local_session(int(sys.argv[3]))
+pid = spark._jvm.java.lang.ProcessHandle.current().pid()
+startup, jvm0 = time.perf_counter() - wall0, jvm(pid)[0]
+start, cpu1 = time.perf_counter(), cpu()
 totals, failed, rows = spark_engine.totals(spark, catalog, sys.argv[2])
 seconds = time.perf_counter() - start
+jvm_cpu, jvm_peak = jvm(pid)
 spark.stop()
-print(json.dumps({"rows": rows, "failed": failed, "seconds": seconds, "total": str(totals)}))
+print(json.dumps({"rows": rows, "failed": failed, "seconds": seconds, "startup_s": startup, "cores": int(sys.argv[3]),
+                  "jvm_cpu_startup_s": jvm0, "jvm_cpu_s": jvm_cpu - jvm0, "python_cpu_s": cpu() - cpu1,
+                  "python_cpu_startup_s": cpu1 - cpu0, "jvm_peak_kib": jvm_peak, "total": str(totals)}))
 """
+)
 
 
 def _artifact(folder: Path) -> Path:
@@ -182,6 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dir", type=Path, help="where to keep the generated files (default: a temporary folder)")
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
     parser.add_argument("--engines", default="python,duckdb", help="python,duckdb,spark (default: %(default)s)")
+    parser.add_argument("--spark-cores", type=int, default=2, help="local[N] for Spark (default: %(default)s)")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     folder = args.dir or Path(tempfile.mkdtemp(prefix="modelctl-reprice-"))
@@ -202,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
         if "duckdb" in engines:
             results[size]["duckdb"] = _run(_DUCKDB, str(artifact), str(path), args.group_by)
         if "spark" in engines:
-            results[size]["spark"] = _run(_SPARK, str(artifact), str(path))
+            results[size]["spark"] = _run(_SPARK, str(artifact), str(path), str(args.spark_cores))
         rows_out.append(
             {
                 "rows": size,
@@ -226,6 +249,9 @@ def main(argv: list[str] | None = None) -> int:
         spark = results[size].get("spark")
         if spark:
             rows_out[-1]["spark s"] = round(spark["seconds"], 2)
+            rows_out[-1]["spark start s"] = round(spark["startup_s"], 1)
+            rows_out[-1]["spark JVM CPU s"] = round(spark["jvm_cpu_s"], 1)
+            rows_out[-1]["spark x python"] = round(mine["seconds"] / spark["seconds"], 2)
             rows_out[-1]["spark totals equal"] = _same_total(spark["total"], mine["total"])
     print_table(rows_out)
     small, large = results[sizes[0]]["reprice"], results[sizes[-1]]["reprice"]
@@ -247,6 +273,19 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"duckdb engine: {times:.1f} x Python reprice on {sizes[-1]:,} rows (target >= 4), totals "
             f"{'equal' if equal else 'DIFFER'}; peak RSS {duck['peak_kib'] / 1024:.0f} MiB"
+        )
+    spark = results[sizes[-1]].get("spark")
+    if spark:
+        print(
+            f"spark (local[{spark['cores']}]): {spark['seconds']:.1f} s on {sizes[-1]:,} rows "
+            f"({large['seconds'] / spark['seconds']:.2f} x Python reprice), start-up {spark['startup_s']:.1f} s; "
+            f"JVM CPU {spark['jvm_cpu_s']:.1f} s pricing + {spark['jvm_cpu_startup_s']:.1f} s start-up, "
+            f"peak JVM RSS {spark['jvm_peak_kib'] / 1024:.0f} MiB; totals: "
+            + ", ".join(
+                f"{'equal to' if _same_total(spark['total'], other['total']) else 'DIFFER from'} {name}'s"
+                for name, other in (("Python reprice", large), ("DuckDB", duck))
+                if other
+            )
         )
     base = results[sizes[-1]]["csv_reader"]
     print(f"python reprice: {speed / (base['rows'] / base['seconds']):.2f} x csv.reader's rows/s (target >= 0.3)")

@@ -261,8 +261,8 @@ def test_parquet_has_typed_columns(artifact: Path, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("dialect", ["duckdb", "spark", "bigquery", "postgres"])
 def test_export_sql_golden(dialect: str, golden: Callable[[str, str], None]) -> None:
-    """The query per dialect, pinned: a change to it is reviewed like code (BigQuery and
-    PostgreSQL are checked only this way; DuckDB and Spark also run it in tests)."""
+    """The query per dialect, pinned: a change to it is reviewed like code (BigQuery is
+    checked only this way; DuckDB, Spark and PostgreSQL also run it in tests/interop/)."""
     args = ["export", "--format", "sql", "--dialect", dialect, "--column", "input_tokens=prompt_tokens"]
     result = runner.invoke(app, [*args, "--column", "images=0", "--usage-table", "billing.requests"])
     assert result.exit_code == 0, result.stderr

@@ -50,7 +50,8 @@ def _spark_type(kind: str) -> Any:
 
     if kind.startswith("DECIMAL"):
         return T.DecimalType(38, 18)
-    return {"BIGINT": T.LongType(), "DATE": T.DateType()}.get(kind, T.StringType())
+    ints = {"BIGINT": T.LongType(), "INTEGER": T.IntegerType(), "INT": T.IntegerType(), "SMALLINT": T.ShortType()}
+    return {**ints, "DATE": T.DateType()}.get(kind, T.StringType())
 
 
 def load_tables(spark: Any, catalog: runtime.Catalog) -> None:
@@ -71,7 +72,7 @@ def load_tables(spark: Any, catalog: runtime.Catalog) -> None:
 
     rows = [tuple(value(k, r[n]) for n, k, _ in price_table.COLUMNS) for r in price_table.rows(artifact)]
     spark.createDataFrame(rows, schema).createOrReplaceTempView("prices")
-    names = T.StructType([T.StructField(n, T.StringType(), False) for n, _, _ in price_table.NAME_COLUMNS])
+    names = T.StructType([T.StructField(n, _spark_type(k), True) for n, k, _ in price_table.NAME_COLUMNS])
     spark.createDataFrame(price_table.names(artifact), names).createOrReplaceTempView("model_names")
 
 
@@ -102,8 +103,9 @@ def totals(spark: Any, catalog: runtime.Catalog, path: str) -> tuple[dict[str, D
     load_tables(spark, catalog)
     usage_view(spark, path)
     price_usage(spark).createOrReplaceTempView("priced")
-    found = spark.sql(
-        "SELECT currency, sum(cost) AS total, count(*) AS n FROM priced WHERE unpriced IS NULL GROUP BY currency"
+    found = spark.sql(  # one scan: the unpriced rows have no currency when the model is unknown
+        "SELECT currency, sum(CASE WHEN unpriced IS NULL THEN cost END) AS total, count(*) AS n, "
+        "count(unpriced) AS failed, count(cost) AS priced FROM priced GROUP BY currency"
     ).collect()
-    counts = spark.sql("SELECT count(*) AS n, count(unpriced) AS failed FROM priced").collect()[0]
-    return {r["currency"]: r["total"] for r in found}, int(counts["failed"]), int(counts["n"])
+    sums = {r["currency"]: r["total"] for r in found if r["priced"]}
+    return sums, sum(int(r["failed"]) for r in found), sum(int(r["n"]) for r in found)
