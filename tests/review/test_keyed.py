@@ -66,3 +66,21 @@ def test_a_change_to_an_earlier_dated_term_of_a_selector_is_seen(content: dict[s
         ("added", "pricing[openai/gpt-6-sol from 2026-09-01]"),
         ("changed", "pricing[openai/gpt-6-sol from 2026-03-01].until"),
     ]
+
+
+def test_reordering_an_accounts_negotiated_terms_is_a_review(content: dict[str, Any]) -> None:
+    """The first entry matching a model applies: a wildcard moved above a model's own price changes it."""
+    old = copy.deepcopy(content)
+    old["accounts"]["acme-bank"]["pricing"].insert(0, {"model": "openai/*", "discount_percent": "5"})
+    new = copy.deepcopy(old)
+    new["accounts"]["acme-bank"]["pricing"].insert(1, new["accounts"]["acme-bank"]["pricing"].pop(0))
+    new["accounts"]["acme-bank"]["pricing"].append({"model": "mistral/*", "discount_percent": "5"})
+    changes = diff_contents(old, new, options=DiffOptions(today=date(2026, 11, 25))).changes
+    found = {c.field: c for c in changes}
+    assert set(found) == {"pricing", "pricing[mistral/*]"}  # the new entry is not a reordering
+    moved = found["pricing"]
+    assert moved.cls == "review" and "reordered" in moved.reason
+    assert (moved.before, moved.after) == (
+        ["openai/*", "openai/gpt-6-sol", "amazon-bedrock/*"],
+        ["openai/gpt-6-sol", "openai/*", "amazon-bedrock/*"],
+    )

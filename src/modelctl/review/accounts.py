@@ -86,6 +86,7 @@ def _pricing(key: str, old: list[Mapping[str, Any]], new: list[Mapping[str, Any]
         selector = entry["model"]
         return selector if counts[selector] == 1 else f"{selector} from {entry.get('effective_from', 'the start')}"
 
+    yield from _reordered(key, [term(e) for e in old], [term(e) for e in new])
     for selector, a, b in keyed_pairs(old, new, term):
         path = f"pricing[{selector}]"
         if a is None or b is None:
@@ -113,6 +114,18 @@ def _pricing(key: str, old: list[Mapping[str, Any]], new: list[Mapping[str, Any]
             if a.get(name) != b.get(name):
                 cls = INFO if name == "note" else REVIEW
                 yield Change("account", key, CHANGED, f"{path}.{name}", a.get(name), b.get(name), cls, "")
+
+
+def _reordered(key: str, old: list[str], new: list[str]) -> Iterator[Change]:
+    """The first entry matching a model applies: the entries both sides have, in another order, may
+    give a model another price (``acme/*`` moved above ``acme/alpha``), so it is a change to review."""
+    common = set(old) & set(new)
+    before, after = [t for t in old if t in common], [t for t in new if t in common]
+    if before != after:
+        reason = (
+            "negotiated terms reordered: the first entry matching a model applies, so a model may get another price"
+        )
+        yield Change("account", key, CHANGED, "pricing", before, after, REVIEW, reason)
 
 
 def _delta_change(key: str, path: str, name: str, x: Any, y: Any, what: str) -> Change:
