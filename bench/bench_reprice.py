@@ -65,13 +65,13 @@ from modelctl.runtime import Catalog
 from modelctl.usage.reprice import reprice
 catalog = Catalog.load(sys.argv[1])
 before = rss("VmRSS")
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 result = reprice(sys.argv[2], catalog, group_by=sys.argv[3].split(","))
-seconds = time.perf_counter() - start
+seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
 peak = rss("VmHWM")
 print(json.dumps({"rows": result.rows_read, "priced": result.rows_priced, "failed": result.error_count,
-                  "groups": len(result.groups), "seconds": seconds, "peak_kib": peak, "before_kib": before,
-                  "total": str(result.totals)}))
+                  "groups": len(result.groups), "seconds": seconds, "cpu_seconds": cpu, "peak_kib": peak,
+                  "before_kib": before, "total": str(result.totals)}))
 """
 )
 
@@ -96,12 +96,12 @@ from modelctl.runtime import Catalog
 from modelctl.interop.duckdb_engine import reprice_duckdb
 catalog = Catalog.load(sys.argv[1])
 before = rss("VmRSS")
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 result = reprice_duckdb(sys.argv[2], catalog, group_by=sys.argv[3].split(","))
-seconds = time.perf_counter() - start
+seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
 print(json.dumps({"rows": result.rows_read, "priced": result.rows_priced, "failed": result.error_count,
-                  "groups": len(result.groups), "seconds": seconds, "peak_kib": rss("VmHWM"), "before_kib": before,
-                  "total": str(result.totals)}))
+                  "groups": len(result.groups), "seconds": seconds, "cpu_seconds": cpu, "peak_kib": rss("VmHWM"),
+                  "before_kib": before, "total": str(result.totals)}))
 """
 )
 
@@ -244,6 +244,8 @@ def main(argv: list[str] | None = None) -> int:
         if duck:
             rows_out[-1]["duckdb s"] = round(duck["seconds"], 2)
             rows_out[-1]["duckdb x python"] = round(mine["seconds"] / duck["seconds"], 2)
+            rows_out[-1]["duckdb CPU s"] = round(duck["cpu_seconds"], 2)  # every thread: DuckDB uses each core
+            rows_out[-1]["python CPU s"] = round(mine["cpu_seconds"], 2)
             rows_out[-1]["duckdb peak MiB"] = duck["peak_kib"] / 1024
             rows_out[-1]["duckdb totals equal"] = _same_total(duck["total"], mine["total"])
         spark = results[size].get("spark")
@@ -272,7 +274,9 @@ def main(argv: list[str] | None = None) -> int:
         duck_ok = times >= 4 and equal
         print(
             f"duckdb engine: {times:.1f} x Python reprice on {sizes[-1]:,} rows (target >= 4), totals "
-            f"{'equal' if equal else 'DIFFER'}; peak RSS {duck['peak_kib'] / 1024:.0f} MiB"
+            f"{'equal' if equal else 'DIFFER'}; peak RSS {duck['peak_kib'] / 1024:.0f} MiB; CPU time "
+            f"{duck['cpu_seconds']:.1f} s (Python {large['cpu_seconds']:.1f} s: "
+            f"{large['cpu_seconds'] / duck['cpu_seconds']:.1f} x)"
         )
     spark = results[sizes[-1]].get("spark")
     if spark:

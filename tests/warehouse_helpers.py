@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from conftest import MINI, MakeCatalog
 from modelctl.artifact.publish import SourceInfo, publish
+from modelctl.runtime import Usage
 
 FILES: dict[str, str | None] = {
     **MINI,
@@ -92,11 +95,13 @@ FILES: dict[str, str | None] = {
         kind: cloud
         currency: USD
         """,
+    # an alias that names a variant (as Bedrock's in-region ids), one that does not
     "models/zeta/alpha.yaml": """\
         # yaml-language-server: $schema=../../../schema/model.schema.json
         id: alpha
         name: Alpha (Zeta)
         status: active
+        aliases: [global.alpha, {name: eu.alpha, variant: regional}]
         released: 2025-02-01
         limits: {context_window: 1000000}
         modalities: {input: [text, image, audio, video], output: [text, image, audio]}
@@ -106,6 +111,44 @@ FILES: dict[str, str | None] = {
             checked: 2026-11-01
             input_per_1m: 2.50
             output_per_1m: 9.00
+            variants:
+              regional: {input_per_1m: 2.75, output_per_1m: 9.90}
+        """,
+    # time-of-day windows (DeepSeek's shape), a period change, text only, a 128k context
+    "models/acme/cheap.yaml": """\
+        # yaml-language-server: $schema=../../../schema/model.schema.json
+        id: cheap
+        name: Cheap
+        status: active
+        released: 2025-01-01
+        limits: {context_window: 128000}
+        modalities: {input: [text], output: [text]}
+        pricing:
+          - effective_from: 2025-08-01
+            source: https://acme.example/pricing
+            checked: 2026-11-01
+            input_per_1m: 0.30
+            cached_input_per_1m: 0.006
+            output_per_1m: 1.20
+            variants:
+              off_peak:
+                input_per_1m: 0.15
+                cached_input_per_1m: 0.003
+                output_per_1m: 0.60
+                windows:
+                  - {start: "10:00", end: "01:00"}
+                  - {start: "04:00", end: "06:00"}
+                  - {start: "00:00", end: "24:00", weekdays: [sat, sun]}
+          - effective_from: 2025-01-01
+            source: https://acme.example/pricing
+            checked: 2026-11-01
+            input_per_1m: 0.28
+            output_per_1m: 1.10
+            variants:
+              off_peak:
+                input_per_1m: 0.14
+                output_per_1m: 0.55
+                windows: [{start: "16:30", end: "00:30"}]
         """,
 }
 
@@ -152,8 +195,34 @@ ROWS: list[tuple[str, str, str, tuple[int, ...]]] = [
     ("2025-07-04", "acme/plain", "", (10, 10, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 100, 200, 300, 400, 0)),
     ("2025-07-04", "acme/omni", "", (10, 10, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 100, 200, 300, 400, 0)),
     ("2025-07-04", "acme/omni", "", (10, 10, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 2, 0, 0, 0, 0, 0, 0, 0)),  # no search fee
+    # time-of-day windows (acme/cheap): 16:30-00:30 until 2025-08-01, then DeepSeek's hours and weekends
+    ("2025-07-10T20:00:00Z", "acme/cheap", "", (1000, 1000, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0)),  # 29: off-peak
+    ("2025-07-10T00:29:59Z", "cheap", "", (1000, 1000, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0)),  # 30: off-peak, past midnight
+    ("2025-07-10T00:30:00Z", "cheap", "", (1000, 1000, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0)),  # 31: the end is excluded
+    ("2025-07-10T18:00:00+02:00", "cheap", "", (1000, 1000, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0)),  # 32: 16:00 UTC: peak
+    ("2025-07-10", "cheap", "", (1000, 1000, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0)),  # 33: a date alone: the base price
+    ("2025-07-31T23:00:00Z", "cheap", "", (1000, 1000, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0)),  # 34: old period, off-peak
+    ("2025-08-01T00:15:00Z", "cheap", "", (1000, 1000, 500, 0, 0, 0, 0, 0, 0, 0, 1, 0)),  # 35: new period, off-peak
+    ("2025-08-04T02:00:00Z", "cheap", "", (1000, 1000, 500, 0, 0, 0, 0, 0, 0, 0, 1, 0)),  # 36: Monday 02:00: peak
+    ("2025-08-04T05:00:00Z", "cheap", "", (1000, 1000, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0)),  # 37: 04:00-06:00: off-peak
+    ("2025-08-02T02:00:00Z", "cheap", "", (1000, 1000, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0)),  # 38: Saturday: off-peak
+    ("2025-08-03T23:30:00-02:00", "cheap", "", (1000, 1000, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0)),  # 39: Monday 01:30 UTC
+    ("2025-08-04T02:00:00Z", "cheap", "off_peak", (1000, 1000, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0)),  # 40: its own variant
+    # what cost() refuses: a modality the model does not take, more input than its context
+    ("2025-08-04T12:00:00Z", "cheap", "", (1000, 10, 0, 0, 0, 0, 500, 0, 0, 0, 1, 0)),  # 41: audio on a text model
+    ("2025-07-03", "acme/embed", "", (100, 0, 0, 0, 0, 0, 0, 0, 50, 0, 1, 0)),  # 42: an image on embed
+    ("2025-07-03", "acme/embed", "", (9000, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0)),  # 43: above 8,192
+    ("2025-07-03", "acme/embed", "", (9000, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0)),  # 44: two requests: 16,384
+    ("2025-08-05T12:00:00Z", "cheap", "", (100000, 10, 28001, 0, 0, 0, 0, 0, 0, 0, 1, 0)),  # 45: 128,001
+    # an alias naming a variant (zeta/alpha: regional), and one that does not
+    ("2025-07-03", "eu.alpha", "", (1000, 1000, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0)),  # 46: regional
+    ("2025-07-03T08:00:00Z", "ZETA/EU.ALPHA", "", (1000, 1000, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0)),  # 47: regional
+    ("2025-07-03", "global.alpha", "", (1000, 1000, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0)),  # 48: base
+    ("2025-07-03", "eu.alpha", "batch", (1000, 1000, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0)),  # 49: its own variant: none
+    # a tier reached with audio tokens (input-side): omni above 200,000
+    ("2025-07-02", "omni", "", (150000, 900, 0, 0, 0, 0, 60000, 0, 0, 0, 1, 0)),  # 50
 ]
-UNPRICED_LINES = {9, 10, 13, 19, 21, 22, 24, 28}  # the rows built to fail, and only those
+UNPRICED_LINES = {9, 10, 13, 19, 21, 22, 24, 28, 41, 42, 43, 45, 49}  # the rows built to fail, and only those
 
 
 def published(root: Path, out: Path) -> Path:
@@ -174,3 +243,84 @@ def usage_csv(rows: list[tuple[str, str, str, tuple[int, ...]]] = ROWS) -> str:
         padded = (*counts, *[0] * (len(COLUMNS) - 5 - len(counts)))
         writer.writerow([line, ts, model, variant, "team-a" if line % 2 else "team-b", *padded])
     return buf.getvalue()
+
+
+def moment(ts: str) -> date | datetime:
+    """A row's timestamp as ``Catalog.cost`` takes it: a datetime (its UTC instant) or a date alone."""
+    return datetime.fromisoformat(ts.replace("Z", "+00:00")) if "T" in ts else date.fromisoformat(ts)
+
+
+def runtime_costs(catalog: Any, rows: list[tuple[str, str, str, tuple[int, ...]]] = ROWS) -> dict[int, Any]:
+    """line -> what ``Catalog.cost`` says for that row of ``usage_csv(rows)``: a Cost, or the exception it raises."""
+    out: dict[int, Any] = {}
+    for line, (ts, name, variant, counts) in enumerate(rows, 2):
+        usage = Usage(**dict(zip(COLUMNS[5:], counts, strict=False)))
+        try:
+            out[line] = catalog.cost(name, usage, at=moment(ts), variant=variant or None)
+        except Exception as exc:  # noqa: BLE001 - any refusal: the row is unpriced
+            out[line] = exc
+    return out
+
+
+def python_rows() -> list[tuple[str, str, str, tuple[int, ...]]]:
+    """The rows Python reprice prices as the runtime does today: without a time-of-day window or an alias
+    naming a variant (hu is adding them to usage/reprice.py; until then the engines are compared with the
+    runtime on every row, and with Python reprice on these)."""
+    return [r for r in ROWS if not ((r[1] in ("acme/cheap", "cheap") and "T" in r[0]) or "eu.alpha" in r[1].lower())]
+
+
+def reference_reprice(
+    catalog: Any,
+    rows: list[tuple[str, str, str, tuple[int, ...]]] = ROWS,
+    *,
+    group_by: tuple[str, ...] = ("model",),
+    what_if: tuple[str, ...] = (),
+    at: date | None = None,
+) -> dict[str, Any]:
+    """What ``reprice`` must give for ``usage_csv(rows)``, from ``Catalog.cost`` row by row: groups
+    (key, currency, rows, tokens, cost, what-if amounts, what-if unpriced), totals, the lines not priced
+    ((line, what-if model or None)), what-if totals and failures."""
+    from decimal import Decimal
+
+    zero = Decimal(0)
+    groups: dict[tuple[Any, ...], list[Any]] = {}
+    errors: list[tuple[int, str | None]] = []
+    wtotals, wfailed = [zero] * len(what_if), [0] * len(what_if)
+    fields = COLUMNS[5:]
+    for line, (ts, name, variant, counts) in enumerate(rows, 2):
+        padded = (*counts, *[0] * (len(fields) - len(counts)))
+        usage = Usage(**dict(zip(fields, padded, strict=True)))
+        when: Any = at or moment(ts)
+        try:
+            cost = catalog.cost(name, usage, at=when, variant=variant or None)
+        except Exception:  # noqa: BLE001 - any refusal: unpriced
+            errors.append((line, None))
+            continue
+        instant = moment(ts)
+        day = (instant.astimezone(UTC).date() if isinstance(instant, datetime) else instant).isoformat()
+        info = catalog.model(cost.model)
+        values = {"model": cost.model, "provider": info.provider, "day": day, "month": day[:7],
+                  "account": "team-a" if line % 2 else "team-b", "plan": "", "variant": cost.variant or "base"}  # fmt: skip
+        key = (tuple(values[d] for d in group_by), cost.currency)
+        acc = groups.setdefault(key, [0, dict.fromkeys(fields, 0), zero, [zero] * len(what_if), [0] * len(what_if)])
+        acc[0] += 1
+        for f, n in zip(fields, padded, strict=True):
+            acc[1][f] += n
+        acc[2] += cost.total
+        for w, ref in enumerate(what_if):
+            try:
+                other = catalog.cost(ref, usage, at=when, variant=variant or None)
+            except Exception:  # noqa: BLE001
+                acc[4][w] += 1
+                wfailed[w] += 1
+                errors.append((line, ref))
+                continue
+            acc[3][w] += other.total
+            wtotals[w] += other.total
+    totals: dict[str, Any] = {}
+    out = []
+    for (key, currency), (n, tokens, cost_total, wsum, wunpriced) in sorted(groups.items()):
+        totals[currency] = totals.get(currency, zero) + cost_total
+        out.append((key, currency, n, tokens, cost_total, tuple(wsum), tuple(wunpriced)))
+    return {"groups": out, "totals": totals, "errors": sorted(errors, key=lambda e: (e[0], e[1] or "")),
+            "what_if": list(zip(what_if, wtotals, wfailed, strict=True))}  # fmt: skip

@@ -158,8 +158,9 @@ def test_export_model_names(artifact: Path) -> None:
     result = runner.invoke(app, ["export", "--format", "model-names", str(artifact)])
     assert result.exit_code == 0, result.stderr
     rows = list(csv.reader(io.StringIO(result.stdout)))
-    assert rows[0] == ["name", "model"]
-    names = dict(rows[1:])
+    assert rows[0] == ["name", "model", "variant"]
+    assert {variant for _, _, variant in rows[1:]} == {""}  # no alias here names a variant
+    names = {name: model for name, model, _ in rows[1:]}
     assert names["acme/alpha"] == names["alpha"] == names["alpha-2025-01-01"] == "acme/alpha"
     assert names["acme/alpha-2025-01-01"] == "acme/alpha" and names["beta"] == "acme/beta"
 
@@ -273,3 +274,10 @@ def test_export_sql_golden(dialect: str, golden: Callable[[str, str], None]) -> 
     )
     assert money in text and "FLOAT" not in text.upper() and "DOUBLE" not in text.upper()
     assert "coalesce(0, 0) AS t_images" in text
+
+
+def test_export_price_windows(artifact: Path) -> None:
+    result = runner.invoke(app, ["export", "--format", "price-windows", str(artifact)])
+    assert result.exit_code == 0, result.stderr
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows == [["model", "valid_from", "valid_to", "weekday", "start_minute", "end_minute", "variant"]]

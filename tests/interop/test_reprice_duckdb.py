@@ -1,6 +1,7 @@
-"""``reprice --engine duckdb`` against Python reprice (issue 17): the same groups,
-totals to the last digit, what-if totals, unpriced rows with the same line
-numbers, on CSV, JSON Lines and Parquet usage files with every pricing feature."""
+"""``reprice --engine duckdb`` against the runtime's ``Catalog.cost`` row by row
+and against Python reprice (issue 17): the same groups, totals to the last
+digit, what-if totals, unpriced rows with the same line numbers, on CSV, JSON
+Lines and Parquet usage files with every pricing feature."""
 
 from __future__ import annotations
 
@@ -19,8 +20,16 @@ from conftest import MakeCatalog
 from modelctl.cli import app
 from modelctl.interop.duckdb_engine import reprice_duckdb
 from modelctl.query.opening import open_catalog
-from modelctl.usage.reprice import RepriceResult, reprice
-from warehouse_helpers import COLUMNS, ROWS, UNPRICED_LINES, usage_csv, warehouse_catalog
+from modelctl.usage.reprice import RepriceResult, RowError, reprice
+from warehouse_helpers import (
+    COLUMNS,
+    ROWS,
+    UNPRICED_LINES,
+    python_rows,
+    reference_reprice,
+    usage_csv,
+    warehouse_catalog,
+)
 
 runner = CliRunner()
 
@@ -38,18 +47,17 @@ BROKEN = (
 @pytest.fixture
 def files(make_catalog: MakeCatalog, tmp_path: Path) -> dict[str, Any]:
     root = warehouse_catalog(make_catalog)
-    text = usage_csv()
-    (tmp_path / "usage.csv").write_text(text, encoding="utf-8")
-    lines = text.splitlines()
-    header = lines[0].split(",")
+    for stem, text in (("usage", usage_csv()), ("legacy", usage_csv(python_rows()))):
+        (tmp_path / f"{stem}.csv").write_text(text, encoding="utf-8")
+        rows = list(csv.DictReader(io.StringIO(text)))
+        jsonl = "".join(
+            json.dumps({k: (int(v) if k in COLUMNS[5:] else v) for k, v in r.items() if v}) + "\n" for r in rows
+        )
+        (tmp_path / f"{stem}.jsonl").write_text(jsonl, encoding="utf-8")
+    text = usage_csv(python_rows())
     with_bad = text + "\n".join("0," + line if line else "" for line in BROKEN.splitlines()) + "\n"
     (tmp_path / "bad.csv").write_text(with_bad, encoding="utf-8")
-    rows = list(csv.DictReader(io.StringIO(text)))
-    jsonl = "".join(
-        json.dumps({k: (int(v) if k in COLUMNS[5:] else v) for k, v in r.items() if v}) + "\n" for r in rows
-    )
-    (tmp_path / "usage.jsonl").write_text(jsonl, encoding="utf-8")
-    return {"root": root, "dir": tmp_path, "catalog": open_catalog(root).catalog, "header": header}
+    return {"root": root, "dir": tmp_path, "catalog": open_catalog(root).catalog, "header": text.split("\n")[0]}
 
 
 def _same(a: RepriceResult, b: RepriceResult) -> None:
@@ -65,7 +73,7 @@ def _same(a: RepriceResult, b: RepriceResult) -> None:
     assert a.token_fields == b.token_fields and a.ignored_columns == b.ignored_columns
 
 
-@pytest.mark.parametrize(
+OPTIONS = pytest.mark.parametrize(
     "options",
     [
         pytest.param({}, id="by-model"),
@@ -75,7 +83,28 @@ def _same(a: RepriceResult, b: RepriceResult) -> None:
         pytest.param({"at": date(2025, 7, 1), "group_by": ("model", "day")}, id="at"),
     ],
 )
-@pytest.mark.parametrize("name", ["usage.csv", "usage.jsonl", "bad.csv"])
+
+
+@OPTIONS
+@pytest.mark.parametrize("name", ["usage.csv", "usage.jsonl"])
+def test_duckdb_engine_equals_the_runtime_row_by_row(files: dict[str, Any], name: str, options: dict[str, Any]) -> None:
+    """Every row: windows, alias variants, refusals (the runtime's cost(), summed by hand)."""
+    duck = reprice_duckdb(files["dir"] / name, files["catalog"], keep_errors=100, **options)
+    want = reference_reprice(files["catalog"], **options)
+    got = [(g.key, g.currency, g.rows, g.tokens, g.cost, g.what_if, g.what_if_unpriced) for g in duck.groups]
+    assert got == [(k, c, n, {f: t[f] for f in duck.token_fields}, *rest) for k, c, n, t, *rest in want["groups"]]
+    assert duck.totals == want["totals"]
+    header = 1 if name.endswith(".csv") else 0  # JSON Lines has no header line
+    assert [(e.line + 1 - header, e.what_if) for e in duck.errors] == want["errors"]
+    assert [(w.model, w.total, w.failed) for w in duck.what_if] == want["what_if"]
+    assert duck.error_count == sum(1 for _, w in want["errors"] if w is None)
+    assert duck.rows_read == len(ROWS)
+    if not options:
+        assert {e.line + 1 - header for e in duck.errors} == UNPRICED_LINES
+
+
+@OPTIONS
+@pytest.mark.parametrize("name", ["legacy.csv", "legacy.jsonl", "bad.csv"])
 def test_duckdb_engine_equals_python_reprice(files: dict[str, Any], name: str, options: dict[str, Any]) -> None:
     path = files["dir"] / name
     python = reprice(path, files["catalog"], keep_errors=100, **options)
@@ -87,7 +116,7 @@ def test_duckdb_engine_equals_python_reprice(files: dict[str, Any], name: str, o
 def test_bad_rows_keep_their_line_numbers(files: dict[str, Any]) -> None:
     duck = reprice_duckdb(files["dir"] / "bad.csv", files["catalog"], keep_errors=100)
     lines = {e.line for e in duck.errors}
-    first_bad = len(ROWS) + 2  # the header, the rows, then BROKEN
+    first_bad = len(python_rows()) + 2  # the header, the rows, then BROKEN
     assert {first_bad, first_bad + 1, first_bad + 2, first_bad + 4} <= lines
     assert first_bad + 5 not in lines  # epoch seconds and an empty cell are fine
 
@@ -95,8 +124,13 @@ def test_bad_rows_keep_their_line_numbers(files: dict[str, Any]) -> None:
 def test_parquet_usage(files: dict[str, Any]) -> None:
     import duckdb
 
-    src, out = files["dir"] / "usage.csv", files["dir"] / "usage.parquet"
-    duckdb.execute(f"COPY (SELECT * FROM read_csv('{src}', header = true)) TO '{out}' (FORMAT parquet)")
+    src, out = files["dir"] / "legacy.csv", files["dir"] / "usage.parquet"
+    # the timestamps as text: the file mixes dates and date-times (a TIMESTAMP column would make every
+    # date an instant at midnight, in a time-of-day window or not)
+    duckdb.execute(
+        f"COPY (SELECT * FROM read_csv('{src}', header = true, types = {{'timestamp': 'VARCHAR'}})) "
+        f"TO '{out}' (FORMAT parquet)"
+    )
     python = reprice(src, files["catalog"], keep_errors=100)
     duck = reprice_duckdb(out, files["catalog"], keep_errors=100)
     assert duck.totals == python.totals and duck.error_count == python.error_count
@@ -128,7 +162,7 @@ def test_cli_outputs_are_the_same(files: dict[str, Any], fmt: str, monkeypatch: 
 
 def test_cli_clean_file_exits_0_and_stdin_is_refused(files: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(files["dir"])
-    clean = [row for line, row in enumerate(ROWS, 2) if line not in UNPRICED_LINES]
+    clean = [row for line, row in enumerate(ROWS, 2) if line not in UNPRICED_LINES and row in python_rows()]
     Path("clean.csv").write_text(usage_csv(clean), encoding="utf-8")
     args = ["reprice", "clean.csv", "--catalog", str(files["root"]), "-f", "json"]
     python, duck = runner.invoke(app, args), runner.invoke(app, [*args, "--engine", "duckdb"])
@@ -138,3 +172,23 @@ def test_cli_clean_file_exits_0_and_stdin_is_refused(files: dict[str, Any], monk
     assert stdin.exit_code == 4 and "needs a file" in stdin.stderr
     arm = runner.invoke(app, [*args, "--engine", "duckdb", "-g", "arm"])
     assert arm.exit_code == 2 and "needs the python engine" in arm.stderr
+
+
+def test_the_first_failing_rows_of_a_long_file(files: dict[str, Any]) -> None:
+    """Line numbers come from the file's first rows, then from more of it: the same as Python reprice's
+    first errors, and the same count, wherever the failing rows are."""
+    good = ("2025-07-01", "acme/plain", "", (10, 10, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0))
+    bad = ("2025-07-01", "acme/embed", "", (10, 10, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0))  # no output price
+    late = [bad if i in (66_000, 69_999) else good for i in range(70_000)]
+    dense = [bad if i % 7 == 3 else good for i in range(1_000)]
+    for name, rows, keep in (("late.csv", late, 10), ("dense.csv", dense, 3), ("dense2.csv", dense, 0)):
+        path = files["dir"] / name
+        path.write_text(usage_csv(rows), encoding="utf-8")
+        python = reprice(path, files["catalog"], keep_errors=keep)
+        duck = reprice_duckdb(path, files["catalog"], keep_errors=keep)
+        assert [(e.line, e.raw) for e in duck.errors] == [(e.line, e.raw) for e in python.errors], name
+        assert duck.error_count == python.error_count and duck.totals == python.totals
+        seen: list[RowError] = []
+        assert reprice_duckdb(path, files["catalog"], keep_errors=1, on_error=seen.append).errors
+        assert [e.line for e in seen] == [e.line for e in reprice(path, files["catalog"], keep_errors=10**6).errors]
+    assert [e.line for e in reprice_duckdb(files["dir"] / "late.csv", files["catalog"]).errors] == [66_002, 70_001]

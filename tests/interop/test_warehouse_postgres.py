@@ -72,6 +72,7 @@ def loaded(server: postgres_server.Server, tmp_path_factory: pytest.TempPathFact
     artifact = load_artifact(published(root, folder / "dist"))
     (folder / "prices.csv").write_text(price_table.to_csv(price_table.rows(artifact)), encoding="utf-8")
     (folder / "names.csv").write_text(price_table.names_csv(price_table.names(artifact)), encoding="utf-8")
+    (folder / "windows.csv").write_text(price_table.windows_csv(price_table.windows(artifact)), encoding="utf-8")
     (folder / "usage.csv").write_text(usage_csv(), encoding="utf-8")
     counts = ", ".join(f'"{c}" bigint' for c in COLUMNS[5:])
     missing = "".join(  # counts the file does not have: 0, as a warehouse table would say
@@ -81,12 +82,20 @@ def loaded(server: postgres_server.Server, tmp_path_factory: pytest.TempPathFact
         "SET TIME ZONE 'UTC';\n"
         + _table("prices", price_table.COLUMNS)
         + _table("model_names", price_table.NAME_COLUMNS)
+        + _table("price_windows", price_table.WINDOW_COLUMNS)
         + 'CREATE TABLE usage (request_id bigint, "timestamp" timestamptz, model text, variant text, account text, '
         + f"{counts});\n"
         + f"\\copy prices FROM {_literal(folder / 'prices.csv')} WITH (FORMAT csv, HEADER true)\n"
         + f"\\copy model_names FROM {_literal(folder / 'names.csv')} WITH (FORMAT csv, HEADER true)\n"
+        + f"\\copy price_windows FROM {_literal(folder / 'windows.csv')} WITH (FORMAT csv, HEADER true)\n"
         + f"\\copy usage FROM {_literal(folder / 'usage.csv')} WITH (FORMAT csv, HEADER true)\n"
         + missing
+        # the file mixes dates and date-times, which one timestamptz column cannot tell apart
+        + "ALTER TABLE usage ADD COLUMN has_time boolean;\n"
+        + "".join(
+            f"UPDATE usage SET has_time = {'T' in ts} WHERE request_id = {line};\n"
+            for line, (ts, *_) in enumerate(ROWS, 2)
+        )  # fmt: skip
     )
     return {"folder": folder, "catalog": open_catalog(root).catalog, "server": server}
 
@@ -97,8 +106,15 @@ def query(server: postgres_server.Server, select: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(out)))
 
 
-def priced(loaded: dict[str, Any], columns: str = "request_id, priced_model, cost, unpriced") -> list[dict[str, str]]:
-    pricing = sql.pricing_query(sql.SqlOptions("postgres"))
+# the query over a table that says which rows have a time of day (SqlOptions.has_time)
+PRICING = sql.pricing_query(sql.SqlOptions("postgres", has_time="has_time"))
+
+
+def priced(
+    loaded: dict[str, Any],
+    columns: str = "request_id, priced_model, price_variant, cost, unpriced",
+    pricing: str = PRICING,
+) -> list[dict[str, str]]:
     return query(loaded["server"], f"SELECT {columns} FROM ({pricing}) q ORDER BY request_id")
 
 
@@ -117,13 +133,15 @@ def test_postgres_prices_every_row_as_the_runtime(loaded: dict[str, Any]) -> Non
         assert rows[line]["unpriced"] == "", (line, rows[line])
         assert Decimal(rows[line]["cost"]) == want.total, (line, name, variant, rows[line], want)
         assert rows[line]["priced_model"] == want.model
+        assert (rows[line]["price_variant"] or None) == want.variant, line
     assert unpriced == UNPRICED_LINES
 
 
+@pytest.mark.xfail(strict=True, reason="Python reprice does not apply windows and alias variants yet (hu, issue 12)")
 def test_postgres_totals_and_unpriced_rows_equal_reprice_and_duckdb(loaded: dict[str, Any]) -> None:
     from modelctl.interop.duckdb_engine import reprice_duckdb
 
-    pricing = sql.pricing_query(sql.SqlOptions("postgres"))
+    pricing = PRICING
     totals = {
         r["priced_model"]: Decimal(r["total"])
         for r in query(
@@ -155,13 +173,13 @@ def test_the_documented_psql_command(loaded: dict[str, Any]) -> None:
     out = loaded["server"].psql(args=["-c", "SET TIME ZONE 'UTC'", "-f", str(loaded["folder"] / "price_usage.sql"),
                                       "--csv"])  # fmt: skip
     got = {int(r["request_id"]): (r["cost"], r["unpriced"]) for r in csv.DictReader(io.StringIO(out))}
-    assert got == {int(r["request_id"]): (r["cost"], r["unpriced"]) for r in priced(loaded)}
+    plain = sql.pricing_query(sql.SqlOptions("postgres"))  # the timestamp's type decides: an instant
+    assert got == {int(r["request_id"]): (r["cost"], r["unpriced"]) for r in priced(loaded, pricing=plain)}
     assert len(got) == len(ROWS)
 
 
 def test_postgres_what_if_equals_reprice(loaded: dict[str, Any]) -> None:
-    pricing = sql.pricing_query(sql.SqlOptions("postgres"))
-    rows = sql.what_if(f"({pricing})", [WHAT_IF], dialect="postgres")
+    rows = sql.what_if(f"({PRICING})", [WHAT_IF], dialect="postgres")
     (got,) = query(
         loaded["server"],
         "SELECT sum(CASE WHEN wi_unpriced_0 IS NULL THEN wi_amount_0 END) AS total, "
@@ -173,7 +191,7 @@ def test_postgres_what_if_equals_reprice(loaded: dict[str, Any]) -> None:
 
 
 def test_postgres_money_is_numeric(loaded: dict[str, Any]) -> None:
-    pricing = sql.pricing_query(sql.SqlOptions("postgres"))
+    pricing = PRICING
     (types,) = query(
         loaded["server"],
         f"SELECT pg_typeof(cost)::text AS cost, pg_typeof(sum(cost) OVER ())::text AS total FROM ({pricing}) q LIMIT 1",
@@ -186,3 +204,21 @@ def test_a_bad_query_fails_loudly(loaded: dict[str, Any]) -> None:
     # the harness itself: an error in Postgres is an exception naming it, not an empty result
     with pytest.raises(RuntimeError, match="no_such_table"):
         query(loaded["server"], "SELECT * FROM no_such_table")
+
+
+def test_postgres_totals_equal_duckdb_and_the_runtime(loaded: dict[str, Any]) -> None:
+    from modelctl.interop.duckdb_engine import reprice_duckdb
+    from warehouse_helpers import reference_reprice
+
+    totals = {
+        r["priced_model"]: Decimal(r["total"])
+        for r in query(
+            loaded["server"],
+            f"SELECT priced_model, sum(cost) AS total FROM ({PRICING}) q WHERE unpriced IS NULL GROUP BY 1",
+        )
+    }
+    want = reference_reprice(loaded["catalog"])
+    assert totals == {key[0]: cost for key, _c, _n, _t, cost, *_ in want["groups"]}  # to the last digit
+    duck = reprice_duckdb(loaded["folder"] / "usage.csv", loaded["catalog"], keep_errors=100)
+    assert totals == {g.key[0]: g.cost for g in duck.groups}
+    assert {int(r["request_id"]) for r in priced(loaded) if r["unpriced"]} == {e.line for e in duck.errors}

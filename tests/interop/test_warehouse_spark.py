@@ -16,7 +16,7 @@ from modelctl.interop import spark_engine
 from modelctl.interop.exporters import sql
 from modelctl.query.opening import open_catalog
 from modelctl.usage.reprice import reprice
-from warehouse_helpers import FILES, UNPRICED_LINES, usage_csv
+from warehouse_helpers import FILES, ROWS, UNPRICED_LINES, runtime_costs, usage_csv
 
 pytest.importorskip("pyspark")
 
@@ -35,21 +35,44 @@ def priced(spark: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, An
     (folder / "usage.csv").write_text(usage_csv(), encoding="utf-8")
     spark_engine.load_tables(spark, catalog)
     spark_engine.usage_view(spark, str(folder / "usage.csv"))
-    rows = spark_engine.price_usage(spark).select("request_id", "priced_model", "cost", "unpriced").collect()
+    rows = (
+        spark_engine.price_usage(spark)
+        .select("request_id", "priced_model", "price_variant", "cost", "unpriced")
+        .collect()
+    )
     return {"folder": folder, "catalog": catalog, "rows": {int(r["request_id"]): r for r in rows}}
 
 
-def test_spark_prices_rows_as_reprice_and_duckdb(priced: dict[str, Any]) -> None:
+def test_spark_prices_every_row_as_the_runtime(priced: dict[str, Any]) -> None:
     rows, catalog = priced["rows"], priced["catalog"]
+    assert len(rows) == len(ROWS)
     assert {line for line, r in rows.items() if r["unpriced"] is not None} == UNPRICED_LINES
     assert all(rows[line]["cost"] is None for line in UNPRICED_LINES)
-    result = reprice(priced["folder"] / "usage.csv", catalog, keep_errors=100)
-    assert {e.line for e in result.errors} == UNPRICED_LINES
     totals: dict[str, Decimal] = {}
+    for line, want in runtime_costs(catalog).items():
+        if isinstance(want, Exception):
+            continue
+        r = rows[line]
+        assert (r["priced_model"], r["price_variant"] or None, r["cost"]) == (want.model, want.variant, want.total), (
+            line
+        )
+        totals[want.model] = totals.get(want.model, Decimal(0)) + want.total
+    spark_totals: dict[str, Decimal] = {}
     for r in rows.values():
         if r["unpriced"] is None:
+            spark_totals[r["priced_model"]] = spark_totals.get(r["priced_model"], Decimal(0)) + r["cost"]
+    assert spark_totals == totals  # to the last digit, not only the cent
+
+
+@pytest.mark.xfail(strict=True, reason="Python reprice does not apply windows and alias variants yet (hu, issue 12)")
+def test_spark_totals_equal_python_reprice(priced: dict[str, Any]) -> None:
+    result = reprice(priced["folder"] / "usage.csv", priced["catalog"], keep_errors=100)
+    assert {e.line for e in result.errors} == UNPRICED_LINES
+    totals: dict[str, Decimal] = {}
+    for r in priced["rows"].values():
+        if r["unpriced"] is None:
             totals[r["priced_model"]] = totals.get(r["priced_model"], Decimal(0)) + r["cost"]
-    assert totals == {g.key[0]: g.cost for g in result.groups}  # to the last digit, not only the cent
+    assert totals == {g.key[0]: g.cost for g in result.groups}
 
 
 def test_spark_equals_duckdb_row_by_row(priced: dict[str, Any]) -> None:
@@ -72,4 +95,5 @@ def test_spark_costs_are_exact_decimals(spark: Any, priced: dict[str, Any]) -> N
 def test_spark_totals_helper(spark: Any, priced: dict[str, Any]) -> None:
     totals, failed, rows = spark_engine.totals(spark, priced["catalog"], str(priced["folder"] / "usage.csv"))
     assert failed == len(UNPRICED_LINES) and rows == len(priced["rows"])
-    assert totals == reprice(priced["folder"] / "usage.csv", priced["catalog"]).totals
+    want = sum((c.total for c in runtime_costs(priced["catalog"]).values() if not isinstance(c, Exception)), Decimal(0))
+    assert totals == {"USD": want}

@@ -31,6 +31,7 @@ class ExportFormat(StrEnum):
     price_table_jsonl = "price-table-jsonl"
     price_table_parquet = "price-table-parquet"
     model_names = "model-names"
+    price_windows = "price-windows"
     sql = "sql"
 
 
@@ -58,8 +59,8 @@ def export(
             "-f",
             help="litellm: LiteLLM's model cost map; openrouter: an OpenRouter-style models list; price-table: "
             "a dated CSV price table (price-table-jsonl: JSON Lines; price-table-parquet: Parquet, needs pyarrow); "
-            "model-names: the names usage may give (CSV name,model); sql: the query that prices a usage table "
-            "with those two tables (see --dialect, --column).",
+            "model-names: the names usage may give (CSV name,model,variant); price-windows: the time-of-day windows "
+            "(CSV); sql: the query that prices a usage table with those three tables (see --dialect, --column).",
             show_default=False,
         ),
     ],
@@ -129,6 +130,8 @@ def export(
         notes = result.notes
     elif fmt is ExportFormat.model_names:
         text = price_table.names_csv(price_table.names(loaded))
+    elif fmt is ExportFormat.price_windows:
+        text = price_table.windows_csv(price_table.windows(loaded))
     else:
         table = price_table.rows(loaded, at=day)
         if fmt is ExportFormat.price_table_parquet:

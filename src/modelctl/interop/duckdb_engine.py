@@ -6,11 +6,17 @@ line numbers.
 
 DuckDB reads every column as text and the query checks each value as
 Python reprice does (a timestamp, a whole non-negative count below 2^64), so a
-bad value makes its row unpriced, never a different total.  A CSV row
-DuckDB's reader rejects (a wrong number of fields) is reported with its line
-from DuckDB's reject table.  Line numbers of the other unpriced rows come from
-a second pass over the file that stops at the last of them: a clean file is
-read once, by DuckDB.
+bad value makes its row unpriced, never a different total.  A row's timestamp
+with a time of day is priced in the time-of-day window in force at that UTC
+instant; a date alone (``2025-06-01``) gets the base prices, as
+``Catalog.cost(at=date)``; ``at`` prices every row on that day, base prices.
+
+One pass prices and totals the rows in the query itself (DuckDB aggregates in
+parallel; nothing is held per row).  Only when some row could not be priced
+does a second DuckDB pass number the rows (in file order) to find which, and a
+third, in Python, reads the file up to the last of them for their line numbers
+and text.  A CSV row DuckDB's reader rejects (a wrong number of fields) is
+reported with its line from DuckDB's reject table.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import gzip
 import os
 import tempfile
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, localcontext
 from pathlib import Path
@@ -29,7 +36,7 @@ from modelctl import runtime
 from modelctl.interop.exporters import price_table, sql
 from modelctl.interop.exporters.common import Artifact
 from modelctl.usage.files import USAGE_FIELDS, UsageFileError, check_header, kind_of
-from modelctl.usage.reprice import Group, RepriceResult, RowError, WhatIfTotal
+from modelctl.usage.reprice import Group, RepriceResult, RowError, WhatIfTotal, check_arguments
 
 __all__ = ["DUCKDB_DIMENSIONS", "reprice_duckdb"]
 
@@ -51,10 +58,7 @@ def reprice_duckdb(
     """``usage.reprice.reprice`` on DuckDB (needs the duckdb package: ImportError without it)."""
     import duckdb
 
-    for dim in group_by:
-        if dim not in DUCKDB_DIMENSIONS:
-            raise ValueError(f"the duckdb engine cannot group by {dim!r}: use one of {', '.join(DUCKDB_DIMENSIONS)}")
-    targets = tuple(catalog.resolve(name) for name in what_if)
+    targets = check_arguments(catalog, group_by, what_if, DUCKDB_DIMENSIONS, "the duckdb engine")
     name = str(path)
     if name == "-" or not os.path.isfile(name):
         raise UsageFileError(f"cannot read usage file {name!r}: the duckdb engine needs a file (not stdin)")
@@ -64,14 +68,34 @@ def reprice_duckdb(
         con.execute("SET TimeZone = 'UTC'")
         con.execute("SET enable_progress_bar = false")  # it would write to stdout
         _load_tables(con, catalog)
-        columns, token_fields, ignored, delim = _raw_view(con, name, kind)
-        query = _query(columns, kind, at, targets)
-        return _collect(con, query, name, kind, token_fields, ignored, delim, list(group_by), targets, at,
-                        keep_errors, on_error)  # fmt: skip
+        file = _UsageFile(name, kind, *_raw_view(con, name, kind))
+        run = _Run(file, list(group_by), targets, at, keep_errors, on_error)
+        return _collect(con, run)
     except duckdb.Error as exc:
         raise UsageFileError(f"{name}: {str(exc).splitlines()[0]}") from None
     finally:
         con.close()
+
+
+@dataclass(frozen=True, slots=True)
+class _UsageFile:
+    name: str
+    kind: str  # csv, jsonl or parquet
+    reader: str  # the DuckDB table function that reads it, every column as text
+    columns: list[str]
+    token_fields: tuple[str, ...]
+    ignored: list[str]
+    delimiter: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Run:
+    file: _UsageFile
+    group_by: list[str]
+    targets: tuple[str, ...]
+    at: date | None
+    keep_errors: int
+    on_error: Callable[[RowError], None] | None
 
 
 def _first_line(name: str) -> str:
@@ -91,12 +115,14 @@ def artifact_of(catalog: runtime.Catalog) -> Artifact:
 def _load_tables(con: Any, catalog: runtime.Catalog) -> None:
     artifact = artifact_of(catalog)
     with tempfile.TemporaryDirectory(prefix="modelctl-duckdb-") as tmp:
-        prices, names = Path(tmp) / "prices.csv", Path(tmp) / "names.csv"
+        prices, names, windows = Path(tmp) / "prices.csv", Path(tmp) / "names.csv", Path(tmp) / "windows.csv"
         prices.write_text(price_table.to_csv(price_table.rows(artifact)), encoding="utf-8")
         names.write_text(price_table.names_csv(price_table.names(artifact)), encoding="utf-8")
+        windows.write_text(price_table.windows_csv(price_table.windows(artifact)), encoding="utf-8")
         for table, file, cols in (
             ("prices", prices, price_table.COLUMNS),
             ("model_names", names, price_table.NAME_COLUMNS),
+            ("price_windows", windows, price_table.WINDOW_COLUMNS),
         ):
             types = ", ".join(f"'{n}': '{t}'" for n, t, _ in cols)
             con.execute(
@@ -104,32 +130,30 @@ def _load_tables(con: Any, catalog: runtime.Catalog) -> None:
             )
 
 
-def _raw_view(con: Any, name: str, kind: str) -> tuple[list[str], tuple[str, ...], list[str], str]:
-    """``raw``: the file, every column as text, with ``__row`` (1, 2, ... in file order)."""
+def _raw_view(con: Any, name: str, kind: str) -> tuple[str, list[str], tuple[str, ...], list[str], str]:
+    """(the reader, the file's columns, its token fields, its ignored columns, the CSV delimiter)."""
     if kind == "csv":
         header = check_header(_first_line(name), name)
         names = list(header.names)
         cols = "[" + ", ".join(_lit(n) for n in names) + "]"
-        con.execute(
-            f"CREATE VIEW raw AS SELECT *, row_number() OVER () AS __row FROM read_csv({_lit(name)}, header = true, "
-            f"all_varchar = true, delim = {_lit(header.delimiter)}, quote = '\"', escape = '\"', names = {cols}, "
-            "store_rejects = true, rejects_scan = 'rejects_scan', rejects_table = 'rejects_table', "
-            "null_padding = false, strict_mode = true)"
+        reader = (
+            f"read_csv({_lit(name)}, header = true, all_varchar = true, delim = {_lit(header.delimiter)}, "
+            f"quote = '\"', escape = '\"', names = {cols}, store_rejects = true, rejects_scan = 'rejects_scan', "
+            "rejects_table = 'rejects_table', null_padding = false, strict_mode = true)"
         )
         fields = tuple(names[i] for i in header.tokens)
-        return names, fields, list(header.ignored), header.delimiter
-    reader = (
+        return reader, names, fields, list(header.ignored), header.delimiter
+    source = (
         f"read_parquet({_lit(name)})"
         if kind == "parquet"
         else f"read_json({_lit(name)}, format = 'newline_delimited', records = true)"
     )
-    described = con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()
+    described = con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
     names = [row[0] for row in described]
     casts = ", ".join(f"CAST({_ident(n)} AS VARCHAR) AS {_ident(n.lower())}" for n in names)
-    con.execute(f"CREATE VIEW raw AS SELECT {casts}, row_number() OVER () AS __row FROM {reader}")
     known = {"timestamp", "model", "variant", "account", "plan", *USAGE_FIELDS}
     lowered = [n.lower() for n in names]
-    return lowered, tuple(USAGE_FIELDS), [n for n in lowered if n not in known], ","
+    return f"(SELECT {casts} FROM {source})", lowered, tuple(USAGE_FIELDS), [n for n in lowered if n not in known], ","
 
 
 def _lit(text: str) -> str:
@@ -140,108 +164,144 @@ def _ident(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _query(columns: list[str], kind: str, at: date | None, targets: Sequence[str]) -> str:
-    have = set(columns)
-    checks, typed = [], []
-    ts = 'raw."timestamp"'
+def _query(run: _Run, numbered: int = 0) -> str:
+    """The pricing query (and what-if) over the file; ``numbered``: over its first ``numbered`` rows only
+    (-1: all), with ``__row`` (1, 2, ... in file order), to find the failing rows."""
+    file, at = run.file, run.at
+    have = set(file.columns)
+    raw = file.reader
+    if numbered:
+        head = f"(SELECT * FROM {file.reader} LIMIT {numbered})" if numbered > 0 else file.reader
+        raw = f"(SELECT *, row_number() OVER () AS __row FROM {head})"
+    ts = '"timestamp"'
+    # The instant: an ISO date or date-time (no offset: UTC), else epoch seconds; as microseconds.
     moment = (
-        f"coalesce(TRY_CAST({ts} AS TIMESTAMPTZ), CASE WHEN regexp_full_match({ts}, '[0-9]+') "
-        f"THEN to_timestamp(TRY_CAST({ts} AS BIGINT)) END)"
+        f"coalesce(epoch_us(TRY_CAST({ts} AS TIMESTAMPTZ)), CASE WHEN regexp_full_match({ts}, '[0-9]+') "
+        f"THEN epoch_us(to_timestamp(TRY_CAST({ts} AS BIGINT))) END)"
     )
-    checks.append(f"WHEN {ts} IS NULL THEN 'no timestamp'")
-    checks.append(
-        f"WHEN {moment} IS NULL THEN 'timestamp ' || {ts} || ' is not an ISO date or date-time (or epoch seconds)'"
-    )
-    checks.append("WHEN raw.model IS NULL OR raw.model = '' THEN 'no model name'")
+    typed, checks, columns = [], [], {"variant": "__variant"}
     for field in USAGE_FIELDS:
         if field not in have:
             # Python reprice: a CSV without a requests column bills one request per row; JSON Lines too
-            typed.append(f"{1 if field == 'requests' else 0} AS {field}")
+            columns[field] = "1" if field == "requests" else "0"
             continue
-        text = f"trim(raw.{field})"
-        default = "0" if kind == "csv" or field != "requests" else "1"
-        given = f"coalesce(nullif({text}, ''), '{default}')"
-        value = f"CASE WHEN regexp_full_match({given}, '[+]?[0-9]{{1,20}}') THEN TRY_CAST({given} AS HUGEINT) END"
-        checks.append(
-            f"WHEN {value} IS NULL OR {value} > {_MAX_COUNT} "
-            f"THEN '{field} ' || {text} || ' is not a whole number of tokens from 0 to 2^64 - 1'"
+        text = f"raw.{field}"
+        default = "0" if file.kind == "csv" or field != "requests" else "1"
+        # Python's int(): digits, a sign, spaces around (DuckDB's cast also takes 1.5, 1e3, 0x10: not those)
+        value = (
+            f"CASE WHEN {text} IS NULL THEN {default} "
+            f"WHEN regexp_full_match({text}, '\\s*[+]?[0-9]+\\s*') THEN TRY_CAST({text} AS UBIGINT) "
+            f"WHEN trim({text}) = '' THEN {default} END"
         )
-        typed.append(f"CASE WHEN {value} <= {_MAX_COUNT} THEN {value} END AS {field}")
-    day = f"DATE '{at.isoformat()}'" if at else f"CAST({moment} AS DATE)"
-    usage = (
-        "(SELECT raw.*, "
-        + f"{day} AS __day, CAST({moment} AS DATE) AS __row_day, "
-        + ("coalesce(raw.variant, '')" if "variant" in have else "''")
-        + " AS __variant, "
-        + ", ".join(typed)
-        + f", CASE {' '.join(checks)} END AS __bad FROM raw)"
+        typed.append(f"{value} AS {field}")
+        checks.append(
+            f"WHEN {field} IS NULL THEN '{field} ' || __text_{field} || "
+            "' is not a whole number of tokens from 0 to 2^64 - 1'"
+        )
+    # The UTC day, minute of the day (a date alone, or --at: none, so no window) and weekday (0 = Monday),
+    # by arithmetic on the epoch (DuckDB's time zone functions are slow per row).
+    day_us = 86_400_000_000
+    when = f"{(at - date(1970, 1, 1)).days} * {day_us}" if at else "__us"
+    date_only = "true" if at else f"(length({ts}) = 10 AND {ts}[5] = '-')"
+    moments = (
+        f"DATE '1970-01-01' + CAST(floor(({when}) / {day_us}) AS INTEGER) AS __day, "
+        f"CASE WHEN NOT {date_only} THEN CAST((({when}) % {day_us} + {day_us}) % {day_us} // 60000000 AS INTEGER) "
+        "END AS __minute, "
+        f"CAST(((floor(({when}) / {day_us}) + 3) % 7 + 7) % 7 AS INTEGER) AS __weekday, "
+        f"DATE '1970-01-01' + CAST(floor(__us / {day_us}) AS INTEGER) AS __row_day"
     )
     present = [f'"{f}"' for f in USAGE_FIELDS if f in have]
-    if present:
-        usage = usage.replace("(SELECT raw.*, ", f"(SELECT raw.* EXCLUDE ({', '.join(present)}), ", 1)
+    exclude = f" EXCLUDE ({', '.join(present)})" if present else ""
+    texts = "".join(f", raw.{f} AS __text_{f}" for f in USAGE_FIELDS if f in have)
+    variant = "coalesce(raw.variant, '')" if "variant" in have else "''"
+    typed_rows = (
+        f"SELECT raw.*{exclude}{texts}, {', '.join(typed) + ', ' if typed else ''}{moments}, {variant} AS __variant "
+        f"FROM (SELECT *, {moment} AS __us FROM {raw} AS raw) AS raw"
+    )
+    bad = [
+        f"WHEN {ts} IS NULL THEN 'no timestamp'",
+        f"WHEN __us IS NULL THEN 'timestamp ' || {ts} || ' is not an ISO date or date-time (or epoch seconds)'",
+        "WHEN model IS NULL OR model = '' THEN 'no model name'",
+        *checks,
+    ]
+    usage = f"(SELECT *, CASE {' '.join(bad)} END AS __bad FROM ({typed_rows}))"
     extra_cols = [c for c in ("account", "plan") if c not in have]
     if extra_cols:
         usage = f"(SELECT *, {', '.join(f'NULL AS {c}' for c in extra_cols)} FROM {usage})"
-    columns_map = {"timestamp": "__day", "variant": "__variant"}
-    base = sql.pricing_query(sql.SqlOptions("duckdb", usage=usage, columns=columns_map))
-    return sql.what_if(f"({base})", targets) if targets else base
+    options = sql.SqlOptions("duckdb", usage=usage, columns=columns, moments=("__day", "__minute", "__weekday"))
+    base = sql.pricing_query(options)
+    return sql.what_if(f"({base})", run.targets, columns=columns) if run.targets else base
 
 
-def _collect(
-    con: Any,
-    query: str,
-    name: str,
-    kind: str,
-    token_fields: tuple[str, ...],
-    ignored: list[str],
-    delim: str,
-    group_by: list[str],
-    targets: Sequence[str],
-    at: date | None,
-    keep_errors: int,
-    on_error: Callable[[RowError], None] | None,
-) -> RepriceResult:
-    con.execute(f"CREATE TEMP TABLE result AS {query}")
-    keys = {
-        "model": "priced_model",
-        "provider": "provider",
-        "day": "strftime(__row_day, '%Y-%m-%d')",
-        "month": "strftime(__row_day, '%Y-%m')",
-        "account": "coalesce(account, '')",
-        "plan": "coalesce(plan, '')",
-        "variant": "CASE WHEN __variant = '' THEN 'base' ELSE __variant END",
-    }
-    dims = [keys[d] for d in group_by]
-    sums = [f"sum({f})" for f in token_fields]
+_KEYS = {
+    "model": "priced_model",
+    "provider": "provider",
+    "day": "strftime(__row_day, '%Y-%m-%d')",
+    "month": "strftime(__row_day, '%Y-%m')",
+    "account": "coalesce(account, '')",
+    "plan": "coalesce(plan, '')",
+    "variant": "CASE WHEN price_variant = '' THEN 'base' ELSE price_variant END",
+}
+
+
+def _collect(con: Any, run: _Run) -> RepriceResult:
+    """Totals in one aggregating pass; the failing rows' line numbers only when some row failed."""
+    file, targets = run.file, run.targets
+    failed = "(__bad IS NOT NULL OR unpriced IS NOT NULL)"
+    dims = [f"CASE WHEN NOT __failed THEN {_KEYS[d]} END" for d in run.group_by]
+    sums = [f"sum({f})" for f in file.token_fields]
     wsums = []
     for i in range(len(targets)):
         wsums += [
             f"sum(wi_amount_{i}) FILTER (WHERE wi_unpriced_{i} IS NULL)",
             f"count(*) FILTER (WHERE wi_unpriced_{i} IS NOT NULL)",
         ]
-    select = ", ".join([*dims, "currency", "count(*)", *sums, "sum(cost)", *wsums])
-    group = ", ".join([*(str(i + 1) for i in range(len(dims))), str(len(dims) + 1)])
-    rows = con.execute(
-        f"SELECT {select} FROM result WHERE unpriced IS NULL AND __bad IS NULL GROUP BY {group}"
+    select = ", ".join(["__failed", *dims, "CASE WHEN NOT __failed THEN currency END", "count(*)", *sums, "sum(cost)",
+                        *wsums])  # fmt: skip
+    found = con.execute(
+        f"SELECT {select} FROM (SELECT *, {failed} AS __failed FROM ({_query(run)})) GROUP BY ALL"
     ).fetchall()
-    read = con.execute("SELECT count(*) FROM result").fetchone()[0]
-    failures = con.execute(
-        "SELECT __row, coalesce(__bad, unpriced) FROM result WHERE __bad IS NOT NULL OR unpriced IS NOT NULL ORDER BY 1"
-    ).fetchall()
+    rows = [row[1:] for row in found if not row[0]]
+    unpriced = sum(int(row[len(dims) + 2]) for row in found if row[0])
+    k = len(dims) + len(file.token_fields) + 4  # __failed, dims, currency, count, sums, cost: then the what-ifs
+    wfailed = [sum(int(row[k + 2 * i + 1]) for row in found if not row[0]) for i in range(len(targets))]
+    read = sum(int(row[len(dims) + 2]) for row in found)
+    failures: list[tuple[int, str]] = []
     wfail: list[tuple[int, int, str]] = []
-    for i, ref in enumerate(targets):
-        wfail += [
-            (row, i, f"{ref}: {why}")
-            for row, why in con.execute(
-                f"SELECT __row, wi_unpriced_{i} FROM result WHERE __bad IS NULL AND unpriced IS NULL "
-                f"AND wi_unpriced_{i} IS NOT NULL ORDER BY 1"
-            ).fetchall()
-        ]
-    rejects = _rejects(con) if kind == "csv" else []
-    errors = _row_errors(name, kind, delim, failures, wfail, rejects, targets, keep_errors, on_error)
-    counts = (read + len(rejects), len(failures) + len(rejects))
-    wfailed = [sum(1 for _, w, _ in wfail if w == i) for i in range(len(targets))]
-    return _result(name, kind, group_by, token_fields, rows, targets, *counts, errors, wfailed, ignored, at)
+    if unpriced or any(wfailed):
+        failures, wfail = _failing_rows(con, run, read)
+    rejects = _rejects(con) if file.kind == "csv" else []
+    errors = _row_errors(file, failures, wfail, rejects, targets, run.keep_errors, run.on_error)
+    return _result(run, rows, read + len(rejects), unpriced + len(rejects), errors, wfailed)
+
+
+def _failing_rows(con: Any, run: _Run, rows: int) -> tuple[list[tuple[int, str]], list[tuple[int, int, str]]]:
+    """(row ordinal, why) for rows not priced, and (row, what-if index, why) for rows a what-if model could not
+    price.  With no on_error only the first keep_errors rows are wanted (each gives at least one error): they
+    are looked for in the file's first 65,536 rows, then in 4 times as many, ... (DuckDB stops reading there)."""
+    wcols = [f"wi_unpriced_{i}" for i in range(len(run.targets))]
+    where = " OR ".join(["__bad IS NOT NULL", "unpriced IS NOT NULL", *(f"{c} IS NOT NULL" for c in wcols)])
+    head = 1 << 16
+    while True:
+        numbered = -1 if run.on_error is not None or head >= rows else head
+        found = con.execute(
+            f"SELECT __row, coalesce(__bad, unpriced){''.join(', ' + c for c in wcols)} "
+            f"FROM ({_query(run, numbered)}) WHERE {where}"
+        ).fetchall()
+        if numbered < 0 or len(found) >= run.keep_errors:
+            break
+        head *= 4
+    failures, wfail = [], []
+    for row, why, *wwhy in sorted(found, key=lambda r: int(r[0])):
+        if why is not None:
+            failures.append((int(row), str(why)))
+            continue
+        wfail += [(int(row), i, f"{run.targets[i]}: {w}") for i, w in enumerate(wwhy) if w is not None]
+    if run.on_error is None:
+        cut = set(sorted({int(r[0]) for r in found})[: run.keep_errors])
+        failures = [f for f in failures if f[0] in cut]
+        wfail = [w for w in wfail if w[0] in cut]
+    return failures, wfail
 
 
 def _rejects(con: Any) -> list[tuple[int, str, str]]:
@@ -256,9 +316,7 @@ def _rejects(con: Any) -> list[tuple[int, str, str]]:
 
 
 def _row_errors(
-    name: str,
-    kind: str,
-    delim: str,
+    file: _UsageFile,
     failures: list[tuple[int, str]],
     wfail: list[tuple[int, int, str]],
     rejects: list[tuple[int, str, str]],
@@ -270,7 +328,7 @@ def _row_errors(
     if on_error is None:  # only the first keep_errors are shown: look up no more lines than that
         firsts = sorted(wanted)[:keep_errors]
         wanted = set(firsts)
-    lines = _lines_of(name, kind, delim, wanted)
+    lines = _lines_of(file.name, file.kind, file.delimiter, wanted)
     errs = [RowError(line, message, raw) for line, message, raw in rejects]
     for row, why in failures:
         line, raw = lines.get(row, (0, ""))
@@ -316,19 +374,14 @@ def _lines_of(name: str, kind: str, delim: str, rows: set[int]) -> dict[int, tup
 
 
 def _result(
-    name: str,
-    kind: str,
-    group_by: list[str],
-    token_fields: tuple[str, ...],
+    run: _Run,
     rows: list[tuple[Any, ...]],
-    targets: Sequence[str],
     read: int,
     failed: int,
     errors: list[RowError],
     what_if_failed: list[int],
-    ignored: list[str],
-    at: date | None,
 ) -> RepriceResult:
+    group_by, token_fields, targets = run.group_by, run.file.token_fields, run.targets
     k, width = len(group_by), len(token_fields)
     groups: list[Group] = []
     totals: dict[str, Decimal] = {}
@@ -350,8 +403,8 @@ def _result(
             totals[currency] = totals.get(currency, Decimal(0)) + cost
             groups.append(Group(key, currency, count, tokens, cost, amounts, unpriced))
     return RepriceResult(
-        path=name,
-        format=kind,
+        path=run.file.name,
+        format=run.file.kind,
         group_by=tuple(group_by),
         token_fields=token_fields,
         groups=tuple(groups),
@@ -361,6 +414,6 @@ def _result(
         errors=tuple(errors),
         error_count=failed,
         what_if=tuple(WhatIfTotal(ref, wcurrency[i], wtotal[i], what_if_failed[i]) for i, ref in enumerate(targets)),
-        ignored_columns=tuple(ignored),
-        at=at,
+        ignored_columns=tuple(run.file.ignored),
+        at=run.at,
     )

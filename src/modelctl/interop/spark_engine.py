@@ -55,7 +55,7 @@ def _spark_type(kind: str) -> Any:
 
 
 def load_tables(spark: Any, catalog: runtime.Catalog) -> None:
-    """``prices`` and ``model_names`` as temporary views, with the price table's column types."""
+    """``prices``, ``model_names`` and ``price_windows`` as temporary views, with the tables' column types."""
     from datetime import date
 
     from pyspark.sql import types as T
@@ -74,28 +74,38 @@ def load_tables(spark: Any, catalog: runtime.Catalog) -> None:
     spark.createDataFrame(rows, schema).createOrReplaceTempView("prices")
     names = T.StructType([T.StructField(n, _spark_type(k), True) for n, k, _ in price_table.NAME_COLUMNS])
     spark.createDataFrame(price_table.names(artifact), names).createOrReplaceTempView("model_names")
+    cols = price_table.WINDOW_COLUMNS
+    windows = T.StructType([T.StructField(n, _spark_type(k), True) for n, k, _ in cols])
+    found = [tuple(value(k, r[n]) for n, k, _ in cols) for r in price_table.windows(artifact)]
+    spark.createDataFrame(found, windows).createOrReplaceTempView("price_windows")
 
 
 def usage_view(spark: Any, path: str, name: str = "usage") -> None:
     """A usage CSV (header: timestamp, model, variant?, token counts) as the view ``name``:
-    every column read as text, then typed (a count's empty cell is 0; no requests column: 1)."""
+    every column read as text, then typed (a count's empty cell is 0; no requests column: 1);
+    ``has_time`` says whether the row's timestamp has a time of day (a date alone: base prices)."""
     raw = spark.read.option("header", True).option("inferSchema", False).csv(path)
     have = {c.lower(): c for c in raw.columns}
     raw.createOrReplaceTempView(f"{name}_raw")
-    cols = [f"CAST(`{have['timestamp']}` AS TIMESTAMP) AS `timestamp`", f"`{have['model']}` AS model"]
+    ts = f"`{have['timestamp']}`"
+    cols = [f"CAST({ts} AS TIMESTAMP) AS `timestamp`", f"`{have['model']}` AS model"]
+    cols.append(f"NOT (trim({ts}) RLIKE '^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}$') AS has_time")
     cols.append(f"`{have['variant']}` AS variant" if "variant" in have else "CAST(NULL AS STRING) AS variant")
     for field in USAGE_FIELDS:
         if field in have:
             cols.append(f"CAST(coalesce(nullif(trim(`{have[field]}`), ''), '0') AS BIGINT) AS {field}")
         else:
             cols.append(f"CAST({1 if field == 'requests' else 0} AS BIGINT) AS {field}")
-    extra = [f"`{have[c]}` AS `{c}`" for c in have if c not in {"timestamp", "model", "variant", *USAGE_FIELDS}]
+    extra = [
+        f"`{have[c]}` AS `{c}`" for c in have if c not in {"timestamp", "model", "variant", "has_time", *USAGE_FIELDS}
+    ]
     spark.sql(f"SELECT {', '.join(cols + extra)} FROM {name}_raw").createOrReplaceTempView(name)
 
 
-def price_usage(spark: Any, usage: str = "usage") -> Any:
-    """The pricing query's result as a DataFrame."""
-    return spark.sql(sql.pricing_query(sql.SqlOptions("spark", usage=usage)))
+def price_usage(spark: Any, usage: str = "usage", has_time: str | None = "has_time") -> Any:
+    """The pricing query's result as a DataFrame; ``has_time``: the usage view's column saying whether a
+    row has a time of day (``usage_view`` makes it), None for a table whose timestamp type says it."""
+    return spark.sql(sql.pricing_query(sql.SqlOptions("spark", usage=usage, has_time=has_time)))
 
 
 def totals(spark: Any, catalog: runtime.Catalog, path: str) -> tuple[dict[str, Decimal], int, int]:

@@ -47,6 +47,7 @@ __all__ = [
     "RowError",
     "UsageFileError",
     "WhatIfTotal",
+    "check_arguments",
     "reprice",
 ]
 
@@ -176,6 +177,23 @@ class _Run:
     _wcache: list[dict[tuple[str, int], Entry | str]] = field(default_factory=list)
 
 
+def check_arguments(
+    catalog: runtime.Catalog,
+    group_by: Sequence[str],
+    what_if: Sequence[str],
+    dimensions: Sequence[str] = DIMENSIONS,
+    engine: str = "",
+) -> tuple[str, ...]:
+    """What every reprice engine checks before reading a row: each ``group_by`` dimension is one of
+    ``dimensions`` (ValueError naming ``engine``, if given), each what-if model exists
+    (runtime.CatalogError).  Returns the what-if models' canonical references."""
+    for dim in group_by:
+        if dim not in dimensions:
+            who = f"{engine} cannot" if engine else "cannot"
+            raise ValueError(f"{who} group by {dim!r}: use one of {', '.join(dimensions)}")
+    return tuple(catalog.resolve(name) for name in what_if)
+
+
 def reprice(
     path: Path | str,
     catalog: runtime.Catalog,
@@ -197,10 +215,7 @@ def reprice(
     bucketed into when grouping by ``arm`` (usage/readout.py).  Raises
     UsageFileError when the file cannot be read or has no usable header,
     runtime.CatalogError for an unknown what-if model."""
-    for dim in group_by:
-        if dim not in DIMENSIONS:
-            raise ValueError(f"cannot group by {dim!r}: use one of {', '.join(DIMENSIONS)}")
-    targets = tuple(catalog.resolve(name) for name in what_if)
+    targets = check_arguments(catalog, group_by, what_if)
     with open_usage(path) as usage:
         try:
             first = usage.stream.readline()

@@ -19,6 +19,14 @@ means: no price (a non-zero count there cannot be priced)::
 end where the next period starts, like the base rows: a variant is offered
 only in the periods that list it (the runtime's rule).
 Money is the artifact's decimal text, exactly; see COLUMNS for the types.
+
+What else ``cost()`` decides is in the tables too: each row carries the
+model's modalities and the period's input limit (a row needing another
+modality, or above the limit, is refused); the names table says which
+variant an alias implies (Bedrock's ``eu.`` ids: ``regional``); and the
+windows table (``windows``) says which variant a time-of-day window bills,
+one row per weekday and span of minutes of the UTC day, overlaps resolved as
+the runtime resolves them, so an instant matches at most one row.
 """
 
 from __future__ import annotations
@@ -33,6 +41,7 @@ from typing import Any
 from modelctl.catalog.model import PRICE_KEYS
 from modelctl.interop.exporters.common import Artifact, periods_in_force, price_sets
 from modelctl.interop.exporters.sql import per_second_column
+from modelctl.runtime._pricing import compile_windows, max_input_of, window_variant
 from modelctl.usage.estimate import PRICED_BY
 
 # Every price key the catalog has and every key the runtime prices a usage field by (its
@@ -49,6 +58,18 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("valid_from", "DATE", "first day (UTC) the row applies"),
     ("valid_to", "DATE", "first day it no longer applies (exclusive); empty for the newest period"),
     ("currency", "VARCHAR", "ISO 4217"),
+    (
+        "max_input_tokens",
+        "BIGINT",
+        "the most input-side tokens a request may have in the period; empty: no limit known",
+    ),
+    ("input_modalities", "VARCHAR", "what the model accepts (text image audio video pdf ...), separated by spaces"),
+    ("output_modalities", "VARCHAR", "what the model produces, separated by spaces"),
+    (
+        "windows",
+        "VARCHAR",
+        "a variant's time-of-day windows (UTC) as the catalog gives them; the windows table applies them",
+    ),
     *((key, "DECIMAL(38,18)", "the price charged, fall-backs filled in; empty when none") for key in MONEY_KEYS),
     *(
         (per_second_column(keys[0]), "DECIMAL(38,18)", f"{keys[0]} / 60 to 18 places (SQL cannot divide exactly)")
@@ -59,7 +80,7 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("source", "VARCHAR", "where the period's prices were read"),
 )
 NAMES = tuple(name for name, _, _ in COLUMNS)
-INT_COLUMNS = frozenset({"above_input_tokens", "up_to_input_tokens"})
+INT_COLUMNS = frozenset({"above_input_tokens", "up_to_input_tokens", "max_input_tokens"})
 
 
 def rows(artifact: Artifact, *, at: date | None = None) -> list[dict[str, Any]]:
@@ -77,11 +98,13 @@ def rows(artifact: Artifact, *, at: date | None = None) -> list[dict[str, Any]]:
 
 def _variant_rows(ref: str, model: dict[str, Any], variant: str | None) -> list[dict[str, Any]]:
     periods = periods_in_force(model)
+    modalities = model.get("modalities", {})
     out = []
     for i, period in enumerate(periods):
         if variant is not None and variant not in period.get("variants", {}):
             continue  # not offered in this period
         valid_to = periods[i + 1]["effective_from"] if i + 1 < len(periods) else None
+        windows = period["variants"][variant].get("windows", ()) if variant is not None else ()
         base, tiers = price_sets(period, variant)
         bounds = [None, *(t["above_input_tokens"] for t in tiers)]
         sets = [base, *(t["prices"] for t in tiers)]
@@ -96,6 +119,10 @@ def _variant_rows(ref: str, model: dict[str, Any], variant: str | None) -> list[
                 "valid_from": period["effective_from"],
                 "valid_to": valid_to,
                 "currency": model.get("currency", "USD"),
+                "max_input_tokens": max_input_of(model, period) or None,
+                "input_modalities": " ".join(modalities.get("input", ())),
+                "output_modalities": " ".join(modalities.get("output", ())),
+                "windows": "; ".join(_window_text(w) for w in windows),
             }
             charged, filled = effective(prices)
             row.update(charged)
@@ -104,6 +131,11 @@ def _variant_rows(ref: str, model: dict[str, Any], variant: str | None) -> list[
             row["source"] = period.get("source", "")
             out.append(row)
     return out
+
+
+def _window_text(window: dict[str, Any]) -> str:
+    days = window.get("weekdays")
+    return (",".join(days) + " " if days else "") + f"{window['start']}-{window['end']}"
 
 
 def effective(prices: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
@@ -190,29 +222,92 @@ def to_parquet(table: list[dict[str, Any]], path: str) -> None:
 NAME_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("name", "VARCHAR", "a name a usage row may give, lower case (join on lower(usage.model))"),
     ("model", "VARCHAR", "the canonical reference it names, as in the price table"),
-)
+    ("variant", "VARCHAR", "the variant the name implies (an alias such as eu.anthropic.claude-sonnet-4-6: regional); "
+     "'' for none: a usage row's own variant wins"),
+)  # fmt: skip
 
 
-def names(artifact: Artifact) -> list[tuple[str, str]]:
-    """(name, model) for every name ``runtime.Catalog.resolve`` accepts, lower
-    case: canonical references, ``provider/alias``, and bare ids and aliases
-    that exactly one model has (an ambiguous bare name names nothing)."""
+def names(artifact: Artifact) -> list[tuple[str, str, str]]:
+    """(name, model, variant) for every name ``runtime.Catalog.resolve`` accepts,
+    lower case: canonical references, ``provider/alias``, and bare ids and
+    aliases that exactly one model has (an ambiguous bare name names nothing);
+    ``variant`` is the one an alias names (``alias_variants``), else ''."""
     bare: dict[str, set[str]] = {}
+    implied: dict[str, str] = {}
     for ref, model in artifact.models.items():
         for name in (model["id"], *model.get("aliases", ())):
             bare.setdefault(name.lower(), set()).add(ref)
+        for alias, variant in (model.get("alias_variants") or {}).items():
+            implied[alias.lower()] = implied[f"{model['provider']}/{alias}".lower()] = variant
     out = {name: next(iter(refs)) for name, refs in bare.items() if len(refs) == 1}
     for ref, model in artifact.models.items():
         for alias in model.get("aliases", ()):
             out[f"{model['provider']}/{alias}".lower()] = ref
     for ref in artifact.models:
         out[ref.lower()] = ref
-    return sorted(out.items())
+    return sorted((name, ref, "" if name == ref.lower() else implied.get(name, "")) for name, ref in out.items())
 
 
-def names_csv(table: list[tuple[str, str]]) -> str:
+def names_csv(table: list[tuple[str, str, str]]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow([n for n, _, _ in NAME_COLUMNS])
     writer.writerows(table)
+    return buf.getvalue()
+
+
+# --- time-of-day windows ------------------------------------------------------------------
+
+WINDOW_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("model", "VARCHAR", "canonical reference, as in the price table"),
+    ("valid_from", "DATE", "the price period's first day (UTC)"),
+    ("valid_to", "DATE", "the next period's first day (exclusive); empty for the newest"),
+    ("weekday", "INTEGER", "the UTC day of the week of the instant: 0 = Monday ... 6 = Sunday"),
+    ("start_minute", "INTEGER", "minute of the UTC day the span starts (included)"),
+    ("end_minute", "INTEGER", "minute it ends (excluded; 1440 = midnight)"),
+    ("variant", "VARCHAR", "the variant billed in the span, unless the row names a variant itself"),
+)
+WINDOW_NAMES = tuple(name for name, _, _ in WINDOW_COLUMNS)
+
+
+def windows(artifact: Artifact) -> list[dict[str, Any]]:
+    """The time-of-day windows as spans that never overlap: for each model and
+    price period with windows, each weekday and each span of minutes where one
+    variant's window holds (the first variant in name order where windows of
+    two overlap, as ``runtime.Catalog.cost``), a row.  A usage row with a time
+    of day and no variant of its own (or of its alias) matches at most one."""
+    out = []
+    for ref, model in sorted(artifact.models.items()):
+        periods = periods_in_force(model)
+        for i, period in enumerate(periods):
+            compiled = compile_windows(period.get("variants", {}))
+            if not compiled:
+                continue
+            valid_to = periods[i + 1]["effective_from"] if i + 1 < len(periods) else None
+            cuts = sorted({0, 1440, *(m for _, spans in compiled for s in spans for m in s[:2] if 0 < m < 1440)})
+            for weekday in range(7):
+                spans: list[list[Any]] = []
+                for start, end in zip(cuts, cuts[1:], strict=False):
+                    # no span starts or ends inside [start, end): one answer holds for all of it
+                    variant = window_variant(compiled, start, weekday)
+                    if variant is None:
+                        continue
+                    if spans and spans[-1][1] == start and spans[-1][2] == variant:
+                        spans[-1][1] = end
+                    else:
+                        spans.append([start, end, variant])
+                out += [
+                    {"model": ref, "valid_from": period["effective_from"], "valid_to": valid_to, "weekday": weekday,
+                     "start_minute": s, "end_minute": e, "variant": v}
+                    for s, e, v in spans
+                ]  # fmt: skip
+    return out
+
+
+def windows_csv(table: list[dict[str, Any]]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(WINDOW_NAMES)
+    for row in table:
+        writer.writerow(["" if row[n] is None else row[n] for n in WINDOW_NAMES])
     return buf.getvalue()

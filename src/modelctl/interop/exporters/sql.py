@@ -1,25 +1,32 @@
 """The pricing query (``modelctl export --format sql``): SQL that prices a
 usage table where it lives, with the runtime's rules, over the price table
-(``--format price-table``) and the model names table (``--format
-model-names``).
+(``--format price-table``), the model names table (``--format model-names``)
+and the time-of-day windows table (``--format price-windows``).
 
 One query per dialect (DuckDB, Spark SQL, BigQuery, PostgreSQL), the same
-shape in each:
+shape in each, the choices ``runtime.Catalog.cost`` makes:
 
 * a usage row's name is looked up in ``model_names`` (canonical references,
   ``provider/alias``, and bare ids and aliases that only one provider has,
   all lower case: ``runtime.Catalog.resolve``'s rules);
+* the variant billed is the row's own, else the one its name implies (an
+  alias such as ``eu.anthropic.claude-sonnet-4-6``: ``regional``), else the
+  one whose time-of-day window holds the row's UTC instant (``price_windows``;
+  a timestamp that is a date alone has no time: the base prices), else none;
 * the price row is the one of that model and variant (``''`` for none) in
   force on the row's day (UTC) whose tier bounds hold the row's input-side
-  tokens (input + cached input + cache writes; a cliff);
+  tokens (every input count: ``runtime._pricing.SIDE_FIELDS``; a cliff);
+* a row needing a modality the model does not take, or with more input-side
+  tokens than the period's limit per request, is refused, as cost() refuses it;
 * each token count is multiplied by its own column: the price table has
   every fall-back filled in, so an empty cell means "no price", and a row
   with a non-zero count there is unpriced, as the runtime refuses it;
 * money stays exact: the dialect's exact decimal type, never a float.
 
-The query returns every usage column plus ``priced_model``, ``provider``,
-``currency``, ``cost`` (NULL when the row cannot be priced) and
-``unpriced`` (why, NULL when priced).  Totals: ``SUM(cost) ... GROUP BY``.
+The query returns every usage column plus ``priced_model``, ``price_variant``
+(the variant billed, '' for none), ``provider``, ``currency``, ``cost`` (NULL
+when the row cannot be priced) and ``unpriced`` (why, NULL when priced).
+Totals: ``SUM(cost) ... GROUP BY``.
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from modelctl.runtime._pricing import _NEEDS, SIDE_FIELDS
 from modelctl.usage.estimate import FREE_WITHOUT_PRICE, PRICED_BY
 
 __all__ = ["DIALECTS", "SqlOptions", "parse_columns", "pricing_query", "table_name", "what_if"]
@@ -35,7 +43,6 @@ __all__ = ["DIALECTS", "SqlOptions", "parse_columns", "pricing_query", "table_na
 DIALECTS: tuple[str, ...] = ("duckdb", "spark", "bigquery", "postgres")
 USAGE_FIELDS: tuple[str, ...] = tuple(f for f, *_ in PRICED_BY)
 COLUMN_NAMES: tuple[str, ...] = ("timestamp", "model", "variant", *USAGE_FIELDS)
-_SIDE = ("input_tokens", "cached_input_tokens", "cache_write_tokens", "cache_write_1h_tokens")
 
 # The exact type each dialect keeps prices in.
 MONEY_TYPE = {"duckdb": "DECIMAL(38, 18)", "spark": "DECIMAL(38, 18)", "bigquery": "BIGNUMERIC", "postgres": "NUMERIC"}
@@ -48,6 +55,27 @@ _NOTES = {
     "postgres": "Run with SET TIME ZONE 'UTC' when the timestamp column is a timestamptz (days are UTC days).",
 }
 
+# Whether the timestamp has a time of day (a DATE column has none), the minute of the UTC day and the
+# UTC weekday (0 = Monday) of an instant x (the timestamp cast to TIMESTAMP in a UTC session).
+_HAS_TIME = {
+    "duckdb": "typeof({ts}) <> 'DATE'",
+    "spark": "typeof({ts}) <> 'date'",
+    "bigquery": "NOT STARTS_WITH(FORMAT('%T', {ts}), 'DATE')",
+    "postgres": "pg_typeof({ts}) <> 'date'::regtype",
+}
+_MINUTE = {
+    "duckdb": "hour({x}) * 60 + minute({x})",
+    "spark": "hour({x}) * 60 + minute({x})",
+    "bigquery": "EXTRACT(HOUR FROM {x}) * 60 + EXTRACT(MINUTE FROM {x})",
+    "postgres": "CAST(EXTRACT(HOUR FROM {x}) * 60 + EXTRACT(MINUTE FROM {x}) AS INTEGER)",
+}
+_WEEKDAY = {
+    "duckdb": "isodow({x}) - 1",
+    "spark": "weekday({x})",
+    "bigquery": "MOD(EXTRACT(DAYOFWEEK FROM {x}) + 5, 7)",
+    "postgres": "CAST(EXTRACT(ISODOW FROM {x}) AS INTEGER) - 1",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class SqlOptions:
@@ -55,8 +83,15 @@ class SqlOptions:
     usage: str = "usage"  # the usage table (or a sub-query in parentheses)
     prices: str = "prices"
     names: str = "model_names"
+    windows: str = "price_windows"
     # usage column -> the table's column name, or an integer literal for a count the table lacks
     columns: Mapping[str, str] | None = None
+    # A boolean usage column saying whether the row's timestamp has a time of day (a date alone gets
+    # the base prices, no window); None: from the timestamp column's type (DATE or TIMESTAMP).
+    has_time: str | None = None
+    # Usage columns that already hold the row's UTC day (DATE), minute of the UTC day (NULL: no time
+    # of day) and UTC weekday (0 = Monday), instead of computing them from the timestamp.
+    moments: tuple[str, str, str] | None = None
 
 
 def parse_columns(pairs: Sequence[str]) -> dict[str, str]:
@@ -100,99 +135,176 @@ def pricing_query(options: SqlOptions = SqlOptions()) -> str:
             return given
         return f"{table}.{q}{given}{q}"
 
+    ts = col("timestamp")
+    has_time = f"u.{q}{options.has_time}{q}" if options.has_time else _HAS_TIME[d].format(ts=ts)
+    moment = f"CAST({ts} AS TIMESTAMP)"
+    zero = _zeros(cols)
+    side = "\n      + ".join(f"coalesce({col(f)}, {_default(f)})" for f in SIDE_FIELDS if f not in zero) or "0"
+    if options.moments:
+        day, minute, weekday = (f"u.{q}{c}{q}" for c in options.moments)
+    else:
+        day = f"CAST({ts} AS DATE)"
+        minute = f"CASE WHEN {has_time} THEN {_MINUTE[d].format(x=moment)} END"
+        weekday = _WEEKDAY[d].format(x=moment)
     selects = [
         "    u.*",
-        f"    CAST({col('timestamp')} AS DATE) AS usage_day",
+        f"    {day} AS usage_day",
+        f"    {minute} AS usage_minute",
+        f"    {weekday} AS usage_weekday",
         f"    {_variant(cols, col)} AS usage_variant",
         f"    lower({col('model')}) AS usage_name",
     ]
     selects += [f"    coalesce({col(f)}, {_default(f)}) AS t_{f}" for f in USAGE_FIELDS]
+    selects.append(f"    ( {side}\n    ) AS usage_side")
     select_rows = ",\n".join(selects)
     return f"""\
 -- modelctl pricing query ({d}).  Tables: {options.usage} (one row per request, disjoint token
--- counts), {options.prices} (modelctl export --format price-table), {options.names} (--format model-names).
+-- counts), {options.prices} (modelctl export --format price-table), {options.names} (--format model-names),
+-- {options.windows} (--format price-windows).
 -- {_NOTES[d]}
 WITH usage_rows AS (
   SELECT
 {select_rows}
   FROM {options.usage} AS u
 ),
-joined AS (
+named AS (
   SELECT
     r.*,
     n.model AS priced_model,
+    CASE WHEN r.usage_variant <> '' THEN r.usage_variant ELSE coalesce(n.variant, '') END AS named_variant
+  FROM usage_rows AS r
+  LEFT JOIN {options.names} AS n ON n.name = r.usage_name
+),
+timed AS (
+  SELECT
+    m.*,
+    CASE WHEN m.named_variant <> '' THEN m.named_variant ELSE coalesce(w.variant, '') END AS price_variant
+  FROM named AS m
+  LEFT JOIN {options.windows} AS w
+    ON w.model = m.priced_model
+   AND m.named_variant = ''
+{_in_window("w", "m")}
+),
+joined AS (
+  SELECT
+    t.*,
     p.provider,
     p.currency,
     p.valid_from AS price_from,
     p.above_input_tokens AS price_tier,
     CASE
-      WHEN n.model IS NULL THEN 'unknown model'
+      WHEN t.priced_model IS NULL THEN 'unknown model'
       WHEN p.model IS NULL THEN 'no price in force that day for this model and variant'
-{_reasons("p", "r")}
+{_reasons("p", "t", zero)}
     END AS unpriced,
-    {_amount("p", "r", d)} AS amount
-  FROM usage_rows AS r
-  LEFT JOIN {options.names} AS n ON n.name = r.usage_name
+    {_amount("p", "t", d, zero)} AS amount
+  FROM timed AS t
   LEFT JOIN {options.prices} AS p
-    ON p.model = n.model
-{_conditions("p", "r")}
+    ON p.model = t.priced_model
+{_conditions("p", "t", "t.price_variant")}
 )
 SELECT joined.*, CASE WHEN unpriced IS NULL THEN amount END AS cost
 FROM joined
 """
 
 
-def what_if(rows: str, targets: Sequence[str], *, dialect: str = "duckdb", prices: str = "prices") -> str:
+def what_if(
+    rows: str,
+    targets: Sequence[str],
+    *,
+    dialect: str = "duckdb",
+    prices: str = "prices",
+    windows: str = "price_windows",
+    columns: Mapping[str, str] | None = None,
+) -> str:
     """``rows`` (the pricing query's output, as a table or a sub-query) with
     ``wi_amount_<i>`` and ``wi_unpriced_<i>`` for each what-if model: the same
-    rows priced on that model, same day and variant."""
+    rows priced on that model, same day and variant (the row's own; else the
+    model's time-of-day window at the row's instant).  ``columns``: the pricing
+    query's (counts mapped to 0 add no term)."""
+    zero = _zeros(dict(columns or {}))
     cols, joins = [], []
     for i, ref in enumerate(targets):
-        w = f"w{i}"
+        w, v = f"w{i}", f"v{i}"
         lit = "'" + ref.replace("'", "''") + "'"
         cols.append(
             f"  CASE\n      WHEN {w}.model IS NULL THEN 'no price in force that day for this model and variant'\n"
-            f"{_reasons(w, 'q')}\n    END AS wi_unpriced_{i},\n  {_amount(w, 'q', dialect)} AS wi_amount_{i}"
+            f"{_reasons(w, 'q', zero)}\n    END AS wi_unpriced_{i},\n"
+            f"  {_amount(w, 'q', dialect, zero)} AS wi_amount_{i}"
         )
-        joins.append(f"LEFT JOIN {prices} AS {w}\n    ON {w}.model = {lit}\n{_conditions(w, 'q')}")
+        variant = f"CASE WHEN q.usage_variant <> '' THEN q.usage_variant ELSE coalesce({v}.variant, '') END"
+        joins.append(
+            f"LEFT JOIN {windows} AS {v}\n    ON {v}.model = {lit}\n   AND q.usage_variant = ''\n{_in_window(v, 'q')}"
+        )
+        joins.append(f"LEFT JOIN {prices} AS {w}\n    ON {w}.model = {lit}\n{_conditions(w, 'q', variant)}")
     select = ",\n".join(["  q.*", *cols])
     return f"SELECT\n{select}\nFROM {rows} AS q\n" + "\n".join(joins) + "\n"
 
 
-def _side(r: str) -> str:
-    return " + ".join(f"{r}.t_{f}" for f in _SIDE)
-
-
-def _conditions(p: str, r: str) -> str:
-    side = _side(r)
+def _in_window(w: str, r: str) -> str:
+    """The window row whose span holds the usage row's instant (none for a row without a time of day)."""
     return f"""\
-   AND coalesce({p}.variant, '') = {r}.usage_variant
+   AND {r}.usage_day >= {w}.valid_from
+   AND ({w}.valid_to IS NULL OR {r}.usage_day < {w}.valid_to)
+   AND {w}.weekday = {r}.usage_weekday
+   AND {r}.usage_minute >= {w}.start_minute
+   AND {r}.usage_minute < {w}.end_minute"""
+
+
+def _conditions(p: str, r: str, variant: str) -> str:
+    return f"""\
+   AND coalesce({p}.variant, '') = {variant}
    AND {r}.usage_day >= {p}.valid_from
    AND ({p}.valid_to IS NULL OR {r}.usage_day < {p}.valid_to)
-   AND {side} > coalesce({p}.above_input_tokens, -1)
-   AND ({p}.up_to_input_tokens IS NULL OR {side} <= {p}.up_to_input_tokens)"""
+   AND {r}.usage_side > coalesce({p}.above_input_tokens, -1)
+   AND ({p}.up_to_input_tokens IS NULL OR {r}.usage_side <= {p}.up_to_input_tokens)"""
 
 
-def _reasons(p: str, r: str) -> str:
-    return "\n".join(
+def _zeros(cols: Mapping[str, str]) -> frozenset[str]:
+    """The counts mapped to the literal 0 (a count the table lacks): they add no term to the query."""
+    return frozenset(f for f, given in cols.items() if f in USAGE_FIELDS and given.isdigit() and int(given) == 0)
+
+
+def _reasons(p: str, r: str, zero: frozenset[str] = frozenset()) -> str:
+    """Why a row with a price row cannot be priced, in the order cost() checks: a modality the model
+    does not take, more input than it takes per request, a count without a price."""
+    out = []
+    for field, (side, modality) in _NEEDS.items():
+        if field in zero:
+            continue
+        column = f"coalesce({p}.{side}_modalities, '')"
+        verb = "accept" if side == "input" else "produce"
+        out.append(
+            f"      WHEN {r}.t_{field} > 0 AND NOT (' ' || {column} || ' ' LIKE '% {modality} %')\n"
+            f"        THEN 'the model does not {verb} {modality} {side} ({field})'"
+        )
+    out.append(
+        f"      WHEN {p}.max_input_tokens IS NOT NULL\n"
+        f"        AND {r}.usage_side > {p}.max_input_tokens * greatest({r}.t_requests, 1)\n"
+        "        THEN 'more input-side tokens than the model takes per request (max_input_tokens)'"
+    )
+    out += [
         f"      WHEN {r}.t_{f} > 0 AND {p}.{keys[0]} IS NULL THEN 'no price for {f}'"
         for f, _c, keys, _per in PRICED_BY
-        if f not in FREE_WITHOUT_PRICE
-    )
+        if f not in FREE_WITHOUT_PRICE and f not in zero
+    ]
+    return "\n".join(out)
 
 
-def _amount(p: str, r: str, dialect: str) -> str:
+def _amount(p: str, r: str, dialect: str, zero: frozenset[str] = frozenset()) -> str:
     """The row's cost: each count times its own column, grouped by the units the price is for
     (per 1M tokens, per 1,000 calls, per unit); a per-minute price through its per-second column."""
     by_unit: dict[int, list[str]] = {}
     for f, _c, keys, unit in PRICED_BY:
+        if f in zero:
+            continue
         column, unit = (per_second_column(keys[0]), 1) if unit == 60 else (keys[0], unit)
         by_unit.setdefault(unit, []).append(f"{r}.t_{f} * coalesce({p}.{column}, 0)")
     parts = []
     for unit in sorted(by_unit, reverse=True):
         terms = "\n      + ".join(by_unit[unit])
         parts.append(f"( {terms}\n    ) * {_scale(unit, dialect)}" if unit != 1 else "\n    + ".join(by_unit[unit]))
-    return "\n    + ".join(parts)
+    return "\n    + ".join(parts) or "0"
 
 
 def per_second_column(key: str) -> str:
