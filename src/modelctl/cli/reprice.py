@@ -140,7 +140,8 @@ def reprice(
 
     Each row is one request (or, with a requests column, several) and is
     priced on its timestamp's day (UTC) with runtime.Catalog's prices, tiers
-    and variants; totals are exact. Rows that cannot be priced (unparseable,
+    and variants, and at its UTC time in a time-of-day price window (a date
+    alone: the base prices); totals are exact. Rows that cannot be priced (unparseable,
     unknown model, no price that day, a token kind the model has no price
     for) are counted and listed with their line numbers, never dropped
     silently, and the command exits 1. The file is streamed: memory stays
