@@ -113,7 +113,6 @@ def test_duckdb_engine_equals_python_reprice(files: dict[str, Any], name: str, o
     assert python.error_count >= 5  # some of the warehouse file's rows are unpriced (fewer with --at)
 
 
-
 @pytest.mark.parametrize("name", ["usage.csv", "usage.jsonl"])
 @pytest.mark.parametrize("options", [{}, {"group_by": ("provider", "day", "variant")}, {"what_if": ("acme/omni",)}])
 def test_duckdb_engine_equals_python_reprice_on_every_feature(
@@ -124,6 +123,7 @@ def test_duckdb_engine_equals_python_reprice_on_every_feature(
     python = reprice(path, files["catalog"], keep_errors=100, **options)
     _same(python, reprice_duckdb(path, files["catalog"], keep_errors=100, **options))
     assert python.error_count >= 5
+
 
 def test_bad_rows_keep_their_line_numbers(files: dict[str, Any]) -> None:
     duck = reprice_duckdb(files["dir"] / "bad.csv", files["catalog"], keep_errors=100)
