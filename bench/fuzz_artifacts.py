@@ -342,9 +342,12 @@ def _digest_ok(data: bytes) -> bool:
     """The oracle (docs/artifact.md): the recorded digest is the SHA-256 of the content's byte
     range when the file is canonical around it, else of the canonical form of the content."""
     doc = json.loads(data)
-    rebuilt = assemble(b"", {k: doc[k] for k in ("catalog_version", "digest", "format_version", "source")})
-    head, tail = rebuilt.split(b',"content":', 1)[0] + b',"content":', rebuilt.split(b',"content":', 1)[1]
-    if data.startswith(head) and data.endswith(tail) and len(data) > len(head) + len(tail):
+    envelope = ("catalog_version", "digest", "format_version", "source")
+    head = tail = b""
+    if all(k in doc for k in envelope):  # a mutation may delete an envelope key the runtime does not need
+        rebuilt = assemble(b"", {k: doc[k] for k in envelope})
+        head, tail = rebuilt.split(b',"content":', 1)[0] + b',"content":', rebuilt.split(b',"content":', 1)[1]
+    if head and data.startswith(head) and data.endswith(tail) and len(data) > len(head) + len(tail):
         body = data[len(head) : len(data) - len(tail)]
     else:
         body = canonical(doc["content"])
