@@ -197,7 +197,6 @@ def test_the_documented_query_reads_the_time_from_the_column_type(warehouse: dic
     assert [v for n, v, _ in got if n in range(29, 40)] == [""] * 11  # every window row on a day: the base price
 
 
-@pytest.mark.xfail(strict=True, reason="Python reprice does not apply windows and alias variants yet (hu, issue 12)")
 def test_python_reprice_agrees(warehouse: dict[str, Any]) -> None:
     con = duckdb.connect()
     load(con, warehouse["dir"])

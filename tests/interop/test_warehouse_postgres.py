@@ -137,7 +137,6 @@ def test_postgres_prices_every_row_as_the_runtime(loaded: dict[str, Any]) -> Non
     assert unpriced == UNPRICED_LINES
 
 
-@pytest.mark.xfail(strict=True, reason="Python reprice does not apply windows and alias variants yet (hu, issue 12)")
 def test_postgres_totals_and_unpriced_rows_equal_reprice_and_duckdb(loaded: dict[str, Any]) -> None:
     from modelctl.interop.duckdb_engine import reprice_duckdb
 

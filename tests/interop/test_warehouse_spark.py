@@ -64,7 +64,6 @@ def test_spark_prices_every_row_as_the_runtime(priced: dict[str, Any]) -> None:
     assert spark_totals == totals  # to the last digit, not only the cent
 
 
-@pytest.mark.xfail(strict=True, reason="Python reprice does not apply windows and alias variants yet (hu, issue 12)")
 def test_spark_totals_equal_python_reprice(priced: dict[str, Any]) -> None:
     result = reprice(priced["folder"] / "usage.csv", priced["catalog"], keep_errors=100)
     assert {e.line for e in result.errors} == UNPRICED_LINES

@@ -282,13 +282,18 @@ class UsageImpact:
 
 
 def price_usage(path: Path, base: runtime.Catalog | None, head: runtime.Catalog | None) -> UsageImpact:
-    """Re-price the usage file on each side.  Raises UsageFileError when it cannot be read."""
-    from modelctl.usage.reprice import reprice
+    """Re-price the usage file on each side, in one pass over its rows (usage.reprice.reprice_sides:
+    the same totals and unpriced rows as ``reprice`` on each).  A side that is None prices no row.
+    Raises UsageFileError when it cannot be read."""
+    from modelctl.usage.reprice import reprice_sides
 
+    loaded = [cat for cat in (base, head) if cat is not None]
+    if not loaded:
+        return UsageImpact(str(path), 0, {}, {}, 0, 0)
+    priced = reprice_sides(path, loaded)
+    totals = iter(priced.totals)
+    unpriced = iter(priced.unpriced)
     sides = [
-        reprice(path, cat, group_by=("model",), keep_errors=0) if cat is not None else None for cat in (base, head)
+        (dict(next(totals)), next(unpriced)) if cat is not None else ({}, priced.rows_read) for cat in (base, head)
     ]
-    rows = next((s.rows_read for s in sides if s is not None), 0)
-    totals = [dict(s.totals) if s is not None else {} for s in sides]
-    unpriced = [s.error_count if s is not None else rows for s in sides]
-    return UsageImpact(str(path), rows, totals[0], totals[1], unpriced[0], unpriced[1])
+    return UsageImpact(str(path), priced.rows_read, sides[0][0], sides[1][0], sides[0][1], sides[1][1])

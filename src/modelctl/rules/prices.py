@@ -111,11 +111,20 @@ def _ratio(a: Decimal, b: Decimal) -> Decimal:
     return DECIMALS.divide(max(a, b), min(a, b))  # a local context: never the caller's
 
 
+def _per_token(key: str, value: Decimal | None) -> bool:
+    """A ``_per_1m`` price small enough to be a per-token price (MC304 reports it at its own line)."""
+    return key in TOKEN_PRICE_KEYS and value is not None and 0 < value < PER_TOKEN_BELOW
+
+
 def _magnitude(ctx: RuleContext, model: Model, path: list[PathSeg], own: Prices, parent: Prices) -> Iterator[Finding]:
     input_price = own.input_per_1m if own.input_per_1m is not None else parent.input_per_1m
+    # A per-token price is reported once, at the line that holds it (MC304): a right price is never
+    # blamed for being far from it (MC305, MC309 compare only with plausible prices).
+    if _per_token("input_per_1m", input_price):
+        input_price = None
     for key, value in own.items():
         kpath = [*path, key]
-        if key in TOKEN_PRICE_KEYS and 0 < value < PER_TOKEN_BELOW:
+        if _per_token(key, value):
             per_1m = plain_decimal(DECIMALS.multiply(value, 1_000_000))
             msg = (
                 f"{key} = {plain_decimal(value)} looks like a per-token price: `_per_1m` fields hold dollars per "
@@ -132,6 +141,8 @@ def _magnitude(ctx: RuleContext, model: Model, path: list[PathSeg], own: Prices,
                 f"{key} = {plain_decimal(value)} {unit} is implausibly high: check the unit (cents? per 1B tokens?)",
             )
         inherited = parent.get(key)
+        if _per_token(key, inherited):
+            inherited = None
         if inherited and value and _ratio(value, inherited) >= MAGNITUDE_FACTOR:
             msg = (
                 f"{key} = {plain_decimal(value)} is {_ratio(value, inherited):.0f}x the base price "
@@ -163,6 +174,8 @@ def _period_jump(ctx: RuleContext, model: Model, p: int) -> Iterator[Finding]:
     newer, older = model.pricing[p - 1].prices, model.pricing[p].prices
     for key, value in newer.items():
         before = older.get(key)
+        if _per_token(key, before) or _per_token(key, value):
+            continue  # MC304 says so at the line of the per-token price
         if before and value and _ratio(value, before) >= MAGNITUDE_FACTOR:
             msg = (
                 f"{key} goes from {plain_decimal(before)} to {plain_decimal(value)}, "

@@ -36,6 +36,7 @@ __all__ = [
     "day_parser",
     "kind_of",
     "open_usage",
+    "stamp_parser",
 ]
 
 USAGE_FIELDS: tuple[str, ...] = tuple(f for f, *_ in PRICED_BY)
@@ -169,3 +170,45 @@ def day_parser() -> Callable[[Any], int]:
         raise TypeError(type(ts).__name__)
 
     return day
+
+
+def stamp_parser() -> Callable[[Any], tuple[int, int]]:
+    """A function from a timestamp to (its UTC day as a date ordinal, its minute of that UTC day),
+    the minute -1 for a date without a time: what a time-of-day price window needs.
+
+    Accepts an ISO date (``2026-05-01``; a date alone means the base prices, as for
+    ``Catalog.cost(at=date)``), an ISO date-time with or without an offset
+    (``2026-05-01T12:00:00Z``, ``...+02:00``: converted to UTC; without an offset it is UTC),
+    or epoch seconds (a number, or a string of digits that is not an ISO date).  Raises
+    ValueError (or TypeError, OverflowError, OSError) for anything else."""
+    dates: dict[str, int] = {}
+    fromiso = datetime.fromisoformat
+    fromtimestamp = datetime.fromtimestamp
+    utc = UTC
+
+    def stamp(ts: Any) -> tuple[int, int]:
+        if type(ts) is str:
+            if len(ts) == 10 and ts[4:5] == "-":
+                hit = dates.get(ts)
+                if hit is None:
+                    hit = dates[ts] = date.fromisoformat(ts).toordinal()
+                return hit, -1
+            try:
+                moment = fromiso(ts)
+            except ValueError:
+                if not ts.isdigit():
+                    raise
+                moment = fromtimestamp(int(ts), utc)
+            else:
+                if len(ts) <= 10:  # 20260501, 2026-W18-5: a date alone (a date-time is longer)
+                    return moment.toordinal(), -1
+                tz = moment.tzinfo
+                if tz is not None and tz is not utc:
+                    moment = moment.astimezone(utc)
+        elif type(ts) is int or type(ts) is float:
+            moment = fromtimestamp(ts, utc)
+        else:
+            raise TypeError(type(ts).__name__)
+        return moment.toordinal(), moment.hour * 60 + moment.minute
+
+    return stamp

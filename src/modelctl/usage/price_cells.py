@@ -18,6 +18,7 @@ overflows only after 2^32 rows of maximal counts in one cell.
 from __future__ import annotations
 
 import struct
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -25,7 +26,7 @@ from decimal import Decimal
 from typing import Any
 
 from modelctl import runtime
-from modelctl.runtime._pricing import max_input_of, unit_price, unsupported_fields
+from modelctl.runtime._pricing import compile_windows, max_input_of, unit_price, unsupported_fields, window_variant
 from modelctl.usage.estimate import FREE_WITHOUT_PRICE, PRICED_BY
 from modelctl.usage.files import USAGE_FIELDS
 
@@ -35,6 +36,8 @@ _ZERO = Decimal(0)
 FIELD_BITS = 96
 _FIELD_MASK = (1 << FIELD_BITS) - 1
 TIER_SLOTS = 64  # a cell code is entry id * TIER_SLOTS + tier level
+# Above any row's input-side tokens (at most 10 counts below 2**64 each): "no bound".
+UNBOUNDED = 1 << 72
 _REQUESTS = USAGE_FIELDS.index("requests")
 
 
@@ -71,6 +74,14 @@ class Entry:
     unsupported: tuple[tuple[int, str], ...] = ()
     max_input: int = 0
     requests_column: int | None = None
+    # The time-of-day windows of the period's variants (runtime._pricing.compile_windows), for a
+    # base entry: a row with a time is billed at the variant whose window holds it.
+    windows: tuple[Any, ...] = ()
+    # What lets a row skip code() (usage/csv_rows.py's columnar pass): at most ``bound`` input-side
+    # tokens (the first tier's threshold, the limit per request), and zero in the columns of
+    # ``zero_mask`` (bit k: file column k has no price or cannot be served), mean tier 0, no refusal.
+    bound: int = UNBOUNDED
+    zero_mask: int = 0
 
     def code(self, counts: Sequence[int], side: Sequence[int]) -> int | str:
         """The row's cell code (entry and tier), or why it cannot be priced."""
@@ -79,7 +90,7 @@ class Entry:
             if counts[k]:
                 return f"{self.ref} {reason}: usage field {self.fields[k]!r} cannot be priced"
         if self.aboves or self.max_input:
-            total = sum(counts[k] for k in side)
+            total = sum([counts[k] for k in side])
             if self.max_input:
                 requests = counts[self.requests_column] if self.requests_column is not None else 1
                 if total > self.max_input * (requests or 1):
@@ -138,21 +149,61 @@ class PriceTable:
         self.columns = tuple(columns)  # usage field index of each file column
         self.fields = tuple(USAGE_FIELDS[f] for f in self.columns)
         self.implicit_requests = implicit_requests
-        self.at = at
         self.dims = tuple(dims)
         self.entries: list[Entry] = []
         self._shared: dict[tuple[Any, ...], Entry] = {}
         self._compiled: dict[tuple[str, str, date], tuple[Any, ...]] = {}
+        self._windowed: dict[tuple[str, str, int], Entry | str] = {}
+        self._starts: dict[str, list[int]] = {}  # model name -> its periods' first days (ordinals)
+        self._by_period: dict[tuple[str, str, int, int], Entry] = {}
+        self.at = at.toordinal() if at is not None else 0  # every row at this day's prices (0: its own)
+        self.by_day = "day" in self.dims or "month" in self.dims  # an entry per day, not per period
         self._requests_column = self.columns.index(_REQUESTS) if _REQUESTS in self.columns else None
 
     def lookup(self, name: str, variant: str, day: int) -> Entry | str:
-        """The entry for a row of ``name`` on ``day``, or why it cannot be priced."""
+        """The entry for a row of ``name`` on ``day``, or why it cannot be priced.
+
+        Every day of a price period has the same entry (unless the day or month is a group):
+        found once per period, by the runtime's own rule (the newest period whose
+        ``effective_from`` is on or before the day), and asked of the catalog the first time."""
+        key = (name, variant, bisect_right(self.period_starts(name), self.at or day), day if self.by_day else 0)
+        shared = self._by_period.get(key)
+        if shared is not None:
+            return shared
+        hit = self._lookup(name, variant, day)
+        if isinstance(hit, Entry):  # why a row cannot be priced may name its day: not shared
+            self._by_period[key] = hit
+        return hit
+
+    def period_starts(self, name: str) -> list[int]:
+        """The first day (ordinal) of each price period of the model ``name`` names ([]: none)."""
+        starts = self._starts.get(name)
+        if starts is None:
+            try:
+                info = self.catalog.model(self.catalog.resolve(name))
+            except runtime.CatalogError:
+                starts = []
+            else:
+                starts = sorted(
+                    date.fromisoformat(p["effective_from"]).toordinal() for p in info.data.get("pricing", ())
+                )
+            self._starts[name] = starts
+        return starts
+
+    def _lookup(self, name: str, variant: str, day: int) -> Entry | str:
+        """``lookup`` asked of the catalog.
+
+        The variant is the row's, else the one the name implies (an alias such as Bedrock's
+        ``eu.anthropic...``, as ``Catalog.cost`` applies it).  A base entry keeps the period's
+        time-of-day windows: ``windowed`` gives the entry of the variant in force at a row's time."""
         try:
             ref = self.catalog.resolve(name)
             info = self.catalog.model(ref)
-            price = self.catalog.price(ref, at=self.at or date.fromordinal(day), variant=variant or None)
+            # by the row's name, not ref: the runtime applies the variant an alias names
+            price = self.catalog.price(name, at=date.fromordinal(self.at or day), variant=variant or None)
         except runtime.CatalogError as exc:
             return str(exc)
+        variant = price.variant or ""
         key = tuple(_dimension(d, ref, info.provider, day, variant) for d in self.dims)
         shared = (ref, variant, price.effective_from, key)
         entry = self._shared.get(shared)
@@ -167,14 +218,35 @@ class PriceTable:
                 (i, reason) for i, f in enumerate(self.columns) for index, _, reason in refused if index == f
             )
             simple = not aboves and not forbidden[0] and not max_input and not unsupported
+            windows = compile_windows(period.get("variants", {})) if not variant else ()
+            bound = min(aboves[0] if aboves else UNBOUNDED, max_input or UNBOUNDED)
+            zero_mask = 0
+            for k in (*forbidden[0], *(k for k, _ in unsupported)):
+                zero_mask |= 1 << k
             entry = Entry(
                 len(self.entries), ref, info.provider, price.currency, variant, price.effective_from,
-                aboves, rates, forbidden, implicit, self.fields, key, simple,
-                unsupported, max_input, self._requests_column,
+                aboves, rates, forbidden, implicit, self.fields, key, simple and not windows,
+                unsupported, max_input, self._requests_column, windows, bound, zero_mask,
             )  # fmt: skip
             self.entries.append(entry)
             self._shared[shared] = entry
         return entry
+
+    def windowed(self, name: str, entry: Entry, day: int, minute: int) -> Entry | str:
+        """The entry that prices a row of ``name`` at ``minute`` of the UTC day ``day`` (its own day,
+        whose weekday a window may name), given the base ``entry`` found for it: the variant whose
+        window holds that instant, as ``Catalog.cost(at=datetime)`` bills it; ``entry`` itself
+        outside every window, or when the row has a date and no time (``minute`` < 0)."""
+        if minute < 0 or not entry.windows:
+            return entry
+        named = window_variant(entry.windows, minute, (day + 6) % 7)  # ordinal 1 was a Monday
+        if named is None:
+            return entry
+        key = (name, named, day)
+        found = self._windowed.get(key)
+        if found is None:
+            found = self._windowed[key] = self.lookup(name, named, day)
+        return found
 
     def _compile(self, ref: str, variant: str, price: runtime.PriceSet) -> tuple[Any, ...]:
         found = self._compiled.get((ref, variant, price.effective_from))

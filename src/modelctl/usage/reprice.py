@@ -17,15 +17,16 @@ import json
 import re
 import struct
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, localcontext
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 from modelctl import runtime
+from modelctl._gc import paused_gc
 from modelctl.runtime._pricing import SIDE_FIELDS
+from modelctl.usage.csv_rows import bad_timestamp, csv_rows
 from modelctl.usage.files import (
     OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,
@@ -33,22 +34,25 @@ from modelctl.usage.files import (
     UsageFileError,
     check_header,
     count_problem,
-    day_parser,
     kind_of,
     open_usage,
+    stamp_parser,
 )
-from modelctl.usage.price_cells import TIER_SLOTS, Entry, PriceTable, packer, unpack
+from modelctl.usage.price_cells import FIELD_BITS, TIER_SLOTS, PriceTable, packer, unpack
 from modelctl.usage.readout import Readout, plan_readout
+from modelctl.usage.row_pass import Pass, RowError
 
 __all__ = [
     "DIMENSIONS",
     "Group",
     "RepriceResult",
     "RowError",
+    "SidesResult",
     "UsageFileError",
     "WhatIfTotal",
     "check_arguments",
     "reprice",
+    "reprice_sides",
 ]
 
 DIMENSIONS: tuple[str, ...] = (
@@ -69,16 +73,7 @@ ROW_DIMENSIONS: tuple[str, ...] = ("account", "plan", "subject", "rollout", "arm
 PROGRESS_EVERY = 1 << 15
 _SIDE = SIDE_FIELDS
 _ZERO = Decimal(0)
-
-
-@dataclass(frozen=True, slots=True)
-class RowError:
-    """A row that was not priced: its line, why, and (for a what-if model) which model."""
-
-    line: int
-    message: str
-    raw: str = ""
-    what_if: str | None = None
+_ROWS_MASK = (1 << FIELD_BITS) - 1  # a packed cell's first field: its rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,57 +121,6 @@ class RepriceResult:
         return self.error_count > 0 or any(w.failed for w in self.what_if)
 
 
-@dataclass(slots=True)
-class _Run:
-    """What one pass over the file accumulates."""
-
-    table: PriceTable
-    what_if: tuple[str, ...]
-    wtables: list[PriceTable]
-    keep_errors: int
-    on_error: Callable[[RowError], None] | None
-    ticking: bool = False
-    rows: int = 0
-    error_count: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    cells: dict[Any, int] = field(default_factory=dict)
-    what_if_cells: list[dict[Any, int]] = field(default_factory=list)
-    what_if_failed: list[int] = field(default_factory=list)
-    what_if_failed_cells: list[dict[Any, int]] = field(default_factory=list)
-
-    def error(self, line: int, message: str, raw: str, what_if: str | None = None) -> None:
-        if what_if is None:
-            self.error_count += 1
-        err = RowError(line, message, raw, what_if)
-        if len(self.errors) < self.keep_errors:
-            self.errors.append(err)
-        if self.on_error is not None:
-            self.on_error(err)
-
-    def add_what_if(
-        self, variant: str, day: int, counts: list[int], packed: int, ck: Any, line: int, row: Any, show: Any
-    ) -> None:
-        """File a row (priced on its own model) into each what-if model's cells; ``show(row)`` is its text."""
-        side = self._side
-        for w, ref in enumerate(self.what_if):
-            entry = self._wcache[w].get((variant, day))
-            if entry is None:
-                entry = self._wcache[w][(variant, day)] = self.wtables[w].lookup(ref, variant, day)
-            code = entry if isinstance(entry, str) else entry.code(counts, side)
-            if isinstance(code, str):
-                self.what_if_failed[w] += 1
-                failed = self.what_if_failed_cells[w]
-                failed[ck] = failed.get(ck, 0) + 1
-                self.error(line, code, show(row), what_if=ref)
-                continue
-            cells = self.what_if_cells[w]
-            wck = (code, ck)
-            cells[wck] = cells.get(wck, 0) + packed
-
-    _side: list[int] = field(default_factory=list)
-    _wcache: list[dict[tuple[str, int], Entry | str]] = field(default_factory=list)
-
-
 def check_arguments(
     catalog: runtime.Catalog,
     group_by: Sequence[str],
@@ -216,6 +160,58 @@ def reprice(
     UsageFileError when the file cannot be read or has no usable header,
     runtime.CatalogError for an unknown what-if model."""
     targets = check_arguments(catalog, group_by, what_if)
+    run, kind, fields, ignored, readout = _read(
+        path, [catalog], group_by, targets, at, keep_errors, on_error, progress, rollout
+    )
+    return _finish(str(path), kind, run, fields, ignored, list(group_by), at, readout)
+
+
+@dataclass(frozen=True, slots=True)
+class SidesResult:
+    """A usage file priced on several catalogs in one pass (``reprice_sides``)."""
+
+    rows_read: int
+    totals: tuple[dict[str, Decimal], ...]  # per catalog: currency -> total of the rows it priced
+    unpriced: tuple[int, ...]  # per catalog: the rows it could not price
+
+
+def reprice_sides(path: Path | str, catalogs: Sequence[runtime.Catalog], *, at: date | None = None) -> SidesResult:
+    """Price every row of the usage file on each of ``catalogs`` (``modelctl diff --usage``: the
+    catalog before and after a change), reading the file once: each total equals
+    ``reprice(path, catalog).totals``, each unpriced count its ``error_count``.  Raises
+    UsageFileError as ``reprice`` does."""
+    run, _kind, fields, _ignored, _readout = _read(path, list(catalogs), (), (), at, 0, None, None, None)
+    k, width = len(catalogs), len(fields)
+    totals: list[dict[str, Decimal]] = [{} for _ in range(k)]
+    unpriced = [run.error_count] * k
+    with localcontext() as ctx:
+        ctx.prec = 200  # far more digits than any sum of products here needs: exact
+        for ck, packed in run.cells.items():
+            codes = run.combos[ck] if k > 1 else (ck,)
+            cell: list[int] | None = None
+            for t, code in enumerate(codes):
+                if code is None:
+                    unpriced[t] += packed & _ROWS_MASK
+                    continue
+                cell = cell or unpack(packed, width)
+                entry = run.tables[t].entries[code // TIER_SLOTS]
+                side = totals[t]
+                side[entry.currency] = side.get(entry.currency, _ZERO) + entry.cost(code % TIER_SLOTS, cell)
+    return SidesResult(run.rows, tuple(totals), tuple(unpriced))
+
+
+def _read(
+    path: Path | str,
+    catalogs: list[runtime.Catalog],
+    group_by: Sequence[str],
+    targets: tuple[str, ...],
+    at: date | None,
+    keep_errors: int,
+    on_error: Callable[[RowError], None] | None,
+    progress: Callable[[int, int], None] | None,
+    rollout: str | None,
+) -> tuple[Pass, str, tuple[str, ...], list[str], Readout]:
+    """One pass over the file, each row priced on every catalog's price table (and ``targets``)."""
     with open_usage(path) as usage:
         try:
             first = usage.stream.readline()
@@ -231,28 +227,27 @@ def reprice(
         else:
             columns, implicit, ignored = list(range(len(USAGE_FIELDS))), False, _json_ignored(first)
         entry_dims = [d for d in group_by if d not in ROW_DIMENSIONS]
-        run = _Run(
-            PriceTable(catalog, columns, implicit_requests=implicit, at=at, dims=entry_dims),
+        run = Pass(
+            [PriceTable(cat, columns, implicit_requests=implicit, at=at, dims=entry_dims) for cat in catalogs],
             targets,
-            [PriceTable(catalog, columns, implicit_requests=implicit, at=at, dims=()) for _ in targets],
+            [PriceTable(catalogs[0], columns, implicit_requests=implicit, at=at, dims=()) for _ in targets],
             keep_errors,
             on_error,
-            what_if_cells=[{} for _ in targets],
-            what_if_failed=[0] * len(targets),
-            what_if_failed_cells=[{} for _ in targets],
+            [k for k, f in enumerate(columns) if USAGE_FIELDS[f] in _SIDE],
+            ticking=progress is not None,
         )
-        run.ticking = progress is not None
-        run._side = [k for k, f in enumerate(columns) if USAGE_FIELDS[f] in _SIDE]
-        run._wcache = [{} for _ in targets]
         file_columns = header.names if kind == "csv" else _json_keys(first)
-        readout = plan_readout(catalog, file_columns, group_by, rollout)  # ReadoutError: a usage error
+        readout = plan_readout(catalogs[0], file_columns, group_by, rollout)  # ReadoutError: a usage error
         row_dims = list(readout.read)
         tick = _ticker(progress, usage.position, usage.size)
         try:
-            if kind == "csv":
-                _csv_rows(run, usage.stream, header, row_dims, tick)
-            else:
-                _jsonl_rows(run, usage.stream, first, row_dims, tick)
+            # The pass makes no reference cycles; the cyclic GC's passes over each chunk's rows took
+            # a third of its time (docs/performance.md).  Reference counting frees every row.
+            with paused_gc():
+                if kind == "csv":
+                    csv_rows(run, usage.stream, header, row_dims, tick)
+                else:
+                    _jsonl_rows(run, usage.stream, first, row_dims, tick)
         except UnicodeDecodeError:
             raise UsageFileError(f"{path}: not UTF-8 text (after row {run.rows:,})") from None
         except OSError as exc:  # a disk error, a truncated .gz (EOFError is not one: see below)
@@ -263,8 +258,7 @@ def reprice(
             raise UsageFileError(f"{path}: after row {run.rows:,}: {exc}") from None
         if progress is not None:
             progress(usage.position(), usage.size)
-    fields = tuple(USAGE_FIELDS[f] for f in columns)
-    return _finish(str(path), kind, run, fields, ignored, list(group_by), at, readout)
+    return run, kind, tuple(USAGE_FIELDS[f] for f in columns), ignored, readout
 
 
 def _ticker(progress: Callable[[int, int], None] | None, position: Callable[[], int], size: int) -> Callable[[], None]:
@@ -290,121 +284,11 @@ def _json_ignored(first: str) -> list[str]:
     return [k for k in head if k not in known] if isinstance(head, dict) else []
 
 
-def _csv_rows(run: _Run, stream: Any, header: Any, row_dims: list[str], tick: Callable[[], None]) -> None:
-    """The hot loop (bench/bench_reprice.py): file each row into a cell.  Kept
-    flat on purpose: every attribute lookup and call here runs once per row."""
-    names, tokens, delimiter = header.names, header.tokens, header.delimiter
-    width = len(names)
-    i_ts, i_model, i_var = header.index("timestamp"), header.index("model"), header.index("variant")
-    dims_of = _dims_getter([header.index(d) for d in row_dims])
-    take = itemgetter(*tokens) if len(tokens) > 1 else (lambda row: (row[tokens[0]],))
-    pack, from_bytes, fromiso, utc = packer(len(tokens)), int.from_bytes, datetime.fromisoformat, UTC
-    day_of = day_parser()
-    cache: dict[tuple[str, str, int], Entry | int | str] = {}
-    cells, side, what_if, lookup, error = run.cells, run._side, run.what_if, run.table.lookup, run.error
-    reader = csv.reader(stream, delimiter=delimiter)
-    mask = PROGRESS_EVERY - 1 if run.ticking else -1
-    fast = not what_if  # what-if pricing needs each row's counts
-
-    def line() -> int:
-        return reader.line_num + 1  # the header was read apart
-
-    n = 0
-    for row in reader:
-        if len(row) != width:
-            if row:  # a blank line is not a row
-                n += 1
-                error(line(), f"expected {width} fields as in the header, found {len(row)}", delimiter.join(row))
-            continue
-        n += 1
-        if not n & mask:
-            run.rows = n
-            tick()
-        ts = row[i_ts]
-        try:
-            moment = fromiso(ts)
-            tz = moment.tzinfo
-            day = (moment if tz is None or tz is utc else moment.astimezone(utc)).toordinal()
-        except ValueError:
-            try:
-                day = day_of(ts)  # epoch seconds
-            except (ValueError, TypeError, OverflowError, OSError):
-                error(line(), _bad_timestamp(ts), delimiter.join(row))
-                continue
-        variant = row[i_var] if i_var >= 0 else ""
-        key = (row[i_model], variant, day)
-        hit = cache.get(key)
-        if hit is None:
-            found = lookup(row[i_model], variant, day)
-            # A simple entry (no tiers, nothing that must be zero) is cached as its cell code.
-            hit = cache[key] = found.eid * TIER_SLOTS if isinstance(found, Entry) and found.simple else found
-        if isinstance(hit, str):
-            error(line(), hit, delimiter.join(row))
-            continue
-        if fast and isinstance(hit, int):  # the common case, without a list of counts
-            try:
-                packed = from_bytes(pack(1, *map(int, take(row))), "little")
-            except (ValueError, struct.error):
-                pass  # the general path below says what is wrong, or reads empty cells as zero
-            else:
-                fast_key = hit if dims_of is None else (hit, dims_of(row))
-                cells[fast_key] = cells.get(fast_key, 0) + packed
-                continue
-        try:
-            counts = [*map(int, take(row))]
-            packed = from_bytes(pack(1, *counts), "little")
-        except (ValueError, struct.error):
-            slow = _slow_counts(row, tokens, names)  # empty cells are zero; or why a count is wrong
-            if isinstance(slow, str):
-                error(line(), slow, delimiter.join(row))
-                continue
-            counts, packed = slow, from_bytes(pack(1, *slow), "little")
-        code = hit if isinstance(hit, int) else hit.code(counts, side)
-        if isinstance(code, str):
-            error(line(), code, delimiter.join(row))
-            continue
-        ck = code if dims_of is None else (code, dims_of(row))
-        cells[ck] = cells.get(ck, 0) + packed
-        if what_if:
-            run.add_what_if(variant, day, counts, packed, ck, line(), row, delimiter.join)
-    run.rows = n
-
-
-def _dims_getter(idx: list[int]) -> Callable[[list[str]], Any] | None:
-    """The row dimensions' values: one value, or a tuple of several ("" for a column the file lacks)."""
-    if not idx:
-        return None
-    if all(i >= 0 for i in idx):
-        return itemgetter(*idx)
-    if len(idx) == 1:
-        return lambda row: ""
-    return lambda row: tuple(row[i] if i >= 0 else "" for i in idx)
-
-
-def _slow_counts(row: list[str], tokens: Sequence[int], names: Sequence[str]) -> list[int] | str:
-    counts = []
-    for i in tokens:
-        text = row[i].strip()
-        try:
-            n = int(text) if text else 0
-        except ValueError:
-            return count_problem(names[i], row[i])
-        if not 0 <= n < 1 << 64:
-            return count_problem(names[i], row[i])
-        counts.append(n)
-    return counts
-
-
-def _bad_timestamp(ts: Any) -> str:
-    return f"timestamp {ts!r} is not an ISO date or date-time (or epoch seconds)"
-
-
-def _jsonl_rows(run: _Run, stream: Iterable[str], first: str, row_dims: list[str], tick: Callable[[], None]) -> None:
+def _jsonl_rows(run: Pass, stream: Iterable[str], first: str, row_dims: list[str], tick: Callable[[], None]) -> None:
     pack, from_bytes, loads = packer(len(USAGE_FIELDS)), int.from_bytes, json.loads
     defaults = [1 if f == "requests" else 0 for f in USAGE_FIELDS]
-    day_of = day_parser()
-    cache: dict[tuple[str, str, int], Entry | str] = {}
-    cells, side = run.cells, run._side
+    stamp = stamp_parser()
+    find, file, error = run.find, run.file, run.error
     n = line_no = 0
     for text in _chain(first, stream):
         line_no += 1
@@ -417,31 +301,26 @@ def _jsonl_rows(run: _Run, stream: Iterable[str], first: str, row_dims: list[str
         raw = text.rstrip("\r\n")
         parsed = _json_row(loads, raw, defaults, row_dims)
         if isinstance(parsed, str):
-            run.error(line_no, parsed, raw)
+            error(line_no, parsed, raw)
             continue
         ts, name, variant, counts, dims = parsed
         try:
             packed = from_bytes(pack(1, *counts), "little")
         except struct.error:
             k = next(k for k, c in enumerate(counts) if not 0 <= c < 1 << 64)
-            run.error(line_no, count_problem(USAGE_FIELDS[k], counts[k]), raw)
+            error(line_no, count_problem(USAGE_FIELDS[k], counts[k]), raw)
             continue
         try:
-            day = day_of(ts)
+            day, minute = stamp(ts)
         except (ValueError, TypeError, OverflowError, OSError):
-            run.error(line_no, _bad_timestamp(ts), raw)
+            error(line_no, bad_timestamp(ts), raw)
             continue
-        entry = cache.get((name, variant, day))
-        if entry is None:
-            entry = cache[(name, variant, day)] = run.table.lookup(name, variant, day)
-        code = entry if isinstance(entry, str) else entry.code(counts, side)
-        if isinstance(code, str):
-            run.error(line_no, code, raw)
+        found = find(name, variant, day)
+        if len(found) == 1 and type(found[0]) is str:
+            error(line_no, found[0], raw)
             continue
-        ck = (code, dims[0] if len(dims) == 1 else dims) if dims else code
-        cells[ck] = cells.get(ck, 0) + packed
-        if run.what_if:
-            run.add_what_if(variant, day, counts, packed, ck, line_no, raw, str)
+        dim = (dims[0] if len(dims) == 1 else dims) if dims else None
+        file(name, variant, found, day, minute, counts, packed, dim, line_no, raw, str)
     run.rows = n
 
 
@@ -498,7 +377,7 @@ def _split(ck: Any, n_dims: int) -> tuple[int, tuple[str, ...]]:
 def _finish(
     path: str,
     kind: str,
-    run: _Run,
+    run: Pass,
     token_fields: tuple[str, ...],
     ignored: list[str],
     group_by: list[str],
