@@ -109,6 +109,7 @@ def test_sdist_and_wheel_pass_twine_check(dist: Path) -> None:
     names = zipfile.ZipFile(dist / f"modelctl-{VERSION}-py3-none-any.whl").namelist()
     assert "modelctl/_schema/model.schema.json" in names
     assert "modelctl/_reference/models/openai/gpt-4o.yaml" in names
+    assert "modelctl/_docs/cli.md" in names and "modelctl/_docs/plans.md" in names  # `modelctl docs`
     assert "modelctl/authoring/templates/workflows/pricing-gate.yml" in names
 
 
@@ -161,6 +162,8 @@ def test_the_wheel_in_a_fresh_venv_starts_a_catalog_in_an_empty_folder(dist: Pat
         line = path.read_text().splitlines()[0]
         target = (path.parent / line.split("$schema=", 1)[1]).resolve()
         assert target.is_file(), f"{path}: {line}"
+    # the documentation help texts point at is there without a checkout
+    assert run(modelctl, "docs", "plans").stdout == (REPO / "docs" / "plans.md").read_text(encoding="utf-8")
     run(modelctl, "init", "ref", "--from-reference", "openai,anthropic")
     assert "valid" in run(modelctl, "validate", "ref/catalog").stdout
     assert not (empty / "src").exists()  # nothing of a modelctl checkout here

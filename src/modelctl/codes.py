@@ -171,6 +171,26 @@ _CODES = [
         W,
         "A period has context tiers but one of its variants has none (variants do not inherit tiers).",
     ),
+    # MC314-317 (issue 12): variants named by a time of day or by an alias
+    Code(
+        "MC314",
+        "window-overlap",
+        E,
+        "Time-of-day windows of two variants of one period hold the same instant: two prices for one request.",
+    ),
+    Code("MC315", "window-redundant", W, "Two time-of-day windows of one variant overlap: merge them."),
+    Code(
+        "MC316",
+        "alias-variant-unknown",
+        E,
+        "An alias names a variant that no price period of the model offers.",
+    ),
+    Code(
+        "MC317",
+        "alias-variant-not-current",
+        W,
+        "An alias names a variant that the period in force today does not offer (its cost raises NoPriceError).",
+    ),
     # MC318-319 (issue 12): a zero price is a decision, never a placeholder
     Code(
         "MC318",

@@ -219,7 +219,8 @@ def test_edits_on_the_reference_catalog_change_only_their_lines(tmp_path: Path) 
     code, out, err = _invoke(root, "price", "set", "openai/gpt-4.1-mini", "input_per_1m=0.45", "--from", "2027-01-01")
     assert code == 0, err
     added, removed = _diff_lines(out)
-    assert removed == [] and len(added) == 9  # the period: dates, source, three prices, two variants
+    # the period: dates, source, five prices (three per token, the web and file search fees), two variants
+    assert removed == [] and len(added) == 11
     assert "      priority: {input_per_1m: 0.70, cached_input_per_1m: 0.175, output_per_1m: 2.80}" in added
     assert path.read_text().startswith(before.split("pricing:")[0])
 

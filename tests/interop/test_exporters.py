@@ -8,8 +8,10 @@ import csv
 import io
 import json
 import os
+import re
 import sqlite3
 import warnings
+from collections import Counter
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -95,6 +97,66 @@ def test_litellm_import_export_round_trip_is_exact(tmp_path: Path) -> None:
         if change.source_key in exported:  # the original LiteLLM key is the id or an alias
             assert exported[change.source_key] == ours
     assert compared > 1000
+
+
+NEW_KEYS = re.compile(
+    r"^(cache_creation_input_token_cost_above_12hr|cache_read_input_(audio|image)_token_cost|input_cost_per_video_token"
+    r"|input_cost_per_audio_per_second)(_above_\d+k_tokens)?(_batches|_flex|_priority)?$"
+)
+
+
+@needs_data
+def test_litellm_round_trip_of_search_audio_video_and_12h_cache_prices(tmp_path: Path) -> None:
+    """Import -> publish -> export gives back LiteLLM's own numbers for the keys added in issue 12."""
+    root = tmp_path / "cat"
+    plan = imported("litellm", LITELLM, root, providers=["openai", "anthropic", "google", "amazon-bedrock"])
+    result = litellm_export.export(load_artifact(published(root, tmp_path / "dist")), DAY)
+    exported = json.loads(dumps(result.data), parse_float=Decimal)
+    source = json.loads(LITELLM.read_text(), parse_float=Decimal)
+    compared: Counter[str] = Counter()
+    for change in plan.of("model", "create"):
+        assert change.ref is not None and change.source_key is not None
+        provider, model_id = change.ref.split("/")
+        ours, theirs = exported[litellm_export.key_of(provider, model_id)], source[change.source_key]
+        for key, value in theirs.items():
+            if NEW_KEYS.match(key):
+                assert ours.get(key) == value, (change.ref, key, ours.get(key), value)
+                compared[key.split("_above_")[0] if "12hr" not in key else "12h"] += 1
+        searches = theirs.get("search_context_cost_per_query")
+        if searches and len(set(searches.values())) == 1:
+            assert ours["search_context_cost_per_query"] == searches, change.ref
+            compared["search"] += 1
+    assert compared["12h"] >= 12 and compared["search"] >= 100, compared
+    assert compared["cache_read_input_audio_token_cost"] >= 5 and compared["cache_read_input_image_token_cost"] >= 5
+    assert compared["input_cost_per_video_token"] >= 3 and compared["input_cost_per_audio_per_second"] >= 3
+
+
+def test_litellm_per_minute_audio_is_written_per_second(make_catalog: MakeCatalog, tmp_path: Path) -> None:
+    pad = " " * 12
+    alpha = (
+        MINI["models/acme/alpha.yaml"]
+        .replace(f"{pad}output_per_1m: 8.00\n", f"{pad}output_per_1m: 8.00\n{pad}input_audio_per_minute: 0.004\n", 1)
+        .replace(f"{pad}output_per_1m: 8.00\n", f"{pad}output_per_1m: 8.00\n{pad}web_search_per_1k: 12.50\n", 1)
+        .replace("input: [text, image]", "input: [text, image, audio]")
+    )
+    assert "input_audio_per_minute" in alpha and "web_search_per_1k" in alpha and "audio]" in alpha
+    root = make_catalog({"models/acme/alpha.yaml": alpha})
+    result = litellm_export.export(load_artifact(published(root, tmp_path / "dist")), DAY)
+    entry = json.loads(dumps(result.data), parse_float=Decimal)["acme/alpha"]
+    # 0.004 / 60 = 0.0000666...: rounded to 17 significant digits (a JSON float's), never more
+    assert entry["input_cost_per_audio_per_second"] == Decimal("0.000066666666666666667")
+    assert entry["search_context_cost_per_query"] == {
+        "search_context_size_low": Decimal("0.0125"),
+        "search_context_size_medium": Decimal("0.0125"),
+        "search_context_size_high": Decimal("0.0125"),
+    }
+    again = tmp_path / "again.json"
+    again.write_text(dumps(result.data))
+    back = {c.source_key: c for c in read_source("litellm", again, ReadOptions(today=DAY)).candidates}
+    period = back["acme/alpha"].doc["pricing"][0]
+    assert period["web_search_per_1k"] == Decimal("12.5")
+    # per second and back: 0.0000666...67 x 60 = 0.00400000000000000002, the rounding made visible
+    assert period["input_audio_per_minute"] == Decimal("0.00400000000000000002")
 
 
 @needs_data
@@ -202,15 +264,16 @@ def test_openrouter_export_gives_back_the_source_prices(tmp_path: Path) -> None:
     artifact = load_artifact(published(root, tmp_path / "dist"))
     result = openrouter_export.export(artifact, DAY)
     source = {m["id"]: m for m in json.loads(OPENROUTER.read_text())["data"]}
-    compared = 0
+    compared = searched = 0
     for item in result.data["data"]:
         model = artifact.models[item["id"]]
         original = source[model["aliases"][0]]
         for key, text in item["pricing"].items():
             assert Decimal(text) == Decimal(original["pricing"][key]), (item["id"], key)
             compared += 1
+            searched += key == "web_search"
         assert item["context_length"] == original["context_length"]
-    assert compared > 700
+    assert compared > 700 and searched >= 70  # web_search: USD per call both ways (79 in the dump)
     out = tmp_path / "or.json"
     out.write_text(dumps(result.data, indent=2))
     again = read_source("openrouter", out, ReadOptions(today=DAY))

@@ -101,6 +101,22 @@ def test_clashing_short_names_keep_the_whole_name() -> None:
     assert slug("::") == "model"
 
 
+def test_rendered_yaml_writes_every_price_key_of_the_vocabulary() -> None:
+    from modelctl.authoring import fmt
+    from modelctl.catalog.model import PRICE_KEYS
+    from modelctl.interop.importers import yamlout
+
+    assert sorted(yamlout.PRICE_KEYS) == sorted(PRICE_KEYS)  # a key missing from the writer is dropped silently
+    schema = json.loads((REPO / "schema" / "model.schema.json").read_text())["properties"]["pricing"]["items"]
+    canonical = [k for k in fmt._price_order(schema)["properties"] if k in PRICE_KEYS]
+    assert list(yamlout.PRICE_KEYS) == canonical  # what import writes is what `modelctl fmt` keeps
+    period = {"effective_from": DAY, "source": "s", "checked": DAY, **{k: Decimal("1.5") for k in PRICE_KEYS}}
+    doc = {"id": "x", "status": "active", "limits": {"context_window": 1000}, "pricing": [period]}
+    loaded = load_text(render_model(doc), "x.yaml")
+    assert loaded.data is not None
+    assert {k for k in loaded.data["pricing"][0] if k in PRICE_KEYS} == set(PRICE_KEYS)
+
+
 def test_rendered_yaml_loads_back_to_the_same_document() -> None:
     doc = {
         "id": "x",
@@ -173,6 +189,73 @@ def test_litellm_unknown_keys_and_skips_are_reported(tmp_path: Path) -> None:
     assert all(s.provider == "openai" for s in plan.skipped)
 
 
+def _litellm(key: str) -> dict:  # type: ignore[type-arg]
+    """The one period imported from LiteLLM's entry ``key``."""
+    data = read_source("litellm", LITELLM, ReadOptions(today=DAY, require_limits=False))
+    (cand,) = [c for c in data.candidates if c.source_key == key]
+    return cand.doc["pricing"][0]  # type: ignore[no-any-return]
+
+
+def test_litellm_12h_cache_writes_with_tiers_and_variants() -> None:
+    """gpt-6-sol in LiteLLM 1.110.2: cache_creation_input_token_cost_above_12hr 5e-06, _above_272k_tokens
+    1e-05, _batches 2.5e-06, _priority 1e-05, _above_272k_tokens_priority 2e-05 (read by hand)."""
+    period = _litellm("gpt-6-sol")
+    assert period["cache_write_12h_per_1m"] == Decimal("5")
+    assert period["cache_write_per_1m"] == Decimal("2.5")  # the 5-minute write is its own key
+    (tier,) = period["tiers"]
+    assert tier["above_input_tokens"] == 272_000 and tier["cache_write_12h_per_1m"] == Decimal("10")
+    assert period["variants"]["batch"]["cache_write_12h_per_1m"] == Decimal("2.5")
+    priority = period["variants"]["priority"]
+    assert priority["cache_write_12h_per_1m"] == Decimal("10")
+    assert priority["tiers"][0]["cache_write_12h_per_1m"] == Decimal("20")
+
+
+def test_litellm_cached_audio_image_and_video_tokens() -> None:
+    realtime = _litellm("gpt-realtime")  # cache_read_input_audio_token_cost 4e-07, ..._image_... 5e-07
+    assert realtime["cached_input_audio_per_1m"] == Decimal("0.4")
+    assert realtime["cached_input_image_per_1m"] == Decimal("0.5")
+    embedding = _litellm("gemini/gemini-embedding-2")  # input_cost_per_video_token 1.2e-05, _batches 6e-06
+    assert embedding["input_video_per_1m"] == Decimal("12")
+    assert embedding["variants"]["batch"]["input_video_per_1m"] == Decimal("6")
+
+
+def test_litellm_search_fees_per_query_become_per_1000_calls() -> None:
+    # claude-sonnet-4-6: search_context_cost_per_query 0.01 for every size; gpt-4o-search-preview 0.025
+    assert _litellm("claude-sonnet-4-6")["web_search_per_1k"] == Decimal("10")
+    assert _litellm("gpt-4o-search-preview")["web_search_per_1k"] == Decimal("25")
+    # perplexity/sonar-pro: low 0.006, medium 0.01, high 0.014: LiteLLM's default (medium) is kept, and said
+    data = read_source("litellm", LITELLM, ReadOptions(today=DAY, require_limits=False))
+    (sonar,) = [c for c in data.candidates if c.source_key == "perplexity/sonar-pro"]
+    assert sonar.doc["pricing"][0]["web_search_per_1k"] == Decimal("10")
+    assert "search_context_cost_per_query (other context sizes than medium)" in sonar.unmapped
+
+
+def test_litellm_per_second_prices() -> None:
+    # amazon.nova-2-multimodal-embeddings-v1:0: input_cost_per_audio_per_second 0.00014 -> 0.0084 per minute;
+    # its input_cost_per_video_per_second has no catalog key and is reported
+    data = read_source("litellm", LITELLM, ReadOptions(today=DAY, require_limits=False))
+    by_key = {c.source_key: c for c in data.candidates}
+    nova = by_key["amazon.nova-2-multimodal-embeddings-v1:0"]
+    assert nova.doc["pricing"][0]["input_audio_per_minute"] == Decimal("0.0084")
+    assert "input_cost_per_video_per_second" in nova.unmapped
+    # a transcription model's input_cost_per_second is per second of audio: 5e-05 -> 0.003 per minute
+    assert by_key["mistral/voxtral-mini-2602"].doc["pricing"][0]["input_audio_per_minute"] == Decimal("0.003")
+    # elsewhere it is per second of use: Bedrock's provisioned cohere.command-text-v14, 0.011
+    commitment = by_key["bedrock/*/1-month-commitment/cohere.command-text-v14"].doc["pricing"][0]
+    assert commitment["per_second"] == Decimal("0.011") and "input_audio_per_minute" not in commitment
+
+
+def test_litellm_search_fee_that_is_not_a_number_skips_the_model(tmp_path: Path) -> None:
+    source = tmp_path / "map.json"
+    entry = {"litellm_provider": "openai", "mode": "chat", "max_input_tokens": 1000, "input_cost_per_token": 1e-06}
+    bad = {**entry, "search_context_cost_per_query": {"search_context_size_medium": "ten"}}
+    source.write_text(json.dumps({"good": entry, "bad": bad}))
+    data = read_source("litellm", source, opts())
+    assert [c.name for c in data.candidates] == ["good"]
+    (skip,) = data.skipped
+    assert skip.name == "bad" and "search_context_cost_per_query" in skip.reason and "not a price" in skip.reason
+
+
 def test_bedrock_style_names_get_clean_ids_and_keep_the_name_as_alias(tmp_path: Path) -> None:
     root = tmp_path / "cat"
     run_import(
@@ -203,8 +286,49 @@ def test_genai_prices_history_tiers_and_time_of_day(tmp_path: Path) -> None:
     chat = model_data(root, "deepseek/deepseek-chat")
     assert chat["pricing"][0]["variants"]["utc_0030_1630"]["output_per_1m"] == Decimal("1.1")
     assert "deepseek-chat-v3-0324" in chat["aliases"]  # an `equals` match rule
-    assert plan.unmapped["match.starts_with"] > 0 and plan.unmapped["prices.web_searches_kcount"] > 0
+    assert plan.unmapped["match.starts_with"] > 0 and plan.unmapped["prices.web_searches_kcount"] == 0
     assert any("no context window" in s.reason for s in plan.skipped)
+
+
+def test_genai_prices_search_fees_video_and_cached_audio_image_keys() -> None:
+    """Values read by hand from ../shared/data/genai-prices (47df840a)."""
+    cands = {(c.provider, c.name): c for c in read_source("genai-prices", GENAI, opts()).candidates}
+    haiku = cands[("anthropic", "claude-3-5-haiku-latest")].doc["pricing"][0]  # anthropic.yml: web_searches_kcount: 10
+    assert haiku["web_search_per_1k"] == Decimal("10") and "per_request" not in haiku  # per 1,000 on both sides
+    embedding = cands[("google", "gemini-embedding-2")].doc["pricing"][0]  # google.yml: input_video_mtok: 12
+    assert embedding["input_video_per_1m"] == Decimal("12") and embedding["input_audio_per_1m"] == Decimal("6.5")
+    flash = cands[("google", "gemini-2.0-flash")].doc["pricing"][0]  # cache_audio_read_mtok: 0.175
+    assert flash["cached_input_audio_per_1m"] == Decimal("0.175") and flash["cached_input_per_1m"] == Decimal("0.025")
+    mini = cands[("openai", "gpt-realtime-mini")].doc["pricing"][0]  # openai.yml: 0.3 audio, 0.08 image cache reads
+    assert mini["cached_input_audio_per_1m"] == Decimal("0.3") and mini["cached_input_image_per_1m"] == Decimal("0.08")
+
+
+def test_genai_prices_audio_hours_become_per_minute_only_where_exact(tmp_path: Path) -> None:
+    source = tmp_path / "mistral.yml"
+    source.write_text(
+        textwrap.dedent(
+            """\
+            id: mistral
+            name: Mistral
+            models:
+              - id: voxtral-small-24b-2507
+                prices_checked: 2026-06-03
+                prices: {input_mtok: 0.1, output_mtok: 0.4, audio_hours: 0.24, input_audio_hours: 0.24}
+              - id: odd-audio
+                prices: {input_mtok: 0.1, input_audio_hours: 0.1}
+              - id: speech-out
+                prices: {input_mtok: 0.1, audio_hours: 3}
+            """
+        )
+    )
+    data = read_source("genai-prices", source, opts())
+    cands = {c.name: c for c in data.candidates}
+    voxtral = cands["voxtral-small-24b-2507"]
+    assert voxtral.doc["pricing"][0]["input_audio_per_minute"] == Decimal("0.004")  # 0.24 / 60
+    assert voxtral.unmapped == ()  # audio_hours equal to input_audio_hours says nothing more
+    assert "input_audio_per_minute" not in cands["odd-audio"].doc["pricing"][0]  # 0.1 / 60 has no decimal form
+    assert any("prices.input_audio_hours (not a whole" in u for u in cands["odd-audio"].unmapped)
+    assert "prices.audio_hours" in cands["speech-out"].unmapped  # either direction: not input audio
 
 
 def test_genai_prices_dated_history_with_since(tmp_path: Path) -> None:
@@ -298,7 +422,10 @@ def test_openrouter_ids_aliases_and_string_prices(tmp_path: Path) -> None:
     period = data["pricing"][0]
     assert (period["input_per_1m"], period["cache_write_per_1m"]) == (Decimal(30), Decimal("37.5"))
     assert any("negative price" in s.reason for s in plan.skipped)
-    assert plan.unmapped["pricing.web_search"] > 0
+    assert period["web_search_per_1k"] == Decimal("10")  # "web_search": "0.01" USD per call
+    assert plan.unmapped["pricing.web_search"] == 0
+    grok = model_data(root, "openrouter/grok-4.3")["pricing"][0]  # x-ai/grok-4.3: "web_search": "0.005"
+    assert grok["web_search_per_1k"] == Decimal("5")
 
 
 # --- malformed sources ---------------------------------------------------------------------

@@ -101,6 +101,16 @@ models:
     per_request: {input_tokens: 10}
 """
 
+_BATCH = (
+    "      batch: {input_per_1m: 1.00, output_per_1m: 4.00, tiers: [{above_input_tokens: 128000, input_per_1m: 2.00}]}"
+)
+_NIGHT = '{input_per_1m: 0.50, tiers: [{above_input_tokens: 128000, input_per_1m: 1.00}], windows: [{start: "%s", end: "07:00"}]}'
+
+
+def _win(start: str, end: str, more: str = "") -> str:
+    return f'windows: [{{start: "{start}", end: "{end}"{more}}}]'
+
+
 CASES = [
     ("MC201", edit(BETA, ("id: beta", "id: bravo")), ("MC201", BETA, 2, 5), None),
     (
@@ -351,6 +361,39 @@ CASES = [
                 "batch:\n        input_per_1m: 1.00\n        tiers: [{above_input_tokens: 128000, input_per_1m: 2.00}]",
             ),
         ),
+    ),
+    (
+        "MC314",  # batch holds 22:00-06:00, night 05:00-07:00: 05:00-06:00 has two prices
+        edit(ALPHA, (_BATCH, _BATCH[:-1] + ", " + _win("22:00", "06:00") + "}\n      night: " + _NIGHT % "05:00")),
+        ("MC314", ALPHA, 21, 104),
+        edit(ALPHA, (_BATCH, _BATCH[:-1] + ", " + _win("22:00", "06:00") + "}\n      night: " + _NIGHT % "06:00")),
+    ),
+    (
+        "MC315",  # 10:00-12:00 on Saturdays lies inside the all-day window of the same variant
+        edit(ALPHA, (_BATCH, _BATCH[:-1] + ", " + _win("00:00", "24:00", '}, {start: "10:00", end: "12:00"') + "}")),
+        ("MC315", ALPHA, 20, 157),
+        edit(ALPHA, (_BATCH, _BATCH[:-1] + ", " + _win("00:00", "10:30", '}, {start: "10:00", end: "12:00"') + "}")),
+    ),
+    (
+        "MC316",  # an alias names a variant no period has (a typo)
+        edit(
+            ALPHA, ("aliases: [alpha-2025-01-01]", "aliases: [alpha-2025-01-01, {name: eu.alpha, variant: regoinal}]")
+        ),
+        ("MC316", ALPHA, 5, 55),
+        edit(ALPHA, ("aliases: [alpha-2025-01-01]", "aliases: [alpha-2025-01-01, {name: eu.alpha, variant: batch}]")),
+    ),
+    (
+        "MC317",  # the variant is in the older period only: the alias has no price today
+        edit(
+            ALPHA,
+            ("aliases: [alpha-2025-01-01]", "aliases: [alpha-2025-01-01, {name: eu.alpha, variant: regional}]"),
+            (
+                "    output_per_1m: 12.00\n",
+                "    output_per_1m: 12.00\n    variants:\n      regional: {input_per_1m: 3.30}\n",
+            ),
+        ),
+        ("MC317", ALPHA, 5, 55),
+        edit(ALPHA, ("aliases: [alpha-2025-01-01]", "aliases: [alpha-2025-01-01, {name: eu.alpha, variant: batch}]")),
     ),
     (
         "MC318",  # an enabled model priced 0 everywhere: a placeholder unless it says free: true

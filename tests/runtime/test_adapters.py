@@ -88,19 +88,19 @@ def test_openai_responses_cache_writes_and_flex_tier_from_the_sdk_response(repo:
         reasoning_tokens=200,
         variant="flex",
     )
-    # openai/gpt-6.1-sol flex: input 1.00, cached 0.05, cache write 1.25 (no 12h price: the cache write
-    # price), output 1.00 x5: 3000*1 + 4000*0.05 + 1000*1.25 + 2000*1.25 + 300*5 + 200*5 = 9450 per 1M.
+    # openai/gpt-6.1-sol flex: input 1.00, cached 0.05, cache write 1.25, 12-hour write 2.50 (LiteLLM
+    # 1.110.2), output 5.00: 3000*1 + 4000*0.05 + 1000*1.25 + 2000*2.50 + 300*5 + 200*5 = 11950 per 1M.
     cost = repo.cost("openai/gpt-6.1-sol", usage, at=DAY)
-    assert cost.total == D("0.00945") and cost.variant == "flex"
-    # Its usage alone carries no tier: standard prices (2.00, 0.10, 2.50, 10.00):
-    # 3000*2 + 4000*0.1 + 3000*2.5 + 500*10 = 18900 per 1M.
-    assert repo.cost("openai/gpt-6.1-sol", Usage.from_openai(response.usage), at=DAY).total == D("0.0189")
+    assert cost.total == D("0.01195") and cost.variant == "flex"
+    # Its usage alone carries no tier: standard prices (2.00, 0.10, 2.50, 12-hour 5.00, 10.00):
+    # 3000*2 + 4000*0.1 + 1000*2.5 + 2000*5 + 500*10 = 23900 per 1M.
+    assert repo.cost("openai/gpt-6.1-sol", Usage.from_openai(response.usage), at=DAY).total == D("0.0239")
 
 
 def test_an_explicit_variant_wins_over_the_reported_tier(repo: Catalog) -> None:
     usage = Usage.from_openai(_response(RESPONSES_USAGE, service_tier="flex"))
-    # priority: 3000*4 + 4000*0.2 + 3000*5 + 500*20 = 37800 per 1M.
-    assert repo.cost("openai/gpt-6.1-sol", usage, at=DAY, variant="priority").total == D("0.0378")
+    # priority: 3000*4 + 4000*0.2 + 1000*5 + 2000*10 (12-hour write) + 500*20 = 47800 per 1M.
+    assert repo.cost("openai/gpt-6.1-sol", usage, at=DAY, variant="priority").total == D("0.0478")
 
 
 def test_default_and_auto_tiers_are_the_standard_price() -> None:

@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from modelctl.catalog import yaml_hints
 from modelctl.catalog.files import TooLarge, read_bounded, reason
 from modelctl.codes import code as _code
 from modelctl.errors import Finding, Location
@@ -400,6 +401,10 @@ def load_text(text: str, display: str, out: LoadedFile | None = None) -> LoadedF
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
+        context = exc.context_mark.line + 1 if exc.context_mark else None
+        found = yaml_hints.hint(text, problem, line, col, context)
+        if found is not None:  # the line to fix, and what to check there
+            line, col, problem = found.line, found.column, f"{problem}: {found.text}"
         out.findings.append(_finding("MC001", display, line, col, f"YAML syntax error: {problem}"))
         return out
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow in a stream

@@ -171,7 +171,7 @@ def _root(
 _lazy(
     "validate",
     "modelctl.cli.validate:validate",
-    summary="Check a catalog: YAML syntax, JSON Schema and the semantic rules of docs/rules.md.",
+    summary="Check a catalog: YAML syntax, JSON Schema and the semantic rules (`modelctl docs rules`).",
     epilog="Exit codes: 0 valid (warnings allowed); 1 errors found (or warnings, with --strict); "
     "2 usage error; 4 the catalog directory cannot be read.",
 )
@@ -244,7 +244,8 @@ _lazy(
     "compare",
     "modelctl.cli.compare:compare",
     summary="Several models side by side: prices, limits, modalities, features and lifecycle.",
-    epilog="Exit codes: 0 done; 2 usage error (fewer than two models, an unknown or ambiguous model, a bad date); "
+    epilog="Exit codes: 0 done (also when a model cannot price the usage: its cost says unpriced); 2 usage error "
+    "(fewer than two models, an unknown or ambiguous model, a bad date or count); "
     "4 the catalog cannot be read or is invalid.",
 )
 _lazy(
@@ -279,7 +280,7 @@ _lazy(
 _lazy(
     "rollout",
     "modelctl.cli.rollout:rollout_app",
-    summary="Rollouts and A/B tests: preview how subjects are bucketed (docs/rollouts.md).",
+    summary="Rollouts and A/B tests: preview how subjects are bucketed (`modelctl docs rollouts`).",
 )
 _lazy(
     "site",
@@ -364,6 +365,13 @@ _lazy(
     summary="Compare today's catalog prices with a public reference (LiteLLM or genai-prices).",
     epilog="Exit codes: 0 compared (disagreements are warnings); 2 usage error; 3 --fail-on drift and some "
     "prices disagree; 4 the reference or the catalog cannot be read.",
+)
+
+_lazy(
+    "docs",
+    "modelctl.cli.docs:docs",
+    summary="Read the documentation of this version: every page, offline.",
+    epilog="Exit codes: 0 printed; 2 usage error (no such page: close names are suggested).",
 )
 
 

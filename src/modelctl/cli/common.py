@@ -109,6 +109,12 @@ Requests = Annotated[int, _count("--requests", "Requests (a per-request fee appl
 Images = Annotated[int, _count("--images", "Generated images (priced per_image).")]
 
 
+def given(ctx: typer.Context, name: str) -> bool:
+    """Whether the option ``name`` was given on the command line (not its default)."""
+    source = ctx.get_parameter_source(name)
+    return source is not None and source.name != "DEFAULT"
+
+
 def error(message: str) -> None:
     """An error for people, on stderr (``output.error``, imported only when needed: it loads rich)."""
     from modelctl.cli import output
@@ -123,7 +129,8 @@ def stdout_text(text: str) -> None:
 
 
 PlanFilter = Annotated[
-    str | None, typer.Option("--plan", help="Only models this plan may use (docs/plans.md).", show_default=False)
+    str | None,
+    typer.Option("--plan", help="Only models this plan may use (`modelctl docs plans`).", show_default=False),
 ]
 AccountFilter = Annotated[
     str | None, typer.Option("--account", help="Only models this account may use (on its plan).", show_default=False)
@@ -197,11 +204,12 @@ def plain(value: Decimal) -> str:
     return text if text not in ("", "-0") else "0"
 
 
-def money(value: Decimal, *, places: int = 2) -> str:
-    """At least ``places`` decimals, and every digit the exact value has."""
-    text = plain(value)
-    whole, _, frac = text.partition(".")
-    return f"{whole}.{frac.ljust(places, '0')}" if places else text
+def money(value: Decimal) -> str:
+    """One amount on its own, as text output spells money (``cli/money.py``); a column
+    of amounts goes through ``money.column`` or ``money.spell_rows`` instead."""
+    from modelctl.cli import money as spelling
+
+    return spelling.amount(value)
 
 
 def tokens(n: int) -> str:

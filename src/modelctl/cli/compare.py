@@ -8,26 +8,41 @@ from typing import Annotated, Any
 
 import typer
 
-from modelctl import clock
+from modelctl import clock, runtime
 from modelctl.cli.common import (
     JSON_FORMAT_VERSION,
+    CachedTokens,
+    CacheWrite1hTokens,
+    CacheWriteTokens,
     CatalogOption,
     Format,
+    Images,
+    InputAudioTokens,
+    InputImageTokens,
+    InputTokens,
+    OutputAudioTokens,
+    OutputImageTokens,
+    OutputTokens,
+    ReasoningTokens,
+    Requests,
     at_option,
     csv_table,
     dumps,
+    given,
     markdown_table,
-    money,
+    note,
     open_for_command,
     plain,
     resolve_model,
     stdout_text,
     text_table,
 )
+from modelctl.cli.money import amount, column, places_for
 from modelctl.query.views import compare_rows
 
 
 def compare(
+    ctx: typer.Context,
     models: Annotated[list[str], typer.Argument(help="Two or more models: provider/id, an alias, or a unique id.")],
     catalog: CatalogOption = None,
     at: Annotated[date | None, at_option("Compare the prices in force on this day (default: today).")] = None,
@@ -40,38 +55,84 @@ def compare(
     fmt: Annotated[
         Format, typer.Option("--format", "-f", help="text, json, markdown, or csv (a row per field).")
     ] = Format.text,
+    input_tokens: InputTokens = 0,
+    output_tokens: OutputTokens = 0,
+    cached: CachedTokens = 0,
+    cache_write: CacheWriteTokens = 0,
+    cache_write_1h: CacheWrite1hTokens = 0,
+    reasoning: ReasoningTokens = 0,
+    input_audio: InputAudioTokens = 0,
+    output_audio: OutputAudioTokens = 0,
+    input_image: InputImageTokens = 0,
+    output_image: OutputImageTokens = 0,
+    requests: Requests = 1,
+    images: Images = 0,
 ) -> None:
     """Several models side by side: prices, limits, modalities, features and lifecycle.
 
     Prices are those in force today (or --at) per 1M tokens; a price or
     feature no model has is left out. With --variant, a model without that
-    variant shows its base prices (the variant row says which).
+    variant shows its base prices (the variant row says which). With token
+    counts (--input 1k --output 500 ..., as `modelctl cost` takes them), a
+    cost row says what that usage costs on each model, exactly as `cost`
+    prices it; a model that cannot price it says "unpriced", and why on stderr.
     """
     if len(models) < 2:
         raise typer.BadParameter("name at least two models to compare", param_hint="MODELS")
+    counts = (input_tokens, output_tokens, cached, cache_write, cache_write_1h, reasoning, input_audio, output_audio,
+              input_image, output_image, images)  # fmt: skip
+    usage = None
+    if any(counts) or given(ctx, "requests"):
+        usage = runtime.Usage(
+            input_tokens=input_tokens,
+            output_tokens=output_tokens,
+            cached_input_tokens=cached,
+            cache_write_tokens=cache_write,
+            cache_write_1h_tokens=cache_write_1h,
+            reasoning_tokens=reasoning,
+            input_audio_tokens=input_audio,
+            output_audio_tokens=output_audio,
+            input_image_tokens=input_image,
+            output_image_tokens=output_image,
+            requests=requests,
+            images=images,
+        )
     opened = open_for_command(catalog)
     refs = [resolve_model(opened.catalog, name, "MODELS").ref for name in models]
     day = at or clock.today()
-    rows = compare_rows(opened.catalog, refs, at=day, variant=variant)
+    rows = compare_rows(opened.catalog, refs, at=day, variant=variant, usage=usage)
     if fmt is Format.json:
-        doc = {
-            "format_version": JSON_FORMAT_VERSION,
-            "at": day,
-            "models": refs,
-            "fields": dict(rows),
-        }
+        doc: dict[str, Any] = {"format_version": JSON_FORMAT_VERSION, "at": day, "models": refs}
+        if usage is not None:
+            doc["usage"] = {k: v for k, v in usage._asdict().items() if v}
+        # a cost is spelled as `cost --format json` spells it: every digit, no trailing zeros
+        doc["fields"] = {n: [_exact(v) for v in vs] if n == "cost" else vs for n, vs in rows}
         stdout_text(dumps(doc))
         return
     headers = ["", *refs]
     if fmt is Format.csv:
         stdout_text(csv_table(["field", *refs], [[n, *[_csv(v) for v in vs]] for n, vs in rows]))
         return
-    table = [[name, *[_cell(v) for v in values]] for name, values in rows]
+    reasons = dict(rows).get("cost_error")
+    table = [
+        [name, *(_cells(values) if name != "cost" else [*column(values, missing="unpriced")])]
+        for name, values in rows
+        if name != "cost_error"
+    ]
     right = frozenset(range(1, len(headers)))
     if fmt is Format.markdown:
         stdout_text(markdown_table(headers, table, right=right))
     else:
         stdout_text(text_table(headers, table, right=right))
+    for ref, reason in zip(refs, reasons or (), strict=False):
+        if reason is not None:
+            note(f"{ref}: unpriced: {reason}")
+
+
+def _cells(values: list[Any]) -> list[str]:
+    """A row's cells; its prices (one field across the models) with one number of decimals."""
+    places = places_for(v for v in values if isinstance(v, Decimal))
+    return [amount(v, places) if isinstance(v, Decimal) else _cell(v) for v in values]
 
 
 def _cell(value: Any) -> str:
@@ -79,8 +140,6 @@ def _cell(value: Any) -> str:
         return "-"
     if isinstance(value, bool):
         return "yes" if value else "-"
-    if isinstance(value, Decimal):
-        return money(value)
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, date):
@@ -88,6 +147,10 @@ def _cell(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(f"{v:,}" if isinstance(v, int) else str(v) for v in value)
     return str(value)
+
+
+def _exact(value: Decimal | None) -> str | None:
+    return None if value is None else plain(value)
 
 
 def _csv(value: Any) -> str:

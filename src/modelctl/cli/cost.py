@@ -29,8 +29,8 @@ from modelctl.cli.common import (
     check_variant,
     dumps,
     error,
+    given,
     markdown_table,
-    money,
     note,
     open_for_command,
     plain,
@@ -38,12 +38,8 @@ from modelctl.cli.common import (
     stdout_text,
     text_table,
 )
+from modelctl.cli.money import Cell, Money, spell_rows
 from modelctl.usage.estimate import Breakdown, breakdown
-
-
-def _given(ctx: typer.Context, name: str) -> bool:
-    source = ctx.get_parameter_source(name)
-    return source is not None and source.name != "DEFAULT"
 
 
 def cost(
@@ -80,7 +76,7 @@ def cost(
     """
     counts = (input_tokens, output_tokens, cached, cache_write, cache_write_1h, reasoning, input_audio, output_audio,
               input_image, output_image, images)  # fmt: skip
-    if not any(counts) and not _given(ctx, "requests"):
+    if not any(counts) and not given(ctx, "requests"):
         # Nothing to price is not a cost of 0.00: say what is missing.
         raise typer.BadParameter(
             "give at least one count: --input, --output, --cached, ... (or --requests for a per-request fee)",
@@ -124,12 +120,15 @@ def describe(b: Breakdown) -> str:
     return ", ".join(parts)
 
 
-def _rows(b: Breakdown) -> list[list[str]]:
-    rows = []
+def _rows(b: Breakdown, *, bold: bool = False) -> list[list[str]]:
+    """The components and the total, each money column with one number of decimals (cli/money.py)."""
+    rows: list[list[Cell]] = []
     for line in b.components:
         unit = "per 1M" if line.price_key.endswith("_per_1m") else "each"
-        rows.append([line.name, f"{line.units:,}", f"{money(line.price)} {unit}", line.price_key, money(line.amount)])
-    return rows
+        rows.append([line.name, f"{line.units:,}", Money(line.price, f"{{}} {unit}"), line.price_key, line.amount])
+    total = f"{{}} {b.cost.currency}"
+    rows.append(["**total**" if bold else "total", "", "", "", Money(b.cost.total, f"**{total}**" if bold else total)])
+    return spell_rows(rows)
 
 
 _HEADERS = ["component", "units", "price", "price key", "cost"]
@@ -137,13 +136,13 @@ _HEADERS = ["component", "units", "price", "price key", "cost"]
 
 def _text(b: Breakdown) -> str:
     head = f"{b.cost.model} on {b.at}: {describe(b)}\n"
-    rows = [*_rows(b), ["total", "", "", "", f"{money(b.cost.total)} {b.cost.currency}"]]
+    rows = _rows(b)
     return head + text_table([*_HEADERS[:-1], f"cost ({b.cost.currency})"], rows, right=frozenset({1, 2, 4}))
 
 
 def _markdown(b: Breakdown) -> str:
     head = f"**{b.cost.model}** on {b.at}: {describe(b)}\n\n"
-    rows = [*_rows(b), ["**total**", "", "", "", f"**{money(b.cost.total)} {b.cost.currency}**"]]
+    rows = _rows(b, bold=True)
     return head + markdown_table(_HEADERS, rows, right=frozenset({1, 2, 4}))
 
 

@@ -121,7 +121,7 @@ def diff(
     working tree) only the changed files are read, through git plumbing.
     Every workload in the catalog's workloads/ is priced on both sides, today
     and at each scheduled date: its monthly cost before and after, as provider
-    cost and as the plan's or account's charge (docs/diff.md).
+    cost and as the plan's or account's charge (`modelctl docs diff`).
     """
     threshold = _number(review_threshold, "--review-threshold")
     try:

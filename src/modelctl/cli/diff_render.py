@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from modelctl.cli import impact_render
+from modelctl.cli.money import amount, places_for
 from modelctl.cli.visible import json_text, visible
 from modelctl.review.diff import BREAKING, INFO, REVIEW, Change, DiffResult
 from modelctl.review.impact import Impact, UsageImpact
@@ -73,17 +75,41 @@ def _effective(change: Change) -> str:
     return f"{price.effective_from} (scheduled)" if price.scheduled else price.effective_from
 
 
-def _delta(change: Change) -> str:
+def _delta(change: Change, places: int | None = None) -> str:
     price = change.price
     if price is None or price.delta is None:
         return "new" if change.action == "added" else "removed" if change.action == "removed" else ""
     sign = "+" if price.delta > 0 else ""
     pct = f" ({sign}{price.percent}%)" if price.percent is not None else ""
-    return f"{sign}{_plain(price.delta)}{pct}"
+    return f"{amount(price.delta, places, sign=True)}{pct}"
 
 
-def _plain(value: Decimal) -> str:
-    return format(value, "f")
+def _decimal(value: Any) -> Decimal | None:
+    """A price as the artifact holds it (a decimal string) or as a Decimal; None if it is not one."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, str) and value and not isinstance(value, bool):
+        try:
+            number = Decimal(value)
+        except ArithmeticError:
+            return None
+        return number if number.is_finite() else None
+    return None
+
+
+def price_places(changes: Iterable[Change]) -> int:
+    """One number of decimals for every price, before, after and change, of these changes (cli/money.py)."""
+    values: list[Decimal | None] = []
+    for c in changes:
+        if c.price is not None and c.price.key != "*":
+            values += [_decimal(c.before), _decimal(c.after), c.price.delta]
+    return places_for(values)
+
+
+def price_value(value: Any, places: int) -> str:
+    """A price's before or after, spelled like every other price of the output."""
+    number = _decimal(value)
+    return amount(number, places) if number is not None else _fmt(value)
 
 
 def _is_price(change: Change) -> bool:
@@ -115,6 +141,7 @@ def render_text(
             console.print(visible(f"{change.cls.upper():8} {change.address}: {change.reason}"))
     prices = [c for c in result.changes if _is_price(c)]
     if prices:
+        places = price_places(prices)
         table = Table(title="Price changes (per 1M tokens unless the key says otherwise)", title_justify="left")
         for column in ("model", "price", "variant / tier", "effective", "before", "after", "change", "class"):
             table.add_column(column, overflow="fold")
@@ -128,9 +155,9 @@ def render_text(
                         c.price.key,
                         _where(c),
                         _effective(c),
-                        _fmt(c.before),
-                        _fmt(c.after),
-                        _delta(c),
+                        price_value(c.before, places),
+                        price_value(c.after, places),
+                        _delta(c, places),
                         c.cls,
                     ),
                 )
@@ -230,10 +257,11 @@ def render_markdown(
         sections.append([*lines, ""])
     prices = [c for c in result.changes if _is_price(c)]
     if prices:
+        places = price_places(prices)
         rows = [
             f"| {_code(c.entity)} | {_md(c.price.key if c.price else '')} | {_md(_where(c))} | {_md(_effective(c))} "
-            f"| {_md(c.before)} "
-            f"| {_md(c.after)} | {_delta(c)} | {_ICON[c.cls]} |"
+            f"| {_md(price_value(c.before, places))} "
+            f"| {_md(price_value(c.after, places))} | {_md(_delta(c, places))} | {_ICON[c.cls]} |"
             for c in prices
         ]
         sections.append(
@@ -342,8 +370,8 @@ def render_json(result: DiffResult, *, impact: Impact | None = None, usage: Usag
                 "variant": p.variant,
                 "tier": p.tier,
                 "scheduled": p.scheduled,
-                "delta": str(p.delta) if p.delta is not None else None,
-                "percent": str(p.percent) if p.percent is not None else None,
+                "delta": format(p.delta, "f") if p.delta is not None else None,
+                "percent": format(p.percent, "f") if p.percent is not None else None,
             }
         changes.append(item)
     summary = {

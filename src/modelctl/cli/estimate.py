@@ -33,7 +33,6 @@ from modelctl.cli.common import (
     dumps,
     error,
     markdown_table,
-    money,
     naming_plans,
     note,
     open_for_command,
@@ -43,6 +42,7 @@ from modelctl.cli.common import (
     text_table,
 )
 from modelctl.cli.cost import as_json
+from modelctl.cli.money import Cell, spell_rows
 from modelctl.usage.estimate import Breakdown, Estimate, WorkloadEstimate, estimate, estimate_workload
 
 
@@ -143,7 +143,7 @@ def estimate_(
     if fmt is Format.json:
         stdout_text(_json(result, rows, usage, day))
     else:
-        table = [_row(i, b) for i, b in enumerate(rows, 1)]
+        table = spell_rows([_row(i, b) for i, b in enumerate(rows, 1)])
         right = frozenset({0, 3})
         if fmt is Format.csv:
             stdout_text(csv_table(_CSV_HEADERS, [_csv_row(i, b) for i, b in enumerate(rows, 1)]))
@@ -168,8 +168,8 @@ def _how(b: Breakdown) -> str:
     return ", ".join(parts)
 
 
-def _row(rank: int, b: Breakdown) -> list[str]:
-    return [str(rank), b.cost.model, b.model.name, money(b.cost.total), b.cost.currency, _how(b)]
+def _row(rank: int, b: Breakdown) -> list[Cell]:
+    return [str(rank), b.cost.model, b.model.name, b.cost.total, b.cost.currency, _how(b)]
 
 
 def _csv_row(rank: int, b: Breakdown) -> list[str]:
@@ -229,7 +229,10 @@ def _estimate_workload(
         body = [[str(i), r.model.ref, r.model.name, plain(r.monthly), r.currency] for i, r in enumerate(rows, 1)]
         stdout_text(csv_table(["rank", "model", "name", "monthly_cost", "currency"], body))
     else:
-        body = [[str(i), r.model.ref, r.model.name, money(r.monthly), r.currency] for i, r in enumerate(rows, 1)]
+        cells: list[list[Cell]] = [
+            [str(i), r.model.ref, r.model.name, r.monthly, r.currency] for i, r in enumerate(rows, 1)
+        ]
+        body = spell_rows(cells)
         render = markdown_table if fmt is Format.markdown else text_table
         stdout_text(render(headers, body, right=frozenset({0, 3})))
     if not result.rows:

@@ -4,6 +4,7 @@ account, and what a workload would cost and charge."""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -19,6 +20,7 @@ from modelctl.cli.common import (
     open_for_command,
     resolve_model,
 )
+from modelctl.cli.money import amount, places_for
 
 
 class ExplainFormat(StrEnum):
@@ -56,8 +58,8 @@ def explain(
 ) -> None:
     """Explain whether a plan (or account) may use a model, and what it would cost and charge.
 
-    Shows the rule that decides (docs/plans.md), the rollout and arm when one decides (with
-    --subject, the subject's bucket; docs/rollouts.md), the price in force, and what
+    Shows the rule that decides (`modelctl docs plans`), the rollout and arm when one decides (with
+    --subject, the subject's bucket; `modelctl docs rollouts`), the price in force, and what
     an example request (default: 10,000 input and 1,000 output tokens) would cost and be
     charged under the plan's markup, credits and rounding, or the account's
     negotiated prices."""
@@ -90,19 +92,21 @@ def explain(
         "enabled": info.enabled,
     }
     doc["defaults"] = _defaults(cat, info.ref, plan, account, subject)
+    cost: runtime.Cost | None = None
+    charge: Any = None
     try:
         cost = cat.cost(info.ref, usage, variant=variant)
         doc["cost"] = {
-            "total": str(cost.total),
+            "total": exact(cost.total),
             "currency": cost.currency,
-            "components": {k: str(v) for k, v in cost.components.items()},
+            "components": {k: exact(v) for k, v in cost.components.items()},
             "effective_from": cost.effective_from.isoformat(),
         }
         if decision:
             charge = cat.charge(info.ref, usage, plan=plan, account=account, variant=variant, subject=subject)
             doc["charge"] = {
-                "amount": str(charge.amount),
-                "exact": str(charge.exact),
+                "amount": exact(charge.amount),
+                "exact": exact(charge.exact),
                 "unit": charge.unit,
                 "basis": charge.basis,
             }
@@ -111,8 +115,13 @@ def explain(
     if as_json or fmt is ExplainFormat.json:
         output.stdout_text(json.dumps({"format_version": JSON_FORMAT_VERSION, **doc}, indent=2) + "\n")
     else:
-        output.stdout_text(_text(doc, input_tokens, output_tokens))
+        output.stdout_text(_text(doc, input_tokens, output_tokens, cost, charge))
     raise typer.Exit(0 if decision else 1)
+
+
+def exact(value: Decimal) -> str:
+    """JSON's spelling of an amount: every digit, never an exponent."""
+    return format(value, "f")
 
 
 def _defaults(
@@ -134,7 +143,13 @@ def _defaults(
     return out
 
 
-def _text(doc: dict[str, Any], input_tokens: int, output_tokens: int) -> str:
+def _text(
+    doc: dict[str, Any],
+    input_tokens: int,
+    output_tokens: int,
+    cost: runtime.Cost | None = None,
+    charge: Any = None,
+) -> str:
     who = f"account {doc['account']} (plan {doc['plan']})" if doc["account"] else f"plan {doc['plan']}"
     if doc["subject"] is not None:
         who = f"subject {doc['subject']} of {who}"
@@ -153,15 +168,19 @@ def _text(doc: dict[str, Any], input_tokens: int, output_tokens: int) -> str:
         else:
             lines.append(f"  default {purpose}: this model ({d['rule']})")
     workload = f"{input_tokens:,} input + {output_tokens:,} output tokens"
-    if "cost" in doc:
-        cost = doc["cost"]
+    if cost is not None:
+        # the cost and a charge in the same currency with one number of decimals (cli/money.py)
+        same = charge is not None and charge.unit == cost.currency
+        places = places_for([cost.total, *([charge.amount, charge.exact] if charge and same else [])])
         lines.append(
-            f"  cost:   {cost['total']} {cost['currency']} for {workload} (prices from {cost['effective_from']})"
+            f"  cost:   {amount(cost.total, places)} {cost.currency} for {workload} "
+            f"(prices from {doc['cost']['effective_from']})"
         )
-    if "charge" in doc:
-        charge = doc["charge"]
+    if charge is not None:
+        places = places if same else places_for([charge.amount, charge.exact])
         lines.append(
-            f"  charge: {charge['amount']} {charge['unit']} ({charge['basis']} price; exact {charge['exact']})"
+            f"  charge: {amount(charge.amount, places)} {charge.unit} ({charge.basis} price; "
+            f"exact {amount(charge.exact, places)})"
         )
     if "price_error" in doc:
         lines.append(f"  price:  {doc['price_error']}")

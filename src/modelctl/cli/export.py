@@ -105,9 +105,9 @@ def export(
     the artifact's decimals (2.50 per 1M is written 2.5e-06). The price table
     has one row per model x variant x tier x period, with valid_from and an
     exclusive valid_to, every row complete (inherited prices filled in); see
-    docs/import-export.md for its columns and a DuckDB query that prices
+    `modelctl docs import-export` for its columns and a DuckDB query that prices
     usage with it. --format sql writes that query for DuckDB, Spark, BigQuery
-    or PostgreSQL (docs/warehouse.md). What a format cannot express is left
+    or PostgreSQL (`modelctl docs warehouse`). What a format cannot express is left
     out and noted on stderr.
     """
     day = _day(at)
@@ -166,7 +166,8 @@ def _need_pyarrow(out: Path | None) -> None:
     except ImportError:
         output.error(
             "Parquet needs pyarrow, which is not installed (pip install pyarrow); "
-            "--format price-table writes the same table as CSV (Parquet-ready column types in docs/import-export.md)"
+            "--format price-table writes the same table as CSV "
+            "(Parquet-ready column types in `modelctl docs import-export`)"
         )
         raise typer.Exit(2) from None
 

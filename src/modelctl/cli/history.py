@@ -12,7 +12,7 @@ import typer
 from modelctl import clock
 from modelctl.catalog.loader import resolve_root
 from modelctl.cli import output
-from modelctl.cli.diff_render import _delta, _fmt, _md
+from modelctl.cli.diff_render import _delta, _fmt, _md, price_places, price_value
 from modelctl.errors import ModelctlError
 from modelctl.review.git import GitRepo
 from modelctl.review.history import History, model_history
@@ -62,15 +62,22 @@ def history(
     output.stdout_text(render(result))
 
 
-def _change_line(c: Any) -> str:
-    delta = f"  ({_delta(c)})" if c.price is not None and c.price.delta is not None else ""
+def _change_line(c: Any, places: int) -> str:
+    delta = f"  ({_delta(c, places)})" if c.price is not None and c.price.delta is not None else ""
     if c.field is None:
         return f"{c.action}: {_fmt(c.after if c.after is not None else c.before)}"
+    if c.price is not None and c.price.key != "*":
+        return f"{c.field}: {price_value(c.before, places)} -> {price_value(c.after, places)}{delta}"
     return f"{c.field}: {_fmt(c.before)} -> {_fmt(c.after)}{delta}"
+
+
+def _places(result: History) -> int:
+    return price_places(c for rev in result.revisions for c in rev.changes)
 
 
 def _text(result: History) -> str:
     lines = [f"{result.model} ({result.path}): {len(result.revisions)} commits"]
+    places = _places(result)
     for rev in result.revisions:
         lines.append("")
         lines.append(f"{rev.date[:10]}  {rev.commit[:12]}  {rev.author} <{rev.email}>  {rev.action}")
@@ -78,7 +85,7 @@ def _text(result: History) -> str:
         if rev.invalid:
             lines.append("    (this version did not validate; compared with the next valid one)")
         for c in rev.changes:
-            lines.append(f"    - {_change_line(c)}")
+            lines.append(f"    - {_change_line(c, places)}")
     return "\n".join(lines) + "\n"
 
 
@@ -91,8 +98,9 @@ def _markdown(result: History) -> str:
         "| Date | Commit | Author | Change |",
         "| --- | --- | --- | --- |",
     ]
+    places = _places(result)
     for rev in result.revisions:
-        changes = "<br>".join(_md(_change_line(c)) for c in rev.changes) or rev.action
+        changes = "<br>".join(_md(_change_line(c, places)) for c in rev.changes) or rev.action
         lines.append(f"| {rev.date[:10]} | `{rev.commit[:12]}` | {_md(rev.author)} | {_md(rev.subject)}<br>{changes} |")
     return "\n".join(lines) + "\n"
 
@@ -119,8 +127,8 @@ def _json(result: History) -> str:
                         "before": c.before,
                         "after": c.after,
                         "class": c.cls,
-                        "delta": str(c.price.delta) if c.price and c.price.delta is not None else None,
-                        "percent": str(c.price.percent) if c.price and c.price.percent is not None else None,
+                        "delta": format(c.price.delta, "f") if c.price and c.price.delta is not None else None,
+                        "percent": format(c.price.percent, "f") if c.price and c.price.percent is not None else None,
                     }
                     for c in rev.changes
                 ],

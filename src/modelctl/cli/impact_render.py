@@ -5,22 +5,43 @@ from __future__ import annotations
 import html
 import re
 from collections import defaultdict
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 from typing import Any
 
+from modelctl.cli.money import amount, places_for
 from modelctl.review.impact import Figure, Impact, UsageImpact, WorkloadImpact, exact
 
-_CENT = Decimal("0.01")
 
+def money(value: Decimal | None, unit: str, places: int, *, sign: bool = False) -> str:
+    """``$1,234.56``, ``1,234.56 EUR`` or ``1,234.56 credits``; ``+`` on increases when ``sign``.
 
-def money(value: Decimal | None, unit: str, *, sign: bool = False) -> str:
-    """``$1,234.56``, ``1,234.56 EUR`` or ``1,234.56 credits``; ``+`` on increases when ``sign``."""
+    ``places``: one number of decimals for the whole section (cli/money.py, ``places(...)``)."""
     if value is None:
         return "unpriced"
-    places = _CENT if abs(value) >= 1 or value == value.quantize(_CENT) else Decimal("0.0001")
-    shown = f"{abs(value).quantize(places, rounding=ROUND_HALF_EVEN):,}"
-    prefix = ("+" if value > 0 else "-" if value < 0 else "") if sign else ("-" if value < 0 else "")
-    return f"{prefix}${shown}" if unit == "USD" else f"{prefix}{shown} {unit}"
+    shown = amount(value, places, sign=sign)
+    if unit != "USD":
+        return f"{shown} {unit}"
+    mark = shown[0] if shown[0] == "~" else ""
+    rest = shown[len(mark) :]
+    prefix = rest[0] if rest[0] in "+-" else ""
+    return f"{mark}{prefix}${rest[len(prefix) :]}"
+
+
+def places(impact: Impact | None) -> int:
+    """The decimals of every amount of the workloads section: totals, changes, per-model figures."""
+    values: list[Decimal | None] = []
+    for w in impact.workloads if impact is not None else ():
+        for what in ("cost", "charge"):
+            values += [w.total("before", what), w.total("after", what), w.delta(what)]
+        for m in w.models:
+            values += [m.before.cost, m.after.cost, m.before.charge, m.after.charge]
+            if m.before.cost is not None and m.after.cost is not None:
+                values.append(m.after.cost - m.before.cost)
+    return places_for(values)
+
+
+def _usage_places(usage: UsageImpact) -> int:
+    return places_for([*usage.before.values(), *usage.after.values(), *map(usage.delta, usage.before)])
 
 
 def _pct(value: Decimal | None) -> str:
@@ -29,32 +50,33 @@ def _pct(value: Decimal | None) -> str:
     return f"{'+' if value > 0 else ''}{value}%"
 
 
-def _change(w: WorkloadImpact, what: str = "cost") -> str:
+def _change(w: WorkloadImpact, dp: int, what: str = "cost") -> str:
     delta = w.delta(what)
     if delta is None:
         return "unpriced"
     unit = w.currency if what == "cost" else w.charge_unit or w.currency
-    return f"{money(delta, unit, sign=True)} ({_pct(w.percent(what))})"
+    return f"{money(delta, unit, dp, sign=True)} ({_pct(w.percent(what))})"
 
 
-def _charge_change(w: WorkloadImpact) -> str:
-    return "unchanged" if w.delta("charge") == 0 else _change(w, "charge")
+def _charge_change(w: WorkloadImpact, dp: int) -> str:
+    return "unchanged" if w.delta("charge") == 0 else _change(w, dp, "charge")
 
 
-def _figure(f: Figure, unit: str, what: str = "cost") -> str:
+def _figure(f: Figure, unit: str, dp: int, what: str = "cost") -> str:
     value = getattr(f, what)
-    return money(value, unit) if value is not None else f"unpriced: {f.error}"
+    return money(value, unit, dp) if value is not None else f"unpriced: {f.error}"
 
 
 def sentence(impact: Impact) -> str:
     """One sentence that says what the change does to the monthly cost, for the top of the PR comment."""
+    dp = places(impact)
     today = [w for w in impact.workloads if not w.scheduled]
     moved = [w for w in impact.shown if not w.scheduled and w.delta() != 0]
     charged = [w for w in impact.shown if not w.scheduled and w.delta() == 0]
     later = sorted({w.on.isoformat() for w in impact.shown if w.scheduled})
     tail = f" Scheduled changes move it from {', '.join(later)} (below)." if later else ""
     if not moved and charged:
-        parts = [f"**{_change(w, 'charge')}** on `{w.workload}`" for w in charged]
+        parts = [f"**{_change(w, dp, 'charge')}** on `{w.workload}`" for w in charged]
         return (
             f"This change leaves the provider cost of the {_n(len(today), 'workload')} unchanged and changes "
             f"the charge of {len(charged)}: " + ", ".join(parts) + "." + tail
@@ -74,7 +96,7 @@ def sentence(impact: Impact) -> str:
     totals = _totals(priced)
     if totals:
         text += ": " + ", ".join(
-            f"**{money(d, unit, sign=True)}{_total_pct(d, b)}**" for unit, (d, b) in totals.items()
+            f"**{money(d, unit, dp, sign=True)}{_total_pct(d, b)}**" for unit, (d, b) in totals.items()
         )
         largest = max(priced, key=lambda w: abs(w.delta() or Decimal(0)))
         text += f", largest on `{largest.workload}`"
@@ -110,18 +132,21 @@ def _shown(impact: Impact) -> list[WorkloadImpact]:
 def text_lines(impact: Impact | None, usage: UsageImpact | None) -> list[str]:
     lines: list[str] = []
     if impact is not None:
+        dp = places(impact)
         lines += ["", "Monthly cost of the workloads", "  " + sentence(impact).replace("**", "")]
         for w in _shown(impact):
             when = f" from {w.on.isoformat()} (scheduled)" if w.scheduled else ""
             billed = f", {w.billed_under}" if w.billed_under else ""
             before, after = w.total("before"), w.total("after")
             lines.append(
-                f"  {w.workload}{billed}{when}: {money(before, w.currency)} -> {money(after, w.currency)} "
-                f"{_change(w)}" + (f"; charge {_charge_change(w)}" if w.billed_under else "")
+                f"  {w.workload}{billed}{when}: {money(before, w.currency, dp)} -> {money(after, w.currency, dp)} "
+                f"{_change(w, dp)}" + (f"; charge {_charge_change(w, dp)}" if w.billed_under else "")
             )
             for m in w.models:
                 if m.before != m.after:
-                    lines.append(f"    {m.model}: {_figure(m.before, w.currency)} -> {_figure(m.after, w.currency)}")
+                    lines.append(
+                        f"    {m.model}: {_figure(m.before, w.currency, dp)} -> {_figure(m.after, w.currency, dp)}"
+                    )
         if impact.ignored:
             lines.append(f"  below the noise threshold: {', '.join(impact.ignored)}")
     if usage is not None:
@@ -131,13 +156,14 @@ def text_lines(impact: Impact | None, usage: UsageImpact | None) -> list[str]:
 
 def usage_lines(usage: UsageImpact) -> list[str]:
     out = [f"Usage file {usage.path} ({_n(usage.rows, 'row')}) re-priced on both sides"]
+    dp = _usage_places(usage)
     for unit in sorted(set(usage.before) | set(usage.after)):
         delta = usage.delta(unit)
         verb = "raised" if delta > 0 else "lowered" if delta < 0 else "left unchanged"
-        change = f" by {money(delta, unit, sign=True)} ({_pct(usage.percent(unit))})" if delta else ""
+        change = f" by {money(delta, unit, dp, sign=True)} ({_pct(usage.percent(unit))})" if delta else ""
         out.append(
             f"  this change would have {verb} its bill{change}: "
-            f"{money(usage.before.get(unit), unit)} -> {money(usage.after.get(unit), unit)}"
+            f"{money(usage.before.get(unit), unit, dp)} -> {money(usage.after.get(unit), unit, dp)}"
         )
     if usage.unpriced_before or usage.unpriced_after:
         out.append(f"  unpriced rows: {usage.unpriced_before:,} before, {usage.unpriced_after:,} after")
@@ -151,6 +177,7 @@ def markdown_sections(impact: Impact | None, usage: UsageImpact | None, esc: Any
     sections: list[list[str]] = []
     if impact is not None:
         shown = _shown(impact)
+        dp = places(impact)
         for scheduled in (False, True):
             group = [w for w in shown if w.scheduled is scheduled]
             if not group:
@@ -158,7 +185,7 @@ def markdown_sections(impact: Impact | None, usage: UsageImpact | None, esc: Any
             title = "#### 💰 Monthly cost of the workloads" if not scheduled else "#### 📅 Scheduled cost changes"
             lines = [title, ""]
             for w in group:
-                lines += _md_workload(w, esc)
+                lines += _md_workload(w, esc, dp)
             sections.append(lines)
         if impact.ignored:
             sections.append([f"Below the noise threshold: {', '.join(f'`{i}`' for i in impact.ignored)}.", ""])
@@ -168,13 +195,13 @@ def markdown_sections(impact: Impact | None, usage: UsageImpact | None, esc: Any
     return sections
 
 
-def _md_workload(w: WorkloadImpact, esc: Any) -> list[str]:
+def _md_workload(w: WorkloadImpact, esc: Any, dp: int) -> list[str]:
     when = f" — from {w.on.isoformat()}" if w.scheduled else ""
     billed = f" ({html.escape(w.billed_under)})" if w.billed_under else ""
     before, after = w.total("before"), w.total("after")
     lines = [
         f"<details><summary><b><code>{html.escape(w.workload)}</code></b> {_html_text(w.name)}{billed}{when}: "
-        f"{money(before, w.currency)} → {money(after, w.currency)}, <b>{_change(w)}</b></summary>",
+        f"{money(before, w.currency, dp)} → {money(after, w.currency, dp)}, <b>{_change(w, dp)}</b></summary>",
         "",
         "| Model | Requests | Before | After | Change |"
         + (" Charge before | Charge after |" if w.billed_under else ""),
@@ -183,16 +210,16 @@ def _md_workload(w: WorkloadImpact, esc: Any) -> list[str]:
     unit = w.charge_unit or w.currency
     for m in w.models:
         delta = (
-            money(m.after.cost - m.before.cost, w.currency, sign=True)
+            money(m.after.cost - m.before.cost, w.currency, dp, sign=True)
             if m.after.cost is not None and m.before.cost is not None
             else "unpriced"
         )
         row = (
-            f"| `{esc(m.model)}` | {m.requests:,} | {esc(_figure(m.before, w.currency))} | "
-            f"{esc(_figure(m.after, w.currency))} | {delta} |"
+            f"| `{esc(m.model)}` | {m.requests:,} | {esc(_figure(m.before, w.currency, dp))} | "
+            f"{esc(_figure(m.after, w.currency, dp))} | {delta} |"
         )
         if w.billed_under:
-            row += f" {esc(_figure(m.before, unit, 'charge'))} | {esc(_figure(m.after, unit, 'charge'))} |"
+            row += f" {esc(_figure(m.before, unit, dp, 'charge'))} | {esc(_figure(m.after, unit, dp, 'charge'))} |"
         lines.append(row)
     return [*lines, "", "</details>", ""]
 

@@ -26,13 +26,14 @@ from modelctl.cli.common import (
     dumps,
     error,
     markdown_table,
-    money,
     naming_plans,
+    note,
     open_for_command,
     plain,
     stdout_text,
     text_table,
 )
+from modelctl.cli.money import Cell, spell_rows
 from modelctl.query.views import SORT_KEYS, Listed, list_models
 
 SortKey = StrEnum("SortKey", {k: k for k in SORT_KEYS})  # type: ignore[misc]
@@ -128,7 +129,7 @@ def list_(
             [sort.value] if sort.value in PRICE_KEYS and sort.value not in _SHOWN_PRICES else []
         )
         headers = ["model", "name", "status", "context", *[_short(k) for k in shown]]
-        rows = [_text_row(x, shown) for x in items]
+        rows = spell_rows([_text_row(x, shown) for x in items])
         right = frozenset(range(3, len(headers)))
         if fmt is Format.markdown:
             stdout_text(markdown_table(headers, rows, right=right))
@@ -137,7 +138,7 @@ def list_(
             styles = [[None, None, _STATUS_STYLE.get(x.info.status), *[None] * (len(headers) - 3)] for x in items]
             stdout_text(text_table(headers, rows, right=right, styles=styles, colour=colour))
     if not items:
-        error("no model matches these filters")
+        note("no model matches these filters")
 
 
 def _known_providers(asked: Sequence[str], known: list[str]) -> None:
@@ -159,9 +160,9 @@ def _status(x: Listed) -> str:
     return x.info.status if x.info.enabled else f"{x.info.status} (disabled)"
 
 
-def _text_row(x: Listed, shown: list[str]) -> list[str]:
+def _text_row(x: Listed, shown: list[str]) -> list[Cell]:
     prices = x.prices
-    cells = [money(prices[k]) if k in prices else "-" for k in shown]
+    cells: list[Cell] = [prices.get(k) for k in shown]
     context = f"{x.info.context_window:,}" if x.info.context_window else "-"
     return [x.info.ref, x.info.name, _status(x), context, *cells]
 

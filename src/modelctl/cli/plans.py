@@ -26,6 +26,7 @@ from modelctl.cli.common import (
     stdout_text,
     text_table,
 )
+from modelctl.cli.money import amount, places_for
 from modelctl.cli.visible import visible
 from modelctl.query.plans import AccountView, PlanView, account_view, overview, plan_view
 
@@ -230,9 +231,11 @@ def _rollout_lines(rollouts: Sequence[Any]) -> list[str]:
 
 def _pricing_lines(pricing: Sequence[Any]) -> list[str]:
     lines = []
+    # every negotiated price with one number of decimals, as text output spells money (cli/money.py)
+    places = places_for(Decimal(v) for p in pricing for v in p.get("prices", {}).values())
     for p in pricing:
         if "prices" in p:
-            what = "negotiated " + ", ".join(f"{k} {v}" for k, v in p["prices"].items())
+            what = "negotiated " + ", ".join(f"{k} {amount(Decimal(v), places)}" for k, v in p["prices"].items())
         else:
             what = f"{plain(Decimal(p['discount_percent']))}% off list price x markup"
         span = f" from {p['effective_from']}" if "effective_from" in p else ""

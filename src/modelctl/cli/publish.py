@@ -75,7 +75,7 @@ def publish(
     file beside it. With validation errors nothing is written. Its digest
     covers the catalog content only; `source` records the git commit, and
     SOURCE_DATE_EPOCH replaces the commit time in `catalog_version`.
-    `revision` grows with every publish (docs/artifact.md).
+    `revision` grows with every publish (`modelctl docs artifact`).
     """
     if from_artifact is not None and (check or public):
         output.error("--from-artifact re-publishes one artifact: it does not combine with --check or --public")

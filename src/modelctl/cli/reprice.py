@@ -26,7 +26,6 @@ from modelctl.cli.common import (
     dumps,
     error,
     markdown_table,
-    money,
     note,
     open_for_command,
     plain,
@@ -35,6 +34,7 @@ from modelctl.cli.common import (
     stdout_text,
     text_table,
 )
+from modelctl.cli.money import Cell, spell_rows
 from modelctl.usage.readout import ReadoutError
 from modelctl.usage.reprice import DIMENSIONS, Group, RepriceResult, RowError
 from modelctl.usage.reprice import reprice as do_reprice
@@ -288,7 +288,7 @@ def _headers(result: RepriceResult, fields: list[str], *, csv_names: bool = Fals
     return heads
 
 
-def _what_if_cells(actual: Decimal, amount: Decimal, unpriced: int, rows: int, *, exact: bool) -> list[str]:
+def _what_if_cells(actual: Decimal, amount: Decimal, unpriced: int, rows: int, *, exact: bool) -> list[Cell]:
     """The cost and change cells on a what-if model.  Rows it cannot price are
     never a saving: no change is shown for them, only how many there are."""
     if exact:
@@ -296,26 +296,26 @@ def _what_if_cells(actual: Decimal, amount: Decimal, unpriced: int, rows: int, *
         return [cost, "" if unpriced else _change(actual, amount), str(unpriced)]
     if unpriced == rows:
         return ["unpriced", "-"]
-    return [money(amount), f"{unpriced:,} unpriced" if unpriced else _change(actual, amount)]
+    return [amount, f"{unpriced:,} unpriced" if unpriced else _change(actual, amount)]
 
 
-def _row(result: RepriceResult, g: Group, fields: list[str], *, exact: bool = False) -> list[str]:
-    fmt = plain if exact else money
-    cells = [*g.key, g.currency, str(g.rows) if exact else f"{g.rows:,}"]
+def _row(result: RepriceResult, g: Group, fields: list[str], *, exact: bool = False) -> list[Cell]:
+    """A group's cells: exact strings for CSV, else amounts spelled per column (cli/money.py)."""
+    cells: list[Cell] = [*g.key, g.currency, str(g.rows) if exact else f"{g.rows:,}"]
     cells += [str(g.tokens.get(f, 0)) if exact else f"{g.tokens.get(f, 0):,}" for f in fields]
-    cells.append(fmt(g.cost))
+    cells.append(plain(g.cost) if exact else g.cost)
     for w, amount in enumerate(g.what_if):
         cells += _what_if_cells(g.cost, amount, g.unpriced_on(w), g.rows, exact=exact)
     return cells
 
 
-def _total_rows(result: RepriceResult, fields: list[str]) -> list[list[str]]:
+def _total_rows(result: RepriceResult, fields: list[str]) -> list[list[Cell]]:
     rows = []
     for currency, total in sorted(result.totals.items()):
         mine = [g for g in result.groups if g.currency == currency]
-        cells = ["total", *[""] * (len(result.group_by) - 1), currency, f"{sum(g.rows for g in mine):,}"]
+        cells: list[Cell] = ["total", *[""] * (len(result.group_by) - 1), currency, f"{sum(g.rows for g in mine):,}"]
         cells += [f"{sum(g.tokens.get(f, 0) for g in mine):,}" for f in fields]
-        cells.append(money(total))
+        cells.append(total)
         for w, wt in enumerate(result.what_if):
             amount = sum((g.what_if[w] for g in mine), Decimal(0))
             unpriced = sum(g.unpriced_on(w) for g in mine)
@@ -335,15 +335,25 @@ def _right(result: RepriceResult, width: int) -> frozenset[int]:
 def _text(result: RepriceResult) -> str:
     fields = _token_fields(result)
     headers = _headers(result, fields)
-    rows = [_row(result, g, fields) for g in result.groups] + _total_rows(result, fields)
+    rows = spell_rows(
+        [_row(result, g, fields) for g in result.groups] + _total_rows(result, fields),
+        together=[_cost_columns(result, fields)],
+    )
     return text_table(headers, rows, right=_right(result, len(headers)))
+
+
+def _cost_columns(result: RepriceResult, fields: list[str]) -> list[int]:
+    """The cost column and each what-if model's: one number of decimals for all of them."""
+    first = len(result.group_by) + 2 + len(fields)
+    return [first, *(first + 1 + 2 * i for i in range(len(result.what_if)))]
 
 
 def _markdown(result: RepriceResult) -> str:
     fields = _token_fields(result)
     headers = _headers(result, fields)
-    rows = [_row(result, g, fields) for g in result.groups]
-    rows += [[f"**{c}**" if c else c for c in row] for row in _total_rows(result, fields)]
+    groups = [_row(result, g, fields) for g in result.groups]
+    spelled = spell_rows(groups + _total_rows(result, fields), together=[_cost_columns(result, fields)])
+    rows = spelled[: len(groups)] + [[f"**{c}**" if c else c for c in row] for row in spelled[len(groups) :]]
     head = f"**{result.rows_priced:,}** of {result.rows_read:,} rows priced" + (
         f"; **{result.error_count:,} could not be priced**" if result.error_count else ""
     )
@@ -352,7 +362,7 @@ def _markdown(result: RepriceResult) -> str:
 
 def _csv(result: RepriceResult) -> str:
     fields = list(result.token_fields)
-    rows = [_row(result, g, fields, exact=True) for g in result.groups]
+    rows = [[str(c) for c in _row(result, g, fields, exact=True)] for g in result.groups]
     return csv_table(_headers(result, fields, csv_names=True), rows)
 
 

@@ -18,13 +18,13 @@ from modelctl.cli.common import (
     dumps,
     error,
     markdown_table,
-    money,
     note,
     plain,
     reading,
     stdout_text,
     text_table,
 )
+from modelctl.cli.money import Cell, Money, spell_rows
 from modelctl.cli.plans import unknown_name
 from modelctl.usage.charges import CHARGE_DIMENSIONS, ChargeGroup, ChargesResult, charges
 from modelctl.usage.charges_what_if import WhatIfCharge
@@ -110,28 +110,27 @@ def _change(actual: Decimal, other: Decimal) -> str:
     return f"{(other - actual) / actual * 100:+.1f}%"
 
 
-def _what_if_cells(amount: Decimal, unit: str, w: WhatIfCharge, rows: int) -> list[str]:
+def _what_if_cells(amount: Decimal, unit: str, w: WhatIfCharge, rows: int) -> list[Cell]:
     """The charge on a what-if model and its change, in the group's unit.  Rows it cannot charge are
     never a saving: no change is shown for them, only how many there are."""
     if w.unpriced == rows or not w.unit:
         return ["unpriced", "-"]
-    shown = plain(w.amount) if w.unit == "credits" else money(w.amount)
     if w.unit != unit:
-        return [f"{shown} {w.unit}", f"{w.unpriced:,} unpriced" if w.unpriced else "-"]
-    return [shown, f"{w.unpriced:,} unpriced" if w.unpriced else _change(amount, w.amount)]
+        return [Money(w.amount, f"{{}} {w.unit}", kind=w.unit), f"{w.unpriced:,} unpriced" if w.unpriced else "-"]
+    return [Money(w.amount, kind=w.unit), f"{w.unpriced:,} unpriced" if w.unpriced else _change(amount, w.amount)]
 
 
-def _cells(g: ChargeGroup, exact: bool) -> list[str]:
-    show = plain if exact else money
+def _cells(g: ChargeGroup, exact: bool) -> list[Cell]:
+    """A group's cells: exact strings for CSV, else amounts spelled per column (cli/money.py)."""
     in_credits = g.unit == "credits"
     charge = g.charge if in_credits else g.amount
-    cells = [
+    cells: list[Cell] = [
         *g.key,
         str(g.rows) if exact else f"{g.rows:,}",
         g.currency,
-        show(g.cost),
-        plain(charge) if exact or not in_credits else money(charge),
-        plain(g.amount) if in_credits else "",
+        plain(g.cost) if exact else g.cost,
+        plain(charge) if exact else charge,
+        (plain(g.amount) if exact else g.amount) if in_credits else "",
         f"per {g.per}",
     ]
     for w in g.what_if:
@@ -156,12 +155,12 @@ def _headers(result: ChargesResult, *, csv_names: bool = False) -> list[str]:
     return heads
 
 
-def _total_rows(result: ChargesResult) -> list[list[str]]:
+def _total_rows(result: ChargesResult) -> list[list[Cell]]:
     rows = []
     for unit, total in sorted(result.totals.items()):
         credits = unit == "credits"
-        cells = ["total", *[""] * (len(result.group_by) - 1), "", "" if credits else unit, ""]
-        cells += ["" if credits else plain(total), plain(total) if credits else "", ""]
+        cells: list[Cell] = ["total", *[""] * (len(result.group_by) - 1), "", "" if credits else unit, ""]
+        cells += ["" if credits else total, total if credits else "", ""]
         mine = [g for g in result.groups if g.unit == unit]
         for k in range(len(result.what_if)):
             here = [g.what_if[k] for g in mine]
@@ -170,7 +169,7 @@ def _total_rows(result: ChargesResult) -> list[list[str]]:
             if any(x.unit not in (unit, "") for x in here) or unpriced == sum(g.rows for g in mine):
                 cells += ["-", "-"] if unpriced < sum(g.rows for g in mine) else ["unpriced", "-"]
                 continue
-            cells += [plain(amount), f"{unpriced:,} unpriced" if unpriced else _change(total, amount)]
+            cells += [Money(amount, kind=unit), f"{unpriced:,} unpriced" if unpriced else _change(total, amount)]
         rows.append(cells)
     return rows
 
@@ -181,19 +180,21 @@ def _right(result: ChargesResult, width: int) -> frozenset[int]:
 
 def _text(result: ChargesResult) -> str:
     headers = _headers(result)
-    rows = [_cells(g, False) for g in result.groups] + _total_rows(result)
+    rows = spell_rows([_cells(g, False) for g in result.groups] + _total_rows(result))
     return text_table(headers, rows, right=_right(result, len(headers)))
 
 
 def _markdown(result: ChargesResult) -> str:
     headers = _headers(result)
-    rows = [_cells(g, False) for g in result.groups]
-    rows += [[f"**{c}**" if c else c for c in row] for row in _total_rows(result)]
+    groups = [_cells(g, False) for g in result.groups]
+    spelled = spell_rows(groups + _total_rows(result))
+    rows = spelled[: len(groups)] + [[f"**{c}**" if c else c for c in row] for row in spelled[len(groups) :]]
     return markdown_table(headers, rows, right=_right(result, len(headers)))
 
 
 def _csv(result: ChargesResult) -> str:
-    return csv_table(_headers(result, csv_names=True), [_cells(g, True) for g in result.groups])
+    rows = [[str(c) for c in _cells(g, True)] for g in result.groups]
+    return csv_table(_headers(result, csv_names=True), rows)
 
 
 def _what_if_json(w: WhatIfCharge, rows: int) -> dict[str, Any]:

@@ -33,7 +33,7 @@ EPILOG = (
 
 rollout_app = typer.Typer(
     name="rollout",
-    help="Rollouts and A/B tests: preview how subjects are bucketed (docs/rollouts.md).",
+    help="Rollouts and A/B tests: preview how subjects are bucketed (`modelctl docs rollouts`).",
     no_args_is_help=True,
     add_completion=False,
     epilog=EPILOG,
@@ -42,7 +42,7 @@ rollout_app = typer.Typer(
 
 @rollout_app.callback()
 def _group() -> None:
-    """Rollouts and A/B tests: preview how subjects are bucketed (docs/rollouts.md)."""
+    """Rollouts and A/B tests: preview how subjects are bucketed (`modelctl docs rollouts`)."""
 
 
 def _lines(path: str) -> Iterator[str]:
@@ -75,7 +75,7 @@ def preview_(
     """Count how many of a list of subject ids land in each arm of a plan's rollout.
 
     Each id is bucketed exactly as the runtime buckets it (SHA-256 of the rollout's salt and the id;
-    docs/rollouts.md): in or out of a percentage rollout, or the variant of an A/B test. The share
+    `modelctl docs rollouts`): in or out of a percentage rollout, or the variant of an A/B test. The share
     of each arm is shown next to the share the percentage or weights promise."""
     opened = open_for_command(catalog)
     if subjects != "-" and not Path(subjects).is_file():

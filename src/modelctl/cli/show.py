@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated, Any
 
 import typer
@@ -13,15 +14,19 @@ from modelctl.cli.common import (
     CatalogOption,
     DocFormat,
     dumps,
-    money,
     open_for_command,
     resolve_model,
     stdout_text,
 )
+from modelctl.cli.money import amount, places_for
 from modelctl.cli.visible import visible
 from modelctl.query.views import ModelView, PeriodView, PriceLine, TierView, model_view
 
-UNIT_NOTE = "USD per 1M tokens; per_request and per_image per unit"
+
+def unit_note(currency: str) -> str:
+    """What the prices are per: the model's currency (not always USD), per 1M tokens unless the key
+    names its unit (per_request, per_image, web_search_per_1k, input_audio_per_minute, per_second)."""
+    return f"{currency} per 1M tokens unless the key says otherwise"
 
 
 def show(
@@ -110,19 +115,31 @@ def _period_title(p: PeriodView) -> str:
 KEY_WIDTH = max(len(k) for k in PRICE_KEYS)
 
 
-def _price_lines(lines: tuple[PriceLine, ...], indent: str) -> list[str]:
+def _places(view: ModelView) -> int:
+    """One number of decimals for every price the model shows (cli/money.py)."""
+    values: list[Decimal] = []
+    for p in view.periods:
+        groups = [p.prices, *(t.prices for t in p.tiers)]
+        for v in p.variants:
+            groups += [v.prices, *(t.prices for t in v.tiers)]
+        values += [line.value for lines in groups for line in lines]
+    return places_for(values)
+
+
+def _price_lines(lines: tuple[PriceLine, ...], indent: str, places: int) -> list[str]:
     width = KEY_WIDTH + 2 - len(indent) + 4  # values line up across periods, variants and tiers
     return [
-        f"{indent}{line.key.ljust(width)}  {money(line.value).rjust(10)}{'  (inherited)' if line.inherited else ''}"
+        f"{indent}{line.key.ljust(width)}  {amount(line.value, places).rjust(10)}"
+        + ("  (inherited)" if line.inherited else "")
         for line in lines
     ]
 
 
-def _tier_lines(tiers: tuple[TierView, ...], indent: str) -> list[str]:
+def _tier_lines(tiers: tuple[TierView, ...], indent: str, places: int) -> list[str]:
     out = []
     for tier in tiers:
         out.append(f"{indent}tier above {tier.above_input_tokens:,} input-side tokens:")
-        out += _price_lines(tier.prices, indent + "  ")
+        out += _price_lines(tier.prices, indent + "  ", places)
     return out
 
 
@@ -132,37 +149,45 @@ def _text(view: ModelView) -> str:
     facts = _facts(view)
     width = max(len(k) for k, _ in facts)
     lines += [f"  {k.ljust(width)}  {v}" for k, v in facts]
-    lines += ["", f"Prices ({UNIT_NOTE}), newest first:"]
+    lines += ["", f"Prices ({unit_note(info.currency)}), newest first:"]
+    places = _places(view)
     for p in view.periods:
         lines += ["", f"  {_period_title(p)}", f"    source: {p.source}; checked {p.checked}"]
         if p.note:
             lines.append(f"    note: {p.note}")
-        lines += _price_lines(p.prices, "    ")
-        lines += _tier_lines(p.tiers, "    ")
+        lines += _price_lines(p.prices, "    ", places)
+        lines += _tier_lines(p.tiers, "    ", places)
         for v in p.variants:
             lines.append(f"    variant {v.name}:" + (f"  ({v.note})" if v.note else ""))
-            lines += _price_lines(v.prices, "      ")
-            lines += _tier_lines(v.tiers, "      ")
+            lines += _price_lines(v.prices, "      ", places)
+            lines += _tier_lines(v.tiers, "      ", places)
     return "\n".join(lines) + "\n"
 
 
-def _md_prices(lines: tuple[PriceLine, ...]) -> str:
-    return "<br>".join(f"{x.key} {money(x.value)}{' *(inherited)*' if x.inherited else ''}" for x in lines)
+def _md_prices(lines: tuple[PriceLine, ...], places: int) -> str:
+    return "<br>".join(f"{x.key} {amount(x.value, places)}{' *(inherited)*' if x.inherited else ''}" for x in lines)
 
 
 def _markdown(view: ModelView) -> str:
     info = view.info
     out = [f"### `{info.ref}` — {info.name}", "", "| | |", "| --- | --- |"]
     out += [f"| {k or ' '} | {v.replace('|', '/')} |" for k, v in _facts(view)]
-    out += ["", f"**Prices** ({UNIT_NOTE})", "", "| Period | Prices | Tiers | Variants |", "| --- | --- | --- | --- |"]
+    out += [
+        "",
+        f"**Prices** ({unit_note(info.currency)})",
+        "",
+        "| Period | Prices | Tiers | Variants |",
+        "| --- | --- | --- | --- |",
+    ]
+    places = _places(view)
     for p in view.periods:
-        tiers = "<br>".join(f"above {t.above_input_tokens:,}: {_md_prices(t.prices)}" for t in p.tiers)
+        tiers = "<br>".join(f"above {t.above_input_tokens:,}: {_md_prices(t.prices, places)}" for t in p.tiers)
         variants = "<br>".join(
-            f"**{v.name}**: {_md_prices(v.prices)}"
-            + "".join(f"<br>above {t.above_input_tokens:,}: {_md_prices(t.prices)}" for t in v.tiers)
+            f"**{v.name}**: {_md_prices(v.prices, places)}"
+            + "".join(f"<br>above {t.above_input_tokens:,}: {_md_prices(t.prices, places)}" for t in v.tiers)
             for v in p.variants
         )
-        out.append(f"| {_period_title(p)} | {_md_prices(p.prices)} | {tiers} | {variants} |")
+        out.append(f"| {_period_title(p)} | {_md_prices(p.prices, places)} | {tiers} | {variants} |")
     return "\n".join(out) + "\n"
 
 

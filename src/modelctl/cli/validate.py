@@ -30,7 +30,7 @@ def validate(
     ] = ValidateFormat.text,
     strict: Annotated[bool, typer.Option("--strict", help="Count warnings as errors.")] = False,
 ) -> None:
-    """Check a catalog: YAML syntax, JSON Schema and the semantic rules of docs/rules.md.
+    """Check a catalog: YAML syntax, JSON Schema and the semantic rules (`modelctl docs rules`).
 
     Every finding names its file, line and column. Rules that depend on the
     date read today from $MODELCTL_TODAY (YYYY-MM-DD) when it is set.

@@ -242,12 +242,22 @@ def model_view(catalog: runtime.Catalog, ref: str, *, today: date) -> ModelView:
 
 
 def compare_rows(
-    catalog: runtime.Catalog, refs: Sequence[str], *, at: date, variant: str | None = None
+    catalog: runtime.Catalog,
+    refs: Sequence[str],
+    *,
+    at: date,
+    variant: str | None = None,
+    usage: runtime.Usage | None = None,
 ) -> list[tuple[str, list[Any]]]:
     """(field, one value per model) rows for a side-by-side table: identity,
     lifecycle, limits, modalities, the prices in force on ``at`` (None where
     a model has no such price), tiers and variants, then features (bool).
-    Only price keys and features that at least one model has are listed."""
+    Only price keys and features that at least one model has are listed.
+
+    With ``usage``, a ``cost`` row follows the prices: what that usage costs on each
+    model (``catalog.cost`` on ``at``, in the variant whose prices are shown), None
+    where it cannot be priced, and then a ``cost_error`` row saying why (the runtime's
+    words), if any model could not price it."""
     infos = [catalog.model(r) for r in refs]
     prices = [
         (variant and _price_or_none(catalog, i.ref, at, variant)) or _price_or_none(catalog, i.ref, at) for i in infos
@@ -272,12 +282,36 @@ def compare_rows(
         values = [p.prices.get(key) if p else None for p in prices]
         if any(v is not None for v in values):
             rows.append((key, values))
+    if usage is not None:
+        rows += _cost_rows(catalog, infos, prices, usage, at)
     rows.append(("tiers", [[above for above, _ in p.tiers] if p else [] for p in prices]))
     rows.append(("variants", [_variants(i) for i in infos]))
     for feature in FEATURES:
         have = [feature in i.features for i in infos]
         if any(have):
             rows.append((feature, have))
+    return rows
+
+
+def _cost_rows(
+    catalog: runtime.Catalog,
+    infos: Sequence[runtime.ModelInfo],
+    prices: Sequence[runtime.PriceSet | None],
+    usage: runtime.Usage,
+    at: date,
+) -> list[tuple[str, list[Any]]]:
+    costs: list[Decimal | None] = []
+    errors: list[str | None] = []
+    for info, price in zip(infos, prices, strict=True):
+        try:
+            costs.append(catalog.cost(info.ref, usage, at=at, variant=price.variant if price else None).total)
+            errors.append(None)
+        except runtime.CatalogError as exc:  # no price that day, a count the model does not price, ...
+            costs.append(None)
+            errors.append(str(exc))
+    rows: list[tuple[str, list[Any]]] = [("cost", costs)]
+    if any(e is not None for e in errors):
+        rows.append(("cost_error", errors))
     return rows
 
 

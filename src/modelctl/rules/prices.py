@@ -1,4 +1,5 @@
-"""Price rules (MC3xx): order of periods and tiers, the magnitude guard, dates of prices."""
+"""Price rules (MC3xx): order of periods and tiers, the magnitude guard, dates of prices, overlapping
+time-of-day windows and aliases that name a variant the model does not price."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 from decimal import Decimal
 
-from modelctl.catalog.model import TOKEN_PRICE_KEYS, Model, PricePeriod, Prices, Tier
+from modelctl.catalog.model import TOKEN_PRICE_KEYS, Model, PricePeriod, Prices, Tier, Window
 from modelctl.catalog.strict_yaml import DECIMALS, PathSeg, plain_decimal
 from modelctl.errors import Finding
 from modelctl.rules.registry import RuleContext, rule
@@ -110,11 +111,20 @@ def _ratio(a: Decimal, b: Decimal) -> Decimal:
     return DECIMALS.divide(max(a, b), min(a, b))  # a local context: never the caller's
 
 
+def _per_token(key: str, value: Decimal | None) -> bool:
+    """A ``_per_1m`` price small enough to be a per-token price (MC304 reports it at its own line)."""
+    return key in TOKEN_PRICE_KEYS and value is not None and 0 < value < PER_TOKEN_BELOW
+
+
 def _magnitude(ctx: RuleContext, model: Model, path: list[PathSeg], own: Prices, parent: Prices) -> Iterator[Finding]:
     input_price = own.input_per_1m if own.input_per_1m is not None else parent.input_per_1m
+    # A per-token price is reported once, at the line that holds it (MC304): a right price is never
+    # blamed for being far from it (MC305, MC309 compare only with plausible prices).
+    if _per_token("input_per_1m", input_price):
+        input_price = None
     for key, value in own.items():
         kpath = [*path, key]
-        if key in TOKEN_PRICE_KEYS and 0 < value < PER_TOKEN_BELOW:
+        if _per_token(key, value):
             per_1m = plain_decimal(DECIMALS.multiply(value, 1_000_000))
             msg = (
                 f"{key} = {plain_decimal(value)} looks like a per-token price: `_per_1m` fields hold dollars per "
@@ -131,6 +141,8 @@ def _magnitude(ctx: RuleContext, model: Model, path: list[PathSeg], own: Prices,
                 f"{key} = {plain_decimal(value)} {unit} is implausibly high: check the unit (cents? per 1B tokens?)",
             )
         inherited = parent.get(key)
+        if _per_token(key, inherited):
+            inherited = None
         if inherited and value and _ratio(value, inherited) >= MAGNITUDE_FACTOR:
             msg = (
                 f"{key} = {plain_decimal(value)} is {_ratio(value, inherited):.0f}x the base price "
@@ -162,6 +174,8 @@ def _period_jump(ctx: RuleContext, model: Model, p: int) -> Iterator[Finding]:
     newer, older = model.pricing[p - 1].prices, model.pricing[p].prices
     for key, value in newer.items():
         before = older.get(key)
+        if _per_token(key, before) or _per_token(key, value):
+            continue  # MC304 says so at the line of the per-token price
         if before and value and _ratio(value, before) >= MAGNITUDE_FACTOR:
             msg = (
                 f"{key} goes from {plain_decimal(before)} to {plain_decimal(value)}, "
@@ -259,3 +273,95 @@ def price_dates(ctx: RuleContext) -> Iterator[Finding]:
                 f"the current price was checked {age} days ago ({current.checked}), over the "
                 f"{max_age}-day limit: read it again at its source and update `checked`",
             )
+
+
+# --- variants: time-of-day windows and the aliases that name a variant -------------------------
+
+_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_DAY_MINUTES = 24 * 60
+
+
+def _minutes(window: Window) -> frozenset[int]:
+    """The minutes of the UTC day a window holds, exactly as the runtime matches them: from start
+    (included) to end (excluded), past midnight when the end is before the start, none when equal."""
+    start, end = (int(t[:2]) * 60 + int(t[3:]) for t in (window.start, window.end))
+    if start <= end:
+        return frozenset(range(start, end))
+    return frozenset(range(start, _DAY_MINUTES)) | frozenset(range(end))
+
+
+def _days(window: Window) -> frozenset[str]:
+    return frozenset(window.weekdays or _DAYS)  # the runtime tests the weekday of the instant
+
+
+def _when(days: frozenset[str], minutes: frozenset[int]) -> str:
+    """``sat, sun 04:00-06:00 UTC``: the days and the first run of minutes of an overlap."""
+    starts = sorted(m for m in minutes if (m - 1) % _DAY_MINUTES not in minutes)
+    first = starts[0] if starts else 0  # no start: every minute of the day
+    length = 1
+    while length < _DAY_MINUTES and (first + length) % _DAY_MINUTES in minutes:
+        length += 1
+    end = (first + length) % _DAY_MINUTES or _DAY_MINUTES
+    named = "every day" if len(days) == len(_DAYS) else ", ".join(d for d in _DAYS if d in days)
+    return f"{named} {first // 60:02d}:{first % 60:02d}-{end // 60:02d}:{end % 60:02d} UTC"
+
+
+@rule
+def window_overlaps(ctx: RuleContext) -> Iterator[Finding]:
+    """Windows of two variants that hold the same instant make two prices for one request (the runtime
+    bills the first variant by name): MC314.  In one variant, windows may overlap (DeepSeek: daily hours
+    plus whole weekends); a window another one of the variant holds entirely says nothing: MC315."""
+    for model in ctx.catalog.models.values():
+        for p, period in enumerate(model.pricing):
+            windows = [(v.name, i, w, _days(w), _minutes(w)) for v in period.variants for i, w in enumerate(v.windows)]
+            for k, (name_a, i, a, days_a, mins_a) in enumerate(windows):
+                for name_b, j, b, days_b, mins_b in windows[k + 1 :]:
+                    days, mins = days_a & days_b, mins_a & mins_b
+                    if not days or not mins:
+                        continue
+                    if name_a != name_b:
+                        msg = (
+                            f"variant {name_b!r} windows[{j}] ({b.start}-{b.end}) and variant {name_a!r} "
+                            f"windows[{i}] ({a.start}-{a.end}) both hold {_when(days, mins)}: one instant, two "
+                            f"prices (the runtime bills {min(name_a, name_b)!r}, the first by name): make them disjoint"
+                        )
+                        yield ctx.at("MC314", model.file, ["pricing", p, "variants", name_b, "windows", j], msg)
+                        continue
+                    if days_b <= days_a and mins_b <= mins_a:  # the later one inside: remove it
+                        inner, x, outer = b, j, i
+                    elif days_a <= days_b and mins_a <= mins_b:
+                        inner, x, outer = a, i, j
+                    else:
+                        continue  # overlapping, each adds something: fine
+                    msg = (
+                        f"variant {name_b!r}: windows[{x}] ({inner.start}-{inner.end}) lies inside "
+                        f"windows[{outer}]: it changes nothing; remove it"
+                    )
+                    yield ctx.at("MC315", model.file, ["pricing", p, "variants", name_b, "windows", x], msg)
+
+
+@rule
+def alias_variants(ctx: RuleContext) -> Iterator[Finding]:
+    """An alias that names a variant no period offers (MC316), or one the period in force today lacks
+    (MC317): ``cost()`` of that name raises NoPriceError instead of billing it."""
+    for model in ctx.catalog.models.values():
+        offered = {v.name for period in model.pricing for v in period.variants}
+        current = current_period(model, ctx.today)
+        now = {v.name for v in current.variants} if current is not None else offered
+        for alias, variant in model.alias_variants:
+            i = model.aliases.index(alias)
+            path: list[PathSeg] = ["aliases", i, "variant"]
+            known = ", ".join(sorted(offered)) or "none"
+            if variant not in offered:
+                msg = (
+                    f"alias {alias!r} names variant {variant!r}, which no price period of {model.ref} offers "
+                    f"(its variants: {known}): add the variant's prices or fix the name"
+                )
+                yield ctx.at("MC316", model.file, path, msg)
+            elif variant not in now and current is not None:
+                since = current.effective_from
+                msg = (
+                    f"alias {alias!r} names variant {variant!r}, which the period in force today (from {since}) "
+                    f"does not offer: cost() of {alias!r} raises NoPriceError; carry the variant forward"
+                )
+                yield ctx.at("MC317", model.file, path, msg)

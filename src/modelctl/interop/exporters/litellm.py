@@ -6,6 +6,9 @@ LiteLLM wants USD per token as JSON numbers: each is computed exactly as
 so no float noise appears.  Tiers become ``_above_<N>k_tokens`` keys (for xAI, whose thresholds LiteLLM
 treats as inclusive, ``above_input_tokens: 199999`` is ``_above_200k_tokens``), the
 batch/flex/priority variants ``_batches``/``_flex``/``_priority`` keys.
+``web_search_per_1k`` becomes ``search_context_cost_per_query`` (per call, the same for
+every context size), ``input_audio_per_minute`` ``input_cost_per_audio_per_second``
+(divided by 60, rounded to 17 significant digits: 1/60 has no decimal form).
 A variant with time-of-day windows (DeepSeek's off-peak hours) becomes
 ``off_peak_pricing`` (``hours_utc`` for every-day windows, ``windows`` with ISO
 weekdays 1-7 for the others, and its per-token rates).
@@ -17,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Context, Decimal
 from typing import Any
 
 from modelctl.interop.exporters.common import Artifact, Number, in_force, variants_of
@@ -25,8 +28,10 @@ from modelctl.interop.importers.litellm import (
     CATALOG_TO_PROVIDER,
     FLAGS,
     INCLUSIVE_TIERS,
+    PER_SECOND,
     PER_TOKEN,
     PER_UNIT,
+    SEARCH_KEY,
     VARIANTS,
     litellm_k,
 )
@@ -34,6 +39,11 @@ from modelctl.interop.importers.litellm import (
 BARE_PROVIDERS = frozenset({"openai", "anthropic"})  # LiteLLM's keys for these carry no provider prefix
 TOKEN_KEYS = {v: k for k, v in PER_TOKEN.items()}
 UNIT_KEYS = {v: k for k, v in PER_UNIT.items()}
+SECOND_KEYS = {v: k for k, v in PER_SECOND.items()}  # input_audio_per_minute -> ..._per_audio_per_second
+SEARCH_SIZES = ("search_context_size_low", "search_context_size_medium", "search_context_size_high")
+# A per-minute price as per second: 1/60 has no decimal form, so the quotient is rounded to
+# 17 significant digits (what a JSON float carries); the exact price is the catalog's.
+_PER_SECOND = Context(prec=17, rounding=ROUND_HALF_EVEN)
 SUFFIX = {v: k for k, v in VARIANTS.items()}  # batch -> batches
 FLAG_OF = {v: k for k, v in FLAGS.items()}
 
@@ -120,6 +130,9 @@ def _prices(
     entry: dict[str, Any], prices: dict[str, str], tiers: Any, suffix: str, ref: str, notes: list[str], inclusive: bool
 ) -> None:
     for key, text in prices.items():
+        if key == "web_search_per_1k":
+            _search(entry, text, suffix, ref, notes)
+            continue
         name = _name(key)
         if name is None:
             notes.append(f"{ref}: {key} has no LiteLLM key: left out")
@@ -140,15 +153,32 @@ def _prices(
             name = _name(key)
             if name is not None:
                 entry[f"{name}_above_{k}k_tokens{suffix}"] = _number(key, text)
+            else:
+                notes.append(f"{ref}: {key} in the tier above {above:,} tokens has no LiteLLM key: left out")
+
+
+def _search(entry: dict[str, Any], text: str, suffix: str, ref: str, notes: list[str]) -> None:
+    """``web_search_per_1k`` -> ``search_context_cost_per_query`` (USD per call, every context size)."""
+    per_call = Number(Decimal(text).scaleb(-3))
+    if suffix:
+        same = getattr(entry.get(SEARCH_KEY, {}).get("search_context_size_medium"), "text", None) == per_call.text
+        if not same:
+            notes.append(f"{ref}: web_search_per_1k of variant {suffix[1:]} has no LiteLLM key: left out")
+        return
+    entry[SEARCH_KEY] = dict.fromkeys(SEARCH_SIZES, per_call)
 
 
 def _name(key: str) -> str | None:
-    return TOKEN_KEYS.get(key) or UNIT_KEYS.get(key)
+    return TOKEN_KEYS.get(key) or UNIT_KEYS.get(key) or SECOND_KEYS.get(key)
 
 
 def _number(key: str, text: str) -> Number:
     value = Decimal(text)
-    return Number(value.scaleb(-6) if key in TOKEN_KEYS else value)
+    if key in TOKEN_KEYS:
+        return Number(value.scaleb(-6))
+    if key in SECOND_KEYS:
+        return Number(_PER_SECOND.divide(value, Decimal(60)))
+    return Number(value)
 
 
 # The rates LiteLLM's off_peak_pricing takes (a price key the variant gives outside these is noted).

@@ -17,10 +17,11 @@ from typing import Any
 
 from modelctl.interop.exporters.common import Artifact, in_force, plain
 from modelctl.interop.exporters.litellm import Export
-from modelctl.interop.importers.openrouter import PARAMETERS, PER_TOKEN, PER_UNIT
+from modelctl.interop.importers.openrouter import PARAMETERS, PER_CALL, PER_TOKEN, PER_UNIT
 
 PRICE_NAMES = {v: k for k, v in PER_TOKEN.items()}
 UNIT_NAMES = {v: k for k, v in PER_UNIT.items()}
+CALL_NAMES = {v: k for k, v in PER_CALL.items()}  # web_search_per_1k -> web_search (USD per call)
 FEATURE_PARAMETERS = {
     "function_calling": ("tools", "tool_choice"),
     "reasoning": ("reasoning", "include_reasoning"),
@@ -84,6 +85,8 @@ def _pricing(ref: str, prices: dict[str, str], notes: list[str]) -> dict[str, st
             out[PRICE_NAMES[key]] = plain(value.scaleb(-6))
         elif key in UNIT_NAMES:
             out[UNIT_NAMES[key]] = plain(value)
+        elif key in CALL_NAMES:
+            out[CALL_NAMES[key]] = plain(value.scaleb(-3))
         else:
             notes.append(f"{ref}: {key} has no OpenRouter price field: left out")
     return out

@@ -6,6 +6,9 @@ price}]}``) becomes context tiers (a cliff above ``start``); a list of
 ``ConditionalPrice`` with ``constraint.start_date`` becomes dated periods; a
 time-of-day constraint becomes a variant named after its hours; newer files'
 ``price_variants`` (``when: {processing: batch}`` ...) become variants.
+Search fees (``web_searches_kcount``, ``storage_searches_kcount``: file search) are per
+1,000 calls on both sides; ``input_audio_hours`` becomes ``input_audio_per_minute`` (/ 60,
+only where that is exact).
 The first, unconstrained price has no start date in the source: it starts at
 ``--since``; without it, a single price starts on ``prices_checked`` (the
 day someone read it) or today, and an older price before a dated change is
@@ -16,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
-from decimal import Decimal
+from decimal import Context, Decimal, DivisionByZero, Inexact, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -51,8 +54,17 @@ PRICES = {
     "output_audio_mtok": "output_audio_per_1m",
     "input_image_mtok": "input_image_per_1m",
     "output_image_mtok": "output_image_per_1m",
+    "input_video_mtok": "input_video_per_1m",
+    "cache_audio_read_mtok": "cached_input_audio_per_1m",
+    "cache_image_read_mtok": "cached_input_image_per_1m",
+    "web_searches_kcount": "web_search_per_1k",  # per 1,000 calls on both sides
+    "storage_searches_kcount": "file_search_per_1k",  # file search: a search of the caller's stored files
 }
 PER_THOUSAND = {"requests_kcount": "per_request"}
+PER_HOUR = {"input_audio_hours": "input_audio_per_minute"}  # divided by 60 where that is exact
+# ``audio_hours`` (audio of either direction) next to an equal ``input_audio_hours`` says nothing more.
+_SAME_AS = {"audio_hours": "input_audio_hours"}
+_EXACT = Context(prec=50, traps=[Inexact, InvalidOperation, DivisionByZero])
 _PROVIDER_MAPPED = {"id", "name", "pricing_urls", "description", "models"}
 _MODEL_MAPPED = {
     "id",
@@ -219,17 +231,23 @@ def _price_set(prices: dict[str, Any], unmapped: list[str]) -> dict[str, Any]:
     flat: dict[str, Decimal] = {}
     tiered: dict[str, list[tuple[int, Decimal]]] = {}
     for key, value in prices.items():
-        target = PRICES.get(key) or PER_THOUSAND.get(key)
+        if key in _SAME_AS and prices.get(_SAME_AS[key]) == value:
+            continue
+        target = PRICES.get(key) or PER_THOUSAND.get(key) or PER_HOUR.get(key)
         if target is None or (key == "cache_write_5m_mtok" and "cache_write_mtok" in prices):
             unmapped.append(f"prices.{key}")
             continue
-        if isinstance(value, dict) and "base" in value:
-            flat[target] = _scaled(key, Decimal(value["base"]))
-            tiered[target] = [(int(t["start"]), _scaled(key, Decimal(t["price"]))) for t in value.get("tiers") or []]
-        elif isinstance(value, (int, Decimal)) and not isinstance(value, bool):
-            flat[target] = _scaled(key, Decimal(value))
-        else:
-            unmapped.append(f"prices.{key}")
+        try:
+            if isinstance(value, dict) and "base" in value:
+                flat[target] = _scaled(key, Decimal(value["base"]))
+                steps = value.get("tiers") or []
+                tiered[target] = [(int(t["start"]), _scaled(key, Decimal(t["price"]))) for t in steps]
+            elif isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+                flat[target] = _scaled(key, Decimal(value))
+            else:
+                unmapped.append(f"prices.{key}")
+        except Inexact:
+            unmapped.append(f"prices.{key} (not a whole number of decimal places per minute)")
     out: dict[str, Any] = dict(flat)
     starts = sorted({s for steps in tiered.values() for s, _ in steps})
     if starts:
@@ -248,6 +266,8 @@ def _tier_at(start: int, tiered: dict[str, list[tuple[int, Decimal]]]) -> dict[s
 
 
 def _scaled(key: str, value: Decimal) -> Decimal:
+    if key in PER_HOUR:  # per hour -> per minute; raises Inexact when 1/60 of it has no decimal form
+        return _EXACT.divide(value, Decimal(60))
     return value.scaleb(-3) if key in PER_THOUSAND else value  # per 1,000 requests -> per request
 
 

@@ -6,7 +6,10 @@ by shifting the decimal point.  A price key is read as
 ``<base>[_above_<N>k_tokens][_batches|_flex|_priority]``: the middle part is
 a context tier (a cliff above N x 1000 input tokens; for xAI, whose
 thresholds LiteLLM treats as inclusive, from N x 1000 on: ``above_input_tokens``
-N x 1000 - 1), the suffix a variant.
+N x 1000 - 1), the suffix a variant.  Per-second audio prices (``input_cost_per_audio_per_second``, and
+a transcription model's ``input_cost_per_second``) become per minute (x 60);
+``search_context_cost_per_query`` (USD per call, by search context size) becomes
+``web_search_per_1k`` from its medium size (x 1,000; other sizes that differ are reported).
 LiteLLM has no price history: the one period starts at ``--since``, else
 today.
 """
@@ -16,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import re
 from datetime import date
-from decimal import Decimal
+from decimal import MAX_PREC, Context, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +43,8 @@ from modelctl.interop.importers.common import (
 )
 
 KIND = "litellm"
+_EXACT = Context(prec=MAX_PREC)  # products of source prices and small integers: exact
+_SIXTY = Decimal(60)
 _NO_LIMIT = 1 << 62
 META_KEYS = ("sample_spec", "fallback_generalizations")
 # LiteLLM provider names that the catalog (and the other public catalogs) spell differently.
@@ -62,10 +67,27 @@ PER_TOKEN = {
     "output_cost_per_audio_token": "output_audio_per_1m",
     "input_cost_per_image_token": "input_image_per_1m",
     "output_cost_per_image_token": "output_image_per_1m",
+    "input_cost_per_video_token": "input_video_per_1m",
+    "cache_read_input_audio_token_cost": "cached_input_audio_per_1m",
+    "cache_read_input_image_token_cost": "cached_input_image_per_1m",
+    "cache_creation_input_token_cost_above_12hr": "cache_write_12h_per_1m",
 }
-PER_UNIT = {"input_cost_per_request": "per_request", "output_cost_per_image": "per_image"}
+PER_UNIT = {
+    "input_cost_per_request": "per_request",
+    "output_cost_per_image": "per_image",
+    "file_search_cost_per_1k_calls": "file_search_per_1k",
+    "input_cost_per_second": "per_second",
+}
+# USD per second of input audio -> per minute (x 60, exact).  A transcription model's
+# ``input_cost_per_second`` is per second of the audio it transcribes: per minute too.
+PER_SECOND = {"input_cost_per_audio_per_second": "input_audio_per_minute"}
+AUDIO_MODES = frozenset({"audio_transcription"})
+# ``search_context_cost_per_query: {search_context_size_low|medium|high: USD per call}``: LiteLLM
+# bills the medium size unless the request asks for another; the catalog has one price per 1,000 calls.
+SEARCH_KEY = "search_context_cost_per_query"
+SEARCH_SIZE = "search_context_size_medium"
 VARIANTS = {"batches": "batch", "flex": "flex", "priority": "priority"}
-_BASES = "|".join(sorted(map(re.escape, [*PER_TOKEN, *PER_UNIT]), key=len, reverse=True))
+_BASES = "|".join(sorted(map(re.escape, [*PER_TOKEN, *PER_UNIT, *PER_SECOND]), key=len, reverse=True))
 # LiteLLM providers whose ``_above_<N>k_tokens`` keys apply from the N x 1000th input token on
 # (LiteLLM's xAI cost calculator compares with >=); for the others, strictly above it.
 INCLUSIVE_TIERS = frozenset({"xai"})
@@ -106,6 +128,7 @@ _MAPPED = {
     "deprecation_source",
     "successor_model",
     "source",
+    SEARCH_KEY,
     *FLAGS,
     *MODALITY_FLAGS,
 }
@@ -174,7 +197,9 @@ def _entry(key: str, spec: Any, opts: ReadOptions, label: str, names: dict[tuple
     if context is None and opts.require_limits:
         return Skip(key, "no context window (max_input_tokens)", provider)
     try:
-        period, features = _pricing(spec, context or _NO_LIMIT, unmapped, inclusive=lp in INCLUSIVE_TIERS)
+        period, features = _pricing(
+            spec, context or _NO_LIMIT, unmapped, inclusive=lp in INCLUSIVE_TIERS, audio=mode in AUDIO_MODES
+        )
     except _NotAPrice as exc:
         return Skip(key, str(exc), provider)
     if period is None:
@@ -221,7 +246,7 @@ def litellm_k(above: int, *, inclusive: bool) -> int | None:
 
 
 def _pricing(
-    spec: dict[str, Any], context: int, unmapped: list[str], *, inclusive: bool = False
+    spec: dict[str, Any], context: int, unmapped: list[str], *, inclusive: bool = False, audio: bool = False
 ) -> tuple[dict[str, Any] | None, list[str]]:
     base: dict[str, Any] = {}
     tiers: dict[int, dict[str, Decimal]] = {}
@@ -235,8 +260,7 @@ def _pricing(
             _not_a_price(key, value)
             unmapped.append(key)
             continue
-        target = PER_TOKEN.get(m["base"]) or PER_UNIT[m["base"]]
-        amount = per_token_to_per_1m(amount) if m["base"] in PER_TOKEN else amount
+        target, amount = _converted(m["base"], amount, audio)
         owner = variants.setdefault(VARIANTS[m["variant"]], {}) if m["variant"] else base
         if m["k"]:
             above = tier_threshold(int(m["k"]), inclusive=inclusive)
@@ -247,6 +271,7 @@ def _pricing(
         else:
             owner[target] = amount
     _tiered_pricing(spec.get("tiered_pricing"), base, context, unmapped)
+    _search(spec.get(SEARCH_KEY), base, unmapped)
     tiers = base.pop("_tiers", {})
     if not any_price(base):
         return None, []
@@ -266,6 +291,30 @@ def _pricing(
         period["variants"] = out_variants
     features = ["batch_api"] if "batch" in out_variants else []
     return period, features
+
+
+def _converted(base: str, amount: Decimal, audio: bool) -> tuple[str, Decimal]:
+    """A LiteLLM price key's catalog key and the amount in the catalog's unit (never rounded)."""
+    if base in PER_TOKEN:
+        return PER_TOKEN[base], per_token_to_per_1m(amount)
+    if base in PER_SECOND or (audio and base == "input_cost_per_second"):
+        return "input_audio_per_minute", _EXACT.multiply(amount, _SIXTY)
+    return PER_UNIT[base], amount
+
+
+def _search(value: Any, base: dict[str, Any], unmapped: list[str]) -> None:
+    """``search_context_cost_per_query`` -> ``web_search_per_1k`` (the medium size, x 1,000)."""
+    if value is None:
+        return
+    sizes = {k: to_decimal(v) for k, v in value.items()} if isinstance(value, dict) else {}
+    medium = sizes.get(SEARCH_SIZE)
+    if medium is None:
+        _not_a_price(SEARCH_KEY, value if not isinstance(value, dict) else value.get(SEARCH_SIZE))
+        unmapped.append(SEARCH_KEY)
+        return
+    base["web_search_per_1k"] = medium.scaleb(3)
+    if any(v != medium for v in sizes.values()):
+        unmapped.append(f"{SEARCH_KEY} (other context sizes than medium)")
 
 
 class _NotAPrice(Exception):

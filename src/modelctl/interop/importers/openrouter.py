@@ -4,7 +4,8 @@ Prices are USD per token as decimal strings (``"0.000003"``), parsed exactly.
 OpenRouter ids (``meta-llama/llama-3-70b``) are not file ids: the model gets
 a clean id and keeps the OpenRouter id (and its ``canonical_slug``) as
 aliases.  ``created`` is the release date, and the start of the one price
-period unless ``--since`` is given.  Negative prices mark routers
+period unless ``--since`` is given.  ``web_search`` (USD per search call) becomes
+``web_search_per_1k`` (x 1,000).  Negative prices mark routers
 (``openrouter/auto``): skipped.
 """
 
@@ -46,6 +47,7 @@ PER_TOKEN = {
     "audio": "input_audio_per_1m",
 }
 PER_UNIT = {"request": "per_request"}
+PER_CALL = {"web_search": "web_search_per_1k"}  # USD per call -> per 1,000 calls
 PARAMETERS = {
     "tools": "function_calling",
     "response_format": "json_mode",
@@ -142,7 +144,7 @@ def _prices(pricing: Any, unmapped: list[str]) -> dict[str, Decimal] | str:
         return out
     for key, value in pricing.items():
         amount = to_decimal(value)
-        if (key in PER_TOKEN or key in PER_UNIT) and amount is None and value not in (None, ""):
+        if (key in PER_TOKEN or key in PER_UNIT or key in PER_CALL) and amount is None and value not in (None, ""):
             shown = str(value)[:40]
             return (
                 f"pricing.{key} is {shown!r}, not a price (a finite number): left out rather than imported without it"
@@ -151,6 +153,8 @@ def _prices(pricing: Any, unmapped: list[str]) -> dict[str, Decimal] | str:
             out[PER_TOKEN[key]] = per_token_to_per_1m(amount)
         elif key in PER_UNIT and amount is not None:
             out[PER_UNIT[key]] = amount
+        elif key in PER_CALL and amount is not None and amount != 0:  # 0: no search fee stated
+            out[PER_CALL[key]] = amount.scaleb(3)
         elif amount is None or amount != 0:  # a fee of 0 for something unmapped loses nothing
             unmapped.append(f"pricing.{key}")
     return out

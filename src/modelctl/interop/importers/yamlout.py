@@ -44,6 +44,8 @@ MODEL_KEYS = (
 )
 PERIOD_HEAD = ("effective_from", "source", "checked", "note")
 # The order of the repository's catalog files: input, cache reads and writes, then output.
+# Every key of the catalog's vocabulary, in `modelctl fmt`'s canonical order (tests keep both true:
+# a key missing here would be dropped, one out of order would make the file non-canonical).
 PRICE_KEYS = (
     "input_per_1m",
     "cached_input_per_1m",
@@ -57,6 +59,14 @@ PRICE_KEYS = (
     "output_image_per_1m",
     "per_request",
     "per_image",
+    "web_search_per_1k",
+    "file_search_per_1k",
+    "input_audio_per_minute",
+    "input_video_per_1m",
+    "cached_input_audio_per_1m",
+    "cached_input_image_per_1m",
+    "cache_write_12h_per_1m",
+    "per_second",
 )
 LIMIT_KEYS = ("context_window", "max_input_tokens", "max_output_tokens")
 DEPRECATION_KEYS = ("announced", "retires", "replacement", "note")
