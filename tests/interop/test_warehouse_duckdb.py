@@ -289,8 +289,8 @@ def test_overlapping_windows_go_to_the_first_variant_by_name() -> None:
     assert monday == [(0, 420, "night"), (420, 780, "lunch"), (1200, 1440, "night")]  # lunch < night
     tuesday = [(w["start_minute"], w["end_minute"], w["variant"]) for w in found if w["weekday"] == 1]
     assert tuesday == [(0, 480, "night"), (1200, 1440, "night")]
-    catalog = Catalog.from_content(
-        {"catalog": {"name": "t"}, "providers": {}, "models": {"acme/m": model}, "aliases": {}, "plans": {}}
+    catalog = Catalog.from_content(  # from_content checks the shape: the required top-level keys
+        {"catalog": {}, "providers": {}, "aliases": {}, "plans": {}, "models": {"acme/m": model}}
     )
     for minute, variant in ((419, "night"), (420, "lunch"), (779, "lunch"), (780, None)):
         at = datetime(2025, 6, 2, minute // 60, minute % 60, tzinfo=UTC)  # a Monday
