@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -291,6 +291,14 @@ def reference_reprice(
         padded = (*counts, *[0] * (len(fields) - len(counts)))
         usage = Usage(**dict(zip(fields, padded, strict=True)))
         when: Any = at or moment(ts)
+        if at is not None and isinstance(moment(ts), datetime):
+            # --at: that day's prices, in the window the row's own UTC time of day and weekday fall in
+            # (docs/cli.md): the first day from ``at`` with the row's weekday (the fixture's periods do
+            # not change within that week), at the row's time
+            row = moment(ts)
+            own = row.astimezone(UTC) if row.tzinfo else row.replace(tzinfo=UTC)  # no offset: UTC
+            day_with_weekday = at + timedelta(days=(own.weekday() - at.weekday()) % 7)
+            when = datetime.combine(day_with_weekday, own.time(), tzinfo=UTC)
         try:
             cost = catalog.cost(name, usage, at=when, variant=variant or None)
         except Exception:  # noqa: BLE001 - any refusal: unpriced

@@ -114,7 +114,15 @@ def test_duckdb_engine_equals_python_reprice(files: dict[str, Any], name: str, o
 
 
 @pytest.mark.parametrize("name", ["usage.csv", "usage.jsonl"])
-@pytest.mark.parametrize("options", [{}, {"group_by": ("provider", "day", "variant")}, {"what_if": ("acme/omni",)}])
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"group_by": ("provider", "day", "variant")},
+        {"what_if": ("acme/omni",)},
+        {"at": date(2025, 7, 1), "group_by": ("model", "day")},
+    ],
+)
 def test_duckdb_engine_equals_python_reprice_on_every_feature(
     files: dict[str, Any], name: str, options: dict[str, Any]
 ) -> None:

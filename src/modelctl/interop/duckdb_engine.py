@@ -9,7 +9,8 @@ Python reprice does (a timestamp, a whole non-negative count below 2^64), so a
 bad value makes its row unpriced, never a different total.  A row's timestamp
 with a time of day is priced in the time-of-day window in force at that UTC
 instant; a date alone (``2025-06-01``) gets the base prices, as
-``Catalog.cost(at=date)``; ``at`` prices every row on that day, base prices.
+``Catalog.cost(at=date)``; ``at`` prices every row on that day, in the window
+the row's own time of day and weekday fall in (as Python reprice does).
 
 One pass prices and totals the rows in the query itself (DuckDB aggregates in
 parallel; nothing is held per row).  Only when some row could not be priced
@@ -198,16 +199,17 @@ def _query(run: _Run, numbered: int = 0) -> str:
             f"WHEN {field} IS NULL THEN '{field} ' || __text_{field} || "
             "' is not a whole number of tokens from 0 to 2^64 - 1'"
         )
-    # The UTC day, minute of the day (a date alone, or --at: none, so no window) and weekday (0 = Monday),
-    # by arithmetic on the epoch (DuckDB's time zone functions are slow per row).
+    # The UTC day (--at: that day), and the row's own minute of the day (a date alone: none, so no window)
+    # and weekday (0 = Monday), as Python reprice does, by arithmetic on the epoch (DuckDB's time zone
+    # functions are slow per row).
     day_us = 86_400_000_000
     when = f"{(at - date(1970, 1, 1)).days} * {day_us}" if at else "__us"
-    date_only = "true" if at else f"(length({ts}) = 10 AND {ts}[5] = '-')"
+    date_only = f"(length({ts}) = 10 AND {ts}[5] = '-')"
     moments = (
         f"DATE '1970-01-01' + CAST(floor(({when}) / {day_us}) AS INTEGER) AS __day, "
-        f"CASE WHEN NOT {date_only} THEN CAST((({when}) % {day_us} + {day_us}) % {day_us} // 60000000 AS INTEGER) "
+        f"CASE WHEN NOT {date_only} THEN CAST((__us % {day_us} + {day_us}) % {day_us} // 60000000 AS INTEGER) "
         "END AS __minute, "
-        f"CAST(((floor(({when}) / {day_us}) + 3) % 7 + 7) % 7 AS INTEGER) AS __weekday, "
+        f"CAST(((floor(__us / {day_us}) + 3) % 7 + 7) % 7 AS INTEGER) AS __weekday, "
         f"DATE '1970-01-01' + CAST(floor(__us / {day_us}) AS INTEGER) AS __row_day"
     )
     present = [f'"{f}"' for f in USAGE_FIELDS if f in have]
