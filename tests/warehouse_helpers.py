@@ -290,13 +290,13 @@ def reference_reprice(
     for line, (ts, name, variant, counts) in enumerate(rows, 2):
         padded = (*counts, *[0] * (len(fields) - len(counts)))
         usage = Usage(**dict(zip(fields, padded, strict=True)))
-        when: Any = at or moment(ts)
-        if at is not None and isinstance(moment(ts), datetime):
+        instant = moment(ts)
+        when: Any = at or instant
+        shifted = at is not None and isinstance(instant, datetime)
+        if shifted:
             # --at: that day's prices, in the window the row's own UTC time of day and weekday fall in
-            # (docs/cli.md): the first day from ``at`` with the row's weekday (the fixture's periods do
-            # not change within that week), at the row's time
-            row = moment(ts)
-            own = row.astimezone(UTC) if row.tzinfo else row.replace(tzinfo=UTC)  # no offset: UTC
+            # (docs/cli.md): the first day from ``at`` with the row's weekday, at the row's time
+            own = instant.astimezone(UTC) if instant.tzinfo else instant.replace(tzinfo=UTC)  # no offset: UTC
             day_with_weekday = at + timedelta(days=(own.weekday() - at.weekday()) % 7)
             when = datetime.combine(day_with_weekday, own.time(), tzinfo=UTC)
         try:
@@ -304,7 +304,8 @@ def reference_reprice(
         except Exception:  # noqa: BLE001 - any refusal: unpriced
             errors.append((line, None))
             continue
-        instant = moment(ts)
+        if shifted:  # the shifted day must lie in the period in force on ``at``, or the reference is wrong
+            assert catalog.cost(name, usage, at=at, variant=variant or None).effective_from == cost.effective_from
         day = (instant.astimezone(UTC).date() if isinstance(instant, datetime) else instant).isoformat()
         info = catalog.model(cost.model)
         values = {"model": cost.model, "provider": info.provider, "day": day, "month": day[:7],
