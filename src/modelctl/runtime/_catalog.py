@@ -7,6 +7,7 @@ from _thread import allocate_lock
 from bisect import bisect_right
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import reduce
 from itertools import compress
 from operator import itemgetter
 from time import time as _time
@@ -28,6 +29,10 @@ from modelctl.runtime._pricing import (
     MONEY_ADD,
     MONEY_MULTIPLY,
     SIDE_INDEXES,
+    TEXT_COUNTS,
+    TEXT_END,
+    TEXT_NAMES,
+    TEXT_TAIL,
     _ordinal,
     _Plan,
     _rates,
@@ -37,10 +42,11 @@ from modelctl.runtime._pricing import (
     max_input_of,
     minute_of_week,
     served_check,
+    text_rates,
     unsupported_fields,
     week_table,
 )
-from modelctl.runtime._usage import Usage, _coerce_usage
+from modelctl.runtime._usage import _VARIANT, Usage, _coerce_usage
 from modelctl.runtime._values import Cost, ModelInfo, PriceSet, _new_cost
 
 TYPE_CHECKING = False
@@ -50,6 +56,14 @@ if TYPE_CHECKING:
 
 
 _side_counts = itemgetter(*SIDE_INDEXES)
+# cost() names the components of a text-only usage itself, and its fields by index (the fast path).
+assert TEXT_NAMES == ("input", "output", "cached_input", "cache_write", "cache_write_1h", "reasoning")  # noqa: S101
+assert (TEXT_COUNTS, TEXT_END, _VARIANT) == (6, 20, 20)  # noqa: S101
+
+if TYPE_CHECKING:
+    # cost()'s entry per name (and variant): canonical id, variant, period starts, plans, windowed
+    # variants' plans, the last period's start and index
+    _Entry = tuple[str, str | None, list[int], list[_Plan | None], dict[str, Any], int, int]
 
 
 def _side(usage: Usage) -> int:
@@ -88,6 +102,8 @@ class Catalog:
                 for alias, variant in named.items():
                     for key in (f"{m['provider']}/{alias}", alias):
                         self._alias_variant[key.lower()] = variant
+        # cost(): ref (or (ref, variant)) -> (canonical, variant, period starts, plans, windowed plans)
+        self._costing: dict[Any, _Entry] = {}
         self._subject_cache: dict[tuple[str, str | None, str | None, str], Any] = {}
         self._default_cache: dict[tuple[str, str | None, str | None, str | None], Any] = {}
 
@@ -291,7 +307,9 @@ class Catalog:
             starts.append(day.toordinal())
             tier_rates = tuple((above, _rates(p)) for above, p in tiers)
             week = week_table(windows)
-            plans.append(_Plan(price, _rates(base), tier_rates, windows, unsupported, max_input, week, served))
+            rates = _rates(base)
+            text = text_rates(rates, tier_rates, price, max_input)
+            plans.append(_Plan(price, rates, tier_rates, windows, unsupported, max_input, week, served, text))
         return starts, plans
 
     def _plan(self, ref: str, at: date | datetime | str | None, variant: str | None) -> _Plan:
@@ -345,33 +363,49 @@ class Catalog:
         price: PriceSet = self._plan(ref, at, variant).price
         return price
 
+    def _cost_entry(self, ref: str, variant: str | None) -> _Entry:
+        """What ``cost()`` keeps per name and variant asked for: the canonical id, the variant billed
+        (the one asked for, else the one the name implies: an alias's), the periods and their plans,
+        the windowed variants' plans (filled as they are met), the last period's start and index."""
+        canonical = self._resolved.get(ref) or self.resolve(ref)
+        key: Any = ref if variant is None else (ref, variant)
+        if variant is None and self._alias_variant:
+            variant = self._alias_variant.get(ref)  # resolve() put every spelling it kept there
+            if variant is None:
+                variant = self._alias_variant.get(ref.lower())
+        starts, plans = self._plans_for(canonical, variant)
+        # No period: a start no day reaches, so that cost() looks the day up (and finds no price).
+        last = starts[-1] if starts else 1 << 62
+        entry: _Entry = (canonical, variant, starts, plans, {}, last, len(starts) - 1)
+        if len(self._costing) < 100_000:
+            self._costing[key] = entry
+        return entry
+
     def cost(self, ref: str, usage: Usage, at: date | datetime | str | None = None, variant: str | None = None) -> Cost:
         """What ``usage`` cost on ``at`` (default: today, UTC), exactly.
 
         A context tier is a cliff: when the input-side tokens are strictly
         above its threshold, the whole request is billed at its prices."""
-        # The hot path of an application: kept flat on purpose (see bench/bench_runtime.py).
-        if usage.__class__ is not Usage:
+        # The hot path of an application: kept flat on purpose (see bench/bench_runtime.py and
+        # bench/bench_instructions.py).  type(x) and non-negative indexes are what the interpreter
+        # specialises; x.__class__ and usage[-1] are looked up the slow way.
+        if type(usage) is not Usage:
             usage = _coerce_usage(usage)
-        canonical = self._resolved.get(ref) or self.resolve(ref)
+        # The variant asked for, else the one the provider reported serving (else the name's: the entry).
         if variant is None:
-            # The variant the provider reported serving, else the one the name (an alias) implies.
-            variant = usage[-1]
-            if variant is None and self._alias_variant:
-                variant = self._alias_variant.get(ref)  # resolve() put every spelling it kept there
-                if variant is None and ref not in self._resolved:  # past resolve()'s memory
-                    variant = self._alias_variant.get(ref.lower())
-        starts, plans = self._plans.get((canonical, variant)) or self._plans_for(canonical, variant)
+            variant = usage[20]
+        entry: _Entry = self._costing.get(ref if variant is None else (ref, variant)) or self._cost_entry(ref, variant)
+        canonical, variant, starts, plans, windowed, last_start, last = entry
         if at is None:
             now = _time()
             day = _today[0] if now < _today[1] else _today_ordinal()
-        elif at.__class__ is datetime:
+        elif type(at) is datetime:
             if at.tzinfo:
                 at = at.astimezone(UTC)  # the same instant, in UTC: its day and minute below
             day = at.toordinal()
         else:
             day = _ordinal(at)
-        i = bisect_right(starts, day) - 1
+        i = last if day >= last_start else bisect_right(starts, day) - 1  # mostly the last period
         plan = plans[i] if i >= 0 else None
         if plan is None:
             self._no_price(canonical, starts, plans, at, variant, i)
@@ -379,15 +413,54 @@ class Catalog:
         if week is not None and variant is None:  # time-of-day windows: the variant in force at that instant
             if at is None:
                 minute = (int(now // 60) + 4320) % 10080  # 1970-01-01 was a Thursday: 3 days after a Monday
-            elif at.__class__ is datetime:
+            elif type(at) is datetime:
                 minute = at.weekday() * 1440 + at.hour * 60 + at.minute
             else:
-                minute = minute_of_week(at) if at.__class__ is not date else -1
+                minute = minute_of_week(at) if type(at) is not date else -1
             if minute >= 0:
                 variant = week[0][week[1][minute]]
                 if variant is not None:
-                    plan = self._windowed(canonical, variant, at, i)
-        price, rates, tiers, _, unsupported, max_input, _, served = plan
+                    found = windowed.get(variant)
+                    plan = found[i] if found is not None else None
+                    if plan is None:
+                        plan = self._windowed(canonical, variant, at, i)
+                        windowed[variant] = self._plans[(canonical, variant)][1]
+        text = plan[8]
+        if text is not None and usage[6:20] == TEXT_TAIL:
+            # A text-only usage (the six text counts; every other field its default): priced without
+            # walking the other fields.  Anything unusual (a price missing, too much input) is left to
+            # the full loop below, which raises naming it.
+            values, tiers, currency, since, max_input = text
+            n_in, n_out, n_cached, n_write, n_write_1h, n_reasoning = usage[:6]
+            side = n_in + n_cached + n_write + n_write_1h
+            if not max_input or side <= max_input:
+                tier = None
+                if tiers:
+                    for above, tier_values in tiers:
+                        if side > above:
+                            values, tier = tier_values, above
+                components = {}
+                multiply = MONEY_MULTIPLY  # exact, whatever the application's context is
+                try:
+                    if n_in:
+                        components["input"] = multiply(values[0], n_in)
+                    if n_out:
+                        components["output"] = multiply(values[1], n_out)
+                    if n_cached:
+                        components["cached_input"] = multiply(values[2], n_cached)
+                    if n_write:
+                        components["cache_write"] = multiply(values[3], n_write)
+                    if n_write_1h:
+                        components["cache_write_1h"] = multiply(values[4], n_write_1h)
+                    if n_reasoning:
+                        components["reasoning"] = multiply(values[5], n_reasoning)
+                except TypeError:
+                    pass  # a price is None: the loop below raises NoPriceError naming it
+                else:
+                    # 0 + amount is amount (a rate's exponent is never positive: prices are plain decimals)
+                    summed = reduce(MONEY_ADD, components.values()) if components else _ZERO
+                    return _new_cost(Cost, (canonical, currency, summed, components, since, variant, tier))
+        price, rates, tiers, _, unsupported, max_input, _, served, _ = plan
         if served is not None and any(served(usage)):
             for k, name, reason in unsupported:
                 if usage[k]:

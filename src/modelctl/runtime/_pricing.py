@@ -75,6 +75,7 @@ _COMPONENTS: tuple[tuple[str, str, tuple[str, ...], int], ...] = (
     ("seconds", "time", ("per_second",), 1),
 )
 _OPTIONAL = {"requests"}  # no per_request price: requests cost nothing
+_REQUESTS = next(i for i, (f, *_) in enumerate(_COMPONENTS) if f == "requests")
 # Usage fields that count towards a context tier: every input-side token.
 SIDE_FIELDS: tuple[str, ...] = (
     "input_tokens",
@@ -114,14 +115,35 @@ def _rates(prices: Mapping[str, Decimal]) -> _Rates:
     return tuple(out)
 
 
-class _Plan(namedtuple("_Plan", ("price", "rates", "tiers", "windows", "unsupported", "max_input", "week", "served"))):
+class _Plan(
+    namedtuple("_Plan", ("price", "rates", "tiers", "windows", "unsupported", "max_input", "week", "served", "text"))
+):
     """A period compiled: its PriceSet, rates, (threshold, rates) tiers, the time-of-day windows of its
     variants (base plans only), the usage fields the model cannot serve, and the most input-side
     tokens it takes (0: no limit known).  For ``cost()``: ``week`` is ``week_table(windows)`` (None
-    without windows) and ``served`` is a function of a usage that is truthy when a field the model
-    cannot serve is non-zero (None when it serves every field)."""
+    without windows), ``served`` is a function of a usage that is truthy when a field the model
+    cannot serve is non-zero (None when it serves every field), and ``text`` is ``text_rates``."""
 
     __slots__ = ()
+
+
+# The usage fields of a text-only usage (what most responses report): the first six counts; every
+# other field holds its default (requests 1).  ``cost()`` prices such a usage without walking the
+# other fourteen fields: a text-only usage is ``usage[TEXT_COUNTS:TEXT_END] == TEXT_TAIL``.
+TEXT_COUNTS = 6
+TEXT_END = len(_COMPONENTS)
+TEXT_TAIL: tuple[int, ...] = tuple(1 if f in _OPTIONAL else 0 for f, *_ in _COMPONENTS[TEXT_COUNTS:])
+TEXT_NAMES: tuple[str, ...] = tuple(component for _, component, _, _ in _COMPONENTS[:TEXT_COUNTS])
+
+
+def text_rates(rates: _Rates, tiers: tuple[tuple[int, _Rates], ...], price: Any, max_input: int) -> Any:
+    """For a text-only usage: (the six text fields' unit prices, (threshold, those prices) per tier,
+    currency, effective_from, max_input); None when requests have a price (the full loop prices them)."""
+    if rates[_REQUESTS][1] is not None or any(r[_REQUESTS][1] is not None for _, r in tiers):
+        return None
+    head = tuple(rate for _, rate in rates[:TEXT_COUNTS])
+    by_tier = tuple((above, tuple(rate for _, rate in r[:TEXT_COUNTS])) for above, r in tiers)
+    return head, by_tier, price[1], price[2], max_input
 
 
 def served_check(unsupported: tuple[tuple[int, str, str], ...]) -> Callable[[tuple[Any, ...]], Any] | None:
@@ -280,6 +302,13 @@ _NEEDS: dict[str, tuple[str, str]] = {
     "output_audio_tokens": ("output", "audio"),
     "output_image_tokens": ("output", "image"),
 }
+
+
+# What cost() assumes of a text-only usage: no text field needs a modality, and its input-side
+# tokens are the input, cached input and cache writes (5 minutes, 1 hour).
+assert not set(_NEEDS) & {f for f, *_ in _COMPONENTS[:TEXT_COUNTS]}  # noqa: S101
+assert tuple(i for i in SIDE_INDEXES if i < TEXT_COUNTS) == (0, 2, 3, 4)  # noqa: S101
+assert _REQUESTS not in SIDE_INDEXES  # noqa: S101 - the tail's only non-zero default
 
 
 def unsupported_fields(input_modalities: object, output_modalities: object) -> tuple[tuple[int, str, str], ...]:
