@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from modelctl import runtime
+from modelctl.interop import duckdb_groups
 from modelctl.interop.exporters import price_table, sql
 from modelctl.interop.exporters.common import Artifact
 from modelctl.usage.files import USAGE_FIELDS, UsageFileError, check_header, kind_of
@@ -70,7 +71,8 @@ def reprice_duckdb(
         con.execute("SET enable_progress_bar = false")  # it would write to stdout
         _load_tables(con, catalog)
         file = _UsageFile(name, kind, *_raw_view(con, name, kind))
-        run = _Run(file, list(group_by), targets, at, keep_errors, on_error)
+        found = duckdb_groups.bounds(con)
+        run = _Run(file, list(group_by), targets, at, keep_errors, on_error, found)
         return _collect(con, run)
     except duckdb.Error as exc:
         raise UsageFileError(f"{name}: {str(exc).splitlines()[0]}") from None
@@ -97,6 +99,7 @@ class _Run:
     at: date | None
     keep_errors: int
     on_error: Callable[[RowError], None] | None
+    bounds: duckdb_groups.Bounds
 
 
 def _first_line(name: str) -> str:
@@ -166,8 +169,9 @@ def _ident(text: str) -> str:
 
 
 def _query(run: _Run, numbered: int = 0) -> str:
-    """The pricing query (and what-if) over the file; ``numbered``: over its first ``numbered`` rows only
-    (-1: all), with ``__row`` (1, 2, ... in file order), to find the failing rows."""
+    """The pricing query (and what-if) over the file's rows folded into groups (duckdb_groups: ``__rows``
+    rows each); ``numbered``: row by row over its first ``numbered`` rows only (-1: all), with ``__row``
+    (1, 2, ... in file order), to find the failing rows."""
     file, at = run.file, run.at
     have = set(file.columns)
     raw = file.reader
@@ -230,9 +234,25 @@ def _query(run: _Run, numbered: int = 0) -> str:
     extra_cols = [c for c in ("account", "plan") if c not in have]
     if extra_cols:
         usage = f"(SELECT *, {', '.join(f'NULL AS {c}' for c in extra_cols)} FROM {usage})"
-    options = sql.SqlOptions("duckdb", usage=usage, columns=columns, moments=("__day", "__minute", "__weekday"))
+    stamps = ("__day", "__minute", "__weekday")
+    per_request = None
+    if numbered:
+        options = sql.SqlOptions("duckdb", usage=usage, columns=columns, moments=stamps)
+    else:
+        keys: list[str] = [c for c in ("account", "plan") if c in run.group_by]
+        keys += ["__row_day"] if {"day", "month"} & set(run.group_by) else []
+        fields = [f for f in USAGE_FIELDS if f in have]
+        usage = duckdb_groups.grouped_usage(
+            usage, fields, run.bounds, requests="requests" in have, keys=keys, at=at is not None, targets=run.targets
+        )
+        columns["requests"], per_request = "__requests", "__per_request"
+        options = sql.SqlOptions(
+            "duckdb", usage=usage, columns=columns, moments=stamps, side="__side", per_request_side=per_request
+        )
     base = sql.pricing_query(options)
-    return sql.what_if(f"({base})", run.targets, columns=columns) if run.targets else base
+    if not run.targets:
+        return base
+    return sql.what_if(f"({base})", run.targets, columns=columns, per_request_side=per_request)
 
 
 _KEYS = {
@@ -256,10 +276,10 @@ def _collect(con: Any, run: _Run) -> RepriceResult:
     for i in range(len(targets)):
         wsums += [
             f"sum(wi_amount_{i}) FILTER (WHERE wi_unpriced_{i} IS NULL)",
-            f"count(*) FILTER (WHERE wi_unpriced_{i} IS NOT NULL)",
+            f"coalesce(sum(__rows) FILTER (WHERE wi_unpriced_{i} IS NOT NULL), 0)",
         ]
-    select = ", ".join(["__failed", *dims, "CASE WHEN NOT __failed THEN currency END", "count(*)", *sums, "sum(cost)",
-                        *wsums])  # fmt: skip
+    currency = "CASE WHEN NOT __failed THEN currency END"
+    select = ", ".join(["__failed", *dims, currency, "sum(__rows)", *sums, "sum(cost)", *wsums])
     found = con.execute(
         f"SELECT {select} FROM (SELECT *, {failed} AS __failed FROM ({_query(run)})) GROUP BY ALL"
     ).fetchall()
