@@ -117,3 +117,21 @@ def test_dense_rows_cover_every_bound() -> None:
     assert set(_TIMES) <= stamps and any(len(ts) == 10 for ts, *_ in rows)
     assert {c[10] for *_, c in rows} >= {0, 1, 2, 3}
     assert datetime.fromisoformat(rows[0][0].replace("Z", "+00:00"))  # well-formed
+
+
+def test_count_texts_are_read_as_python_reprice_reads_them(make_catalog: MakeCatalog, tmp_path: Path) -> None:
+    """A count is taken fast when its text is the number's own digits; any other text is checked as before:
+    spaces, a plus sign and leading zeros are fine, DuckDB's own forms (1e3, 0x10, 1.5) and 2^64 are not."""
+    catalog = open_catalog(warehouse_catalog(make_catalog)).catalog
+    texts = ["1000", "007", " 12 ", "+12", "0", "", "1e3", "0x10", "1.5", "0b11", "18446744073709551616", "12a"]
+    lines = ["timestamp,model,input_tokens,output_tokens"]
+    lines += [f"2025-07-01T10:00:00Z,acme/plain,{t},5" for t in texts]
+    lines += [f"2025-07-01T10:00:00Z,acme/plain,5,{t}" for t in texts]
+    path = tmp_path / "counts.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    python = reprice(path, catalog, keep_errors=100)
+    duck = reprice_duckdb(path, catalog, keep_errors=100)
+    assert duck.totals == python.totals and duck.groups[0].tokens == python.groups[0].tokens
+    assert [e.line for e in duck.errors] == [e.line for e in python.errors]
+    bad = {i for i, t in enumerate(texts) if t in ("1e3", "0x10", "1.5", "0b11", "18446744073709551616", "12a")}
+    assert {e.line for e in duck.errors} == {i + 2 for i in bad} | {i + 2 + len(texts) for i in bad}

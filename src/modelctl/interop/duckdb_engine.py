@@ -192,10 +192,12 @@ def _query(run: _Run, numbered: int = 0) -> str:
             continue
         text = f"raw.{field}"
         default = "0" if file.kind == "csv" or field != "requests" else "1"
-        # Python's int(): digits, a sign, spaces around (DuckDB's cast also takes 1.5, 1e3, 0x10: not those)
+        # Python's int(): digits, a sign, spaces around (DuckDB's cast also takes 1.5, 1e3, 0x10: not those);
+        # a text that is the cast's own digits needs no pattern (the usual case: cheaper)
         value = (
-            f"CASE WHEN {text} IS NULL THEN {default} "
-            f"WHEN regexp_full_match({text}, '\\s*[+]?[0-9]+\\s*') THEN TRY_CAST({text} AS UBIGINT) "
+            f"CASE WHEN {text} = CAST(__v_{field} AS VARCHAR) THEN __v_{field} "
+            f"WHEN {text} IS NULL THEN {default} "
+            f"WHEN regexp_full_match({text}, '\\s*[+]?[0-9]+\\s*') THEN __v_{field} "
             f"WHEN trim({text}) = '' THEN {default} END"
         )
         typed.append(f"{value} AS {field}")
@@ -205,24 +207,27 @@ def _query(run: _Run, numbered: int = 0) -> str:
         )
     # The UTC day (--at: that day), and the row's own minute of the day (a date alone: none, so no window)
     # and weekday (0 = Monday), as Python reprice does, by arithmetic on the epoch (DuckDB's time zone
-    # functions are slow per row).
+    # functions are slow per row): __tod, the microseconds since midnight, and __dn, the days since 1970,
+    # with integers only (DuckDB's // truncates: __us - __tod is a whole number of days).
     day_us = 86_400_000_000
-    when = f"{(at - date(1970, 1, 1)).days} * {day_us}" if at else "__us"
+    row_day = "DATE '1970-01-01' + CAST(__dn AS INTEGER)"
     date_only = f"(length({ts}) = 10 AND {ts}[5] = '-')"
     moments = (
-        f"DATE '1970-01-01' + CAST(floor(({when}) / {day_us}) AS INTEGER) AS __day, "
-        f"CASE WHEN NOT {date_only} THEN CAST((__us % {day_us} + {day_us}) % {day_us} // 60000000 AS INTEGER) "
-        "END AS __minute, "
-        f"CAST(((floor(__us / {day_us}) + 3) % 7 + 7) % 7 AS INTEGER) AS __weekday, "
-        f"DATE '1970-01-01' + CAST(floor(__us / {day_us}) AS INTEGER) AS __row_day"
+        f"{f'DATE {_lit(at.isoformat())}' if at else row_day} AS __day, "
+        f"CASE WHEN NOT {date_only} THEN CAST(__tod // 60000000 AS INTEGER) END AS __minute, "
+        "CAST(((__dn + 3) % 7 + 7) % 7 AS INTEGER) AS __weekday, "
+        f"{row_day} AS __row_day"
     )
     present = [f'"{f}"' for f in USAGE_FIELDS if f in have]
     exclude = f" EXCLUDE ({', '.join(present)})" if present else ""
     texts = "".join(f", raw.{f} AS __text_{f}" for f in USAGE_FIELDS if f in have)
     variant = "coalesce(raw.variant, '')" if "variant" in have else "''"
+    casts = "".join(f", TRY_CAST({f} AS UBIGINT) AS __v_{f}" for f in USAGE_FIELDS if f in have)
+    days = f"(__us - __tod) // {day_us} AS __dn"
     typed_rows = (
         f"SELECT raw.*{exclude}{texts}, {', '.join(typed) + ', ' if typed else ''}{moments}, {variant} AS __variant "
-        f"FROM (SELECT *, {moment} AS __us FROM {raw} AS raw) AS raw"
+        f"FROM (SELECT *, {days} FROM (SELECT *, (__us % {day_us} + {day_us}) % {day_us} AS __tod{casts} "
+        f"FROM (SELECT *, {moment} AS __us FROM {raw} AS raw))) AS raw"
     )
     bad = [
         f"WHEN {ts} IS NULL THEN 'no timestamp'",
