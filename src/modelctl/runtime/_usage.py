@@ -127,30 +127,29 @@ class Usage(_UsageBase):
 
         return sum(self[i] for i in SIDE_INDEXES)
 
-    @classmethod
-    def from_openai(cls, response: Mapping[str, Any] | Any) -> Usage:
-        """From an OpenAI response or its ``usage``: Chat Completions, Responses or Realtime."""
-        return _adapters.from_openai(response)
+    if TYPE_CHECKING:
+        # The adapters (runtime/_adapters/), set on the class below as static methods: a classmethod
+        # calling them would cost a frame and a bound method per call, a third of a fast adapter call.
 
-    @classmethod
-    def from_xai(cls, response: Mapping[str, Any] | Any) -> Usage:
-        """From an xAI response or its ``usage`` (OpenAI's shape; reasoning is outside completion tokens)."""
-        return _adapters.from_xai(response)
+        @staticmethod
+        def from_openai(response: Mapping[str, Any] | Any) -> Usage:
+            """From an OpenAI response or its ``usage``: Chat Completions, Responses or Realtime."""
 
-    @classmethod
-    def from_anthropic(cls, response: Mapping[str, Any] | Any) -> Usage:
-        """From an Anthropic Messages response or its ``usage``."""
-        return _adapters.from_anthropic(response)
+        @staticmethod
+        def from_xai(response: Mapping[str, Any] | Any) -> Usage:
+            """From an xAI response or its ``usage`` (OpenAI's shape; reasoning is outside completion tokens)."""
 
-    @classmethod
-    def from_google(cls, response: Mapping[str, Any] | Any) -> Usage:
-        """From a Gemini response or its ``usage_metadata`` (google-genai, REST camelCase, proto-plus, Live)."""
-        return _adapters.from_google(response)
+        @staticmethod
+        def from_anthropic(response: Mapping[str, Any] | Any) -> Usage:
+            """From an Anthropic Messages response or its ``usage``."""
 
-    @classmethod
-    def from_bedrock(cls, response: Mapping[str, Any] | Any) -> Usage:
-        """From a Bedrock Converse response or its ``usage`` (camelCase)."""
-        return _adapters.from_bedrock(response)
+        @staticmethod
+        def from_google(response: Mapping[str, Any] | Any) -> Usage:
+            """From a Gemini response or its ``usage_metadata`` (google-genai, REST camelCase, proto-plus, Live)."""
+
+        @staticmethod
+        def from_bedrock(response: Mapping[str, Any] | Any) -> Usage:
+            """From a Bedrock Converse response or its ``usage`` (camelCase)."""
 
 
 def _coerce_usage(usage: Any) -> Usage:
@@ -164,3 +163,6 @@ def _coerce_usage(usage: Any) -> Usage:
 # Imported once here, not in each call (an import statement costs as much as a short adapter call);
 # last, because the adapters import Usage from this module.
 from modelctl.runtime import _adapters  # noqa: E402
+
+for _name in ("from_openai", "from_xai", "from_anthropic", "from_google", "from_bedrock"):
+    setattr(Usage, _name, staticmethod(getattr(_adapters, _name)))

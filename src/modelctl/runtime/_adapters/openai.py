@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from modelctl.runtime._adapters.common import (
-    _INT_OR_NONE,
     _build,
     _disjoint,
     _fields,
@@ -19,19 +18,10 @@ from modelctl.runtime._usage import Usage
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
 _OPENAI_STANDARD = ("auto", "default", "standard")
-
-
-def from_openai(response: Any, *, reasoning_outside: bool = False) -> Usage:
-    """Chat Completions (``prompt_tokens`` ...), Responses (``input_tokens`` with
-    ``input_tokens_details``) or Realtime (``input_token_details``, singular) usage.
-
-    Prompt tokens include cached, cache-write, audio and image tokens; completion tokens
-    include reasoning and audio (``reasoning_outside``: xAI counts reasoning apart).  The
-    response's ``service_tier`` (``flex``, ``priority``, ``scale``) becomes the variant."""
-    return _openai_fast(response, reasoning_outside) or _openai_checked(response, reasoning_outside=reasoning_outside)
 
 
 def _openai_checked(response: Any, *, reasoning_outside: bool = False) -> Usage:
@@ -161,12 +151,8 @@ def _tool_calls(output: Any) -> tuple[int, int]:
     return web, file
 
 
-def from_xai(response: Any) -> Usage:
-    """xAI's OpenAI-shaped usage, whose ``reasoning_tokens`` are not inside ``completion_tokens``."""
-    return from_openai(response, reasoning_outside=True)
-
-
-_OPENAI_STD = frozenset(_OPENAI_STANDARD)
+# The tiers a response usually names, read as _tier reads them (any other value goes through _tier).
+_OPENAI_TIERS = {name: _tier(name, _OPENAI_STANDARD) for name in ("auto", "default", "standard", "flex", "priority")}
 # Keys the reference reader treats apart (other providers' usages, Realtime's details): left to it.
 _OPENAI_APART = frozenset(
     (
@@ -179,101 +165,152 @@ _OPENAI_APART = frozenset(
         "output_token_details",
     )
 )
-_CHAT = ("completion_tokens", "prompt_tokens_details", "completion_tokens_details")
-_RESPONSES = ("output_tokens", "input_tokens_details", "output_tokens_details")
 
 
-def _openai_fast(response: Any, reasoning_outside: bool) -> Usage | None:
-    d = _fields(response)
-    if d is None:
-        return None
-    web = file = 0
-    tier = d.get("service_tier")
-    usage = d.get("usage")
-    if usage is not None:
-        output = d.get("output")
-        if output:
-            web, file = _tool_calls(output)
-        d = _fields(usage)
+def _reader(outside: bool, fallback: Callable[..., Any]) -> Callable[[Any], Any]:
+    """The fast path, for reasoning inside the completion tokens (OpenAI) or ``outside`` them (xAI):
+    a dict or a pydantic model read with plain lookups, every count checked at once; anything it is
+    not sure of goes to ``fallback(response, reasoning_outside=outside)`` (the reference reader)."""
+
+    def read(response: Any) -> Any:
+        # One frame, no helper calls on a dict: each call costs as much as a dozen lookups.
+        d = response if type(response) is dict else _fields(response)
         if d is None:
-            return None
-    if not _OPENAI_APART.isdisjoint(d):
-        return None
-    if tier is not None and (tier.__class__ is not str or tier not in _OPENAI_STD):
-        tier = _tier(tier, _OPENAI_STANDARD)
-    else:
-        tier = None
-    prompt = d.get("prompt_tokens")
-    if prompt is not None:
-        c_name, pd_name, cd_name = _CHAT
-    else:
-        prompt = d.get("input_tokens")
-        c_name, pd_name, cd_name = _RESPONSES
-    completion = d.get(c_name)
-    if prompt is None or completion is None:
-        return None
-    cached = writes = audio = image = text = w12 = reasoning = audio_out = image_out = None
-    pd = d.get(pd_name)
-    if pd is not None:
-        pd = _fields(pd)
-        if pd is None or pd.get("cached_tokens_details") is not None:
-            return None
-        cached, writes, audio = pd.get("cached_tokens"), pd.get("cache_write_tokens"), pd.get("audio_tokens")
-        image, text, wd = pd.get("image_tokens"), pd.get("text_tokens"), pd.get("cache_write_tokens_details")
-        if wd is not None:
-            wd = _fields(wd)
-            if wd is None:
-                return None
-            w12 = wd.get("ttl_12h_tokens")
-    cd = d.get(cd_name)
-    if cd is not None:
-        cd = _fields(cd)
+            return fallback(response, reasoning_outside=outside)
+        tier = d.get("service_tier")
+        usage = d.get("usage")
+        web = file = 0
+        if usage is not None:  # a whole response: its tier and its search calls; then its usage
+            output = d.get("output")
+            if output:
+                web, file = _tool_calls(output)
+            d = usage if type(usage) is dict else _fields(usage)
+            if d is None:
+                return fallback(response, reasoning_outside=outside)
+        if not _OPENAI_APART.isdisjoint(d):
+            return fallback(response, reasoning_outside=outside)
+        prompt = d.get("prompt_tokens")
+        if prompt is not None:
+            completion = d.get("completion_tokens")
+            pd, cd = d.get("prompt_tokens_details"), d.get("completion_tokens_details")
+        else:
+            prompt, completion = d.get("input_tokens"), d.get("output_tokens")
+            pd, cd = d.get("input_tokens_details"), d.get("output_tokens_details")
+        total = d.get("total_tokens")
+        text = None
+        w12 = 0
+        if pd is None:
+            cached = writes = audio = image = 0
+        else:
+            if type(pd) is not dict:
+                pd = _fields(pd)
+                if pd is None:
+                    return fallback(response, reasoning_outside=outside)
+            if pd.get("cached_tokens_details") is not None:
+                return fallback(response, reasoning_outside=outside)  # cached audio and image: split there
+            cached, writes = pd.get("cached_tokens", 0), pd.get("cache_write_tokens", 0)
+            audio, image = pd.get("audio_tokens", 0), pd.get("image_tokens", 0)
+            text, wd = pd.get("text_tokens"), pd.get("cache_write_tokens_details")
+            if wd is not None:
+                if type(wd) is not dict:
+                    wd = _fields(wd)
+                    if wd is None:
+                        return fallback(response, reasoning_outside=outside)
+                w12 = wd.get("ttl_12h_tokens", 0)
         if cd is None:
-            return None
-        reasoning, audio_out, image_out = cd.get("reasoning_tokens"), cd.get("audio_tokens"), cd.get("image_tokens")
-    if not _INT_OR_NONE.issuperset(
-        map(type, (prompt, completion, cached, writes, audio, image, w12, reasoning, audio_out, image_out))
-    ):
-        return None
-    cached, writes, audio, image, w12 = cached or 0, writes or 0, audio or 0, image or 0, w12 or 0
-    reasoning, audio_out, image_out = reasoning or 0, audio_out or 0, image_out or 0
-    if text is not None and (text.__class__ is not int or cached > text):
-        return None  # cached audio or image tokens: the reference reader splits them
-    input_text = prompt - cached - writes - audio - image
-    output_text = completion - audio_out - image_out - (0 if reasoning_outside else reasoning)
-    if min(prompt, completion, cached, writes, audio, image, w12, reasoning, audio_out, image_out) < 0:
-        return None
-    if input_text < 0 or output_text < 0 or writes < w12:
-        return None
-    total = d.get("total_tokens")
-    if total is not None and (
-        total.__class__ is not int or total != prompt + completion + (reasoning if reasoning_outside else 0)
-    ):
-        return None
-    made: Usage = _new(
-        Usage,
-        (
-            input_text,
-            output_text,
-            cached,
-            writes - w12,
-            0,
-            reasoning,
-            audio,
-            audio_out,
-            image,
-            image_out,
-            1,
-            0,
-            web,
-            file,
-            0,
-            0,
-            0,
-            0,
-            w12,
-            0,
-            tier,
-        ),
-    )
-    return made
+            reasoning = audio_out = image_out = 0
+        else:
+            if type(cd) is not dict:
+                cd = _fields(cd)
+                if cd is None:
+                    return fallback(response, reasoning_outside=outside)
+            reasoning, audio_out, image_out = (
+                cd.get("reasoning_tokens", 0),
+                cd.get("audio_tokens", 0),
+                cd.get("image_tokens", 0),
+            )
+        # Every count an int (not a bool, float or str): chained identity tests, the cheapest check.
+        if not (
+            type(prompt)
+            is type(completion)
+            is type(cached)
+            is type(writes)
+            is type(audio)
+            is type(image)
+            is type(w12)
+            is type(reasoning)
+            is type(audio_out)
+            is type(image_out)
+            is int
+        ):
+            # A null count is 0 (the SDKs' unset fields); anything else is the reference reader's to refuse.
+            cached = 0 if cached is None else cached
+            writes = 0 if writes is None else writes
+            audio = 0 if audio is None else audio
+            image = 0 if image is None else image
+            w12 = 0 if w12 is None else w12
+            reasoning = 0 if reasoning is None else reasoning
+            audio_out = 0 if audio_out is None else audio_out
+            image_out = 0 if image_out is None else image_out
+            if not (
+                type(prompt)
+                is type(completion)
+                is type(cached)
+                is type(writes)
+                is type(audio)
+                is type(image)
+                is type(w12)
+                is type(reasoning)
+                is type(audio_out)
+                is type(image_out)
+                is int
+            ):
+                return fallback(response, reasoning_outside=outside)
+        if text is not None and (type(text) is not int or cached > text):
+            return fallback(response, reasoning_outside=outside)  # cached audio or image tokens: split there
+        input_text = prompt - cached - writes - audio - image
+        output_text = completion - audio_out - image_out
+        if outside:
+            if total is not None and (type(total) is not int or total != prompt + completion + reasoning):
+                return fallback(response, reasoning_outside=outside)
+        else:
+            output_text -= reasoning
+            if total is not None and (type(total) is not int or total != prompt + completion):
+                return fallback(response, reasoning_outside=outside)
+        # Every count non-negative and every part within its whole (the wholes follow from the parts).
+        if (
+            input_text < 0
+            or output_text < 0
+            or cached < 0
+            or writes < w12
+            or w12 < 0
+            or audio < 0
+            or image < 0
+            or reasoning < 0
+            or audio_out < 0
+            or image_out < 0
+        ):
+            return fallback(response, reasoning_outside=outside)
+        if tier is not None:
+            tier = _OPENAI_TIERS[tier] if type(tier) is str and tier in _OPENAI_TIERS else _tier(tier, _OPENAI_STANDARD)
+        # fmt: off
+        return _new(Usage, (
+            input_text, output_text, cached, writes - w12, 0, reasoning, audio, audio_out, image, image_out,
+            1, 0, web, file, 0, 0, 0, 0, w12, 0, tier,
+        ))
+        # fmt: on
+
+    return read
+
+
+from_openai = _reader(False, _openai_checked)
+from_openai.__name__ = from_openai.__qualname__ = "from_openai"
+from_openai.__doc__ = """Chat Completions (``prompt_tokens`` ...), Responses (``input_tokens`` with
+    ``input_tokens_details``) or Realtime (``input_token_details``, singular) usage.
+
+    Prompt tokens include cached, cache-write, audio and image tokens; completion tokens
+    include reasoning and audio.  The response's ``service_tier`` (``flex``, ``priority``,
+    ``scale``) becomes the variant."""
+from_xai = _reader(True, _openai_checked)
+from_xai.__name__ = from_xai.__qualname__ = "from_xai"
+from_xai.__doc__ = "xAI's OpenAI-shaped usage, whose ``reasoning_tokens`` are not inside ``completion_tokens``."
