@@ -185,3 +185,19 @@ def test_json_lines_with_only_some_fields(make_catalog: MakeCatalog, tmp_path: P
         _agree(python, duck)
         assert [w.total for w in duck.what_if] == [w.total for w in python.what_if]
     assert sum(g.tokens["requests"] for g in duck.groups) == 2
+
+
+def test_a_what_if_model_period_change_splits_other_models_rows(make_catalog: MakeCatalog, tmp_path: Path) -> None:
+    """zeta/alpha has no price change in August 2025, acme/cheap has one on 1 August: priced on acme/cheap
+    (what-if), zeta/alpha's rows of 31 July and 7 August may not share a group."""
+    catalog = open_catalog(warehouse_catalog(make_catalog)).catalog
+    counts = (1000, 1000, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0)
+    days = ("2025-07-31", "2025-08-07", "2025-07-24", "2025-08-14")  # Thursdays: the weekday does not split them
+    rows = [(day, "zeta/alpha", "", counts) for day in days]
+    path = tmp_path / "u.csv"
+    path.write_text(usage_csv(rows), encoding="utf-8")
+    duck = reprice_duckdb(path, catalog, what_if=("acme/cheap",))
+    want = reference_reprice(catalog, rows, what_if=("acme/cheap",))
+    assert [(w.model, w.total, w.failed) for w in duck.what_if] == want["what_if"]
+    # by hand: two rows at the old prices (0.28 + 1.10 a million), two at the new (0.30 + 1.20)
+    assert duck.what_if[0].total == 2 * Decimal("0.00138") + 2 * Decimal("0.0015")

@@ -71,7 +71,7 @@ def reprice_duckdb(
         con.execute("SET enable_progress_bar = false")  # it would write to stdout
         _load_tables(con, catalog)
         file = _UsageFile(name, kind, *_raw_view(con, name, kind))
-        found = duckdb_groups.bounds(con)
+        found = duckdb_groups.bounds(con, targets)
         run = _Run(file, list(group_by), targets, at, keep_errors, on_error, found)
         return _collect(con, run)
     except duckdb.Error as exc:
@@ -260,7 +260,7 @@ def _query(run: _Run, numbered: int = 0) -> str:
         keys += ["__row_day"] if {"day", "month"} & set(run.group_by) else []
         fields = [f for f in USAGE_FIELDS if f in have]
         usage = duckdb_groups.grouped_usage(
-            usage, fields, run.bounds, requests="requests" in have, keys=keys, at=at is not None, targets=run.targets
+            usage, fields, run.bounds, requests="requests" in have, keys=keys, at=at is not None
         )
         columns["requests"], per_request = "__requests", "__per_request"
         options = sql.SqlOptions(
