@@ -297,6 +297,7 @@ def _collect(con: Any, run: _Run) -> RepriceResult:
         ]
     currency = "CASE WHEN NOT __failed THEN currency END"
     select = ", ".join(["__failed", *dims, currency, "sum(__rows)", *sums, "sum(cost)", *wsums])
+    con.execute("SET preserve_insertion_order = false")  # totals: no order to keep (cheaper in parallel)
     found = con.execute(
         f"SELECT {select} FROM (SELECT *, {failed} AS __failed FROM ({_query(run)})) GROUP BY ALL"
     ).fetchall()
@@ -321,6 +322,7 @@ def _failing_rows(con: Any, run: _Run, rows: int) -> tuple[list[tuple[int, str]]
     wcols = [f"wi_unpriced_{i}" for i in range(len(run.targets))]
     where = " OR ".join(["__bad IS NOT NULL", "unpriced IS NOT NULL", *(f"{c} IS NOT NULL" for c in wcols)])
     head = 1 << 16
+    con.execute("SET preserve_insertion_order = true")  # LIMIT and row_number() follow the file's order
     while True:
         numbered = -1 if run.on_error is not None or head >= rows else head
         found = con.execute(
