@@ -7,13 +7,16 @@ A shape is one of: ``str``, ``bool``, ``int`` (exactly that type: an int is neve
 ``NaN`` or ``Infinity``), ``_date`` (``YYYY-MM-DD``), ``_count`` (an int >= 0), ``_percent``
 (a decimal from 0 to 100), ``_Either(type, shape, words)``, ``_NonEmpty(shape)``.
 
-Speed: ``_Gen`` turns a shape once into plain Python functions (no per-value
+Speed: ``_Gen`` turns a shape once into one plain Python function (no per-value
 interpretation; strings already seen good, such as prices and dates, are not tested
-again) that only say yes or no.  Only when they say no does the slower walk (``one``)
-run, to name the first bad field in the error.  The functions avoid calls where they can:
-small objects (three fields or fewer) and integer tests are written in line, a list or
-map of strings is one ``"".join`` (a ``TypeError`` on anything that is not a string: the
-caller treats it as a no), a one-item list calls its item's function directly.
+again) that only says yes or no.  Only when it says no does the slower walk (``one``)
+run, to name the first bad field in the error.  The function makes as few calls and steps as
+it can: every nested object, list and map is checked in line (a ``for`` loop, no call per
+model, period or variant); an object's class is not tested, since reading its fields with
+``.get``, ``[]`` or ``.values()`` raises on anything else JSON makes; the plain strings of an
+object, and a list or map of strings, are one ``"".join``.  It relies on what ``json.loads``
+makes (exact dicts, lists, strings...): a ``TypeError``, ``KeyError`` or ``AttributeError``
+means no, and content built in memory is judged by the walk alone.
 """
 
 from __future__ import annotations
