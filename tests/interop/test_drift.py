@@ -42,7 +42,7 @@ def test_repository_catalog_against_litellm(repo_catalog) -> None:  # type: igno
         Decimal("0.02"),
         Decimal("0.015"),
     )
-    assert report.matched["google/gemini-2.5-pro"] == "gemini/gemini-2.5-pro"  # via LiteLLM's provider/model key
+    assert report.matched["google/gemini-3.8-flash"] == "gemini/gemini-3.8-flash"  # via LiteLLM's provider/model key
     assert report.matched["openai/gpt-4o"] == "gpt-4o"
     assert not [d for d in report.disagreements if d.model == "openai/gpt-4o"]
     assert "groq/gpt-oss-safeguard-20b" in report.drifted and len(report.compared) >= 60

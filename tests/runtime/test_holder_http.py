@@ -66,10 +66,13 @@ def test_a_new_revision_is_picked_up_within_one_refresh(origin: Origin, tmp_path
     changes: list[int] = []
     with CatalogHolder(origin.url, refresh=0.3, on_change=lambda c: changes.append(c.revision)) as holder:
         origin.put(artifact("mini2", 101, tmp_path))
-        put_at = time.monotonic()
-        assert _wait(lambda: holder.catalog.revision == 101, 3)
-        assert time.monotonic() - put_at < 0.3 * 1.25 + 0.5  # one jittered interval and a fetch
+        revalidated = origin.count("/catalog.json", 304)
+        assert _wait(lambda: holder.catalog.revision == 101, 10)
         assert changes == [101]
+    # Within one refresh: the first check after the upload fetched it (at most one more check was
+    # already on its way), whatever the machine's load; counted in nginx's access log, not timed.
+    assert origin.count("/catalog.json", 200) == 2
+    assert origin.count("/catalog.json", 304) - revalidated <= 1
 
 
 def test_origin_down_at_start_up_starts_from_the_cache(origin: Origin, tmp_path: Path, keys: Keys) -> None:
@@ -82,7 +85,7 @@ def test_origin_down_at_start_up_starts_from_the_cache(origin: Origin, tmp_path:
     errors: list[CatalogError] = []
     started = time.monotonic()
     second = CatalogHolder(origin.url, cache_dir=cache, public_key=keys.public_text, timeout=1, on_error=errors.append)
-    assert time.monotonic() - started < 1.5
+    assert time.monotonic() - started < 1 + 3.0  # the timeout, plus the cache's load on a busy machine
     assert second.catalog.digest == first.catalog.digest
     assert second.status()["origin"] == "cache" and second.status()["revision"] == 100
     assert len(errors) == 1 and isinstance(errors[0], FetchError)
@@ -198,7 +201,7 @@ def test_a_slow_origin_is_bounded_by_the_timeout(origin: Origin, tmp_path: Path)
     started = time.monotonic()
     with pytest.raises(FetchError, match="timeout|timed out"):
         CatalogHolder(origin.base("slow/catalog.json"), timeout=0.5)
-    assert time.monotonic() - started < 2.0
+    assert time.monotonic() - started < 10.0  # the whole download takes 50 s: the timeout cut it short
 
 
 def test_retry_after_is_honoured(origin: Origin, tmp_path: Path) -> None:
@@ -229,7 +232,7 @@ read, write = os.pipe()
 pid = os.fork()
 if pid == 0:
     os.read(read, 1)                               # the parent has put a new revision
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 20                # generous: a busy CI machine
     while time.monotonic() < deadline and holder.catalog.revision != 101:
         time.sleep(0.02)
     ok = holder.catalog.revision == 101 and holder._thread is not None and holder._thread.is_alive()

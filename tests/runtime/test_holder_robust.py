@@ -169,3 +169,46 @@ def test_from_content_refuses_what_loads_refuses(tmp_path: Path, change: Any, na
 def test_from_content_of_not_an_object(value: Any) -> None:
     with pytest.raises(ArtifactError, match="malformed"):
         Catalog.from_content(value)
+
+
+def test_callbacks_run_outside_the_lock_so_they_may_refresh_the_holder(tmp_path: Path) -> None:
+    """An on_change or on_error that calls refresh(), reload() or status() does not deadlock: the
+    callbacks run once the check has released the holder's lock (a test thread detects a hang)."""
+    import threading
+
+    path = tmp_path / "catalog.json"
+    path.write_bytes(artifact("mini", 100, tmp_path))
+    seen: list[tuple[str, object]] = []
+    holder: CatalogHolder | None = None
+
+    def on_change(catalog: Catalog) -> None:
+        assert holder is not None
+        seen.append(("change", catalog.revision))
+        seen.append(("refresh", holder.refresh()))  # unchanged since: False, and no deadlock
+        seen.append(("status", holder.status()["revision"]))
+
+    def on_error(exc: CatalogError) -> None:
+        assert holder is not None
+        seen.append(("error", type(exc).__name__))
+        seen.append(("reload", holder.reload()))  # the same bad file: refused again, reported once
+
+    holder = CatalogHolder(path, on_change=on_change, on_error=on_error)
+
+    def steps() -> None:
+        path.write_bytes(artifact("mini2", 101, tmp_path))
+        holder.reload_if_changed()
+        path.write_bytes(b"{}")
+        holder.reload_if_changed()
+
+    worker = threading.Thread(target=steps, daemon=True)
+    worker.start()
+    worker.join(30)
+    assert not worker.is_alive(), "a callback that refreshes the holder deadlocked"
+    assert seen == [
+        ("change", 101),
+        ("refresh", False),
+        ("status", 101),
+        ("error", "ArtifactError"),
+        ("reload", False),
+    ]
+    assert holder.catalog.revision == 101 and holder.status()["callback_error"] is None

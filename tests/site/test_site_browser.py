@@ -438,7 +438,7 @@ def test_models_that_cannot_take_the_workload_are_shown_apart(page: Any, catalog
 
 
 def test_side_by_side_comparison_of_chosen_models(page: Any, catalog: runtime.Catalog) -> None:
-    picks = ["openai/gpt-4o", "anthropic/claude-sonnet-4-5", "google/gemini-2.5-pro"]
+    picks = ["openai/gpt-4o", "anthropic/claude-sonnet-4-6", "google/gemini-3.8-flash"]
     for ref in picks:
         page.find_element(By.CSS_SELECTOR, f"input.pick-box[value='{ref}']").click()
     table = page.find_element(By.ID, "compare-table")

@@ -70,7 +70,7 @@ def _parse_day(text: str) -> date:
         raise ValueError(f"{text!r} is not a date: use YYYY-MM-DD (or an ISO date-time, or 'today')") from None
 
 
-def _usage(parse: Any) -> Any:
+def usage_parser(parse: Any) -> Any:
     """A value parser whose ValueError is a usage error in its own words (not "Value error, ...")."""
 
     def parser(text: str) -> Any:
@@ -82,31 +82,19 @@ def _usage(parse: Any) -> Any:
     return parser
 
 
-parse_day = _usage(_parse_day)
+parse_day = usage_parser(_parse_day)
 
 
 def at_option(help_text: str) -> Any:
     return typer.Option("--at", help=help_text, parser=parse_day, metavar="DATE", show_default=False)
 
 
-def _count(name: str, help_text: str, *, show_default: bool = False) -> Any:
-    return typer.Option(name, help=help_text, parser=_usage(parse_count), metavar="N", show_default=show_default)
-
-
-# The usage a workload describes; counts are disjoint (docs/runtime.md) and
-# accept 1500, 1_500, 1,500, 1.5k or 2M.
-InputTokens = Annotated[int, _count("--input", "Uncached input tokens.")]
-OutputTokens = Annotated[int, _count("--output", "Output tokens (without reasoning tokens billed apart).")]
-CachedTokens = Annotated[int, _count("--cached", "Cached input tokens (cache reads).")]
-CacheWriteTokens = Annotated[int, _count("--cache-write", "Tokens written to the cache (5-minute lifetime).")]
-CacheWrite1hTokens = Annotated[int, _count("--cache-write-1h", "Tokens written to the cache (1-hour lifetime).")]
-ReasoningTokens = Annotated[int, _count("--reasoning", "Reasoning tokens.")]
-InputAudioTokens = Annotated[int, _count("--input-audio", "Audio input tokens.")]
-OutputAudioTokens = Annotated[int, _count("--output-audio", "Audio output tokens.")]
-InputImageTokens = Annotated[int, _count("--input-image", "Image input tokens.")]
-OutputImageTokens = Annotated[int, _count("--output-image", "Image output tokens.")]
-Requests = Annotated[int, _count("--requests", "Requests (a per-request fee applies to each).", show_default=True)]
-Images = Annotated[int, _count("--images", "Generated images (priced per_image).")]
+def count_option(name: str, help_text: str, *, show_default: bool = False, panel: str | None = None) -> Any:
+    """A count option: a whole number, written 1500, 1_500, 1,500, 1.5k or 2M."""
+    parser = usage_parser(parse_count)
+    return typer.Option(
+        name, help=help_text, parser=parser, metavar="N", show_default=show_default, rich_help_panel=panel
+    )
 
 
 def given(ctx: typer.Context, name: str) -> bool:

@@ -8,27 +8,14 @@ from typing import Annotated, Any
 
 import typer
 
-from modelctl import clock, runtime
+from modelctl import clock
 from modelctl.cli.common import (
     JSON_FORMAT_VERSION,
-    CachedTokens,
-    CacheWrite1hTokens,
-    CacheWriteTokens,
     CatalogOption,
     Format,
-    Images,
-    InputAudioTokens,
-    InputImageTokens,
-    InputTokens,
-    OutputAudioTokens,
-    OutputImageTokens,
-    OutputTokens,
-    ReasoningTokens,
-    Requests,
     at_option,
     csv_table,
     dumps,
-    given,
     markdown_table,
     note,
     open_for_command,
@@ -38,12 +25,14 @@ from modelctl.cli.common import (
     text_table,
 )
 from modelctl.cli.money import amount, column, places_for
+from modelctl.cli.usage_options import UsageCounts, usage_options
 from modelctl.query.views import compare_rows
 
 
+@usage_options
 def compare(
-    ctx: typer.Context,
     models: Annotated[list[str], typer.Argument(help="Two or more models: provider/id, an alias, or a unique id.")],
+    *,
     catalog: CatalogOption = None,
     at: Annotated[date | None, at_option("Compare the prices in force on this day (default: today).")] = None,
     variant: Annotated[
@@ -55,18 +44,7 @@ def compare(
     fmt: Annotated[
         Format, typer.Option("--format", "-f", help="text, json, markdown, or csv (a row per field).")
     ] = Format.text,
-    input_tokens: InputTokens = 0,
-    output_tokens: OutputTokens = 0,
-    cached: CachedTokens = 0,
-    cache_write: CacheWriteTokens = 0,
-    cache_write_1h: CacheWrite1hTokens = 0,
-    reasoning: ReasoningTokens = 0,
-    input_audio: InputAudioTokens = 0,
-    output_audio: OutputAudioTokens = 0,
-    input_image: InputImageTokens = 0,
-    output_image: OutputImageTokens = 0,
-    requests: Requests = 1,
-    images: Images = 0,
+    counts: UsageCounts,
 ) -> None:
     """Several models side by side: prices, limits, modalities, features and lifecycle.
 
@@ -79,24 +57,7 @@ def compare(
     """
     if len(models) < 2:
         raise typer.BadParameter("name at least two models to compare", param_hint="MODELS")
-    counts = (input_tokens, output_tokens, cached, cache_write, cache_write_1h, reasoning, input_audio, output_audio,
-              input_image, output_image, images)  # fmt: skip
-    usage = None
-    if any(counts) or given(ctx, "requests"):
-        usage = runtime.Usage(
-            input_tokens=input_tokens,
-            output_tokens=output_tokens,
-            cached_input_tokens=cached,
-            cache_write_tokens=cache_write,
-            cache_write_1h_tokens=cache_write_1h,
-            reasoning_tokens=reasoning,
-            input_audio_tokens=input_audio,
-            output_audio_tokens=output_audio,
-            input_image_tokens=input_image,
-            output_image_tokens=output_image,
-            requests=requests,
-            images=images,
-        )
+    usage = counts.usage() if counts.given else None
     opened = open_for_command(catalog)
     refs = [resolve_model(opened.catalog, name, "MODELS").ref for name in models]
     day = at or clock.today()

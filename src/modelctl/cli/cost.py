@@ -11,25 +11,12 @@ from modelctl import clock, runtime
 from modelctl.cli.common import (
     EXIT_NO,
     JSON_FORMAT_VERSION,
-    CachedTokens,
-    CacheWrite1hTokens,
-    CacheWriteTokens,
     CatalogOption,
     DocFormat,
-    Images,
-    InputAudioTokens,
-    InputImageTokens,
-    InputTokens,
-    OutputAudioTokens,
-    OutputImageTokens,
-    OutputTokens,
-    ReasoningTokens,
-    Requests,
     at_option,
     check_variant,
     dumps,
     error,
-    given,
     markdown_table,
     note,
     open_for_command,
@@ -39,24 +26,14 @@ from modelctl.cli.common import (
     text_table,
 )
 from modelctl.cli.money import Cell, Money, spell_rows
+from modelctl.cli.usage_options import UsageCounts, usage_options
 from modelctl.usage.estimate import Breakdown, breakdown
 
 
+@usage_options
 def cost(
-    ctx: typer.Context,
     model: Annotated[str, typer.Argument(help="The model: provider/id, an alias, or an id only one provider has.")],
-    input_tokens: InputTokens = 0,
-    output_tokens: OutputTokens = 0,
-    cached: CachedTokens = 0,
-    cache_write: CacheWriteTokens = 0,
-    cache_write_1h: CacheWrite1hTokens = 0,
-    reasoning: ReasoningTokens = 0,
-    input_audio: InputAudioTokens = 0,
-    output_audio: OutputAudioTokens = 0,
-    input_image: InputImageTokens = 0,
-    output_image: OutputImageTokens = 0,
-    requests: Requests = 1,
-    images: Images = 0,
+    counts: UsageCounts,
     at: Annotated[date | None, at_option("Price at the prices in force on this day (default: today).")] = None,
     variant: Annotated[
         str | None,
@@ -74,9 +51,7 @@ def cost(
     (never rounded) and is what runtime.Catalog.cost returns. A context tier
     is a cliff: above its threshold the whole request is billed at its prices.
     """
-    counts = (input_tokens, output_tokens, cached, cache_write, cache_write_1h, reasoning, input_audio, output_audio,
-              input_image, output_image, images)  # fmt: skip
-    if not any(counts) and not given(ctx, "requests"):
+    if not counts.given:
         # Nothing to price is not a cost of 0.00: say what is missing.
         raise typer.BadParameter(
             "give at least one count: --input, --output, --cached, ... (or --requests for a per-request fee)",
@@ -85,20 +60,7 @@ def cost(
     opened = open_for_command(catalog)
     info = resolve_model(opened.catalog, model, "MODEL")
     check_variant(info, variant)
-    usage = runtime.Usage(
-        input_tokens=input_tokens,
-        output_tokens=output_tokens,
-        cached_input_tokens=cached,
-        cache_write_tokens=cache_write,
-        cache_write_1h_tokens=cache_write_1h,
-        reasoning_tokens=reasoning,
-        input_audio_tokens=input_audio,
-        output_audio_tokens=output_audio,
-        input_image_tokens=input_image,
-        output_image_tokens=output_image,
-        requests=requests,
-        images=images,
-    )
+    usage = counts.usage()
     day = at or clock.today()
     if not info.available:
         what = "retired" if info.status == "retired" else "disabled"
@@ -108,6 +70,10 @@ def cost(
     except runtime.NoPriceError as exc:
         error(str(exc))
         raise typer.Exit(EXIT_NO) from None
+    if not result.components:
+        # Only requests, on a model without a per-request fee: nothing was priced, which is not a cost of 0.00.
+        error(f"{info.ref} has no per-request fee (per_request): {usage.requests:,} requests alone are not priced")
+        raise typer.Exit(EXIT_NO)
     render = {DocFormat.json: _json, DocFormat.markdown: _markdown}.get(fmt, _text)
     stdout_text(render(result))
 
@@ -120,11 +86,15 @@ def describe(b: Breakdown) -> str:
     return ", ".join(parts)
 
 
+# What a price key's price is per (the runtime divides by 1M, 1,000 or 60: docs/runtime.md).
+_UNITS = (("_per_1m", "per 1M"), ("_per_1k", "per 1k"), ("_per_minute", "per minute"), ("per_second", "per second"))
+
+
 def _rows(b: Breakdown, *, bold: bool = False) -> list[list[str]]:
     """The components and the total, each money column with one number of decimals (cli/money.py)."""
     rows: list[list[Cell]] = []
     for line in b.components:
-        unit = "per 1M" if line.price_key.endswith("_per_1m") else "each"
+        unit = next((u for suffix, u in _UNITS if line.price_key.endswith(suffix)), "each")
         rows.append([line.name, f"{line.units:,}", Money(line.price, f"{{}} {unit}"), line.price_key, line.amount])
     total = f"{{}} {b.cost.currency}"
     rows.append(["**total**" if bold else "total", "", "", "", Money(b.cost.total, f"**{total}**" if bold else total)])

@@ -13,21 +13,9 @@ from modelctl.catalog.loader import load_workload, resolve_root
 from modelctl.cli.common import (
     JSON_FORMAT_VERSION,
     AccountFilter,
-    CachedTokens,
-    CacheWrite1hTokens,
-    CacheWriteTokens,
     CatalogOption,
     Format,
-    Images,
-    InputAudioTokens,
-    InputImageTokens,
-    InputTokens,
-    OutputAudioTokens,
-    OutputImageTokens,
-    OutputTokens,
     PlanFilter,
-    ReasoningTokens,
-    Requests,
     at_option,
     csv_table,
     dumps,
@@ -43,22 +31,13 @@ from modelctl.cli.common import (
 )
 from modelctl.cli.cost import as_json
 from modelctl.cli.money import Cell, spell_rows
+from modelctl.cli.usage_options import UsageCounts, usage_options
 from modelctl.usage.estimate import Breakdown, Estimate, WorkloadEstimate, estimate, estimate_workload
 
 
+@usage_options
 def estimate_(
-    input_tokens: InputTokens = 0,
-    output_tokens: OutputTokens = 0,
-    cached: CachedTokens = 0,
-    cache_write: CacheWriteTokens = 0,
-    cache_write_1h: CacheWrite1hTokens = 0,
-    reasoning: ReasoningTokens = 0,
-    input_audio: InputAudioTokens = 0,
-    output_audio: OutputAudioTokens = 0,
-    input_image: InputImageTokens = 0,
-    output_image: OutputImageTokens = 0,
-    requests: Requests = 1,
-    images: Images = 0,
+    counts: UsageCounts,
     feature: Annotated[
         list[str] | None, typer.Option("--feature", help="Only models with this feature (repeat: all of them).")
     ] = None,
@@ -106,26 +85,15 @@ def estimate_(
     every model the workload's plan or account may use, times its requests.
     """
     if workload is not None:
-        given = (input_tokens, output_tokens, cached, cache_write, cache_write_1h, reasoning, input_audio)
-        if any(given) or any((output_audio, input_image, output_image, images)) or requests != 1:
-            raise typer.BadParameter("give token counts or --workload, not both", param_hint="--workload")
+        if counts.given:
+            raise typer.BadParameter(
+                f"give token counts or --workload, not both (given: {', '.join(counts.options_given)})",
+                param_hint="--workload",
+            )
         _estimate_workload(workload, catalog, at or clock.today(), include_unavailable, limit, fmt)
         return
     opened = open_for_command(catalog)
-    usage = runtime.Usage(
-        input_tokens=input_tokens,
-        output_tokens=output_tokens,
-        cached_input_tokens=cached,
-        cache_write_tokens=cache_write,
-        cache_write_1h_tokens=cache_write_1h,
-        reasoning_tokens=reasoning,
-        input_audio_tokens=input_audio,
-        output_audio_tokens=output_audio,
-        input_image_tokens=input_image,
-        output_image_tokens=output_image,
-        requests=requests,
-        images=images,
-    )
+    usage = counts.usage()
     day = at or clock.today()
     with naming_plans(plan, account):
         result = estimate(

@@ -15,7 +15,7 @@ from modelctl.cli import output
 from modelctl.cli.common import (
     JSON_FORMAT_VERSION,
     CatalogOption,
-    _count,
+    count_option,
     naming_plans,
     open_for_command,
     resolve_model,
@@ -43,10 +43,10 @@ def explain(
         ),
     ] = None,
     input_tokens: Annotated[
-        int, _count("--input", "Input tokens of the example request (1500, 1,500, 1.5k, 2M).", show_default=True)
+        int, count_option("--input", "Input tokens of the example request (1500, 1,500, 1.5k, 2M).", show_default=True)
     ] = 10_000,
     output_tokens: Annotated[
-        int, _count("--output", "Output tokens of the example request.", show_default=True)
+        int, count_option("--output", "Output tokens of the example request.", show_default=True)
     ] = 1_000,
     variant: Annotated[str | None, typer.Option("--variant", help="Price variant (batch, flex, ...).")] = None,
     catalog: CatalogOption = None,

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from modelctl import runtime
+from modelctl.interop import duckdb_groups
 from modelctl.interop.exporters import price_table, sql
 from modelctl.interop.exporters.common import Artifact
 from modelctl.usage.files import USAGE_FIELDS, UsageFileError, check_header, kind_of
@@ -70,7 +71,8 @@ def reprice_duckdb(
         con.execute("SET enable_progress_bar = false")  # it would write to stdout
         _load_tables(con, catalog)
         file = _UsageFile(name, kind, *_raw_view(con, name, kind))
-        run = _Run(file, list(group_by), targets, at, keep_errors, on_error)
+        found = duckdb_groups.bounds(con)
+        run = _Run(file, list(group_by), targets, at, keep_errors, on_error, found)
         return _collect(con, run)
     except duckdb.Error as exc:
         raise UsageFileError(f"{name}: {str(exc).splitlines()[0]}") from None
@@ -97,6 +99,7 @@ class _Run:
     at: date | None
     keep_errors: int
     on_error: Callable[[RowError], None] | None
+    bounds: duckdb_groups.Bounds
 
 
 def _first_line(name: str) -> str:
@@ -166,8 +169,9 @@ def _ident(text: str) -> str:
 
 
 def _query(run: _Run, numbered: int = 0) -> str:
-    """The pricing query (and what-if) over the file; ``numbered``: over its first ``numbered`` rows only
-    (-1: all), with ``__row`` (1, 2, ... in file order), to find the failing rows."""
+    """The pricing query (and what-if) over the file's rows folded into groups (duckdb_groups: ``__rows``
+    rows each); ``numbered``: row by row over its first ``numbered`` rows only (-1: all), with ``__row``
+    (1, 2, ... in file order), to find the failing rows."""
     file, at = run.file, run.at
     have = set(file.columns)
     raw = file.reader
@@ -188,10 +192,12 @@ def _query(run: _Run, numbered: int = 0) -> str:
             continue
         text = f"raw.{field}"
         default = "0" if file.kind == "csv" or field != "requests" else "1"
-        # Python's int(): digits, a sign, spaces around (DuckDB's cast also takes 1.5, 1e3, 0x10: not those)
+        # Python's int(): digits, a sign, spaces around (DuckDB's cast also takes 1.5, 1e3, 0x10: not those);
+        # a text that is the cast's own digits needs no pattern (the usual case: cheaper)
         value = (
-            f"CASE WHEN {text} IS NULL THEN {default} "
-            f"WHEN regexp_full_match({text}, '\\s*[+]?[0-9]+\\s*') THEN TRY_CAST({text} AS UBIGINT) "
+            f"CASE WHEN {text} = CAST(__v_{field} AS VARCHAR) THEN __v_{field} "
+            f"WHEN {text} IS NULL THEN {default} "
+            f"WHEN regexp_full_match({text}, '\\s*[+]?[0-9]+\\s*') THEN __v_{field} "
             f"WHEN trim({text}) = '' THEN {default} END"
         )
         typed.append(f"{value} AS {field}")
@@ -201,24 +207,27 @@ def _query(run: _Run, numbered: int = 0) -> str:
         )
     # The UTC day (--at: that day), and the row's own minute of the day (a date alone: none, so no window)
     # and weekday (0 = Monday), as Python reprice does, by arithmetic on the epoch (DuckDB's time zone
-    # functions are slow per row).
+    # functions are slow per row): __tod, the microseconds since midnight, and __dn, the days since 1970,
+    # with integers only (DuckDB's // truncates: __us - __tod is a whole number of days).
     day_us = 86_400_000_000
-    when = f"{(at - date(1970, 1, 1)).days} * {day_us}" if at else "__us"
+    row_day = "DATE '1970-01-01' + CAST(__dn AS INTEGER)"
     date_only = f"(length({ts}) = 10 AND {ts}[5] = '-')"
     moments = (
-        f"DATE '1970-01-01' + CAST(floor(({when}) / {day_us}) AS INTEGER) AS __day, "
-        f"CASE WHEN NOT {date_only} THEN CAST((__us % {day_us} + {day_us}) % {day_us} // 60000000 AS INTEGER) "
-        "END AS __minute, "
-        f"CAST(((floor(__us / {day_us}) + 3) % 7 + 7) % 7 AS INTEGER) AS __weekday, "
-        f"DATE '1970-01-01' + CAST(floor(__us / {day_us}) AS INTEGER) AS __row_day"
+        f"{f'DATE {_lit(at.isoformat())}' if at else row_day} AS __day, "
+        f"CASE WHEN NOT {date_only} THEN CAST(__tod // 60000000 AS INTEGER) END AS __minute, "
+        "CAST(((__dn + 3) % 7 + 7) % 7 AS INTEGER) AS __weekday, "
+        f"{row_day} AS __row_day"
     )
     present = [f'"{f}"' for f in USAGE_FIELDS if f in have]
     exclude = f" EXCLUDE ({', '.join(present)})" if present else ""
     texts = "".join(f", raw.{f} AS __text_{f}" for f in USAGE_FIELDS if f in have)
     variant = "coalesce(raw.variant, '')" if "variant" in have else "''"
+    casts = "".join(f", TRY_CAST({f} AS UBIGINT) AS __v_{f}" for f in USAGE_FIELDS if f in have)
+    days = f"(__us - __tod) // {day_us} AS __dn"
     typed_rows = (
         f"SELECT raw.*{exclude}{texts}, {', '.join(typed) + ', ' if typed else ''}{moments}, {variant} AS __variant "
-        f"FROM (SELECT *, {moment} AS __us FROM {raw} AS raw) AS raw"
+        f"FROM (SELECT *, {days} FROM (SELECT *, (__us % {day_us} + {day_us}) % {day_us} AS __tod{casts} "
+        f"FROM (SELECT *, {moment} AS __us FROM {raw} AS raw))) AS raw"
     )
     bad = [
         f"WHEN {ts} IS NULL THEN 'no timestamp'",
@@ -230,9 +239,25 @@ def _query(run: _Run, numbered: int = 0) -> str:
     extra_cols = [c for c in ("account", "plan") if c not in have]
     if extra_cols:
         usage = f"(SELECT *, {', '.join(f'NULL AS {c}' for c in extra_cols)} FROM {usage})"
-    options = sql.SqlOptions("duckdb", usage=usage, columns=columns, moments=("__day", "__minute", "__weekday"))
+    stamps = ("__day", "__minute", "__weekday")
+    per_request = None
+    if numbered:
+        options = sql.SqlOptions("duckdb", usage=usage, columns=columns, moments=stamps)
+    else:
+        keys: list[str] = [c for c in ("account", "plan") if c in run.group_by]
+        keys += ["__row_day"] if {"day", "month"} & set(run.group_by) else []
+        fields = [f for f in USAGE_FIELDS if f in have]
+        usage = duckdb_groups.grouped_usage(
+            usage, fields, run.bounds, requests="requests" in have, keys=keys, at=at is not None, targets=run.targets
+        )
+        columns["requests"], per_request = "__requests", "__per_request"
+        options = sql.SqlOptions(
+            "duckdb", usage=usage, columns=columns, moments=stamps, side="__side", per_request_side=per_request
+        )
     base = sql.pricing_query(options)
-    return sql.what_if(f"({base})", run.targets, columns=columns) if run.targets else base
+    if not run.targets:
+        return base
+    return sql.what_if(f"({base})", run.targets, columns=columns, per_request_side=per_request)
 
 
 _KEYS = {
@@ -256,10 +281,10 @@ def _collect(con: Any, run: _Run) -> RepriceResult:
     for i in range(len(targets)):
         wsums += [
             f"sum(wi_amount_{i}) FILTER (WHERE wi_unpriced_{i} IS NULL)",
-            f"count(*) FILTER (WHERE wi_unpriced_{i} IS NOT NULL)",
+            f"coalesce(sum(__rows) FILTER (WHERE wi_unpriced_{i} IS NOT NULL), 0)",
         ]
-    select = ", ".join(["__failed", *dims, "CASE WHEN NOT __failed THEN currency END", "count(*)", *sums, "sum(cost)",
-                        *wsums])  # fmt: skip
+    currency = "CASE WHEN NOT __failed THEN currency END"
+    select = ", ".join(["__failed", *dims, currency, "sum(__rows)", *sums, "sum(cost)", *wsums])
     found = con.execute(
         f"SELECT {select} FROM (SELECT *, {failed} AS __failed FROM ({_query(run)})) GROUP BY ALL"
     ).fetchall()

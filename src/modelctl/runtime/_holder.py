@@ -14,6 +14,7 @@ import threading  # before register_at_fork below: its own after-fork clean-up m
 import time
 import weakref
 from _thread import allocate_lock
+from collections import deque
 
 from modelctl.runtime._catalog import Catalog
 from modelctl.runtime._errors import ArtifactError, CatalogError, FetchError, RollbackError, ShrinkError, SignatureError
@@ -104,6 +105,7 @@ class CatalogHolder:
         self._failures = 0
         self._not_before = 0.0
         self._reported: dict[object, None] = {}
+        self._pending: deque[tuple[str, Callable[[Any], object], object]] = deque()
         self._closed = False
         self._thread: Any = None
         self._stop: Any = None
@@ -187,6 +189,7 @@ class CatalogHolder:
         except CatalogError as exc:
             self._note_failure(exc)
             first_error = exc
+        self._fire_callbacks()
         if self._catalog is None:
             raise first_error or ArtifactError(f"no catalog from {self.source}")
 
@@ -196,6 +199,18 @@ class CatalogHolder:
         except CatalogError as exc:
             self._note_failure(exc)
             return False
+        finally:
+            self._fire_callbacks()
+
+    def _fire_callbacks(self) -> None:
+        """Call the callbacks a check queued, outside the lock: one may call ``refresh()`` itself."""
+        pending = self._pending
+        while pending:
+            try:
+                name, callback, arg = pending.popleft()
+            except IndexError:  # another thread fired the last one
+                return
+            self._callback(name, callback, arg)
 
     def _note_failure(self, exc: CatalogError) -> None:
         self._failures += 1
@@ -212,7 +227,7 @@ class CatalogHolder:
             self._reported.pop(next(iter(self._reported)))
         self._reported[ident] = None
         if self.on_error is not None:
-            self._callback("on_error", self.on_error, exc)
+            self._pending.append(("on_error", self.on_error, exc))
 
     def _callback(self, name: str, callback: Callable[[Any], object], arg: object) -> None:
         """Call the application's ``on_error``/``on_change``: what it raises is logged and shown in
@@ -343,7 +358,7 @@ class CatalogHolder:
             except OSError as exc:
                 self._report(CatalogError(f"cannot write the cache {self._cache_path!r}: {exc}"), ("cache", str(exc)))
         if changed and held is not None and self.on_change is not None:
-            self._callback("on_change", self.on_change, fresh)
+            self._pending.append(("on_change", self.on_change, fresh))  # called once the lock is released
         return changed
 
     # --- the refresh thread ---------------------------------------------------------------

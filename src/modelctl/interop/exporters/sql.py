@@ -92,6 +92,12 @@ class SqlOptions:
     # Usage columns that already hold the row's UTC day (DATE), minute of the UTC day (NULL: no time
     # of day) and UTC weekday (0 = Monday), instead of computing them from the timestamp.
     moments: tuple[str, str, str] | None = None
+    # A usage table of groups of rows rather than rows (``reprice --engine duckdb``): a column holding
+    # the input-side tokens of one of the group's rows (``side``; every row of a group compares alike
+    # to every tier bound), and one holding ceil(input-side tokens / max(requests, 1)) of one of them
+    # (``per_request_side``, compared with max_input_tokens); the counts are then the group's sums.
+    side: str | None = None
+    per_request_side: str | None = None
 
 
 def parse_columns(pairs: Sequence[str]) -> dict[str, str]:
@@ -140,6 +146,8 @@ def pricing_query(options: SqlOptions = SqlOptions()) -> str:
     moment = f"CAST({ts} AS TIMESTAMP)"
     zero = _zeros(cols)
     side = "\n      + ".join(f"coalesce({col(f)}, {_default(f)})" for f in SIDE_FIELDS if f not in zero) or "0"
+    if options.side:
+        side = f"u.{q}{options.side}{q}"
     if options.moments:
         day, minute, weekday = (f"u.{q}{c}{q}" for c in options.moments)
     else:
@@ -195,7 +203,7 @@ joined AS (
     CASE
       WHEN t.priced_model IS NULL THEN 'unknown model'
       WHEN p.model IS NULL THEN 'no price in force that day for this model and variant'
-{_reasons("p", "t", zero)}
+{_reasons("p", "t", zero, options.per_request_side)}
     END AS unpriced,
     {_amount("p", "t", d, zero)} AS amount
   FROM timed AS t
@@ -216,12 +224,14 @@ def what_if(
     prices: str = "prices",
     windows: str = "price_windows",
     columns: Mapping[str, str] | None = None,
+    per_request_side: str | None = None,
 ) -> str:
     """``rows`` (the pricing query's output, as a table or a sub-query) with
     ``wi_amount_<i>`` and ``wi_unpriced_<i>`` for each what-if model: the same
     rows priced on that model, same day and variant (the row's own; else the
     model's time-of-day window at the row's instant).  ``columns``: the pricing
-    query's (counts mapped to 0 add no term)."""
+    query's (counts mapped to 0 add no term); ``per_request_side``: its
+    (SqlOptions.per_request_side)."""
     zero = _zeros(dict(columns or {}))
     cols, joins = [], []
     for i, ref in enumerate(targets):
@@ -229,7 +239,7 @@ def what_if(
         lit = "'" + ref.replace("'", "''") + "'"
         cols.append(
             f"  CASE\n      WHEN {w}.model IS NULL THEN 'no price in force that day for this model and variant'\n"
-            f"{_reasons(w, 'q', zero)}\n    END AS wi_unpriced_{i},\n"
+            f"{_reasons(w, 'q', zero, per_request_side)}\n    END AS wi_unpriced_{i},\n"
             f"  {_amount(w, 'q', dialect, zero)} AS wi_amount_{i}"
         )
         variant = f"CASE WHEN q.usage_variant <> '' THEN q.usage_variant ELSE coalesce({v}.variant, '') END"
@@ -265,9 +275,11 @@ def _zeros(cols: Mapping[str, str]) -> frozenset[str]:
     return frozenset(f for f, given in cols.items() if f in USAGE_FIELDS and given.isdigit() and int(given) == 0)
 
 
-def _reasons(p: str, r: str, zero: frozenset[str] = frozenset()) -> str:
+def _reasons(p: str, r: str, zero: frozenset[str] = frozenset(), per_request_side: str | None = None) -> str:
     """Why a row with a price row cannot be priced, in the order cost() checks: a modality the model
-    does not take, more input than it takes per request, a count without a price."""
+    does not take, more input than it takes per request, a count without a price.  ``per_request_side``:
+    a column holding ceil(input-side tokens / max(requests, 1)), compared with the limit instead
+    (the same test: side > limit x r exactly when ceil(side / r) > limit, for a whole limit)."""
     out = []
     for field, (side, modality) in _NEEDS.items():
         if field in zero:
@@ -278,9 +290,14 @@ def _reasons(p: str, r: str, zero: frozenset[str] = frozenset()) -> str:
             f"      WHEN {r}.t_{field} > 0 AND NOT (' ' || {column} || ' ' LIKE '% {modality} %')\n"
             f"        THEN 'the model does not {verb} {modality} {side} ({field})'"
         )
+    over = (
+        f"{r}.{per_request_side} > {p}.max_input_tokens"
+        if per_request_side
+        else f"{r}.usage_side > {p}.max_input_tokens * greatest({r}.t_requests, 1)"
+    )
     out.append(
         f"      WHEN {p}.max_input_tokens IS NOT NULL\n"
-        f"        AND {r}.usage_side > {p}.max_input_tokens * greatest({r}.t_requests, 1)\n"
+        f"        AND {over}\n"
         "        THEN 'more input-side tokens than the model takes per request (max_input_tokens)'"
     )
     out += [
