@@ -12,10 +12,13 @@
 
 Usage::
 
-    .venv/bin/python bench/bench_distribution.py [--quick] [--load-only] [--cpu] [--rounds N] [--json out.json]
+    .venv/bin/python bench/bench_distribution.py [--quick] [--load-only] [--cpu] [--rounds N]
+        [--sizes 5000,50000] [--json out.json]
 
-``--cpu`` times the load and start-up figures in CPU time (``time.process_time``), steadier than
-wall time on a busy machine; ``--rounds`` repeats them and keeps each figure's best round.
+``--cpu`` times the start-up figures in CPU time (``time.process_time``), steadier than wall time
+on a busy machine; the load ratios are always reported in both clocks, measured in the same runs
+(CPU time counts every thread: the digest's worker too); ``--rounds`` repeats them and keeps each
+figure's best round.
 
 Needs Debian's nginx.  The large artifacts replicate the repository catalog's models under new ids.
 """
@@ -259,20 +262,26 @@ def bench_startup(raw: bytes, repeat: int) -> dict[str, Any]:
 
 
 def bench_load(raw: bytes, repeat: int) -> dict[str, Any]:
+    """Both clocks in the same runs: CPU time (``process_time``: every thread of the process,
+    the digest's worker included) and wall time (what a caller waits)."""
     from modelctl.runtime import Catalog
 
-    clock = CLOCK[0]
-    plains: list[float] = []
-    ours_: list[float] = []
+    runs: dict[str, dict[str, list[float]]] = {"cpu": {"json": [], "ours": []}, "wall": {"json": [], "ours": []}}
     assert gc.isenabled()
     for _ in range(repeat):  # interleaved, so that both see the same machine
-        for runs, fn in ((plains, lambda: json.loads(raw)), (ours_, lambda: Catalog.loads(raw))):
+        for name, fn in (("json", lambda: json.loads(raw)), ("ours", lambda: Catalog.loads(raw))):
             gc.collect()
-            t = clock()
+            cpu, wall = time.process_time(), time.perf_counter()
             fn()
-            runs.append(clock() - t)
-    plain, ours = min(plains), min(ours_)
-    return {"bytes": len(raw), "json_loads_ms": plain * 1e3, "catalog_loads_ms": ours * 1e3, "ratio": ours / plain}
+            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+            runs["cpu"][name].append(cpu)
+            runs["wall"][name].append(wall)
+    out: dict[str, Any] = {"bytes": len(raw)}
+    for clock, got in runs.items():
+        plain, ours = min(got["json"]), min(got["ours"])
+        out[clock] = {"json_loads_ms": plain * 1e3, "catalog_loads_ms": ours * 1e3, "ratio": ours / plain}
+    out |= out["cpu" if CLOCK[0] is time.process_time else "wall"]  # the figures of the chosen clock
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -280,8 +289,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer rounds and a shorter nginx window")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--load-only", action="store_true", help="only the load and start-up figures (no nginx)")
-    parser.add_argument("--cpu", action="store_true", help="time loads and start-ups in CPU time, not wall time")
+    parser.add_argument("--cpu", action="store_true", help="time start-ups in CPU time, not wall time (loads: both)")
     parser.add_argument("--rounds", type=int, default=1, help="repeat the load figures, keep the best (default 1)")
+    parser.add_argument("--sizes", default="5000,50000", help="the load figures' model counts (default 5000,50000)")
     args = parser.parse_args(argv)
     if args.cpu:
         CLOCK[0] = time.process_time
@@ -299,13 +309,17 @@ def main(argv: list[str] | None = None) -> int:
             finally:
                 origin.stop()
         rows += network_rows(results)
-    for models in (5000, 50000):
+    sizes = [int(n) for n in args.sizes.split(",")]
+    for models in sizes:
         raw = artifact(models, 1)
         for _ in range(max(1, args.rounds)):
             load = bench_load(raw, 3 if models == 50000 else 7)
             start = bench_startup(raw, 3 if models == 50000 else 7)
-            if f"load_{models}" not in results or load["ratio"] < results[f"load_{models}"]["ratio"]:
-                results[f"load_{models}"] = load
+            best = results.setdefault(f"load_{models}", load)
+            for clock in ("cpu", "wall"):  # each clock's best round
+                if load[clock]["ratio"] < best[clock]["ratio"]:
+                    best[clock] = load[clock]
+            best |= best["cpu" if args.cpu else "wall"]
             if f"startup_{models}" not in results or start["extra_ms"] < results[f"startup_{models}"]["extra_ms"]:
                 results[f"startup_{models}"] = start
         del raw
@@ -343,7 +357,7 @@ def network_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
 
 def load_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
     rows = []
-    for models in (5000, 50000):
+    for models in sorted(int(key[5:]) for key in results if key.startswith("load_")):
         s, ld = results[f"startup_{models}"], results[f"load_{models}"]
         rows.append(
             {
@@ -353,14 +367,16 @@ def load_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
                 "ok": s["extra_ms"] <= 20,
             }
         )
-        rows.append(
-            {
-                "what": f"Catalog.loads / json.loads, {models:,} models",
-                "value": f"{ld['ratio']:.2f} x ({ld['catalog_loads_ms']:.0f} / {ld['json_loads_ms']:.0f} ms)",
-                "target": f"<= {LOAD_TARGETS[models]} x",
-                "ok": ld["ratio"] <= LOAD_TARGETS[models],
-            }
-        )
+        for clock in ("cpu", "wall"):
+            got = ld[clock]
+            rows.append(
+                {
+                    "what": f"Catalog.loads / json.loads, {models:,} models ({clock})",
+                    "value": f"{got['ratio']:.2f} x ({got['catalog_loads_ms']:.0f} / {got['json_loads_ms']:.0f} ms)",
+                    "target": f"<= {LOAD_TARGETS.get(models, '-')} x",
+                    "ok": got["ratio"] <= LOAD_TARGETS.get(models, float("inf")),
+                }
+            )
     return rows
 
 

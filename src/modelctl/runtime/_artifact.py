@@ -51,12 +51,62 @@ def _checked(raw: bytes) -> dict[str, Any]:
     Call it with the cyclic GC paused (``paused_gc``)."""
     from modelctl.runtime._shape import check_content
 
+    ahead = _HashAhead(raw)  # the digest, in a thread while the JSON is parsed
     doc = _parse(raw)
     _check_format(doc)
     _check_revision(doc)
-    _verify(raw, doc)
+    _verify(raw, doc, ahead)
     check_content(doc["content"])
     return doc  # type: ignore[no-any-return]
+
+
+class _HashAhead:
+    """The SHA-256 of the byte range the content has in a byte-canonical artifact, found by
+    searching the bytes (before they are parsed) and hashed in a thread, while the JSON is
+    parsed: ``hashlib`` releases the GIL while it hashes a large buffer, so on a machine with a
+    free core the digest costs no wall time (it costs the same CPU time).  Only a guess:
+    ``_verify`` uses it only when the range it computes from the parsed envelope is the same.
+    Small artifacts are hashed in line (a thread costs about 0.1 ms)."""
+
+    __slots__ = ("start", "end", "digest", "_done")
+    MIN_BYTES = 1 << 20
+
+    def __init__(self, raw: bytes) -> None:
+        self.start = raw.find(b'"content":') + 10
+        self.end = raw.rfind(b'},"digest":"sha256:') + 1
+        self.digest: str | None = None
+        self._done: Any = None
+        if self.start < 10 or self.end - self.start < self.MIN_BYTES:
+            return
+        import hashlib
+        from _thread import allocate_lock, start_new_thread
+
+        ready, done = allocate_lock(), allocate_lock()
+        ready.acquire()
+        done.acquire()
+        view = memoryview(raw)[self.start : self.end]
+
+        def work() -> None:
+            ready.release()  # the parse starts once this thread has released the GIL, in sha256
+            try:
+                self.digest = "sha256:" + hashlib.sha256(view).hexdigest()
+            finally:
+                done.release()
+
+        try:
+            start_new_thread(work, ())
+        except RuntimeError:  # no thread can be started (interpreter shutting down, a limit)
+            return
+        ready.acquire()
+        self._done = done
+
+    def result(self, start: int, end: int) -> str | None:
+        """The digest of ``raw[start:end]``, or None if that is not the range hashed."""
+        if self._done is None or (start, end) != (self.start, self.end):
+            return None
+        self._done.acquire()  # (without the GIL)
+        self._done.release()
+        return self.digest
 
 
 class paused_gc:  # noqa: N801 - used like a function: ``with paused_gc():``
@@ -148,8 +198,9 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _verify(raw: bytes, doc: dict[str, Any]) -> None:
-    """Check the digest by hashing the content's byte range in the file."""
+def _verify(raw: bytes, doc: dict[str, Any], ahead: _HashAhead | None = None) -> None:
+    """Check the digest by hashing the content's byte range in the file (or by the hash
+    ``ahead`` computed of the same range)."""
     import hashlib
     import json
 
@@ -165,13 +216,17 @@ def _verify(raw: bytes, doc: dict[str, Any]) -> None:
         head = b"{" + b"".join(dumps(k) + b":" + dumps(doc[k]) + b"," for k in keys if k < "content") + b'"content":'
         tail = b"".join(b"," + dumps(k) + b":" + dumps(doc[k]) for k in keys if k > "content") + b"}\n"
         content: bytes | memoryview
+        actual = None
         if raw.startswith(head) and raw.endswith(tail) and len(raw) > len(head) + len(tail):
-            content = memoryview(raw)[len(head) : len(raw) - len(tail)]  # hashed in place, not copied
+            start, end = len(head), len(raw) - len(tail)
+            actual = ahead.result(start, end) if ahead is not None else None
+            content = memoryview(raw)[start:end]  # hashed in place, not copied
         else:  # not byte-canonical (re-serialised by some tool): hash the canonical form instead
             content = dumps(doc.get("content"))
     except (ValueError, RecursionError) as exc:  # UnicodeEncodeError is a ValueError
         raise ArtifactError(f"artifact cannot be written canonically to check its digest: {exc}") from None
-    actual = "sha256:" + hashlib.sha256(content).hexdigest()
+    if actual is None:
+        actual = "sha256:" + hashlib.sha256(content).hexdigest()
     if actual != digest:
         raise ArtifactError(
             f"artifact digest mismatch: recorded {digest}, content hashes to {actual}; "

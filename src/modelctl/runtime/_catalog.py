@@ -505,7 +505,7 @@ class Catalog:
         from modelctl.runtime._shape import check_content
 
         with paused_gc():
-            check_content(content)
+            check_content(content, parsed=False)
             return cls({"format_version": "1.0", "digest": "", "content": content})
 
     def plans(self) -> list[str]:

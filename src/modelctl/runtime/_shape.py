@@ -178,20 +178,24 @@ def _compiled() -> Callable[[Any], bool]:
 
 
 def _accepts(content: Any) -> bool:
-    """The fast check: True when ``content`` has the shape of the tables."""
+    """The fast check: True when ``content``, as ``json.loads`` made it, has the shape of the tables.
+    (It leans on what JSON makes: only exact dicts, lists, strings, numbers, true/false/null.)"""
     try:
         return _compiled()(content) and _references_ok(content)
-    except TypeError:  # an unhashable value where a string is expected, a non-string joined: the walk names it
-        return False
+    except (TypeError, KeyError, AttributeError):  # not a string, unhashable, a key absent, not an object
+        return False  # (the walk names it)
 
 
-def check_content(content: Any) -> None:
-    """Raise ArtifactError naming the first field of ``content`` whose shape the runtime cannot use."""
-    if _accepts(content):
+def check_content(content: Any, *, parsed: bool = True) -> None:
+    """Raise ArtifactError naming the first field of ``content`` whose shape the runtime cannot use.
+    ``parsed=False``: content built in memory (``Catalog.from_content``), which may hold values
+    JSON never makes (a subclass of str, a mapping that is not a dict): only the walk decides."""
+    if parsed and _accepts(content):
         return
     try:
         _CONTENT.one(content)
         _references(content)
     except _Bad as bad:
         raise ArtifactError(f"artifact content is malformed: {_where(bad.path)}: {bad.what}") from None
-    raise ArtifactError("artifact content is malformed")  # not reached: one() finds what the compiled check found
+    if parsed:
+        raise ArtifactError("artifact content is malformed")  # not reached: one() finds what the fast check found

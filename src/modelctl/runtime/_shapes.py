@@ -7,13 +7,16 @@ A shape is one of: ``str``, ``bool``, ``int`` (exactly that type: an int is neve
 ``NaN`` or ``Infinity``), ``_date`` (``YYYY-MM-DD``), ``_count`` (an int >= 0), ``_percent``
 (a decimal from 0 to 100), ``_Either(type, shape, words)``, ``_NonEmpty(shape)``.
 
-Speed: ``_Gen`` turns a shape once into plain Python functions (no per-value
+Speed: ``_Gen`` turns a shape once into one plain Python function (no per-value
 interpretation; strings already seen good, such as prices and dates, are not tested
-again) that only say yes or no.  Only when they say no does the slower walk (``one``)
-run, to name the first bad field in the error.  The functions avoid calls where they can:
-small objects (three fields or fewer) and integer tests are written in line, a list or
-map of strings is one ``"".join`` (a ``TypeError`` on anything that is not a string: the
-caller treats it as a no), a one-item list calls its item's function directly.
+again) that only says yes or no.  Only when it says no does the slower walk (``one``)
+run, to name the first bad field in the error.  The function makes as few calls and steps as
+it can: every nested object, list and map is checked in line (a ``for`` loop, no call per
+model, period or variant); an object's class is not tested, since reading its fields with
+``.get``, ``[]`` or ``.values()`` raises on anything else JSON makes; the plain strings of an
+object, and a list or map of strings, are one ``"".join``.  It relies on what ``json.loads``
+makes (exact dicts, lists, strings...): a ``TypeError``, ``KeyError`` or ``AttributeError``
+means no, and content built in memory is judged by the walk alone.
 """
 
 from __future__ import annotations
@@ -49,13 +52,13 @@ def _wrong(value: Any, expected: str) -> _Bad:
 
 
 class _Spec:
-    """A shape.  ``one`` raises _Bad naming what is wrong with a value; ``expr`` writes a
-    Python expression that is true when ``var`` has the shape (for ``_compile``)."""
+    """A shape.  ``one`` raises _Bad naming what is wrong with a value; ``code`` writes Python
+    statements that ``return False`` when ``var`` does not have the shape (for ``_Gen``)."""
 
     def one(self, value: Any) -> None:
         raise NotImplementedError
 
-    def expr(self, var: str, gen: _Gen) -> str:
+    def code(self, var: str, gen: _Gen, pad: str) -> None:
         raise NotImplementedError
 
 
@@ -67,12 +70,16 @@ class _Type(_Spec):
         if value.__class__ is not self.typ:
             raise _wrong(value, _NAMES[self.typ])
 
-    def expr(self, var: str, gen: _Gen) -> str:
-        return f"{var}.__class__ is {self.typ.__name__}"
+    def code(self, var: str, gen: _Gen, pad: str) -> None:
+        gen.no(f"{var}.__class__ is not {self.typ.__name__}", pad)
 
 
 def _spec(spec: Any) -> _Spec:
     return _Type(spec) if isinstance(spec, type) else spec
+
+
+def _is_str(spec: _Spec) -> bool:
+    return isinstance(spec, _Type) and spec.typ is str
 
 
 class _Leaf(_Spec):
@@ -94,12 +101,20 @@ class _Leaf(_Spec):
             self.seen.add(value)
         return True
 
-    def expr(self, var: str, gen: _Gen) -> str:
-        if self.typ is str:  # a str is never equal to a value of another type
-            return f"({var} in {gen.const(self.seen)} or {gen.const(self.ok)}({var}))"
-        if self.inline:
-            return f"({var}.__class__ is {self.typ.__name__} and {self.inline.format(v=var)})"
-        return f"{gen.const(self.ok)}({var})"
+    def code(self, var: str, gen: _Gen, pad: str) -> None:
+        if self.typ is str:  # a str is never equal to a value of another type (JSON makes no subclass)
+            gen.no(f"{var} not in {gen.const(self.seen)} and not {gen.const(self.ok)}({var})", pad)
+        elif self.inline:
+            gen.no(f"{var}.__class__ is not {self.typ.__name__} or not ({self.inline.format(v=var)})", pad)
+        else:
+            gen.no(f"not {gen.const(self.ok)}({var})", pad)
+
+    def all_code(self, values: str, gen: _Gen, pad: str) -> bool:
+        """Many strings at once: usually all seen before, one C call."""
+        if self.typ is not str:
+            return False
+        gen.no(f"not {gen.const(self.seen)}.issuperset({values}) and not all(map({gen.const(self.ok)}, {values}))", pad)
+        return True
 
 
 class _Obj(_Spec):
@@ -123,46 +138,31 @@ class _Obj(_Spec):
                     bad.path.append(key)
                     raise
 
-    def expr(self, var: str, gen: _Gen) -> str:
-        if len(self.fields) <= 3 and var:  # a small object: its tests in line, no call
-            return self.inline(var, gen)
-        name = gen.done.get(id(self))
-        if name is not None:
-            return f"{name}({var})"
-        tests = []  # one boolean expression per field, joined with "and"
+    def code(self, var: str, gen: _Gen, pad: str) -> None:
+        # No class test: every field is read with ``.get`` or ``[]``, which on any other value
+        # JSON makes (list, string, number, true/false/null) raise AttributeError or TypeError.
+        strings = []  # every plain string field, tested by one "".join
         for key, sub in self.fields:
-            if isinstance(sub, _Type):  # absent: A (an object) if required, else a value of the type
-                default = "A" if key in self.required else repr(sub.typ())
-                tests.append(f"g({key!r}, {default}).__class__ is {sub.typ.__name__}")
-            elif key in self.required:
-                tests.append(f"((x := g({key!r}, A)) is not A and {sub.expr('x', gen)})")
+            required = key in self.required
+            # a required key is read with [] (a KeyError: the caller's no), an absent one is skipped
+            if _is_str(sub):
+                strings.append(f"{var}[{key!r}]" if required else f"{var}.get({key!r}, '')")
+            elif isinstance(sub, _Type):
+                got = f"{var}[{key!r}]" if required else f"{var}.get({key!r}, {sub.typ()!r})"
+                gen.no(f"{got}.__class__ is not {sub.typ.__name__}", pad)
+            elif required:
+                x = gen.temp()
+                gen.line(f"{x} = {var}[{key!r}]", pad)
+                sub.code(x, gen, pad)
             else:
-                tests.append(f"((x := g({key!r}, A)) is A or {sub.expr('x', gen)})")
-        body = [
-            "if v.__class__ is not dict:",
-            "    return False",
-            "g = v.get",
-            "if not (",
-            *(f"    {test} and" for test in tests),
-            "    True",
-            "):",
-            "    return False",
-        ]
-        name = gen.done[id(self)] = gen.function(body)
-        return f"{name}({var})"
-
-    def inline(self, var: str, gen: _Gen) -> str:
-        tests = [f"{var}.__class__ is dict"]
-        for key, sub in self.fields:
-            x = gen.temp()
-            if isinstance(sub, _Type):
-                default = "A" if key in self.required else repr(sub.typ())
-                tests.append(f"{var}.get({key!r}, {default}).__class__ is {sub.typ.__name__}")
-            elif key in self.required:
-                tests.append(f"(({x} := {var}.get({key!r}, A)) is not A and {sub.expr(x, gen)})")
-            else:
-                tests.append(f"(({x} := {var}.get({key!r}, A)) is A or {sub.expr(x, gen)})")
-        return "(" + " and ".join(tests) + ")"
+                x = gen.temp()
+                gen.line(f"{x} = {var}.get({key!r}, A)", pad)
+                gen.line(f"if {x} is not A:", pad)
+                sub.code(x, gen, pad + "    ")
+        if len(strings) == 1:
+            gen.no(f"{strings[0]}.__class__ is not str", pad)
+        elif strings:
+            gen.line(f"J(({', '.join(strings)}))", pad)  # a TypeError on a value that is not a string
 
 
 class _Each(_Spec):
@@ -181,13 +181,9 @@ class _Each(_Spec):
                 bad.path.append(i)
                 raise
 
-    def expr(self, var: str, gen: _Gen) -> str:
-        if isinstance(self.sub, _Type):
-            if self.sub.typ is str:  # join raises TypeError on an item that is not a str
-                return f"({var}.__class__ is list and J({var}).__class__ is str)"
-            return f"({var}.__class__ is list and set(map(type, {var})) <= {gen.const({self.sub.typ})})"
-        f = gen.function_of(self.sub)
-        return f"({var}.__class__ is list and ({f}({var}[0]) if len({var}) == 1 else all(map({f}, {var}))))"
+    def code(self, var: str, gen: _Gen, pad: str) -> None:
+        gen.no(f"{var}.__class__ is not list", pad)
+        _items(self.sub, var, gen, pad)
 
 
 class _Map(_Spec):
@@ -206,18 +202,20 @@ class _Map(_Spec):
                 bad.path.append(key)
                 raise
 
-    def expr(self, var: str, gen: _Gen) -> str:
-        sub = self.sub
-        if isinstance(sub, _Type):
-            if sub.typ is str:
-                return f"({var}.__class__ is dict and J({var}.values()).__class__ is str)"
-            return f"({var}.__class__ is dict and set(map(type, {var}.values())) <= {gen.const({sub.typ})})"
-        if isinstance(sub, _Leaf) and sub.typ is str:  # prices: all seen before, in one call
-            seen, ok = gen.const(sub.seen), gen.const(sub.ok)
-            return (
-                f"({var}.__class__ is dict and ({seen}.issuperset({var}.values()) or all(map({ok}, {var}.values()))))"
-            )
-        return f"({var}.__class__ is dict and all(map({gen.function_of(sub)}, {var}.values())))"
+    def code(self, var: str, gen: _Gen, pad: str) -> None:
+        _items(self.sub, f"{var}.values()", gen, pad)  # AttributeError on a value that is not an object
+
+
+def _items(sub: _Spec, values: str, gen: _Gen, pad: str) -> None:
+    """Statements checking every item of ``values`` (a list, or a dict's values)."""
+    if _is_str(sub):
+        gen.line(f"J({values})", pad)  # a TypeError on an item that is not a string
+    elif isinstance(sub, _Type):
+        gen.no(f"not set(map(type, {values})) <= {gen.const({sub.typ})}", pad)
+    elif not (isinstance(sub, _Leaf) and sub.all_code(values, gen, pad)):
+        item = gen.temp()
+        gen.line(f"for {item} in {values}:", pad)  # in line: no call per item
+        sub.code(item, gen, pad + "    ")
 
 
 class _NonEmpty(_Spec):
@@ -229,8 +227,9 @@ class _NonEmpty(_Spec):
         if not value:
             raise _Bad("is empty")
 
-    def expr(self, var: str, gen: _Gen) -> str:
-        return f"({self.sub.expr(var, gen)} and len({var}) > 0)"
+    def code(self, var: str, gen: _Gen, pad: str) -> None:
+        self.sub.code(var, gen, pad)
+        gen.no(f"not {var}", pad)
 
 
 class _Either(_Spec):
@@ -249,17 +248,19 @@ class _Either(_Spec):
                 raise _wrong(value, self.expected) from None
             raise
 
-    def expr(self, var: str, gen: _Gen) -> str:
-        return f"({var}.__class__ is {self.first.__name__} or {self.second.expr(var, gen)})"
+    def code(self, var: str, gen: _Gen, pad: str) -> None:
+        gen.line(f"if {var}.__class__ is not {self.first.__name__}:", pad)
+        self.second.code(var, gen, pad + "    ")
 
 
 class _Gen:
-    """Writes the checking functions: one per object shape, constants by name."""
+    """Writes the check of a shape as one function: every nested object, list and map in line
+    (no call per model, period or variant), the constants bound as default arguments."""
 
     def __init__(self) -> None:
         self.names: dict[str, Any] = {"A": _ABSENT, "J": "".join}
-        self.source: list[str] = []
-        self.done: dict[int, str] = {}  # id of a constant or a shape -> its name
+        self.lines: list[str] = []
+        self.done: dict[int, str] = {}  # id of a constant -> its name
         self.temps = 0
 
     def temp(self) -> str:
@@ -273,26 +274,24 @@ class _Gen:
             self.names[name] = value
         return name
 
-    def function(self, body: list[str]) -> str:
-        name = f"f{len(self.source)}"
-        self.source.append(f"def {name}(v):\n" + "".join(f"    {line}\n" for line in body) + "    return True\n")
-        return name
+    def line(self, text: str, pad: str) -> None:
+        self.lines.append(f"    {pad}{text}\n")
 
-    def function_of(self, spec: _Spec) -> str:
-        name = self.done.get(id(spec))
-        if name is None:
-            if isinstance(spec, _Obj):
-                name = spec.expr("", self).removesuffix("()")
-            else:
-                name = self.function([f"if not ({spec.expr('v', self)}):", "    return False"])
-            self.done[id(spec)] = name
-        return name
+    def no(self, condition: str, pad: str) -> None:
+        self.line(f"if {condition}: return False", pad)
+
+    def source(self, spec: _Spec) -> str:
+        spec.code("v", self, "")
+        names = ", ".join(f"{name}={name}" for name in self.names)
+        return f"def check(v, *, {names}):\n" + "".join(self.lines) + "    return True\n"
 
     def build(self, spec: _Spec) -> Callable[[Any], bool]:
-        top = self.function_of(spec)
+        """The check: True when a value made by ``json.loads`` has the shape; False, or a
+        ``TypeError`` or ``KeyError``, when it does not (the walk, ``one``, then says why)."""
+        source = self.source(spec)
         namespace = dict(self.names)
-        exec(compile("".join(self.source), "<modelctl.runtime._shape>", "exec"), namespace)  # noqa: S102
-        found: Callable[[Any], bool] = namespace[top]
+        exec(compile(source, "<modelctl.runtime._shape>", "exec"), namespace)  # noqa: S102
+        found: Callable[[Any], bool] = namespace["check"]
         return found
 
 

@@ -40,17 +40,30 @@ def path_for(cache_dir: str, source: str) -> str:
     return os.path.join(cache_dir, f"catalog-{key}.cache")
 
 
+_HEAD = 1 << 16  # the first read: the magic line and the header (a few hundred bytes) fit
+
+
 def read(path: str) -> Entry | None:
-    """The entry at ``path``, or None when there is none or it is not one of ours."""
+    """The entry at ``path``, or None when there is none or it is not one of ours.
+
+    The artifact is read by itself, after its header, in one read into its own ``bytes``
+    (unbuffered: ``FileIO.readall`` sizes it from the file), not sliced out of the whole file:
+    at 50,000 models that saves copying 61 MB twice."""
     try:
-        with open(path, "rb") as fh:
-            raw = fh.read()
+        with open(path, "rb", buffering=0) as fh:
+            head = fh.read(_HEAD)
+            if not head.startswith(MAGIC):
+                return None
+            end = head.find(b"\n", len(MAGIC))
+            if end >= 0:
+                fh.seek(end + 1)
+                artifact = fh.read()
+                header = head[len(MAGIC) : end]
+            else:  # a header longer than the first read (or none): the rest, split as a whole
+                header, sep, artifact = (head + fh.read())[len(MAGIC) :].partition(b"\n")
+                if not sep:
+                    return None
     except OSError:
-        return None
-    if not raw.startswith(MAGIC):
-        return None
-    header, sep, artifact = raw[len(MAGIC) :].partition(b"\n")
-    if not sep:
         return None
     try:
         meta: dict[str, Any] = json.loads(header)
@@ -77,11 +90,12 @@ def write(path: str, entry: Entry) -> None:
         "fetched_at": entry.fetched_at,
         "signature": entry.signature.decode("utf-8") if entry.signature is not None else None,
     }
-    data = MAGIC + json.dumps(meta, separators=(",", ":")).encode("utf-8") + b"\n" + entry.artifact
+    header = MAGIC + json.dumps(meta, separators=(",", ":")).encode("utf-8") + b"\n"
     fd, tmp = tempfile.mkstemp(prefix=".catalog-", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            fh.write(header)
+            fh.write(entry.artifact)  # (not joined to the header first: no copy of the artifact)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)

@@ -1,0 +1,97 @@
+"""The holder's disk cache file (``runtime/_remote/cache.py``): what ``write`` writes ``read``
+gives back, byte for byte; a file that is not one of ours is None; and ``read`` (which reads the
+artifact by itself, after the header) answers as splitting the whole file would, for any bytes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from modelctl.runtime._remote import cache
+
+
+def _fields(entry: cache.Entry | None) -> tuple[Any, ...] | None:
+    if entry is None:
+        return None
+    return (entry.artifact, entry.signature, entry.etag, entry.last_modified, entry.fetched_at)
+
+
+def _reference(path: Path) -> tuple[Any, ...] | None:
+    """The whole file split at the header's newline (what ``read`` did before issue 13)."""
+    raw = path.read_bytes()
+    if not raw.startswith(cache.MAGIC):
+        return None
+    header, sep, artifact = raw[len(cache.MAGIC) :].partition(b"\n")
+    if not sep:
+        return None
+    try:
+        meta = json.loads(header)
+        sig = meta.get("signature")
+        return (
+            artifact,
+            sig.encode("utf-8") if isinstance(sig, str) else None,
+            meta.get("etag") if isinstance(meta.get("etag"), str) else None,
+            meta.get("last_modified") if isinstance(meta.get("last_modified"), str) else None,
+            float(meta["fetched_at"]) if isinstance(meta.get("fetched_at"), int | float) else None,
+        )
+    except (ValueError, TypeError, UnicodeDecodeError, AttributeError):
+        return None
+
+
+@pytest.mark.parametrize("etag_size", [10, 70_000])  # a header inside the first read, and past it
+def test_what_write_writes_read_gives_back(tmp_path: Path, etag_size: int) -> None:
+    artifact = b'{"content":{}}\n' + bytes(range(256)) * 4000 + b"\n\n"  # newlines in it too
+    entry = cache.Entry(artifact, b"untrusted comment: x\nRWQ...\n", '"' + "e" * etag_size + '"', "Tue", 1.5)
+    path = str(tmp_path / "c" / "catalog.cache")
+    cache.write(path, entry)
+    assert _fields(cache.read(path)) == (artifact, entry.signature, entry.etag, "Tue", 1.5)
+    assert _fields(cache.read(path)) == _reference(Path(path))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        cache.MAGIC,
+        cache.MAGIC + b'{"etag":null}',  # no newline after the header
+        b"MODELCTL-CACHE 2\n{}\nartifact",
+        cache.MAGIC + b"not json\nartifact",
+        cache.MAGIC + b"[]\nartifact",
+        cache.MAGIC + b"x" * 70_000,  # a long line with no end
+    ],
+)
+def test_a_file_that_is_not_one_of_ours_is_none(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "catalog.cache"
+    path.write_bytes(data)
+    assert cache.read(str(path)) is None
+
+
+def test_no_file_or_a_folder_is_none(tmp_path: Path) -> None:
+    assert cache.read(str(tmp_path / "absent")) is None
+    assert cache.read(str(tmp_path)) is None
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    data=st.one_of(
+        st.binary(max_size=300),
+        st.builds(lambda h, a: cache.MAGIC + h + a, st.binary(max_size=80), st.binary(max_size=200)),
+        st.builds(
+            lambda meta, a: cache.MAGIC + json.dumps(meta).encode() + b"\n" + a,
+            st.dictionaries(
+                st.sampled_from(["etag", "signature", "fetched_at", "x"]),
+                st.none() | st.text() | st.floats(allow_nan=False),
+            ),
+            st.binary(max_size=200),
+        ),
+    )
+)
+def test_read_answers_as_splitting_the_whole_file(tmp_path_factory: pytest.TempPathFactory, data: bytes) -> None:
+    path = tmp_path_factory.mktemp("cache") / "catalog.cache"
+    path.write_bytes(data)
+    assert _fields(cache.read(str(path))) == _reference(path)
