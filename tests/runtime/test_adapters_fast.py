@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 
 from modelctl.runtime import InvalidUsageError, Usage
 from modelctl.runtime import _adapters as A
+from modelctl.runtime._adapters import anthropic as AN
+from modelctl.runtime._adapters import google as GO
 from modelctl.runtime._adapters import openai as OA
 
 
@@ -164,13 +166,13 @@ def test_openai_fast_path_answers_as_the_reference(response: dict[str, Any], out
 @SETTINGS
 @given(ANTHROPIC)
 def test_anthropic_fast_path_answers_as_the_reference(response: dict[str, Any]) -> None:
-    _same(A._anthropic_fast, A._anthropic_checked, response)
+    _same(AN._reader(_bail), A._anthropic_checked, response)
 
 
 @SETTINGS
 @given(GOOGLE)
 def test_google_fast_path_answers_as_the_reference(response: dict[str, Any]) -> None:
-    _same(A._google_fast, A._google_checked, response)
+    _same(GO._reader(_bail), A._google_checked, response)
 
 
 def test_the_fast_paths_do_read_the_common_shapes() -> None:
@@ -188,11 +190,11 @@ def test_the_fast_paths_do_read_the_common_shapes() -> None:
     assert OA._reader(False, _bail)(body) == Usage(
         input_tokens=1200, cached_input_tokens=800, output_tokens=200, reasoning_tokens=100, variant="flex"
     )
-    assert A._anthropic_fast({"input_tokens": 10, "output_tokens": 5, "service_tier": "standard"}) == Usage(
+    assert AN._reader(_bail)({"input_tokens": 10, "output_tokens": 5, "service_tier": "standard"}) == Usage(
         input_tokens=10, output_tokens=5
     )
     rest = {"usageMetadata": {"promptTokenCount": 12, "candidatesTokenCount": 3, "totalTokenCount": 15}}
-    assert A._google_fast(rest) == Usage(input_tokens=12, output_tokens=3)
+    assert GO._reader(_bail)(rest) == Usage(input_tokens=12, output_tokens=3)
 
 
 @pytest.mark.parametrize("bad", [True, -1, 2.0, "7"])

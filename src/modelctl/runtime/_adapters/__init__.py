@@ -13,16 +13,14 @@ May import: the standard library and ``modelctl.runtime``.
 
 from __future__ import annotations
 
-from modelctl.runtime._adapters.anthropic import _anthropic_checked, _anthropic_fast, from_anthropic
+from modelctl.runtime._adapters.anthropic import _anthropic_checked, from_anthropic
 from modelctl.runtime._adapters.bedrock import from_bedrock
-from modelctl.runtime._adapters.google import _google_checked, _google_fast, from_google
+from modelctl.runtime._adapters.google import _google_checked, from_google
 from modelctl.runtime._adapters.openai import _openai_checked, from_openai, from_xai
 
 __all__ = [
     "_anthropic_checked",
-    "_anthropic_fast",
     "_google_checked",
-    "_google_fast",
     "_openai_checked",
     "from_anthropic",
     "from_bedrock",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from modelctl.runtime._adapters.common import (
-    _INT_OR_NONE,
     _build,
     _disjoint,
     _fields,
@@ -19,17 +18,10 @@ from modelctl.runtime._usage import Usage
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
 _ANTHROPIC_STANDARD = ("standard", "global", "not_available")
-
-
-def from_anthropic(response: Any) -> Usage:
-    """Messages API usage: ``input_tokens`` excludes cache reads and writes; ``cache_creation``
-    splits writes into 5-minute and 1-hour ones; ``usage.iterations`` entries of type
-    ``compaction`` (not in the top-level counts) are added; ``server_tool_use`` counts web
-    searches; ``service_tier``, ``inference_geo`` and ``speed`` make the variant."""
-    return _anthropic_fast(response) or _anthropic_checked(response)
 
 
 def _anthropic_checked(response: Any) -> Usage:
@@ -101,55 +93,72 @@ _ANTHROPIC_APART = frozenset(
 )
 
 
-def _anthropic_fast(response: Any) -> Usage | None:
-    d = _fields(response)
-    if d is None:
-        return None
-    usage = d.get("usage")
-    if usage is not None:
-        d = _fields(usage)
+def _reader(fallback: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """The fast path (see ``openai._reader``); anything it is not sure of goes to ``fallback``."""
+
+    def read(response: Any) -> Any:
+        d = response if type(response) is dict else _fields(response)
         if d is None:
-            return None
-    if not _ANTHROPIC_APART.isdisjoint(d) or d.get("iterations"):
-        return None
-    inp, out = d.get("input_tokens"), d.get("output_tokens")
-    if inp is None or out is None:
-        return None
-    writes, reads = d.get("cache_creation_input_tokens"), d.get("cache_read_input_tokens")
-    w1h = w5m = web = None
-    split = d.get("cache_creation")
-    if split is not None:
-        split = _fields(split)
-        if split is None:
-            return None
-        w1h, w5m = split.get("ephemeral_1h_input_tokens"), split.get("ephemeral_5m_input_tokens")
-    stu = d.get("server_tool_use")
-    if stu is not None:
-        stu = _fields(stu)
-        if stu is None:
-            return None
-        web = stu.get("web_search_requests")
-    if not _INT_OR_NONE.issuperset(map(type, (inp, out, writes, reads, w1h, w5m, web))):
-        return None
-    writes, reads, w1h, web = writes or 0, reads or 0, w1h or 0, web or 0
-    if w5m is not None:
-        if writes and w5m + w1h != writes:
-            return None
-    else:
-        w5m = writes - w1h
-    if min(inp, out, writes, reads, w1h, w5m, web) < 0:
-        return None
-    variant = None
-    tier, geo, speed = d.get("service_tier"), d.get("inference_geo"), d.get("speed")
-    if not (
-        (tier is None or tier.__class__ is str and tier in _ANTHROPIC_STD)
-        and (geo is None or geo.__class__ is str and geo in _ANTHROPIC_STD)
-        and speed is None
-    ):
-        variant = _join(
-            _tier(tier, _ANTHROPIC_STANDARD),
-            "regional" if _tier(geo, _ANTHROPIC_STANDARD) else None,
-            _tier(speed, _ANTHROPIC_STANDARD),
-        )
-    made: Usage = _new(Usage, (inp, out, reads, w5m, w1h, 0, 0, 0, 0, 0, 1, 0, web, 0, 0, 0, 0, 0, 0, 0, variant))
-    return made
+            return fallback(response)
+        usage = d.get("usage")
+        if usage is not None:
+            d = usage if type(usage) is dict else _fields(usage)
+            if d is None:
+                return fallback(response)
+        if not _ANTHROPIC_APART.isdisjoint(d) or d.get("iterations"):
+            return fallback(response)
+        inp, out = d.get("input_tokens"), d.get("output_tokens")
+        writes, reads = d.get("cache_creation_input_tokens", 0), d.get("cache_read_input_tokens", 0)
+        w1h = web = 0
+        w5m = None
+        split = d.get("cache_creation")
+        if split is not None:
+            if type(split) is not dict:
+                split = _fields(split)
+                if split is None:
+                    return fallback(response)
+            w1h, w5m = split.get("ephemeral_1h_input_tokens", 0), split.get("ephemeral_5m_input_tokens")
+        stu = d.get("server_tool_use")
+        if stu is not None:
+            if type(stu) is not dict:
+                stu = _fields(stu)
+                if stu is None:
+                    return fallback(response)
+            web = stu.get("web_search_requests", 0)
+        if not (type(inp) is type(out) is type(writes) is type(reads) is type(w1h) is type(web) is int):
+            # A null count is 0 (the SDKs' unset fields); anything else is the reference reader's to refuse.
+            writes = 0 if writes is None else writes
+            reads = 0 if reads is None else reads
+            w1h = 0 if w1h is None else w1h
+            web = 0 if web is None else web
+            if not (type(inp) is type(out) is type(writes) is type(reads) is type(w1h) is type(web) is int):
+                return fallback(response)
+        if w5m is None:
+            w5m = writes - w1h
+        elif type(w5m) is not int or writes and w5m + w1h != writes:
+            return fallback(response)
+        if inp < 0 or out < 0 or writes < 0 or reads < 0 or w1h < 0 or w5m < 0 or web < 0:
+            return fallback(response)
+        variant = None
+        tier, geo, speed = d.get("service_tier"), d.get("inference_geo"), d.get("speed")
+        if not (
+            (tier is None or type(tier) is str and tier in _ANTHROPIC_STD)
+            and (geo is None or type(geo) is str and geo in _ANTHROPIC_STD)
+            and speed is None
+        ):
+            variant = _join(
+                _tier(tier, _ANTHROPIC_STANDARD),
+                "regional" if _tier(geo, _ANTHROPIC_STANDARD) else None,
+                _tier(speed, _ANTHROPIC_STANDARD),
+            )
+        return _new(Usage, (inp, out, reads, w5m, w1h, 0, 0, 0, 0, 0, 1, 0, web, 0, 0, 0, 0, 0, 0, 0, variant))
+
+    return read
+
+
+from_anthropic = _reader(_anthropic_checked)
+from_anthropic.__name__ = from_anthropic.__qualname__ = "from_anthropic"
+from_anthropic.__doc__ = """Messages API usage: ``input_tokens`` excludes cache reads and writes; ``cache_creation``
+    splits writes into 5-minute and 1-hour ones; ``usage.iterations`` entries of type
+    ``compaction`` (not in the top-level counts) are added; ``server_tool_use`` counts web
+    searches; ``service_tier``, ``inference_geo`` and ``speed`` make the variant."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from modelctl.runtime._adapters.common import (
-    _INT_OR_NONE,
     _build,
     _disjoint,
     _fields,
@@ -19,7 +18,7 @@ from modelctl.runtime._usage import Usage
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable
     from typing import Any
 
 _TRAFFIC = {
@@ -53,12 +52,6 @@ def _modalities(details: Any, name: str) -> dict[str, int]:
         elif key not in ("TEXT", "DOCUMENT", "MODALITY_UNSPECIFIED"):
             raise InvalidUsageError(f"{name}[{k}].modality", modality, "is not a modality modelctl knows")
     return out
-
-
-def from_google(response: Any) -> Usage:
-    """Gemini ``usage_metadata`` (google-genai, proto-plus google-generativeai, REST camelCase,
-    or the Live API's ``UsageMetadata`` with ``response_token_count``): see ``_google_checked``."""
-    return _google_fast(response) or _google_checked(response)
 
 
 def _google_checked(response: Any) -> Usage:
@@ -192,82 +185,91 @@ def _modalities_fast(details: Any) -> list[int] | None:
     return out
 
 
-_ZEROS = (0, 0, 0, 0)
+def _reader(fallback: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """The fast path (see ``openai._reader``); anything it is not sure of goes to ``fallback``."""
+    snake, camel = _GOOGLE_SNAKE, _GOOGLE_CAMEL
 
-
-def _google_fast(response: Any) -> Usage | None:
-    d = _fields(response)
-    if d is None:
-        return None
-    usage = d.get("usage_metadata")
-    if usage is None:
-        usage = d.get("usageMetadata")
-    if usage is not None:
-        d = _fields(usage)
+    def read(response: Any) -> Any:
+        d = response if type(response) is dict else _fields(response)
         if d is None:
-            return None
-    if _GOOGLE_CAMEL_SET.isdisjoint(d):
-        names = _GOOGLE_SNAKE
-    elif _GOOGLE_SNAKE_SET.isdisjoint(d):
-        names = _GOOGLE_CAMEL
-    else:
-        return None  # both spellings: the reference reader decides field by field
-    get = d.get
-    prompt, cached, out, thoughts, tool, total = (get(names[k]) for k in range(6))
-    if (prompt is None and total is None) or get(names[12]) is not None or get(names[13]) is not None:
-        return None  # not a usage, or the Live API's response_token_count: the reference reader
-    if not _INT_OR_NONE.issuperset(map(type, (prompt, cached, out, thoughts, tool))):
-        return None
-    prompt, cached, out, thoughts, tool = prompt or 0, cached or 0, out or 0, thoughts or 0, tool or 0
-    if min(prompt, cached, out, thoughts, tool) < 0:
-        return None
-    if total is not None and (total.__class__ is not int or total != prompt + out + tool + thoughts):
-        return None
-    split: list[Sequence[int]] = []
-    for k in (6, 7, 8, 9):
-        details = get(names[k])
+            return fallback(response)
+        usage = d.get("usage_metadata")
+        if usage is None:
+            usage = d.get("usageMetadata")
+        if usage is not None:
+            d = usage if type(usage) is dict else _fields(usage)
+            if d is None:
+                return fallback(response)
+        if _GOOGLE_CAMEL_SET.isdisjoint(d):
+            n = snake
+        elif _GOOGLE_SNAKE_SET.isdisjoint(d):
+            n = camel
+        else:
+            return fallback(response)  # both spellings: the reference reader decides field by field
+        prompt, cached, out = d.get(n[0]), d.get(n[1], 0), d.get(n[2], 0)
+        thoughts, tool, total = d.get(n[3], 0), d.get(n[4], 0), d.get(n[5])
+        if (prompt is None and total is None) or d.get(n[12]) is not None or d.get(n[13]) is not None:
+            return fallback(response)  # not a usage, or the Live API's response_token_count: the reference reader
+        if not (type(prompt) is type(cached) is type(out) is type(thoughts) is type(tool) is int):
+            # A null count is 0 (the SDKs' unset fields); anything else is the reference reader's to refuse.
+            prompt = 0 if prompt is None else prompt
+            cached = 0 if cached is None else cached
+            out = 0 if out is None else out
+            thoughts = 0 if thoughts is None else thoughts
+            tool = 0 if tool is None else tool
+            if not (type(prompt) is type(cached) is type(out) is type(thoughts) is type(tool) is int):
+                return fallback(response)
+        if prompt < 0 or cached < 0 or out < 0 or thoughts < 0 or tool < 0:
+            return fallback(response)
+        if total is not None and (type(total) is not int or total != prompt + out + tool + thoughts):
+            return fallback(response)
+        # Per-modality details (audio, image, video; text and documents are not billed apart).
+        pa = pi = pv = ca = ci = cv = ta = ti = tv = oa = oi = ov = 0
+        details = d.get(n[6])
         if details:
             found = _modalities_fast(details)
             if found is None:
-                return None
-            split.append(found)
-        else:
-            split.append(_ZEROS)
-    p, c, t, o = split
-    ua, ui, uv = p[0] + t[0] - c[0], p[1] + t[1] - c[1], p[2] + t[2] - c[2]
-    input_text = prompt + tool - cached - ua - ui - uv
-    output_text = out - o[0] - o[1] - o[2]
-    if min(ua, ui, uv, input_text, output_text, cached - c[0] - c[1] - c[2]) < 0:
-        return None
-    variant = None
-    traffic, service = get(names[10]), get(names[11])
-    if traffic is not None or service is not None:
-        variant = _TRAFFIC.get(_tier(traffic, ()) or "on_demand", "unknown-traffic")
-        variant = variant or _tier(service, ("standard", "default", "unspecified"))
-    made: Usage = _new(
-        Usage,
-        (
-            input_text,
-            output_text + o[2],
-            cached - c[0] - c[1],
-            0,
-            0,
-            thoughts,
-            ua,
-            o[0],
-            ui,
-            o[1],
-            1,
-            0,
-            0,
-            0,
-            0,
-            uv,
-            c[0],
-            c[1],
-            0,
-            0,
-            variant,
-        ),
-    )
-    return made
+                return fallback(response)
+            pa, pi, pv, _ = found
+        details = d.get(n[7])
+        if details:
+            found = _modalities_fast(details)
+            if found is None:
+                return fallback(response)
+            ca, ci, cv, _ = found
+        details = d.get(n[8])
+        if details:
+            found = _modalities_fast(details)
+            if found is None:
+                return fallback(response)
+            ta, ti, tv, _ = found
+        details = d.get(n[9])
+        if details:
+            found = _modalities_fast(details)
+            if found is None:
+                return fallback(response)
+            oa, oi, ov, _ = found
+        ua, ui, uv = pa + ta - ca, pi + ti - ci, pv + tv - cv
+        input_text = prompt + tool - cached - ua - ui - uv
+        output_text = out - oa - oi - ov
+        if ua < 0 or ui < 0 or uv < 0 or input_text < 0 or output_text < 0 or cached - ca - ci - cv < 0:
+            return fallback(response)
+        variant = None
+        traffic, service = d.get(n[10]), d.get(n[11])
+        if traffic is not None or service is not None:
+            variant = _TRAFFIC.get(_tier(traffic, ()) or "on_demand", "unknown-traffic")
+            variant = variant or _tier(service, ("standard", "default", "unspecified"))
+        # fmt: off
+        return _new(Usage, (
+            input_text, output_text + ov, cached - ca - ci, 0, 0, thoughts, ua, oa, ui, oi,
+            1, 0, 0, 0, 0, uv, ca, ci, 0, 0, variant,
+        ))
+        # fmt: on
+
+    return read
+
+
+from_google = _reader(_google_checked)
+from_google.__name__ = from_google.__qualname__ = "from_google"
+from_google.__doc__ = """Gemini ``usage_metadata`` (google-genai, proto-plus google-generativeai, REST camelCase,
+    or the Live API's ``UsageMetadata`` with ``response_token_count``): see ``_google_checked``."""
