@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -135,3 +136,68 @@ def test_count_texts_are_read_as_python_reprice_reads_them(make_catalog: MakeCat
     assert [e.line for e in duck.errors] == [e.line for e in python.errors]
     bad = {i for i, t in enumerate(texts) if t in ("1e3", "0x10", "1.5", "0b11", "18446744073709551616", "12a")}
     assert {e.line for e in duck.errors} == {i + 2 for i in bad} | {i + 2 + len(texts) for i in bad}
+
+
+def _agree(python: Any, duck: Any) -> None:
+    assert [(g.key, g.rows, g.tokens, g.cost) for g in duck.groups] == [
+        (g.key, g.rows, g.tokens, g.cost) for g in python.groups
+    ]
+    assert duck.totals == python.totals and duck.error_count == python.error_count
+    assert [e.line for e in duck.errors] == [e.line for e in python.errors]
+
+
+def test_eight_digits_that_make_a_date_are_that_date(make_catalog: MakeCatalog, tmp_path: Path) -> None:
+    """``20250710`` is 10 July 2025, a date alone (base prices, no window), as Python reprice reads it; eight
+    digits that are no date (``20250229``), and a JSON number, are epoch seconds."""
+    catalog = open_catalog(warehouse_catalog(make_catalog)).catalog
+    stamps = ["20250710", "2025-07-10", "2025-07-10T20:00:00Z", "20250229", "1752177600"]
+    lines = ["timestamp,model,input_tokens,output_tokens"] + [f"{s},acme/cheap,100000,0" for s in stamps]
+    (tmp_path / "u.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    text = "".join(f'{{"timestamp": "{s}", "model": "acme/cheap", "input_tokens": 100000}}\n' for s in stamps)
+    (tmp_path / "u.jsonl").write_text(text, encoding="utf-8")
+    (tmp_path / "n.jsonl").write_text('{"timestamp": 20250710, "model": "acme/cheap", "input_tokens": 1}\n')
+    for name in ("u.csv", "u.jsonl", "n.jsonl"):
+        for group_by in (("model",), ("day", "variant")):
+            python = reprice(tmp_path / name, catalog, group_by=group_by)
+            _agree(python, reprice_duckdb(tmp_path / name, catalog, group_by=group_by))
+    by_day = reprice_duckdb(tmp_path / "u.csv", catalog, group_by=("day", "variant"), keep_errors=10)
+    # 100,000 input tokens at 0.28 a million (base) twice (the dates alone), at 0.14 off-peak (20:00); epoch
+    # 1752177600 = 2025-07-10T20:00:00Z off-peak too; 20250229 is 1970-08-23: no price then
+    assert {g.key: g.cost for g in by_day.groups} == {
+        ("2025-07-10", "base"): Decimal("0.056"),
+        ("2025-07-10", "off_peak"): Decimal("0.028"),
+    }
+    assert by_day.error_count == 1 and by_day.errors[0].line == 5
+    assert reprice_duckdb(tmp_path / "n.jsonl", catalog).error_count == 1  # 1970-08-23: no price
+
+
+def test_json_lines_with_only_some_fields(make_catalog: MakeCatalog, tmp_path: Path) -> None:
+    """A field no JSON line has counts 0 (requests: one a row), as in Python reprice (it failed to bind)."""
+    catalog = open_catalog(warehouse_catalog(make_catalog)).catalog
+    rows = [("2025-07-01", "acme/plain", 100, 10), ("2025-07-02", "acme/omni", 2000, 30), ("2025-07-03", "x/y", 1, 1)]
+    text = "".join(
+        f'{{"timestamp": "{t}", "model": "{m}", "input_tokens": {i}, "output_tokens": {o}}}\n' for t, m, i, o in rows
+    )
+    (tmp_path / "u.jsonl").write_text(text, encoding="utf-8")
+    for options in ({}, {"what_if": ("acme/omni",)}, {"group_by": ("month", "variant")}):
+        python = reprice(tmp_path / "u.jsonl", catalog, **options)
+        duck = reprice_duckdb(tmp_path / "u.jsonl", catalog, **options)
+        _agree(python, duck)
+        assert [w.total for w in duck.what_if] == [w.total for w in python.what_if]
+    assert sum(g.tokens["requests"] for g in duck.groups) == 2
+
+
+def test_a_what_if_model_period_change_splits_other_models_rows(make_catalog: MakeCatalog, tmp_path: Path) -> None:
+    """zeta/alpha has no price change in August 2025, acme/cheap has one on 1 August: priced on acme/cheap
+    (what-if), zeta/alpha's rows of 31 July and 7 August may not share a group."""
+    catalog = open_catalog(warehouse_catalog(make_catalog)).catalog
+    counts = (1000, 1000, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0)
+    days = ("2025-07-31", "2025-08-07", "2025-07-24", "2025-08-14")  # Thursdays: the weekday does not split them
+    rows = [(day, "zeta/alpha", "", counts) for day in days]
+    path = tmp_path / "u.csv"
+    path.write_text(usage_csv(rows), encoding="utf-8")
+    duck = reprice_duckdb(path, catalog, what_if=("acme/cheap",))
+    want = reference_reprice(catalog, rows, what_if=("acme/cheap",))
+    assert [(w.model, w.total, w.failed) for w in duck.what_if] == want["what_if"]
+    # by hand: two rows at the old prices (0.28 + 1.10 a million), two at the new (0.30 + 1.20)
+    assert duck.what_if[0].total == 2 * Decimal("0.00138") + 2 * Decimal("0.0015")

@@ -71,7 +71,7 @@ def reprice_duckdb(
         con.execute("SET enable_progress_bar = false")  # it would write to stdout
         _load_tables(con, catalog)
         file = _UsageFile(name, kind, *_raw_view(con, name, kind))
-        found = duckdb_groups.bounds(con)
+        found = duckdb_groups.bounds(con, targets)
         run = _Run(file, list(group_by), targets, at, keep_errors, on_error, found)
         return _collect(con, run)
     except duckdb.Error as exc:
@@ -89,6 +89,7 @@ class _UsageFile:
     token_fields: tuple[str, ...]
     ignored: list[str]
     delimiter: str
+    text_stamps: bool  # the timestamps are text (CSV; JSON strings): 20260501 is then a date, as in Python
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,8 +135,9 @@ def _load_tables(con: Any, catalog: runtime.Catalog) -> None:
             )
 
 
-def _raw_view(con: Any, name: str, kind: str) -> tuple[str, list[str], tuple[str, ...], list[str], str]:
-    """(the reader, the file's columns, its token fields, its ignored columns, the CSV delimiter)."""
+def _raw_view(con: Any, name: str, kind: str) -> tuple[str, list[str], tuple[str, ...], list[str], str, bool]:
+    """(the reader, the file's columns, its token fields, its ignored columns, the CSV delimiter, whether
+    the timestamps are text)."""
     if kind == "csv":
         header = check_header(_first_line(name), name)
         names = list(header.names)
@@ -146,7 +148,7 @@ def _raw_view(con: Any, name: str, kind: str) -> tuple[str, list[str], tuple[str
             "rejects_table = 'rejects_table', null_padding = false, strict_mode = true)"
         )
         fields = tuple(names[i] for i in header.tokens)
-        return reader, names, fields, list(header.ignored), header.delimiter
+        return reader, names, fields, list(header.ignored), header.delimiter, True
     source = (
         f"read_parquet({_lit(name)})"
         if kind == "parquet"
@@ -157,7 +159,9 @@ def _raw_view(con: Any, name: str, kind: str) -> tuple[str, list[str], tuple[str
     casts = ", ".join(f"CAST({_ident(n)} AS VARCHAR) AS {_ident(n.lower())}" for n in names)
     known = {"timestamp", "model", "variant", "account", "plan", *USAGE_FIELDS}
     lowered = [n.lower() for n in names]
-    return f"(SELECT {casts} FROM {source})", lowered, tuple(USAGE_FIELDS), [n for n in lowered if n not in known], ","
+    text = any(row[0].lower() == "timestamp" and row[1] == "VARCHAR" for row in described)
+    ignored = [n for n in lowered if n not in known]
+    return f"(SELECT {casts} FROM {source})", lowered, tuple(USAGE_FIELDS), ignored, ",", text
 
 
 def _lit(text: str) -> str:
@@ -179,10 +183,18 @@ def _query(run: _Run, numbered: int = 0) -> str:
         head = f"(SELECT * FROM {file.reader} LIMIT {numbered})" if numbered > 0 else file.reader
         raw = f"(SELECT *, row_number() OVER () AS __row FROM {head})"
     ts = '"timestamp"'
-    # The instant: an ISO date or date-time (no offset: UTC), else epoch seconds; as microseconds.
+    # The instant: an ISO date or date-time (no offset: UTC), else epoch seconds; as microseconds.  Eight
+    # digits that make a date (20260501) are that date in a text column, as in Python reprice (files.py).
+    date8 = (
+        f"CASE WHEN strlen({ts}) = 8 AND regexp_full_match({ts}, '[0-9]+') "
+        f"THEN TRY_STRPTIME({ts}, '%Y%m%d') IS NOT NULL ELSE false END"
+        if file.text_stamps
+        else "false"
+    )
     moment = (
         f"coalesce(epoch_us(TRY_CAST({ts} AS TIMESTAMPTZ)), CASE WHEN regexp_full_match({ts}, '[0-9]+') "
-        f"THEN epoch_us(to_timestamp(TRY_CAST({ts} AS BIGINT))) END)"
+        f"THEN epoch_us(CASE WHEN __date8 THEN TRY_STRPTIME({ts}, '%Y%m%d') "
+        f"ELSE to_timestamp(TRY_CAST({ts} AS BIGINT)) END) END)"
     )
     typed, checks, columns = [], [], {"variant": "__variant"}
     for field in USAGE_FIELDS:
@@ -211,7 +223,7 @@ def _query(run: _Run, numbered: int = 0) -> str:
     # with integers only (DuckDB's // truncates: __us - __tod is a whole number of days).
     day_us = 86_400_000_000
     row_day = "DATE '1970-01-01' + CAST(__dn AS INTEGER)"
-    date_only = f"(length({ts}) = 10 AND {ts}[5] = '-')"
+    date_only = f"(__date8 OR (length({ts}) = 10 AND {ts}[5] = '-'))"
     moments = (
         f"{f'DATE {_lit(at.isoformat())}' if at else row_day} AS __day, "
         f"CASE WHEN NOT {date_only} THEN CAST(__tod // 60000000 AS INTEGER) END AS __minute, "
@@ -227,7 +239,7 @@ def _query(run: _Run, numbered: int = 0) -> str:
     typed_rows = (
         f"SELECT raw.*{exclude}{texts}, {', '.join(typed) + ', ' if typed else ''}{moments}, {variant} AS __variant "
         f"FROM (SELECT *, {days} FROM (SELECT *, (__us % {day_us} + {day_us}) % {day_us} AS __tod{casts} "
-        f"FROM (SELECT *, {moment} AS __us FROM {raw} AS raw))) AS raw"
+        f"FROM (SELECT *, {moment} AS __us FROM (SELECT *, {date8} AS __date8 FROM {raw})))) AS raw"
     )
     bad = [
         f"WHEN {ts} IS NULL THEN 'no timestamp'",
@@ -248,7 +260,7 @@ def _query(run: _Run, numbered: int = 0) -> str:
         keys += ["__row_day"] if {"day", "month"} & set(run.group_by) else []
         fields = [f for f in USAGE_FIELDS if f in have]
         usage = duckdb_groups.grouped_usage(
-            usage, fields, run.bounds, requests="requests" in have, keys=keys, at=at is not None, targets=run.targets
+            usage, fields, run.bounds, requests="requests" in have, keys=keys, at=at is not None
         )
         columns["requests"], per_request = "__requests", "__per_request"
         options = sql.SqlOptions(
@@ -276,7 +288,7 @@ def _collect(con: Any, run: _Run) -> RepriceResult:
     file, targets = run.file, run.targets
     failed = "(__bad IS NOT NULL OR unpriced IS NOT NULL)"
     dims = [f"CASE WHEN NOT __failed THEN {_KEYS[d]} END" for d in run.group_by]
-    sums = [f"sum({f})" for f in file.token_fields]
+    sums = [f"sum(t_{f})" for f in file.token_fields]  # t_: 0 (requests: 1 a row) for a field the file lacks
     wsums = []
     for i in range(len(targets)):
         wsums += [
@@ -285,6 +297,7 @@ def _collect(con: Any, run: _Run) -> RepriceResult:
         ]
     currency = "CASE WHEN NOT __failed THEN currency END"
     select = ", ".join(["__failed", *dims, currency, "sum(__rows)", *sums, "sum(cost)", *wsums])
+    con.execute("SET preserve_insertion_order = false")  # totals: no order to keep (cheaper in parallel)
     found = con.execute(
         f"SELECT {select} FROM (SELECT *, {failed} AS __failed FROM ({_query(run)})) GROUP BY ALL"
     ).fetchall()
@@ -309,6 +322,7 @@ def _failing_rows(con: Any, run: _Run, rows: int) -> tuple[list[tuple[int, str]]
     wcols = [f"wi_unpriced_{i}" for i in range(len(run.targets))]
     where = " OR ".join(["__bad IS NOT NULL", "unpriced IS NOT NULL", *(f"{c} IS NOT NULL" for c in wcols)])
     head = 1 << 16
+    con.execute("SET preserve_insertion_order = true")  # LIMIT and row_number() follow the file's order
     while True:
         numbered = -1 if run.on_error is not None or head >= rows else head
         found = con.execute(

@@ -43,9 +43,12 @@ class Bounds:
     windowed: frozenset[str]  # the models with time-of-day windows
 
 
-def bounds(con: Any) -> Bounds:
-    """The bounds in the loaded ``prices`` and ``price_windows`` tables; also creates the table
-    ``timeless_names``: the names (as in ``model_names``) of the models without windows."""
+def bounds(con: Any, targets: Sequence[str] = ()) -> Bounds:
+    """The bounds in the loaded ``prices`` and ``price_windows`` tables.  Also creates the table
+    ``name_keys``: for each name of ``model_names`` and each bucket of the days (``gday``: how many of
+    ``days`` are at most the day), ``lday``, how many of the bounds of that name's model and of the
+    what-if models ``targets`` are at most the day (the same for every day of the bucket), and
+    ``timeless``: the model has no time-of-day windows (nor has any what-if model)."""
 
     def values(query: str) -> list[Any]:
         return sorted(row[0] for row in con.execute(query).fetchall() if row[0] is not None)
@@ -58,10 +61,32 @@ def bounds(con: Any) -> Bounds:
     sides = values("SELECT above_input_tokens FROM prices UNION SELECT up_to_input_tokens FROM prices")
     limits = values("SELECT max_input_tokens FROM prices")
     windowed = frozenset(values("SELECT DISTINCT model FROM price_windows"))
-    con.execute(
-        "CREATE TABLE timeless_names AS SELECT name FROM model_names "
-        "WHERE model NOT IN (SELECT model FROM price_windows)"
-    )
+    refs = "[" + ", ".join("'" + t.replace("'", "''") + "'" for t in targets) + "]::VARCHAR[]"
+    starts = "[" + ", ".join(f"DATE '{d.isoformat()}'" for d in days) + "]::DATE[]"
+    con.execute(f"""
+        CREATE TABLE name_keys AS
+        WITH own AS (
+          SELECT model, valid_from AS d FROM prices UNION SELECT model, valid_to FROM prices
+          UNION SELECT model, valid_from FROM price_windows UNION SELECT model, valid_to FROM price_windows
+        ),
+        models AS (SELECT DISTINCT model FROM prices),
+        cuts AS (
+          SELECT model, d FROM own WHERE d IS NOT NULL
+          UNION SELECT m.model, o.d FROM models AS m, own AS o WHERE list_contains({refs}, o.model) AND o.d IS NOT NULL
+        ),
+        buckets AS (
+          SELECT i AS gday, CASE WHEN i > 0 THEN ({starts})[i] END AS start FROM range(0, {len(days) + 1}) AS t(i)
+        ),
+        local AS (
+          SELECT m.model, b.gday, count(c.d) AS lday
+          FROM models AS m CROSS JOIN buckets AS b LEFT JOIN cuts AS c ON c.model = m.model AND c.d <= b.start
+          GROUP BY m.model, b.gday
+        )
+        SELECT n.name, l.gday::INTEGER AS gday, l.lday::INTEGER AS lday,
+               n.model NOT IN (SELECT model FROM price_windows) AND NOT EXISTS (
+                 SELECT 1 FROM price_windows AS w WHERE list_contains({refs}, w.model)) AS timeless
+        FROM model_names AS n JOIN local AS l ON l.model = n.model
+    """)
     return Bounds(tuple(d.isoformat() for d in days), tuple(minutes), tuple(sides), tuple(limits), windowed)
 
 
@@ -88,18 +113,17 @@ def grouped_usage(
     requests: bool,
     keys: Sequence[str],
     at: bool,
-    targets: Sequence[str] = (),
 ) -> str:
     """``usage`` (the engine's typed rows: ``model``, ``__variant``, ``__bad``, ``__day``, ``__minute``,
     ``__weekday``, ``__row_day`` and the counts ``fields``) as groups: the same columns (counts summed), plus
     ``__rows`` (rows in the group), ``__requests`` (requests: summed, or one a row when ``requests`` is False),
     ``__side`` and ``__per_request`` (a row's input-side tokens, and those per request).  ``keys``: the
     other columns kept (``account``, ``plan``, ``__row_day``: what the result is grouped by); ``at``:
-    every row is priced on one day; ``targets``: the what-if models (priced at each row's own minute).
+    every row is priced on one day.
 
-    The minute and weekday only split rows whose name may have windows: a name the names table holds
-    (as written, so lower case) for a model without windows is priced the same at any time of day,
-    unless a what-if model has windows."""
+    A name found as written (so in lower case) in ``name_keys`` (bounds()) splits its rows only by its
+    own model's (and the what-if models') period bounds, and by minute and weekday only when some of
+    them has windows; any other name (unknown, or to be lower-cased) by every bound."""
     side_terms = [f for f in SIDE_FIELDS if f in fields]
     side = " + ".join(side_terms) if side_terms else "CAST(0 AS UBIGINT)"
     limits = [str(v) for v in found.limits]
@@ -112,18 +136,16 @@ def grouped_usage(
         limit_key = []
     nonzero = " + ".join(f"(CASE WHEN {f} > 0 THEN {1 << i} ELSE 0 END)" for i, f in enumerate(fields)) or "0"
     group = ["model", "__variant", "(__bad IS NULL)", *keys, nonzero, bucket("__s", sides, strict=True), *limit_key]
-    source = usage
+    gday = bucket("__day", [f"DATE '{d}'" for d in found.days], strict=False)
+    source = (
+        f"(SELECT __u.*, __k.lday AS __lday, __k.timeless AS __timeless FROM (SELECT *, {gday} AS __gday FROM {usage}) "
+        "AS __u LEFT JOIN name_keys AS __k ON __k.name = __u.model AND __k.gday = __u.__gday)"
+    )
     if found.minutes:
         timed = [bucket("__minute", [str(m) for m in found.minutes], strict=False), "__weekday"]
-        if not found.windowed & set(targets):
-            source = (
-                f"(SELECT __u.*, __t.name AS __timeless FROM {usage} AS __u "
-                "LEFT JOIN timeless_names AS __t ON __t.name = __u.model)"
-            )
-            timed = [f"CASE WHEN __timeless IS NOT NULL THEN -2 ELSE {t} END" for t in timed]
-        group += timed
+        group += [f"CASE WHEN __timeless THEN -2 ELSE {t} END" for t in timed]
     if not at:
-        group.append(bucket("__day", [f"DATE '{d}'" for d in found.days], strict=False))
+        group.append("coalesce(__lday, 100000 + __gday)")
     sums = "".join(f", sum({f}) AS {f}" for f in fields)
     count = "sum(requests)" if requests else "count(*)"
     return (
