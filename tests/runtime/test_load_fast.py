@@ -213,3 +213,15 @@ def test_no_thread_still_checks_the_digest(ahead_always: None, monkeypatch: pyte
 def test_a_tampered_artifact_is_refused_through_the_thread(ahead_always: None) -> None:
     with pytest.raises(ArtifactError, match="digest mismatch"):
         Catalog.loads(_tampered(fuzz.base_artifact()))
+
+
+def test_a_thread_that_never_runs_is_not_waited_for(ahead_always: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    import _thread
+
+    monkeypatch.setattr(_thread, "start_new_thread", lambda *args: 1)  # "started", never runs
+    monkeypatch.setattr(_artifact._HashAhead, "START_SECONDS", 0.05)
+    raw = fuzz.base_artifact()
+    assert _artifact._HashAhead(raw)._done is None
+    assert len(Catalog.loads(raw)) == 80
+    with pytest.raises(ArtifactError, match="digest mismatch"):
+        Catalog.loads(_tampered(raw))

@@ -10,6 +10,7 @@ the wrong type, a digest that does not match.  Nothing else escapes (``ValueErro
 from __future__ import annotations
 
 import gc
+import sys
 from operator import call as _call
 
 from modelctl.runtime._errors import ArtifactError
@@ -70,14 +71,15 @@ class _HashAhead:
 
     __slots__ = ("start", "end", "digest", "_done")
     MIN_BYTES = 1 << 20
+    START_SECONDS = 2.0  # a thread that has not started by then is not waited for (hashed in line)
 
     def __init__(self, raw: bytes) -> None:
         self.start = raw.find(b'"content":') + 10
         self.end = raw.rfind(b'},"digest":"sha256:') + 1
         self.digest: str | None = None
         self._done: Any = None
-        if self.start < 10 or self.end - self.start < self.MIN_BYTES:
-            return
+        if self.start < 10 or self.end - self.start < self.MIN_BYTES or sys.is_finalizing():
+            return  # (a thread started while the interpreter shuts down never runs)
         import hashlib
         from _thread import allocate_lock, start_new_thread
 
@@ -97,8 +99,8 @@ class _HashAhead:
             start_new_thread(work, ())
         except RuntimeError:  # no thread can be started (interpreter shutting down, a limit)
             return
-        ready.acquire()
-        self._done = done
+        if ready.acquire(timeout=self.START_SECONDS):
+            self._done = done
 
     def result(self, start: int, end: int) -> str | None:
         """The digest of ``raw[start:end]``, or None if that is not the range hashed."""
