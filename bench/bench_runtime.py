@@ -219,6 +219,14 @@ def bench_issue12(catalog: Any) -> dict[str, Any]:
             lambda: catalog.cost("openai/gpt-6.1-sol", Usage.from_openai(body)), 50_000
         ),
     }
+    anthropic = {"input_tokens": 1200, "output_tokens": 300, "cache_read_input_tokens": 800, "service_tier": "standard"}
+    gemini = {"usageMetadata": {"promptTokenCount": 1200, "candidatesTokenCount": 300, "totalTokenCount": 1500}}
+    out["adapter_anthropic_plus_cost_us"] = _per_call_us(
+        lambda: catalog.cost("anthropic/claude-sonnet-4-6", Usage.from_anthropic(anthropic)), 50_000
+    )
+    out["adapter_google_plus_cost_us"] = _per_call_us(
+        lambda: catalog.cost("google/gemini-2.5-flash", Usage.from_google(gemini)), 50_000
+    )
     if sdk is not None:
         out["adapter_sdk_plus_cost_us"] = _per_call_us(
             lambda: catalog.cost("openai/gpt-6.1-sol", Usage.from_openai(sdk)), 50_000
@@ -336,6 +344,12 @@ def main(argv: list[str] | None = None) -> int:
             "target": "< 4 us",
         },
     ]
+    for key, what in (
+        ("adapter_anthropic_plus_cost_us", "Usage.from_anthropic(JSON usage) + cost()"),
+        ("adapter_google_plus_cost_us", "Usage.from_google(REST camelCase) + cost()"),
+    ):
+        value = f"{calls[key]:.2f} us"
+        rows.append({"measure": what, "value": value, "baseline": "-", "ratio": "-", "target": "< 4 us"})
     if "adapter_sdk_plus_cost_us" in calls:
         rows.append(
             {
