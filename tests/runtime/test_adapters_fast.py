@@ -205,3 +205,30 @@ def test_a_wrong_count_is_refused_through_the_fast_path_too(bad: object) -> None
         Usage.from_anthropic({"input_tokens": 1, "output_tokens": bad})
     with pytest.raises(InvalidUsageError):
         Usage.from_google({"prompt_token_count": 1, "candidates_token_count": bad})
+
+
+# The SDKs' own objects (pydantic models), built without validation so that they can hold the wrong
+# counts too: the fast readers read them through __dict__ and the extra fields (nulls for unset ones).
+openai_types = pytest.importorskip("openai.types.completion_usage")
+anthropic_types = pytest.importorskip("anthropic.types")
+genai_types = pytest.importorskip("google.genai.types")
+
+
+@SETTINGS
+@given(OPENAI_USAGE, st.booleans())
+def test_openai_fast_path_answers_as_the_reference_on_sdk_objects(usage: dict[str, Any], outside: bool) -> None:
+    sdk = openai_types.CompletionUsage.model_construct(**usage)
+    _same(OA._reader(outside, _bail), lambda r: A._openai_checked(r, reasoning_outside=outside), sdk)
+
+
+@SETTINGS
+@given(ANTHROPIC_USAGE)
+def test_anthropic_fast_path_answers_as_the_reference_on_sdk_objects(usage: dict[str, Any]) -> None:
+    _same(AN._reader(_bail), A._anthropic_checked, anthropic_types.Usage.model_construct(**usage))
+
+
+@SETTINGS
+@given(_google(False))
+def test_google_fast_path_answers_as_the_reference_on_sdk_objects(usage: dict[str, Any]) -> None:
+    sdk = genai_types.GenerateContentResponseUsageMetadata.model_construct(**usage)
+    _same(GO._reader(_bail), A._google_checked, sdk)
