@@ -209,26 +209,25 @@ def test_a_wrong_count_is_refused_through_the_fast_path_too(bad: object) -> None
 
 # The SDKs' own objects (pydantic models), built without validation so that they can hold the wrong
 # counts too: the fast readers read them through __dict__ and the extra fields (nulls for unset ones).
-openai_types = pytest.importorskip("openai.types.completion_usage")
-anthropic_types = pytest.importorskip("anthropic.types")
-genai_types = pytest.importorskip("google.genai.types")
+# (imported in each test: without the SDKs only these tests are skipped, not the whole module)
 
 
 @SETTINGS
 @given(OPENAI_USAGE, st.booleans())
 def test_openai_fast_path_answers_as_the_reference_on_sdk_objects(usage: dict[str, Any], outside: bool) -> None:
-    sdk = openai_types.CompletionUsage.model_construct(**usage)
+    sdk = pytest.importorskip("openai.types.completion_usage").CompletionUsage.model_construct(**usage)
     _same(OA._reader(outside, _bail), lambda r: A._openai_checked(r, reasoning_outside=outside), sdk)
 
 
 @SETTINGS
 @given(ANTHROPIC_USAGE)
 def test_anthropic_fast_path_answers_as_the_reference_on_sdk_objects(usage: dict[str, Any]) -> None:
-    _same(AN._reader(_bail), A._anthropic_checked, anthropic_types.Usage.model_construct(**usage))
+    sdk = pytest.importorskip("anthropic.types").Usage.model_construct(**usage)
+    _same(AN._reader(_bail), A._anthropic_checked, sdk)
 
 
 @SETTINGS
 @given(_google(False))
 def test_google_fast_path_answers_as_the_reference_on_sdk_objects(usage: dict[str, Any]) -> None:
-    sdk = genai_types.GenerateContentResponseUsageMetadata.model_construct(**usage)
+    sdk = pytest.importorskip("google.genai.types").GenerateContentResponseUsageMetadata.model_construct(**usage)
     _same(GO._reader(_bail), A._google_checked, sdk)
