@@ -148,3 +148,13 @@ def test_requests_alone_on_a_model_without_a_per_request_fee_are_not_a_cost_of_z
     assert "acme/omni has no per-request fee (per_request): 2 requests alone are not priced" in result.stderr
     result = runner.invoke(app, ["cost", "acme/delta", "--requests", "2", "--catalog", cat, "-f", "json"])
     assert result.exit_code == 0 and json.loads(result.stdout)["total"] == "0.01"  # 2 x its 0.005 fee
+
+
+def test_a_model_without_the_price_says_what_it_lacks(cat: str) -> None:
+    result = runner.invoke(app, ["cost", "acme/alpha", "--web-search", "2", "--catalog", cat])
+    assert result.exit_code == 1
+    assert "acme/alpha has no price for web-search calls (period from" in " ".join(result.stderr.split())
+    result = runner.invoke(app, ["estimate", "--seconds", "5", "--catalog", cat])
+    assert "5 no price for seconds of use" in " ".join(result.stderr.split())
+    result = runner.invoke(app, ["cost", "acme/gamma", "--output", "10", "--catalog", cat])
+    assert "acme/gamma has no price for output tokens" in " ".join(result.stderr.split())

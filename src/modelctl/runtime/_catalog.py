@@ -488,7 +488,7 @@ class Catalog:
             if rate is None:
                 if component is None:
                     continue  # requests, without a per-request fee
-                raise NoPriceError(f"{canonical} has no price for {component} tokens (period from {price[2]})")
+                raise NoPriceError(f"{canonical} has no price for {_priced(component)} (period from {price[2]})")
             components[component] = amount = multiply(rate, n)
             # 0 + amount is amount (a rate's exponent is never positive: prices are plain decimals)
             total = amount if total is None else add(total, amount)
@@ -746,3 +746,20 @@ class Catalog:
                 key = m["id"] if counts[m["id"]] == 1 else ref
                 out[key] = {"input": prices["input_per_1m"], "output": prices["output_per_1m"]}
         return out
+
+
+def _priced(component: str) -> str:
+    """What a component counts, for an error: ``output tokens``, ``web-search calls``."""
+    from modelctl.runtime._pricing import _COMPONENTS
+
+    field = next(f for f, c, *_ in _COMPONENTS if c == component)
+    return f"{component} tokens" if field.endswith("_tokens") else _COUNTED.get(field, field)
+
+
+_COUNTED = {
+    "web_search_requests": "web-search calls",
+    "file_search_requests": "file-search calls",
+    "input_audio_seconds": "seconds of input audio",
+    "seconds": "seconds of use",
+    "images": "images",
+}
