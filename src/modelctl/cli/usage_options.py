@@ -45,7 +45,8 @@ USAGE_OPTIONS: tuple[tuple[str, str, str], ...] = (
     ("images", "--images", "Generated images (priced per_image)."),
 )
 PANEL = "Usage (disjoint counts: 1500, 1,500, 1.5k or 2M)"
-OPTION_NAMES: tuple[str, ...] = tuple(option for _, option, _ in USAGE_OPTIONS)
+# Each count's default is the runtime's own (requests 1, every other count 0).
+_DEFAULTS: Mapping[str, int] = runtime.Usage._field_defaults
 
 
 @dataclass(frozen=True)
@@ -57,17 +58,16 @@ class UsageCounts:
 
     @property
     def given(self) -> bool:
-        """Whether anything was given to price: a count other than 0, or --requests."""
-        return self.requests_given or any(v for k, v in self.counts.items() if k != "requests")
+        """Whether anything was given to price: a count other than its default, or --requests."""
+        return bool(self.options_given)
 
     @property
     def options_given(self) -> tuple[str, ...]:
         """The options given, by their names (to say which ones clash with another option)."""
-        defaults = {"requests": 1}
         return tuple(
             option
             for field, option, _ in USAGE_OPTIONS
-            if self.counts[field] != defaults.get(field, 0) or (field == "requests" and self.requests_given)
+            if self.counts[field] != _DEFAULTS[field] or (field == "requests" and self.requests_given)
         )
 
     def usage(self) -> runtime.Usage:
@@ -75,10 +75,9 @@ class UsageCounts:
 
 
 def _parameter(field: str, option: str, help_text: str) -> inspect.Parameter:
-    default = 1 if field == "requests" else 0
     declared = count_option(option, help_text, show_default=field == "requests", panel=PANEL)
     kind = inspect.Parameter.KEYWORD_ONLY
-    return inspect.Parameter(field, kind, default=default, annotation=Annotated[int, declared])
+    return inspect.Parameter(field, kind, default=_DEFAULTS[field], annotation=Annotated[int, declared])
 
 
 _CONTEXT = "usage_options_context"

@@ -24,6 +24,7 @@ from modelctl.runtime._errors import (
     UnsupportedUsageError,
 )
 from modelctl.runtime._pricing import (
+    _COMPONENTS,
     _ZERO,
     MONEY,
     MONEY_ADD,
@@ -750,8 +751,6 @@ class Catalog:
 
 def _priced(component: str) -> str:
     """What a component counts, for an error: ``output tokens``, ``web-search calls``."""
-    from modelctl.runtime._pricing import _COMPONENTS
-
     field = next(f for f, c, *_ in _COMPONENTS if c == component)
     return f"{component} tokens" if field.endswith("_tokens") else _COUNTED.get(field, field)
 
