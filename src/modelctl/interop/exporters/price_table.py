@@ -34,6 +34,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal, localcontext
 from typing import Any
@@ -172,11 +173,16 @@ def per_second(charged: dict[str, Any]) -> dict[str, str | None]:
 
 
 def to_csv(table: list[dict[str, Any]]) -> str:
+    return _csv(table, NAMES)
+
+
+def _csv(table: list[dict[str, Any]], names: Sequence[str]) -> str:
+    """``names`` as the header, then a line per row; a missing value (None) is an empty cell."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(NAMES)
+    writer.writerow(names)
     for row in table:
-        writer.writerow(["" if row[n] is None else row[n] for n in NAMES])
+        writer.writerow(["" if row[n] is None else row[n] for n in names])
     return buf.getvalue()
 
 
@@ -305,9 +311,4 @@ def windows(artifact: Artifact) -> list[dict[str, Any]]:
 
 
 def windows_csv(table: list[dict[str, Any]]) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(WINDOW_NAMES)
-    for row in table:
-        writer.writerow(["" if row[n] is None else row[n] for n in WINDOW_NAMES])
-    return buf.getvalue()
+    return _csv(table, WINDOW_NAMES)
