@@ -29,6 +29,7 @@ from modelctl.runtime._shapes import (
     _obj,
     _percent,
     _str_or_strs,
+    own_keys,
 )
 
 TYPE_CHECKING = False
@@ -171,9 +172,18 @@ _compiled_check: list[Callable[[Any], bool]] = []
 
 
 def _compiled() -> Callable[[Any], bool]:
-    """The content check as plain functions, written on first use (a few ms, not at import)."""
+    """The content check as one plain function, written on first use (a few ms, not at import),
+    called with the parse's own key objects (``own_keys``)."""
     if not _compiled_check:
-        _compiled_check.append(_Gen().build(_CONTENT))
+        gen = _Gen()
+        check = gen.build(_CONTENT)
+        keys = tuple(gen.keys.items())
+
+        def fast(content: Any) -> bool:
+            own = own_keys(content)
+            return check(content, **{name: own.get(key, key) for key, name in keys})
+
+        _compiled_check.append(fast)
     return _compiled_check[0]
 
 

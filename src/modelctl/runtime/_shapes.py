@@ -13,15 +13,18 @@ again) that only says yes or no.  Only when it says no does the slower walk (``o
 run, to name the first bad field in the error.  The function makes as few calls and steps as
 it can: every nested object, list and map is checked in line (a ``for`` loop, no call per
 model, period or variant); an object's class is not tested, since reading its fields with
-``.get``, ``[]`` or ``.values()`` raises on anything else JSON makes; the plain strings of an
-object, and a list or map of strings, are one ``"".join``.  It relies on what ``json.loads``
-makes (exact dicts, lists, strings...): a ``TypeError``, ``KeyError`` or ``AttributeError``
-means no, and content built in memory is judged by the walk alone.
+``.get``, ``[]`` or ``.values()`` raises on anything else JSON makes; a list or map of strings
+is one ``"".join`` (an empty list none); an absent optional date, price or count is read as a
+value its test accepts (no branch); and the keys are parameters, passed the parse's own key
+objects (``own_keys``), so that each lookup matches by identity.  It relies on what
+``json.loads`` makes (exact dicts, lists, strings...): a ``TypeError``, ``KeyError`` or
+``AttributeError`` means no, and content built in memory is judged by the walk alone.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from itertools import chain, islice
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -53,7 +56,10 @@ def _wrong(value: Any, expected: str) -> _Bad:
 
 class _Spec:
     """A shape.  ``one`` raises _Bad naming what is wrong with a value; ``code`` writes Python
-    statements that ``return False`` when ``var`` does not have the shape (for ``_Gen``)."""
+    statements that ``return False`` when ``var`` does not have the shape (for ``_Gen``);
+    ``absent``, when set, what ``code`` accepts as it is for an absent optional field."""
+
+    absent = ""
 
     def one(self, value: Any) -> None:
         raise NotImplementedError
@@ -88,7 +94,8 @@ class _Leaf(_Spec):
     def __init__(self, typ: type, test: Callable[[Any], bool], expected: str, inline: str = "") -> None:
         self.typ, self.test, self.expected = typ, test, expected
         self.inline = inline  # the test as an expression of ``{v}`` (ints: no call at all)
-        self.seen: set[Any] = set()
+        self.seen: set[Any] = {_ABSENT}  # (an absent optional field is read as _ABSENT: no branch)
+        self.absent = "A" if typ is str else "0" if typ is int and test(0) else ""
 
     def one(self, value: Any) -> None:
         if value.__class__ is not self.typ or not self.test(value):
@@ -141,28 +148,27 @@ class _Obj(_Spec):
     def code(self, var: str, gen: _Gen, pad: str) -> None:
         # No class test: every field is read with ``.get`` or ``[]``, which on any other value
         # JSON makes (list, string, number, true/false/null) raise AttributeError or TypeError.
-        strings = []  # every plain string field, tested by one "".join
+        strings = []  # every plain string field, tested last
         for key, sub in self.fields:
             required = key in self.required
+            k = gen.key(key)
             # a required key is read with [] (a KeyError: the caller's no), an absent one is skipped
             if _is_str(sub):
-                strings.append(f"{var}[{key!r}]" if required else f"{var}.get({key!r}, '')")
+                strings.append(f"{var}[{k}]" if required else f"{var}.get({k}, '')")
             elif isinstance(sub, _Type):
-                got = f"{var}[{key!r}]" if required else f"{var}.get({key!r}, {sub.typ()!r})"
+                got = f"{var}[{k}]" if required else f"{var}.get({k}, {sub.typ()!r})"
                 gen.no(f"{got}.__class__ is not {sub.typ.__name__}", pad)
-            elif required:
+            elif required or sub.absent:  # (no branch for an absent optional field)
                 x = gen.temp()
-                gen.line(f"{x} = {var}[{key!r}]", pad)
+                gen.line(f"{x} = {var}[{k}]" if required else f"{x} = {var}.get({k}, {sub.absent})", pad)
                 sub.code(x, gen, pad)
             else:
                 x = gen.temp()
-                gen.line(f"{x} = {var}.get({key!r}, A)", pad)
+                gen.line(f"{x} = {var}.get({k}, A)", pad)
                 gen.line(f"if {x} is not A:", pad)
                 sub.code(x, gen, pad + "    ")
-        if len(strings) == 1:
-            gen.no(f"{strings[0]}.__class__ is not str", pad)
-        elif strings:
-            gen.line(f"J(({', '.join(strings)}))", pad)  # a TypeError on a value that is not a string
+        for got in strings:  # (cheaper than one "".join of them)
+            gen.no(f"{got}.__class__ is not str", pad)
 
 
 class _Each(_Spec):
@@ -209,7 +215,10 @@ class _Map(_Spec):
 def _items(sub: _Spec, values: str, gen: _Gen, pad: str) -> None:
     """Statements checking every item of ``values`` (a list, or a dict's values)."""
     if _is_str(sub):
-        gen.line(f"J({values})", pad)  # a TypeError on an item that is not a string
+        if values.endswith(".values()"):  # (an object's: .values() raises on anything else)
+            gen.line(f"J({values})", pad)  # a TypeError on an item that is not a string
+        else:  # a list (its class tested): an empty one needs no join
+            gen.line(f"if {values}: J({values})", pad)
     elif isinstance(sub, _Type):
         gen.no(f"not set(map(type, {values})) <= {gen.const({sub.typ})}", pad)
     elif not (isinstance(sub, _Leaf) and sub.all_code(values, gen, pad)):
@@ -261,6 +270,7 @@ class _Gen:
         self.names: dict[str, Any] = {"A": _ABSENT, "J": "".join}
         self.lines: list[str] = []
         self.done: dict[int, str] = {}  # id of a constant -> its name
+        self.keys: dict[str, str] = {}  # an object key -> the name of the parameter it is read with
         self.temps = 0
 
     def temp(self) -> str:
@@ -274,6 +284,14 @@ class _Gen:
             self.names[name] = value
         return name
 
+    def key(self, key: str) -> str:
+        """The parameter a key is read with (``check(v, **...)`` can pass the parse's own key
+        objects: a dict lookup then matches by identity, without comparing the strings)."""
+        name = self.keys.get(key)
+        if name is None:
+            name = self.keys[key] = f"k{len(self.keys)}"
+        return name
+
     def line(self, text: str, pad: str) -> None:
         self.lines.append(f"    {pad}{text}\n")
 
@@ -282,7 +300,7 @@ class _Gen:
 
     def source(self, spec: _Spec) -> str:
         spec.code("v", self, "")
-        names = ", ".join(f"{name}={name}" for name in self.names)
+        names = ", ".join([f"{name}={name}" for name in self.names] + [f"{n}={k!r}" for k, n in self.keys.items()])
         return f"def check(v, *, {names}):\n" + "".join(self.lines) + "    return True\n"
 
     def build(self, spec: _Spec) -> Callable[[Any], bool]:
@@ -296,6 +314,31 @@ class _Gen:
 
 
 _ABSENT = object()
+
+
+def own_keys(doc: Any, budget: int = 2000) -> dict[str, str]:
+    """The key objects of a parsed document, from a sample: its first level's keys, and the keys
+    of the first and last three items of each object or list in it (walked down to ``budget``
+    values).  ``json.loads`` makes one object per distinct key for the whole document, so a
+    dict lookup with these matches by identity (no string comparison); a key not in the sample
+    is looked up with an equal string, which is only slower."""
+    found: dict[str, str] = {}
+    if doc.__class__ is not dict:
+        return found
+    found.update(zip(doc, doc, strict=True))
+    stack: list[Any] = []
+    for section in doc.values():
+        items = section.values() if section.__class__ is dict else section if section.__class__ is list else ()
+        stack += chain(islice(items, 3), islice(reversed(items), 3))  # (a list or a dict's values)
+    while stack and budget > 0:
+        value = stack.pop()
+        budget -= 1
+        if value.__class__ is dict:
+            found.update(zip(value, value, strict=True))
+            stack += islice(value.values(), 64)
+        elif value.__class__ is list:
+            stack += islice(value, 64)
+    return found
 
 
 def _is_decimal(text: str) -> bool:
