@@ -175,11 +175,13 @@ def _reader(outside: bool, fallback: Callable[..., Any]) -> Callable[[Any], Any]
 
     def read(response: Any) -> Any:
         # One frame, no helper calls on a dict: each call costs as much as a dozen lookups.
-        cls = type(response)
-        if cls is dict:
-            d = response
-        else:
-            d = response.__dict__ if cls in _PYDANTIC and not response.__pydantic_extra__ else _fields(response)
+        d = (
+            response
+            if type(response) is dict
+            else response.__dict__
+            if type(response) in _PYDANTIC and not response.__pydantic_extra__
+            else _fields(response)
+        )
         if d is None:
             return fallback(response, reasoning_outside=outside)
         tier = d.get("service_tier")
@@ -189,11 +191,13 @@ def _reader(outside: bool, fallback: Callable[..., Any]) -> Callable[[Any], Any]
             output = d.get("output")
             if output:
                 web, file = _tool_calls(output)
-            cls = type(usage)
-            if cls is dict:
-                d = usage
-            else:
-                d = usage.__dict__ if cls in _PYDANTIC and not usage.__pydantic_extra__ else _fields(usage)
+            d = (
+                usage
+                if type(usage) is dict
+                else usage.__dict__
+                if type(usage) in _PYDANTIC and not usage.__pydantic_extra__
+                else _fields(usage)
+            )
             if d is None:
                 return fallback(response, reasoning_outside=outside)
         if not _OPENAI_APART.isdisjoint(d):
