@@ -34,7 +34,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import ROOT, print_table, write_json  # noqa: E402
+from common import ROOT, interpreter, print_table, write_json  # noqa: E402
 
 BODY = {
     "service_tier": "flex",
@@ -257,8 +257,11 @@ def main(argv: list[str] | None = None) -> int:
     ]
     print_table(rows)
     print(f"plain cost() measured at {plain_us:.2f} us CPU in this process; est. us = ratio x that")
+    print(f"interpreter: {interpreter()}")
     if args.json:
-        write_json(args.json, {"plain_cost_us": plain_us, "instructions_per_call": per_call})
+        write_json(
+            args.json, {"interpreter": interpreter(), "plain_cost_us": plain_us, "instructions_per_call": per_call}
+        )
     return 0
 
 

@@ -34,7 +34,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import ROOT, print_table, ratio, write_json  # noqa: E402
+from common import ROOT, interpreter, print_table, ratio, write_json  # noqa: E402
 from gen_catalog import generate  # noqa: E402
 
 TARGETS = {"import_ms": 30.0, "load_ratio": 1.5, "model_us": 1.0, "cost_us": 2.0, "cost_speedup": 30.0}
@@ -257,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.cpu:
         CLOCK[0] = time.process_time
 
-    results: dict[str, Any] = {"import": bench_import(args.python, args.repeat)}
+    results: dict[str, Any] = {"interpreter": interpreter(), "import": bench_import(args.python, args.repeat)}
     if args.artifact:
         raw = args.artifact.read_bytes()
         args.models = len(json.loads(raw)["content"]["models"])
@@ -361,6 +361,7 @@ def main(argv: list[str] | None = None) -> int:
             }
         )
     print_table(rows)
+    print(f"interpreter: {results['interpreter']}")
     if "genai_prices_total" in calls:
         print(f"same answer: modelctl {calls['cost_total']} USD, genai-prices {calls['genai_prices_total']} USD")
     if args.json:

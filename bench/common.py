@@ -26,6 +26,7 @@ __all__ = [
     "ROOT",
     "Timing",
     "TreeStats",
+    "interpreter",
     "print_table",
     "ratio",
     "time_command",
@@ -127,6 +128,15 @@ def tree_stats(root: Path, pattern: str = "**/*.yaml") -> TreeStats:
             data = path.read_bytes()
             files, n_bytes, lines = files + 1, n_bytes + len(data), lines + data.count(b"\n")
     return TreeStats(files, n_bytes, lines)
+
+
+def interpreter() -> str:
+    """Which Python runs the benchmark: microsecond figures depend on how it was built (this
+    machine's pyenv CPython and Debian's differ by 20-30 % on the same calls; docs/performance.md)."""
+    import platform
+
+    name = f"{platform.python_implementation()} {platform.python_version()}"
+    return f"{name} ({sys.executable}, {platform.python_compiler()})"
 
 
 def ratio(numerator: float, denominator: float) -> float | None:

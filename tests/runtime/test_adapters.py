@@ -498,3 +498,42 @@ def test_gemini_wrong_shapes_and_totals_raise() -> None:
                 "cacheTokensDetails": [{"modality": "AUDIO", "tokenCount": 6}],
             }
         )
+
+
+def test_pydantic_dataclasses_are_read_by_their_attributes() -> None:
+    # A pydantic dataclass has __pydantic_fields__ but none of a model's __pydantic_extra__: it
+    # was taken for a model and raised AttributeError (a traceback) from every adapter.
+    from pydantic.dataclasses import dataclass
+
+    @dataclass
+    class Details:
+        cached_tokens: int
+
+    @dataclass
+    class OpenAIUsage:
+        input_tokens: int
+        output_tokens: int
+        input_tokens_details: Details
+        total_tokens: int
+
+    @dataclass
+    class AnthropicUsage:
+        input_tokens: int
+        output_tokens: int
+        cache_read_input_tokens: int
+
+    @dataclass
+    class GeminiUsage:
+        prompt_token_count: int
+        candidates_token_count: int
+        total_token_count: int
+
+    assert Usage.from_openai(OpenAIUsage(1_000, 50, Details(400), 1_050)) == Usage(
+        input_tokens=600, cached_input_tokens=400, output_tokens=50
+    )
+    assert Usage.from_anthropic(AnthropicUsage(1_000, 50, 400)) == Usage(
+        input_tokens=1_000, cached_input_tokens=400, output_tokens=50
+    )
+    assert Usage.from_google(GeminiUsage(1_000, 50, 1_050)) == Usage(input_tokens=1_000, output_tokens=50)
+    with pytest.raises(InvalidUsageError, match="input_tokens_details.cached_tokens"):
+        Usage.from_openai(OpenAIUsage(1_000, 50, Details(-1), 1_050))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from modelctl.runtime._adapters.common import (
+    _PYDANTIC,
     _build,
     _disjoint,
     _fields,
@@ -97,12 +98,24 @@ def _reader(fallback: Callable[[Any], Any]) -> Callable[[Any], Any]:
     """The fast path (see ``openai._reader``); anything it is not sure of goes to ``fallback``."""
 
     def read(response: Any) -> Any:
-        d = response if type(response) is dict else _fields(response)
+        d = (
+            response
+            if type(response) is dict
+            else response.__dict__
+            if type(response) in _PYDANTIC and not response.__pydantic_extra__
+            else _fields(response)
+        )
         if d is None:
             return fallback(response)
         usage = d.get("usage")
         if usage is not None:
-            d = usage if type(usage) is dict else _fields(usage)
+            d = (
+                usage
+                if type(usage) is dict
+                else usage.__dict__
+                if type(usage) in _PYDANTIC and not usage.__pydantic_extra__
+                else _fields(usage)
+            )
             if d is None:
                 return fallback(response)
         if not _ANTHROPIC_APART.isdisjoint(d) or d.get("iterations"):
@@ -114,14 +127,14 @@ def _reader(fallback: Callable[[Any], Any]) -> Callable[[Any], Any]:
         split = d.get("cache_creation")
         if split is not None:
             if type(split) is not dict:
-                split = _fields(split)
+                split = split.__dict__ if type(split) in _PYDANTIC and not split.__pydantic_extra__ else _fields(split)
                 if split is None:
                     return fallback(response)
             w1h, w5m = split.get("ephemeral_1h_input_tokens", 0), split.get("ephemeral_5m_input_tokens")
         stu = d.get("server_tool_use")
         if stu is not None:
             if type(stu) is not dict:
-                stu = _fields(stu)
+                stu = stu.__dict__ if type(stu) in _PYDANTIC and not stu.__pydantic_extra__ else _fields(stu)
                 if stu is None:
                     return fallback(response)
             web = stu.get("web_search_requests", 0)

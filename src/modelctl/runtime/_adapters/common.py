@@ -17,19 +17,24 @@ _BLANK = (*(1 if f == "requests" else 0 for f in USAGE_FIELDS), None)
 
 
 _KIND: dict[type, int] = {}  # class -> 1 pydantic model, 2 mapping, 3 other (attributes)
+# The pydantic classes met (kind 1): the fast paths read such a model's __dict__ inline, when it has
+# no extra fields, instead of calling _fields (a call costs as much as a dozen lookups).
+_PYDANTIC: set[type] = set()
 
 
 def _kind(cls: type) -> int:
     kind = _KIND.get(cls)
     if kind is None:
-        if hasattr(cls, "__pydantic_fields__"):
-            kind = 1
+        if hasattr(cls, "__pydantic_fields__") and hasattr(cls, "__pydantic_extra__"):
+            kind = 1  # a pydantic model (a pydantic dataclass has no __pydantic_extra__: attributes)
         elif hasattr(cls, "keys") and hasattr(cls, "get"):
             kind = 2
         else:
             kind = 3
         if len(_KIND) < 1000:
             _KIND[cls] = kind
+            if kind == 1:
+                _PYDANTIC.add(cls)
     return kind
 
 

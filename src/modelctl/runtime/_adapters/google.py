@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from modelctl.runtime._adapters.common import (
+    _PYDANTIC,
     _build,
     _disjoint,
     _fields,
@@ -169,7 +170,13 @@ def _modalities_fast(details: Any) -> list[int] | None:
     if details.__class__ is not list:
         return None
     for entry in details:
-        e = _fields(entry)
+        e = (
+            entry
+            if type(entry) is dict
+            else entry.__dict__
+            if type(entry) in _PYDANTIC and not entry.__pydantic_extra__
+            else _fields(entry)
+        )
         if e is None:
             return None
         modality = e.get("modality")
@@ -190,14 +197,26 @@ def _reader(fallback: Callable[[Any], Any]) -> Callable[[Any], Any]:
     snake, camel = _GOOGLE_SNAKE, _GOOGLE_CAMEL
 
     def read(response: Any) -> Any:
-        d = response if type(response) is dict else _fields(response)
+        d = (
+            response
+            if type(response) is dict
+            else response.__dict__
+            if type(response) in _PYDANTIC and not response.__pydantic_extra__
+            else _fields(response)
+        )
         if d is None:
             return fallback(response)
         usage = d.get("usage_metadata")
         if usage is None:
             usage = d.get("usageMetadata")
         if usage is not None:
-            d = usage if type(usage) is dict else _fields(usage)
+            d = (
+                usage
+                if type(usage) is dict
+                else usage.__dict__
+                if type(usage) in _PYDANTIC and not usage.__pydantic_extra__
+                else _fields(usage)
+            )
             if d is None:
                 return fallback(response)
         if _GOOGLE_CAMEL_SET.isdisjoint(d):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from modelctl.runtime._adapters.common import (
+    _PYDANTIC,
     _build,
     _disjoint,
     _fields,
@@ -174,7 +175,13 @@ def _reader(outside: bool, fallback: Callable[..., Any]) -> Callable[[Any], Any]
 
     def read(response: Any) -> Any:
         # One frame, no helper calls on a dict: each call costs as much as a dozen lookups.
-        d = response if type(response) is dict else _fields(response)
+        d = (
+            response
+            if type(response) is dict
+            else response.__dict__
+            if type(response) in _PYDANTIC and not response.__pydantic_extra__
+            else _fields(response)
+        )
         if d is None:
             return fallback(response, reasoning_outside=outside)
         tier = d.get("service_tier")
@@ -184,7 +191,13 @@ def _reader(outside: bool, fallback: Callable[..., Any]) -> Callable[[Any], Any]
             output = d.get("output")
             if output:
                 web, file = _tool_calls(output)
-            d = usage if type(usage) is dict else _fields(usage)
+            d = (
+                usage
+                if type(usage) is dict
+                else usage.__dict__
+                if type(usage) in _PYDANTIC and not usage.__pydantic_extra__
+                else _fields(usage)
+            )
             if d is None:
                 return fallback(response, reasoning_outside=outside)
         if not _OPENAI_APART.isdisjoint(d):
@@ -203,7 +216,7 @@ def _reader(outside: bool, fallback: Callable[..., Any]) -> Callable[[Any], Any]
             cached = writes = audio = image = 0
         else:
             if type(pd) is not dict:
-                pd = _fields(pd)
+                pd = pd.__dict__ if type(pd) in _PYDANTIC and not pd.__pydantic_extra__ else _fields(pd)
                 if pd is None:
                     return fallback(response, reasoning_outside=outside)
             if pd.get("cached_tokens_details") is not None:
@@ -213,7 +226,7 @@ def _reader(outside: bool, fallback: Callable[..., Any]) -> Callable[[Any], Any]
             text, wd = pd.get("text_tokens"), pd.get("cache_write_tokens_details")
             if wd is not None:
                 if type(wd) is not dict:
-                    wd = _fields(wd)
+                    wd = wd.__dict__ if type(wd) in _PYDANTIC and not wd.__pydantic_extra__ else _fields(wd)
                     if wd is None:
                         return fallback(response, reasoning_outside=outside)
                 w12 = wd.get("ttl_12h_tokens", 0)
@@ -221,7 +234,7 @@ def _reader(outside: bool, fallback: Callable[..., Any]) -> Callable[[Any], Any]
             reasoning = audio_out = image_out = 0
         else:
             if type(cd) is not dict:
-                cd = _fields(cd)
+                cd = cd.__dict__ if type(cd) in _PYDANTIC and not cd.__pydantic_extra__ else _fields(cd)
                 if cd is None:
                     return fallback(response, reasoning_outside=outside)
             reasoning, audio_out, image_out = (
