@@ -37,7 +37,7 @@ def test_invalid_usage_error_is_public_and_a_catalog_error() -> None:
         (-1, "must not be negative"),
     ],
 )
-@pytest.mark.parametrize("field", ["input_tokens", "requests", "cache_write_12h_tokens", "seconds"])
+@pytest.mark.parametrize("field", USAGE_FIELDS)  # every one: the check is one chained test of them all
 def test_a_count_that_is_not_a_non_negative_int_is_refused_naming_the_field(
     field: str, value: object, problem: str
 ) -> None:
