@@ -537,3 +537,76 @@ def test_pydantic_dataclasses_are_read_by_their_attributes() -> None:
     assert Usage.from_google(GeminiUsage(1_000, 50, 1_050)) == Usage(input_tokens=1_000, output_tokens=50)
     with pytest.raises(InvalidUsageError, match="input_tokens_details.cached_tokens"):
         Usage.from_openai(OpenAIUsage(1_000, 50, Details(-1), 1_050))
+
+
+class _Raises:
+    """A response object whose every attribute raises (a broken property, a proxy gone away)."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise RuntimeError(f"boom: {name}")
+
+
+class _BrokenMapping:
+    def keys(self) -> Any:
+        raise RuntimeError("keys")
+
+    def get(self, key: str, default: Any = None) -> Any:
+        raise RuntimeError("get")
+
+
+class _ClaimsPydantic:
+    """Looks like a pydantic model to a duck-typing reader, with a wrong ``__pydantic_extra__``."""
+
+    __pydantic_fields__: dict[str, Any] = {}
+
+    def __init__(self, extra: Any, **fields: Any) -> None:
+        self.__dict__.update(fields)
+        self.__pydantic_extra__ = extra
+
+
+class _BadRepr(int):
+    def __repr__(self) -> str:
+        raise RuntimeError("repr")
+
+
+_HOSTILE: list[Any] = [
+    _Raises(),
+    {"usage": _Raises()},
+    _BrokenMapping(),
+    {"usage": _BrokenMapping()},
+    _ClaimsPydantic([1, 2], input_tokens=5, output_tokens=1),
+    _ClaimsPydantic(7, input_tokens=5, output_tokens=1),
+    {"prompt_tokens": 5, "completion_tokens": 1, "prompt_tokens_details": _Raises()},
+    {"input_tokens": 5, "output_tokens": 1, "output": _Raises()},
+    {"input_tokens": 5, "output_tokens": 1, "output": [_Raises()]},
+    {"input_tokens": 5, "output_tokens": 1, "service_tier": _Raises()},
+    {"input_tokens": 5, "output_tokens": 1, "inference_geo": _Raises()},
+    {"usageMetadata": {"promptTokenCount": 5, "promptTokensDetails": [_Raises()]}},
+    {"usageMetadata": {"promptTokenCount": 5, "trafficType": _Raises()}},
+    {"inputTokens": 5, "outputTokens": 1, "cacheDetails": [_Raises()]},
+    {"inputTokens": 5, "outputTokens": 1, "serviceTier": _Raises()},
+    {"input_tokens": _BadRepr(-1), "output_tokens": 1},
+]
+_ADAPTERS = ("from_openai", "from_xai", "from_anthropic", "from_google", "from_bedrock")
+
+
+@pytest.mark.parametrize("adapter", _ADAPTERS)
+@pytest.mark.parametrize("response", _HOSTILE, ids=range(len(_HOSTILE)))
+def test_a_response_that_raises_while_read_is_an_invalid_usage(adapter: str, response: Any) -> None:
+    # The runtime raises only its documented errors: whatever the caller's object raises while it
+    # is read (a property, a mapping's get, a repr) comes out as InvalidUsageError, chained.
+    read = getattr(Usage, adapter)
+    try:
+        usage = read(response)
+    except InvalidUsageError as exc:
+        assert "could not be read" not in str(exc) or exc.__cause__ is not None
+    else:  # a few shapes are readable by some adapters (the raising part is one they don't read)
+        assert isinstance(usage, Usage)
+
+
+def test_the_error_of_an_object_that_raises_names_it_and_chains_it() -> None:
+    with pytest.raises(InvalidUsageError, match=r"could not be read: reading it raised RuntimeError: boom") as info:
+        Usage.from_openai({"usage": _Raises()})
+    assert isinstance(info.value.__cause__, RuntimeError)
+    with pytest.raises(InvalidUsageError, match="RuntimeError: get"):
+        Usage.from_bedrock(_BrokenMapping())

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -210,6 +211,24 @@ def test_cache_reads_and_writes(repo: Catalog) -> None:
 def test_batch_variant(repo: Catalog) -> None:
     cost = repo.cost(SONNET, Usage(input_tokens=1_000_000, output_tokens=100_000), at=date(2026, 6, 1), variant="batch")
     assert cost.total == D("2.25") and cost.variant == "batch"  # 1.50 + 0.75
+
+
+@pytest.mark.parametrize("ref", [None, 5, b"openai/gpt-4o", ["openai/gpt-4o"]], ids=repr)
+def test_a_model_name_that_is_not_a_str_is_a_type_error_saying_so(repo: Catalog, ref: Any) -> None:
+    # None and 5 used to raise AttributeError ('NoneType' object has no attribute 'lower'), a list
+    # "unhashable type", bytes an UnknownModelError for b'openai/gpt-4o'.
+    usage = Usage(input_tokens=1)
+    for call in (repo.model, repo.resolve, repo.price, lambda r: repo.cost(r, usage)):
+        with pytest.raises(TypeError, match=f"a model is named by a str .*not {type(ref).__name__}"):
+            call(ref)
+
+
+@pytest.mark.parametrize("variant", [5, ["batch"], b"batch"], ids=repr)
+def test_a_variant_that_is_not_a_str_is_a_type_error_saying_so(repo: Catalog, variant: Any) -> None:
+    with pytest.raises(TypeError, match=f"variant must be a str or None, not {type(variant).__name__}"):
+        repo.cost(SONNET, Usage(input_tokens=1), variant=variant)
+    with pytest.raises(TypeError, match="variant must be a str or None"):
+        repo.price(SONNET, variant=variant)
 
 
 def test_unknown_variant_and_dates_before_the_first_price(repo: Catalog) -> None:

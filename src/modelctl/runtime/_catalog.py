@@ -67,6 +67,15 @@ if TYPE_CHECKING:
     _Entry = tuple[str, str | None, list[int], list[_Plan | None], dict[str, Any], int, int]
 
 
+def _check_names(ref: Any, variant: Any = None) -> None:
+    """A TypeError naming the argument when a model name or a variant is not a str (None, an int,
+    bytes, a list): the lookups would raise AttributeError or "unhashable type" instead."""
+    if not isinstance(ref, str):
+        raise TypeError(f"a model is named by a str (provider/id, an id or an alias), not {type(ref).__name__}")
+    if variant is not None and not isinstance(variant, str):
+        raise TypeError(f"variant must be a str or None, not {type(variant).__name__}")
+
+
 def _side(usage: Usage) -> int:
     """Input-side tokens: what a context tier and the context window count."""
     return sum(_side_counts(usage))
@@ -157,9 +166,14 @@ class Catalog:
 
         ``ref`` may be the canonical id, ``provider/alias``, or a bare id or
         alias when exactly one provider has it (case-insensitive)."""
-        hit = self._resolved.get(ref)
+        try:
+            hit = self._resolved.get(ref)
+        except TypeError:
+            _check_names(ref)
+            raise
         if hit is not None:
             return hit
+        _check_names(ref)
         canonical = self._resolve(ref)
         named = self._alias_variant.get(ref.lower()) if self._alias_variant else None
         if len(self._resolved) < 100_000:
@@ -314,6 +328,7 @@ class Catalog:
         return starts, plans
 
     def _plan(self, ref: str, at: date | datetime | str | None, variant: str | None) -> _Plan:
+        _check_names(ref, variant)
         canonical = self._resolved.get(ref) or self.resolve(ref)
         if variant is None and self._alias_variant:
             variant = self._alias_variant.get(ref) or self._alias_variant.get(ref.lower())
@@ -368,6 +383,7 @@ class Catalog:
         """What ``cost()`` keeps per name and variant asked for: the canonical id, the variant billed
         (the one asked for, else the one the name implies: an alias's), the periods and their plans,
         the windowed variants' plans (filled as they are met), the last period's start and index."""
+        _check_names(ref, variant)
         canonical = self._resolved.get(ref) or self.resolve(ref)
         key: Any = ref if variant is None else (ref, variant)
         if variant is None and self._alias_variant:
@@ -395,7 +411,13 @@ class Catalog:
         # The variant asked for, else the one the provider reported serving (else the name's: the entry).
         if variant is None:
             variant = usage[20]
-        entry: _Entry = self._costing.get(ref if variant is None else (ref, variant)) or self._cost_entry(ref, variant)
+        try:
+            entry: _Entry = self._costing.get(ref if variant is None else (ref, variant)) or self._cost_entry(
+                ref, variant
+            )
+        except TypeError:  # an unhashable name or variant (a list): say which (free: 3.11's try costs nothing)
+            _check_names(ref, variant)
+            raise
         canonical, variant, starts, plans, windowed, last_start, last = entry
         if at is None:
             now = _time()

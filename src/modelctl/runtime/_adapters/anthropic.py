@@ -13,6 +13,7 @@ from modelctl.runtime._adapters.common import (
     _n,
     _new,
     _tier,
+    _unreadable,
 )
 from modelctl.runtime._errors import InvalidUsageError
 from modelctl.runtime._usage import Usage
@@ -98,73 +99,80 @@ def _reader(fallback: Callable[[Any], Any]) -> Callable[[Any], Any]:
     """The fast path (see ``openai._reader``); anything it is not sure of goes to ``fallback``."""
 
     def read(response: Any) -> Any:
-        d = (
-            response
-            if type(response) is dict
-            else response.__dict__
-            if type(response) in _PYDANTIC and not response.__pydantic_extra__
-            else _fields(response)
-        )
-        if d is None:
-            return fallback(response)
-        usage = d.get("usage")
-        if usage is not None:
+        try:
             d = (
-                usage
-                if type(usage) is dict
-                else usage.__dict__
-                if type(usage) in _PYDANTIC and not usage.__pydantic_extra__
-                else _fields(usage)
+                response
+                if type(response) is dict
+                else response.__dict__
+                if type(response) in _PYDANTIC and not response.__pydantic_extra__
+                else _fields(response)
             )
             if d is None:
                 return fallback(response)
-        if not _ANTHROPIC_APART.isdisjoint(d) or d.get("iterations"):
-            return fallback(response)
-        inp, out = d.get("input_tokens"), d.get("output_tokens")
-        writes, reads = d.get("cache_creation_input_tokens", 0), d.get("cache_read_input_tokens", 0)
-        w1h = web = 0
-        w5m = None
-        split = d.get("cache_creation")
-        if split is not None:
-            if type(split) is not dict:
-                split = split.__dict__ if type(split) in _PYDANTIC and not split.__pydantic_extra__ else _fields(split)
-                if split is None:
+            usage = d.get("usage")
+            if usage is not None:
+                d = (
+                    usage
+                    if type(usage) is dict
+                    else usage.__dict__
+                    if type(usage) in _PYDANTIC and not usage.__pydantic_extra__
+                    else _fields(usage)
+                )
+                if d is None:
                     return fallback(response)
-            w1h, w5m = split.get("ephemeral_1h_input_tokens", 0), split.get("ephemeral_5m_input_tokens")
-        stu = d.get("server_tool_use")
-        if stu is not None:
-            if type(stu) is not dict:
-                stu = stu.__dict__ if type(stu) in _PYDANTIC and not stu.__pydantic_extra__ else _fields(stu)
-                if stu is None:
-                    return fallback(response)
-            web = stu.get("web_search_requests", 0)
-        if not (type(inp) is type(out) is type(writes) is type(reads) is type(w1h) is type(web) is int):
-            # A null count is 0 (the SDKs' unset fields); anything else is the reference reader's to refuse.
-            writes = 0 if writes is None else writes
-            reads = 0 if reads is None else reads
-            w1h = 0 if w1h is None else w1h
-            web = 0 if web is None else web
-            if not (type(inp) is type(out) is type(writes) is type(reads) is type(w1h) is type(web) is int):
+            if not _ANTHROPIC_APART.isdisjoint(d) or d.get("iterations"):
                 return fallback(response)
-        if w5m is None:
-            w5m = writes - w1h
-        elif type(w5m) is not int or writes and w5m + w1h != writes:
-            return fallback(response)
-        if inp < 0 or out < 0 or writes < 0 or reads < 0 or w1h < 0 or w5m < 0 or web < 0:
-            return fallback(response)
-        variant = None
-        tier, geo, speed = d.get("service_tier"), d.get("inference_geo"), d.get("speed")
-        if not (
-            (tier is None or type(tier) is str and tier in _ANTHROPIC_STD)
-            and (geo is None or type(geo) is str and geo in _ANTHROPIC_STD)
-            and speed is None
-        ):
-            variant = _join(
-                _tier(tier, _ANTHROPIC_STANDARD),
-                "regional" if _tier(geo, _ANTHROPIC_STANDARD) else None,
-                _tier(speed, _ANTHROPIC_STANDARD),
-            )
-        return _new(Usage, (inp, out, reads, w5m, w1h, 0, 0, 0, 0, 0, 1, 0, web, 0, 0, 0, 0, 0, 0, 0, variant))
+            inp, out = d.get("input_tokens"), d.get("output_tokens")
+            writes, reads = d.get("cache_creation_input_tokens", 0), d.get("cache_read_input_tokens", 0)
+            w1h = web = 0
+            w5m = None
+            split = d.get("cache_creation")
+            if split is not None:
+                if type(split) is not dict:
+                    split = (
+                        split.__dict__ if type(split) in _PYDANTIC and not split.__pydantic_extra__ else _fields(split)
+                    )
+                    if split is None:
+                        return fallback(response)
+                w1h, w5m = split.get("ephemeral_1h_input_tokens", 0), split.get("ephemeral_5m_input_tokens")
+            stu = d.get("server_tool_use")
+            if stu is not None:
+                if type(stu) is not dict:
+                    stu = stu.__dict__ if type(stu) in _PYDANTIC and not stu.__pydantic_extra__ else _fields(stu)
+                    if stu is None:
+                        return fallback(response)
+                web = stu.get("web_search_requests", 0)
+            if not (type(inp) is type(out) is type(writes) is type(reads) is type(w1h) is type(web) is int):
+                # A null count is 0 (the SDKs' unset fields); anything else is the reference reader's to refuse.
+                writes = 0 if writes is None else writes
+                reads = 0 if reads is None else reads
+                w1h = 0 if w1h is None else w1h
+                web = 0 if web is None else web
+                if not (type(inp) is type(out) is type(writes) is type(reads) is type(w1h) is type(web) is int):
+                    return fallback(response)
+            if w5m is None:
+                w5m = writes - w1h
+            elif type(w5m) is not int or writes and w5m + w1h != writes:
+                return fallback(response)
+            if inp < 0 or out < 0 or writes < 0 or reads < 0 or w1h < 0 or w5m < 0 or web < 0:
+                return fallback(response)
+            variant = None
+            tier, geo, speed = d.get("service_tier"), d.get("inference_geo"), d.get("speed")
+            if not (
+                (tier is None or type(tier) is str and tier in _ANTHROPIC_STD)
+                and (geo is None or type(geo) is str and geo in _ANTHROPIC_STD)
+                and speed is None
+            ):
+                variant = _join(
+                    _tier(tier, _ANTHROPIC_STANDARD),
+                    "regional" if _tier(geo, _ANTHROPIC_STANDARD) else None,
+                    _tier(speed, _ANTHROPIC_STANDARD),
+                )
+            return _new(Usage, (inp, out, reads, w5m, w1h, 0, 0, 0, 0, 0, 1, 0, web, 0, 0, 0, 0, 0, 0, 0, variant))
+        except InvalidUsageError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the caller's object raised: a documented error instead
+            raise _unreadable(exc) from exc
 
     return read
 

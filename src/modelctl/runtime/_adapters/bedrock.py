@@ -10,6 +10,7 @@ from modelctl.runtime._adapters.common import (
     _n,
     _tier,
     _total,
+    _unreadable,
 )
 from modelctl.runtime._errors import InvalidUsageError
 from modelctl.runtime._usage import Usage
@@ -19,11 +20,8 @@ if TYPE_CHECKING:
     from typing import Any
 
 
-def from_bedrock(response: Any) -> Usage:
-    """Converse (or ConverseStream metadata) usage, camelCase: ``inputTokens`` excludes
-    ``cacheReadInputTokens`` and ``cacheWriteInputTokens``; ``cacheDetails`` splits writes by
-    TTL (``5m``, ``1h``).  The response's ``serviceTier.type`` (``priority``, ``flex``) makes
-    the variant; the regional or global price follows from the model id's prefix (its alias)."""
+def _bedrock_checked(response: Any) -> Usage:
+    """The reading of a Bedrock Converse usage (``from_bedrock``'s), every count checked as it is read."""
     usage = _get(response, "usage")
     tier = None
     if usage is not None:
@@ -59,3 +57,16 @@ def from_bedrock(response: Any) -> Usage:
         },
     )
     return _build(counts, tier)
+
+
+def from_bedrock(response: Any) -> Usage:
+    """Converse (or ConverseStream metadata) usage, camelCase: ``inputTokens`` excludes
+    ``cacheReadInputTokens`` and ``cacheWriteInputTokens``; ``cacheDetails`` splits writes by
+    TTL (``5m``, ``1h``).  The response's ``serviceTier.type`` (``priority``, ``flex``) makes
+    the variant; the regional or global price follows from the model id's prefix (its alias)."""
+    try:
+        return _bedrock_checked(response)
+    except InvalidUsageError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the caller's object raised: a documented error instead
+        raise _unreadable(exc) from exc

@@ -73,6 +73,18 @@ def _n(obj: Any, name: str, path: str) -> int:
     return int(value)
 
 
+def _unreadable(exc: Exception) -> InvalidUsageError:
+    """What an adapter raises when reading the response raised: a property or a mapping's ``get``
+    of the caller's object, a ``repr`` (the object's own error is chained as the cause)."""
+    try:
+        detail = f"{type(exc).__name__}: {exc}"
+    except Exception:  # noqa: BLE001 - a hostile __str__: the class name is all there is
+        detail = type(exc).__name__
+    if len(detail) > 200:
+        detail = detail[:197] + "..."
+    return InvalidUsageError("", None, f"could not be read: reading it raised {detail}")
+
+
 def _has(obj: Any, *names: str) -> bool:
     return any(_get(obj, name) is not None for name in names)
 

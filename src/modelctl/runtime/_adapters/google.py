@@ -13,6 +13,7 @@ from modelctl.runtime._adapters.common import (
     _new,
     _tier,
     _total,
+    _unreadable,
 )
 from modelctl.runtime._errors import InvalidUsageError
 from modelctl.runtime._usage import Usage
@@ -197,93 +198,98 @@ def _reader(fallback: Callable[[Any], Any]) -> Callable[[Any], Any]:
     snake, camel = _GOOGLE_SNAKE, _GOOGLE_CAMEL
 
     def read(response: Any) -> Any:
-        d = (
-            response
-            if type(response) is dict
-            else response.__dict__
-            if type(response) in _PYDANTIC and not response.__pydantic_extra__
-            else _fields(response)
-        )
-        if d is None:
-            return fallback(response)
-        usage = d.get("usage_metadata")
-        if usage is None:
-            usage = d.get("usageMetadata")
-        if usage is not None:
+        try:
             d = (
-                usage
-                if type(usage) is dict
-                else usage.__dict__
-                if type(usage) in _PYDANTIC and not usage.__pydantic_extra__
-                else _fields(usage)
+                response
+                if type(response) is dict
+                else response.__dict__
+                if type(response) in _PYDANTIC and not response.__pydantic_extra__
+                else _fields(response)
             )
             if d is None:
                 return fallback(response)
-        if _GOOGLE_CAMEL_SET.isdisjoint(d):
-            n = snake
-        elif _GOOGLE_SNAKE_SET.isdisjoint(d):
-            n = camel
-        else:
-            return fallback(response)  # both spellings: the reference reader decides field by field
-        prompt, cached, out = d.get(n[0]), d.get(n[1], 0), d.get(n[2], 0)
-        thoughts, tool, total = d.get(n[3], 0), d.get(n[4], 0), d.get(n[5])
-        if (prompt is None and total is None) or d.get(n[12]) is not None or d.get(n[13]) is not None:
-            return fallback(response)  # not a usage, or the Live API's response_token_count: the reference reader
-        if not (type(prompt) is type(cached) is type(out) is type(thoughts) is type(tool) is int):
-            # A null count is 0 (the SDKs' unset fields); anything else is the reference reader's to refuse.
-            prompt = 0 if prompt is None else prompt
-            cached = 0 if cached is None else cached
-            out = 0 if out is None else out
-            thoughts = 0 if thoughts is None else thoughts
-            tool = 0 if tool is None else tool
+            usage = d.get("usage_metadata")
+            if usage is None:
+                usage = d.get("usageMetadata")
+            if usage is not None:
+                d = (
+                    usage
+                    if type(usage) is dict
+                    else usage.__dict__
+                    if type(usage) in _PYDANTIC and not usage.__pydantic_extra__
+                    else _fields(usage)
+                )
+                if d is None:
+                    return fallback(response)
+            if _GOOGLE_CAMEL_SET.isdisjoint(d):
+                n = snake
+            elif _GOOGLE_SNAKE_SET.isdisjoint(d):
+                n = camel
+            else:
+                return fallback(response)  # both spellings: the reference reader decides field by field
+            prompt, cached, out = d.get(n[0]), d.get(n[1], 0), d.get(n[2], 0)
+            thoughts, tool, total = d.get(n[3], 0), d.get(n[4], 0), d.get(n[5])
+            if (prompt is None and total is None) or d.get(n[12]) is not None or d.get(n[13]) is not None:
+                return fallback(response)  # not a usage, or the Live API's response_token_count: the reference reader
             if not (type(prompt) is type(cached) is type(out) is type(thoughts) is type(tool) is int):
+                # A null count is 0 (the SDKs' unset fields); anything else is the reference reader's to refuse.
+                prompt = 0 if prompt is None else prompt
+                cached = 0 if cached is None else cached
+                out = 0 if out is None else out
+                thoughts = 0 if thoughts is None else thoughts
+                tool = 0 if tool is None else tool
+                if not (type(prompt) is type(cached) is type(out) is type(thoughts) is type(tool) is int):
+                    return fallback(response)
+            if prompt < 0 or cached < 0 or out < 0 or thoughts < 0 or tool < 0:
                 return fallback(response)
-        if prompt < 0 or cached < 0 or out < 0 or thoughts < 0 or tool < 0:
-            return fallback(response)
-        if total is not None and (type(total) is not int or total != prompt + out + tool + thoughts):
-            return fallback(response)
-        # Per-modality details (audio, image, video; text and documents are not billed apart).
-        pa = pi = pv = ca = ci = cv = ta = ti = tv = oa = oi = ov = 0
-        details = d.get(n[6])
-        if details:
-            found = _modalities_fast(details)
-            if found is None:
+            if total is not None and (type(total) is not int or total != prompt + out + tool + thoughts):
                 return fallback(response)
-            pa, pi, pv, _ = found
-        details = d.get(n[7])
-        if details:
-            found = _modalities_fast(details)
-            if found is None:
+            # Per-modality details (audio, image, video; text and documents are not billed apart).
+            pa = pi = pv = ca = ci = cv = ta = ti = tv = oa = oi = ov = 0
+            details = d.get(n[6])
+            if details:
+                found = _modalities_fast(details)
+                if found is None:
+                    return fallback(response)
+                pa, pi, pv, _ = found
+            details = d.get(n[7])
+            if details:
+                found = _modalities_fast(details)
+                if found is None:
+                    return fallback(response)
+                ca, ci, cv, _ = found
+            details = d.get(n[8])
+            if details:
+                found = _modalities_fast(details)
+                if found is None:
+                    return fallback(response)
+                ta, ti, tv, _ = found
+            details = d.get(n[9])
+            if details:
+                found = _modalities_fast(details)
+                if found is None:
+                    return fallback(response)
+                oa, oi, ov, _ = found
+            ua, ui, uv = pa + ta - ca, pi + ti - ci, pv + tv - cv
+            input_text = prompt + tool - cached - ua - ui - uv
+            output_text = out - oa - oi - ov
+            if ua < 0 or ui < 0 or uv < 0 or input_text < 0 or output_text < 0 or cached - ca - ci - cv < 0:
                 return fallback(response)
-            ca, ci, cv, _ = found
-        details = d.get(n[8])
-        if details:
-            found = _modalities_fast(details)
-            if found is None:
-                return fallback(response)
-            ta, ti, tv, _ = found
-        details = d.get(n[9])
-        if details:
-            found = _modalities_fast(details)
-            if found is None:
-                return fallback(response)
-            oa, oi, ov, _ = found
-        ua, ui, uv = pa + ta - ca, pi + ti - ci, pv + tv - cv
-        input_text = prompt + tool - cached - ua - ui - uv
-        output_text = out - oa - oi - ov
-        if ua < 0 or ui < 0 or uv < 0 or input_text < 0 or output_text < 0 or cached - ca - ci - cv < 0:
-            return fallback(response)
-        variant = None
-        traffic, service = d.get(n[10]), d.get(n[11])
-        if traffic is not None or service is not None:
-            variant = _TRAFFIC.get(_tier(traffic, ()) or "on_demand", "unknown-traffic")
-            variant = variant or _tier(service, ("standard", "default", "unspecified"))
-        # fmt: off
-        return _new(Usage, (
-            input_text, output_text + ov, cached - ca - ci, 0, 0, thoughts, ua, oa, ui, oi,
-            1, 0, 0, 0, 0, uv, ca, ci, 0, 0, variant,
-        ))
-        # fmt: on
+            variant = None
+            traffic, service = d.get(n[10]), d.get(n[11])
+            if traffic is not None or service is not None:
+                variant = _TRAFFIC.get(_tier(traffic, ()) or "on_demand", "unknown-traffic")
+                variant = variant or _tier(service, ("standard", "default", "unspecified"))
+            # fmt: off
+            return _new(Usage, (
+                input_text, output_text + ov, cached - ca - ci, 0, 0, thoughts, ua, oa, ui, oi,
+                1, 0, 0, 0, 0, uv, ca, ci, 0, 0, variant,
+            ))
+            # fmt: on
+        except InvalidUsageError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the caller's object raised: a documented error instead
+            raise _unreadable(exc) from exc
 
     return read
 

@@ -13,6 +13,7 @@ from modelctl.runtime._adapters.common import (
     _new,
     _tier,
     _total,
+    _unreadable,
 )
 from modelctl.runtime._errors import InvalidUsageError
 from modelctl.runtime._usage import Usage
@@ -174,97 +175,76 @@ def _reader(outside: bool, fallback: Callable[..., Any]) -> Callable[[Any], Any]
     not sure of goes to ``fallback(response, reasoning_outside=outside)`` (the reference reader)."""
 
     def read(response: Any) -> Any:
-        # One frame, no helper calls on a dict: each call costs as much as a dozen lookups.
-        d = (
-            response
-            if type(response) is dict
-            else response.__dict__
-            if type(response) in _PYDANTIC and not response.__pydantic_extra__
-            else _fields(response)
-        )
-        if d is None:
-            return fallback(response, reasoning_outside=outside)
-        tier = d.get("service_tier")
-        usage = d.get("usage")
-        web = file = 0
-        if usage is not None:  # a whole response: its tier and its search calls; then its usage
-            output = d.get("output")
-            if output:
-                web, file = _tool_calls(output)
+        try:
+            # One frame, no helper calls on a dict: each call costs as much as a dozen lookups.
             d = (
-                usage
-                if type(usage) is dict
-                else usage.__dict__
-                if type(usage) in _PYDANTIC and not usage.__pydantic_extra__
-                else _fields(usage)
+                response
+                if type(response) is dict
+                else response.__dict__
+                if type(response) in _PYDANTIC and not response.__pydantic_extra__
+                else _fields(response)
             )
             if d is None:
                 return fallback(response, reasoning_outside=outside)
-        if not _OPENAI_APART.isdisjoint(d):
-            return fallback(response, reasoning_outside=outside)
-        prompt = d.get("prompt_tokens")
-        if prompt is not None:
-            completion = d.get("completion_tokens")
-            pd, cd = d.get("prompt_tokens_details"), d.get("completion_tokens_details")
-        else:
-            prompt, completion = d.get("input_tokens"), d.get("output_tokens")
-            pd, cd = d.get("input_tokens_details"), d.get("output_tokens_details")
-        total = d.get("total_tokens")
-        text = None
-        w12 = 0
-        if pd is None:
-            cached = writes = audio = image = 0
-        else:
-            if type(pd) is not dict:
-                pd = pd.__dict__ if type(pd) in _PYDANTIC and not pd.__pydantic_extra__ else _fields(pd)
-                if pd is None:
+            tier = d.get("service_tier")
+            usage = d.get("usage")
+            web = file = 0
+            if usage is not None:  # a whole response: its tier and its search calls; then its usage
+                output = d.get("output")
+                if output:
+                    web, file = _tool_calls(output)
+                d = (
+                    usage
+                    if type(usage) is dict
+                    else usage.__dict__
+                    if type(usage) in _PYDANTIC and not usage.__pydantic_extra__
+                    else _fields(usage)
+                )
+                if d is None:
                     return fallback(response, reasoning_outside=outside)
-            if pd.get("cached_tokens_details") is not None:
-                return fallback(response, reasoning_outside=outside)  # cached audio and image: split there
-            cached, writes = pd.get("cached_tokens", 0), pd.get("cache_write_tokens", 0)
-            audio, image = pd.get("audio_tokens", 0), pd.get("image_tokens", 0)
-            text, wd = pd.get("text_tokens"), pd.get("cache_write_tokens_details")
-            if wd is not None:
-                if type(wd) is not dict:
-                    wd = wd.__dict__ if type(wd) in _PYDANTIC and not wd.__pydantic_extra__ else _fields(wd)
-                    if wd is None:
+            if not _OPENAI_APART.isdisjoint(d):
+                return fallback(response, reasoning_outside=outside)
+            prompt = d.get("prompt_tokens")
+            if prompt is not None:
+                completion = d.get("completion_tokens")
+                pd, cd = d.get("prompt_tokens_details"), d.get("completion_tokens_details")
+            else:
+                prompt, completion = d.get("input_tokens"), d.get("output_tokens")
+                pd, cd = d.get("input_tokens_details"), d.get("output_tokens_details")
+            total = d.get("total_tokens")
+            text = None
+            w12 = 0
+            if pd is None:
+                cached = writes = audio = image = 0
+            else:
+                if type(pd) is not dict:
+                    pd = pd.__dict__ if type(pd) in _PYDANTIC and not pd.__pydantic_extra__ else _fields(pd)
+                    if pd is None:
                         return fallback(response, reasoning_outside=outside)
-                w12 = wd.get("ttl_12h_tokens", 0)
-        if cd is None:
-            reasoning = audio_out = image_out = 0
-        else:
-            if type(cd) is not dict:
-                cd = cd.__dict__ if type(cd) in _PYDANTIC and not cd.__pydantic_extra__ else _fields(cd)
-                if cd is None:
-                    return fallback(response, reasoning_outside=outside)
-            reasoning, audio_out, image_out = (
-                cd.get("reasoning_tokens", 0),
-                cd.get("audio_tokens", 0),
-                cd.get("image_tokens", 0),
-            )
-        # Every count an int (not a bool, float or str): chained identity tests, the cheapest check.
-        if not (
-            type(prompt)
-            is type(completion)
-            is type(cached)
-            is type(writes)
-            is type(audio)
-            is type(image)
-            is type(w12)
-            is type(reasoning)
-            is type(audio_out)
-            is type(image_out)
-            is int
-        ):
-            # A null count is 0 (the SDKs' unset fields); anything else is the reference reader's to refuse.
-            cached = 0 if cached is None else cached
-            writes = 0 if writes is None else writes
-            audio = 0 if audio is None else audio
-            image = 0 if image is None else image
-            w12 = 0 if w12 is None else w12
-            reasoning = 0 if reasoning is None else reasoning
-            audio_out = 0 if audio_out is None else audio_out
-            image_out = 0 if image_out is None else image_out
+                if pd.get("cached_tokens_details") is not None:
+                    return fallback(response, reasoning_outside=outside)  # cached audio and image: split there
+                cached, writes = pd.get("cached_tokens", 0), pd.get("cache_write_tokens", 0)
+                audio, image = pd.get("audio_tokens", 0), pd.get("image_tokens", 0)
+                text, wd = pd.get("text_tokens"), pd.get("cache_write_tokens_details")
+                if wd is not None:
+                    if type(wd) is not dict:
+                        wd = wd.__dict__ if type(wd) in _PYDANTIC and not wd.__pydantic_extra__ else _fields(wd)
+                        if wd is None:
+                            return fallback(response, reasoning_outside=outside)
+                    w12 = wd.get("ttl_12h_tokens", 0)
+            if cd is None:
+                reasoning = audio_out = image_out = 0
+            else:
+                if type(cd) is not dict:
+                    cd = cd.__dict__ if type(cd) in _PYDANTIC and not cd.__pydantic_extra__ else _fields(cd)
+                    if cd is None:
+                        return fallback(response, reasoning_outside=outside)
+                reasoning, audio_out, image_out = (
+                    cd.get("reasoning_tokens", 0),
+                    cd.get("audio_tokens", 0),
+                    cd.get("image_tokens", 0),
+                )
+            # Every count an int (not a bool, float or str): chained identity tests, the cheapest check.
             if not (
                 type(prompt)
                 is type(completion)
@@ -278,40 +258,70 @@ def _reader(outside: bool, fallback: Callable[..., Any]) -> Callable[[Any], Any]
                 is type(image_out)
                 is int
             ):
+                # A null count is 0 (the SDKs' unset fields); anything else is the reference reader's to refuse.
+                cached = 0 if cached is None else cached
+                writes = 0 if writes is None else writes
+                audio = 0 if audio is None else audio
+                image = 0 if image is None else image
+                w12 = 0 if w12 is None else w12
+                reasoning = 0 if reasoning is None else reasoning
+                audio_out = 0 if audio_out is None else audio_out
+                image_out = 0 if image_out is None else image_out
+                if not (
+                    type(prompt)
+                    is type(completion)
+                    is type(cached)
+                    is type(writes)
+                    is type(audio)
+                    is type(image)
+                    is type(w12)
+                    is type(reasoning)
+                    is type(audio_out)
+                    is type(image_out)
+                    is int
+                ):
+                    return fallback(response, reasoning_outside=outside)
+            if text is not None and (type(text) is not int or cached > text):
+                return fallback(response, reasoning_outside=outside)  # cached audio or image tokens: split there
+            input_text = prompt - cached - writes - audio - image
+            output_text = completion - audio_out - image_out
+            if outside:
+                if total is not None and (type(total) is not int or total != prompt + completion + reasoning):
+                    return fallback(response, reasoning_outside=outside)
+            else:
+                output_text -= reasoning
+                if total is not None and (type(total) is not int or total != prompt + completion):
+                    return fallback(response, reasoning_outside=outside)
+            # Every count non-negative and every part within its whole (the wholes follow from the parts).
+            if (
+                input_text < 0
+                or output_text < 0
+                or cached < 0
+                or writes < w12
+                or w12 < 0
+                or audio < 0
+                or image < 0
+                or reasoning < 0
+                or audio_out < 0
+                or image_out < 0
+            ):
                 return fallback(response, reasoning_outside=outside)
-        if text is not None and (type(text) is not int or cached > text):
-            return fallback(response, reasoning_outside=outside)  # cached audio or image tokens: split there
-        input_text = prompt - cached - writes - audio - image
-        output_text = completion - audio_out - image_out
-        if outside:
-            if total is not None and (type(total) is not int or total != prompt + completion + reasoning):
-                return fallback(response, reasoning_outside=outside)
-        else:
-            output_text -= reasoning
-            if total is not None and (type(total) is not int or total != prompt + completion):
-                return fallback(response, reasoning_outside=outside)
-        # Every count non-negative and every part within its whole (the wholes follow from the parts).
-        if (
-            input_text < 0
-            or output_text < 0
-            or cached < 0
-            or writes < w12
-            or w12 < 0
-            or audio < 0
-            or image < 0
-            or reasoning < 0
-            or audio_out < 0
-            or image_out < 0
-        ):
-            return fallback(response, reasoning_outside=outside)
-        if tier is not None:
-            tier = _OPENAI_TIERS[tier] if type(tier) is str and tier in _OPENAI_TIERS else _tier(tier, _OPENAI_STANDARD)
-        # fmt: off
-        return _new(Usage, (
-            input_text, output_text, cached, writes - w12, 0, reasoning, audio, audio_out, image, image_out,
-            1, 0, web, file, 0, 0, 0, 0, w12, 0, tier,
-        ))
-        # fmt: on
+            if tier is not None:
+                tier = (
+                    _OPENAI_TIERS[tier]
+                    if type(tier) is str and tier in _OPENAI_TIERS
+                    else _tier(tier, _OPENAI_STANDARD)
+                )
+            # fmt: off
+            return _new(Usage, (
+                input_text, output_text, cached, writes - w12, 0, reasoning, audio, audio_out, image, image_out,
+                1, 0, web, file, 0, 0, 0, 0, w12, 0, tier,
+            ))
+            # fmt: on
+        except InvalidUsageError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the caller's object raised: a documented error instead
+            raise _unreadable(exc) from exc
 
     return read
 
