@@ -285,6 +285,7 @@ class Catalog:
         key = (ref, variant)
         found = self._plans.get(key)
         if found is None:
+            _check_names(ref, variant)
             found = self._compile(ref, variant)
             with self._lock:
                 self._plans[key] = found
@@ -327,12 +328,22 @@ class Catalog:
             plans.append(_Plan(price, rates, tier_rates, windows, unsupported, max_input, week, served, text))
         return starts, plans
 
+    def _named_variant(self, ref: str) -> str | None:
+        """The variant a name implies (an alias that names one), else None."""
+        if not self._alias_variant:
+            return None
+        # resolve() put every spelling it kept there; other spellings by their lower case
+        return self._alias_variant.get(ref) or self._alias_variant.get(ref.lower())
+
     def _plan(self, ref: str, at: date | datetime | str | None, variant: str | None) -> _Plan:
-        _check_names(ref, variant)
-        canonical = self._resolved.get(ref) or self.resolve(ref)
-        if variant is None and self._alias_variant:
-            variant = self._alias_variant.get(ref) or self._alias_variant.get(ref.lower())
-        starts, plans = self._plans.get((canonical, variant)) or self._plans_for(canonical, variant)
+        try:
+            canonical = self._resolved.get(ref) or self.resolve(ref)
+            if variant is None:
+                variant = self._named_variant(ref)
+            starts, plans = self._plans.get((canonical, variant)) or self._plans_for(canonical, variant)
+        except TypeError:  # an unhashable name or variant (a list): say which
+            _check_names(ref, variant)
+            raise
         i = bisect_right(starts, _ordinal(at)) - 1
         plan = plans[i] if i >= 0 else None
         if plan is None:
@@ -383,13 +394,10 @@ class Catalog:
         """What ``cost()`` keeps per name and variant asked for: the canonical id, the variant billed
         (the one asked for, else the one the name implies: an alias's), the periods and their plans,
         the windowed variants' plans (filled as they are met), the last period's start and index."""
-        _check_names(ref, variant)
-        canonical = self._resolved.get(ref) or self.resolve(ref)
+        canonical = self._resolved.get(ref) or self.resolve(ref)  # (resolve() and _plans_for() check the names)
         key: Any = ref if variant is None else (ref, variant)
-        if variant is None and self._alias_variant:
-            variant = self._alias_variant.get(ref)  # resolve() put every spelling it kept there
-            if variant is None:
-                variant = self._alias_variant.get(ref.lower())
+        if variant is None:
+            variant = self._named_variant(ref)
         starts, plans = self._plans_for(canonical, variant)
         # No period: a start no day reaches, so that cost() looks the day up (and finds no price).
         last = starts[-1] if starts else 1 << 62
