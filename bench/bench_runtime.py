@@ -189,16 +189,8 @@ def bench_issue12(catalog: Any) -> dict[str, Any]:
     usage = Usage(input_tokens=1200, output_tokens=300)
     peak, off = datetime(2026, 11, 25, 2, tzinfo=UTC), datetime(2026, 11, 25, 12, tzinfo=UTC)
     flex = Usage(input_tokens=1200, output_tokens=300, cached_input_tokens=800, variant="flex")
-    body = {
-        "service_tier": "flex",
-        "usage": {
-            "input_tokens": 2000,
-            "input_tokens_details": {"cached_tokens": 800, "cache_write_tokens": 0},
-            "output_tokens": 300,
-            "output_tokens_details": {"reasoning_tokens": 100},
-            "total_tokens": 2300,
-        },
-    }
+    from bench_instructions import BODY as body  # the same Responses body the instruction counts use
+
     sdk = None
     try:
         from openai.types.responses import ResponseUsage
