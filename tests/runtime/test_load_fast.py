@@ -20,6 +20,7 @@ from conftest import REPO
 from modelctl.artifact.compile import SourceInfo, compile_artifact
 from modelctl.rules.validate import validate_catalog
 from modelctl.runtime import ArtifactError, Catalog, _artifact, _shape
+from shape_helpers import walk_accepts
 
 sys.path.insert(0, str(REPO / "bench"))
 
@@ -35,15 +36,6 @@ def content() -> dict[str, Any]:
     result = validate_catalog(REPO / "catalog", today=date(2026, 11, 25))
     doc = json.loads(compile_artifact(result.catalog, SourceInfo()).data)
     return doc["content"]  # type: ignore[no-any-return]
-
-
-def _walk_accepts(content: Any) -> bool:
-    try:
-        _shape._CONTENT.one(content)
-        _shape._references(content)
-    except _shape._Bad:
-        return False
-    return True
 
 
 def test_the_fast_check_says_yes_by_itself_on_what_the_compiler_writes(content: dict[str, Any], tmp_path: Path) -> None:
@@ -70,7 +62,7 @@ def test_every_container_replaced_by_another_json_value_the_fast_check_and_the_w
     keep = {*refs[:3], "openai/gpt-4o"}  # a few models, and the aliases that name them
     small["models"] = {ref: m for ref, m in small["models"].items() if ref in keep}
     small["aliases"] = {key: ref for key, ref in small["aliases"].items() if ref in keep}
-    assert _shape._accepts(small) and _walk_accepts(small)
+    assert _shape._accepts(small) and walk_accepts(small)
     refused = 0
     for path in _containers(small):
         if not path:
@@ -81,7 +73,7 @@ def test_every_container_replaced_by_another_json_value_the_fast_check_and_the_w
         original = parent[path[-1]]
         for odd in ODD:
             parent[path[-1]] = json.loads(json.dumps(odd))  # what a parse would make
-            fast, slow = _shape._accepts(small), _walk_accepts(small)
+            fast, slow = _shape._accepts(small), walk_accepts(small)
             assert fast == slow, (path, odd)
             refused += not slow
         parent[path[-1]] = original

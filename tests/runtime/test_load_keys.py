@@ -20,6 +20,7 @@ from conftest import REPO
 from modelctl.artifact.compile import SourceInfo, compile_artifact
 from modelctl.rules.validate import validate_catalog
 from modelctl.runtime import _shape, _shapes
+from shape_helpers import walk_accepts
 
 ODD: list[Any] = [None, True, False, 0, 7, -1, 1.5, "", "x", "2.50", "2026-01-01", "12:00", [], ["x"], {}, {"x": "y"}]
 
@@ -39,15 +40,6 @@ def small() -> dict[str, Any]:
     content["models"] = {ref: m for ref, m in content["models"].items() if ref in keep}
     content["aliases"] = {key: ref for key, ref in content["aliases"].items() if ref in keep}
     return json.loads(json.dumps(content))  # type: ignore[no-any-return]
-
-
-def _walk_accepts(content: Any) -> bool:
-    try:
-        _shape._CONTENT.one(content)
-        _shape._references(content)
-    except _shape._Bad:
-        return False
-    return True
 
 
 def _places(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -73,21 +65,21 @@ def test_every_field_deleted_the_fast_check_and_the_walk_agree(small: dict[str, 
             continue
         doc = copy.deepcopy(small)
         del _parent(doc, path)[path[-1]]
-        fast, slow = _shape._accepts(doc), _walk_accepts(doc)
+        fast, slow = _shape._accepts(doc), walk_accepts(doc)
         assert fast == slow, path
         refused += not slow
     assert refused > 20  # the required fields (the optional ones may go)
 
 
 def test_every_value_replaced_by_another_json_value_the_fast_check_and_the_walk_agree(small: dict[str, Any]) -> None:
-    assert _shape._accepts(small) and _walk_accepts(small)
+    assert _shape._accepts(small) and walk_accepts(small)
     refused = 0
     for path in _places(small):
         parent = _parent(small, path)
         original = parent[path[-1]]
         for odd in ODD:
             parent[path[-1]] = odd
-            fast, slow = _shape._accepts(small), _walk_accepts(small)
+            fast, slow = _shape._accepts(small), walk_accepts(small)
             assert fast == slow, (path, odd)
             refused += not slow
         parent[path[-1]] = original
@@ -129,4 +121,4 @@ def test_any_json_value_in_a_section_the_fast_check_and_the_walk_agree(
     small: dict[str, Any], doc: Any, where: str
 ) -> None:
     content = json.loads(json.dumps({**small, where: {"x/y": doc} if where != "catalog" else doc}))
-    assert _shape._accepts(content) == _walk_accepts(content)
+    assert _shape._accepts(content) == walk_accepts(content)
