@@ -29,17 +29,31 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_instructions import SCENARIOS, _sdks, scenario  # noqa: E402
 from common import interpreter, print_table, write_json  # noqa: E402
 
+from modelctl.runtime import CatalogError  # noqa: E402
+
 DEFAULT = ["plain", "window_peak", "tier_usage", "openai_json", "openai_sdk", "anthropic_json", "google_rest"]
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not at least 1")
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("scenarios", nargs="*", help=f"default: {' '.join(DEFAULT)}")
-    parser.add_argument("--rounds", type=int, default=25, help="rounds over every scenario (default 25)")
-    parser.add_argument("--calls", type=int, default=10_000, help="calls of each scenario per round (default 10000)")
+    parser.add_argument("--rounds", type=_positive, default=25, help="rounds over every scenario (default 25)")
+    parser.add_argument(
+        "--calls", type=_positive, default=10_000, help="calls of each scenario per round (default 10000)"
+    )
     parser.add_argument("--json", type=Path, help="also write the results as JSON")
     parser.add_argument(
-        "--artifact", type=Path, help="the repository catalog's artifact to use (default: compiled now)"
+        "--artifact", type=Path, help="the repository catalog's artifact (compiled now and written there when absent)"
     )
     args = parser.parse_args(argv)
     names = args.scenarios or DEFAULT
@@ -50,7 +64,10 @@ def main(argv: list[str] | None = None) -> int:
         names = [n for n in names if not SCENARIOS[n][1]]
     with tempfile.TemporaryDirectory() as tmp:
         artifact = args.artifact or Path(tmp) / "catalog.json"  # (compiled there when absent)
-        fns = {n: scenario(n, artifact) for n in names}
+        try:
+            fns = {n: scenario(n, artifact) for n in names}
+        except (OSError, CatalogError) as exc:  # an --artifact that cannot be read or loaded
+            parser.error(f"cannot use the artifact {artifact}: {exc}")
     best = dict.fromkeys(names, float("inf"))
     for _ in range(args.rounds):
         for name, fn in fns.items():
