@@ -5,9 +5,10 @@
 - a 304 revalidation's client CPU (target <= 2 ms);
 - nginx's CPU (master and workers, from /proc) while 200 holders check every second
   (target < 10 % of one core);
-- start-up from the disk cache with the origin down, against ``Catalog.loads`` of the same bytes
-  (target: at most the load time + 20 ms; the median of each start-up less the load timed just
-  before it);
+- start-up from the disk cache with the origin down (target: at most the load time + 20 ms; the
+  median of each start-up less the load timed just before it), against two loads: ``Catalog.loads``
+  of the same bytes already in memory, and ``Catalog.load`` of the same artifact in a file (which,
+  like the start-up, reads it from disk first: 30 ms at 50,000 models, 65 MB);
 - ``Catalog.loads`` against a plain ``json.loads`` of the same bytes with the cyclic GC on, at
   5,000 and 50,000 models (targets 1.0 x and 0.7 x).
 
@@ -246,13 +247,20 @@ def bench_startup(raw: bytes, repeat: int) -> dict[str, Any]:
         from modelctl.runtime._remote import cache
 
         cache.write(cache.path_for(tmp, dead), cache.Entry(raw, None))
-        loads, starts = [], []
+        plain = Path(tmp) / "catalog.json"  # the same artifact as a plain file, for Catalog.load
+        plain.write_bytes(raw)
+        loads, files, starts = [], [], []
         clock = CLOCK[0]
         for _ in range(repeat):  # each result freed after its clock stops (freeing is no part of either)
             gc.collect()
             t = clock()
             catalog = Catalog.loads(raw)
             loads.append(clock() - t)
+            del catalog
+            gc.collect()
+            t = clock()
+            catalog = Catalog.load(plain)
+            files.append(clock() - t)
             del catalog
             gc.collect()
             t = clock()
@@ -263,9 +271,19 @@ def bench_startup(raw: bytes, repeat: int) -> dict[str, Any]:
             del holder
     load, start = min(loads), min(starts)
     # the extra: the median of each start-up less the load measured just before it (steadier on a
-    # busy machine than the difference of the two minimums)
+    # busy machine than the difference of the two minimums); against Catalog.loads of the bytes in
+    # memory, and against Catalog.load of the same artifact in a file (which reads it, as the
+    # start-up reads the cache file)
     extra = statistics.median(s - ld for s, ld in zip(starts, loads, strict=True))
-    return {"bytes": len(raw), "load_ms": load * 1e3, "startup_ms": start * 1e3, "extra_ms": extra * 1e3}
+    extra_file = statistics.median(s - ld for s, ld in zip(starts, files, strict=True))
+    return {
+        "bytes": len(raw),
+        "load_ms": load * 1e3,
+        "file_load_ms": min(files) * 1e3,
+        "startup_ms": start * 1e3,
+        "extra_ms": extra * 1e3,
+        "extra_file_ms": extra_file * 1e3,
+    }
 
 
 def bench_load(raw: bytes, repeat: int) -> dict[str, Any]:
@@ -371,10 +389,18 @@ def load_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
         s, ld = results[f"startup_{models}"], results[f"load_{models}"]
         rows.append(
             {
-                "what": f"start-up from cache, {models:,} models",
+                "what": f"start-up from cache, {models:,} models (vs Catalog.loads of bytes)",
                 "value": f"+{s['extra_ms']:.1f} ms over {s['load_ms']:.0f} ms load",
                 "target": "<= +20 ms",
                 "ok": s["extra_ms"] <= 20,
+            }
+        )
+        rows.append(
+            {
+                "what": f"start-up from cache, {models:,} models (vs Catalog.load of a file)",
+                "value": f"+{s['extra_file_ms']:.1f} ms over {s['file_load_ms']:.0f} ms load",
+                "target": "<= +20 ms",
+                "ok": s["extra_file_ms"] <= 20,
             }
         )
         for clock in ("cpu", "wall"):
