@@ -40,6 +40,7 @@ from modelctl.runtime._pricing import (
     _today,
     _today_ordinal,
     compile_windows,
+    in_utc,
     max_input_of,
     minute_of_week,
     served_check,
@@ -432,7 +433,10 @@ class Catalog:
             day = _today[0] if now < _today[1] else _today_ordinal()
         elif type(at) is datetime:
             if at.tzinfo:
-                at = at.astimezone(UTC)  # the same instant, in UTC: its day and minute below
+                try:
+                    at = at.astimezone(UTC)  # the same instant, in UTC: its day and minute below
+                except Exception:  # out of range in UTC, or a tzinfo that raises (free: 3.11's try)
+                    at = in_utc(at, at)  # raises ValueError naming it
             day = at.toordinal()
         else:
             day = _ordinal(at)

@@ -180,11 +180,27 @@ def _ordinal(at: date | datetime | str | None) -> int:
 # --- the catalog ---------------------------------------------------------------------
 
 
+def in_utc(moment: datetime, at: object) -> datetime:
+    """The aware ``moment`` (``at``, or parsed from it) in UTC.  ValueError naming ``at`` when its UTC
+    day is outside what ``date`` holds (0001-01-01 to 9999-12-31) or its tzinfo raises (the caller's
+    error chained as the cause)."""
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        shown = repr(at) if isinstance(at, str) else moment.isoformat()
+        raise ValueError(
+            f"at={shown} is out of range in UTC: its UTC day is before 0001-01-01 or after 9999-12-31"
+        ) from None
+    except Exception as exc:
+        tz = type(moment.tzinfo).__name__
+        raise ValueError(f"at: its tzinfo {tz} raised {type(exc).__name__}: {exc}") from exc
+
+
 def _day(at: date | datetime | str | None) -> date:
     if at is None:
         return datetime.now(UTC).date()
     if isinstance(at, datetime):
-        return (at.astimezone(UTC) if at.tzinfo else at).date()
+        return (in_utc(at, at) if at.tzinfo else at).date()
     if isinstance(at, date):
         return at
     if isinstance(at, str):
@@ -196,7 +212,7 @@ def _day(at: date | datetime | str | None) -> date:
             moment = datetime.fromisoformat(at.replace("Z", "+00:00"))
         except ValueError:
             raise ValueError(f"{at!r} is not an ISO date or date-time") from None
-        return (moment.astimezone(UTC) if moment.tzinfo else moment).date()
+        return (in_utc(moment, at) if moment.tzinfo else moment).date()
     raise TypeError(f"at must be a date, datetime or ISO string, not {type(at).__name__}")
 
 
@@ -235,13 +251,13 @@ def instant(at: date | datetime | str | None) -> tuple[int, int] | None:
         now = _time()
         return int(now % 86400) // 60, (int(now // 86400) + 3) % 7  # 1970-01-01 was a Thursday
     if isinstance(at, datetime):
-        moment = at.astimezone(UTC) if at.tzinfo else at
+        moment = in_utc(at, at) if at.tzinfo else at
     elif isinstance(at, str) and "T" in at:
         try:
             moment = datetime.fromisoformat(at.replace("Z", "+00:00"))
         except ValueError:
             raise ValueError(f"{at!r} is not an ISO date or date-time") from None
-        moment = moment.astimezone(UTC) if moment.tzinfo else moment
+        moment = in_utc(moment, at) if moment.tzinfo else moment
     else:
         return None
     return moment.hour * 60 + moment.minute, moment.weekday()
