@@ -8,6 +8,7 @@ every check, always keeping the last good one: see docs/distribution.md.  Standa
 from __future__ import annotations
 
 import hashlib
+import numbers
 import os
 import random
 import threading  # before register_at_fork below: its own after-fork clean-up must run first
@@ -80,8 +81,12 @@ class CatalogHolder:
             raise ArtifactError(f"cannot read artifact {self.source!r}: the path contains a NUL character")
         if cache_dir is not None and "\0" in os.fspath(cache_dir):
             raise ArtifactError(f"cannot use the cache folder {os.fspath(cache_dir)!r}: it contains a NUL character")
+        refresh = _number("refresh", refresh, none=True)
+        timeout = _number("timeout", timeout, zero=False)
+        stale_after = _number("stale_after", stale_after, none=True, infinite=True)
+        max_shrink = _number("max_shrink", max_shrink, most=1.0)
         self.on_change, self.on_error = on_change, on_error
-        self.timeout, self.headers = timeout, dict(headers or {})
+        self.timeout, self.headers = timeout, _checked_headers(headers)
         self.max_shrink, self.allow_rollback = max_shrink, allow_rollback
         self.refresh_interval = refresh
         self.stale_after = stale_after if stale_after is not None else (max(3 * refresh, 60.0) if refresh else 3600.0)
@@ -215,8 +220,8 @@ class CatalogHolder:
     def _note_failure(self, exc: CatalogError) -> None:
         self._failures += 1
         wait = getattr(exc, "retry_after", None)
-        if wait:
-            self._not_before = time.monotonic() + wait
+        if wait:  # honoured up to the longest back-off (a server's "come back next year" is not)
+            self._not_before = time.monotonic() + min(wait, self._longest_wait())
         self._report(exc, ("failure", str(exc)))
 
     def _report(self, exc: CatalogError, ident: object) -> None:
@@ -363,10 +368,14 @@ class CatalogHolder:
 
     # --- the refresh thread ---------------------------------------------------------------
 
+    def _longest_wait(self) -> float:
+        """The longest back-off: 16 x the interval or 5 minutes, whichever is longer."""
+        return max(float(self.refresh_interval or 60.0) * 16, 300.0)
+
     def _next_delay(self) -> float:
         base = float(self.refresh_interval or 60.0)
         if self._failures:
-            base = min(base * 2 ** min(self._failures, 10), max(base * 16, 300.0))
+            base = min(base * 2 ** min(self._failures, 10), self._longest_wait())
         delay = base * random.uniform(0.75, 1.25)
         return max(delay, self._not_before - time.monotonic())
 
@@ -389,6 +398,55 @@ class CatalogHolder:
         self._thread = None
         if self.refresh_interval and not self._closed:
             self._start_thread()
+
+
+def _number(
+    name: str, value: Any, *, none: bool = False, zero: bool = True, infinite: bool = False, most: float | None = None
+) -> Any:
+    """A holder option that is a number of seconds (or a ratio): TypeError naming it when it is not a
+    number, ValueError when it is NaN, negative, zero or infinite where that makes no sense (a negative
+    ``refresh`` would check the origin in a tight loop)."""
+    if value is None and none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number{' or None' if none else ''}, not {type(value).__name__}")
+    number = float(value)
+    if (
+        number != number  # NaN
+        or number < 0
+        or (number == 0 and not zero)
+        or (number == float("inf") and not infinite)
+        or (most is not None and number > most)
+    ):
+        want = "a finite number" if not infinite else "a number"
+        want += " above 0" if not zero else " of at least 0"
+        want += f" and at most {most:g}" if most is not None else ""
+        raise ValueError(f"{name} must be {want}, not {value!r}")
+    return value
+
+
+_TOKEN = frozenset("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+
+def _checked_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
+    """The configured headers, refused at construction (not on every fetch) when one cannot be sent:
+    a name that is not an HTTP token, a value that is not latin-1 text or holds a line break or NUL.
+    The error names the header, never its value (a token)."""
+    out: dict[str, str] = {}
+    for name, value in dict(headers or {}).items():
+        if not isinstance(name, str) or not isinstance(value, str):
+            what = type(name).__name__ if not isinstance(name, str) else f"{type(value).__name__} for {name!r}"
+            raise TypeError(f"a header name and value are str, not {what}")
+        if not name or not set(name) <= _TOKEN:
+            raise ValueError(f"header {name!r}: not a valid HTTP header name")
+        try:
+            value.encode("latin-1")
+        except UnicodeEncodeError:
+            raise ValueError(f"header {name!r}: its value is not latin-1 text, which HTTP cannot send") from None
+        if "\r" in value or "\n" in value or "\0" in value:
+            raise ValueError(f"header {name!r}: its value holds a line break or a NUL character")
+        out[name] = value
+    return out
 
 
 def _naming(exc: CatalogError, where: str) -> CatalogError:

@@ -1,21 +1,28 @@
 """Fetching an artifact over HTTP(S): conditional GET, a deadline for the whole download,
-Retry-After.  Standard library only (``urllib.request``)."""
+Retry-After, a size limit, gzip, redirects that keep the configured headers on their origin.
+Standard library only (``urllib.request``)."""
 
 from __future__ import annotations
 
 import email.utils
+import math
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
+import zlib
 
 from modelctl.runtime._errors import FetchError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
+    from typing import Any
 
-MAX_BYTES = 256 * 1024 * 1024
+MAX_BYTES = 256 * 1024 * 1024  # an artifact (after gzip) larger than this is refused: docs/distribution.md
+MAX_RETRY_AFTER = 3600.0  # a longer Retry-After is read as an hour (the holder bounds it further)
 _CHUNK = 1 << 16
+_PRIVATE = "_modelctl_private"  # on a Request: the configured headers, sent to the source's origin only
 
 
 class Response:
@@ -29,17 +36,93 @@ class Response:
 
 
 def retry_after(value: str | None) -> float | None:
-    """Seconds from a Retry-After header (delta-seconds or an HTTP date)."""
+    """Seconds from a Retry-After header (delta-seconds or an HTTP date), at most MAX_RETRY_AFTER;
+    None when it is neither."""
     if not value:
         return None
     value = value.strip()
     if value.isascii() and value.isdigit():
-        return float(value)
+        return min(float(value), MAX_RETRY_AFTER)  # float("9" * 5000) is inf: min() bounds it
     try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+        when = email.utils.parsedate_to_datetime(value).timestamp()
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    return max(0.0, when.timestamp() - time.time())
+    if not math.isfinite(when):
+        return None
+    return min(max(0.0, when - time.time()), MAX_RETRY_AFTER)
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urllib.parse.urlsplit(url)
+    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+    return parts.scheme, (parts.hostname or "").lower(), port
+
+
+class _Redirects(urllib.request.HTTPRedirectHandler):
+    """urllib's redirects, except: only to http(s), never from https down to http, and the
+    configured headers (``Authorization``...) only to the source's own origin."""
+
+    def redirect_request(self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str) -> Any:
+        new = urllib.parse.urljoin(req.full_url, newurl)
+        scheme = urllib.parse.urlsplit(new).scheme
+        refused = None
+        if scheme not in ("http", "https"):
+            refused = f"{req.full_url}: redirected to {new}: refused (only http and https)"
+        elif urllib.parse.urlsplit(req.full_url).scheme == "https" and scheme != "https":
+            refused = f"{req.full_url}: redirected from https to http ({new}): refused"
+        if refused is not None:
+            if fp is not None:
+                fp.close()  # its socket
+            raise FetchError(refused)
+        redirected = super().redirect_request(req, fp, code, msg, headers, new)
+        private = getattr(req, _PRIVATE, ())
+        if redirected is not None:
+            if _origin(new) != _origin(req.full_url):
+                for name in private:
+                    redirected.remove_header(name)
+                private = ()
+            setattr(redirected, _PRIVATE, private)
+        return redirected
+
+
+_OPENER = urllib.request.build_opener(_Redirects)
+
+
+def _body(reply: Any, url: str, timeout: float, deadline: float) -> bytes:
+    """The body as sent (gzip decompressed), at most MAX_BYTES, within the deadline."""
+    encoding = (reply.headers.get("Content-Encoding") or "identity").strip().lower()
+    if encoding not in ("identity", "gzip", "x-gzip"):
+        raise FetchError(
+            f"{url}: served with Content-Encoding {encoding}, which the holder cannot read (serve it plain or gzip)"
+        )
+    inflate = zlib.decompressobj(wbits=31) if encoding != "identity" else None
+    length = reply.headers.get("Content-Length")
+    declared = int(length) if length is not None and length.isascii() and length.isdigit() else None
+    if declared is not None and declared > MAX_BYTES:
+        raise FetchError(f"{url}: {declared} bytes, above the limit of {MAX_BYTES} bytes: refused")
+    chunks: list[bytes] = []
+    size = received = 0
+    while True:
+        if time.monotonic() > deadline:
+            raise FetchError(f"{url}: download took longer than the {timeout:g} s timeout")
+        chunk = reply.read1(_CHUNK) if hasattr(reply, "read1") else reply.read(_CHUNK)
+        if not chunk:
+            break
+        received += len(chunk)
+        if inflate is not None:
+            try:
+                chunk = inflate.decompress(chunk, MAX_BYTES + 1 - size)
+            except zlib.error as exc:
+                raise FetchError(f"{url}: the gzip body is corrupt: {exc}") from None
+        size += len(chunk)
+        if size > MAX_BYTES:
+            raise FetchError(f"{url}: larger than the limit of {MAX_BYTES} bytes: refused")
+        chunks.append(chunk)
+    if declared is not None and declared != received:
+        raise FetchError(f"{url}: truncated download ({received} of {declared} bytes)")
+    if inflate is not None and not inflate.eof:
+        raise FetchError(f"{url}: the gzip body is truncated")
+    return b"".join(chunks)
 
 
 def get(
@@ -54,29 +137,15 @@ def get(
     servers included, takes at most about ``timeout`` seconds.  Raises ``FetchError``."""
     deadline = time.monotonic() + timeout
     request = urllib.request.Request(url, headers=dict(headers or {}))
+    setattr(request, _PRIVATE, tuple(name.capitalize() for name in headers or ()))
     request.add_header("Accept", "application/json")
     if etag:
         request.add_header("If-None-Match", etag)
     if last_modified:
         request.add_header("If-Modified-Since", last_modified)
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as reply:  # noqa: S310 - the configured source
-            length = reply.headers.get("Content-Length")
-            chunks: list[bytes] = []
-            size = 0
-            while True:
-                if time.monotonic() > deadline:
-                    raise FetchError(f"{url}: download took longer than the {timeout:g} s timeout")
-                chunk = reply.read1(_CHUNK) if hasattr(reply, "read1") else reply.read(_CHUNK)
-                if not chunk:
-                    break
-                size += len(chunk)
-                if size > MAX_BYTES:
-                    raise FetchError(f"{url}: larger than {MAX_BYTES} bytes")
-                chunks.append(chunk)
-            body = b"".join(chunks)
-            if length is not None and length.isdigit() and int(length) != len(body):
-                raise FetchError(f"{url}: truncated download ({len(body)} of {length} bytes)")
+        with _OPENER.open(request, timeout=timeout) as reply:
+            body = _body(reply, url, timeout, deadline)
             return Response(reply.status, body, reply.headers.get("ETag"), reply.headers.get("Last-Modified"))
     except urllib.error.HTTPError as exc:
         exc.close()  # its socket

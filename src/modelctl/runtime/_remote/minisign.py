@@ -49,10 +49,20 @@ class PublicKey:
                     text = fh.read()
             except (OSError, UnicodeDecodeError, ValueError) as exc:  # ValueError: a NUL in the path
                 raise CatalogError(f"cannot read the public key {os.fspath(spec)!r}: {exc}") from None
-        else:
+        elif isinstance(spec, str):
             text = spec
+        else:
+            raise TypeError(f"public_key must be a path, the .pub file's text or bytes, not {type(spec).__name__}")
         lines = [line for line in text.strip().splitlines() if line.strip()]
-        raw = _b64(lines[-1] if lines else "", "the public key")
+        try:
+            raw = _b64(lines[-1] if lines else "", "the public key")
+        except SignatureError:
+            if isinstance(spec, str) and len(lines) == 1 and ("/" in spec or os.sep in spec or spec.endswith(".pub")):
+                # one line, not base64: a path (a typo, a file not yet deployed), not a key
+                raise CatalogError(
+                    f"cannot read the public key {spec!r}: no such file (nor is it a key's base64 line)"
+                ) from None
+            raise
         if len(raw) != 42 or raw[:2] != b"Ed":
             raise CatalogError("the public key is not a minisign Ed25519 public key (`modelctl keygen` writes one)")
         self.key_id = raw[2:10]

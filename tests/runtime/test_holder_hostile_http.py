@@ -1,0 +1,307 @@
+"""CatalogHolder against an origin that misbehaves in ways nginx will not: a tiny HTTP server on
+127.0.0.1 in the test, answering each path as the test says (redirects to another host or to
+plain HTTP, a body larger than the limit or endless, a Content-Length that lies, gzip, 5xx with a
+Retry-After that is a date, garbage or enormous)."""
+
+from __future__ import annotations
+
+import gzip
+import http.server
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from distribution_origin import artifact
+
+from modelctl.runtime import CatalogHolder, FetchError
+from modelctl.runtime._remote import fetch
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    endless: bool = False  # after the body, zeros until the client stops reading
+
+
+@dataclass
+class Server:
+    port: int
+    routes: dict[str, Reply]
+    seen: list[tuple[str, dict[str, str]]]
+
+    def url(self, path: str = "/catalog.json", host: str = "127.0.0.1") -> str:
+        return f"http://{host}:{self.port}{path}"
+
+
+def _handler(routes: dict[str, Reply], seen: list[tuple[str, dict[str, str]]]) -> type:
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            seen.append((self.path, dict(self.headers.items())))
+            reply = routes.get(self.path, Reply(404))
+            self.send_response(reply.status)
+            for name, value in reply.headers.items():
+                self.send_header(name, value)
+            if "Content-Length" not in reply.headers and not reply.endless:
+                self.send_header("Content-Length", str(len(reply.body)))
+            self.end_headers()
+            try:
+                self.wfile.write(reply.body)
+                while reply.endless:
+                    self.wfile.write(b"0" * 65536)
+            except OSError:
+                pass  # the client stopped reading
+
+    return Handler
+
+
+@pytest.fixture
+def server() -> Iterator[Server]:
+    routes: dict[str, Reply] = {}
+    seen: list[tuple[str, dict[str, str]]] = []
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _handler(routes, seen))
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield Server(httpd.server_address[1], routes, seen)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.fixture
+def good(tmp_path: Path) -> bytes:
+    return artifact("mini", 100, tmp_path)
+
+
+# --- redirects -------------------------------------------------------------------------------
+
+
+def test_a_redirect_to_another_host_does_not_carry_the_configured_headers(server: Server, good: bytes) -> None:
+    # 127.0.0.1 and localhost are two origins (another host, as far as HTTP goes), one server.
+    server.routes["/catalog.json"] = Reply(302, {"Location": server.url("/moved.json", host="localhost")})
+    server.routes["/moved.json"] = Reply(200, body=good)
+    holder = CatalogHolder(server.url(), headers={"Authorization": "Bearer secret", "X-Api-Key": "k"})
+    assert holder.catalog.revision == 100
+    first, moved = server.seen
+    assert first[1].get("Authorization") == "Bearer secret" and first[1].get("X-Api-Key") == "k"
+    assert moved[0] == "/moved.json"
+    assert "Authorization" not in moved[1] and "X-Api-Key" not in moved[1]
+
+
+def test_a_redirect_on_the_same_origin_keeps_the_headers(server: Server, good: bytes) -> None:
+    server.routes["/catalog.json"] = Reply(301, {"Location": "/v2/catalog.json"})
+    server.routes["/v2/catalog.json"] = Reply(200, body=good)
+    CatalogHolder(server.url(), headers={"Authorization": "Bearer secret"})
+    assert [h.get("Authorization") for _, h in server.seen] == ["Bearer secret", "Bearer secret"]
+
+
+@pytest.mark.parametrize("target", ["ftp://127.0.0.1/catalog.json", "file:///etc/passwd"])
+def test_a_redirect_to_another_scheme_is_refused(server: Server, target: str) -> None:
+    server.routes["/catalog.json"] = Reply(302, {"Location": target})
+    with pytest.raises(FetchError, match=r"[Rr]edirect.*to .*(refused|not allowed)"):
+        CatalogHolder(server.url())
+    assert len(server.seen) == 1  # nothing followed
+
+
+def test_a_redirect_from_https_to_http_is_refused() -> None:
+    class Request:
+        full_url = "https://prices.example/catalog.json"
+
+    handler = fetch._Redirects()
+    with pytest.raises(FetchError, match="from https to http.*refused"):
+        handler.redirect_request(Request(), None, 302, "Found", {}, "http://prices.example/catalog.json")  # type: ignore[arg-type]
+
+
+# --- bodies ---------------------------------------------------------------------------------
+
+
+def test_a_content_length_above_the_limit_is_refused_before_the_download(
+    server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fetch, "MAX_BYTES", 1000)
+    server.routes["/catalog.json"] = Reply(200, {"Content-Length": "5000"}, endless=True)
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="5000 bytes, above the limit of 1000"):
+        fetch.get(server.url(), timeout=5)
+    assert time.monotonic() - started < 2
+
+
+def test_an_endless_body_stops_at_the_limit(server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fetch, "MAX_BYTES", 1 << 20)
+    server.routes["/catalog.json"] = Reply(200, {"Connection": "close"}, endless=True)
+    with pytest.raises(FetchError, match="larger than the limit of 1048576 bytes"):
+        fetch.get(server.url(), timeout=5)
+
+
+def test_a_content_length_that_lies_is_refused(server: Server, good: bytes) -> None:
+    server.routes["/catalog.json"] = Reply(200, {"Content-Length": str(len(good) + 100), "Connection": "close"}, good)
+    with pytest.raises(FetchError):
+        fetch.get(server.url(), timeout=5)
+    server.routes["/catalog.json"] = Reply(200, {"Content-Length": "²", "Connection": "close"}, good)
+    assert fetch.get(server.url(), timeout=5).body == good  # not a number: ignored, as http.client does
+
+
+def test_a_gzip_body_is_decompressed(server: Server, good: bytes) -> None:
+    server.routes["/catalog.json"] = Reply(200, {"Content-Encoding": "gzip"}, gzip.compress(good))
+    holder = CatalogHolder(server.url())
+    assert holder.catalog.revision == 100 and holder.last_error is None
+
+
+def test_a_gzip_bomb_stops_at_the_limit(server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fetch, "MAX_BYTES", 1 << 20)
+    server.routes["/catalog.json"] = Reply(200, {"Content-Encoding": "gzip"}, gzip.compress(b"0" * (8 << 20)))
+    with pytest.raises(FetchError, match="larger than the limit of 1048576 bytes"):
+        fetch.get(server.url(), timeout=5)
+
+
+@pytest.mark.parametrize("encoding", ["br", "zstd", "x-unknown"])
+def test_an_encoding_the_holder_cannot_read_is_named(server: Server, good: bytes, encoding: str) -> None:
+    server.routes["/catalog.json"] = Reply(200, {"Content-Encoding": encoding}, good)
+    with pytest.raises(FetchError, match=f"Content-Encoding {encoding}"):
+        fetch.get(server.url(), timeout=5)
+
+
+def test_corrupt_gzip_is_a_fetch_error(server: Server, good: bytes) -> None:
+    server.routes["/catalog.json"] = Reply(200, {"Content-Encoding": "gzip"}, gzip.compress(good)[:-20])
+    with pytest.raises(FetchError, match="gzip"):
+        fetch.get(server.url(), timeout=5)
+
+
+# --- Retry-After ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["9" * 30, "9" * 5000, "Fri, 31 Dec 9999 23:59:59 GMT", "Thu, 01 Jan 1970 00:00:00 GMT", "soon", "-5", "1e9", ""],
+)
+def test_retry_after_is_bounded_and_garbage_ignored(value: str) -> None:
+    wait = fetch.retry_after(value)
+    assert wait is None or 0 <= wait <= fetch.MAX_RETRY_AFTER
+
+
+def test_an_enormous_retry_after_does_not_stop_the_refresh_thread(server: Server, good: bytes) -> None:
+    server.routes["/catalog.json"] = Reply(200, body=good)
+    holder = CatalogHolder(server.url(), refresh=0.05)
+    try:
+        server.routes["/catalog.json"] = Reply(503, {"Retry-After": "9" * 5000})
+        deadline = time.monotonic() + 5
+        while holder.status()["failures"] == 0 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(0.2)
+        assert holder.status()["failures"] >= 1
+        assert holder._thread.is_alive()
+        assert holder._next_delay() <= max(0.05 * 16, 300.0) * 1.25 + 1
+    finally:
+        holder.close()
+
+
+# --- arguments ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["Bearer …", "a\r\nX-Injected: 1", "a\nb", "a\x00b"])
+def test_a_header_that_cannot_be_sent_is_refused_at_construction_without_echoing_it(
+    server: Server, good: bytes, value: str
+) -> None:
+    server.routes["/catalog.json"] = Reply(200, body=good)
+    with pytest.raises(ValueError, match="header 'Authorization'") as info:
+        CatalogHolder(server.url(), headers={"Authorization": value})
+    assert value not in str(info.value)
+    assert server.seen == []
+
+
+@pytest.mark.parametrize("headers", [{"Authorization": 5}, {5: "x"}, {"Bad Name": "x"}, {"": "x"}])
+def test_a_header_of_the_wrong_type_or_name_is_refused(headers: Any) -> None:
+    with pytest.raises((TypeError, ValueError), match="header"):
+        CatalogHolder("http://127.0.0.1:9/catalog.json", headers=headers)
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("refresh", -1),
+        ("refresh", float("nan")),
+        ("refresh", float("inf")),
+        ("timeout", 0),
+        ("timeout", -5),
+        ("timeout", float("nan")),
+        ("stale_after", -1),
+        ("max_shrink", float("nan")),
+        ("max_shrink", -0.5),
+    ],
+)
+def test_a_number_out_of_range_is_a_value_error(server: Server, good: bytes, option: str, value: float) -> None:
+    server.routes["/catalog.json"] = Reply(200, body=good)
+    with pytest.raises(ValueError, match=option):
+        CatalogHolder(server.url(), **{option: value})
+    assert server.seen == []
+
+
+@pytest.mark.parametrize(("option", "value"), [("refresh", "30"), ("timeout", None), ("max_shrink", "half")])
+def test_a_number_of_the_wrong_type_is_a_type_error(option: str, value: Any) -> None:
+    with pytest.raises(TypeError, match=option):
+        CatalogHolder("http://127.0.0.1:9/catalog.json", **{option: value})
+
+
+def test_close_twice_and_refresh_after_close(server: Server, good: bytes) -> None:
+    server.routes["/catalog.json"] = Reply(200, body=good)
+    holder = CatalogHolder(server.url(), refresh=0.05)
+    holder.close()
+    holder.close()
+    assert not holder._thread.is_alive()
+    assert holder.refresh() is False  # still checks on demand (nothing changed): never raises
+    assert holder.status()["revision"] == 100
+
+
+# --- the cache folder and the key -----------------------------------------------------------
+
+
+def test_a_cache_folder_that_is_a_file_is_reported_and_the_catalog_served(
+    server: Server, good: bytes, tmp_path: Path
+) -> None:
+    server.routes["/catalog.json"] = Reply(200, body=good)
+    blocker = tmp_path / "cache"
+    blocker.write_text("not a folder")
+    errors: list[Exception] = []
+    holder = CatalogHolder(server.url(), cache_dir=blocker, on_error=errors.append)
+    assert holder.catalog.revision == 100
+    assert len(errors) == 1 and "cannot write the cache" in str(errors[0])
+    holder.reload()
+    assert len(errors) == 1  # once, not on every check
+    assert blocker.read_text() == "not a folder"
+
+
+def test_two_holders_share_one_cache_folder(server: Server, good: bytes, tmp_path: Path) -> None:
+    server.routes["/catalog.json"] = Reply(200, body=good)
+    first = CatalogHolder(server.url(), cache_dir=tmp_path / "cache")
+    second = CatalogHolder(server.url(), cache_dir=tmp_path / "cache")
+    for _ in range(5):
+        first.reload()
+        second.reload()
+    del server.routes["/catalog.json"]  # the origin now answers 404
+    third = CatalogHolder(server.url(), cache_dir=tmp_path / "cache")
+    assert third.status()["origin"] == "cache" and third.catalog.digest == first.catalog.digest
+    assert [p.name for p in (tmp_path / "cache").iterdir() if p.name.startswith(".")] == []  # no temp file left
+
+
+def test_a_public_key_path_that_does_not_exist_says_so(tmp_path: Path) -> None:
+    from modelctl.runtime import CatalogError
+
+    missing = str(tmp_path / "keys" / "modelctl.pub")
+    with pytest.raises(CatalogError, match="cannot read the public key .*modelctl.pub.*no such file"):
+        CatalogHolder(str(tmp_path / "catalog.json"), public_key=missing)
+
+
+@pytest.mark.parametrize("key", [5, ["RWQ"], 1.5])
+def test_a_public_key_of_the_wrong_type_is_a_type_error(tmp_path: Path, key: Any) -> None:
+    with pytest.raises(TypeError, match="public_key"):
+        CatalogHolder(str(tmp_path / "catalog.json"), public_key=key)
