@@ -10,7 +10,8 @@
   of the same bytes already in memory, and ``Catalog.load`` of the same artifact in a file (which,
   like the start-up, reads it from disk first: 30 ms at 50,000 models, 65 MB);
 - ``Catalog.loads`` against a plain ``json.loads`` of the same bytes with the cyclic GC on, at
-  5,000 and 50,000 models (targets 1.0 x and 0.7 x).
+  5,000 and 50,000 models (targets 1.0 x and 0.7 x); with msgspec installed (the ``fast`` extra),
+  ``Catalog.loads(parser="msgspec")`` too, in the same runs.
 
 Usage::
 
@@ -47,6 +48,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 from common import ROOT, print_table, write_json  # noqa: E402
 
+try:  # the fast extra: its parser's load figures too
+    import msgspec  # noqa: F401
+
+    FAST = [True]
+except ImportError:
+    FAST = [False]
 TARGETS = {"pickup_p99_s": 1.5, "revalidate_cpu_ms": 2.0, "nginx_core_pct": 10.0, "startup_extra_ms": 20.0}
 LOAD_TARGETS = {5000: 1.0, 50000: 0.7}
 
@@ -293,10 +300,13 @@ def bench_load(raw: bytes, repeat: int) -> dict[str, Any]:
     5,000 models and 86 ms at 50,000, CPU)."""
     from modelctl.runtime import Catalog
 
-    runs: dict[str, dict[str, list[float]]] = {"cpu": {"json": [], "ours": []}, "wall": {"json": [], "ours": []}}
+    calls = [("json", lambda: json.loads(raw)), ("ours", lambda: Catalog.loads(raw))]
+    if FAST[0]:  # parser="msgspec" (the fast extra), when installed
+        calls.append(("fast", lambda: Catalog.loads(raw, parser="msgspec")))
+    runs: dict[str, dict[str, list[float]]] = {clock: {name: [] for name, _ in calls} for clock in ("cpu", "wall")}
     assert gc.isenabled()
-    for _ in range(repeat):  # interleaved, so that both see the same machine
-        for name, fn in (("json", lambda: json.loads(raw)), ("ours", lambda: Catalog.loads(raw))):
+    for _ in range(repeat):  # interleaved, so that all see the same machine
+        for name, fn in calls:
             gc.collect()
             cpu, wall = time.process_time(), time.perf_counter()
             result = fn()
@@ -308,6 +318,8 @@ def bench_load(raw: bytes, repeat: int) -> dict[str, Any]:
     for clock, got in runs.items():
         plain, ours = min(got["json"]), min(got["ours"])
         out[clock] = {"json_loads_ms": plain * 1e3, "catalog_loads_ms": ours * 1e3, "ratio": ours / plain}
+        if "fast" in got:
+            out[clock] |= {"msgspec_loads_ms": min(got["fast"]) * 1e3, "msgspec_ratio": min(got["fast"]) / plain}
     out |= out["cpu" if CLOCK[0] is time.process_time else "wall"]  # the figures of the chosen clock
     return out
 
@@ -413,6 +425,16 @@ def load_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
                     "ok": got["ratio"] <= LOAD_TARGETS.get(models, float("inf")),
                 }
             )
+            if "msgspec_ratio" in got:
+                ratio = got["msgspec_ratio"]
+                rows.append(
+                    {
+                        "what": f"Catalog.loads(parser='msgspec') / json.loads, {models:,} models ({clock})",
+                        "value": f"{ratio:.2f} x ({got['msgspec_loads_ms']:.0f} / {got['json_loads_ms']:.0f} ms)",
+                        "target": f"<= {LOAD_TARGETS.get(models, '-')} x",
+                        "ok": ratio <= LOAD_TARGETS.get(models, float("inf")),
+                    }
+                )
     return rows
 
 

@@ -60,9 +60,10 @@ def _target(name: str) -> str | None:
     return parts[1]
 
 
-# The one exception to "the runtime imports only the standard library": signature verification,
-# imported only when CatalogHolder(public_key=...) is set (tests/runtime/test_runtime.py checks that).
-RUNTIME_OPTIONAL = {"runtime/_remote/minisign.py": {"cryptography"}}
+# The exceptions to "the runtime imports only the standard library": signature verification,
+# imported only when CatalogHolder(public_key=...) is set, and msgspec, only for parser="msgspec"
+# (tests/runtime/test_runtime.py checks that a default load imports neither).
+RUNTIME_OPTIONAL = {"runtime/_remote/minisign.py": {"cryptography"}, "runtime/_fast.py": {"msgspec"}}
 
 
 def _violations() -> Iterator[str]:

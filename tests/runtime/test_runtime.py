@@ -47,8 +47,10 @@ def _mini_artifact(make_catalog: MakeCatalog, extra: dict[str, str | None] | Non
 def test_runtime_imports_only_the_standard_library() -> None:
     imported: set[str] = set()
     folder = Path(runtime.__file__).parent
-    # _remote/minisign.py alone imports cryptography, only when a public key is configured.
-    for path in [*folder.glob("*.py"), *(p for p in folder.glob("_remote/*.py") if p.name != "minisign.py")]:
+    # _remote/minisign.py alone imports cryptography, only when a public key is configured, and
+    # _fast.py msgspec, only for parser="msgspec".
+    modules = [p for p in folder.glob("*.py") if p.name != "_fast.py"]
+    for path in [*modules, *(p for p in folder.glob("_remote/*.py") if p.name != "minisign.py")]:
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Import):
                 imported |= {a.name for a in node.names}
@@ -66,6 +68,19 @@ def test_importing_the_runtime_loads_no_third_party_module() -> None:
     assert foreign == set()
     ours = {m for m in out if m.startswith("modelctl")}
     assert "modelctl.runtime" in ours and all(m == "modelctl" or m.startswith("modelctl.runtime") for m in ours)
+
+
+def test_a_default_load_imports_no_third_party_module(tmp_path: Path, repo_artifact: bytes) -> None:
+    path = tmp_path / "catalog.json"
+    path.write_bytes(repo_artifact)
+    code = (
+        "import sys; from modelctl.runtime import Catalog, CatalogHolder; b = set(sys.modules); "
+        f"Catalog.load({str(path)!r}); CatalogHolder({str(path)!r}).close(); "
+        "print('\\n'.join(sorted(set(sys.modules) - b)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert "msgspec" not in out and "cryptography" not in out
+    assert {m.split(".")[0] for m in out} - sys.stdlib_module_names - {"modelctl"} == set()
 
 
 # --- loading ------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from itertools import compress
 from operator import itemgetter
 from time import time as _time
 
-from modelctl.runtime._artifact import _checked, paused_gc
+from modelctl.runtime._artifact import _checked, check_parser, paused_gc
 from modelctl.runtime._errors import (
     AmbiguousModelError,
     ArtifactError,
@@ -121,19 +121,26 @@ class Catalog:
     # loading
 
     @classmethod
-    def loads(cls, data: bytes | str) -> Catalog:
+    def loads(cls, data: bytes | str, *, parser: str = "json") -> Catalog:
         """Parse and verify an artifact held in memory: its format, its digest and the
-        shape of its content (so that no method raises anything but ``CatalogError``)."""
+        shape of its content (so that no method raises anything but ``CatalogError``).
+
+        ``parser="msgspec"`` parses with msgspec (the ``fast`` extra) instead of the standard
+        library's ``json``: the same checks and the same answers, in about half the parse time
+        (``docs/runtime.md``); without msgspec installed it is a ``CatalogError`` saying how to
+        install it."""
+        decode = None if parser == "json" and type(parser) is str else check_parser(parser)
         try:
             raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
         except (UnicodeEncodeError, TypeError) as exc:
             raise ArtifactError(f"artifact is not text or bytes: {exc}") from None
         with paused_gc():
-            return cls(_checked(raw))
+            return cls(_checked(raw, decode))
 
     @classmethod
-    def load(cls, path: str | os.PathLike[str]) -> Catalog:
-        """Read, parse and verify the artifact at ``path``."""
+    def load(cls, path: str | os.PathLike[str], *, parser: str = "json") -> Catalog:
+        """Read, parse and verify the artifact at ``path`` (``parser`` as for ``loads``)."""
+        check_parser(parser)
         try:
             with open(path, "rb") as fh:
                 raw = fh.read()
@@ -142,7 +149,7 @@ class Catalog:
                 f"cannot read artifact {os.fspath(path)!r}: {getattr(exc, 'strerror', None) or exc}"
             ) from None
         try:
-            return cls.loads(raw)
+            return cls.loads(raw, parser=parser)
         except ArtifactError as exc:
             raise ArtifactError(f"{os.fspath(path)}: {exc}") from None
 

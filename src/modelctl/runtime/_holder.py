@@ -17,6 +17,7 @@ import weakref
 from _thread import allocate_lock
 from collections import deque
 
+from modelctl.runtime._artifact import check_parser
 from modelctl.runtime._catalog import Catalog
 from modelctl.runtime._errors import ArtifactError, CatalogError, FetchError, RollbackError, ShrinkError, SignatureError
 from modelctl.runtime._remote import cache as _cache
@@ -57,6 +58,7 @@ class CatalogHolder:
     the background thread never raise: an ``on_error`` or ``on_change`` callback that raises is
     logged (logger ``modelctl.runtime``) and shown in ``status()["callback_error"]``, and the
     catalog and the thread carry on.  A path holding a NUL character is an ``ArtifactError``.
+    ``parser="msgspec"`` parses every artifact with msgspec (the ``fast`` extra; ``Catalog.loads``).
     """
 
     def __init__(
@@ -73,7 +75,10 @@ class CatalogHolder:
         max_shrink: float = 0.5,
         allow_rollback: bool = False,
         stale_after: float | None = None,
+        parser: str = "json",
     ) -> None:
+        check_parser(parser)  # a wrong one, or msgspec asked for and missing: raised now, not at a refresh
+        self.parser = parser
         self.source = os.fspath(source)
         self.is_url = self.source.startswith(("http://", "https://"))
         self.path = self.source.removeprefix("file://") if not self.is_url else self.source
@@ -247,7 +252,7 @@ class CatalogHolder:
             log.exception("CatalogHolder(%r): the %s callback raised", self.source, name)
 
     def _verified(self, raw: bytes, signature: bytes | None) -> Catalog:
-        catalog = Catalog.loads(raw)
+        catalog = Catalog.loads(raw, parser=self.parser)
         if self._key is not None:
             if signature is None:
                 raise SignatureError("the artifact is unsigned and a public key is configured: refused")
