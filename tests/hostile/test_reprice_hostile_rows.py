@@ -3,6 +3,7 @@ a string, is an unpriced row naming its line, never a traceback."""
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from conftest import MakeCatalog
 from everyday_helpers import everyday_catalog, runtime_of
 from modelctl.cli import app
 from modelctl.usage.reprice import reprice
+from plans_helpers import plans_catalog
 
 runner = CliRunner()
 GOOD = {"timestamp": "2026-05-01", "model": "acme/alpha", "account": "team-a", "input_tokens": 1000}
@@ -56,3 +58,40 @@ def test_cli_exits_1_and_prints(make_catalog: MakeCatalog, tmp_path: Path, first
         assert result.exit_code == 1, result.output
         assert result.exception is None or isinstance(result.exception, SystemExit)
         assert "line " in result.stderr and "nested too deeply" in result.stderr
+
+
+def _damaged_gz(tmp_path: Path, how: str) -> Path:
+    """A usage file compressed, then truncated (gzip: EOFError) or with a byte of its data flipped (zlib.error)."""
+    body = "timestamp,model,input_tokens\n" + "2026-05-01,acme/alpha,1000\n" * 20_000
+    data = bytearray(gzip.compress(body.encode("utf-8")))
+    if how == "truncated":
+        data = data[: len(data) // 2]
+    else:
+        data[100] ^= 0x55
+    path = tmp_path / "u.csv.gz"
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize("how", ["truncated", "corrupt"])
+@pytest.mark.parametrize(
+    "extra", [[], ["--charges", "--plan", "pro"], ["--what-if", "acme/beta"]], ids=["cost", "charges", "what-if"]
+)
+def test_a_damaged_gz_file_is_exit_4_naming_it(
+    make_catalog: MakeCatalog, tmp_path: Path, how: str, extra: list[str]
+) -> None:
+    root = plans_catalog(make_catalog)
+    path = _damaged_gz(tmp_path, how)
+    result = runner.invoke(app, ["reprice", str(path), "--catalog", str(root), *extra])
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.exit_code == 4, result.output
+    assert "u.csv.gz" in result.stderr and "truncated or corrupt" in result.stderr
+
+
+def test_a_damaged_gz_file_in_diff_usage_is_exit_4(make_catalog: MakeCatalog, tmp_path: Path) -> None:
+    root = everyday_catalog(make_catalog)
+    path = _damaged_gz(tmp_path, "truncated")
+    result = runner.invoke(app, ["diff", str(root), str(root), "--usage", str(path)])
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.exit_code == 4, result.output
+    assert "u.csv.gz" in result.stderr and "truncated or corrupt" in result.stderr
