@@ -95,3 +95,34 @@ def test_a_damaged_gz_file_in_diff_usage_is_exit_4(make_catalog: MakeCatalog, tm
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert result.exit_code == 4, result.output
     assert "u.csv.gz" in result.stderr and "truncated or corrupt" in result.stderr
+
+
+# OpenAI's names for the counts: not runtime.Usage fields, so the row names no count at all.
+NO_COUNT = {"timestamp": "2026-05-01", "model": "acme/alpha", "prompt_tokens": 1000, "completion_tokens": 50}
+
+
+def test_a_json_row_without_any_count_is_an_error_not_a_cost_of_zero(make_catalog: MakeCatalog, tmp_path: Path) -> None:
+    cat = runtime_of(everyday_catalog(make_catalog))
+    zeros = {"timestamp": "2026-05-01", "model": "acme/alpha", "input_tokens": 0}  # a count of 0 is a count
+    path = _write(
+        tmp_path,
+        json.dumps(NO_COUNT),
+        json.dumps(GOOD),
+        json.dumps(zeros),
+        json.dumps({**NO_COUNT, "input_tokens": None}),
+    )
+    result = reprice(path, cat, group_by=["model"])
+    assert (result.rows_read, result.rows_priced, result.error_count) == (4, 2, 2)
+    assert [e.line for e in result.errors] == [1, 4]
+    assert all("no usage count" in e.message and "input_tokens" in e.message for e in result.errors)
+
+
+@pytest.mark.parametrize("extra", [[], ["--charges", "--plan", "pro"]], ids=["cost", "charges"])
+def test_cli_a_json_row_without_any_count_exits_1(make_catalog: MakeCatalog, tmp_path: Path, extra: list[str]) -> None:
+    root = plans_catalog(make_catalog)
+    path = _write(tmp_path, json.dumps(NO_COUNT))
+    result = runner.invoke(app, ["reprice", str(path), "--catalog", str(root), "-f", "json", *extra])
+    assert result.exit_code == 1, result.output
+    assert "line 1: no usage count" in result.stderr
+    if not extra:
+        assert "ignored columns (not usage fields): prompt_tokens, completion_tokens" in result.stderr

@@ -28,6 +28,7 @@ from modelctl.errors import ModelctlError
 from modelctl.usage.estimate import PRICED_BY
 
 __all__ = [
+    "NO_COUNT",
     "OPTIONAL_COLUMNS",
     "USAGE_FIELDS",
     "Header",
@@ -44,6 +45,10 @@ __all__ = [
 USAGE_FIELDS: tuple[str, ...] = tuple(f for f, *_ in PRICED_BY)
 OPTIONAL_COLUMNS: tuple[str, ...] = ("variant", "account", "plan", "subject", "rollout", "arm")
 REQUIRED_COLUMNS: tuple[str, ...] = ("timestamp", "model")
+
+
+# A JSON Lines row that names no count at all (OpenAI's prompt_tokens, say) is not a request that cost 0.
+NO_COUNT = "no usage count: name the counts as runtime.Usage fields (input_tokens, output_tokens, ...)"
 
 
 class UsageFileError(ModelctlError):
