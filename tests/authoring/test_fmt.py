@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import random
 import shutil
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -94,6 +96,37 @@ def test_fmt_refuses_a_file_with_yaml_errors_and_a_path_that_is_not_a_catalog_fi
     stray.write_text("a: 1\n")
     result = runner.invoke(app, ["fmt", str(stray)])
     assert result.exit_code == 4 and "not a catalog file" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("change", "says"),
+    [
+        # YAML errors the strict loader reads past (to check the rest): fmt must not call the file canonical
+        # nor rewrite it (ruamel's multi-line 'found duplicate key ... To suppress this check see' message).
+        (lambda t: t.replace("name: Alpha\n", "name: Alpha\nname: Other\n"), "MC002 duplicate key 'name'"),
+        (lambda t: t.replace("input_per_1m: 2.00", "input_per_1m: .nan"), "MC013"),
+        (lambda t: t.replace("input_per_1m: 2.00", "input_per_1m: 2e-6"), "MC012"),
+        (lambda t: t + "# " + "x" * (1 << 20) + "\n", "over the 1 MiB limit"),
+    ],
+    ids=["duplicate-key", "nan", "exponent", "too-large"],
+)
+@pytest.mark.parametrize("canonical_otherwise", [True, False])
+@pytest.mark.parametrize("check", [True, False])
+def test_fmt_refuses_a_file_the_validator_cannot_read_cleanly(
+    make_catalog: MakeCatalog, change: Callable[[str], str], says: str, canonical_otherwise: bool, check: bool
+) -> None:
+    root = make_catalog()
+    path = root / "models/acme/alpha.yaml"
+    text = path.read_text()
+    if not canonical_otherwise:
+        text = text.replace("output_per_1m: 8.00", "output_per_1m: 8")
+    path.write_text(change(text))
+    before = path.read_bytes()
+    result = runner.invoke(app, ["fmt", *(["--check"] if check else []), str(path)])
+    assert result.exit_code == 4, result.output
+    assert "fix it first" in result.stderr and says in result.stderr and "alpha.yaml" in result.stderr
+    assert "ruamel" not in result.stderr and "unicode string" not in result.stderr
+    assert path.read_bytes() == before
 
 
 def test_round_trip_without_fmt_is_byte_for_byte() -> None:

@@ -74,6 +74,23 @@ def test_cost_per_request_fee(cat: str) -> None:
         pytest.param(["acme/beta", "--variant", "batch"], 2, "has no variant 'batch' (it has none)", id="no-variants"),
         pytest.param(["acme/alpha", "--at", "2024-06-01"], 1, "no price in force on 2024-06-01", id="before-prices"),
         pytest.param(["acme/gamma", "--output", "10"], 1, "no price for output tokens", id="no-output-price"),
+        # What the runtime refuses (UnsupportedUsageError) is a "no" naming the limit, not a traceback.
+        pytest.param(
+            ["acme/beta", "--input", "40k"],
+            1,
+            "acme/beta does not take that much input (40,000 input-side tokens in 1 request(s), above its limit of "
+            "32,000 per request)",
+            id="above-the-context-window",
+        ),
+        pytest.param(
+            ["acme/beta", "--input-audio", "10"], 1, "acme/beta does not accept audio input", id="modality-not-taken"
+        ),
+        # A decimal comma is not a thousands separator: 1,5k is not read as 15,000.
+        pytest.param(["acme/alpha", "--input", "1,5k"], 2, "'1,5k' is not a token count", id="decimal-comma"),
+        pytest.param(["acme/alpha", "--input", "1,00"], 2, "'1,00' is not a token count", id="comma-not-thousands"),
+        pytest.param(["acme/alpha", "--input", "1,"], 2, "'1,' is not a token count", id="trailing-comma"),
+        pytest.param(["acme/alpha", "--input", "1__0"], 2, "'1__0' is not a token count", id="double-underscore"),
+        pytest.param(["acme/alpha", "--input", "\u0661\u0662"], 2, "is not a token count", id="non-ascii-digits"),
     ],
 )
 def test_cost_bad_input(cat: str, args: list[str], code: int, message: str) -> None:

@@ -3,6 +3,7 @@ a string, is an unpriced row naming its line, never a traceback."""
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from conftest import MakeCatalog
 from everyday_helpers import everyday_catalog, runtime_of
 from modelctl.cli import app
 from modelctl.usage.reprice import reprice
+from plans_helpers import plans_catalog
 
 runner = CliRunner()
 GOOD = {"timestamp": "2026-05-01", "model": "acme/alpha", "account": "team-a", "input_tokens": 1000}
@@ -56,3 +58,71 @@ def test_cli_exits_1_and_prints(make_catalog: MakeCatalog, tmp_path: Path, first
         assert result.exit_code == 1, result.output
         assert result.exception is None or isinstance(result.exception, SystemExit)
         assert "line " in result.stderr and "nested too deeply" in result.stderr
+
+
+def _damaged_gz(tmp_path: Path, how: str) -> Path:
+    """A usage file compressed, then truncated (gzip: EOFError) or with a byte of its data flipped (zlib.error)."""
+    body = "timestamp,model,input_tokens\n" + "2026-05-01,acme/alpha,1000\n" * 20_000
+    data = bytearray(gzip.compress(body.encode("utf-8")))
+    if how == "truncated":
+        data = data[: len(data) // 2]
+    else:
+        data[100] ^= 0x55
+    path = tmp_path / "u.csv.gz"
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize("how", ["truncated", "corrupt"])
+@pytest.mark.parametrize(
+    "extra", [[], ["--charges", "--plan", "pro"], ["--what-if", "acme/beta"]], ids=["cost", "charges", "what-if"]
+)
+def test_a_damaged_gz_file_is_exit_4_naming_it(
+    make_catalog: MakeCatalog, tmp_path: Path, how: str, extra: list[str]
+) -> None:
+    root = plans_catalog(make_catalog)
+    path = _damaged_gz(tmp_path, how)
+    result = runner.invoke(app, ["reprice", str(path), "--catalog", str(root), *extra])
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.exit_code == 4, result.output
+    assert "u.csv.gz" in result.stderr and "truncated or corrupt" in result.stderr
+
+
+def test_a_damaged_gz_file_in_diff_usage_is_exit_4(make_catalog: MakeCatalog, tmp_path: Path) -> None:
+    root = everyday_catalog(make_catalog)
+    path = _damaged_gz(tmp_path, "truncated")
+    result = runner.invoke(app, ["diff", str(root), str(root), "--usage", str(path)])
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.exit_code == 4, result.output
+    assert "u.csv.gz" in result.stderr and "truncated or corrupt" in result.stderr
+
+
+# OpenAI's names for the counts: not runtime.Usage fields, so the row names no count at all.
+NO_COUNT = {"timestamp": "2026-05-01", "model": "acme/alpha", "prompt_tokens": 1000, "completion_tokens": 50}
+
+
+def test_a_json_row_without_any_count_is_an_error_not_a_cost_of_zero(make_catalog: MakeCatalog, tmp_path: Path) -> None:
+    cat = runtime_of(everyday_catalog(make_catalog))
+    zeros = {"timestamp": "2026-05-01", "model": "acme/alpha", "input_tokens": 0}  # a count of 0 is a count
+    path = _write(
+        tmp_path,
+        json.dumps(NO_COUNT),
+        json.dumps(GOOD),
+        json.dumps(zeros),
+        json.dumps({**NO_COUNT, "input_tokens": None}),
+    )
+    result = reprice(path, cat, group_by=["model"])
+    assert (result.rows_read, result.rows_priced, result.error_count) == (4, 2, 2)
+    assert [e.line for e in result.errors] == [1, 4]
+    assert all("no usage count" in e.message and "input_tokens" in e.message for e in result.errors)
+
+
+@pytest.mark.parametrize("extra", [[], ["--charges", "--plan", "pro"]], ids=["cost", "charges"])
+def test_cli_a_json_row_without_any_count_exits_1(make_catalog: MakeCatalog, tmp_path: Path, extra: list[str]) -> None:
+    root = plans_catalog(make_catalog)
+    path = _write(tmp_path, json.dumps(NO_COUNT))
+    result = runner.invoke(app, ["reprice", str(path), "--catalog", str(root), "-f", "json", *extra])
+    assert result.exit_code == 1, result.output
+    assert "line 1: no usage count" in result.stderr
+    if not extra:
+        assert "ignored columns (not usage fields): prompt_tokens, completion_tokens" in result.stderr

@@ -212,3 +212,19 @@ def test_the_first_failing_rows_of_a_long_file(files: dict[str, Any]) -> None:
         assert reprice_duckdb(path, files["catalog"], keep_errors=1, on_error=seen.append).errors
         assert [e.line for e in seen] == [e.line for e in reprice(path, files["catalog"], keep_errors=10**6).errors]
     assert [e.line for e in reprice_duckdb(files["dir"] / "late.csv", files["catalog"]).errors] == [66_002, 70_001]
+
+
+@pytest.mark.parametrize("mixed", [True, False], ids=["some-rows", "every-row"])
+def test_json_rows_without_any_count_are_unpriced_as_in_python(files: dict[str, Any], mixed: bool) -> None:
+    """A JSON row naming no usage field (OpenAI's prompt_tokens) is an error row in both engines, never a
+    request that cost 0; a file with no usage field at all too (it was a Binder Error, exit 4)."""
+    good = {"timestamp": "2025-07-01", "model": "acme/plain", "input_tokens": 1000}
+    none = {"timestamp": "2025-07-01", "model": "acme/plain", "prompt_tokens": 1000}
+    rows = [none, good, good] if mixed else [none, none]  # (Python names the first row's ignored keys)
+    path = files["dir"] / "no-counts.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    python = reprice(path, files["catalog"], keep_errors=100)
+    duck = reprice_duckdb(path, files["catalog"], keep_errors=100)
+    _same(python, duck)
+    assert [e.line for e in duck.errors] == ([1] if mixed else [1, 2])
+    assert all("no usage count" in e.message for e in duck.errors)

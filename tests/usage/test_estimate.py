@@ -25,13 +25,21 @@ TODAY = date(2026, 11, 25)
         pytest.param("2M", 2_000_000, id="M"),
         pytest.param("1b", 1_000_000_000, id="b"),
         pytest.param("0", 0, id="zero"),
+        pytest.param("1,500,000", 1_500_000, id="commas"),
+        pytest.param("1_0000", 10_000, id="underscores-anywhere"),
+        pytest.param("1,500.5k", 1_500_500, id="commas-and-k"),
     ],
 )
 def test_parse_count(text: str, value: int) -> None:
     assert parse_count(text) == value
 
 
-@pytest.mark.parametrize("text", ["-5", "1.5", "abc", "1.2345k", "", "1e6", "5 tokens"])
+@pytest.mark.parametrize(
+    "text",
+    # 1,5k and 1,00 are a decimal comma, not 15,000 and 100; 1,0000 is no grouping; digits are ASCII.
+    ["-5", "1.5", "abc", "1.2345k", "", "1e6", "5 tokens", "1,5k", "1,00", "1,0000", "1,", ",5", "1_", "1__0", "1,_0"]
+    + ["\u0661\u0662", "1,500_000"],
+)
 def test_parse_count_refuses_what_is_not_a_whole_count(text: str) -> None:
     with pytest.raises(ValueError, match="token|whole"):
         parse_count(text)

@@ -20,10 +20,11 @@ from modelctl.authoring.edit import Edit
 from modelctl.authoring.files import write_atomic
 from modelctl.authoring.roundtrip import CommentedMap, CommentedSeq, Number, dump, load, plain_money
 from modelctl.catalog import loader
+from modelctl.catalog.files import TooLarge, read_bounded, reason
 from modelctl.catalog.loader import discover
 from modelctl.catalog.schema import load_schema
 from modelctl.catalog.strict_yaml import load_text
-from modelctl.errors import ModelctlError
+from modelctl.errors import ModelctlError, Severity
 
 __all__ = ["FmtProblem", "Target", "canonical", "fmt_edits", "targets"]
 
@@ -75,10 +76,14 @@ def fmt_edits(found: list[Target], *, write: bool) -> list[Edit]:
     """The files whose canonical form differs, written when ``write``."""
     edits = []
     for target in found:
-        try:
-            before = target.path.read_text(encoding="utf-8")
+        try:  # as the validator reads it: a regular file of at most 1 MiB, never blocking on a FIFO
+            before = read_bounded(target.path).decode("utf-8")
+        except TooLarge as exc:
+            raise FmtProblem(f"{target.path}: fix it first: {exc.strerror}: split it") from None
         except (OSError, UnicodeDecodeError) as exc:
-            raise FmtProblem(f"{target.path}: cannot be read: {exc}") from None
+            raise FmtProblem(
+                f"{target.path}: cannot be read: {reason(exc) if isinstance(exc, OSError) else exc}"
+            ) from None
         after = canonical(before, target.kind, str(target.path))
         if after != before:
             edits.append(Edit(target.path, before, after))
@@ -90,8 +95,11 @@ def fmt_edits(found: list[Target], *, write: bool) -> list[Edit]:
 def canonical(text: str, kind: str, display: str) -> str:
     """The canonical form of one file's text; raises FmtProblem when it cannot be reached safely."""
     strict = load_text(text, display)
-    if not strict.ok:
-        problems = "; ".join(str(f) for f in strict.findings[:3])
+    # Not only what stops the reader: a duplicate key, .nan, 2025-02-30 or 1e-6 are errors it reads past
+    # (to check the rest of the file), and no canonical form of them is the one meant.
+    errors = [f for f in strict.findings if f.severity is Severity.ERROR]
+    if not strict.ok or errors:
+        problems = "; ".join(str(f) for f in (errors or strict.findings)[:3])
         raise FmtProblem(f"{display}: fix it first: {problems}")
     schema = load_schema(kind)
     if _is_canonical(text, kind, strict.data, schema):

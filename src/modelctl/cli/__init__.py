@@ -253,7 +253,8 @@ _lazy(
     "modelctl.cli.cost:cost",
     summary="What one request (or a batch of them) costs on a model, component by component.",
     epilog="Exit codes: 0 done; 1 no price applies (none in force on that day, or none for a kind of token "
-    "given); 2 usage error (an unknown model or variant, a bad count or date, no count at all); "
+    "given, or the model does not take the usage: a modality it does not accept, more input per request than its "
+    "context window); 2 usage error (an unknown model or variant, a bad count or date, no count at all); "
     "4 the catalog cannot be read or is invalid.",
 )
 _lazy(

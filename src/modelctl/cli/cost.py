@@ -67,7 +67,9 @@ def cost(
         note(f"{info.ref} is {what}: available nowhere, but still priced (usage from before is billed)")
     try:
         result = breakdown(opened.catalog, info.ref, usage, at=day, variant=variant)
-    except runtime.NoPriceError as exc:
+    except (runtime.NoPriceError, runtime.UnsupportedUsageError) as exc:
+        # No price applies, or the model does not take this usage (a modality it does not accept,
+        # more input per request than its context window): the answer is "no", not a cost.
         error(str(exc))
         raise typer.Exit(EXIT_NO) from None
     if not result.components:

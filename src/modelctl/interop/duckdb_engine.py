@@ -37,7 +37,7 @@ from modelctl import runtime
 from modelctl.interop import duckdb_groups
 from modelctl.interop.exporters import price_table, sql
 from modelctl.interop.exporters.common import Artifact
-from modelctl.usage.files import USAGE_FIELDS, UsageFileError, check_header, kind_of
+from modelctl.usage.files import NO_COUNT, USAGE_FIELDS, UsageFileError, check_header, kind_of
 from modelctl.usage.reprice import Group, RepriceResult, RowError, WhatIfTotal, check_arguments
 
 __all__ = ["DUCKDB_DIMENSIONS", "reprice_duckdb"]
@@ -247,6 +247,9 @@ def _query(run: _Run, numbered: int = 0) -> str:
         "WHEN model IS NULL OR model = '' THEN 'no model name'",
         *checks,
     ]
+    if file.kind != "csv":  # a JSON row (or Parquet row) that names no count is not a request that cost 0
+        given = " OR ".join(f"__text_{f} IS NOT NULL" for f in USAGE_FIELDS if f in have) or "false"
+        bad.append(f"WHEN NOT ({given}) THEN {_lit(NO_COUNT)}")
     usage = f"(SELECT *, CASE {' '.join(bad)} END AS __bad FROM ({typed_rows}))"
     extra_cols = [c for c in ("account", "plan") if c not in have]
     if extra_cols:

@@ -134,8 +134,10 @@ def grouped_usage(
     else:  # one request a row: the side per request is the side
         per, sides = "__s", sorted(set(sides) | set(limits), key=int)
         limit_key = []
-    nonzero = " + ".join(f"(CASE WHEN {f} > 0 THEN {1 << i} ELSE 0 END)" for i, f in enumerate(fields)) or "0"
-    group = ["model", "__variant", "(__bad IS NULL)", *keys, nonzero, bucket("__s", sides, strict=True), *limit_key]
+    # which counts are nonzero (none to tell apart without counts: a bare 0 would be GROUP BY's position 0)
+    flags = " + ".join(f"(CASE WHEN {f} > 0 THEN {1 << i} ELSE 0 END)" for i, f in enumerate(fields))
+    nonzero = [flags] if fields else []
+    group = ["model", "__variant", "(__bad IS NULL)", *keys, *nonzero, bucket("__s", sides, strict=True), *limit_key]
     gday = bucket("__day", [f"DATE '{d}'" for d in found.days], strict=False)
     source = (
         f"(SELECT __u.*, __k.lday AS __lday, __k.timeless AS __timeless FROM (SELECT *, {gday} AS __gday FROM {usage}) "

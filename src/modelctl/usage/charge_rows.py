@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from modelctl import runtime
-from modelctl.usage.files import count_problem
+from modelctl.usage.files import NO_COUNT, count_problem
 
 _RUNTIME_FIELDS = runtime.USAGE_FIELDS
 
@@ -90,6 +90,9 @@ def jsonl_rows(first: str, stream: Iterable[str], read: tuple[str, ...]) -> Iter
                 break
             counts.append(n)
         if len(counts) != len(_RUNTIME_FIELDS):
+            continue
+        if all(obj.get(name) is None for name in _RUNTIME_FIELDS):
+            yield line, NO_COUNT
             continue
         model = obj.get("model")
         yield (

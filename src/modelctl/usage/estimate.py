@@ -34,7 +34,9 @@ __all__ = [
 PRICED_BY: tuple[tuple[str, str, tuple[str, ...], int], ...] = _COMPONENTS
 FREE_WITHOUT_PRICE = frozenset(_OPTIONAL)  # no per_request price: requests cost nothing
 
-_COUNT = re.compile(r"^\s*(\d[\d_,]*(?:\.\d+)?)\s*([kKmMbB]?)\s*\Z")
+# ASCII digits, grouped by underscores (as Python writes 1_500) or by commas in thousands only: 1,500 is
+# 1500 but 1,5k (a decimal comma) or 1,00 is refused rather than read as 15,000 or 100.
+_COUNT = re.compile(r"^\s*([0-9]+(?:_[0-9]+)*|[0-9]{1,3}(?:,[0-9]{3})+)(\.[0-9]+)?\s*([kKmMbB]?)\s*\Z")
 _SCALE = {"": 1, "k": 1_000, "m": 1_000_000, "b": 1_000_000_000}
 
 
@@ -49,7 +51,8 @@ def parse_count(text: str) -> int:
     if not match:
         raise ValueError(f"{text!r} is not a token count: write a whole number such as 1500, 1_500, 1.5k or 2M")
     try:
-        value = Decimal(match.group(1).replace("_", "").replace(",", "")) * _SCALE[match.group(2).lower()]
+        whole = match.group(1).replace("_", "").replace(",", "")
+        value = Decimal(whole + (match.group(2) or "")) * _SCALE[match.group(3).lower()]
     except InvalidOperation:
         raise ValueError(f"{text!r} is not a token count") from None
     if value != value.to_integral_value():

@@ -11,10 +11,12 @@ counts named as ``runtime.Usage`` fields, and optionally ``variant``,
 from __future__ import annotations
 
 import csv
+import errno
 import gzip
 import io
 import os
 import sys
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,6 +28,7 @@ from modelctl.errors import ModelctlError
 from modelctl.usage.estimate import PRICED_BY
 
 __all__ = [
+    "NO_COUNT",
     "OPTIONAL_COLUMNS",
     "USAGE_FIELDS",
     "Header",
@@ -42,6 +45,10 @@ __all__ = [
 USAGE_FIELDS: tuple[str, ...] = tuple(f for f, *_ in PRICED_BY)
 OPTIONAL_COLUMNS: tuple[str, ...] = ("variant", "account", "plan", "subject", "rollout", "arm")
 REQUIRED_COLUMNS: tuple[str, ...] = ("timestamp", "model")
+
+
+# A JSON Lines row that names no count at all (OpenAI's prompt_tokens, say) is not a request that cost 0.
+NO_COUNT = "no usage count: name the counts as runtime.Usage fields (input_tokens, output_tokens, ...)"
 
 
 class UsageFileError(ModelctlError):
@@ -72,11 +79,48 @@ def open_usage(path: Path | str) -> Iterator[Opened]:
         name = str(path)
         binary: Any = raw
         if name.endswith(".gz"):
-            binary, name = gzip.GzipFile(fileobj=raw, mode="rb"), name[: -len(".gz")]
+            binary, name = _Gzip(str(path), raw), name[: -len(".gz")]
         text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
         yield Opened(text, raw.tell, os.fstat(raw.fileno()).st_size, name)
     finally:
         raw.close()
+
+
+class _Gzip(gzip.GzipFile):
+    """A .gz usage file whose damage is an OSError naming it: gzip raises EOFError for a truncated
+    file (which click turns into "Aborted!", exit 1) and zlib.error for corrupt data (a traceback)."""
+
+    def __init__(self, path: str, raw: IO[bytes]) -> None:
+        super().__init__(fileobj=raw, mode="rb")
+        self._path = path
+
+    def _damaged(self, exc: Exception) -> OSError:
+        what = "it ends early" if isinstance(exc, EOFError) else str(exc)
+        return OSError(errno.EIO, f"the compressed file is truncated or corrupt ({what})", self._path)
+
+    def read(self, size: int | None = -1) -> bytes:
+        try:
+            return super().read(size)
+        except (EOFError, zlib.error) as exc:
+            raise self._damaged(exc) from None
+
+    def read1(self, size: int = -1) -> bytes:
+        try:
+            return super().read1(size)
+        except (EOFError, zlib.error) as exc:
+            raise self._damaged(exc) from None
+
+    def readline(self, size: int | None = -1) -> bytes:
+        try:
+            return super().readline(size)
+        except (EOFError, zlib.error) as exc:
+            raise self._damaged(exc) from None
+
+    def peek(self, n: int) -> bytes:
+        try:
+            return super().peek(n)
+        except (EOFError, zlib.error) as exc:
+            raise self._damaged(exc) from None
 
 
 def kind_of(name: str, first_line: str) -> str:

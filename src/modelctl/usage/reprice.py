@@ -28,6 +28,7 @@ from modelctl._gc import paused_gc
 from modelctl.runtime._pricing import SIDE_FIELDS
 from modelctl.usage.csv_rows import bad_timestamp, csv_rows
 from modelctl.usage.files import (
+    NO_COUNT,
     OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,
     USAGE_FIELDS,
@@ -355,6 +356,8 @@ def _json_row(
         elif type(n) is not int:
             return count_problem(usage_field, n)
         counts.append(n)
+    if counts == defaults and all(get(f) is None for f in USAGE_FIELDS):
+        return NO_COUNT
     dims = tuple("" if get(d) is None else str(get(d)) for d in row_dims)
     variant = "" if variant is None else str(variant)
     for what, text in (("model", name), ("variant", variant), *zip(row_dims, dims, strict=True)):
