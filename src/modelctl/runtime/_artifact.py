@@ -66,12 +66,7 @@ def _parse(raw: bytes, decode: Any = None) -> Any:
         return _parse_msgspec(raw, decode)
     import json
 
-    try:
-        text = raw.decode("utf-8")  # strict: surrogates written as raw bytes are not UTF-8
-    except UnicodeDecodeError as exc:
-        raise ArtifactError(f"artifact is not UTF-8 (corrupt?): byte {exc.start}: {exc.reason}") from None
-    if "\\" in text:  # (a one-character search: "\\u" in text takes 10 ms on 6 MB)
-        _refuse_lone_surrogates(text)
+    text = _text(raw)
     try:
         return json.loads(text, parse_constant=_no_constant, parse_float=_finite)
     except RecursionError:
@@ -92,14 +87,20 @@ def _parse_msgspec(raw: bytes, decode: Any) -> Any:
     except MemoryError as exc:
         raise ArtifactError(f"artifact is not valid JSON (truncated or corrupt?): {exc}") from None
     except Exception as exc:  # noqa: BLE001 - msgspec.DecodeError / ValidationError (not imported here)
-        try:
-            raw.decode("utf-8")
-        except UnicodeDecodeError as bad:
-            raise ArtifactError(f"artifact is not UTF-8 (corrupt?): byte {bad.start}: {bad.reason}") from None
-        if b"\\" in raw:
-            _refuse_lone_surrogates(raw.decode("utf-8"))
+        _text(raw)  # not UTF-8, or a lone surrogate: refused with _parse's message
         raise ArtifactError(f"artifact is not valid JSON (truncated or corrupt?): {exc}") from None
     return doc
+
+
+def _text(raw: bytes) -> str:
+    """The artifact's text: ``ArtifactError`` for bytes that are not UTF-8 or a lone surrogate."""
+    try:
+        text = raw.decode("utf-8")  # strict: surrogates written as raw bytes are not UTF-8
+    except UnicodeDecodeError as exc:
+        raise ArtifactError(f"artifact is not UTF-8 (corrupt?): byte {exc.start}: {exc.reason}") from None
+    if "\\" in text:  # (a one-character search: "\\u" in text takes 10 ms on 6 MB)
+        _refuse_lone_surrogates(text)
+    return text
 
 
 def _checked(raw: bytes, decode: Any = None) -> dict[str, Any]:

@@ -129,7 +129,7 @@ class Catalog:
         library's ``json``: the same checks and the same answers, in about half the parse time
         (``docs/runtime.md``); without msgspec installed it is a ``CatalogError`` saying how to
         install it."""
-        decode = None if parser == "json" and type(parser) is str else check_parser(parser)
+        decode = check_parser(parser)
         try:
             raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
         except (UnicodeEncodeError, TypeError) as exc:
