@@ -98,7 +98,15 @@ def test_a_subject_within_an_account_keeps_the_contract(content: dict[str, Any])
     assert cat.arm("pro", AB, "account-4", account="big") == "anthropic/claude-haiku-5-5"
 
 
-@pytest.mark.parametrize("bad", ["", 7, None, "bad\ud800id"])
+def test_a_subject_that_is_not_a_str_is_a_type_error(repo: Catalog) -> None:
+    # the caller's mistake, as for any argument of the wrong type (docs/runtime.md "Errors")
+    with pytest.raises(TypeError, match="subject must be a str or None, not int"):
+        repo.allowed("openai/gpt-6.1-sol", plan="pro", subject=7)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="subject must be a str or None, not int"):
+        repo.default_model("chat", plan="pro", subject=7)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("bad", ["", None, "bad\ud800id"])
 def test_a_bad_subject_is_a_catalog_error(repo: Catalog, bad: Any) -> None:
     if bad is None:
         assert repo.allowed("openai/gpt-6.1-sol", plan="pro", subject=bad).arm is None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from _thread import allocate_lock
 from bisect import bisect_right
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timezone
 from decimal import Decimal
 from functools import reduce
 from itertools import compress
@@ -75,6 +75,50 @@ def _check_names(ref: Any, variant: Any = None) -> None:
         raise TypeError(f"a model is named by a str (provider/id, an id or an alias), not {type(ref).__name__}")
     if variant is not None and not isinstance(variant, str):
         raise TypeError(f"variant must be a str or None, not {type(variant).__name__}")
+
+
+def _plain(value: Any, what: str, optional: bool = True) -> Any:
+    """``value`` as an exact ``str`` (None stays None when ``optional``), for the caches; a TypeError
+    naming ``what`` for anything else.  A str subclass is copied to a plain str: its own ``__eq__`` or
+    ``__hash__`` (one that lies, or raises) must never decide what a later, plain name finds."""
+    if type(value) is str or (value is None and optional):
+        return value
+    if isinstance(value, str):
+        return str.__str__(value)  # str's own: the subclass's __str__ may lie too
+    raise TypeError(f"{what} must be a str{' or None' if optional else ''}, not {type(value).__name__}")
+
+
+def _plain_names(ref: Any, variant: Any = None) -> tuple[str, str | None]:
+    """A model name and a variant as plain strs (``_check_names``'s TypeError for a wrong type)."""
+    _check_names(ref, variant)
+    return _plain(ref, "model"), _plain(variant, "variant")
+
+
+def _plain_ids(
+    model: Any, plan: Any = None, account: Any = None, subject: Any = None
+) -> tuple[str, str | None, str | None, str | None]:
+    """A model name, plan, account and subject as plain strs (None stays None), else a TypeError naming it."""
+    _check_names(model)
+    return (
+        _plain(model, "model"),
+        _plain(plan, "plan"),
+        _plain(account, "account"),
+        _plain(subject, "subject"),
+    )
+
+
+def _cached(cache: dict[Any, Any], key: Any) -> Any:
+    """``cache.get(key)``, None when the key cannot be hashed (a list, a str subclass whose __hash__
+    raises): the caller checks its arguments on a miss."""
+    try:
+        return cache.get(key)
+    except Exception:
+        return None
+
+
+def _exact(*values: Any) -> bool:
+    """Every value a plain str or None: the caches may keep them as keys."""
+    return all(v is None or type(v) is str for v in values)
 
 
 def _side(usage: Usage) -> int:
@@ -176,12 +220,15 @@ class Catalog:
         alias when exactly one provider has it (case-insensitive)."""
         try:
             hit = self._resolved.get(ref)
-        except TypeError:
-            _check_names(ref)
-            raise
+        except Exception:  # unhashable (a list), or a str subclass whose __hash__ raises
+            hit = None
         if hit is not None:
             return hit
-        _check_names(ref)
+        if type(ref) is not str:
+            ref, _ = _plain_names(ref)  # a TypeError, or a plain copy (what the caches below keep)
+            hit = self._resolved.get(ref)
+            if hit is not None:
+                return hit
         canonical = self._resolve(ref)
         named = self._alias_variant.get(ref.lower()) if self._alias_variant else None
         if len(self._resolved) < 100_000:
@@ -293,7 +340,8 @@ class Catalog:
         key = (ref, variant)
         found = self._plans.get(key)
         if found is None:
-            _check_names(ref, variant)
+            if not _exact(ref, variant):
+                return self._plans_for(*_plain_names(ref, variant))
             found = self._compile(ref, variant)
             with self._lock:
                 self._plans[key] = found
@@ -349,9 +397,13 @@ class Catalog:
             if variant is None:
                 variant = self._named_variant(ref)
             starts, plans = self._plans.get((canonical, variant)) or self._plans_for(canonical, variant)
-        except TypeError:  # an unhashable name or variant (a list): say which
-            _check_names(ref, variant)
+        except CatalogError:
             raise
+        except Exception:  # an unhashable name or variant (a list), or a str subclass whose __hash__ raises
+            if _exact(ref, variant):
+                raise
+            ref, variant = _plain_names(ref, variant)  # a TypeError naming it, or plain copies
+            return self._plan(ref, at, variant)
         i = bisect_right(starts, _ordinal(at)) - 1
         plan = plans[i] if i >= 0 else None
         if plan is None:
@@ -402,7 +454,9 @@ class Catalog:
         """What ``cost()`` keeps per name and variant asked for: the canonical id, the variant billed
         (the one asked for, else the one the name implies: an alias's), the periods and their plans,
         the windowed variants' plans (filled as they are met), the last period's start and index."""
-        canonical = self._resolved.get(ref) or self.resolve(ref)  # (resolve() and _plans_for() check the names)
+        if not _exact(ref, variant):  # a TypeError, or plain copies: what the caches keep
+            ref, variant = _plain_names(ref, variant)
+        canonical = self._resolved.get(ref) or self.resolve(ref)
         key: Any = ref if variant is None else (ref, variant)
         if variant is None:
             variant = self._named_variant(ref)
@@ -431,17 +485,28 @@ class Catalog:
             entry: _Entry = self._costing.get(ref if variant is None else (ref, variant)) or self._cost_entry(
                 ref, variant
             )
-        except TypeError:  # an unhashable name or variant (a list): say which (free: 3.11's try costs nothing)
-            _check_names(ref, variant)
+        except CatalogError:
             raise
+        except Exception:  # an unhashable name or variant, or a str subclass whose __hash__ raises (free: 3.11's try)
+            if _exact(ref, variant):
+                raise
+            ref, variant = _plain_names(ref, variant)  # a TypeError naming it, or plain copies
+            return self.cost(ref, usage, at, variant)
         canonical, variant, starts, plans, windowed, last_start, last = entry
         if at is None:
             now = _time()
             day = _today[0] if now < _today[1] else _today_ordinal()
         elif type(at) is datetime:
-            if at.tzinfo:
+            tz = at.tzinfo
+            if tz is not None and tz is not UTC:
                 try:
-                    at = at.astimezone(UTC)  # the same instant, in UTC: its day and minute below
+                    # The same instant, in UTC: its day and minute below. A fixed offset (a timezone)
+                    # always has one; another tzinfo may answer None: then the datetime is naive, so UTC.
+                    at = (
+                        at.astimezone(UTC)
+                        if type(tz) is timezone or at.utcoffset() is not None
+                        else at.replace(tzinfo=None)
+                    )
                 except Exception:  # out of range in UTC, or a tzinfo that raises (free: 3.11's try)
                     at = in_utc(at, at)  # raises ValueError naming it
             day = at.toordinal()
@@ -593,9 +658,11 @@ class Catalog:
         return dict(self._content.get("providers", {}))
 
     def _rules(self, plan: str | None, account: str | None) -> Any:
-        key = (plan or "", account)
-        rules = self._plan_rules.get(key)
+        rules = _cached(self._plan_rules, (plan or "", account))
         if rules is None:
+            if not _exact(plan, account):  # a TypeError naming it, or plain copies for the cache
+                _, plan, account, _ = _plain_ids("", plan, account)
+            key = (plan or "", account)
             from modelctl.runtime._plans import PlanRules
 
             plan_id, account_doc = self._plan_and_account(plan, account)
@@ -604,6 +671,8 @@ class Catalog:
         return rules
 
     def _plan_and_account(self, plan: str | None, account: str | None) -> tuple[str, Any]:
+        if not _exact(plan, account):
+            _, plan, account, _ = _plain_ids("", plan, account)
         plans, accounts = self._content.get("plans", {}), self._content.get("accounts", {})
         account_doc = None
         if account is not None:
@@ -626,33 +695,40 @@ class Catalog:
         """A Decision: may ``plan`` (or ``account``, on its plan) use ``model``, and which rule decided.
         ``subject`` (any string id: a user, workspace or tenant) is bucketed for the plan's rollouts
         (docs/rollouts.md).  It is truthy when allowed; ``rollout`` and ``arm`` name a deciding rollout."""
-        if subject is not None:
-            skey = (model, plan, account, subject)
-            hit = self._subject_cache.get(skey)
-            if hit is None:
-                from modelctl.runtime._entitlements import SUBJECT_CACHE, allowed_for
-
-                hit = allowed_for(self, model, plan, account, subject)
-                if len(self._subject_cache) >= SUBJECT_CACHE:
-                    self._subject_cache.clear()
-                self._subject_cache[skey] = hit
+        try:
+            if subject is None:
+                hit = self._decisions.get((model, plan, account))
+            else:
+                hit = self._subject_cache.get((model, plan, account, subject))
+        except Exception:  # unhashable (a list), or a str subclass whose __hash__ raises: checked below
+            hit = None
+        if hit is not None:
             return hit
-        key = (model, plan, account)
-        decision = self._decisions.get(key)
-        if decision is None:
-            ref = self.resolve(model)
-            decision = self._rules(plan, account).decide(ref, self._models[ref])
-            if len(self._decisions) < 1_000_000:
-                self._decisions[key] = decision
+        if not _exact(model, plan, account, subject):  # a TypeError naming it, or plain copies for the caches
+            model, plan, account, subject = _plain_ids(model, plan, account, subject)
+        if subject is not None:
+            from modelctl.runtime._entitlements import SUBJECT_CACHE, allowed_for
+
+            hit = allowed_for(self, model, plan, account, subject)
+            if len(self._subject_cache) >= SUBJECT_CACHE:
+                self._subject_cache.clear()
+            self._subject_cache[(model, plan, account, subject)] = hit
+            return hit
+        ref = self.resolve(model)
+        decision = self._rules(plan, account).decide(ref, self._models[ref])
+        if len(self._decisions) < 1_000_000:
+            self._decisions[(model, plan, account)] = decision
         return decision
 
     def models_for(
         self, plan: str | None = None, account: str | None = None, subject: str | None = None
     ) -> tuple[ModelInfo, ...]:
         """Every model ``plan`` (or ``account``, or ``subject`` within them) may use, sorted by canonical id."""
-        key = (plan or "", account, subject)
-        found = self._models_for.get(key)
+        found: tuple[ModelInfo, ...] | None = _cached(self._models_for, (plan or "", account, subject))
         if found is None:
+            if not _exact(plan, account, subject):  # a TypeError naming it, or plain copies for the cache
+                _, plan, account, subject = _plain_ids("", plan, account, subject)
+            key = (plan or "", account, subject)
             from modelctl.runtime._entitlements import SUBJECT_CACHE, models_for
 
             found = models_for(self, plan, account, subject)
@@ -667,9 +743,12 @@ class Catalog:
         """A DefaultChoice: the model ``plan`` (or ``account``, or ``subject`` within them) uses by
         default for ``purpose``: the first enabled and allowed of its candidates (fall-backs included),
         with the rule that chose it, the A/B test's rollout and arm, and the candidates skipped."""
-        key = (purpose, plan, account, subject)
-        hit = self._default_cache.get(key)
+        hit = _cached(self._default_cache, (purpose, plan, account, subject))
         if hit is None:
+            if not _exact(plan, account, subject) or type(purpose) is not str:  # a TypeError, or plain copies
+                _, plan, account, subject = _plain_ids("", plan, account, subject)
+                purpose = _plain(purpose, "purpose", optional=False)
+            key = (purpose, plan, account, subject)
             from modelctl.runtime._entitlements import SUBJECT_CACHE, default_model
 
             hit = default_model(self, purpose, plan, account, subject)
@@ -694,6 +773,7 @@ class Catalog:
     def rollout(self, plan: str, rollout: str) -> Mapping[str, Any]:
         """A plan's rollout by id, as the artifact has it (id, salt, percent or variants)."""
         rules = self._rules(plan, None)
+        rollout = _plain(rollout, "rollout", optional=False)
         for doc in rules.plan.get("rollouts", ()):
             if doc["id"] == rollout:
                 found: Mapping[str, Any] = doc

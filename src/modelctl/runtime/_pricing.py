@@ -181,10 +181,15 @@ def _ordinal(at: date | datetime | str | None) -> int:
 
 
 def in_utc(moment: datetime, at: object) -> datetime:
-    """The aware ``moment`` (``at``, or parsed from it) in UTC.  ValueError naming ``at`` when its UTC
+    """The aware ``moment`` (``at``, or parsed from it) in UTC (naive: a tzinfo whose ``utcoffset()`` is None
+    leaves it naive, and a naive instant is UTC).  ValueError naming ``at`` when its UTC
     day is outside what ``date`` holds (0001-01-01 to 9999-12-31) or its tzinfo raises (the caller's
     error chained as the cause)."""
     try:
+        if moment.utcoffset() is None:
+            # A tzinfo that knows no offset makes the datetime naive (as Python says): UTC here, never
+            # the machine's local time, which astimezone() would read it as.
+            return moment.replace(tzinfo=None)
         return moment.astimezone(UTC)
     except OverflowError:
         shown = repr(at) if isinstance(at, str) else moment.isoformat()
@@ -200,7 +205,7 @@ def _day(at: date | datetime | str | None) -> date:
     if at is None:
         return datetime.now(UTC).date()
     if isinstance(at, datetime):
-        return (in_utc(at, at) if at.tzinfo else at).date()
+        return (in_utc(at, at) if at.tzinfo is not None else at).date()
     if isinstance(at, date):
         return at
     if isinstance(at, str):
@@ -212,7 +217,7 @@ def _day(at: date | datetime | str | None) -> date:
             moment = datetime.fromisoformat(at.replace("Z", "+00:00"))
         except ValueError:
             raise ValueError(f"{at!r} is not an ISO date or date-time") from None
-        return (in_utc(moment, at) if moment.tzinfo else moment).date()
+        return (in_utc(moment, at) if moment.tzinfo is not None else moment).date()
     raise TypeError(f"at must be a date, datetime or ISO string, not {type(at).__name__}")
 
 
@@ -251,13 +256,13 @@ def instant(at: date | datetime | str | None) -> tuple[int, int] | None:
         now = _time()
         return int(now % 86400) // 60, (int(now // 86400) + 3) % 7  # 1970-01-01 was a Thursday
     if isinstance(at, datetime):
-        moment = in_utc(at, at) if at.tzinfo else at
+        moment = in_utc(at, at) if at.tzinfo is not None else at
     elif isinstance(at, str) and "T" in at:
         try:
             moment = datetime.fromisoformat(at.replace("Z", "+00:00"))
         except ValueError:
             raise ValueError(f"{at!r} is not an ISO date or date-time") from None
-        moment = in_utc(moment, at) if moment.tzinfo else moment
+        moment = in_utc(moment, at) if moment.tzinfo is not None else moment
     else:
         return None
     return moment.hour * 60 + moment.minute, moment.weekday()

@@ -16,6 +16,7 @@ USAGE_FIELDS: tuple[str, ...] = tuple(f for f, *_ in _COMPONENTS)
 _COUNTS = len(USAGE_FIELDS)
 _VARIANT = _COUNTS  # index of the last field, the variant the provider reports
 _DEFAULTS = tuple(1 if f == "requests" else 0 for f in USAGE_FIELDS)
+_FIELD_SET = frozenset((*USAGE_FIELDS, "variant"))
 
 _UsageBase = namedtuple(
     "_UsageBase",
@@ -158,6 +159,10 @@ def _coerce_usage(usage: Any) -> Usage:
     if isinstance(usage, Usage):
         return usage
     if isinstance(usage, dict):
+        unknown = [k for k in usage if k not in _FIELD_SET]
+        if unknown:
+            shown = ", ".join(repr(k) for k in unknown[:3]) + (", ..." if len(unknown) > 3 else "")
+            raise TypeError(f"usage has no field {shown}: a dict of usage holds {', '.join(USAGE_FIELDS)} or variant")
         return Usage(**usage)
     raise TypeError(f"usage must be a Usage (or a dict of its fields), not {type(usage).__name__}")
 
