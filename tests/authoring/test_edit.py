@@ -228,3 +228,57 @@ def test_edits_on_the_reference_catalog_change_only_their_lines(tmp_path: Path) 
 def test_a_missing_catalog_is_exit_4(tmp_path: Path) -> None:
     code, _, err = _invoke(tmp_path / "nowhere", "disable", "acme/alpha")
     assert code == 4 and "does not exist" in err
+
+
+BROKEN = [
+    pytest.param("name: Alpha\n", "name: [Alpha\n", ":4:7: error MC001", id="yaml-syntax-error"),
+    pytest.param("status: active\n", "status: bogus\n", ":4:9: error MC104", id="schema-error"),
+]
+EDITS = [
+    pytest.param(["price", "set", "acme/alpha", "input_per_1m=2.50", "--from", "2027-01-01"], id="price-set"),
+    pytest.param(["retire", "acme/alpha", "--replacement", "acme/beta", "--on", "2026-11-20"], id="retire"),
+    pytest.param(["deprecate", "acme/alpha", "--replacement", "acme/beta", "--on", "2027-06-30"], id="deprecate"),
+    pytest.param(["disable", "acme/alpha"], id="disable"),
+    pytest.param(["enable", "ACME/Alpha"], id="enable"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "where"), BROKEN)
+@pytest.mark.parametrize("args", EDITS)
+def test_a_model_whose_file_has_errors_is_exit_4_with_its_errors(
+    make_catalog: MakeCatalog, args: list[str], old: str, new: str, where: str
+) -> None:
+    # It was "unknown model 'acme/alpha'" with exit 2: the file is there, it cannot be read.
+    root = _catalog(make_catalog)
+    path = root / ALPHA
+    path.write_text(path.read_text().replace(old, new, 1))
+    files = {p: p.read_bytes() for p in root.rglob("*.yaml")}
+    code, out, err = _invoke(root, *args)
+    assert code == 4, err
+    assert "unknown model" not in err and "nothing written" in err
+    assert f"acme/alpha is in {path}, which has errors" in err.replace("\n", "")
+    assert f"{path}{where}" in err
+    assert out == "" and {p: p.read_bytes() for p in root.rglob("*.yaml")} == files
+
+
+def test_a_replacement_whose_file_has_errors_is_exit_4(make_catalog: MakeCatalog) -> None:
+    root = _catalog(make_catalog)
+    (root / ALPHA).write_text((root / ALPHA).read_text().replace("name: Alpha", "name: [Alpha", 1))
+    beta = root / "models/acme/beta.yaml"
+    before = beta.read_bytes()
+    code, _, err = _invoke(root, "retire", "acme/beta", "--replacement", "acme/alpha", "--on", "2026-11-20")
+    assert code == 4 and f"{root / ALPHA}:4:7: error MC001" in err
+    assert beta.read_bytes() == before
+
+
+def test_an_unknown_name_mentions_model_files_that_could_not_be_read(make_catalog: MakeCatalog) -> None:
+    # An alias cannot be matched to a file that cannot be read: still a usage error, but it says
+    # where the model might be.
+    root = _catalog(make_catalog)
+    (root / ALPHA).write_text((root / ALPHA).read_text().replace("name: Alpha", "name: [Alpha", 1))
+    code, _, err = _invoke(root, "disable", "acme/alpha-2025-01-01")
+    assert code == 2
+    assert "unknown model" in err and "model files with errors, not read" in err and "alpha.yaml" in err
+    # A model in a good file is still edited while another file is broken (errors there already).
+    code, _, err = _invoke(root, "disable", "acme/beta")
+    assert code == 0, err

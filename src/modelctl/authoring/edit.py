@@ -5,7 +5,8 @@ a unified diff.
 
 An edit is refused (``EditRefused``, nothing written) when it brings an error
 the catalog did not have before; errors that were there already do not block
-an unrelated edit.
+an unrelated edit.  A model whose own file cannot be read (a YAML or schema
+error) cannot be edited: ``ModelFileInvalid`` names the file's errors.
 """
 
 from __future__ import annotations
@@ -25,7 +26,16 @@ from modelctl.catalog.strict_yaml import LoadedFile, load_file, load_text
 from modelctl.errors import Finding, ModelctlError, Severity
 from modelctl.rules.validate import ValidationResult, check_loaded
 
-__all__ = ["Edit", "EditRefused", "Outcome", "apply_edits", "edit_model", "find_model", "validate_with"]
+__all__ = [
+    "Edit",
+    "EditRefused",
+    "ModelFileInvalid",
+    "Outcome",
+    "apply_edits",
+    "edit_model",
+    "find_model",
+    "validate_with",
+]
 
 
 class EditRefused(ModelctlError):
@@ -34,6 +44,15 @@ class EditRefused(ModelctlError):
     def __init__(self, findings: list[Finding]) -> None:
         shown = "\n".join(f"  {f}" for f in findings)
         super().__init__(f"refused: the edit would make the catalog invalid (nothing written):\n{shown}")
+        self.findings = findings
+
+
+class ModelFileInvalid(ModelctlError):
+    """The model's file has errors that keep it out of the catalog (YAML, schema): fix them first."""
+
+    def __init__(self, ref: str, display: str, findings: list[Finding]) -> None:
+        shown = "\n".join(f"  {f}" for f in findings)
+        super().__init__(f"{ref} is in {display}, which has errors: fix them first (nothing written):\n{shown}")
         self.findings = findings
 
 
@@ -99,9 +118,29 @@ def find_model(result: ValidationResult, ref: str) -> Model:
     for model in models.values():
         if model.ref.lower() == low or low in (f"{model.provider}/{a}".lower() for a in model.aliases):
             return model
+    broken = _unbuilt_model_files(result)
+    for display, findings in broken.items():
+        path = Path(display)
+        named = f"{path.parent.name}/{path.name.removesuffix('.yaml')}"  # models/<provider>/<id>.yaml
+        if named.lower() == low:
+            raise ModelFileInvalid(named, display, findings)
     close = difflib.get_close_matches(ref, list(models), n=3, cutoff=0.6)
     hint = f"; did you mean {', '.join(close)}?" if close else ""
+    if broken:  # an alias may be in a file that could not be read
+        hint += f" (model files with errors, not read: {', '.join(broken)})"
     raise UsageProblem(f"unknown model {ref!r} (use provider/id){hint}")
+
+
+def _unbuilt_model_files(result: ValidationResult) -> dict[str, list[Finding]]:
+    """The error findings of each model file that the catalog has no model from."""
+    built = {m.file for m in result.catalog.models.values()}
+    models_dir = Path(result.root) / "models"
+    out: dict[str, list[Finding]] = {}
+    for f in result.findings:
+        where = f.location.file
+        if f.severity is Severity.ERROR and where not in built and Path(where).parent.parent == models_dir:
+            out.setdefault(where, []).append(f)
+    return out
 
 
 def edit_model(

@@ -306,7 +306,8 @@ _lazy(
 )
 _EDIT_EPILOG = (
     "Exit codes: 0 written (or nothing to change); 1 refused: the edit would make the catalog invalid, "
-    "nothing written; 2 usage error (an unknown model, a bad date); 4 the catalog cannot be read."
+    "nothing written; 2 usage error (an unknown model, a bad date); 4 the catalog cannot be read, or the model's "
+    "file (or the replacement's) has YAML or schema errors (listed, nothing written)."
 )
 _lazy(
     "price",

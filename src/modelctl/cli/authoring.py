@@ -26,7 +26,8 @@ from modelctl.rules.validate import ValidationResult, validate_catalog
 EDIT_EPILOG = (
     "Exit codes: 0 written (or nothing to change); 1 refused: the edit would make the catalog invalid, "
     "nothing written; 2 usage error (an unknown model, a bad KEY=VALUE or date, a change to a period in "
-    "force without --amend); 4 the catalog cannot be read."
+    "force without --amend); 4 the catalog cannot be read, or the model's file has YAML or schema errors "
+    "(listed, nothing written)."
 )
 
 CatalogDir = Annotated[
