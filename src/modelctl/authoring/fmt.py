@@ -23,7 +23,7 @@ from modelctl.catalog import loader
 from modelctl.catalog.files import TooLarge, read_bounded, reason
 from modelctl.catalog.loader import discover
 from modelctl.catalog.schema import load_schema
-from modelctl.catalog.strict_yaml import load_text
+from modelctl.catalog.strict_yaml import load_text, plain_text
 from modelctl.errors import ModelctlError, Severity
 
 __all__ = ["FmtProblem", "Target", "canonical", "fmt_edits", "targets"]
@@ -84,7 +84,8 @@ def fmt_edits(found: list[Target], *, write: bool) -> list[Edit]:
             raise FmtProblem(
                 f"{target.path}: cannot be read: {reason(exc) if isinstance(exc, OSError) else exc}"
             ) from None
-        after = canonical(before, target.kind, str(target.path))
+        # No byte order mark, LF line endings: the round-trip parser would not keep a lone CR's lines.
+        after = canonical(plain_text(before), target.kind, str(target.path))
         if after != before:
             edits.append(Edit(target.path, before, after))
             if write:

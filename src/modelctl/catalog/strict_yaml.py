@@ -387,8 +387,17 @@ def load_bytes(raw: bytes, display: str, out: LoadedFile | None = None) -> Loade
     return load_text(text, display, out)
 
 
+def plain_text(text: str) -> str:
+    """The text as YAML reads it: without a leading byte order mark, every line break (CRLF, or a
+    lone CR of old Mac files) a LF.  The lines are the same, so positions are too, and what looks
+    at the text itself (the `$schema` line, tabs, hints) sees the lines the parser sees."""
+    text = text.removeprefix("\ufeff")
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
 def load_text(text: str, display: str, out: LoadedFile | None = None) -> LoadedFile:
     out = out or LoadedFile(display)
+    text = plain_text(text)
     out.text = text
     if "\t" in text and _tabs(text, out):
         return out
@@ -486,8 +495,10 @@ def _events(text: str) -> Iterator[yaml.Event]:
 
 def _line_col(raw: bytes, offset: int) -> tuple[int, int]:
     before = raw[:offset]
-    line = before.count(b"\n") + 1
-    start = before.rfind(b"\n") + 1
+    line = before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1  # LF, CRLF or a lone CR
+    start = max(before.rfind(b"\n"), before.rfind(b"\r")) + 1
+    if start == 0 and before.startswith(b"\xef\xbb\xbf"):  # a byte order mark takes no column
+        start = 3
     col = len(before[start:].decode("utf-8", errors="replace")) + 1
     return line, col
 
