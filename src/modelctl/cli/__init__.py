@@ -193,8 +193,10 @@ _lazy(
     "push",
     "modelctl.cli.push:push",
     summary="Copy a published artifact to a static host or object storage.",
-    epilog="Exit codes: 0 pushed; 2 usage error; 4 the folder's artifact is missing, does not match its "
-    "checksum or is invalid, or the destination cannot be written (boto3 missing for s3://).",
+    epilog="Exit codes: 0 pushed; 2 usage error (a --name that is a path, --endpoint-url for a folder); 4 the "
+    "folder's artifact is missing, does not match its checksum or is invalid, or the destination cannot be "
+    "written (boto3 missing for s3://, an endpoint that is not a URL, refuses, fails or redirects in a loop, "
+    "a file:// URL with a host).",
 )
 _lazy(
     "diff",
