@@ -98,11 +98,30 @@ class Skip:
 SHAPE_ERRORS = (TypeError, AttributeError, KeyError, IndexError, ValueError, ArithmeticError, RecursionError)
 
 
+class NotAPrice(Exception):
+    """A price the source gives that is not a number: the model is skipped, never imported without it."""
+
+
+def source_price(where: str, value: Any) -> Decimal:
+    """A price from a source whose format has numbers (TOML, YAML): an int or an exact Decimal,
+    finite and of a sane magnitude.  Anything else (a string, a list, NaN, a boolean) raises
+    NotAPrice naming ``where``, so that the model is skipped with the reason instead of being
+    imported without that price."""
+    amount = to_decimal(value) if isinstance(value, (int, Decimal)) else None
+    if amount is None:
+        raise NotAPrice(
+            f"{where} is {str(value)[:40]!r}, not a price (a finite number): left out rather than imported without it"
+        )
+    return amount
+
+
 def shielded(name: Any, provider: str | None, build: Callable[..., Candidate | Skip], *args: Any) -> Candidate | Skip:
     """``build(*args)``, one source model; a value of a shape the reader does not expect skips the
     model, with the reason, instead of ending the whole import with a traceback."""
     try:
         return build(*args)
+    except NotAPrice as exc:
+        return Skip(str(name)[:80], str(exc), provider)
     except SHAPE_ERRORS as exc:
         what = type(exc).__name__
         return Skip(str(name)[:80], f"the source data has an unexpected shape ({what}: {str(exc)[:80]})", provider)

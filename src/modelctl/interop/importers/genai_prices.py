@@ -37,6 +37,7 @@ from modelctl.interop.importers.common import (
     read_text,
     shielded,
     slug,
+    source_price,
     tidy_features,
 )
 
@@ -91,11 +92,17 @@ def source_files(path: Path) -> list[Path]:
     return [path]
 
 
+_REFUSED = ("MC002", "MC013")  # duplicate key; not a finite number
+
+
 def load(path: Path) -> dict[str, Any]:
     """One provider file, strictly parsed (money as Decimal); errors name the line."""
     loaded = load_text(read_text(path), str(path))
-    if loaded.data is None:
-        first = loaded.findings[0] if loaded.findings else None
+    # A duplicate key (which of the two prices is meant?) and .nan/.inf (read as nothing) are
+    # findings the strict loader reads past; in a source they would import a guess.
+    ambiguous = [f for f in loaded.findings if f.code in _REFUSED]
+    if loaded.data is None or ambiguous:
+        first = next(iter(ambiguous or loaded.findings), None)
         raise SourceError(first.message if first else "invalid YAML", first.location if first else None)
     data: dict[str, Any] = loaded.data
     if not isinstance(data.get("models"), list) or not isinstance(data.get("id"), str):
@@ -237,15 +244,18 @@ def _price_set(prices: dict[str, Any], unmapped: list[str]) -> dict[str, Any]:
         if target is None or (key == "cache_write_5m_mtok" and "cache_write_mtok" in prices):
             unmapped.append(f"prices.{key}")
             continue
+        if value is None:  # `input_mtok: null`: no price given
+            continue
         try:
             if isinstance(value, dict) and "base" in value:
-                flat[target] = _scaled(key, Decimal(value["base"]))
+                flat[target] = _scaled(key, source_price(f"prices.{key}.base", value["base"]))
                 steps = value.get("tiers") or []
-                tiered[target] = [(int(t["start"]), _scaled(key, Decimal(t["price"]))) for t in steps]
-            elif isinstance(value, (int, Decimal)) and not isinstance(value, bool):
-                flat[target] = _scaled(key, Decimal(value))
+                tiered[target] = [
+                    (int(t["start"]), _scaled(key, source_price(f"prices.{key}.tiers.price", t["price"])))
+                    for t in steps
+                ]
             else:
-                unmapped.append(f"prices.{key}")
+                flat[target] = _scaled(key, source_price(f"prices.{key}", value))
         except Inexact:
             unmapped.append(f"prices.{key} (not a whole number of decimal places per minute)")
     out: dict[str, Any] = dict(flat)
