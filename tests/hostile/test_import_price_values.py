@@ -153,3 +153,70 @@ def test_a_17_digit_litellm_price_per_token_keeps_every_digit(tmp_path: Path) ->
     assert code == 0, stderr
     text = (tmp_path / "catalog" / "models" / "openai" / "gpt-x.yaml").read_text()
     assert "input_per_1m: 1.2345678901234567\n" in text and "output_per_1m: 0.30000000000000004\n" in text
+
+
+# --- a key given twice in JSON (LiteLLM, OpenRouter) ---------------------------------------------
+
+LITELLM = SHARED_DATA / "litellm" / "model_prices_and_context_window.json"
+OPENROUTER = SHARED_DATA / "openrouter" / "models.json"
+
+
+def _json_twice(tmp_path: Path, source: Path, old: str, new: str) -> tuple[Path, str]:
+    text = source.read_text()
+    assert old in text
+    path = tmp_path / source.name
+    path.write_text(text.replace(old, new, 1))
+    return path, text
+
+
+def test_litellm_price_given_twice_is_refused_at_its_line(tmp_path: Path) -> None:
+    # json kept the last of the two silently: the model was imported at 4.00, or at 9.00 had the
+    # lines been the other way round.
+    line = '        "input_cost_per_token": 4e-06,\n'
+    source, text = _json_twice(tmp_path, LITELLM, line, line.replace("4e-06", "9e-06") + line)
+    first = text[: text.index(line)].count("\n") + 1
+    catalog = tmp_path / "catalog"
+    code, _, stderr = _import("litellm", source, catalog)
+    assert code == 4
+    assert (
+        f"{source.name}:{first + 1}:9: duplicate key 'input_cost_per_token' (first at line {first}): keep one of them"
+    ) in stderr
+    assert "nothing was written" in stderr and not catalog.exists()
+
+
+def test_litellm_model_given_twice_is_refused(tmp_path: Path) -> None:
+    source = tmp_path / "prices.json"
+    source.write_text(
+        '{"gpt-x": {"litellm_provider": "openai", "max_input_tokens": 1000, "input_cost_per_token": 1e-06},\n'
+        ' "gpt-x": {"litellm_provider": "openai", "max_input_tokens": 1000, "input_cost_per_token": 1e-07}}\n'
+    )
+    code, _, stderr = _import("litellm", source, tmp_path / "catalog")
+    assert code == 4
+    assert "prices.json:2:2: duplicate key 'gpt-x' (first at line 1)" in stderr
+    assert not (tmp_path / "catalog").exists()
+
+
+def test_openrouter_price_given_twice_is_refused_at_its_column(tmp_path: Path) -> None:
+    old = '"pricing":{"prompt":"0.00003",'
+    source, text = _json_twice(tmp_path, OPENROUTER, old, '"pricing":{"prompt":"0.00001","prompt":"0.00003",')
+    at = text.index(old) + len('"pricing":{')
+    line = text[:at].count("\n") + 1
+    column = at - (text.rfind("\n", 0, at) + 1) + 1
+    code, _, stderr = _import("openrouter", source, tmp_path / "catalog")
+    assert code == 4
+    again = column + len('"prompt":"0.00001",')
+    assert f"{source.name}:{line}:{again}: duplicate key 'prompt' (first at column {column})" in stderr
+    assert not (tmp_path / "catalog").exists()
+
+
+def test_the_same_key_in_two_objects_or_in_a_string_is_not_twice(tmp_path: Path) -> None:
+    source = tmp_path / "prices.json"
+    source.write_text(
+        '{"gpt-x": {"litellm_provider": "openai", "mode": "chat", "max_input_tokens": 1000,'
+        ' "input_cost_per_token": 1e-06, "output_cost_per_token": 2e-06, "note": "\\"mode\\": {}"},'
+        ' "gpt-y": {"litellm_provider": "openai", "mode": "chat", "max_input_tokens": 1000,'
+        ' "input_cost_per_token": 1e-06, "output_cost_per_token": 2e-06}}'
+    )
+    code, report, stderr = _import("litellm", source, tmp_path / "catalog")
+    assert code == 0, stderr
+    assert len(report["created"]) == 4  # type: ignore[arg-type]  # catalog.yaml, the provider, two models

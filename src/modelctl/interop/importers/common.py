@@ -210,12 +210,69 @@ def read_text(path: Path) -> str:
 
 
 def read_json(path: Path) -> Any:
-    """JSON with every number kept exactly (floats as Decimal)."""
+    """JSON with every number kept exactly (floats as Decimal).  A key given twice in one object
+    is refused at its line: ``json`` keeps the last silently, so which price (or which model) the
+    source means is a guess."""
     text = read_text(path)
+    twice: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj = dict(items)
+        if len(obj) != len(items) and not twice:
+            twice.append(_first_repeated(k for k, _ in items))
+        return obj
+
     try:
-        return json.loads(text, parse_float=Decimal)
+        data = json.loads(text, parse_float=Decimal, object_pairs_hook=pairs)
     except json.JSONDecodeError as exc:
         raise SourceError(f"invalid JSON: {exc.msg}", Location(str(path), exc.lineno, exc.colno)) from None
+    if twice:
+        first, again = _duplicate_at(text, twice[0])
+        where = f"column {first[1]}" if first[0] == again[0] else f"line {first[0]}"
+        raise SourceError(
+            f"duplicate key {twice[0][:80]!r} (first at {where}): keep one of them",
+            Location(str(path), again[0], again[1]),
+        )
+    return data
+
+
+def _first_repeated(keys: Iterable[str]) -> str:
+    seen: set[str] = set()
+    for key in keys:
+        if key in seen:
+            return key
+        seen.add(key)
+    return ""  # pragma: no cover - only called when a key repeats
+
+
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]]')
+_JSON_COLON = re.compile(r"\s*:")
+
+
+def _duplicate_at(text: str, key: str) -> tuple[tuple[int, int], tuple[int, int]]:
+    """Where ``key`` is given twice in one object of ``text`` (valid JSON): the (line, column) of
+    both.  Only run once a duplicate is known, so a plain scan of strings and brackets will do."""
+    stack: list[dict[str, int]] = []
+    for match in _JSON_TOKEN.finditer(text):
+        token = match.group()
+        if token == "{":
+            stack.append({})
+        elif token == "}":
+            stack.pop()
+        elif token == "[":
+            stack.append({})  # an array holds no keys; its own level keeps the nesting right
+        elif token == "]":
+            stack.pop()
+        elif stack and _JSON_COLON.match(text, match.end()) and json.loads(token) == key:
+            if key in stack[-1]:
+                return _line_col(text, stack[-1][key]), _line_col(text, match.start())
+            stack[-1][key] = match.start()
+    return (1, 1), (1, 1)  # pragma: no cover - the parser found it, so the scan does
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 _TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
