@@ -298,7 +298,8 @@ _lazy(
     "modelctl.cli.init:init",
     summary="Start a catalog repository: a valid catalog, its schemas, CI workflows and pre-commit.",
     epilog="Exit codes: 0 written; 1 some files exist already (listed), nothing written; 2 usage error "
-    "(an unknown --from-reference provider); 4 a file cannot be written, or the catalog would not validate.",
+    "(an unknown --from-reference provider, DIR is a file); 4 a file cannot be written (a folder where a file "
+    "goes, a file where a folder goes: nothing written), or the catalog would not validate.",
 )
 _lazy(
     "schema",
