@@ -197,11 +197,19 @@ def day(value: Any) -> date | None:
 # --- reading source files with positions ---------------------------------------------
 
 
+MAX_SOURCE_BYTES = 256 * 2**20  # LiteLLM's map, the largest source, is 3.4 MB
+
+
 def read_text(path: Path) -> str:
+    """A source file as text, at most MAX_SOURCE_BYTES: ``/dev/zero`` (or any endless or huge
+    input) is refused at the limit instead of filling memory."""
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_SOURCE_BYTES + 1)
     except OSError as exc:
         raise SourceError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if len(raw) > MAX_SOURCE_BYTES:
+        raise SourceError(f"{path}: over {MAX_SOURCE_BYTES // 2**20} MiB: not a source file (nothing was read past it)")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -1,0 +1,72 @@
+"""import given something that is not a source file: an endless or huge input (``/dev/zero``),
+an OpenRouter "list" of things that are not models.  Exit 4 naming the file, nothing written
+(``/dev/zero`` filled memory until a MemoryError traceback; ``[1, 2, 3]`` was exit 0 with three
+skipped models)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import SHARED_DATA
+from modelctl.cli import app
+from modelctl.interop.importers import common
+
+runner = CliRunner()
+LITELLM = SHARED_DATA / "litellm" / "model_prices_and_context_window.json"
+
+
+@pytest.mark.parametrize("kind", ["litellm", "openrouter", "genai-prices"])
+def test_an_endless_input_is_refused_at_the_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
+    monkeypatch.setattr(common, "MAX_SOURCE_BYTES", 2**20)  # the real limit is 256 MiB: the same path, faster
+    result = runner.invoke(app, ["import", kind, "/dev/zero", "--catalog", str(tmp_path / "catalog")])
+    assert result.exit_code == 4
+    assert "/dev/zero: over 1 MiB: not a source file" in result.stderr and "nothing was written" in result.stderr
+    assert not (tmp_path / "catalog").exists()
+
+
+@pytest.mark.skipif(not LITELLM.is_file(), reason="../shared/data not present")
+def test_a_source_over_the_limit_is_refused_and_one_under_it_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    size = LITELLM.stat().st_size
+    monkeypatch.setattr(common, "MAX_SOURCE_BYTES", size - 1)
+    over = runner.invoke(app, ["import", "litellm", str(LITELLM), "--catalog", str(tmp_path / "c"), "--dry-run"])
+    assert over.exit_code == 4 and f"{LITELLM}: over" in over.stderr
+    monkeypatch.setattr(common, "MAX_SOURCE_BYTES", size)
+    exact = runner.invoke(app, ["import", "litellm", str(LITELLM), "--catalog", str(tmp_path / "c"), "--dry-run"])
+    assert exact.exit_code == 0, exact.stderr
+
+
+@pytest.mark.parametrize("doc", [[1, 2, 3], ["a", None], {"data": [[], {}]}, {"data": [{"name": "no id"}]}])
+def test_an_openrouter_list_without_one_model_is_not_a_models_list(tmp_path: Path, doc: object) -> None:
+    source = tmp_path / "models.json"
+    source.write_text(json.dumps(doc))
+    result = runner.invoke(app, ["import", "openrouter", str(source), "--catalog", str(tmp_path / "catalog")])
+    assert result.exit_code == 4
+    assert (
+        f"{source}: not an OpenRouter models list: none of its {len(doc if isinstance(doc, list) else doc['data'])}"
+        in (result.stderr)
+    )
+    assert not (tmp_path / "catalog").exists()
+
+
+def test_an_openrouter_list_with_one_model_among_junk_skips_the_junk(tmp_path: Path) -> None:
+    model = {
+        "id": "acme/chat",
+        "name": "Acme Chat",
+        "context_length": 1000,
+        "pricing": {"prompt": "0.000001", "completion": "0.000002"},
+    }
+    source = tmp_path / "models.json"
+    source.write_text(json.dumps({"data": [1, model]}))
+    result = runner.invoke(
+        app, ["import", "openrouter", str(source), "--catalog", str(tmp_path / "catalog"), "--format", "json"]
+    )
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert [s["reason"] for s in report["skipped"]] == ["a model without an id"]
+    assert any(c["kind"] == "model" for c in report["created"])
