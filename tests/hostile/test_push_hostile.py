@@ -146,3 +146,13 @@ def test_endpoint_url_with_a_folder_destination_is_a_usage_error(dist: Path, tmp
     assert result.exit_code == 2
     assert "--endpoint-url" in result.stderr and "s3:// destinations only" in result.stderr
     assert not (tmp_path / "site").exists()
+
+
+def test_a_folder_where_the_pointer_goes_is_named_not_its_temporary(dist: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "catalog.json").mkdir(parents=True)
+    result = runner.invoke(app, ["push", str(dist), str(site)])
+    assert result.exit_code == 4
+    assert f"{site / 'catalog.json'}: cannot write: Is a directory" in result.stderr
+    assert ".tmp" not in result.stderr
+    assert not list(site.rglob("*.tmp"))  # no temporary left behind

@@ -126,7 +126,9 @@ def _push_file(target: Path, data: bytes, sidecars: dict[str, bytes], name: str,
             if write_with_sidecars(target / name, data, sidecars):
                 uploaded.append(name)
     except OSError as exc:
-        raise ModelctlError(f"{exc.filename or target}: cannot write: {exc.strerror or exc}") from None
+        # os.replace names the temporary first and the file it would replace second: name the file.
+        where = exc.filename2 or exc.filename or target
+        raise ModelctlError(f"{where}: cannot write: {exc.strerror or exc}") from None
     return tuple(uploaded)
 
 
