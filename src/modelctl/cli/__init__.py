@@ -209,7 +209,8 @@ _lazy(
     "history",
     "modelctl.cli.history:history",
     summary="The audit trail of one model from git: every commit that changed it.",
-    epilog="Exit codes: 0 done; 2 usage error; 4 the model's file has no history here, or git cannot be read.",
+    epilog="Exit codes: 0 done (also when no commit falls after --since); 2 usage error; 4 the model's file has "
+    "no history here, a shallow clone lacks the start of it, or git cannot be read.",
 )
 _lazy(
     "explain",

@@ -60,6 +60,9 @@ def history(
         raise typer.Exit(4) from None
     render = {HistoryFormat.json: _json, HistoryFormat.markdown: _markdown}.get(fmt, _text)
     output.stdout_text(render(result))
+    if since and not result.revisions:
+        when = f"{result.since} ({since!r} as git reads it)" if result.since else repr(since)
+        output.note(f"no commit since {when} changed {result.path}")
 
 
 def _change_line(c: Any, places: int) -> str:

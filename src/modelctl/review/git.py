@@ -79,6 +79,14 @@ class GitRepo:
     def is_shallow(self) -> bool:
         return self.git("rev-parse", "--is-shallow-repository", what="inspect the clone").strip() == "true"
 
+    def shallow_commits(self) -> frozenset[str]:
+        """The commits a shallow clone's history stops at (their parents are not there); none in a full clone."""
+        path = Path(self.git("rev-parse", "--git-path", "shallow", what="inspect the clone").strip())
+        try:
+            return frozenset((self.root / path).read_text(encoding="ascii").split())
+        except FileNotFoundError:
+            return frozenset()
+
     def commit(self, rev: str) -> str:
         """The full commit id of ``rev``; a clear error when it is not there."""
         try:
