@@ -203,7 +203,8 @@ _lazy(
     epilog="Exit codes: 0 done (changes or not); 1 changes found, with --exit-code; 2 usage error; "
     "3 changes fail the --fail-on policy or a workload's cost rises past --fail-on-increase(-amount); "
     "4 a side or the --usage file cannot be read or is invalid (a revision that is not "
-    "there, a shallow clone without the base, a side with validation errors).",
+    "there, a shallow clone without the base, a side with validation errors, no catalog at --catalog's path on "
+    "either side).",
 )
 _lazy(
     "history",

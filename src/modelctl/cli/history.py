@@ -53,7 +53,7 @@ def history(
     """
     root = resolve_root(catalog)
     try:
-        repo = GitRepo(root if root.exists() else Path.cwd())
+        repo = GitRepo(root if root.is_dir() else Path.cwd())
         result = model_history(repo, root, model, today=clock.today(), since=since)
     except ModelctlError as exc:
         output.error(str(exc))

@@ -54,6 +54,10 @@ def run_git(args: Sequence[str], *, cwd: Path, what: str, input: bytes | None = 
     """Run git in ``cwd`` and return its output; a ModelctlError saying ``what`` failed otherwise."""
     try:
         done = subprocess.run(["git", *args], cwd=cwd, input=input, capture_output=True, check=False, timeout=60)
+    except FileNotFoundError:
+        if not cwd.is_dir():  # pragma: no cover - callers run git in a folder that exists
+            raise ModelctlError(f"cannot run git to {what}: there is no folder {str(cwd)!r}") from None
+        raise ModelctlError(f"cannot run git to {what}: git is not installed (or not on PATH)") from None
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise ModelctlError(f"cannot run git to {what}: {getattr(exc, 'strerror', None) or exc}") from None
     if done.returncode != 0:
