@@ -7,7 +7,6 @@ from _thread import allocate_lock
 from bisect import bisect_right
 from datetime import UTC, date, datetime, timezone
 from decimal import Decimal
-from functools import reduce
 from itertools import compress
 from operator import itemgetter
 from time import time as _time
@@ -547,25 +546,32 @@ class Catalog:
                         if side > above:
                             values, tier = tier_values, above
                 components = {}
-                multiply = MONEY_MULTIPLY  # exact, whatever the application's context is
+                multiply, add = MONEY_MULTIPLY, MONEY_ADD  # exact, whatever the application's context is
+                # The total is summed as the components are made (a reduce() over them cost as much as
+                # a multiplication). 0 + amount is amount, exponent included (a rate's exponent is never
+                # positive: prices are plain decimals), so a usage with no input tokens sums the same.
+                summed = _ZERO
                 try:
                     if n_in:
-                        components["input"] = multiply(values[0], n_in)
+                        summed = components["input"] = multiply(values[0], n_in)
                     if n_out:
-                        components["output"] = multiply(values[1], n_out)
+                        amount = components["output"] = multiply(values[1], n_out)
+                        summed = add(summed, amount)
                     if n_cached:
-                        components["cached_input"] = multiply(values[2], n_cached)
+                        amount = components["cached_input"] = multiply(values[2], n_cached)
+                        summed = add(summed, amount)
                     if n_write:
-                        components["cache_write"] = multiply(values[3], n_write)
+                        amount = components["cache_write"] = multiply(values[3], n_write)
+                        summed = add(summed, amount)
                     if n_write_1h:
-                        components["cache_write_1h"] = multiply(values[4], n_write_1h)
+                        amount = components["cache_write_1h"] = multiply(values[4], n_write_1h)
+                        summed = add(summed, amount)
                     if n_reasoning:
-                        components["reasoning"] = multiply(values[5], n_reasoning)
+                        amount = components["reasoning"] = multiply(values[5], n_reasoning)
+                        summed = add(summed, amount)
                 except TypeError:
                     pass  # a price is None: the loop below raises NoPriceError naming it
                 else:
-                    # 0 + amount is amount (a rate's exponent is never positive: prices are plain decimals)
-                    summed = reduce(MONEY_ADD, components.values()) if components else _ZERO
                     return _new_cost(Cost, (canonical, currency, summed, components, since, variant, tier))
         price, rates, tiers, _, unsupported, max_input, _, served, _ = plan
         if served is not None and any(served(usage)):
