@@ -85,8 +85,46 @@ def usage_parser(parse: Any) -> Any:
 parse_day = usage_parser(_parse_day)
 
 
-def at_option(help_text: str) -> Any:
+def _parse_when(text: str) -> date | datetime:
+    """A day (``2026-11-25``, ``today``) or an instant (``2026-11-25T12:00Z``; without an offset,
+    UTC), as an aware UTC datetime: a price with time-of-day windows depends on the minute."""
+    if text.lower() == "today":
+        return clock.today()
+    try:
+        if "T" in text or " " in text.strip():
+            moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+            return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+        return date.fromisoformat(text.strip())
+    except (ValueError, OverflowError):
+        raise ValueError(
+            f"{text!r} is not a date or a date-time: use YYYY-MM-DD, YYYY-MM-DDTHH:MM (UTC unless it gives "
+            "an offset, e.g. 2026-11-25T12:00Z), or 'today'"
+        ) from None
+
+
+parse_when = usage_parser(_parse_when)
+
+
+def at_option(help_text: str, *, instant: bool = False) -> Any:
+    """``--at``: a day, or with ``instant`` a day or an instant (a date-time prices time-of-day windows)."""
+    if instant:
+        return typer.Option("--at", help=help_text, parser=parse_when, metavar="WHEN", show_default=False)
     return typer.Option("--at", help=help_text, parser=parse_day, metavar="DATE", show_default=False)
+
+
+def when_text(at: date) -> str:
+    """A day as ISO (``2026-11-25``), an instant as ``2026-11-25 12:00 UTC``."""
+    if isinstance(at, datetime):
+        return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if at.tzinfo else at.strftime("%Y-%m-%d %H:%M UTC")
+    return at.isoformat()
+
+
+def has_windows(info: runtime.ModelInfo, since: date) -> bool:
+    """Whether the price period from ``since`` has a variant with time-of-day windows."""
+    for period in info.data.get("pricing", ()):
+        if period.get("effective_from") == since.isoformat():
+            return any(v.get("windows") for v in period.get("variants", {}).values())
+    return False
 
 
 def count_option(name: str, help_text: str, *, show_default: bool = False, panel: str | None = None) -> Any:
@@ -211,6 +249,8 @@ def dumps(doc: Any) -> str:
 def _json_default(value: Any) -> Any:
     if isinstance(value, Decimal):
         return format(value, "f")  # exactly as written or computed, never an exponent
+    if isinstance(value, datetime):  # an instant (--at with a time): UTC, written with Z
+        return value.astimezone(UTC).isoformat().replace("+00:00", "Z") if value.tzinfo else value.isoformat()
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, frozenset | set | tuple):

@@ -34,7 +34,14 @@ def compare(
     models: Annotated[list[str], typer.Argument(help="Two or more models: provider/id, an alias, or a unique id.")],
     *,
     catalog: CatalogOption = None,
-    at: Annotated[date | None, at_option("Compare the prices in force on this day (default: today).")] = None,
+    at: Annotated[
+        date | None,
+        at_option(
+            "Compare the prices in force on this day, or at this instant (a date-time, UTC unless it gives an "
+            "offset, applies time-of-day prices; default: today).",
+            instant=True,
+        ),
+    ] = None,
     variant: Annotated[
         str | None,
         typer.Option(
@@ -61,7 +68,8 @@ def compare(
     opened = open_for_command(catalog)
     refs = [resolve_model(opened.catalog, name, "MODELS").ref for name in models]
     day = at or clock.today()
-    rows = compare_rows(opened.catalog, refs, at=day, variant=variant, usage=usage)
+    # the names as given: an alias may name its variant (a Bedrock regional id), priced as the runtime prices it
+    rows = compare_rows(opened.catalog, models, at=day, variant=variant, usage=usage)
     if fmt is Format.json:
         doc: dict[str, Any] = {"format_version": JSON_FORMAT_VERSION, "at": day, "models": refs}
         if usage is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
 
 import typer
@@ -17,6 +17,7 @@ from modelctl.cli.common import (
     check_variant,
     dumps,
     error,
+    has_windows,
     markdown_table,
     note,
     open_for_command,
@@ -24,6 +25,7 @@ from modelctl.cli.common import (
     resolve_model,
     stdout_text,
     text_table,
+    when_text,
 )
 from modelctl.cli.money import Cell, Money, spell_rows
 from modelctl.cli.usage_options import UsageCounts, usage_options
@@ -34,7 +36,14 @@ from modelctl.usage.estimate import Breakdown, breakdown
 def cost(
     model: Annotated[str, typer.Argument(help="The model: provider/id, an alias, or an id only one provider has.")],
     counts: UsageCounts,
-    at: Annotated[date | None, at_option("Price at the prices in force on this day (default: today).")] = None,
+    at: Annotated[
+        date | None,
+        at_option(
+            "Price at the prices in force on this day, or at this instant: a date-time (UTC unless it gives an "
+            "offset) applies time-of-day prices; a date alone means the base prices (default: today).",
+            instant=True,
+        ),
+    ] = None,
     variant: Annotated[
         str | None,
         typer.Option("--variant", help="A named variant: batch, flex, priority, a region.", show_default=False),
@@ -50,6 +59,8 @@ def cost(
     --output excludes reasoning tokens billed apart. The total is exact
     (never rounded) and is what runtime.Catalog.cost returns. A context tier
     is a cliff: above its threshold the whole request is billed at its prices.
+    A name that implies a variant (a Bedrock regional id such as
+    eu.anthropic.claude-sonnet-4-6) is billed at that variant, as the runtime bills it.
     """
     if not counts.given:
         # Nothing to price is not a cost of 0.00: say what is missing.
@@ -66,7 +77,8 @@ def cost(
         what = "retired" if info.status == "retired" else "disabled"
         note(f"{info.ref} is {what}: available nowhere, but still priced (usage from before is billed)")
     try:
-        result = breakdown(opened.catalog, info.ref, usage, at=day, variant=variant)
+        # the name as given: an alias may name its variant (the runtime bills it so)
+        result = breakdown(opened.catalog, model, usage, at=day, variant=variant)
     except (runtime.NoPriceError, runtime.UnsupportedUsageError) as exc:
         # No price applies, or the model does not take this usage (a modality it does not accept,
         # more input per request than its context window): the answer is "no", not a cost.
@@ -84,6 +96,8 @@ def describe(b: Breakdown) -> str:
     """How the cost was priced: period, variant, tier."""
     c = b.cost
     parts = [f"prices from {c.effective_from}", f"variant {c.variant}" if c.variant else "base prices"]
+    if not isinstance(b.at, datetime) and c.variant is None and has_windows(b.model, c.effective_from):
+        parts[-1] += " (a day alone: give --at a time of day for its time-of-day prices)"
     parts.append(f"tier above {c.tier:,} input-side tokens" if c.tier is not None else "no tier")
     return ", ".join(parts)
 
@@ -107,13 +121,13 @@ _HEADERS = ["component", "units", "price", "price key", "cost"]
 
 
 def _text(b: Breakdown) -> str:
-    head = f"{b.cost.model} on {b.at}: {describe(b)}\n"
+    head = f"{b.cost.model} on {when_text(b.at)}: {describe(b)}\n"
     rows = _rows(b)
     return head + text_table([*_HEADERS[:-1], f"cost ({b.cost.currency})"], rows, right=frozenset({1, 2, 4}))
 
 
 def _markdown(b: Breakdown) -> str:
-    head = f"**{b.cost.model}** on {b.at}: {describe(b)}\n\n"
+    head = f"**{b.cost.model}** on {when_text(b.at)}: {describe(b)}\n\n"
     rows = _rows(b, bold=True)
     return head + markdown_table(_HEADERS, rows, right=frozenset({1, 2, 4}))
 

@@ -50,7 +50,14 @@ def estimate_(
             "--variant", help="Price the variant (batch, flex, ...); models without it are skipped.", show_default=False
         ),
     ] = None,
-    at: Annotated[date | None, at_option("Price at the prices in force on this day (default: today).")] = None,
+    at: Annotated[
+        date | None,
+        at_option(
+            "Price at the prices in force on this day, or at this instant (a date-time, UTC unless it gives an "
+            "offset, applies time-of-day prices; default: today).",
+            instant=True,
+        ),
+    ] = None,
     include_unavailable: Annotated[bool, typer.Option("--all", help="Include disabled and retired models.")] = False,
     plan: PlanFilter = None,
     account: AccountFilter = None,

@@ -249,7 +249,8 @@ def compare_rows(
     variant: str | None = None,
     usage: runtime.Usage | None = None,
 ) -> list[tuple[str, list[Any]]]:
-    """(field, one value per model) rows for a side-by-side table: identity,
+    """(field, one value per model) rows for a side-by-side table (``refs``: the names as given,
+    canonical ids or aliases; ``at``: a day, or an instant for time-of-day prices): identity,
     lifecycle, limits, modalities, the prices in force on ``at`` (None where
     a model has no such price), tiers and variants, then features (bool).
     Only price keys and features that at least one model has are listed.
@@ -259,9 +260,8 @@ def compare_rows(
     where it cannot be priced, and then a ``cost_error`` row saying why (the runtime's
     words), if any model could not price it."""
     infos = [catalog.model(r) for r in refs]
-    prices = [
-        (variant and _price_or_none(catalog, i.ref, at, variant)) or _price_or_none(catalog, i.ref, at) for i in infos
-    ]
+    # Priced by the names given: an alias that names a variant (eu.anthropic...) is priced at it.
+    prices = [(variant and _price_or_none(catalog, r, at, variant)) or _price_or_none(catalog, r, at) for r in refs]
     rows: list[tuple[str, list[Any]]] = [
         ("name", [i.name for i in infos]),
         ("provider", [i.provider for i in infos]),
