@@ -327,10 +327,16 @@ def test_odd_git_states_are_exit_4_with_what_is_wrong(tmp_path: Path, monkeypatc
         assert code == 4 and out == "" and "not a git repository" in err, args
     git(plain, "init", "-q", "-b", "main")  # a repository without a commit
     code, _, err = _diff()
-    assert code == 4 and "no main branch to compare with" in err
+    assert code == 4 and "the repository has no commit yet" in err  # (it said "no main branch to compare with")
     code, _, err = _diff("HEAD")
-    assert code == 4 and "revision 'HEAD' is not in this repository" in err
+    assert code == 4 and "revision 'HEAD' is not in this repository. The repository has no commit yet" in err
     commit_all(plain, "catalog")
+    git(plain, "checkout", "-q", "--orphan", "elsewhere")
+    commit_all(plain, "an unrelated history")
+    code, _, err = _diff()
+    assert code == 4 and "HEAD shares no history with main" in err  # (it said "no main branch")
+    code, _, _ = _diff("main")
+    assert code == 0
     monkeypatch.setenv("PATH", str(tmp_path / "no-bin"))
     code, _, err = _diff("HEAD")
     assert code == 4 and "git is not installed (or not on PATH)" in err

@@ -102,7 +102,16 @@ class GitRepo:
                     " This is a shallow clone, which lacks older history: fetch it "
                     "(`git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout)."
                 )
+            elif not self.has_commits():
+                hint = " The repository has no commit yet: commit the catalog first."
             raise RevisionError(f"revision {rev!r} is not in this repository.{hint}") from None
+
+    def has_commits(self) -> bool:
+        try:
+            self.git("rev-parse", "--verify", "--quiet", "HEAD^{commit}", what="inspect the repository")
+        except ModelctlError:
+            return False
+        return True
 
     def default_base(self) -> str:
         """The merge-base of HEAD with the main branch."""
@@ -114,7 +123,14 @@ class GitRepo:
             try:
                 return self.git("merge-base", candidate, "HEAD", what="find the merge-base").strip()
             except ModelctlError:
-                break
+                if self.is_shallow():
+                    break
+                raise RevisionError(
+                    f"HEAD shares no history with {candidate} (an orphan branch?): pass the base revision, "
+                    f"e.g. `modelctl diff {candidate}`"
+                ) from None
+        if not self.has_commits():
+            raise RevisionError("the repository has no commit yet: commit the catalog, or pass two catalog folders")
         hint = " (shallow clone: use `fetch-depth: 0`)" if self.is_shallow() else ""
         raise RevisionError(
             f"no main branch to compare with{hint}: pass the base revision, e.g. `modelctl diff origin/main`"
