@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from modelctl.runtime import Catalog, CatalogError, Usage
+from modelctl.runtime import Catalog, CatalogError, NoPriceError, Usage
 
 USAGE = Usage(input_tokens=1_000, output_tokens=500)
 GPT4O, SONNET = "openai/gpt-4o", "anthropic/claude-sonnet-4-6"
@@ -244,3 +244,14 @@ def test_a_tzinfo_with_no_offset_is_read_as_utc_not_local_time(repo: Catalog, ho
     for at in (naive, odd):
         assert repo.cost("deepseek/deepseek-chat", usage, at=at).total == expected
         assert repo.price("deepseek/deepseek-chat", at=at).variant == (None if peak else "off_peak")
+
+
+def test_variants_a_response_invents_are_refused_and_kept_within_bounds(fresh: Catalog) -> None:
+    # A service tier is whatever string a response carries: each unknown one is a NoPriceError naming
+    # it, and the per-variant cache stops growing at its bound (1,000 variants) instead of with them.
+    for i in range(1_500):
+        with pytest.raises(NoPriceError, match=f"has no variant 'tier-{i}'"):
+            fresh.cost(GPT4O, Usage(input_tokens=1, variant=f"tier-{i}"), at="2026-06-01")
+    assert len(fresh._costing_by) == 1_000  # noqa: SLF001
+    batch = fresh.cost(GPT4O, USAGE, at="2026-06-01", variant="batch")
+    assert batch.variant == "batch" and batch.total == Decimal("0.00375")  # half of 1,000 x 2.50 + 500 x 10.00 per 1M

@@ -157,7 +157,10 @@ class Catalog:
                     for key in (f"{m['provider']}/{alias}", alias):
                         self._alias_variant[key.lower()] = variant
         # cost(): ref (or (ref, variant)) -> (canonical, variant, period starts, plans, windowed plans)
-        self._costing: dict[Any, _Entry] = {}
+        self._costing: dict[str, _Entry] = {}
+        # ... and per variant asked for (or reported): variant -> ref -> entry (two lookups by str are
+        # cheaper than building, hashing and comparing a (ref, variant) tuple on every call)
+        self._costing_by: dict[str, dict[str, _Entry]] = {}
         self._subject_cache: dict[tuple[str, str | None, str | None, str], Any] = {}
         self._default_cache: dict[tuple[str, str | None, str | None, str | None], Any] = {}
 
@@ -456,15 +459,21 @@ class Catalog:
         if not _exact(ref, variant):  # a TypeError, or plain copies: what the caches keep
             ref, variant = _plain_names(ref, variant)
         canonical = self._resolved.get(ref) or self.resolve(ref)
-        key: Any = ref if variant is None else (ref, variant)
-        if variant is None:
+        cache = self._costing
+        if variant is not None:
+            cache = self._costing_by.get(variant)  # type: ignore[assignment]
+            if cache is None:
+                cache = {}
+                if len(self._costing_by) < 1_000:  # (a variant is any string a response reports)
+                    self._costing_by[variant] = cache
+        else:
             variant = self._named_variant(ref)
         starts, plans = self._plans_for(canonical, variant)
         # No period: a start no day reaches, so that cost() looks the day up (and finds no price).
         last = starts[-1] if starts else 1 << 62
         entry: _Entry = (canonical, variant, starts, plans, {}, last, len(starts) - 1)
-        if len(self._costing) < 100_000:
-            self._costing[key] = entry
+        if len(cache) < 100_000:
+            cache[ref] = entry
         return entry
 
     def cost(self, ref: str, usage: Usage, at: date | datetime | str | None = None, variant: str | None = None) -> Cost:
@@ -481,9 +490,11 @@ class Catalog:
         if variant is None:
             variant = usage[20]
         try:
-            entry: _Entry = self._costing.get(ref if variant is None else (ref, variant)) or self._cost_entry(
-                ref, variant
-            )
+            if variant is None:
+                entry: _Entry = self._costing.get(ref) or self._cost_entry(ref, None)
+            else:
+                by = self._costing_by.get(variant)
+                entry = (by.get(ref) if by is not None else None) or self._cost_entry(ref, variant)
         except CatalogError:
             raise
         except Exception:  # an unhashable name or variant, or a str subclass whose __hash__ raises (free: 3.11's try)
