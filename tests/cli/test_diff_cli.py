@@ -292,3 +292,66 @@ def test_a_catalog_that_did_not_exist_at_the_base(tmp_path: Path, monkeypatch: p
     code, out, _ = _diff("--format", "json")
     assert code == 0
     assert json.loads(out)["summary"]["added"] == 3  # two models and a provider
+
+
+def test_a_catalog_in_neither_side_is_exit_4_not_no_changes(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Run from the wrong folder, or with a --catalog that is not the catalog's path in the repository,
+    # every diff was "no changes" with exit 0: a CI gate passed without looking at anything.
+    edit(repo / BETA, "output_per_1m: 1.50", "output_per_1m: 1.65")
+    commit_all(repo, "raise beta")
+    for args in (["main", "feature"], ["main"], []):
+        code, out, err = _diff(*args, "--catalog", "nowhere", "--exit-code")
+        assert code == 4 and out == "", (args, out)
+        assert "there is no catalog at 'nowhere'" in err and "--catalog" in err
+    monkeypatch.chdir(repo / "catalog" / "models")
+    code, out, err = _diff("main", "feature", "--fail-on", "breaking")
+    assert code == 4 and "no catalog at 'catalog/models/catalog'" in err
+    code, out, _ = _diff("main", "feature", "--catalog", "..", "--format", "json")
+    assert code == 0 and json.loads(out)["summary"]["changed"] == 1
+    monkeypatch.chdir(repo)
+    assert runner.invoke(app, ["publish", "--out", str(tmp_path / "art")]).exit_code == 0
+    code, _, err = _diff("main", str(tmp_path / "art" / "catalog.json"), "--catalog", "nowhere")
+    assert code == 4 and "there is no catalog at 'nowhere' in main" in err
+
+
+def test_odd_git_states_are_exit_4_with_what_is_wrong(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from conftest import MINI, write_catalog
+
+    plain = tmp_path / "plain"
+    write_catalog(plain / "catalog", dict(MINI))
+    monkeypatch.chdir(plain)
+    for args in ([], ["main"], ["HEAD~1", "HEAD"]):
+        code, out, err = _diff(*args)
+        assert code == 4 and out == "" and "not a git repository" in err, args
+    git(plain, "init", "-q", "-b", "main")  # a repository without a commit
+    code, _, err = _diff()
+    assert code == 4 and "the repository has no commit yet" in err  # (it said "no main branch to compare with")
+    code, _, err = _diff("HEAD")
+    assert code == 4 and "revision 'HEAD' is not in this repository. The repository has no commit yet" in err
+    commit_all(plain, "catalog")
+    git(plain, "checkout", "-q", "--orphan", "elsewhere")
+    commit_all(plain, "an unrelated history")
+    code, _, err = _diff()
+    assert code == 4 and "HEAD shares no history with main" in err  # (it said "no main branch")
+    code, _, _ = _diff("main")
+    assert code == 0
+    monkeypatch.setenv("PATH", str(tmp_path / "no-bin"))
+    code, _, err = _diff("HEAD")
+    assert code == 4 and "git is not installed (or not on PATH)" in err
+
+
+def test_detached_head_and_a_file_deleted_in_the_range(repo: Path) -> None:
+    git(repo, "rm", "-q", BETA)
+    first = commit_all(repo, "drop beta")
+    edit(repo / ALPHA, "output_per_1m: 8.00", "output_per_1m: 9.00")
+    commit_all(repo, "raise alpha")
+    git(repo, "checkout", "-q", "--detach", first)
+    code, out, err = _diff("--format", "json")  # the merge-base with main, to the detached working tree
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["summary"]["removed"] == 1 and doc["summary"]["changed"] == 0
+    code, out, err = _diff("main", "feature", "--format", "json")
+    assert code == 0, err
+    assert (json.loads(out)["summary"]["removed"], json.loads(out)["summary"]["changed"]) == (1, 1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -86,3 +87,55 @@ def test_text_and_markdown(repo: Path) -> None:
 def test_unknown_model(repo: Path) -> None:
     code, out, err = _history("acme/nope")
     assert code == 4 and out == "" and "no commit touches catalog/models/acme/nope.yaml" in err
+
+
+def test_since_with_no_commit_in_the_window_is_an_empty_answer(repo: Path) -> None:
+    # It was exit 4, "no commit touches ...: is it committed?", about a model with four commits.
+    code, out, err = _history("acme/beta-v2", "--since", "2026-07-01", "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["commits"] == []
+    assert "no commit since 2026-07-01" in err and "catalog/models/acme/beta-v2.yaml" in err
+    # git reads a --since it cannot parse as now: say so rather than hide it
+    code, out, err = _history("acme/beta-v2", "--since", "not a date at all")
+    assert code == 0 and "0 commits" in out
+    assert "'not a date at all' as git reads it" in err
+    # a model with no history at all is still exit 4, with or without --since
+    code, _, err = _history("acme/nope", "--since", "2026-07-01")
+    assert code == 4 and "no commit touches catalog/models/acme/nope.yaml" in err
+
+
+def test_a_shallow_clone_cut_inside_the_history_is_exit_4_not_an_addition(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # It showed 1 commit, "added" in "Cut beta-v2 input": the clone's first commit looked like the model's.
+    shallow = tmp_path / "shallow"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", "--branch", "feature", f"file://{repo}", str(shallow)],
+        check=True,
+        capture_output=True,
+    )
+    monkeypatch.chdir(shallow)
+    code, out, err = _history("acme/beta-v2")
+    assert code == 4 and out == ""
+    assert "shallow clone" in err and "fetch-depth: 0" in err
+    # a window the clone holds whole is fine
+    edit(shallow / "catalog/models/acme/beta-v2.yaml", "input_per_1m: 0.40", "input_per_1m: 0.45")
+    commit_all(shallow, "Raise beta-v2 input", date="2026-08-01T10:00:00Z")
+    code, out, err = _history("acme/beta-v2", "--since", "2026-07-01", "--format", "json")
+    assert code == 0, err
+    assert [c["subject"] for c in json.loads(out)["commits"]] == ["Raise beta-v2 input"]
+
+
+def test_history_outside_a_repository_and_in_one_without_commits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from conftest import MINI, write_catalog
+
+    plain = tmp_path / "plain"
+    write_catalog(plain / "catalog", dict(MINI))
+    monkeypatch.chdir(plain)
+    code, out, err = _history("acme/alpha")
+    assert code == 4 and out == "" and "not a git repository" in err
+    git(plain, "init", "-q", "-b", "main")
+    code, out, err = _history("acme/alpha")
+    assert code == 4 and out == "" and "does not have any commits yet" in err

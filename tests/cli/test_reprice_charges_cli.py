@@ -206,3 +206,44 @@ def test_a_what_if_model_in_another_currency(make_catalog: MakeCatalog, tmp_path
     text = runner.invoke(app, args).stdout
     biz = next(line for line in text.splitlines() if line.startswith("biz"))
     assert biz.split()[-3:] == ["0.0132", "EUR", "-"]  # no change in percent across currencies
+
+
+def _with_columns(usage: str, **extra: str) -> str:
+    """USAGE with more columns, the same value on every row."""
+    lines = usage.splitlines()
+    head = ",".join([lines[0], *extra])
+    return "\n".join([head, *(",".join([line, *extra.values()]) for line in lines[1:])]) + "\n"
+
+
+def test_charges_name_the_columns_they_ignore_on_stderr_only(cat: str) -> None:
+    # They were ignored silently: a `cost_usd` or `user` column looks as if it were used.
+    Path("usage.csv").write_text(_with_columns(USAGE, request_id="r-1", subject="u-7", cost_usd="0.5"))
+    code, doc, err = _run(cat, "--charges", "--plan", "pro")
+    assert code == 0, err
+    assert "ignored columns (not usage fields): request_id, cost_usd" in err
+    assert "ignored columns (not read for this --group-by): subject" in err
+    assert "ignored" not in json.dumps(doc)  # the machine output is as before
+    code, doc, err = _run(cat, "--charges", "--plan", "pro", "-g", "subject")
+    assert code == 0 and "request_id, cost_usd" in err and "not read for this --group-by" not in err
+    assert [g["subject"] for g in doc["groups"]] == ["u-7"] * len(doc["groups"])
+
+
+def test_charges_on_json_lines_name_the_first_rows_unknown_keys(cat: str) -> None:
+    rows = list(csv.DictReader(io.StringIO(USAGE)))
+    lines = []
+    for row in rows:
+        item: dict[str, object] = {k: v for k, v in row.items() if v}
+        item["input_tokens"], item["output_tokens"] = int(row["input_tokens"]), int(row["output_tokens"])
+        lines.append(json.dumps({**item, "latency_ms": 120, "user": "u-7"}))
+    Path("usage.jsonl").write_text("\n".join(lines) + "\n")
+    result = runner.invoke(
+        app, ["reprice", "usage.jsonl", "--catalog", cat, "--charges", "--plan", "pro", "-f", "json"]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "ignored columns (not usage fields): latency_ms, user" in result.stderr
+    assert json.loads(result.stdout)["rows"]["charged"] == len(rows)
+
+
+def test_charges_say_nothing_of_columns_when_every_one_is_read(cat: str) -> None:
+    code, _, err = _run(cat, "--charges", "--plan", "pro")
+    assert code == 0 and "ignored" not in err

@@ -9,6 +9,7 @@ import csv
 import io
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -228,3 +229,56 @@ def test_json_rows_without_any_count_are_unpriced_as_in_python(files: dict[str, 
     _same(python, duck)
     assert [e.line for e in duck.errors] == ([1] if mixed else [1, 2])
     assert all("no usage count" in e.message for e in duck.errors)
+
+
+NOT_ROWS = [  # lines of a JSON Lines file that are not usage rows, and Python reprice's words for them
+    ('{"timestamp": "2025-07-01", "model": "acme/plain", "input_tokens":', "not valid JSON"),  # cut short
+    ("[1, 2]", "not a JSON object"),
+    ("null", "not a JSON object"),
+    ('"2025-07-01,acme/plain,10"', "not a JSON object"),
+    ('{"a": 1}{"b": 2}', "not valid JSON: Extra data"),
+    ("{timestamp: 2025-07-01}", "not valid JSON"),
+]
+
+
+@pytest.mark.parametrize("where", ["first", "middle", "last"])
+def test_json_lines_that_are_not_rows_are_unpriced_in_both_engines(
+    files: dict[str, Any], where: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The duckdb engine refused the whole file (exit 4, "Malformed JSON" or a Binder Error for a line
+    that is not an object) where Python reprice prices the rest and lists the line (exit 1), as
+    docs/cli.md says both engines do."""
+    lines = (files["dir"] / "legacy.jsonl").read_text(encoding="utf-8").splitlines()
+    at = {"first": 0, "middle": len(lines) // 2, "last": len(lines)}[where]
+    bad = [text for text, _ in NOT_ROWS]
+    path = files["dir"] / "broken.jsonl"
+    path.write_text("\n".join(lines[:at] + bad + lines[at:]) + "\n", encoding="utf-8")
+    python = reprice(path, files["catalog"], keep_errors=1000)
+    duck = reprice_duckdb(path, files["catalog"], keep_errors=1000)
+    # (Python reprice names the first line's ignored keys, the engine those of the first 20,480 lines)
+    _same(replace(python, ignored_columns=()), replace(duck, ignored_columns=()))
+    assert duck.ignored_columns == ("request_id",)
+    mine = {e.line: e.message for e in duck.errors}
+    theirs = {e.line: e.message for e in python.errors}
+    for k, (_, words) in enumerate(NOT_ROWS):
+        assert words in mine[at + k + 1] and mine[at + k + 1] == theirs[at + k + 1]
+    monkeypatch.chdir(files["dir"])
+    args = ["reprice", "broken.jsonl", "--catalog", str(files["root"]), "-f", "json"]
+    cli_python, cli_duck = runner.invoke(app, args), runner.invoke(app, [*args, "--engine", "duckdb"])
+    assert cli_python.exit_code == cli_duck.exit_code == 1, cli_duck.stderr
+    assert json.loads(cli_duck.stdout)["totals"] == json.loads(cli_python.stdout)["totals"]
+    assert "Malformed JSON" not in cli_duck.stderr and "Binder Error" not in cli_duck.stderr
+
+
+def test_a_json_value_of_another_type_after_the_sample_is_unpriced_not_zero(files: dict[str, Any]) -> None:
+    """DuckDB guesses a key's type from the first 20,480 lines: a later "abc" where those had numbers
+    failed the file (exit 4); it must not be read as a null (a count of 0) either."""
+    good = json.dumps({"timestamp": "2025-07-01", "model": "acme/plain", "input_tokens": 10, "output_tokens": 10})
+    odd = json.dumps({"timestamp": "2025-07-01", "model": "acme/plain", "input_tokens": "abc", "output_tokens": 10})
+    path = files["dir"] / "late-type.jsonl"
+    path.write_text("\n".join([good] * 25_000 + [odd, good]) + "\n", encoding="utf-8")
+    python = reprice(path, files["catalog"])
+    duck = reprice_duckdb(path, files["catalog"])
+    _same(python, duck)
+    assert [e.line for e in duck.errors] == [25_001] and "input_tokens" in duck.errors[0].message
+    assert duck.rows_priced == 25_001

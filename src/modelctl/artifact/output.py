@@ -22,6 +22,7 @@ A single atomic write carrying the checksum inside was the alternative; it would
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import tempfile
@@ -50,6 +51,8 @@ def write_atomic(path: Path, data: bytes, *, mode: int = 0o644) -> bool:
             return False
     except OSError:
         pass
+    if path.is_dir():  # else the rename's error names the temporary file, not the folder in the way
+        raise IsADirectoryError(errno.EISDIR, "a folder of that name is in the way", str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

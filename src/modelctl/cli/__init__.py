@@ -205,13 +205,15 @@ _lazy(
     epilog="Exit codes: 0 done (changes or not); 1 changes found, with --exit-code; 2 usage error; "
     "3 changes fail the --fail-on policy or a workload's cost rises past --fail-on-increase(-amount); "
     "4 a side or the --usage file cannot be read or is invalid (a revision that is not "
-    "there, a shallow clone without the base, a side with validation errors).",
+    "there, a shallow clone without the base, a side with validation errors, no catalog at --catalog's path on "
+    "either side).",
 )
 _lazy(
     "history",
     "modelctl.cli.history:history",
     summary="The audit trail of one model from git: every commit that changed it.",
-    epilog="Exit codes: 0 done; 2 usage error; 4 the model's file has no history here, or git cannot be read.",
+    epilog="Exit codes: 0 done (also when no commit falls after --since); 2 usage error; 4 the model's file has "
+    "no history here, a shallow clone lacks the start of it, or git cannot be read.",
 )
 _lazy(
     "explain",

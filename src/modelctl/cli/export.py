@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -13,6 +12,7 @@ from typing import Annotated
 import typer
 
 from modelctl import clock
+from modelctl.authoring.files import write_atomic
 from modelctl.cli import output
 from modelctl.interop.exporters import ExportError, dumps, load_artifact, price_table
 from modelctl.interop.exporters import litellm as litellm_export
@@ -184,12 +184,19 @@ def _write(text: str, out: Path | None) -> None:
     if out is None:
         output.stdout_text(text)
         return
+    if out.is_dir():
+        raise _exit(f"cannot write {out}: it is a folder: give the file to write")
+    blocker = next((p for p in out.parents if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        raise _exit(f"cannot write {out}: {blocker} is a file, not a folder")
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, out)
+        if out.is_symlink() or (out.exists() and not out.is_file()):
+            # /dev/stdout, a FIFO, a link: written through, never replaced (a rename would put a
+            # regular file where the device or the link was)
+            with open(out, "w", encoding="utf-8", newline="") as fh:
+                fh.write(text)
+            return
+        write_atomic(out, text)  # the file's mode kept (a new one: as umask says), no temporary left behind
     except OSError as exc:
         raise _exit(f"cannot write {out}: {exc.strerror or exc}") from None
 

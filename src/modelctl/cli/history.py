@@ -53,13 +53,16 @@ def history(
     """
     root = resolve_root(catalog)
     try:
-        repo = GitRepo(root if root.exists() else Path.cwd())
+        repo = GitRepo(root if root.is_dir() else Path.cwd())
         result = model_history(repo, root, model, today=clock.today(), since=since)
     except ModelctlError as exc:
         output.error(str(exc))
         raise typer.Exit(4) from None
     render = {HistoryFormat.json: _json, HistoryFormat.markdown: _markdown}.get(fmt, _text)
     output.stdout_text(render(result))
+    if since and not result.revisions:
+        when = f"{result.since} ({since!r} as git reads it)" if result.since else repr(since)
+        output.note(f"no commit since {when} changed {result.path}")
 
 
 def _change_line(c: Any, places: int) -> str:

@@ -79,6 +79,11 @@ def run_charges(
 
 
 def _summary(result: ChargesResult) -> None:
+    if result.ignored_columns:
+        note(f"ignored columns (not usage fields): {', '.join(result.ignored_columns)}")
+    if result.unused_dimensions:
+        names = ", ".join(result.unused_dimensions)
+        note(f"ignored columns (not read for this --group-by): {names}")
     period = f"{result.first_day} to {result.last_day}" if result.first_day else "no rows"
     line = f"{result.rows_read:,} rows ({period}): {result.rows_charged:,} charged"
     for w in result.what_if:

@@ -17,13 +17,17 @@ parallel; nothing is held per row).  Only when some row could not be priced
 does a second DuckDB pass number the rows (in file order) to find which, and a
 third, in Python, reads the file up to the last of them for their line numbers
 and text.  A CSV row DuckDB's reader rejects (a wrong number of fields) is
-reported with its line from DuckDB's reject table.
+reported with its line from DuckDB's reject table.  A JSON Lines file is read with every
+known key as a JSON value (the text of a string, a number's digits) and DuckDB's errors
+ignored: a line that is not JSON, or not an object, is a row of nulls, so it is unpriced
+with its line number, as in Python reprice, and no value is ever cast away to null.
 """
 
 from __future__ import annotations
 
 import csv
 import gzip
+import json
 import os
 import tempfile
 from collections.abc import Callable, Sequence
@@ -89,7 +93,7 @@ class _UsageFile:
     token_fields: tuple[str, ...]
     ignored: list[str]
     delimiter: str
-    text_stamps: bool  # the timestamps are text (CSV; JSON strings): 20260501 is then a date, as in Python
+    text_stamps: str  # SQL: the row's timestamp is text (CSV; a JSON string): 20260501 is then a date, as in Python
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,9 +139,9 @@ def _load_tables(con: Any, catalog: runtime.Catalog) -> None:
             )
 
 
-def _raw_view(con: Any, name: str, kind: str) -> tuple[str, list[str], tuple[str, ...], list[str], str, bool]:
+def _raw_view(con: Any, name: str, kind: str) -> tuple[str, list[str], tuple[str, ...], list[str], str, str]:
     """(the reader, the file's columns, its token fields, its ignored columns, the CSV delimiter, whether
-    the timestamps are text)."""
+    a row's timestamp is text: SQL)."""
     if kind == "csv":
         header = check_header(_first_line(name), name)
         names = list(header.names)
@@ -148,20 +152,69 @@ def _raw_view(con: Any, name: str, kind: str) -> tuple[str, list[str], tuple[str
             "rejects_table = 'rejects_table', null_padding = false, strict_mode = true)"
         )
         fields = tuple(names[i] for i in header.tokens)
-        return reader, names, fields, list(header.ignored), header.delimiter, True
-    source = (
-        f"read_parquet({_lit(name)})"
-        if kind == "parquet"
-        else f"read_json({_lit(name)}, format = 'newline_delimited', records = true)"
-    )
+        return reader, names, fields, list(header.ignored), header.delimiter, "true"
+    if kind != "parquet":
+        return _json_view(name)
+    source = f"read_parquet({_lit(name)})"
     described = con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
     names = [row[0] for row in described]
     casts = ", ".join(f"CAST({_ident(n)} AS VARCHAR) AS {_ident(n.lower())}" for n in names)
-    known = {"timestamp", "model", "variant", "account", "plan", *USAGE_FIELDS}
     lowered = [n.lower() for n in names]
     text = any(row[0].lower() == "timestamp" and row[1] == "VARCHAR" for row in described)
-    ignored = [n for n in lowered if n not in known]
-    return f"(SELECT {casts} FROM {source})", lowered, tuple(USAGE_FIELDS), ignored, ",", text
+    ignored = [n for n in lowered if n not in _KNOWN]
+    return f"(SELECT {casts} FROM {source})", lowered, tuple(USAGE_FIELDS), ignored, ",", str(text).lower()
+
+
+_KNOWN = ("timestamp", "model", "variant", "account", "plan", *USAGE_FIELDS)
+_SAMPLE = 20_480  # lines whose keys name the columns (DuckDB's own sample size)
+
+
+def _json_view(name: str) -> tuple[str, list[str], tuple[str, ...], list[str], str, str]:
+    """A JSON Lines file read with explicit columns, each a JSON value: DuckDB neither guesses types
+    (a later "abc" where the sample had numbers would be cast to null with ignore_errors, or fail the
+    whole file without) nor refuses a line that is not an object; such a line is a row of nulls."""
+    keys = _sampled_keys(name)
+    chosen: dict[str, str] = {"timestamp": "timestamp", "model": "model"}  # always there: null when absent
+    for key in keys:
+        low = key.lower()
+        if low in _KNOWN and (low not in chosen or key == low):
+            chosen[low] = key
+    spec = ", ".join(f"{_lit(key)}: 'JSON'" for key in chosen.values())
+    source = (
+        f"read_json({_lit(name)}, format = 'newline_delimited', records = true, ignore_errors = true, "
+        f"columns = {{{spec}}})"
+    )
+    casts = ", ".join(f"({_ident(key)} ->> '$') AS {_ident(low)}" for low, key in chosen.items())
+    casts += ", coalesce(json_type(\"timestamp\") = 'VARCHAR', false) AS __ts_text"
+    ignored = list(dict.fromkeys(k.lower() for k in keys if k.lower() not in _KNOWN))
+    return f"(SELECT {casts} FROM {source})", list(chosen), tuple(USAGE_FIELDS), ignored, ",", "__ts_text"
+
+
+def _sampled_keys(name: str) -> list[str]:
+    """The keys of the objects among the file's first lines, in the order they first appear."""
+    keys: dict[str, None] = {}
+    opener: Any = gzip.open if name.endswith(".gz") else open
+    try:
+        with opener(name, "rt", encoding="utf-8-sig", newline="") as fh:
+            for n, text in enumerate(fh):
+                if n >= _SAMPLE:
+                    break
+                if _json_problem(text) is None:
+                    keys.update(dict.fromkeys(json.loads(text)))
+    except (OSError, UnicodeDecodeError, EOFError) as exc:
+        raise UsageFileError(f"cannot read usage file {name!r}: {exc}") from None
+    return list(keys)
+
+
+def _json_problem(text: str) -> str | None:
+    """Why a JSON Lines line is not a row (the words of Python reprice), or None."""
+    try:
+        obj = json.loads(text)
+    except ValueError as exc:
+        return f"not valid JSON: {exc}"
+    except RecursionError:
+        return "not a usage row: JSON nested too deeply"
+    return None if type(obj) is dict else "not a JSON object"
 
 
 def _lit(text: str) -> str:
@@ -187,8 +240,8 @@ def _query(run: _Run, numbered: int = 0) -> str:
     # digits that make a date (20260501) are that date in a text column, as in Python reprice (files.py).
     date8 = (
         f"CASE WHEN strlen({ts}) = 8 AND regexp_full_match({ts}, '[0-9]+') "
-        f"THEN TRY_STRPTIME({ts}, '%Y%m%d') IS NOT NULL ELSE false END"
-        if file.text_stamps
+        f"AND {file.text_stamps} THEN TRY_STRPTIME({ts}, '%Y%m%d') IS NOT NULL ELSE false END"
+        if file.text_stamps != "false"
         else "false"
     )
     moment = (
@@ -376,6 +429,8 @@ def _row_errors(
     errs = [RowError(line, message, raw) for line, message, raw in rejects]
     for row, why in failures:
         line, raw = lines.get(row, (0, ""))
+        if file.kind == "jsonl" and raw:  # a row of nulls: the line is not a JSON object, say why
+            why = _json_problem(raw) or why
         errs.append(RowError(line, why, raw))
     for row, w, why in wfail:
         line, raw = lines.get(row, (0, ""))

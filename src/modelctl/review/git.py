@@ -54,6 +54,10 @@ def run_git(args: Sequence[str], *, cwd: Path, what: str, input: bytes | None = 
     """Run git in ``cwd`` and return its output; a ModelctlError saying ``what`` failed otherwise."""
     try:
         done = subprocess.run(["git", *args], cwd=cwd, input=input, capture_output=True, check=False, timeout=60)
+    except FileNotFoundError:
+        if not cwd.is_dir():  # pragma: no cover - callers run git in a folder that exists
+            raise ModelctlError(f"cannot run git to {what}: there is no folder {str(cwd)!r}") from None
+        raise ModelctlError(f"cannot run git to {what}: git is not installed (or not on PATH)") from None
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise ModelctlError(f"cannot run git to {what}: {getattr(exc, 'strerror', None) or exc}") from None
     if done.returncode != 0:
@@ -79,6 +83,14 @@ class GitRepo:
     def is_shallow(self) -> bool:
         return self.git("rev-parse", "--is-shallow-repository", what="inspect the clone").strip() == "true"
 
+    def shallow_commits(self) -> frozenset[str]:
+        """The commits a shallow clone's history stops at (their parents are not there); none in a full clone."""
+        path = Path(self.git("rev-parse", "--git-path", "shallow", what="inspect the clone").strip())
+        try:
+            return frozenset((self.root / path).read_text(encoding="ascii").split())
+        except FileNotFoundError:
+            return frozenset()
+
     def commit(self, rev: str) -> str:
         """The full commit id of ``rev``; a clear error when it is not there."""
         try:
@@ -90,7 +102,16 @@ class GitRepo:
                     " This is a shallow clone, which lacks older history: fetch it "
                     "(`git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout)."
                 )
+            elif not self.has_commits():
+                hint = " The repository has no commit yet: commit the catalog first."
             raise RevisionError(f"revision {rev!r} is not in this repository.{hint}") from None
+
+    def has_commits(self) -> bool:
+        try:
+            self.git("rev-parse", "--verify", "--quiet", "HEAD^{commit}", what="inspect the repository")
+        except ModelctlError:
+            return False
+        return True
 
     def default_base(self) -> str:
         """The merge-base of HEAD with the main branch."""
@@ -102,7 +123,14 @@ class GitRepo:
             try:
                 return self.git("merge-base", candidate, "HEAD", what="find the merge-base").strip()
             except ModelctlError:
-                break
+                if self.is_shallow():
+                    break
+                raise RevisionError(
+                    f"HEAD shares no history with {candidate} (an orphan branch?): pass the base revision, "
+                    f"e.g. `modelctl diff {candidate}`"
+                ) from None
+        if not self.has_commits():
+            raise RevisionError("the repository has no commit yet: commit the catalog, or pass two catalog folders")
         hint = " (shallow clone: use `fetch-depth: 0`)" if self.is_shallow() else ""
         raise RevisionError(
             f"no main branch to compare with{hint}: pass the base revision, e.g. `modelctl diff origin/main`"

@@ -9,7 +9,7 @@ versions are compared with the same rules as ``modelctl diff``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,7 @@ class History:
     model: str
     path: str
     revisions: tuple[Revision, ...]  # newest first
+    since: str | None = None  # with --since: the instant git read it as (UTC, ISO 8601)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,8 +109,18 @@ def _parse(data: bytes | int | None, display: str, provider: str) -> tuple[dict[
 def model_history(repo: GitRepo, catalog: Path, ref: str, *, today: date, since: str | None = None) -> History:
     path = model_path(repo, catalog, ref)
     entries = _log(repo, path, since)
-    if not entries:
+    if not entries and (not since or not _log(repo, path, None)):
         raise ModelctlError(f"no commit touches {path}: is {ref!r} a model of this catalog, and is it committed?")
+    since_read = _since(repo, since) if since else None
+    if not entries:  # a history, none of it in the window: an answer, not an error
+        return History(ref, path, (), since_read)
+    if entries[-1].commit in repo.shallow_commits():
+        # git shows the file as added where the clone's history starts: the trail before it is missing
+        raise ModelctlError(
+            f"this is a shallow clone whose history stops at {entries[-1].commit[:12]}: the commits before it "
+            f"(and whether that one added {path}) are missing: fetch them (`git fetch --unshallow`, or "
+            "`fetch-depth: 0` in actions/checkout)"
+        )
     names = [f"{e.commit}:{e.path}" for e in entries if e.status != "D"]
     oldest = entries[-1]
     base_name = None
@@ -154,4 +165,15 @@ def model_history(repo: GitRepo, catalog: Path, ref: str, *, today: date, since:
         )
         if not invalid:
             previous = (content, invalid)
-    return History(ref, path, tuple(reversed(revisions)))
+    return History(ref, path, tuple(reversed(revisions)), since_read)
+
+
+def _since(repo: GitRepo, since: str) -> str | None:
+    """How git reads ``--since``: its approxidate takes anything (``garbage`` is now), so say it."""
+    out = repo.git("rev-parse", f"--since={since}", what=f"read --since {since!r}").strip()
+    if not out.startswith("--max-age="):
+        return None
+    try:
+        return datetime.fromtimestamp(int(out.removeprefix("--max-age=")), UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    except (ValueError, OverflowError, OSError):
+        return None

@@ -56,7 +56,8 @@ def _load_one(spec: tuple[str, str, str, str]) -> Side:
         side = load_directory(Path(catalog), today=date.fromisoformat(today))
         side.label = "working tree"
         return side
-    return load_git_full(GitRepo(Path(catalog)), Path(catalog), arg)
+    # (the catalog folder may not exist here, in a bare repository say: git runs where we are)
+    return load_git_full(GitRepo(Path(catalog) if Path(catalog).is_dir() else Path.cwd()), Path(catalog), arg)
 
 
 def _load_full(base: tuple[str, str], head: tuple[str, str], catalog: Path, today: date) -> tuple[Side, Side]:
@@ -85,7 +86,7 @@ def compare(
     Raises ModelctlError when a side cannot be read."""
     base_kind, head_kind = _kind(base), _kind(head)
     if head_kind in ("worktree", "rev") and base_kind in ("worktree", "rev"):
-        repo = GitRepo(catalog if catalog.exists() else Path.cwd())
+        repo = GitRepo(catalog if catalog.is_dir() else Path.cwd())
         base_rev = base if base is not None else repo.default_base()
         pair = load_git_pair(repo, catalog, base_rev, head)
         base_side, head_side = pair.base, pair.head

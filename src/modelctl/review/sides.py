@@ -101,6 +101,13 @@ def load_git_pair(repo: GitRepo, catalog: Path, base: str, head: str | None) -> 
         head_side = _worktree_side(catalog, head_models + sorted(used))
     else:
         head_side = _git_side(repo, head_commit, head or "", cat_rel, head_models, used)
+    if not base_side.files_read and not head_side.files_read:
+        # Run from the wrong folder (or with a --catalog that is not the catalog's path in the repository),
+        # every diff is "no changes", and a CI gate passes without having looked at anything.
+        raise SideError(
+            f"there is no catalog at {cat_rel or '.'!r} in {base} nor in {head or 'the working tree'}: pass "
+            "--catalog with the catalog's path in the repository, or run modelctl from the folder that holds it"
+        )
     return GitSides(base_side, head_side, len(changes))
 
 
@@ -185,7 +192,14 @@ def _blob_of(tree: dict[str, TreeEntry], rel: str, repo: GitRepo) -> str | None:
 
 def load_git_full(repo: GitRepo, catalog: Path, rev: str) -> Side:
     """The whole catalog as it was at ``rev``."""
-    return _git_side(repo, repo.commit(rev), rev, repo.relative(catalog), None)
+    cat_rel = repo.relative(catalog)
+    side = _git_side(repo, repo.commit(rev), rev, cat_rel, None)
+    if not side.files_read:
+        raise SideError(
+            f"there is no catalog at {cat_rel or '.'!r} in {rev}: pass --catalog with the catalog's path in the "
+            "repository, or run modelctl from the folder that holds it"
+        )
+    return side
 
 
 def _worktree_side(catalog: Path, changed: list[str]) -> Side:

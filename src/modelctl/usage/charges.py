@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal, localcontext
 from operator import itemgetter
@@ -61,6 +61,8 @@ class ChargesResult:
     last_day: date | None
     what_if: tuple[WhatIfTotal, ...] = ()
     what_if_errors: tuple[tuple[int, str, str], ...] = ()  # the first ones: (line, what-if model, why)
+    ignored_columns: tuple[str, ...] = ()  # the file's columns (a JSON Lines file: its first row's keys) not read
+    unused_dimensions: tuple[str, ...] = ()  # subject, rollout or arm columns that nothing groups by
 
     @property
     def failed(self) -> bool:
@@ -121,11 +123,22 @@ def charges(
         try:
             defaults = (plan or "", account or "")
             context = (catalog, fields, tuple(group_by), read, readout, defaults, tuple(what_if), keep_errors)
-            return _run(str(path), rows, *context)
+            result = _run(str(path), rows, *context)
         except UnicodeDecodeError:
             raise UsageFileError(f"{path}: not UTF-8 text") from None
         except csv.Error as exc:
             raise UsageFileError(f"{path}: {exc}") from None
+    used = {*_ALWAYS_READ, *_RUNTIME_FIELDS, *readout.read}
+    unused = tuple(c for c in columns if c not in used)
+    return replace(
+        result,
+        ignored_columns=tuple(c for c in unused if c not in _DIMENSION_COLUMNS),
+        unused_dimensions=tuple(c for c in unused if c in _DIMENSION_COLUMNS),
+    )
+
+
+_ALWAYS_READ = ("timestamp", "model", "variant", "account", "plan")
+_DIMENSION_COLUMNS = ("subject", "rollout", "arm")  # read only to group by them
 
 
 def _project(terms: ChargeTerms, fields: tuple[str, ...]) -> tuple[Any, Any, Any, Any, Any]:
