@@ -5,7 +5,11 @@ skipped models)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -70,3 +74,34 @@ def test_an_openrouter_list_with_one_model_among_junk_skips_the_junk(tmp_path: P
     report = json.loads(result.stdout)
     assert [s["reason"] for s in report["skipped"]] == ["a model without an id"]
     assert any(c["kind"] == "model" for c in report["created"])
+
+
+@pytest.mark.skipif(not Path("/dev/stdin").exists(), reason="no /dev/stdin")
+@pytest.mark.parametrize("kind", ["litellm", "genai-prices"])
+def test_source_digest_is_of_the_bytes_read_even_from_a_pipe(tmp_path: Path, kind: str) -> None:
+    # The sha256 in `source:` came from a second read of the file: through a pipe that read is empty,
+    # so every model said sha256:e3b0c44298fc (the hash of nothing).
+    if kind == "litellm":
+        body = (
+            b'{"gpt-x": {"litellm_provider": "openai", "mode": "chat", "max_input_tokens": 1000,'
+            b' "input_cost_per_token": 1e-06, "output_cost_per_token": 2e-06}}'
+        )
+    else:
+        if not (SHARED_DATA / "genai-prices" / "deepseek.yml").is_file():
+            pytest.skip("../shared/data not present")
+        body = (SHARED_DATA / "genai-prices" / "deepseek.yml").read_bytes()
+    src = str(Path(__file__).resolve().parents[2] / "src")
+    catalog = tmp_path / "catalog"
+    run = subprocess.run(
+        [sys.executable, "-m", "modelctl", "import", kind, "/dev/stdin", "--catalog", str(catalog)],
+        input=body,  # a pipe: /dev/stdin can be read once
+        capture_output=True,
+        env={**os.environ, "PYTHONPATH": src},
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    expected = f"(sha256:{hashlib.sha256(body).hexdigest()[:12]})"
+    sources = [
+        line for p in catalog.rglob("models/*/*.yaml") for line in p.read_text().splitlines() if "source:" in line
+    ]
+    assert sources and all(expected in line for line in sources), sources

@@ -153,6 +153,6 @@ def test_a_folder_where_the_pointer_goes_is_named_not_its_temporary(dist: Path, 
     (site / "catalog.json").mkdir(parents=True)
     result = runner.invoke(app, ["push", str(dist), str(site)])
     assert result.exit_code == 4
-    assert f"{site / 'catalog.json'}: cannot write: Is a directory" in result.stderr
+    assert f"error: {site / 'catalog.json'}: cannot write: " in result.stderr
     assert ".tmp" not in result.stderr
     assert not list(site.rglob("*.tmp"))  # no temporary left behind

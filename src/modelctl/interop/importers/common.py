@@ -10,6 +10,7 @@ writes nothing; ``modelctl.interop.importers.plan`` decides what becomes a file.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import tomllib
@@ -221,7 +222,17 @@ def read_json(path: Path) -> Any:
     """JSON with every number kept exactly (floats as Decimal).  A key given twice in one object
     is refused at its line: ``json`` keeps the last silently, so which price (or which model) the
     source means is a guess."""
-    text = read_text(path)
+    return parse_json(read_text(path), path)
+
+
+def source_digest(text: str) -> str:
+    """The short sha256 a ``source:`` line gives: of the bytes read (UTF-8 text encodes back to the
+    very bytes it was decoded from), not of a second read that a pipe or a replaced file would change."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def parse_json(text: str, path: Path) -> Any:
+    """``read_json`` of text already read from ``path``."""
     twice: list[str] = []
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:

@@ -17,7 +17,6 @@ left out (and reported).
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 from decimal import Context, Decimal, DivisionByZero, Inexact, InvalidOperation
 from pathlib import Path
@@ -37,6 +36,7 @@ from modelctl.interop.importers.common import (
     read_text,
     shielded,
     slug,
+    source_digest,
     source_price,
     tidy_features,
 )
@@ -95,9 +95,10 @@ def source_files(path: Path) -> list[Path]:
 _REFUSED = ("MC002", "MC013")  # duplicate key; not a finite number
 
 
-def load(path: Path) -> dict[str, Any]:
-    """One provider file, strictly parsed (money as Decimal); errors name the line."""
-    loaded = load_text(read_text(path), str(path))
+def load(path: Path, text: str | None = None) -> dict[str, Any]:
+    """One provider file (``text``, when it was read already), strictly parsed (money as Decimal);
+    errors name the line."""
+    loaded = load_text(read_text(path) if text is None else text, str(path))
     # A duplicate key (which of the two prices is meant?) and .nan/.inf (read as nothing) are
     # findings the strict loader reads past; in a source they would import a guess.
     ambiguous = [f for f in loaded.findings if f.code in _REFUSED]
@@ -112,15 +113,16 @@ def load(path: Path) -> dict[str, Any]:
 
 def read(path: Path, opts: ReadOptions) -> SourceData:
     files = source_files(path)
-    docs = [(f, load(f)) for f in files]
+    texts = [(f, read_text(f)) for f in files]
+    docs = [(f, load(f, text), source_digest(text)) for f, text in texts]
     candidates: list[Candidate] = []
     skipped: list[Skip] = []
     providers: dict[str, ProviderInfo] = {}
     entries = 0
-    for file, data in docs:
+    for file, data, digest in docs:
         provider = PROVIDER_TO_CATALOG.get(data["id"], data["id"])
         providers[provider] = _provider(provider, data)
-        label = f"genai-prices {file.name} (sha256:{hashlib.sha256(file.read_bytes()).hexdigest()[:12]})"
+        label = f"genai-prices {file.name} (sha256:{digest})"
         for model in data["models"]:
             entries += 1
             result = shielded(_name_of(model), provider, _model, model, provider, label, opts)
