@@ -105,3 +105,42 @@ def test_source_digest_is_of_the_bytes_read_even_from_a_pipe(tmp_path: Path, kin
         line for p in catalog.rglob("models/*/*.yaml") for line in p.read_text().splitlines() if "source:" in line
     ]
     assert sources and all(expected in line for line in sources), sources
+
+
+# --- --provider and --model that name nothing in the source -----------------------------------------
+
+MODELS_DEV_DEEPSEEK = SHARED_DATA / "models.dev" / "providers" / "deepseek"
+
+
+@pytest.mark.skipif(not MODELS_DEV_DEEPSEEK.is_dir(), reason="../shared/data not present")
+def test_a_provider_the_source_does_not_have_is_a_usage_error(tmp_path: Path) -> None:
+    # A typo (-p deepsek) imported nothing, exit 0, and made a catalog holding only catalog.yaml.
+    catalog = tmp_path / "catalog"
+    args = ["import", "models.dev", str(MODELS_DEV_DEEPSEEK), "--catalog", str(catalog)]
+    result = runner.invoke(app, [*args, "-p", "deepseek", "-p", "deepsek"])
+    assert result.exit_code == 2
+    text = " ".join(result.stderr.replace("│", " ").split())
+    assert "--provider: the source has no model of provider 'deepsek' (it has: deepseek)" in text
+    assert not catalog.exists()
+    assert runner.invoke(app, [*args, "-p", "DeepSeek"]).exit_code == 0  # the case does not matter
+    assert (catalog / "models" / "deepseek" / "deepseek-chat.yaml").is_file()
+
+
+@pytest.mark.skipif(not LITELLM.is_file(), reason="../shared/data not present")
+def test_a_provider_given_in_the_sources_spelling_is_known(tmp_path: Path) -> None:
+    # LiteLLM's "gemini" is the catalog's "google": either spelling names it.
+    for name in ("gemini", "google"):
+        result = runner.invoke(
+            app, ["import", "litellm", str(LITELLM), "--catalog", str(tmp_path / name), "-p", name, "--dry-run"]
+        )
+        assert result.exit_code == 0, result.stderr
+
+
+@pytest.mark.skipif(not MODELS_DEV_DEEPSEEK.is_dir(), reason="../shared/data not present")
+def test_a_model_glob_that_matches_nothing_is_said(tmp_path: Path) -> None:
+    args = ["import", "models.dev", str(MODELS_DEV_DEEPSEEK), "--catalog", str(tmp_path / "c"), "--dry-run"]
+    nothing = runner.invoke(app, [*args, "-m", "gpt-*", "-m", "deepseek-chat"])
+    assert nothing.exit_code == 0
+    assert "--model 'gpt-*' matches no model in the source" in nothing.stderr
+    assert "deepseek-chat' matches" not in nothing.stderr
+    assert "would write 1 model file(s)" in nothing.stdout

@@ -356,7 +356,8 @@ _lazy(
     "modelctl.cli.importer:import_",
     summary="Import models and prices from a public catalog into catalog files.",
     epilog="Exit codes: 0 done (models skipped, fields unmapped or --update changes not applied are reported, "
-    "not errors); 1 the import would make the catalog invalid, nothing written; 2 usage error; 4 the source "
+    "not errors); 1 the import would make the catalog invalid, nothing written; 2 usage error (a --provider the "
+    "source does not have); 4 the source "
     "cannot be read or is malformed (nothing written), or the catalog folder is not a catalog.",
 )
 _lazy(
