@@ -282,3 +282,30 @@ def test_an_unknown_name_mentions_model_files_that_could_not_be_read(make_catalo
     # A model in a good file is still edited while another file is broken (errors there already).
     code, _, err = _invoke(root, "disable", "acme/beta")
     assert code == 0, err
+
+
+@pytest.mark.parametrize(
+    ("newline", "bom"),
+    [
+        pytest.param(b"\r\n", b"", id="crlf"),
+        pytest.param(b"\r", b"", id="cr-only"),
+        pytest.param(b"\r\n", b"\xef\xbb\xbf", id="bom-and-crlf"),
+        pytest.param(b"\n", b"\xef\xbb\xbf", id="bom"),
+    ],
+)
+def test_an_edit_keeps_the_files_line_endings_and_byte_order_mark(
+    make_catalog: MakeCatalog, newline: bytes, bom: bytes
+) -> None:
+    # Every line of a CRLF file was written back with LF (git showed the whole file changed, the
+    # printed diff one line), and a byte order mark was dropped.
+    plain_root, root = make_catalog(name="plain"), make_catalog(name="styled")
+    path = root / ALPHA
+    path.write_bytes(bom + path.read_bytes().replace(b"\n", newline))
+    args = ("price", "set", "acme/alpha", "input_per_1m=2.20", "--from", "2027-01-01")
+    code, plain_out, err = _invoke(plain_root, *args)
+    assert code == 0, err
+    code, out, err = _invoke(root, *args)
+    assert code == 0, err
+    assert out.replace(str(root), "R") == plain_out.replace(str(plain_root), "R")  # the same diff
+    assert path.read_bytes() == bom + (plain_root / ALPHA).read_bytes().replace(b"\n", newline)
+    assert validate_catalog(root).catalog.models["acme/alpha"].pricing[0].effective_from == date(2027, 1, 1)

@@ -22,7 +22,7 @@ from modelctl.authoring.new import UsageProblem
 from modelctl.authoring.roundtrip import CommentedMap, dump, load
 from modelctl.catalog.loader import SourceFile, discover, load_sources
 from modelctl.catalog.model import Model
-from modelctl.catalog.strict_yaml import LoadedFile, load_file, load_text
+from modelctl.catalog.strict_yaml import LoadedFile, load_file, load_text, plain_text
 from modelctl.errors import Finding, ModelctlError, Severity
 from modelctl.rules.validate import ValidationResult, check_loaded
 
@@ -61,10 +61,18 @@ class Edit:
     path: Path
     before: str
     after: str
+    newline: str = "\n"  # the line ending written (the file's own: an edit changes only its lines)
+    bom: bool = False  # the file began with a byte order mark, and keeps it
 
     @property
     def diff(self) -> str:
         return unified_diff(self.path, self.before, self.after)
+
+    @property
+    def written(self) -> str:
+        """``after`` as it goes to disk, in the file's own line endings."""
+        text = self.after if self.newline == "\n" else self.after.replace("\n", self.newline)
+        return "\ufeff" + text if self.bom else text
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +115,7 @@ def apply_edits(root: Path, edits: list[Edit], *, today: date, before: Validatio
     if new:
         raise EditRefused(new)
     for e in changed:
-        write_atomic(e.path, e.after)
+        write_atomic(e.path, e.written)
     return Outcome(tuple(changed), after)
 
 
@@ -154,10 +162,13 @@ def edit_model(
     """Load the model's file round-trip, let ``change`` edit it (returning notes), validate and write."""
     model = find_model(before, ref)
     path = Path(model.file)
-    text = path.read_text(encoding="utf-8")
+    raw = path.read_bytes().decode("utf-8")
+    newline = "\r\n" if "\r\n" in raw else "\r" if "\r" in raw else "\n"
+    text = plain_text(raw)  # (a CRLF file was written back all LF: every line changed in git)
     data = load(text, model.file)
     notes = change(data, model)
-    outcome = apply_edits(root, [Edit(path, text, dump(data))], today=today, before=before)
+    edit = Edit(path, text, dump(data), newline, raw.startswith("\ufeff"))
+    outcome = apply_edits(root, [edit], today=today, before=before)
     return Outcome(outcome.edits, outcome.result, tuple(notes))
 
 
