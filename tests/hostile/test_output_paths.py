@@ -20,6 +20,11 @@ ROOT = os.geteuid() == 0 if hasattr(os, "geteuid") else False
 not_root = pytest.mark.skipif(ROOT, reason="root writes into read-only folders")
 
 
+def _flat(text: str) -> str:
+    """A usage error's box, as one line of words."""
+    return " ".join(text.replace("│", " ").split())
+
+
 @pytest.fixture
 def artifact(make_catalog: MakeCatalog, tmp_path: Path) -> Path:
     root = make_catalog()
@@ -120,3 +125,32 @@ def test_export_and_site_into_a_read_only_folder(artifact: Path, tmp_path: Path)
         assert os.listdir(locked) == []
     finally:
         locked.chmod(0o755)
+
+
+def test_errors_out_naming_the_usage_file_is_refused_before_it_is_emptied(
+    make_catalog: MakeCatalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # It emptied the usage file before reading it, then said "0 rows: 0 priced", exit 0.
+    root = make_catalog()
+    monkeypatch.chdir(tmp_path)
+    usage = tmp_path / "usage.csv"
+    usage.write_text("timestamp,model,input_tokens\n2026-11-20,acme/alpha,10\n2026-11-20,acme/nope,10\n")
+    (tmp_path / "link.csv").symlink_to(usage)
+    before = usage.read_bytes()
+    for spelled in ("usage.csv", "./usage.csv", str(usage), "link.csv"):
+        for extra in ([], ["--engine", "duckdb"]):
+            result = runner.invoke(
+                app, ["reprice", "usage.csv", "--catalog", str(root), "--errors-out", spelled, *extra]
+            )
+            assert result.exit_code == 2, (spelled, result.output)
+            assert "is the usage file itself" in _flat(result.stderr)
+            assert usage.read_bytes() == before
+    result = runner.invoke(app, ["reprice", "usage.csv", "--catalog", str(root), "--errors-out", "errors.csv"])
+    assert result.exit_code == 1 and (tmp_path / "errors.csv").read_text().count("\n") == 2
+
+
+def test_export_onto_its_own_artifact_is_refused(artifact: Path) -> None:
+    before = artifact.read_bytes()
+    result = runner.invoke(app, ["export", str(artifact), "-f", "litellm", "--output", str(artifact)])
+    assert result.exit_code == 2 and "is the artifact itself" in _flat(result.stderr)
+    assert artifact.read_bytes() == before

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -150,6 +151,7 @@ def reprice(
     With a subject (or arm) column, --group-by arm -g model gives the cost per
     arm of an A/B test, per model: the cost half of its readout.
     """
+    _not_the_input(errors_out, usage_file)
     opened = open_for_command(catalog)
     targets = [resolve_model(opened.catalog, name, "--what-if").ref for name in what_if or ()]
     if charges or plan is not None or account is not None:
@@ -221,6 +223,21 @@ def _readout_usage() -> Iterator[None]:
         yield
     except ReadoutError as exc:
         raise typer.BadParameter(str(exc), param_hint="--rollout") from None
+
+
+def _not_the_input(errors_out: Path | None, usage_file: str) -> None:
+    """--errors-out naming the usage file would empty it before a row is read (and report 0 rows)."""
+    if errors_out is None or usage_file == "-":
+        return
+    try:
+        same = os.path.samefile(errors_out, usage_file)
+    except OSError:  # one of them is not there (yet): not the same file
+        return
+    if same:
+        raise typer.BadParameter(
+            f"{str(errors_out)!r} is the usage file itself: writing the errors there would empty it",
+            param_hint="--errors-out",
+        )
 
 
 @contextmanager
