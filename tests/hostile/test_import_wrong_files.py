@@ -213,3 +213,29 @@ def test_a_base_model_in_models_is_merged(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.stderr
     assert "name: Base Name\n" in (catalog / "models" / "acme" / "chat.yaml").read_text()
+
+
+# --- a provider name that is not a valid id ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("provider", [".", "..", " x", "x y", "-x"])
+def test_a_model_whose_provider_is_not_an_id_is_skipped_not_the_whole_import(tmp_path: Path, provider: str) -> None:
+    # The provider file's error named no model, so one such entry refused the whole import (exit 1).
+    entry = {"mode": "chat", "max_input_tokens": 1000, "input_cost_per_token": 1e-06, "output_cost_per_token": 2e-06}
+    source = tmp_path / "prices.json"
+    source.write_text(
+        json.dumps({"bad": {**entry, "litellm_provider": provider}, "good": {**entry, "litellm_provider": "openai"}})
+    )
+    catalog = tmp_path / "wrap" / "catalog"
+    result = runner.invoke(app, ["import", "litellm", str(source), "--catalog", str(catalog), "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert [s["name"] for s in report["skipped"]] == ["bad"]
+    assert report["skipped"][0]["reason"].startswith(f"invalid provider {provider!r}: MC105")
+    files = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
+    assert files == [
+        "prices.json",
+        "wrap/catalog/catalog.yaml",
+        "wrap/catalog/models/openai/good.yaml",
+        "wrap/catalog/providers/openai.yaml",
+    ]
