@@ -13,7 +13,9 @@ import typer
 
 from modelctl import clock
 from modelctl.authoring.files import write_atomic
+from modelctl.catalog.loader import resolve_root
 from modelctl.cli import output
+from modelctl.cli.own_input import refuse_inside_catalog
 from modelctl.interop.exporters import ExportError, dumps, load_artifact, price_table
 from modelctl.interop.exporters import litellm as litellm_export
 from modelctl.interop.exporters import openrouter as openrouter_export
@@ -111,6 +113,8 @@ def export(
     out and noted on stderr.
     """
     day = _day(at)
+    if out is not None:  # a catalog file would be replaced, or a stray one added
+        refuse_inside_catalog("--output", out, resolve_root(None))
     if fmt is ExportFormat.sql:
         _write(_sql(dialect, column or [], usage_table), out)
         return
