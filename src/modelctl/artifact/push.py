@@ -66,7 +66,19 @@ def read_published(folder: Path, name: str) -> tuple[bytes, dict[str, bytes], Ca
     return data, after, catalog
 
 
+def check_name(name: str) -> str | None:
+    """Why ``name`` cannot be the artifact's name (None when it can): it names a file in the
+    published folder and, as it is, the pointer at the destination, so a path (``../x.json``)
+    would read and write outside both."""
+    if not name or name in (".", "..") or "/" in name or "\\" in name or "\0" in name:
+        return f"{name!r} is not a file name: give the artifact's name in the folder, e.g. catalog.public.json"
+    return None
+
+
 def push(folder: Path, destination: str, *, name: str = "catalog.json", endpoint_url: str | None = None) -> Pushed:
+    problem = check_name(name)
+    if problem is not None:
+        raise ModelctlError(f"--name: {problem}")
     data, sidecars, catalog = read_published(folder, name)
     stem = name.removesuffix(".json")
     immutable = f"catalogs/{catalog.revision}-{catalog.digest.removeprefix('sha256:')}.json"
@@ -76,6 +88,13 @@ def push(folder: Path, destination: str, *, name: str = "catalog.json", endpoint
     if url.scheme == "s3":
         uploaded = _push_s3(url.netloc, url.path.strip("/"), data, sidecars, name, immutable, endpoint_url)
     elif url.scheme in ("file", ""):
+        if url.scheme and url.netloc not in ("", "localhost"):
+            # file://dist/x is read as the folder /x on host "dist": writing there would put the
+            # artifact at the top of this machine's file system, far from what was meant.
+            raise ModelctlError(
+                f"{destination}: a file:// URL names a folder on this machine: file:///absolute/path "
+                f"(three slashes), or a plain path such as {url.netloc}{url.path}"
+            )
         target = Path(unquote(url.path) if url.scheme else destination)
         uploaded = _push_file(target, data, sidecars, name, immutable)
     else:
@@ -107,7 +126,9 @@ def _push_file(target: Path, data: bytes, sidecars: dict[str, bytes], name: str,
             if write_with_sidecars(target / name, data, sidecars):
                 uploaded.append(name)
     except OSError as exc:
-        raise ModelctlError(f"{exc.filename or target}: cannot write: {exc.strerror or exc}") from None
+        # os.replace names the temporary first and the file it would replace second: name the file.
+        where = exc.filename2 or exc.filename or target
+        raise ModelctlError(f"{where}: cannot write: {exc.strerror or exc}") from None
     return tuple(uploaded)
 
 
@@ -116,7 +137,10 @@ def _s3_client(endpoint_url: str | None) -> Any:
         import boto3  # type: ignore[import-untyped, import-not-found, unused-ignore]
     except ImportError:
         raise ModelctlError(S3_HINT) from None
-    return boto3.client("s3", endpoint_url=endpoint_url)
+    try:
+        return boto3.client("s3", endpoint_url=endpoint_url)
+    except ValueError as exc:  # botocore: "Invalid endpoint: notaurl"
+        raise ModelctlError(f"--endpoint-url {endpoint_url}: not a URL boto3 can use ({exc})") from None
 
 
 def _push_s3(
@@ -164,6 +188,9 @@ def _push_s3(
         uploaded.append(name)
     except (BotoCoreError, ClientError) as exc:
         raise ModelctlError(f"s3://{bucket}/{prefix}: cannot push: {exc}") from None
+    except RecursionError:  # botocore follows an S3 redirect (301, 307) again and again, with no limit
+        where = f" {endpoint_url}" if endpoint_url else ""
+        raise ModelctlError(f"s3://{bucket}/{prefix}: cannot push: the endpoint{where} redirects in a loop") from None
     return tuple(uploaded)
 
 

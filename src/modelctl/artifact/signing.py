@@ -127,6 +127,9 @@ def write_key_pair(folder: Path) -> tuple[Path, Path]:
     """``keygen``: write a new pair into ``folder``; never overwrites a key."""
     secret, public = generate()
     secret_path, public_path = folder / SECRET_NAME, folder / PUBLIC_NAME
+    if (folder.exists() or folder.is_symlink()) and not folder.is_dir():
+        what = "a symbolic link to nothing" if folder.is_symlink() and not folder.exists() else "a file"
+        raise ModelctlError(f"{folder}: is {what}, not a folder: --out names the folder to write the key pair in")
     try:
         folder.mkdir(parents=True, exist_ok=True)
         for path in (secret_path, public_path):

@@ -124,6 +124,26 @@ def _shown(finding: Finding, scratch: Path) -> str:
     return "  " + str(finding).replace(str(scratch) + os.sep, "")
 
 
+def _blocked(target: Path, paths: list[Path]) -> str | None:
+    """Why one of ``paths`` cannot be written (None when all can): it is a folder, or a folder it
+    needs (under ``target``) is a file."""
+    if target.is_symlink() and not target.exists():
+        return f"{target}: is a symbolic link to nothing ({os.readlink(target)})"
+    for folder in target.parents:
+        if folder.exists():
+            if not folder.is_dir():
+                return f"{folder}: is a file, not a folder"
+            break
+    for path in paths:
+        if path.is_dir() and not path.is_symlink():
+            return f"{path}: is a folder, not a file"
+        for parent in reversed(path.relative_to(target).parents[:-1]):
+            folder = target / parent
+            if (folder.exists() or folder.is_symlink()) and not folder.is_dir():
+                return f"{folder}: is a file, not a folder (it would hold {path.relative_to(folder)})"
+    return None
+
+
 def write_planned(target: Path, planned: list[Planned], *, force: bool) -> list[Path]:
     """Write ``planned`` under ``target``; refuses (FilesExist, nothing written) when any exists, unless ``force``."""
     if target.exists() and not target.is_dir():
@@ -132,6 +152,9 @@ def write_planned(target: Path, planned: list[Planned], *, force: bool) -> list[
     existing = [p for p in paths if p.exists() or p.is_symlink()]
     if existing and not force:
         raise FilesExist(existing)
+    blocked = _blocked(target, paths)
+    if blocked:  # found now, not after the files before it were written
+        raise ModelctlError(f"{blocked}; nothing written")
     for path, item in zip(paths, planned, strict=True):
         write_atomic(path, item.text)
     return paths

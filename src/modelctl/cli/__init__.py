@@ -194,8 +194,10 @@ _lazy(
     "push",
     "modelctl.cli.push:push",
     summary="Copy a published artifact to a static host or object storage.",
-    epilog="Exit codes: 0 pushed; 2 usage error; 4 the folder's artifact is missing, does not match its "
-    "checksum or is invalid, or the destination cannot be written (boto3 missing for s3://).",
+    epilog="Exit codes: 0 pushed; 2 usage error (a --name that is a path, --endpoint-url for a folder); 4 the "
+    "folder's artifact is missing, does not match its checksum or is invalid, or the destination cannot be "
+    "written (boto3 missing for s3://, an endpoint that is not a URL, refuses, fails or redirects in a loop, "
+    "a file:// URL with a host).",
 )
 _lazy(
     "diff",
@@ -300,7 +302,8 @@ _lazy(
     "modelctl.cli.init:init",
     summary="Start a catalog repository: a valid catalog, its schemas, CI workflows and pre-commit.",
     epilog="Exit codes: 0 written; 1 some files exist already (listed), nothing written; 2 usage error "
-    "(an unknown --from-reference provider); 4 a file cannot be written, or the catalog would not validate.",
+    "(an unknown --from-reference provider, DIR is a file); 4 a file cannot be written (a folder where a file "
+    "goes, a file where a folder goes: nothing written), or the catalog would not validate.",
 )
 _lazy(
     "schema",
@@ -355,7 +358,8 @@ _lazy(
     "modelctl.cli.importer:import_",
     summary="Import models and prices from a public catalog into catalog files.",
     epilog="Exit codes: 0 done (models skipped, fields unmapped or --update changes not applied are reported, "
-    "not errors); 1 the import would make the catalog invalid, nothing written; 2 usage error; 4 the source "
+    "not errors); 1 the import would make the catalog invalid, nothing written; 2 usage error (a --provider the "
+    "source does not have); 4 the source "
     "cannot be read or is malformed (nothing written), or the catalog folder is not a catalog.",
 )
 _lazy(

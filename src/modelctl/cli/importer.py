@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -20,7 +21,7 @@ from modelctl import clock
 from modelctl.catalog.loader import resolve_root
 from modelctl.cli import output
 from modelctl.errors import CatalogNotFound, ModelctlError
-from modelctl.interop.importers import ReadOptions, SourceError, catalog_provider, read_source
+from modelctl.interop.importers import ReadOptions, SourceData, SourceError, catalog_provider, read_source
 from modelctl.interop.importers.plan import ImportPlan, plan_import
 from modelctl.interop.importers.report import report_json, skip_counts, warning_counts
 from modelctl.interop.importers.write import apply, unified_diff
@@ -120,6 +121,7 @@ def import_(
         with _progress(show_progress) as step:
             opts = ReadOptions(today=opts_today, since=_since(since), progress=step)
             data = read_source(kind.value, source, opts)
+            _check_filters(data, provider or [], providers, model or [])
             plan = plan_import(
                 root, data, today=opts_today, update=update, providers=providers, models=model or [], progress=step
             )
@@ -146,6 +148,26 @@ def import_(
         output.stdout_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
     else:
         _print_report(plan, dry_run=dry_run, updates_applied=apply_updates)
+
+
+def _check_filters(data: SourceData, given: list[str], providers: list[str], globs: list[str]) -> None:
+    """A --provider the source does not have is a usage error (a typo imported nothing, exit 0,
+    and made an empty catalog); a --model glob that matches no source model is said on stderr."""
+    known = {c.provider.lower() for c in data.candidates} | {s.provider.lower() for s in data.skipped if s.provider}
+    unknown = [name for name, p in zip(given, providers, strict=True) if p.lower() not in known]
+    if unknown:
+        have = sorted(known)
+        listed = ", ".join(have[:MAX_LISTED]) + (f" ... ({len(have)} in all)" if len(have) > MAX_LISTED else "")
+        raise typer.BadParameter(
+            f"the source has no model of provider {', '.join(map(repr, unknown))} (it has: {listed or 'none'})",
+            param_hint="--provider",
+        )
+    names = {n.lower() for c in data.candidates for n in (c.name, c.source_key)} | {
+        s.name.lower() for s in data.skipped
+    }
+    for glob in globs:
+        if not any(fnmatch.fnmatchcase(n, glob.lower()) for n in names):
+            output.note(f"--model {glob!r} matches no model in the source")
 
 
 def _confirm(count: int, yes: bool) -> bool:

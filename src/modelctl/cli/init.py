@@ -64,8 +64,11 @@ def init(
     except FilesExist as exc:
         error(str(exc))
         raise typer.Exit(EXIT_NO) from None
-    except (InvalidScaffold, ModelctlError, OSError) as exc:
+    except (InvalidScaffold, ModelctlError) as exc:
         error(str(exc))
+        raise typer.Exit(EXIT_INPUT) from None
+    except OSError as exc:
+        error(f"{exc.filename or directory}: cannot write: {exc.strerror or exc}")
         raise typer.Exit(EXIT_INPUT) from None
     stdout_text("".join(f"{p}\n" for p in paths))
     models = sum(1 for p in planned if p.rel.startswith("catalog/models/"))
@@ -90,7 +93,10 @@ def schema(
     planned = [Planned(p.rel.removeprefix("schema/"), p.text) for p in schema_files()]
     try:
         paths = write_planned(out, planned, force=True)
-    except (ModelctlError, OSError) as exc:
+    except ModelctlError as exc:
         error(str(exc))
+        raise typer.Exit(EXIT_INPUT) from None
+    except OSError as exc:
+        error(f"{exc.filename or out}: cannot write: {exc.strerror or exc}")
         raise typer.Exit(EXIT_INPUT) from None
     stdout_text("".join(f"{p}\n" for p in paths))

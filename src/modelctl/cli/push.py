@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
+from modelctl.artifact.push import check_name, summary
 from modelctl.artifact.push import push as do_push
-from modelctl.artifact.push import summary
 from modelctl.cli import output
 from modelctl.errors import ModelctlError
 
@@ -32,6 +32,13 @@ def push(
     .sha256 and .minisig (cached for a minute), so that a reader never sees
     a pointer to something absent. The folder's pair is verified first.
     """
+    problem = check_name(name)
+    if problem is not None:
+        raise typer.BadParameter(problem, param_hint="--name")
+    if endpoint_url is not None and not dest.startswith("s3://"):
+        raise typer.BadParameter(
+            "is for s3:// destinations only (a folder has no endpoint)", param_hint="--endpoint-url"
+        )
     try:
         pushed = do_push(folder, dest, name=name, endpoint_url=endpoint_url)
     except ModelctlError as exc:

@@ -10,6 +10,7 @@ writes nothing; ``modelctl.interop.importers.plan`` decides what becomes a file.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import tomllib
@@ -98,11 +99,30 @@ class Skip:
 SHAPE_ERRORS = (TypeError, AttributeError, KeyError, IndexError, ValueError, ArithmeticError, RecursionError)
 
 
+class NotAPrice(Exception):
+    """A price the source gives that is not a number: the model is skipped, never imported without it."""
+
+
+def source_price(where: str, value: Any) -> Decimal:
+    """A price from a source whose format has numbers (TOML, YAML): an int or an exact Decimal,
+    finite and of a sane magnitude.  Anything else (a string, a list, NaN, a boolean) raises
+    NotAPrice naming ``where``, so that the model is skipped with the reason instead of being
+    imported without that price."""
+    amount = to_decimal(value) if isinstance(value, (int, Decimal)) else None
+    if amount is None:
+        raise NotAPrice(
+            f"{where} is {str(value)[:40]!r}, not a price (a finite number): left out rather than imported without it"
+        )
+    return amount
+
+
 def shielded(name: Any, provider: str | None, build: Callable[..., Candidate | Skip], *args: Any) -> Candidate | Skip:
     """``build(*args)``, one source model; a value of a shape the reader does not expect skips the
     model, with the reason, instead of ending the whole import with a traceback."""
     try:
         return build(*args)
+    except NotAPrice as exc:
+        return Skip(str(name)[:80], str(exc), provider)
     except SHAPE_ERRORS as exc:
         what = type(exc).__name__
         return Skip(str(name)[:80], f"the source data has an unexpected shape ({what}: {str(exc)[:80]})", provider)
@@ -178,11 +198,19 @@ def day(value: Any) -> date | None:
 # --- reading source files with positions ---------------------------------------------
 
 
+MAX_SOURCE_BYTES = 256 * 2**20  # LiteLLM's map, the largest source, is 3.4 MB
+
+
 def read_text(path: Path) -> str:
+    """A source file as text, at most MAX_SOURCE_BYTES: ``/dev/zero`` (or any endless or huge
+    input) is refused at the limit instead of filling memory."""
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_SOURCE_BYTES + 1)
     except OSError as exc:
         raise SourceError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if len(raw) > MAX_SOURCE_BYTES:
+        raise SourceError(f"{path}: over {MAX_SOURCE_BYTES // 2**20} MiB: not a source file (nothing was read past it)")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -191,12 +219,79 @@ def read_text(path: Path) -> str:
 
 
 def read_json(path: Path) -> Any:
-    """JSON with every number kept exactly (floats as Decimal)."""
-    text = read_text(path)
+    """JSON with every number kept exactly (floats as Decimal).  A key given twice in one object
+    is refused at its line: ``json`` keeps the last silently, so which price (or which model) the
+    source means is a guess."""
+    return parse_json(read_text(path), path)
+
+
+def source_digest(text: str) -> str:
+    """The short sha256 a ``source:`` line gives: of the bytes read (UTF-8 text encodes back to the
+    very bytes it was decoded from), not of a second read that a pipe or a replaced file would change."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def parse_json(text: str, path: Path) -> Any:
+    """``read_json`` of text already read from ``path``."""
+    twice: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj = dict(items)
+        if len(obj) != len(items) and not twice:
+            twice.append(_first_repeated(k for k, _ in items))
+        return obj
+
     try:
-        return json.loads(text, parse_float=Decimal)
+        data = json.loads(text, parse_float=Decimal, object_pairs_hook=pairs)
     except json.JSONDecodeError as exc:
         raise SourceError(f"invalid JSON: {exc.msg}", Location(str(path), exc.lineno, exc.colno)) from None
+    if twice:
+        first, again = _duplicate_at(text, twice[0])
+        where = f"column {first[1]}" if first[0] == again[0] else f"line {first[0]}"
+        raise SourceError(
+            f"duplicate key {twice[0][:80]!r} (first at {where}): keep one of them",
+            Location(str(path), again[0], again[1]),
+        )
+    return data
+
+
+def _first_repeated(keys: Iterable[str]) -> str:
+    seen: set[str] = set()
+    for key in keys:
+        if key in seen:
+            return key
+        seen.add(key)
+    return ""  # pragma: no cover - only called when a key repeats
+
+
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]]')
+_JSON_COLON = re.compile(r"\s*:")
+
+
+def _duplicate_at(text: str, key: str) -> tuple[tuple[int, int], tuple[int, int]]:
+    """Where ``key`` is given twice in one object of ``text`` (valid JSON): the (line, column) of
+    both.  Only run once a duplicate is known, so a plain scan of strings and brackets will do."""
+    stack: list[dict[str, int]] = []
+    for match in _JSON_TOKEN.finditer(text):
+        token = match.group()
+        if token == "{":
+            stack.append({})
+        elif token == "}":
+            stack.pop()
+        elif token == "[":
+            stack.append({})  # an array holds no keys; its own level keeps the nesting right
+        elif token == "]":
+            stack.pop()
+        elif stack and _JSON_COLON.match(text, match.end()) and json.loads(token) == key:
+            if key in stack[-1]:
+                return _line_col(text, stack[-1][key]), _line_col(text, match.start())
+            stack[-1][key] = match.start()
+    return (1, 1), (1, 1)  # pragma: no cover - the parser found it, so the scan does
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 _TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")

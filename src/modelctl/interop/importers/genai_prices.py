@@ -17,7 +17,6 @@ left out (and reported).
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 from decimal import Context, Decimal, DivisionByZero, Inexact, InvalidOperation
 from pathlib import Path
@@ -37,6 +36,8 @@ from modelctl.interop.importers.common import (
     read_text,
     shielded,
     slug,
+    source_digest,
+    source_price,
     tidy_features,
 )
 
@@ -91,11 +92,18 @@ def source_files(path: Path) -> list[Path]:
     return [path]
 
 
-def load(path: Path) -> dict[str, Any]:
-    """One provider file, strictly parsed (money as Decimal); errors name the line."""
-    loaded = load_text(read_text(path), str(path))
-    if loaded.data is None:
-        first = loaded.findings[0] if loaded.findings else None
+_REFUSED = ("MC002", "MC013")  # duplicate key; not a finite number
+
+
+def load(path: Path, text: str | None = None) -> dict[str, Any]:
+    """One provider file (``text``, when it was read already), strictly parsed (money as Decimal);
+    errors name the line."""
+    loaded = load_text(read_text(path) if text is None else text, str(path))
+    # A duplicate key (which of the two prices is meant?) and .nan/.inf (read as nothing) are
+    # findings the strict loader reads past; in a source they would import a guess.
+    ambiguous = [f for f in loaded.findings if f.code in _REFUSED]
+    if loaded.data is None or ambiguous:
+        first = next(iter(ambiguous or loaded.findings), None)
         raise SourceError(first.message if first else "invalid YAML", first.location if first else None)
     data: dict[str, Any] = loaded.data
     if not isinstance(data.get("models"), list) or not isinstance(data.get("id"), str):
@@ -105,15 +113,16 @@ def load(path: Path) -> dict[str, Any]:
 
 def read(path: Path, opts: ReadOptions) -> SourceData:
     files = source_files(path)
-    docs = [(f, load(f)) for f in files]
+    texts = [(f, read_text(f)) for f in files]
+    docs = [(f, load(f, text), source_digest(text)) for f, text in texts]
     candidates: list[Candidate] = []
     skipped: list[Skip] = []
     providers: dict[str, ProviderInfo] = {}
     entries = 0
-    for file, data in docs:
+    for file, data, digest in docs:
         provider = PROVIDER_TO_CATALOG.get(data["id"], data["id"])
         providers[provider] = _provider(provider, data)
-        label = f"genai-prices {file.name} (sha256:{hashlib.sha256(file.read_bytes()).hexdigest()[:12]})"
+        label = f"genai-prices {file.name} (sha256:{digest})"
         for model in data["models"]:
             entries += 1
             result = shielded(_name_of(model), provider, _model, model, provider, label, opts)
@@ -237,15 +246,18 @@ def _price_set(prices: dict[str, Any], unmapped: list[str]) -> dict[str, Any]:
         if target is None or (key == "cache_write_5m_mtok" and "cache_write_mtok" in prices):
             unmapped.append(f"prices.{key}")
             continue
+        if value is None:  # `input_mtok: null`: no price given
+            continue
         try:
             if isinstance(value, dict) and "base" in value:
-                flat[target] = _scaled(key, Decimal(value["base"]))
+                flat[target] = _scaled(key, source_price(f"prices.{key}.base", value["base"]))
                 steps = value.get("tiers") or []
-                tiered[target] = [(int(t["start"]), _scaled(key, Decimal(t["price"]))) for t in steps]
-            elif isinstance(value, (int, Decimal)) and not isinstance(value, bool):
-                flat[target] = _scaled(key, Decimal(value))
+                tiered[target] = [
+                    (int(t["start"]), _scaled(key, source_price(f"prices.{key}.tiers.price", t["price"])))
+                    for t in steps
+                ]
             else:
-                unmapped.append(f"prices.{key}")
+                flat[target] = _scaled(key, source_price(f"prices.{key}", value))
         except Inexact:
             unmapped.append(f"prices.{key} (not a whole number of decimal places per minute)")
     out: dict[str, Any] = dict(flat)

@@ -16,7 +16,6 @@ today.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from datetime import date
 from decimal import MAX_PREC, Context, Decimal
@@ -35,9 +34,11 @@ from modelctl.interop.importers.common import (
     count_unmapped,
     day,
     order_modalities,
+    parse_json,
     per_token_to_per_1m,
-    read_json,
+    read_text,
     shielded,
+    source_digest,
     tidy_features,
     to_decimal,
 )
@@ -141,10 +142,11 @@ def catalog_provider(litellm_provider: str) -> str:
 
 
 def read(path: Path, opts: ReadOptions) -> SourceData:
-    raw = read_json(path)
+    text = read_text(path)
+    raw = parse_json(text, path)
     if not isinstance(raw, dict):
         raise SourceError(f"{path}: not a LiteLLM price map: the top level must be an object of models")
-    label = f"LiteLLM {path.name} (sha256:{_digest(path)})"
+    label = f"LiteLLM {path.name} (sha256:{source_digest(text)})"
     entries = [(k, v) for k, v in raw.items() if k not in META_KEYS]
     if entries and not any(isinstance(v, dict) and "litellm_provider" in v for _, v in entries):
         # Not one entry is a LiteLLM model: another kind of file (exit 4), not a map of skipped models.
@@ -166,10 +168,6 @@ def read(path: Path, opts: ReadOptions) -> SourceData:
     return SourceData(
         KIND, str(path), tuple(candidates), providers, tuple(skipped), count_unmapped(candidates), (), len(entries)
     )
-
-
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
 
 
 def _entry(key: str, spec: Any, opts: ReadOptions, label: str, names: dict[tuple[str, str], str]) -> Candidate | Skip:

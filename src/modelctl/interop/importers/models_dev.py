@@ -32,6 +32,7 @@ from modelctl.interop.importers.common import (
     order_modalities,
     read_toml,
     shielded,
+    source_price,
     tidy_features,
 )
 
@@ -181,8 +182,8 @@ def _prices(cost: dict[str, Any], where: str, context: int, unmapped: list[str])
     out: dict[str, Any] = {}
     tiers: list[dict[str, Any]] = []
     for key, value in cost.items():
-        if key in COST and isinstance(value, (int, Decimal)) and not isinstance(value, bool):
-            out[COST[key]] = Decimal(value)
+        if key in COST:
+            out[COST[key]] = source_price(f"{where}.{key}", value)
         elif key == "tiers" and isinstance(value, list):
             tiers += [t for t in (_tier(item, where, unmapped) for item in value) if t]
         elif key == "context_over_200k" and isinstance(value, dict):
@@ -209,8 +210,8 @@ def _tier(item: Any, where: str, unmapped: list[str]) -> dict[str, Any] | None:
 def _flat(cost: dict[str, Any], where: str, unmapped: list[str]) -> dict[str, Decimal]:
     out = {}
     for key, value in cost.items():
-        if key in COST and isinstance(value, (int, Decimal)) and not isinstance(value, bool):
-            out[COST[key]] = Decimal(value)
+        if key in COST:
+            out[COST[key]] = source_price(f"{where}.{key}", value)
         else:
             unmapped.append(f"{where}.{key}")
     return out

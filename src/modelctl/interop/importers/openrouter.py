@@ -78,6 +78,11 @@ def read(path: Path, opts: ReadOptions) -> SourceData:
     models = raw.get("data") if isinstance(raw, dict) else raw
     if not isinstance(models, list):
         raise SourceError(f'{path}: not an OpenRouter models list: expected {{"data": [...]}}')
+    if models and not any(isinstance(m, dict) and "id" in m for m in models):
+        # [1, 2, 3] or another source's list: not a list of skipped models (exit 0), a wrong file (exit 4).
+        raise SourceError(
+            f'{path}: not an OpenRouter models list: none of its {len(models):,} entries is a model with an "id"'
+        )
     label = f"OpenRouter models list {path.name}"
     candidates: list[Candidate] = []
     skipped: list[Skip] = []

@@ -1,0 +1,146 @@
+"""import given something that is not a source file: an endless or huge input (``/dev/zero``),
+an OpenRouter "list" of things that are not models.  Exit 4 naming the file, nothing written
+(``/dev/zero`` filled memory until a MemoryError traceback; ``[1, 2, 3]`` was exit 0 with three
+skipped models)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import SHARED_DATA
+from modelctl.cli import app
+from modelctl.interop.importers import common
+
+runner = CliRunner()
+LITELLM = SHARED_DATA / "litellm" / "model_prices_and_context_window.json"
+
+
+@pytest.mark.parametrize("kind", ["litellm", "openrouter", "genai-prices"])
+def test_an_endless_input_is_refused_at_the_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
+    monkeypatch.setattr(common, "MAX_SOURCE_BYTES", 2**20)  # the real limit is 256 MiB: the same path, faster
+    result = runner.invoke(app, ["import", kind, "/dev/zero", "--catalog", str(tmp_path / "catalog")])
+    assert result.exit_code == 4
+    assert "/dev/zero: over 1 MiB: not a source file" in result.stderr and "nothing was written" in result.stderr
+    assert not (tmp_path / "catalog").exists()
+
+
+@pytest.mark.skipif(not LITELLM.is_file(), reason="../shared/data not present")
+def test_a_source_over_the_limit_is_refused_and_one_under_it_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    size = LITELLM.stat().st_size
+    monkeypatch.setattr(common, "MAX_SOURCE_BYTES", size - 1)
+    over = runner.invoke(app, ["import", "litellm", str(LITELLM), "--catalog", str(tmp_path / "c"), "--dry-run"])
+    assert over.exit_code == 4 and f"{LITELLM}: over" in over.stderr
+    monkeypatch.setattr(common, "MAX_SOURCE_BYTES", size)
+    exact = runner.invoke(app, ["import", "litellm", str(LITELLM), "--catalog", str(tmp_path / "c"), "--dry-run"])
+    assert exact.exit_code == 0, exact.stderr
+
+
+@pytest.mark.parametrize("doc", [[1, 2, 3], ["a", None], {"data": [[], {}]}, {"data": [{"name": "no id"}]}])
+def test_an_openrouter_list_without_one_model_is_not_a_models_list(tmp_path: Path, doc: object) -> None:
+    source = tmp_path / "models.json"
+    source.write_text(json.dumps(doc))
+    result = runner.invoke(app, ["import", "openrouter", str(source), "--catalog", str(tmp_path / "catalog")])
+    assert result.exit_code == 4
+    assert (
+        f"{source}: not an OpenRouter models list: none of its {len(doc if isinstance(doc, list) else doc['data'])}"
+        in (result.stderr)
+    )
+    assert not (tmp_path / "catalog").exists()
+
+
+def test_an_openrouter_list_with_one_model_among_junk_skips_the_junk(tmp_path: Path) -> None:
+    model = {
+        "id": "acme/chat",
+        "name": "Acme Chat",
+        "context_length": 1000,
+        "pricing": {"prompt": "0.000001", "completion": "0.000002"},
+    }
+    source = tmp_path / "models.json"
+    source.write_text(json.dumps({"data": [1, model]}))
+    result = runner.invoke(
+        app, ["import", "openrouter", str(source), "--catalog", str(tmp_path / "catalog"), "--format", "json"]
+    )
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert [s["reason"] for s in report["skipped"]] == ["a model without an id"]
+    assert any(c["kind"] == "model" for c in report["created"])
+
+
+@pytest.mark.skipif(not Path("/dev/stdin").exists(), reason="no /dev/stdin")
+@pytest.mark.parametrize("kind", ["litellm", "genai-prices"])
+def test_source_digest_is_of_the_bytes_read_even_from_a_pipe(tmp_path: Path, kind: str) -> None:
+    # The sha256 in `source:` came from a second read of the file: through a pipe that read is empty,
+    # so every model said sha256:e3b0c44298fc (the hash of nothing).
+    if kind == "litellm":
+        body = (
+            b'{"gpt-x": {"litellm_provider": "openai", "mode": "chat", "max_input_tokens": 1000,'
+            b' "input_cost_per_token": 1e-06, "output_cost_per_token": 2e-06}}'
+        )
+    else:
+        if not (SHARED_DATA / "genai-prices" / "deepseek.yml").is_file():
+            pytest.skip("../shared/data not present")
+        body = (SHARED_DATA / "genai-prices" / "deepseek.yml").read_bytes()
+    src = str(Path(__file__).resolve().parents[2] / "src")
+    catalog = tmp_path / "catalog"
+    run = subprocess.run(
+        [sys.executable, "-m", "modelctl", "import", kind, "/dev/stdin", "--catalog", str(catalog)],
+        input=body,  # a pipe: /dev/stdin can be read once
+        capture_output=True,
+        env={**os.environ, "PYTHONPATH": src},
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    expected = f"(sha256:{hashlib.sha256(body).hexdigest()[:12]})"
+    sources = [
+        line for p in catalog.rglob("models/*/*.yaml") for line in p.read_text().splitlines() if "source:" in line
+    ]
+    assert sources and all(expected in line for line in sources), sources
+
+
+# --- --provider and --model that name nothing in the source -----------------------------------------
+
+MODELS_DEV_DEEPSEEK = SHARED_DATA / "models.dev" / "providers" / "deepseek"
+
+
+@pytest.mark.skipif(not MODELS_DEV_DEEPSEEK.is_dir(), reason="../shared/data not present")
+def test_a_provider_the_source_does_not_have_is_a_usage_error(tmp_path: Path) -> None:
+    # A typo (-p deepsek) imported nothing, exit 0, and made a catalog holding only catalog.yaml.
+    catalog = tmp_path / "catalog"
+    args = ["import", "models.dev", str(MODELS_DEV_DEEPSEEK), "--catalog", str(catalog)]
+    result = runner.invoke(app, [*args, "-p", "deepseek", "-p", "deepsek"])
+    assert result.exit_code == 2
+    text = " ".join(result.stderr.replace("│", " ").split())
+    assert "--provider: the source has no model of provider 'deepsek' (it has: deepseek)" in text
+    assert not catalog.exists()
+    assert runner.invoke(app, [*args, "-p", "DeepSeek"]).exit_code == 0  # the case does not matter
+    assert (catalog / "models" / "deepseek" / "deepseek-chat.yaml").is_file()
+
+
+@pytest.mark.skipif(not LITELLM.is_file(), reason="../shared/data not present")
+def test_a_provider_given_in_the_sources_spelling_is_known(tmp_path: Path) -> None:
+    # LiteLLM's "gemini" is the catalog's "google": either spelling names it.
+    for name in ("gemini", "google"):
+        result = runner.invoke(
+            app, ["import", "litellm", str(LITELLM), "--catalog", str(tmp_path / name), "-p", name, "--dry-run"]
+        )
+        assert result.exit_code == 0, result.stderr
+
+
+@pytest.mark.skipif(not MODELS_DEV_DEEPSEEK.is_dir(), reason="../shared/data not present")
+def test_a_model_glob_that_matches_nothing_is_said(tmp_path: Path) -> None:
+    args = ["import", "models.dev", str(MODELS_DEV_DEEPSEEK), "--catalog", str(tmp_path / "c"), "--dry-run"]
+    nothing = runner.invoke(app, [*args, "-m", "gpt-*", "-m", "deepseek-chat"])
+    assert nothing.exit_code == 0
+    assert "--model 'gpt-*' matches no model in the source" in nothing.stderr
+    assert "deepseek-chat' matches" not in nothing.stderr
+    assert "would write 1 model file(s)" in nothing.stdout

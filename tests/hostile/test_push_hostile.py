@@ -1,0 +1,158 @@
+"""push under hostile destinations and options: an S3 endpoint that is not a URL, one that
+redirects, fails or refuses (a tiny HTTP server on 127.0.0.1, never the network), a file:// URL
+with a host, a --name that is a path.  Each is an error naming what is wrong, with its
+documented exit code; nothing is written outside the destination, and no traceback."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from conftest import MINI, MakeCatalog
+from modelctl.artifact.publish import publish
+from modelctl.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def dist(make_catalog: MakeCatalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for name, value in [
+        ("AWS_ACCESS_KEY_ID", "test"),
+        ("AWS_SECRET_ACCESS_KEY", "test"),
+        ("AWS_DEFAULT_REGION", "us-east-1"),
+        ("AWS_MAX_ATTEMPTS", "1"),  # a 500 is not retried: the test needs one answer, not the back-off
+    ]:
+        monkeypatch.setenv(name, value)
+    out = tmp_path / "dist"
+    assert publish(make_catalog(MINI), out).digest
+    return out
+
+
+class _Answer(http.server.BaseHTTPRequestHandler):
+    status = 200
+
+    def _answer(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        if length:
+            self.rfile.read(length)
+        self.send_response(self.status)
+        body = b""
+        if self.status in (301, 302, 307):
+            self.send_header("Location", f"http://127.0.0.1:{self.server.server_address[1]}/elsewhere")
+        elif self.status >= 400:
+            body = b"<Error><Code>Nope</Code><Message>not today</Message></Error>"
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_PUT = do_HEAD = do_DELETE = do_POST = _answer
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def answering() -> Iterator[Callable[[int], str]]:
+    servers: list[http.server.HTTPServer] = []
+
+    def start(status: int) -> str:
+        handler = type("Handler", (_Answer,), {"status": status})
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        servers.append(server)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        return f"http://127.0.0.1:{server.server_address[1]}"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def _no_traceback(result: Result) -> None:
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+
+
+@pytest.mark.parametrize("status", [301, 307])
+def test_a_redirecting_endpoint_is_exit_4_not_a_recursion_traceback(
+    dist: Path, answering: Callable[[int], str], status: int
+) -> None:
+    endpoint = answering(status)
+    result = runner.invoke(app, ["push", str(dist), "s3://bucket/p", "--endpoint-url", endpoint])
+    _no_traceback(result)
+    assert result.exit_code == 4
+    assert f"the endpoint {endpoint} redirects in a loop" in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("status", [500, 403])
+def test_an_endpoint_that_fails_or_refuses_is_exit_4(dist: Path, answering: Callable[[int], str], status: int) -> None:
+    result = runner.invoke(app, ["push", str(dist), "s3://bucket/p", "--endpoint-url", answering(status)])
+    _no_traceback(result)
+    assert result.exit_code == 4
+    assert "s3://bucket/p: cannot push" in result.stderr and "not today" in result.stderr
+
+
+@pytest.mark.parametrize("endpoint", ["notaurl", "http://[::1", ""])
+def test_an_endpoint_that_is_not_a_url_is_exit_4_naming_it(dist: Path, endpoint: str) -> None:
+    result = runner.invoke(app, ["push", str(dist), "s3://bucket/p", "--endpoint-url", endpoint])
+    _no_traceback(result)
+    assert result.exit_code == 4
+    assert f"--endpoint-url {endpoint}: not a URL" in result.stderr
+
+
+def test_a_file_url_with_a_host_is_refused_not_written_at_the_root(dist: Path) -> None:
+    # file://dist/x is host "dist", path "/x": it used to write /x at the top of the file system.
+    leaf = f"modelctl-push-test-{uuid.uuid4().hex}"
+    try:
+        result = runner.invoke(app, ["push", str(dist), f"file://site/{leaf}"])
+        assert result.exit_code == 4
+        assert f"file://site/{leaf}: a file:// URL names a folder on this machine" in result.stderr
+        assert f"site/{leaf}" in result.stderr  # the plain path that was likely meant
+        assert not Path("/", leaf).exists()
+    finally:
+        if Path("/", leaf).is_dir():
+            import shutil
+
+            shutil.rmtree(Path("/", leaf))
+
+
+def test_file_localhost_is_this_machine(dist: Path, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["push", str(dist), f"file://localhost{tmp_path / 'site'}"])
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "site" / "catalog.json").read_bytes() == (dist / "catalog.json").read_bytes()
+
+
+@pytest.mark.parametrize("name", ["../dist/catalog.json", "sub/catalog.json", "..", ".", ""])
+def test_a_name_that_is_a_path_is_a_usage_error(dist: Path, tmp_path: Path, name: str) -> None:
+    # --name ../dist/catalog.json read dist/../dist/catalog.json and wrote the pointer to site/../dist/.
+    site = tmp_path / "deep" / "site"
+    site.mkdir(parents=True)
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    result = runner.invoke(app, ["push", str(dist), str(site), "--name", name])
+    assert result.exit_code == 2
+    assert "--name" in result.stderr and "is not a file name" in result.stderr
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
+
+
+def test_endpoint_url_with_a_folder_destination_is_a_usage_error(dist: Path, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["push", str(dist), str(tmp_path / "site"), "--endpoint-url", "http://127.0.0.1:9"])
+    assert result.exit_code == 2
+    assert "--endpoint-url" in result.stderr and "s3:// destinations only" in result.stderr
+    assert not (tmp_path / "site").exists()
+
+
+def test_a_folder_where_the_pointer_goes_is_named_not_its_temporary(dist: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "catalog.json").mkdir(parents=True)
+    result = runner.invoke(app, ["push", str(dist), str(site)])
+    assert result.exit_code == 4
+    assert f"error: {site / 'catalog.json'}: cannot write: " in result.stderr
+    assert ".tmp" not in result.stderr
+    assert not list(site.rglob("*.tmp"))  # no temporary left behind
