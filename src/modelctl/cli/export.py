@@ -74,7 +74,13 @@ def export(
     ] = None,
     out: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.", show_default=False),
+        typer.Option(
+            "--output",
+            "--out",
+            "-o",
+            help="Write here (atomically) instead of stdout; --out is the same option (as publish and site spell it).",
+            show_default=False,
+        ),
     ] = None,
     at: Annotated[
         str | None,
