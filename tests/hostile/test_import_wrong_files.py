@@ -144,3 +144,30 @@ def test_a_model_glob_that_matches_nothing_is_said(tmp_path: Path) -> None:
     assert "--model 'gpt-*' matches no model in the source" in nothing.stderr
     assert "deepseek-chat' matches" not in nothing.stderr
     assert "would write 1 model file(s)" in nothing.stdout
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "text"),
+    [
+        ("litellm", "prices.json", '{"a": ' + "[" * 100_000 + "]" * 100_000 + "}"),
+        ("openrouter", "models.json", '{"data": ' + "[" * 100_000 + "]" * 100_000 + "}"),
+        (
+            "models.dev",
+            "models/deep.toml",
+            "[cost]\ninput = 1\n[limit]\ncontext = 9\nx = " + "{a=" * 100_000 + "}" * 100_000,
+        ),
+    ],
+)
+def test_values_nested_a_hundred_thousand_deep_are_refused(tmp_path: Path, kind: str, name: str, text: str) -> None:
+    # The parsers recurse once per level: a RecursionError traceback.
+    folder = tmp_path / "source"
+    path = folder / name
+    path.parent.mkdir(parents=True)
+    path.write_text(text)
+    if kind == "models.dev":
+        (folder / "provider.toml").write_text('name = "Acme"\n')
+    source = folder if kind == "models.dev" else path
+    result = runner.invoke(app, ["import", kind, str(source), "--catalog", str(tmp_path / "catalog")])
+    assert result.exit_code == 4, result.output
+    assert f"{path}: values are nested too deeply to read" in result.stderr
+    assert not (tmp_path / "catalog").exists()

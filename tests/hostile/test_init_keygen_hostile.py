@@ -5,6 +5,7 @@ catalog/ files and then fail on schema/, with an "[Errno 20]" message)."""
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from modelctl.artifact import signing
 from modelctl.cli import app
 
 runner = CliRunner()
@@ -162,3 +164,27 @@ def test_keygen_into_a_read_only_folder_is_exit_4(tmp_path: Path) -> None:
         folder.chmod(0o755)
     assert result.exit_code == 4 and "cannot write the key pair" in result.stderr
     assert list(folder.iterdir()) == []
+
+
+@pytest.mark.parametrize(("failing", "named"), [(1, "modelctl.key"), (2, "modelctl.pub")])
+def test_keygen_that_cannot_finish_keeps_no_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing: int, named: str
+) -> None:
+    # A full disk while writing the secret key left a cut-short modelctl.key; while writing the public
+    # key, a secret key without it. Either way the next keygen refused ("already exists").
+    real = os.write
+    calls: list[int] = []
+
+    def full_disk(fd: int, data: bytes) -> int:
+        calls.append(fd)
+        if len(calls) == failing:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(fd, data)
+
+    monkeypatch.setattr(signing.os, "write", full_disk)
+    result = runner.invoke(app, ["keygen", "--out", str(tmp_path)])
+    monkeypatch.undo()
+    assert result.exit_code == 4
+    assert f"{tmp_path / named}: cannot write the key pair: No space left on device; nothing was kept" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+    assert runner.invoke(app, ["keygen", "--out", str(tmp_path)]).exit_code == 0  # and it can be run again

@@ -130,15 +130,31 @@ def write_key_pair(folder: Path) -> tuple[Path, Path]:
     if (folder.exists() or folder.is_symlink()) and not folder.is_dir():
         what = "a symbolic link to nothing" if folder.is_symlink() and not folder.exists() else "a file"
         raise ModelctlError(f"{folder}: is {what}, not a folder: --out names the folder to write the key pair in")
+    created: list[Path] = []
     try:
         folder.mkdir(parents=True, exist_ok=True)
         for path in (secret_path, public_path):
             if path.exists() or path.is_symlink():
                 raise ModelctlError(f"{path}: already exists; not overwriting a key (move it away first)")
-        fd = os.open(secret_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(secret)
-        public_path.write_bytes(public)
+        _write_new(secret_path, secret, 0o600, created)
+        _write_new(public_path, public, 0o666, created)  # the umask applies, as to any file
     except OSError as exc:
-        raise ModelctlError(f"{exc.filename or folder}: cannot write the key pair: {exc.strerror or exc}") from None
+        # A secret key cut short, or one without its public key, would be refused by the next
+        # keygen ("already exists") or fail publish --sign: remove what this run created.
+        for path in created:
+            path.unlink(missing_ok=True)
+        where = exc.filename or (created[-1] if created else folder)
+        raise ModelctlError(f"{where}: cannot write the key pair: {exc.strerror or exc}; nothing was kept") from None
     return secret_path, public_path
+
+
+def _write_new(path: Path, data: bytes, mode: int, created: list[Path]) -> None:
+    """Create ``path`` (never an existing file, never through a link) holding ``data``."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), mode)
+    created.append(path)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)

@@ -198,6 +198,7 @@ def day(value: Any) -> date | None:
 # --- reading source files with positions ---------------------------------------------
 
 
+NESTED_TOO_DEEP = "values are nested too deeply to read (thousands of levels): not a source file"
 MAX_SOURCE_BYTES = 256 * 2**20  # LiteLLM's map, the largest source, is 3.4 MB
 
 
@@ -245,6 +246,8 @@ def parse_json(text: str, path: Path) -> Any:
         data = json.loads(text, parse_float=Decimal, object_pairs_hook=pairs)
     except json.JSONDecodeError as exc:
         raise SourceError(f"invalid JSON: {exc.msg}", Location(str(path), exc.lineno, exc.colno)) from None
+    except RecursionError:  # [[[[... a hundred thousand deep: the parser recurses per level
+        raise SourceError(f"{path}: {NESTED_TOO_DEEP}") from None
     if twice:
         first, again = _duplicate_at(text, twice[0])
         where = f"column {first[1]}" if first[0] == again[0] else f"line {first[0]}"
@@ -301,6 +304,8 @@ def read_toml(path: Path) -> dict[str, Any]:
     text = read_text(path)
     try:
         return tomllib.loads(text, parse_float=Decimal)
+    except RecursionError:
+        raise SourceError(f"{path}: {NESTED_TOO_DEEP}") from None
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
         m = _TOML_AT.search(msg)
