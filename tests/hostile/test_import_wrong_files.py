@@ -171,3 +171,71 @@ def test_values_nested_a_hundred_thousand_deep_are_refused(tmp_path: Path, kind:
     assert result.exit_code == 4, result.output
     assert f"{path}: values are nested too deeply to read" in result.stderr
     assert not (tmp_path / "catalog").exists()
+
+
+# --- models.dev base_model that points outside models/ ---------------------------------------------
+
+
+def _models_dev_tree(tmp_path: Path, base_model: str) -> Path:
+    root = tmp_path / "models.dev"
+    provider = root / "providers" / "acme"
+    (provider / "models").mkdir(parents=True)
+    (provider / "provider.toml").write_text('name = "Acme"\n')
+    (provider / "models" / "chat.toml").write_text(
+        f"base_model = {json.dumps(base_model)}\n[cost]\ninput = 1\noutput = 2\n[limit]\ncontext = 1000\n"
+    )
+    (root / "models" / "lab").mkdir(parents=True)
+    (root / "models" / "lab" / "base.toml").write_text('name = "Base Name"\n')
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "leak.toml").write_text('name = "LEAKED"\nfamily = "secret"\n')
+    return provider
+
+
+@pytest.mark.parametrize("ref", ["../../outside/leak", "lab/../../../outside/leak", "ABSOLUTE"])
+def test_a_base_model_outside_models_is_not_read(tmp_path: Path, ref: str) -> None:
+    # base_model was joined to models/ as it was: "../../x" or an absolute path read any .toml on the
+    # machine into the imported model (its name, family, prices...).
+    if ref == "ABSOLUTE":
+        ref = str(tmp_path / "outside" / "leak")
+    catalog = tmp_path / "catalog"
+    args = ["import", "models.dev", str(_models_dev_tree(tmp_path, ref)), "--catalog", str(catalog), "--format", "json"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["unmapped"].get("base_model (not lab/model)") == 1
+    written = (catalog / "models" / "acme" / "chat.yaml").read_text()
+    assert "LEAKED" not in written and "secret" not in written
+
+
+def test_a_base_model_in_models_is_merged(tmp_path: Path) -> None:
+    catalog = tmp_path / "catalog"
+    result = runner.invoke(
+        app, ["import", "models.dev", str(_models_dev_tree(tmp_path, "lab/base")), "--catalog", str(catalog)]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "name: Base Name\n" in (catalog / "models" / "acme" / "chat.yaml").read_text()
+
+
+# --- a provider name that is not a valid id ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("provider", [".", "..", " x", "x y", "-x"])
+def test_a_model_whose_provider_is_not_an_id_is_skipped_not_the_whole_import(tmp_path: Path, provider: str) -> None:
+    # The provider file's error named no model, so one such entry refused the whole import (exit 1).
+    entry = {"mode": "chat", "max_input_tokens": 1000, "input_cost_per_token": 1e-06, "output_cost_per_token": 2e-06}
+    source = tmp_path / "prices.json"
+    source.write_text(
+        json.dumps({"bad": {**entry, "litellm_provider": provider}, "good": {**entry, "litellm_provider": "openai"}})
+    )
+    catalog = tmp_path / "wrap" / "catalog"
+    result = runner.invoke(app, ["import", "litellm", str(source), "--catalog", str(catalog), "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert [s["name"] for s in report["skipped"]] == ["bad"]
+    assert report["skipped"][0]["reason"].startswith(f"invalid provider {provider!r}: MC105")
+    files = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
+    assert files == [
+        "prices.json",
+        "wrap/catalog/catalog.yaml",
+        "wrap/catalog/models/openai/good.yaml",
+        "wrap/catalog/providers/openai.yaml",
+    ]

@@ -14,6 +14,7 @@ else today.  Cost keys models.dev itself would drop (``cache_input``,
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,9 @@ COST = {
 FLAGS = {"tool_call": "function_calling", "structured_output": "structured_outputs", "reasoning": "reasoning"}
 _MAPPED = {"name", "family", "release_date", "open_weights", "knowledge", "cost", "limit", "modalities", "base_model"}
 _MAPPED |= set(FLAGS) | {"base_model_omit", "experimental"}
+
+
+_BASE_REF = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9._-]+")  # lab/model, as models/<lab>/<model>.toml
 
 
 def provider_dirs(path: Path) -> list[Path]:
@@ -103,6 +107,10 @@ def _with_base(
 ) -> dict[str, Any]:
     ref = data.get("base_model")
     if not isinstance(ref, str):
+        return data
+    if not _BASE_REF.fullmatch(ref) or ".." in ref.split("/"):
+        # "../../../home/me/.config/x" or "/etc/x" would read any .toml on this machine into the import.
+        unmapped.append("base_model (not lab/model)")
         return data
     if ref not in cache:
         path = pdir.parent.parent / "models" / f"{ref}.toml"

@@ -139,11 +139,19 @@ def plan_import(
                 tuple(notes),
             )
         bad_rels = set(result.bad)
-        if not any(i.rel in bad_rels for i in items):
+        # A provider file that would not validate (a source's provider named "." or " x") is its
+        # models' fault: they are skipped, not the whole import refused.
+        dropped = [i for i in items if i.rel in bad_rels or f"providers/{i.cand.provider}.yaml" in bad_rels]
+        if not dropped:
             raise ModelctlError("the import would write invalid files: " + "; ".join(map(str, result.bad)))
-        for item in [i for i in items if i.rel in bad_rels]:
-            first = result.bad[item.rel][0]
-            skipped.append(Skip(item.cand.source_key, f"invalid: {first.code} {first.message}", item.cand.provider))
+        for item in dropped:
+            if item.rel in bad_rels:
+                first = result.bad[item.rel][0]
+                reason = f"invalid: {first.code} {first.message}"
+            else:
+                first = result.bad[f"providers/{item.cand.provider}.yaml"][0]
+                reason = f"invalid provider {item.cand.provider!r}: {first.code} {first.message}"
+            skipped.append(Skip(item.cand.source_key, reason, item.cand.provider))
             items.remove(item)
     raise ModelctlError("the import could not be made valid: run it on fewer models (--provider, --model)")
 
