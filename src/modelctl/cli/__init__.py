@@ -180,7 +180,8 @@ _lazy(
     "modelctl.cli.publish:publish",
     summary="Validate the catalog and compile it into one JSON artifact for applications.",
     epilog="Exit codes: 0 published (or, with --check, up to date); 1 validation errors, nothing written "
-    "(or, with --check, the artifact is out of date); 2 usage error; 4 the catalog, the artifact to "
+    "(or, with --check, the artifact is out of date); 2 usage error (also: --out is the catalog folder or "
+    "inside it, nothing written); 4 the catalog, the artifact to "
     "check or re-publish, or the signing key cannot be read, or --out or --to cannot be written.",
 )
 _lazy(
@@ -202,7 +203,8 @@ _lazy(
     "diff",
     "modelctl.cli.diff:diff",
     summary="Show what changes between two versions of the catalog, field by field, and what it costs.",
-    epilog="Exit codes: 0 done (changes or not); 1 changes found, with --exit-code; 2 usage error; "
+    epilog="Exit codes: 0 done (changes or not); 1 changes found, with --exit-code; 2 usage error (also: "
+    "--output names the --usage file, a side's artifact or a path inside a catalog); "
     "3 changes fail the --fail-on policy or a workload's cost rises past --fail-on-increase(-amount); "
     "4 a side or the --usage file cannot be read or is invalid (a revision that is not "
     "there, a shallow clone without the base, a side with validation errors, no catalog at --catalog's path on "
@@ -291,8 +293,8 @@ _lazy(
     "site",
     "modelctl.cli.site:site",
     summary="Write the model comparison page: one self-contained HTML file.",
-    epilog="Exit codes: 0 written; 2 usage error; 4 the catalog or artifact cannot be read or is invalid, "
-    "or the output folder cannot be written.",
+    epilog="Exit codes: 0 written; 2 usage error (also: --out is the catalog folder or inside it); 4 the "
+    "catalog or artifact cannot be read or is invalid, or the output folder cannot be written.",
 )
 # --- issue 15: a repository of one's own, authoring ---
 _lazy(
@@ -364,7 +366,8 @@ _lazy(
     "export",
     "modelctl.cli.export:export",
     summary="Write a published artifact in another tool's format: LiteLLM, OpenRouter, or a flat price table.",
-    epilog="Exit codes: 0 written; 2 usage error (an unknown format, parquet without pyarrow, a bad --at); "
+    epilog="Exit codes: 0 written; 2 usage error (an unknown format, parquet without pyarrow, a bad --at, "
+    "--output the artifact itself or a path inside a catalog); "
     "4 the artifact cannot be read or is invalid, or the output cannot be written.",
 )
 _lazy(

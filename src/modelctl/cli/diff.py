@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from pathlib import Path
@@ -13,6 +14,7 @@ from modelctl import clock
 from modelctl.catalog.loader import resolve_root
 from modelctl.cli import output
 from modelctl.cli.diff_render import render_json, render_markdown, render_text
+from modelctl.cli.own_input import refuse_inside_catalog
 from modelctl.cli.visible import visible
 from modelctl.errors import ModelctlError
 from modelctl.review.diff import BREAKING, REVIEW
@@ -124,6 +126,8 @@ def diff(
     cost and as the plan's or account's charge (`modelctl docs diff`).
     """
     threshold = _number(review_threshold, "--review-threshold")
+    if output_file is not None:
+        _check_output(output_file, usage, base, head, resolve_root(catalog))
     try:
         result = compare(
             base,
@@ -170,6 +174,22 @@ def diff(
         raise typer.Exit(3)
     if exit_code and not diff_result.empty:
         raise typer.Exit(1)
+
+
+def _check_output(out: Path, usage: Path | None, base: str | None, head: str | None, catalog: Path) -> None:
+    """--output naming an input: the report would replace the usage data, an artifact or a catalog file."""
+    for what, path in (("the --usage file", usage), ("BASE", base), ("HEAD", head)):
+        if path is not None and _same_file(out, Path(path)):
+            raise typer.BadParameter(f"{str(out)!r} is {what}: give another file for the report", param_hint="--output")
+    sides = [Path(side) for side in (base, head) if side is not None and os.path.isdir(side)]
+    refuse_inside_catalog("--output", out, catalog, *sides)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them is not there (or BASE is a revision): not the same file
+        return False
 
 
 def _number(value: str | None, option: str) -> Decimal | None:

@@ -13,7 +13,9 @@ import typer
 
 from modelctl import clock
 from modelctl.authoring.files import write_atomic
+from modelctl.catalog.loader import resolve_root
 from modelctl.cli import output
+from modelctl.cli.own_input import refuse_inside_catalog
 from modelctl.interop.exporters import ExportError, dumps, load_artifact, price_table
 from modelctl.interop.exporters import litellm as litellm_export
 from modelctl.interop.exporters import openrouter as openrouter_export
@@ -72,7 +74,13 @@ def export(
     ] = None,
     out: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.", show_default=False),
+        typer.Option(
+            "--output",
+            "--out",
+            "-o",
+            help="Write here (atomically) instead of stdout; --out is the same option (as publish and site spell it).",
+            show_default=False,
+        ),
     ] = None,
     at: Annotated[
         str | None,
@@ -111,6 +119,8 @@ def export(
     out and noted on stderr.
     """
     day = _day(at)
+    if out is not None:  # a catalog file would be replaced, or a stray one added
+        refuse_inside_catalog("--output", out, resolve_root(None))
     if fmt is ExportFormat.sql:
         _write(_sql(dialect, column or [], usage_table), out)
         return

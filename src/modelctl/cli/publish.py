@@ -15,6 +15,7 @@ from modelctl.artifact.signing import SecretKey, load_secret_key
 from modelctl.catalog.loader import resolve_root
 from modelctl.cli import output
 from modelctl.cli.options import CatalogArgument, CatalogDirOption
+from modelctl.cli.own_input import refuse_inside_catalog
 from modelctl.errors import ModelctlError
 
 
@@ -83,6 +84,8 @@ def publish(
     if endpoint_url and not to:
         output.error("--endpoint-url needs --to")
         raise typer.Exit(2)
+    if not check:  # the artifact would be a stray file in the catalog (before anything is read or written)
+        refuse_inside_catalog("--out", out, None if from_artifact is not None else resolve_root(catalog or catalog_opt))
     try:
         key = _signing_key(sign)
         if from_artifact is not None:

@@ -9,7 +9,9 @@ import typer
 
 from modelctl import clock
 from modelctl.artifact.publish import write_atomic
+from modelctl.catalog.loader import resolve_root
 from modelctl.cli.common import EXIT_INPUT, CatalogOption, error, note, open_for_command, stdout_text
+from modelctl.cli.own_input import refuse_inside_catalog
 from modelctl.site import build_page
 
 PAGE_NAME = "index.html"
@@ -40,6 +42,7 @@ def site(
     from any other host, and the table reads without JavaScript. Accounts
     (negotiated prices) are never on the page.
     """
+    refuse_inside_catalog("--out", out, artifact or resolve_root(catalog))
     opened = open_for_command(artifact or catalog, public=True)
     page = build_page(opened.catalog, today=clock.today(), title=title)
     path = out / PAGE_NAME

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, localcontext
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from modelctl import runtime
 from modelctl._gc import paused_gc
@@ -226,7 +226,7 @@ def _read(
             columns = [USAGE_FIELDS.index(header.names[i]) for i in header.tokens]
             implicit, ignored = "requests" not in header.names, list(header.ignored)
         else:
-            columns, implicit, ignored = list(range(len(USAGE_FIELDS))), False, _json_ignored(first)
+            columns, implicit, ignored = list(range(len(USAGE_FIELDS))), False, []  # filled as rows are read
         entry_dims = [d for d in group_by if d not in ROW_DIMENSIONS]
         run = Pass(
             [PriceTable(cat, columns, implicit_requests=implicit, at=at, dims=entry_dims) for cat in catalogs],
@@ -248,7 +248,7 @@ def _read(
                 if kind == "csv":
                     csv_rows(run, usage.stream, header, row_dims, tick)
                 else:
-                    _jsonl_rows(run, usage.stream, first, row_dims, tick)
+                    _jsonl_rows(run, usage.stream, first, row_dims, tick, ignored)
         except UnicodeDecodeError:
             raise UsageFileError(f"{path}: not UTF-8 text (after row {run.rows:,})") from None
         except OSError as exc:  # a disk error, a truncated .gz (EOFError is not one: see below)
@@ -276,17 +276,14 @@ def _json_keys(first: str) -> tuple[str, ...]:
     return tuple(head) if isinstance(head, dict) else ()
 
 
-def _json_ignored(first: str) -> list[str]:
-    try:
-        head = json.loads(first) if first.strip() else {}
-    except (ValueError, RecursionError):
-        return []
-    known = {*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS, *USAGE_FIELDS}
-    return [k for k in head if k not in known] if isinstance(head, dict) else []
-
-
-def _jsonl_rows(run: Pass, stream: Iterable[str], first: str, row_dims: list[str], tick: Callable[[], None]) -> None:
+def _jsonl_rows(
+    run: Pass, stream: Iterable[str], first: str, row_dims: list[str], tick: Callable[[], None], ignored: list[str]
+) -> None:
+    """Prices every line; ``ignored`` gets the keys, of any line, that are not usage columns, in the order
+    they first appear (as the duckdb engine names those of the first 20,480 lines)."""
     pack, from_bytes, loads = packer(len(USAGE_FIELDS)), int.from_bytes, json.loads
+    seen = {*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS, *USAGE_FIELDS}  # every key judged so far
+    keys = _KeyWatch(seen.issuperset, seen, ignored)
     defaults = [1 if f == "requests" else 0 for f in USAGE_FIELDS]
     stamp = stamp_parser()
     find, file, error = run.find, run.file, run.error
@@ -300,7 +297,7 @@ def _jsonl_rows(run: Pass, stream: Iterable[str], first: str, row_dims: list[str
             run.rows = n
             tick()
         raw = text.rstrip("\r\n")
-        parsed = _json_row(loads, raw, defaults, row_dims)
+        parsed = _json_row(loads, raw, defaults, row_dims, keys)
         if isinstance(parsed, str):
             error(line_no, parsed, raw)
             continue
@@ -331,8 +328,23 @@ def _chain(first: str, rest: Iterable[str]) -> Iterable[str]:
     yield from rest
 
 
+class _KeyWatch(NamedTuple):
+    """The JSON keys judged so far (``known(row)``: one C-level subset test per row) and the unknown
+    ones, listed when a row brings a new key."""
+
+    known: Callable[[dict[str, Any]], bool]
+    seen: set[str]
+    unknown: list[str]
+
+    def add(self, obj: dict[str, Any]) -> None:
+        for key in obj:
+            if key not in self.seen:
+                self.seen.add(key)
+                self.unknown.append(key)
+
+
 def _json_row(
-    loads: Callable[[str], Any], raw: str, defaults: list[int], row_dims: list[str]
+    loads: Callable[[str], Any], raw: str, defaults: list[int], row_dims: list[str], keys: _KeyWatch
 ) -> tuple[Any, str, str, list[int], tuple[str, ...]] | str:
     try:
         obj = loads(raw)
@@ -342,6 +354,8 @@ def _json_row(
         return "not a usage row: JSON nested too deeply"
     if type(obj) is not dict:
         return "not a JSON object"
+    if not keys.known(obj):
+        keys.add(obj)
     get = obj.get
     ts, name, variant = get("timestamp"), get("model"), get("variant")
     if ts is None:
