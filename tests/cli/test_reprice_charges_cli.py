@@ -247,3 +247,21 @@ def test_charges_on_json_lines_name_the_first_rows_unknown_keys(cat: str) -> Non
 def test_charges_say_nothing_of_columns_when_every_one_is_read(cat: str) -> None:
     code, _, err = _run(cat, "--charges", "--plan", "pro")
     assert code == 0 and "ignored" not in err
+
+
+def test_charges_on_json_lines_name_unknown_keys_of_later_rows_too(cat: str) -> None:
+    # They named the first row's keys only, as Python reprice did: a key first seen on line 2 was never said.
+    rows = list(csv.DictReader(io.StringIO(USAGE)))
+    lines = []
+    for k, row in enumerate(rows):
+        item: dict[str, object] = {k: v for k, v in row.items() if v}
+        item["input_tokens"], item["output_tokens"] = int(row["input_tokens"]), int(row["output_tokens"])
+        lines.append(json.dumps({**item, "latency_ms": 120} if k == 1 else item))
+    assert len(lines) > 1
+    Path("usage.jsonl").write_text("\n".join(lines) + "\n")
+    result = runner.invoke(
+        app, ["reprice", "usage.jsonl", "--catalog", cat, "--charges", "--plan", "pro", "-f", "json"]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "ignored columns (not usage fields): latency_ms" in result.stderr
+    assert json.loads(result.stdout)["rows"]["charged"] == len(rows)

@@ -65,7 +65,13 @@ def csv_rows(
         )
 
 
-def jsonl_rows(first: str, stream: Iterable[str], read: tuple[str, ...]) -> Iterator[Row | tuple[int, str]]:
+def jsonl_rows(
+    first: str, stream: Iterable[str], read: tuple[str, ...], keys: list[str]
+) -> Iterator[Row | tuple[int, str]]:
+    """The rows; ``keys`` (the first row's, to begin with) gets every other key a row has, in the order
+    they first appear, so that the ignored ones of any row are named."""
+    seen = set(keys)
+    known = seen.issuperset
     line = 0
     for text in _chain(first, stream):
         line += 1
@@ -79,6 +85,9 @@ def jsonl_rows(first: str, stream: Iterable[str], read: tuple[str, ...]) -> Iter
         if type(obj) is not dict:
             yield line, "not a JSON object"
             continue
+        if not known(obj):
+            keys.extend(k for k in obj if k not in seen)
+            seen.update(obj)
         counts: list[int] = []
         for name in _RUNTIME_FIELDS:
             n = obj.get(name)

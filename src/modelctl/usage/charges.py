@@ -61,7 +61,7 @@ class ChargesResult:
     last_day: date | None
     what_if: tuple[WhatIfTotal, ...] = ()
     what_if_errors: tuple[tuple[int, str, str], ...] = ()  # the first ones: (line, what-if model, why)
-    ignored_columns: tuple[str, ...] = ()  # the file's columns (a JSON Lines file: its first row's keys) not read
+    ignored_columns: tuple[str, ...] = ()  # the file's columns (a JSON Lines file: any row's keys) not read
     unused_dimensions: tuple[str, ...] = ()  # subject, rollout or arm columns that nothing groups by
 
     @property
@@ -111,6 +111,7 @@ def charges(
             columns: tuple[str, ...] = header.names
         else:
             columns = json_keys(first)
+        keys = list(columns)  # JSON Lines: the other rows' keys are added as they are read
         readout = plan_readout(catalog, columns, [d for d in group_by if d not in ("model", "month")], rollout)
         read = tuple(d for d in readout.read if d not in ("model", "month"))
         if kind == "csv":
@@ -119,7 +120,7 @@ def charges(
             rows = csv_rows(usage.stream, header, read, implicit)
             fields += ("requests",) if implicit else ()
         else:
-            fields, rows = _RUNTIME_FIELDS, jsonl_rows(first, usage.stream, read)
+            fields, rows = _RUNTIME_FIELDS, jsonl_rows(first, usage.stream, read, keys)
         try:
             defaults = (plan or "", account or "")
             context = (catalog, fields, tuple(group_by), read, readout, defaults, tuple(what_if), keep_errors)
@@ -128,6 +129,7 @@ def charges(
             raise UsageFileError(f"{path}: not UTF-8 text") from None
         except csv.Error as exc:
             raise UsageFileError(f"{path}: {exc}") from None
+    columns = tuple(keys)
     used = {*_ALWAYS_READ, *_RUNTIME_FIELDS, *readout.read}
     unused = tuple(c for c in columns if c not in used)
     return replace(
