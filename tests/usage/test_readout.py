@@ -135,3 +135,27 @@ def test_cli_readout_side_by_side(tmp_path: Path) -> None:
     assert cli.exit_code == 0, cli.output
     groups = {(g["arm"], g["model"]) for g in json.loads(cli.stdout)["groups"]}
     assert groups == {(MODELS[0], MODELS[0]), (MODELS[1], MODELS[1])}
+
+
+def test_json_lines_whose_first_row_has_no_plan_are_bucketed_as_csv(catalog: Catalog, tmp_path: Path) -> None:
+    """The arm is computed within the row's plan; a JSON Lines row may leave a key out, and the plan and
+    account were read only when the first row had them: here every row was put in no arm ("-"), where
+    the same rows as CSV (an empty first plan cell) have 'in' and 'out' (the rollout is in two plans)."""
+    launch = "gpt-6-1-sol-launch"  # pro (10%) and team (50%)
+    base = {"timestamp": "2026-11-20T10:00:00Z", "model": "openai/gpt-6-luna", "input_tokens": 1000}
+    rows = [{**base, "subject": "first"}] + [{**base, "subject": f"u-{i}", "plan": "team"} for i in range(40)]
+    jsonl, csv_path = tmp_path / "u.jsonl", tmp_path / "u.csv"
+    jsonl.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    header = ("timestamp", "model", "input_tokens", "subject", "plan")
+    csv_path.write_text("\n".join([",".join(header)] + [",".join(str(r.get(k, "")) for k in header) for r in rows]))
+    want = reprice(csv_path, catalog, group_by=("arm",), rollout=launch)
+    got = reprice(jsonl, catalog, group_by=("arm",), rollout=launch)
+    assert [(g.key, g.rows, g.cost) for g in got.groups] == [(g.key, g.rows, g.cost) for g in want.groups]
+    assert {g.key[0] for g in got.groups} == {"", "in", "out"}
+    docs = []
+    for path in (csv_path, jsonl):
+        args = ["reprice", str(path), "--charges", "--plan", "team", "-g", "arm", "--rollout", launch, "-f", "json"]
+        cli = CliRunner().invoke(app, [*args, "--catalog", str(REPO / "catalog")])
+        assert cli.exit_code == 0, cli.stderr
+        docs.append([(g["arm"], g["rows"]) for g in json.loads(cli.stdout)["groups"]])
+    assert docs[0] == docs[1] == [("in", 21), ("out", 20)]  # (--charges already agreed: pinned)

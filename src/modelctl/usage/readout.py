@@ -28,6 +28,13 @@ class Readout:
     derive: Callable[[dict[str, str]], dict[str, str]] | None  # row values -> rollout and arm
 
 
+def jsonl_columns(first_keys: Sequence[str]) -> tuple[str, ...]:
+    """The columns a JSON Lines file's readout is planned with: its first row's keys, and ``account`` and
+    ``plan``, which a later row may have when the first has not (a JSON row leaves out what it lacks).
+    They only help find a row's arm, and an absent one reads as "", as an empty CSV cell."""
+    return (*first_keys, *(c for c in ("account", "plan") if c not in first_keys))
+
+
 def plan_readout(
     catalog: runtime.Catalog, columns: Sequence[str], group_by: Sequence[str], rollout: str | None
 ) -> Readout:

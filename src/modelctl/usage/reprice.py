@@ -40,7 +40,7 @@ from modelctl.usage.files import (
     stamp_parser,
 )
 from modelctl.usage.price_cells import FIELD_BITS, TIER_SLOTS, PriceTable, packer, unpack
-from modelctl.usage.readout import Readout, plan_readout
+from modelctl.usage.readout import Readout, jsonl_columns, plan_readout
 from modelctl.usage.row_pass import Pass, RowError
 
 __all__ = [
@@ -237,7 +237,7 @@ def _read(
             [k for k, f in enumerate(columns) if USAGE_FIELDS[f] in _SIDE],
             ticking=progress is not None,
         )
-        file_columns = header.names if kind == "csv" else _json_keys(first)
+        file_columns = header.names if kind == "csv" else jsonl_columns(_json_keys(first))
         readout = plan_readout(catalogs[0], file_columns, group_by, rollout)  # ReadoutError: a usage error
         row_dims = list(readout.read)
         tick = _ticker(progress, usage.position, usage.size)
