@@ -257,3 +257,23 @@ def test_an_import_with_no_model_to_write_makes_no_catalog(tmp_path: Path, doc: 
     assert result.exit_code == 0, result.stderr
     assert "wrote 0 model file(s), 0 provider file(s) in" in result.stdout and "catalog.yaml" not in result.stdout
     assert not catalog.exists()
+
+
+@pytest.mark.parametrize(
+    ("kind", "name"), [("litellm", "prices.json"), ("genai-prices", "acme.yml"), ("models.dev", "models/chat.toml")]
+)
+def test_a_byte_that_is_not_utf8_is_named_at_its_line_and_column(tmp_path: Path, kind: str, name: str) -> None:
+    # The column was always 1.
+    folder = tmp_path / "source"
+    path = folder / name
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"# caf\xc3\xa9\n" if kind != "litellm" else b"{\n")  # a first line with a 2-byte letter
+    with path.open("ab") as fh:
+        fh.write(b'  "na\xc3\xafve \xff": 1\n')  # 9 characters (ï is one), then the bad byte: column 10
+    if kind == "models.dev":
+        (folder / "provider.toml").write_text('name = "Acme"\n')
+    source = folder if kind == "models.dev" else path
+    result = runner.invoke(app, ["import", kind, str(source), "--catalog", str(tmp_path / "catalog")])
+    assert result.exit_code == 4
+    assert f"{path}:2:10: byte 0xff is not valid UTF-8: save the file as UTF-8; nothing was written" in result.stderr
+    assert not (tmp_path / "catalog").exists()

@@ -216,7 +216,11 @@ def read_text(path: Path) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        raise SourceError("the file is not valid UTF-8", Location(str(path), line, 1)) from None
+        column = len(raw[raw.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8", "replace")) + 1
+        bad = raw[exc.start]
+        raise SourceError(
+            f"byte 0x{bad:02x} is not valid UTF-8: save the file as UTF-8", Location(str(path), line, column)
+        ) from None
 
 
 def read_json(path: Path) -> Any:
