@@ -239,3 +239,21 @@ def test_a_model_whose_provider_is_not_an_id_is_skipped_not_the_whole_import(tmp
         "wrap/catalog/models/openai/good.yaml",
         "wrap/catalog/providers/openai.yaml",
     ]
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        {},  # an empty map
+        {"gpt-x": {"litellm_provider": "openai", "mode": "chat", "input_cost_per_token": 1e-06}},  # all skipped
+    ],
+)
+def test_an_import_with_no_model_to_write_makes_no_catalog(tmp_path: Path, doc: object) -> None:
+    # It made a catalog folder holding only catalog.yaml ("wrote 0 model file(s), ... catalog.yaml").
+    source = tmp_path / "prices.json"
+    source.write_text(json.dumps(doc))
+    catalog = tmp_path / "catalog"
+    result = runner.invoke(app, ["import", "litellm", str(source), "--catalog", str(catalog)])
+    assert result.exit_code == 0, result.stderr
+    assert "wrote 0 model file(s), 0 provider file(s) in" in result.stdout and "catalog.yaml" not in result.stdout
+    assert not catalog.exists()

@@ -124,6 +124,8 @@ def plan_import(
         if not result.bad:
             if progress:
                 progress("validate", 1, 1)
+            if all(c.kind == "catalog" for c in changes):
+                changes = []  # no model to write (every one skipped, or none in the source): no catalog to make
             return ImportPlan(
                 root,
                 data.kind,
