@@ -301,3 +301,18 @@ def test_both_engines_name_the_keys_ignored_after_the_first_line(
         result = runner.invoke(app, [*args, "--engine", engine])
         assert result.exit_code == 0, result.stderr
         assert "ignored columns (not usage fields): request_id, region" in result.stderr, (engine, result.stderr)
+
+
+def test_json_keys_are_read_as_written_in_both_engines(files: dict[str, Any]) -> None:
+    """A JSON key is matched exactly, as Python reprice (the reference) reads it: the duckdb engine read
+    `Input_Tokens` as input_tokens (another total than Python's, which ignores it and says so), and named
+    the documented optional columns (subject, rollout, arm) as "not usage fields"."""
+    row = {"timestamp": "2025-07-01", "model": "acme/plain", "output_tokens": 10}
+    rows = [{**row, "Input_Tokens": 1000, "subject": "u-1"}, {**row, "arm": "a", "rollout": "r"}]
+    rows += [{**row, "input_tokens": 5}]  # a column input_tokens: its key only, never `Input_Tokens`
+    path = files["dir"] / "cased.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    python = reprice(path, files["catalog"])
+    duck = reprice_duckdb(path, files["catalog"])
+    _same(python, duck)
+    assert python.ignored_columns == ("Input_Tokens",) and python.groups[0].tokens["input_tokens"] == 5

@@ -41,7 +41,7 @@ from modelctl import runtime
 from modelctl.interop import duckdb_groups
 from modelctl.interop.exporters import price_table, sql
 from modelctl.interop.exporters.common import Artifact
-from modelctl.usage.files import NO_COUNT, USAGE_FIELDS, UsageFileError, check_header, kind_of
+from modelctl.usage.files import NO_COUNT, OPTIONAL_COLUMNS, USAGE_FIELDS, UsageFileError, check_header, kind_of
 from modelctl.usage.reprice import Group, RepriceResult, RowError, WhatIfTotal, check_arguments
 
 __all__ = ["DUCKDB_DIMENSIONS", "reprice_duckdb"]
@@ -175,10 +175,9 @@ def _json_view(name: str) -> tuple[str, list[str], tuple[str, ...], list[str], s
     whole file without) nor refuses a line that is not an object; such a line is a row of nulls."""
     keys = _sampled_keys(name)
     chosen: dict[str, str] = {"timestamp": "timestamp", "model": "model"}  # always there: null when absent
-    for key in keys:
-        low = key.lower()
-        if low in _KNOWN and (low not in chosen or key == low):
-            chosen[low] = key
+    for key in keys:  # matched as written, as Python reprice reads a JSON key (`Input_Tokens` is not one)
+        if key in _KNOWN:
+            chosen[key] = key
     spec = ", ".join(f"{_lit(key)}: 'JSON'" for key in chosen.values())
     source = (
         f"read_json({_lit(name)}, format = 'newline_delimited', records = true, ignore_errors = true, "
@@ -186,7 +185,7 @@ def _json_view(name: str) -> tuple[str, list[str], tuple[str, ...], list[str], s
     )
     casts = ", ".join(f"({_ident(key)} ->> '$') AS {_ident(low)}" for low, key in chosen.items())
     casts += ", coalesce(json_type(\"timestamp\") = 'VARCHAR', false) AS __ts_text"
-    ignored = list(dict.fromkeys(k.lower() for k in keys if k.lower() not in _KNOWN))
+    ignored = [k for k in keys if k not in _KNOWN and k not in OPTIONAL_COLUMNS]  # as Python reprice names them
     return f"(SELECT {casts} FROM {source})", list(chosen), tuple(USAGE_FIELDS), ignored, ",", "__ts_text"
 
 
