@@ -44,3 +44,13 @@ def commit_all(repo: Path, message: str, date: str = "2026-01-02T03:04:05Z") -> 
     git(repo, "add", "-A")
     git(repo, "commit", "-qm", message, date=date)
     return git(repo, "rev-parse", "HEAD")
+
+
+def shallow_clone(repo: Path, dest: Path, branch: str = "feature") -> Path:
+    """A ``--depth 1`` clone of ``repo``'s ``branch`` at ``dest`` (what a CI checkout gives by default)."""
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", "--branch", branch, f"file://{repo}", str(dest)],
+        check=True,
+        capture_output=True,
+    )
+    return dest

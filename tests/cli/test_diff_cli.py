@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from gitutil import commit_all, edit, git, make_repo
+from gitutil import commit_all, edit, git, make_repo, shallow_clone
 from modelctl.cli import app
 from modelctl.review.resolve import compare
 
@@ -121,12 +121,7 @@ def test_only_changed_files_are_read(repo: Path) -> None:
 def test_shallow_clone_without_the_base(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     edit(repo / BETA, "output_per_1m: 1.50", "output_per_1m: 1.65")
     commit_all(repo, "second")
-    shallow = tmp_path / "shallow"
-    subprocess.run(
-        ["git", "clone", "-q", "--depth", "1", "--branch", "feature", f"file://{repo}", str(shallow)],
-        check=True,
-        capture_output=True,
-    )
+    shallow = shallow_clone(repo, tmp_path / "shallow")
     monkeypatch.chdir(shallow)
     code, out, err = _diff("HEAD~1")
     assert code == 4 and out == ""

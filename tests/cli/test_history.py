@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from gitutil import commit_all, edit, git, make_repo
+from gitutil import commit_all, edit, git, make_repo, shallow_clone
 from modelctl.cli import app
 
 runner = CliRunner()
@@ -108,12 +107,7 @@ def test_a_shallow_clone_cut_inside_the_history_is_exit_4_not_an_addition(
     repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # It showed 1 commit, "added" in "Cut beta-v2 input": the clone's first commit looked like the model's.
-    shallow = tmp_path / "shallow"
-    subprocess.run(
-        ["git", "clone", "-q", "--depth", "1", "--branch", "feature", f"file://{repo}", str(shallow)],
-        check=True,
-        capture_output=True,
-    )
+    shallow = shallow_clone(repo, tmp_path / "shallow")
     monkeypatch.chdir(shallow)
     code, out, err = _history("acme/beta-v2")
     assert code == 4 and out == ""
