@@ -157,3 +157,18 @@ def test_a_todo_placeholder_is_an_error_at_its_line(tmp_path: Path) -> None:
     in_file = sorted((f.code, f.location.line) for f in result.findings if f.location.file.endswith("chat-1.yaml"))
     assert in_file == [("MC108", 4), ("MC108", checked_line)]  # not also "not a date"
     assert not result.valid
+
+
+def test_validate_dot_looks_for_the_schema_folder_beside_the_catalog(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # From inside the catalog folder, `validate .` read ./schema (inside the catalog) and advised
+    # `schema --out schema`, which is refused there; the schemas beside the catalog went unchecked.
+    _init(tmp_path)
+    (tmp_path / "schema" / "model.schema.json").write_text("{}\n")
+    monkeypatch.chdir(tmp_path / "catalog")
+    (stale,) = [f for f in validate_catalog(Path(".")).findings if f.code == "MC019"]
+    assert str(tmp_path / "schema") in stale.message and f"schema --out {tmp_path / 'schema'}" in stale.message
+    written = runner.invoke(app, ["schema", "--out", str(tmp_path / "schema")])
+    assert written.exit_code == 0, written.output
+    assert not [f for f in validate_catalog(Path(".")).findings if f.code == "MC019"]

@@ -138,3 +138,21 @@ def test_import_from_a_catalog_file_writes_nothing(make_catalog: MakeCatalog) ->
     code, err = _run("import", "genai-prices", str(root), "--catalog", str(root), "--update", "--yes")
     assert code == 4 and "nothing was written" in err, err
     assert _tree(root) == before
+
+
+@pytest.mark.parametrize("inside", ["", "models", "models/acme/schema"])
+def test_schema_into_the_catalog_is_a_usage_error(make_catalog: MakeCatalog, inside: str) -> None:
+    root = make_catalog()
+    before = _tree(root)
+    out = root / inside if inside else root
+    code, err = _run("schema", "--out", str(out))
+    assert code == 2, err
+    assert f"'{out}'" in err and (f"inside the catalog '{root}'" if inside else "the catalog folder itself") in err
+    assert _tree(root) == before and not (root / "models" / "acme" / "schema").exists()
+
+
+def test_schema_beside_the_catalog_is_written(make_catalog: MakeCatalog) -> None:
+    root = make_catalog()
+    code, err = _run("schema", "--out", str(root.parent / "schema"))
+    assert code == 0, err
+    assert (root.parent / "schema" / "model.schema.json").is_file()

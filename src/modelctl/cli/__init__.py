@@ -309,7 +309,8 @@ _lazy(
     "schema",
     "modelctl.cli.init:schema",
     summary="Write the JSON Schemas of this modelctl into a folder (refreshes a repository's schema/).",
-    epilog="Exit codes: 0 written; 2 usage error; 4 the folder cannot be written.",
+    epilog="Exit codes: 0 written; 2 usage error (--out is the catalog folder or inside it: nothing written); "
+    "4 the folder cannot be written.",
 )
 _EDIT_EPILOG = (
     "Exit codes: 0 written (or nothing to change); 1 refused: the edit would make the catalog invalid, "

@@ -18,6 +18,7 @@ from modelctl.authoring.init import (
 )
 from modelctl.authoring.new import UsageProblem
 from modelctl.cli.common import EXIT_INPUT, EXIT_NO, error, note, stdout_text
+from modelctl.cli.own_input import refuse_inside_catalog
 from modelctl.errors import ModelctlError
 
 
@@ -90,6 +91,8 @@ def schema(
     validate warns (MC019) when that folder differs from the installed
     version's schemas.
     """
+    # Not into a catalog: validate would report the files as stray (MC207), git as a change.
+    refuse_inside_catalog("--out", out)
     planned = [Planned(p.rel.removeprefix("schema/"), p.text) for p in schema_files()]
     try:
         paths = write_planned(out, planned, force=True)

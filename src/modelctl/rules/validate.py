@@ -3,6 +3,7 @@ catalog's severity settings.  Returns a ``ValidationResult``; prints nothing."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -48,7 +49,10 @@ def validate_catalog(root: Path, *, today: date | None = None, strict: bool = Fa
 
 def _schema_folder(root: Path) -> list[Finding]:
     """MC019 when the repository's schema/ (what the `$schema` lines name) is not this modelctl's."""
-    folder = root.parent / "schema"
+    # The folder beside the catalog: Path(".").parent is "." itself, so "." or ".." is made absolute
+    # first (else `validate .` looked for schema/ inside the catalog and advised writing it there).
+    beside = root if root.name not in ("", ".", "..") else Path(os.path.abspath(root))
+    folder = beside.parent / "schema"
     stale = stale_schemas(folder)
     if not stale:
         return []
