@@ -159,3 +159,53 @@ def test_json_lines_whose_first_row_has_no_plan_are_bucketed_as_csv(catalog: Cat
         assert cli.exit_code == 0, cli.stderr
         docs.append([(g["arm"], g["rows"]) for g in json.loads(cli.stdout)["groups"]])
     assert docs[0] == docs[1] == [("in", 21), ("out", 20)]  # (--charges already agreed: pinned)
+
+
+def test_json_lines_whose_subject_first_appears_on_a_later_row(catalog: Catalog, tmp_path: Path) -> None:
+    """A JSON row leaves out what it lacks: a first row with no subject (an anonymous request) was
+    read as a file with no subject at all, a usage error. The keys of the first 20,480 rows plan the
+    readout now; the rows read ahead are priced as any other (the totals equal the runtime's)."""
+    rows = _rows(600)
+    rows[0] = {k: v for k, v in rows[0].items() if k != "subject"}
+    path = tmp_path / "u.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    result = reprice(path, catalog, group_by=("rollout", "arm", "model"), rollout=AB)
+    got = {(g.key[1], g.key[2]): g.cost for g in result.groups}
+    assert got == _expected(catalog, [{**r, "subject": r.get("subject", "")} for r in rows])
+    assert result.rows_priced == 600 and not result.failed
+    # beyond the rows read ahead, a file with no subject stays the usage error it was
+    plain = tmp_path / "p.jsonl"
+    plain.write_text("".join(json.dumps({k: v for k, v in r.items() if k != "subject"}) + "\n" for r in rows))
+    with pytest.raises(ReadoutError, match="subject"):
+        reprice(plain, catalog, group_by=("arm",), rollout=AB)
+
+
+def test_charges_plan_the_readout_by_the_rows_read_ahead_too(tmp_path: Path) -> None:
+    rows = _rows(300)
+    rows[0] = {k: v for k, v in rows[0].items() if k != "subject"}
+    path = tmp_path / "u.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    args = ["reprice", str(path), "--charges", "--plan", "pro", "-g", "arm", "--rollout", AB, "-f", "json"]
+    cli = CliRunner().invoke(app, [*args, "--catalog", str(REPO / "catalog")])
+    assert cli.exit_code == 0, cli.stderr
+    arms = {g["arm"]: g["rows"] for g in json.loads(cli.stdout)["groups"]}
+    want: dict[str, int] = {}
+    for r in rows:
+        arm = _arm(r["subject"]) if r.get("subject") else ""
+        want[arm] = want.get(arm, 0) + 1
+    assert arms == want and sum(arms.values()) == 300
+
+
+@pytest.mark.parametrize("where", [1, 2])
+def test_a_json_line_nested_too_deeply_is_a_row_error_not_a_traceback(tmp_path: Path, where: int) -> None:
+    # reprice --charges died with RecursionError's traceback on such a line (first or not); plain
+    # reprice already made it an unpriced row
+    path = tmp_path / "u.jsonl"
+    good = json.dumps({"timestamp": "2026-11-20T10:00:00Z", "model": "openai/gpt-6-luna", "input_tokens": 10})
+    deep = "[" * 100_000 + "]" * 100_000
+    path.write_text("\n".join([deep, good] if where == 1 else [good, deep, good]) + "\n")
+    for extra in ([], ["--charges", "--plan", "pro"]):
+        cli = CliRunner().invoke(app, ["reprice", str(path), *extra, "--catalog", str(REPO / "catalog")])
+        assert cli.exception is None or isinstance(cli.exception, SystemExit), repr(cli.exception)
+        assert cli.exit_code == 1, (extra, cli.stderr)  # one row unpriced, the others priced
+        assert f"line {where}" in cli.stderr and "nested too deeply" in cli.stderr, cli.stderr

@@ -18,7 +18,7 @@ _RUNTIME_FIELDS = runtime.USAGE_FIELDS
 def json_keys(first: str) -> tuple[str, ...]:
     try:
         head = json.loads(first) if first.strip() else {}
-    except ValueError:
+    except (ValueError, RecursionError):  # the row itself says what is wrong with it
         return ()
     return tuple(head) if isinstance(head, dict) else ()
 
@@ -81,6 +81,9 @@ def jsonl_rows(
             obj = json.loads(text)
         except ValueError as exc:
             yield line, f"not valid JSON: {exc}"
+            continue
+        except RecursionError:  # plain reprice's words (usage/reprice.py)
+            yield line, "not a usage row: JSON nested too deeply"
             continue
         if type(obj) is not dict:
             yield line, "not a JSON object"

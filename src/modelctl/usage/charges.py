@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal, localcontext
+from itertools import chain
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from modelctl.runtime._pricing import SIDE_INDEXES, window_variant
 from modelctl.usage.charge_rows import csv_rows, json_keys, jsonl_rows
 from modelctl.usage.charges_what_if import GroupSum, WAcc, WhatIfCharge, WhatIfCharges, WhatIfTotal
 from modelctl.usage.files import UsageFileError, check_header, day_parser, kind_of, open_usage
-from modelctl.usage.readout import plan_readout
+from modelctl.usage.readout import keys_ahead, plan_readout
 
 CHARGE_DIMENSIONS = ("account", "plan", "subject", "rollout", "arm", "model", "month")
 _ZERO = Decimal(0)
@@ -110,7 +111,10 @@ def charges(
             header = check_header(first, str(path))
             columns: tuple[str, ...] = header.names
         else:
-            columns = json_keys(first)
+            try:
+                columns, ahead = keys_ahead(json_keys(first), usage.stream, group_by, json_keys)
+            except UnicodeDecodeError:
+                raise UsageFileError(f"{path}: not UTF-8 text (a CSV or JSON Lines file is expected)") from None
         keys = list(columns)  # JSON Lines: the other rows' keys are added as they are read
         readout = plan_readout(catalog, columns, [d for d in group_by if d not in ("model", "month")], rollout)
         read = tuple(d for d in readout.read if d not in ("model", "month"))
@@ -120,7 +124,8 @@ def charges(
             rows = csv_rows(usage.stream, header, read, implicit)
             fields += ("requests",) if implicit else ()
         else:
-            fields, rows = _RUNTIME_FIELDS, jsonl_rows(first, usage.stream, read, keys)
+            rest = chain(ahead, usage.stream) if ahead else usage.stream  # the rows read ahead first
+            fields, rows = _RUNTIME_FIELDS, jsonl_rows(first, rest, read, keys)
         try:
             defaults = (plan or "", account or "")
             context = (catalog, fields, tuple(group_by), read, readout, defaults, tuple(what_if), keep_errors)

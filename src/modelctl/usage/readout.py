@@ -10,8 +10,9 @@ Rows that name no subject, or whose plan has no such rollout, are in arm ``""`` 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import islice
 
 from modelctl import runtime
 
@@ -33,6 +34,22 @@ def jsonl_columns(first_keys: Sequence[str]) -> tuple[str, ...]:
     ``plan``, which a later row may have when the first has not (a JSON row leaves out what it lacks).
     They only help find a row's arm, and an absent one reads as "", as an empty CSV cell."""
     return (*first_keys, *(c for c in ("account", "plan") if c not in first_keys))
+
+
+READ_AHEAD = 20_480  # JSON Lines rows whose keys plan a readout (the duckdb engine's sample size)
+
+
+def keys_ahead(
+    first_keys: Sequence[str], stream: Iterable[str], group_by: Sequence[str], keys_of: Callable[[str], Sequence[str]]
+) -> tuple[tuple[str, ...], list[str]]:
+    """A JSON Lines file's keys for planning a readout, and the rows read ahead to find them (the
+    caller prices them first). A JSON row leaves out what it lacks, so when a readout is wanted and
+    the first row has neither ``subject`` nor ``arm`` (an anonymous request), the keys of the next
+    ``READ_AHEAD`` rows count too; otherwise nothing is read ahead."""
+    if not any(d in READOUT_DIMENSIONS for d in group_by) or {"subject", "arm"} & set(first_keys):
+        return tuple(first_keys), []
+    ahead = list(islice(stream, READ_AHEAD))
+    return tuple(dict.fromkeys([*first_keys, *(k for line in ahead for k in keys_of(line))])), ahead
 
 
 def plan_readout(

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, localcontext
+from itertools import chain
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -40,7 +41,7 @@ from modelctl.usage.files import (
     stamp_parser,
 )
 from modelctl.usage.price_cells import FIELD_BITS, TIER_SLOTS, PriceTable, packer, unpack
-from modelctl.usage.readout import Readout, jsonl_columns, plan_readout
+from modelctl.usage.readout import Readout, jsonl_columns, keys_ahead, plan_readout
 from modelctl.usage.row_pass import Pass, RowError
 
 __all__ = [
@@ -237,7 +238,17 @@ def _read(
             [k for k, f in enumerate(columns) if USAGE_FIELDS[f] in _SIDE],
             ticking=progress is not None,
         )
-        file_columns = header.names if kind == "csv" else jsonl_columns(_json_keys(first))
+        ahead: list[str] = []  # JSON Lines rows read ahead to plan an A/B readout by (priced first)
+        if kind == "csv":
+            file_columns = header.names
+        else:
+            try:
+                keys, ahead = keys_ahead(_json_keys(first), usage.stream, group_by, _json_keys)
+            except UnicodeDecodeError:
+                raise UsageFileError(f"{path}: not UTF-8 text (a CSV or JSON Lines file is expected)") from None
+            except OSError as exc:
+                raise UsageFileError(f"cannot read usage file {str(path)!r}: {exc.strerror or exc}") from None
+            file_columns = jsonl_columns(keys)
         readout = plan_readout(catalogs[0], file_columns, group_by, rollout)  # ReadoutError: a usage error
         row_dims = list(readout.read)
         tick = _ticker(progress, usage.position, usage.size)
@@ -248,7 +259,8 @@ def _read(
                 if kind == "csv":
                     csv_rows(run, usage.stream, header, row_dims, tick)
                 else:
-                    _jsonl_rows(run, usage.stream, first, row_dims, tick, ignored)
+                    rows = chain(ahead, usage.stream) if ahead else usage.stream
+                    _jsonl_rows(run, rows, first, row_dims, tick, ignored)
         except UnicodeDecodeError:
             raise UsageFileError(f"{path}: not UTF-8 text (after row {run.rows:,})") from None
         except OSError as exc:  # a disk error, a truncated .gz (EOFError is not one: see below)
