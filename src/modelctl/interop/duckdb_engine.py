@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import csv
 import gzip
-import json
 import os
 import tempfile
 from collections.abc import Callable, Sequence
@@ -41,7 +40,16 @@ from modelctl import runtime
 from modelctl.interop import duckdb_groups
 from modelctl.interop.exporters import price_table, sql
 from modelctl.interop.exporters.common import Artifact
-from modelctl.usage.files import NO_COUNT, OPTIONAL_COLUMNS, USAGE_FIELDS, UsageFileError, check_header, kind_of
+from modelctl.usage.files import (
+    NO_COUNT,
+    OPTIONAL_COLUMNS,
+    USAGE_FIELDS,
+    UsageFileError,
+    check_header,
+    json_keys,
+    json_row,
+    kind_of,
+)
 from modelctl.usage.reprice import Group, RepriceResult, RowError, WhatIfTotal, check_arguments
 
 __all__ = ["DUCKDB_DIMENSIONS", "reprice_duckdb"]
@@ -198,22 +206,10 @@ def _sampled_keys(name: str) -> list[str]:
             for n, text in enumerate(fh):
                 if n >= _SAMPLE:
                     break
-                if _json_problem(text) is None:
-                    keys.update(dict.fromkeys(json.loads(text)))
+                keys.update(dict.fromkeys(json_keys(text)))  # each line parsed once
     except (OSError, UnicodeDecodeError, EOFError) as exc:
         raise UsageFileError(f"cannot read usage file {name!r}: {exc}") from None
     return list(keys)
-
-
-def _json_problem(text: str) -> str | None:
-    """Why a JSON Lines line is not a row (the words of Python reprice), or None."""
-    try:
-        obj = json.loads(text)
-    except ValueError as exc:
-        return f"not valid JSON: {exc}"
-    except RecursionError:
-        return "not a usage row: JSON nested too deeply"
-    return None if type(obj) is dict else "not a JSON object"
 
 
 def _lit(text: str) -> str:
@@ -429,7 +425,8 @@ def _row_errors(
     for row, why in failures:
         line, raw = lines.get(row, (0, ""))
         if file.kind == "jsonl" and raw:  # a row of nulls: the line is not a JSON object, say why
-            why = _json_problem(raw) or why
+            problem = json_row(raw)
+            why = problem if isinstance(problem, str) else why
         errs.append(RowError(line, why, raw))
     for row, w, why in wfail:
         line, raw = lines.get(row, (0, ""))

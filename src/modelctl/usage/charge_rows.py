@@ -15,14 +15,6 @@ from modelctl.usage.files import NO_COUNT, count_problem
 _RUNTIME_FIELDS = runtime.USAGE_FIELDS
 
 
-def json_keys(first: str) -> tuple[str, ...]:
-    try:
-        head = json.loads(first) if first.strip() else {}
-    except (ValueError, RecursionError):  # the row itself says what is wrong with it
-        return ()
-    return tuple(head) if isinstance(head, dict) else ()
-
-
 Row = tuple[int, Any, str, str, str, str, tuple[str, ...], list[int]]
 
 

@@ -23,9 +23,9 @@ from typing import Any
 from modelctl import runtime
 from modelctl.runtime._entitlements import ChargeTerms, charge_terms
 from modelctl.runtime._pricing import SIDE_INDEXES, window_variant
-from modelctl.usage.charge_rows import csv_rows, json_keys, jsonl_rows
+from modelctl.usage.charge_rows import csv_rows, jsonl_rows
 from modelctl.usage.charges_what_if import GroupSum, WAcc, WhatIfCharge, WhatIfCharges, WhatIfTotal
-from modelctl.usage.files import UsageFileError, check_header, day_parser, kind_of, open_usage
+from modelctl.usage.files import UsageFileError, check_header, day_parser, json_keys, kind_of, open_usage
 from modelctl.usage.readout import keys_ahead, plan_readout
 
 CHARGE_DIMENSIONS = ("account", "plan", "subject", "rollout", "arm", "model", "month")

@@ -14,6 +14,7 @@ import csv
 import errno
 import gzip
 import io
+import json
 import os
 import sys
 import zlib
@@ -121,6 +122,24 @@ class _Gzip(gzip.GzipFile):
             return super().peek(n)
         except (EOFError, zlib.error) as exc:
             raise self._damaged(exc) from None
+
+
+def json_row(text: str) -> dict[str, Any] | str:
+    """A JSON Lines line as its object, or why it is not a usage row, in the words every engine
+    reports (Python reprice's row loop and the charges' keep these words in line, for speed)."""
+    try:
+        obj = json.loads(text)
+    except ValueError as exc:
+        return f"not valid JSON: {exc}"
+    except RecursionError:
+        return "not a usage row: JSON nested too deeply"
+    return obj if type(obj) is dict else "not a JSON object"
+
+
+def json_keys(text: str) -> tuple[str, ...]:
+    """The keys of a JSON Lines line's object (none when the line is not one: the row says why)."""
+    obj = json_row(text) if text.strip() else {}
+    return tuple(obj) if isinstance(obj, dict) else ()
 
 
 def kind_of(name: str, first_line: str) -> str:

@@ -36,6 +36,7 @@ from modelctl.usage.files import (
     UsageFileError,
     check_header,
     count_problem,
+    json_keys,
     kind_of,
     open_usage,
     stamp_parser,
@@ -243,7 +244,7 @@ def _read(
             file_columns = header.names
         else:
             try:
-                keys, ahead = keys_ahead(_json_keys(first), usage.stream, group_by, _json_keys)
+                keys, ahead = keys_ahead(json_keys(first), usage.stream, group_by, json_keys)
             except UnicodeDecodeError:
                 raise UsageFileError(f"{path}: not UTF-8 text (a CSV or JSON Lines file is expected)") from None
             except OSError as exc:
@@ -278,14 +279,6 @@ def _ticker(progress: Callable[[int, int], None] | None, position: Callable[[], 
     if progress is None:
         return lambda: None
     return lambda: progress(position(), size)
-
-
-def _json_keys(first: str) -> tuple[str, ...]:
-    try:
-        head = json.loads(first) if first.strip() else {}
-    except (ValueError, RecursionError):  # the row itself says what is wrong with it
-        return ()
-    return tuple(head) if isinstance(head, dict) else ()
 
 
 def _jsonl_rows(
