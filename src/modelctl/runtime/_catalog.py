@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from _thread import allocate_lock
 from bisect import bisect_right
-from datetime import UTC, date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from itertools import compress
 from operator import itemgetter
@@ -93,17 +93,9 @@ def _plain_names(ref: Any, variant: Any = None) -> tuple[str, str | None]:
     return _plain(ref, "model"), _plain(variant, "variant")
 
 
-def _plain_ids(
-    model: Any, plan: Any = None, account: Any = None, subject: Any = None
-) -> tuple[str, str | None, str | None, str | None]:
-    """A model name, plan, account and subject as plain strs (None stays None), else a TypeError naming it."""
-    _check_names(model)
-    return (
-        _plain(model, "model"),
-        _plain(plan, "plan"),
-        _plain(account, "account"),
-        _plain(subject, "subject"),
-    )
+def _plain_ids(plan: Any, account: Any, subject: Any = None) -> tuple[str | None, str | None, str | None]:
+    """A plan, account and subject as plain strs (None stays None), else a TypeError naming it."""
+    return _plain(plan, "plan"), _plain(account, "account"), _plain(subject, "subject")
 
 
 def _cached(cache: dict[Any, Any], key: Any) -> Any:
@@ -156,7 +148,7 @@ class Catalog:
                 for alias, variant in named.items():
                     for key in (f"{m['provider']}/{alias}", alias):
                         self._alias_variant[key.lower()] = variant
-        # cost(): ref (or (ref, variant)) -> (canonical, variant, period starts, plans, windowed plans)
+        # cost(): ref -> (canonical, variant, period starts, plans, windowed plans, last start, last index)
         self._costing: dict[str, _Entry] = {}
         # ... and per variant asked for (or reported): variant -> ref -> entry (two lookups by str are
         # cheaper than building, hashing and comparing a (ref, variant) tuple on every call)
@@ -509,16 +501,9 @@ class Catalog:
         elif type(at) is datetime:
             tz = at.tzinfo
             if tz is not None and tz is not UTC:
-                try:
-                    # The same instant, in UTC: its day and minute below. A fixed offset (a timezone)
-                    # always has one; another tzinfo may answer None: then the datetime is naive, so UTC.
-                    at = (
-                        at.astimezone(UTC)
-                        if type(tz) is timezone or at.utcoffset() is not None
-                        else at.replace(tzinfo=None)
-                    )
-                except Exception:  # out of range in UTC, or a tzinfo that raises (free: 3.11's try)
-                    at = in_utc(at, at)  # raises ValueError naming it
+                # The same instant, in UTC, for its day and minute below (a ValueError naming it when
+                # out of range or when its tzinfo raises; no offset at all: naive, so UTC)
+                at = in_utc(at, at)
             day = at.toordinal()
         else:
             day = _ordinal(at)
@@ -678,7 +663,7 @@ class Catalog:
         rules = _cached(self._plan_rules, (plan or "", account))
         if rules is None:
             if not _exact(plan, account):  # a TypeError naming it, or plain copies for the cache
-                _, plan, account, _ = _plain_ids("", plan, account)
+                plan, account, _ = _plain_ids(plan, account)
             key = (plan or "", account)
             from modelctl.runtime._plans import PlanRules
 
@@ -689,7 +674,7 @@ class Catalog:
 
     def _plan_and_account(self, plan: str | None, account: str | None) -> tuple[str, Any]:
         if not _exact(plan, account):
-            _, plan, account, _ = _plain_ids("", plan, account)
+            plan, account, _ = _plain_ids(plan, account)
         plans, accounts = self._content.get("plans", {}), self._content.get("accounts", {})
         account_doc = None
         if account is not None:
@@ -722,7 +707,8 @@ class Catalog:
         if hit is not None:
             return hit
         if not _exact(model, plan, account, subject):  # a TypeError naming it, or plain copies for the caches
-            model, plan, account, subject = _plain_ids(model, plan, account, subject)
+            model, _ = _plain_names(model)
+            plan, account, subject = _plain_ids(plan, account, subject)
         if subject is not None:
             from modelctl.runtime._entitlements import SUBJECT_CACHE, allowed_for
 
@@ -744,7 +730,7 @@ class Catalog:
         found: tuple[ModelInfo, ...] | None = _cached(self._models_for, (plan or "", account, subject))
         if found is None:
             if not _exact(plan, account, subject):  # a TypeError naming it, or plain copies for the cache
-                _, plan, account, subject = _plain_ids("", plan, account, subject)
+                plan, account, subject = _plain_ids(plan, account, subject)
             key = (plan or "", account, subject)
             from modelctl.runtime._entitlements import SUBJECT_CACHE, models_for
 
@@ -763,7 +749,7 @@ class Catalog:
         hit = _cached(self._default_cache, (purpose, plan, account, subject))
         if hit is None:
             if not _exact(plan, account, subject) or type(purpose) is not str:  # a TypeError, or plain copies
-                _, plan, account, subject = _plain_ids("", plan, account, subject)
+                plan, account, subject = _plain_ids(plan, account, subject)
                 purpose = _plain(purpose, "purpose", optional=False)
             key = (purpose, plan, account, subject)
             from modelctl.runtime._entitlements import SUBJECT_CACHE, default_model
