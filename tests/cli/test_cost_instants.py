@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -79,7 +80,9 @@ def test_every_hour_of_a_day_is_priced_as_the_runtime_prices_it(repo: Catalog) -
     assert totals == {Decimal("1.5"), Decimal("0.75")}  # both prices met in a day
 
 
-@pytest.mark.parametrize("at", ["2026-11-25T25:00", "2026-13-01", "noon", "2026-11-25T12:00+25:00"])
+@pytest.mark.parametrize(
+    "at", ["2026-11-25T25:00", "2026-13-01", "noon", "2026-11-25T12:00+25:00", "0001-01-01T00:00+05:00"]
+)
 def test_a_bad_instant_is_a_usage_error(at: str) -> None:
     result = runner.invoke(app, ["cost", FLASH, *ONE_M, "--at", at, "--catalog", CATALOG])
     assert result.exit_code == 2
@@ -146,3 +149,13 @@ def test_estimate_ranks_at_the_instant() -> None:
     flash = {doc["at"]: row for doc in (off, peak) for row in doc["models"] if row["model"] == FLASH}
     assert Decimal(flash["2026-11-25T12:00:00Z"]["total"]) == Decimal("0.075")  # 0.015 + 0.06
     assert Decimal(flash["2026-11-25T02:00:00Z"]["total"]) == Decimal("0.15")  # 0.03 + 0.12
+
+
+@pytest.mark.parametrize("command", [["list"], ["reprice", "usage.csv"]])
+def test_a_day_whose_utc_day_is_out_of_range_is_a_usage_error(command: list[str], tmp_path: Path) -> None:
+    # --at DATE (list, reprice) takes a date-time's UTC day: year 0 in UTC was an OverflowError traceback
+    (tmp_path / "usage.csv").write_text("timestamp,model,input_tokens\n2026-11-25,openai/gpt-4o,10\n")
+    argv = [command[0], *[str(tmp_path / a) for a in command[1:]], "--at", "0001-01-01T00:00+05:00"]
+    result = runner.invoke(app, [*argv, "--catalog", CATALOG])
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.exit_code == 2 and "is not a date: use YYYY-MM-DD" in result.output

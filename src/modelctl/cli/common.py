@@ -58,16 +58,24 @@ CatalogOption = Annotated[
 ]
 
 
-def _parse_day(text: str) -> date:
+def _moment(text: str) -> date | datetime:
+    """``today``, a day, or an instant as an aware UTC datetime (no offset: UTC); ValueError or
+    OverflowError (an offset that takes it out of ``date``'s range) when it is none of them."""
     if text.lower() == "today":
         return clock.today()
+    if "T" in text or " " in text.strip():
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+        return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return date.fromisoformat(text.strip())
+
+
+def _parse_day(text: str) -> date:
+    """A day; a date-time is its UTC day."""
     try:
-        if "T" in text or " " in text.strip():
-            moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-            return (moment.astimezone(UTC) if moment.tzinfo else moment).date()
-        return date.fromisoformat(text.strip())
-    except ValueError:
+        moment = _moment(text)
+    except (ValueError, OverflowError):
         raise ValueError(f"{text!r} is not a date: use YYYY-MM-DD (or an ISO date-time, or 'today')") from None
+    return moment.date() if isinstance(moment, datetime) else moment
 
 
 def usage_parser(parse: Any) -> Any:
@@ -88,13 +96,8 @@ parse_day = usage_parser(_parse_day)
 def _parse_when(text: str) -> date | datetime:
     """A day (``2026-11-25``, ``today``) or an instant (``2026-11-25T12:00Z``; without an offset,
     UTC), as an aware UTC datetime: a price with time-of-day windows depends on the minute."""
-    if text.lower() == "today":
-        return clock.today()
     try:
-        if "T" in text or " " in text.strip():
-            moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-            return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
-        return date.fromisoformat(text.strip())
+        return _moment(text)
     except (ValueError, OverflowError):
         raise ValueError(
             f"{text!r} is not a date or a date-time: use YYYY-MM-DD, YYYY-MM-DDTHH:MM (UTC unless it gives "
