@@ -9,6 +9,7 @@ import io
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -228,20 +229,25 @@ def test_charges_name_the_columns_they_ignore_on_stderr_only(cat: str) -> None:
     assert [g["subject"] for g in doc["groups"]] == ["u-7"] * len(doc["groups"])
 
 
-def test_charges_on_json_lines_name_the_first_rows_unknown_keys(cat: str) -> None:
+def _charges_on_jsonl(cat: str, extra: Callable[[int], dict[str, object]]) -> tuple[Any, int]:
+    """USAGE's rows as usage.jsonl, row k with ``extra(k)``'s keys added, charged on plan pro (JSON):
+    the result and the number of rows."""
     rows = list(csv.DictReader(io.StringIO(USAGE)))
     lines = []
-    for row in rows:
-        item: dict[str, object] = {k: v for k, v in row.items() if v}
+    for k, row in enumerate(rows):
+        item: dict[str, object] = {key: v for key, v in row.items() if v}
         item["input_tokens"], item["output_tokens"] = int(row["input_tokens"]), int(row["output_tokens"])
-        lines.append(json.dumps({**item, "latency_ms": 120, "user": "u-7"}))
+        lines.append(json.dumps({**item, **extra(k)}))
     Path("usage.jsonl").write_text("\n".join(lines) + "\n")
-    result = runner.invoke(
-        app, ["reprice", "usage.jsonl", "--catalog", cat, "--charges", "--plan", "pro", "-f", "json"]
-    )
+    argv = ["reprice", "usage.jsonl", "--catalog", cat, "--charges", "--plan", "pro", "-f", "json"]
+    return runner.invoke(app, argv), len(rows)
+
+
+def test_charges_on_json_lines_name_the_first_rows_unknown_keys(cat: str) -> None:
+    result, rows = _charges_on_jsonl(cat, lambda k: {"latency_ms": 120, "user": "u-7"})
     assert result.exit_code == 0, result.stderr
     assert "ignored columns (not usage fields): latency_ms, user" in result.stderr
-    assert json.loads(result.stdout)["rows"]["charged"] == len(rows)
+    assert json.loads(result.stdout)["rows"]["charged"] == rows
 
 
 def test_charges_say_nothing_of_columns_when_every_one_is_read(cat: str) -> None:
@@ -251,17 +257,8 @@ def test_charges_say_nothing_of_columns_when_every_one_is_read(cat: str) -> None
 
 def test_charges_on_json_lines_name_unknown_keys_of_later_rows_too(cat: str) -> None:
     # They named the first row's keys only, as Python reprice did: a key first seen on line 2 was never said.
-    rows = list(csv.DictReader(io.StringIO(USAGE)))
-    lines = []
-    for k, row in enumerate(rows):
-        item: dict[str, object] = {k: v for k, v in row.items() if v}
-        item["input_tokens"], item["output_tokens"] = int(row["input_tokens"]), int(row["output_tokens"])
-        lines.append(json.dumps({**item, "latency_ms": 120} if k == 1 else item))
-    assert len(lines) > 1
-    Path("usage.jsonl").write_text("\n".join(lines) + "\n")
-    result = runner.invoke(
-        app, ["reprice", "usage.jsonl", "--catalog", cat, "--charges", "--plan", "pro", "-f", "json"]
-    )
+    result, rows = _charges_on_jsonl(cat, lambda k: {"latency_ms": 120} if k == 1 else {})
+    assert rows > 1
     assert result.exit_code == 0, result.stderr
     assert "ignored columns (not usage fields): latency_ms" in result.stderr
-    assert json.loads(result.stdout)["rows"]["charged"] == len(rows)
+    assert json.loads(result.stdout)["rows"]["charged"] == rows
