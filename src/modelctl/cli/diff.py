@@ -14,7 +14,7 @@ from modelctl import clock
 from modelctl.catalog.loader import resolve_root
 from modelctl.cli import output
 from modelctl.cli.diff_render import render_json, render_markdown, render_text
-from modelctl.cli.own_input import refuse_inside_catalog
+from modelctl.cli.own_input import refuse_inside_catalog, same_file
 from modelctl.cli.visible import visible
 from modelctl.errors import ModelctlError
 from modelctl.review.diff import BREAKING, REVIEW
@@ -179,17 +179,10 @@ def diff(
 def _check_output(out: Path, usage: Path | None, base: str | None, head: str | None, catalog: Path) -> None:
     """--output naming an input: the report would replace the usage data, an artifact or a catalog file."""
     for what, path in (("the --usage file", usage), ("BASE", base), ("HEAD", head)):
-        if path is not None and _same_file(out, Path(path)):
+        if path is not None and same_file(out, Path(path)):
             raise typer.BadParameter(f"{str(out)!r} is {what}: give another file for the report", param_hint="--output")
     sides = [Path(side) for side in (base, head) if side is not None and os.path.isdir(side)]
     refuse_inside_catalog("--output", out, catalog, *sides)
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:  # one of them is not there (or BASE is a revision): not the same file
-        return False
 
 
 def _number(value: str | None, option: str) -> Decimal | None:

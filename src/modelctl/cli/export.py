@@ -15,7 +15,7 @@ from modelctl import clock
 from modelctl.authoring.files import write_atomic
 from modelctl.catalog.loader import resolve_root
 from modelctl.cli import output
-from modelctl.cli.own_input import refuse_inside_catalog
+from modelctl.cli.own_input import refuse_inside_catalog, same_file
 from modelctl.interop.exporters import ExportError, dumps, load_artifact, price_table
 from modelctl.interop.exporters import litellm as litellm_export
 from modelctl.interop.exporters import openrouter as openrouter_export
@@ -125,7 +125,7 @@ def export(
         _write(_sql(dialect, column or [], usage_table), out)
         return
     path = artifact or Path(os.environ.get(ARTIFACT_ENV) or DEFAULT_ARTIFACT)
-    if out is not None and _same_file(out, path):  # the published artifact would be replaced by the export
+    if out is not None and same_file(out, path):  # the published artifact would be replaced by the export
         raise typer.BadParameter(f"{str(out)!r} is the artifact itself: give another file", param_hint="--output")
     if fmt is ExportFormat.price_table_parquet:
         _need_pyarrow(out)
@@ -190,13 +190,6 @@ def _parquet(table: list[dict[str, object]], out: Path) -> None:
     except (OSError, ValueError) as exc:
         output.error(f"cannot write {out}: {getattr(exc, 'strerror', None) or exc}")
         raise typer.Exit(4) from None
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:  # one of them is not there: not the same file
-        return False
 
 
 def _write(text: str, out: Path | None) -> None:

@@ -14,6 +14,15 @@ from pathlib import Path
 import typer
 
 
+def same_file(a: Path | str, b: Path | str) -> bool:
+    """Whether ``a`` and ``b`` are one file (by any spelling, or a link); False when either is not
+    there (yet), or is not a path at all (a git revision)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
 def _within(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 

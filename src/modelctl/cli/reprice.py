@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -36,6 +35,7 @@ from modelctl.cli.common import (
     text_table,
 )
 from modelctl.cli.money import Cell, spell_rows
+from modelctl.cli.own_input import same_file
 from modelctl.usage.readout import ReadoutError
 from modelctl.usage.reprice import DIMENSIONS, Group, RepriceResult, RowError
 from modelctl.usage.reprice import reprice as do_reprice
@@ -229,11 +229,7 @@ def _not_the_input(errors_out: Path | None, usage_file: str) -> None:
     """--errors-out naming the usage file would empty it before a row is read (and report 0 rows)."""
     if errors_out is None or usage_file == "-":
         return
-    try:
-        same = os.path.samefile(errors_out, usage_file)
-    except OSError:  # one of them is not there (yet): not the same file
-        return
-    if same:
+    if same_file(errors_out, usage_file):
         raise typer.BadParameter(
             f"{str(errors_out)!r} is the usage file itself: writing the errors there would empty it",
             param_hint="--errors-out",

@@ -104,10 +104,7 @@ def load_git_pair(repo: GitRepo, catalog: Path, base: str, head: str | None) -> 
     if not base_side.files_read and not head_side.files_read:
         # Run from the wrong folder (or with a --catalog that is not the catalog's path in the repository),
         # every diff is "no changes", and a CI gate passes without having looked at anything.
-        raise SideError(
-            f"there is no catalog at {cat_rel or '.'!r} in {base} nor in {head or 'the working tree'}: pass "
-            "--catalog with the catalog's path in the repository, or run modelctl from the folder that holds it"
-        )
+        raise _no_catalog(cat_rel, f"{base} nor in {head or 'the working tree'}")
     return GitSides(base_side, head_side, len(changes))
 
 
@@ -195,11 +192,15 @@ def load_git_full(repo: GitRepo, catalog: Path, rev: str) -> Side:
     cat_rel = repo.relative(catalog)
     side = _git_side(repo, repo.commit(rev), rev, cat_rel, None)
     if not side.files_read:
-        raise SideError(
-            f"there is no catalog at {cat_rel or '.'!r} in {rev}: pass --catalog with the catalog's path in the "
-            "repository, or run modelctl from the folder that holds it"
-        )
+        raise _no_catalog(cat_rel, rev)
     return side
+
+
+def _no_catalog(cat_rel: str, where: str) -> SideError:
+    return SideError(
+        f"there is no catalog at {cat_rel or '.'!r} in {where}: pass --catalog with the catalog's path in the "
+        "repository, or run modelctl from the folder that holds it"
+    )
 
 
 def _worktree_side(catalog: Path, changed: list[str]) -> Side:
