@@ -209,3 +209,14 @@ def test_a_json_line_nested_too_deeply_is_a_row_error_not_a_traceback(tmp_path: 
         assert cli.exception is None or isinstance(cli.exception, SystemExit), repr(cli.exception)
         assert cli.exit_code == 1, (extra, cli.stderr)  # one row unpriced, the others priced
         assert f"line {where}" in cli.stderr and "nested too deeply" in cli.stderr, cli.stderr
+
+
+def test_bytes_that_are_not_utf8_among_the_rows_read_ahead_are_exit_4(tmp_path: Path) -> None:
+    path = tmp_path / "u.jsonl"
+    row = b'{"timestamp":"2026-11-20T10:00:00Z","model":"openai/gpt-6-luna","input_tokens":10'
+    path.write_bytes(row + b"}\n" + row + b',"subject":"\xff\xfe"}\n')
+    for extra in ([], ["--charges", "--plan", "pro"]):
+        args = ["reprice", str(path), *extra, "-g", "arm", "--rollout", AB, "--catalog", str(REPO / "catalog")]
+        cli = CliRunner().invoke(app, args)
+        assert cli.exception is None or isinstance(cli.exception, SystemExit), repr(cli.exception)
+        assert cli.exit_code == 4 and "not UTF-8 text" in cli.stderr, (extra, cli.stderr)
