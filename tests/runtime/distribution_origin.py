@@ -72,11 +72,23 @@ class Origin:
         return f"http://127.0.0.1:{self.port}/{path}"
 
     def log(self) -> list[tuple[str, int]]:
+        """The access log's (uri, status) lines, once nginx has written the last answers' lines: it
+        writes a line after the answer is sent, so a client can read a response before its line is
+        there (a count one short). Read again until the log holds still for 50 ms (at most 5 s)."""
+        lines, deadline = self._lines(), time.monotonic() + 5
+        while time.monotonic() < deadline:
+            time.sleep(0.05)
+            again = self._lines()
+            if again == lines:
+                break
+            lines = again
+        return [(parts[0], int(parts[1])) for parts in (line.split() for line in lines) if len(parts) >= 2]
+
+    def _lines(self) -> list[str]:
         try:
-            lines = (self.tmp / "access.log").read_text().splitlines()
+            return (self.tmp / "access.log").read_text().splitlines()
         except FileNotFoundError:
             return []
-        return [(parts[0], int(parts[1])) for parts in (line.split() for line in lines) if len(parts) >= 2]
 
     def count(self, uri: str, status: int) -> int:
         return sum(1 for u, s in self.log() if u == uri and s == status)
