@@ -157,6 +157,79 @@ def test_parquet_usage(files: dict[str, Any]) -> None:
     assert [e.line - 1 for e in python.errors] == [e.line for e in duck.errors]  # Parquet: row numbers
 
 
+def _cased_files(files: dict[str, Any], names: list[str]) -> tuple[Path, Path]:
+    """The legacy file with these column names (and a subject column), as CSV and as Parquet
+    (written by pyarrow: DuckDB would rename a second ``Model`` to ``Model_1`` on the way)."""
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+    import pyarrow.parquet as pq
+
+    rows = list(csv.reader(io.StringIO((files["dir"] / "legacy.csv").read_text(encoding="utf-8"))))[1:]
+    text = "".join(",".join(r) + "\n" for r in [names, *([*r, f"u-{i % 3}"] for i, r in enumerate(rows))])
+    src = files["dir"] / "cased.csv"
+    src.write_text(text, encoding="utf-8")
+    words = {n for n in names if n.lower() in ("timestamp", "variant", "account", "subject", "request_id")}
+    table = pa_csv.read_csv(src, convert_options=pa_csv.ConvertOptions(column_types=dict.fromkeys(words, pa.string())))
+    out = files["dir"] / "cased.parquet"
+    pq.write_table(table, out)
+    return src, out
+
+
+def test_parquet_columns_are_read_in_any_case_as_a_csv_header(files: dict[str, Any]) -> None:
+    """A Parquet file's column names are its header, matched as Python reprice matches a CSV header:
+    in any case (a warehouse such as Snowflake writes TIMESTAMP, MODEL, INPUT_TOKENS). The duckdb
+    engine lower-cased them but named every usage field as a token column and the documented subject
+    column as ignored: another readout than the same columns as a CSV."""
+    cased = {"timestamp": "TIMESTAMP", "model": "Model", "input_tokens": "Input_Tokens", "account": "aCCount"}
+    names = [cased.get(c, c.upper() if i % 2 else c) for i, c in enumerate(COLUMNS)]
+    src, out = _cased_files(files, [*names, "Subject"])
+    options: dict[str, Any] = {"group_by": ("model", "account"), "keep_errors": 100}
+    python = reprice(src, files["catalog"], **options)
+    for duck in (reprice_duckdb(out, files["catalog"], **options), reprice_duckdb(src, files["catalog"], **options)):
+        assert [(g.key, g.rows, g.tokens, g.cost) for g in duck.groups] == [
+            (g.key, g.rows, g.tokens, g.cost) for g in python.groups
+        ]
+        assert duck.totals == python.totals and python.totals
+        assert (duck.rows_read, duck.error_count) == (python.rows_read, python.error_count)
+        assert duck.token_fields == python.token_fields and "input_tokens" in duck.token_fields
+        assert duck.ignored_columns == python.ignored_columns == ("request_id",)
+    assert python.error_count >= 5 and python.groups[0].tokens["input_tokens"] > 0
+
+
+@pytest.mark.parametrize(
+    ("extra", "words"),
+    [
+        pytest.param("Input_Tokens", "names input_tokens more than once", id="a-column-twice-in-two-cases"),
+        pytest.param("MODEL", "names model more than once", id="model-twice"),
+    ],
+)
+def test_parquet_columns_alike_but_for_case_are_refused_as_in_a_csv_header(
+    files: dict[str, Any], extra: str, words: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two columns whose names differ only in case: DuckDB reads the second as ``Input_Tokens_1``,
+    so the engine priced one of them, silently, and named a column the file does not have as ignored.
+    Python reprice refuses such a CSV header (exit 4, naming the file); so does the engine now."""
+    src, out = _cased_files(files, [*COLUMNS, extra])
+    monkeypatch.chdir(files["dir"])
+    for name, engine in (("cased.csv", "python"), ("cased.parquet", "duckdb")):
+        result = runner.invoke(app, ["reprice", name, "--catalog", str(files["root"]), "--engine", engine])
+        assert result.exit_code == 4, (engine, result.output)
+        assert f"{name}: " in result.stderr and words in result.stderr, (engine, result.stderr)
+        assert "Traceback" not in result.output and not result.stdout
+
+
+def test_a_parquet_file_without_a_model_column_says_so(files: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """It was DuckDB's 'Binder Error: Referenced column "model" not found' (exit 4)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({"Timestamp": ["2025-07-01"], "Input_Tokens": [10]}), files["dir"] / "nomodel.parquet")
+    monkeypatch.chdir(files["dir"])
+    result = runner.invoke(app, ["reprice", "nomodel.parquet", "--catalog", str(files["root"]), "--engine", "duckdb"])
+    assert result.exit_code == 4 and "Binder Error" not in result.stderr
+    assert "nomodel.parquet: the Parquet schema has no model column (it has: timestamp, input_tokens)" in result.stderr
+
+
 Invoke = Callable[..., Any]
 
 

@@ -45,6 +45,7 @@ from modelctl.usage.files import (
     OPTIONAL_COLUMNS,
     USAGE_FIELDS,
     UsageFileError,
+    check_columns,
     check_header,
     json_keys,
     json_row,
@@ -163,14 +164,35 @@ def _raw_view(con: Any, name: str, kind: str) -> tuple[str, list[str], tuple[str
         return reader, names, fields, list(header.ignored), header.delimiter, "true"
     if kind != "parquet":
         return _json_view(name)
+    # A Parquet file's columns are its header: matched in any case, as a CSV header's (Snowflake writes
+    # INPUT_TOKENS), and checked by the same rules (a timestamp, a model, a count; no name twice, which
+    # DuckDB would otherwise read as Model_1, leaving one of the two columns unread).
+    header = check_columns(_parquet_columns(con, name), name, what="the Parquet schema")
     source = f"read_parquet({_lit(name)})"
-    described = con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
-    names = [row[0] for row in described]
-    casts = ", ".join(f"CAST({_ident(n)} AS VARCHAR) AS {_ident(n.lower())}" for n in names)
-    lowered = [n.lower() for n in names]
-    text = any(row[0].lower() == "timestamp" and row[1] == "VARCHAR" for row in described)
-    ignored = [n for n in lowered if n not in _KNOWN]
-    return f"(SELECT {casts} FROM {source})", lowered, tuple(USAGE_FIELDS), ignored, ",", str(text).lower()
+    described = con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()  # the same names: none alike
+    pairs = list(zip(described, header.names, strict=True))
+    casts = ", ".join(f"CAST({_ident(row[0])} AS VARCHAR) AS {_ident(n)}" for row, n in pairs)
+    text = any(n == "timestamp" and row[1] == "VARCHAR" for row, n in pairs)
+    fields = tuple(header.names[i] for i in header.tokens)
+    return f"(SELECT {casts} FROM {source})", list(header.names), fields, list(header.ignored), ",", str(text).lower()
+
+
+def _parquet_columns(con: Any, name: str) -> list[str]:
+    """The top-level column names of a Parquet file as written (DESCRIBE renames a second ``Model``
+    to ``Model_1``): the schema's elements are its tree in depth-first order, each with its number of
+    children."""
+    elements = con.execute("SELECT name, num_children FROM parquet_schema(?)", [name]).fetchall()
+    names: list[str] = []
+    left = [elements[0][1] or 0] if elements else []  # the root's children, then each open group's
+    for column, children in elements[1:]:
+        if len(left) == 1:
+            names.append(column)
+        left[-1] -= 1
+        if children:
+            left.append(children)
+        while len(left) > 1 and left[-1] == 0:
+            left.pop()
+    return names
 
 
 _KNOWN = ("timestamp", "model", "variant", "account", "plan", *USAGE_FIELDS)

@@ -35,6 +35,7 @@ __all__ = [
     "Header",
     "Opened",
     "UsageFileError",
+    "check_columns",
     "check_header",
     "count_problem",
     "day_parser",
@@ -168,18 +169,25 @@ def check_header(first_line: str, label: str) -> Header:
     """Parse and check a CSV header line; raises UsageFileError saying what is wrong."""
     counts = {d: first_line.count(d) for d in (",", "\t", ";")}
     delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
-    names = [n.strip().lower() for n in next(csv.reader([first_line], delimiter=delimiter), [])]
-    if not names or names == [""]:
+    names = next(csv.reader([first_line], delimiter=delimiter), [])
+    if not names or [n.strip() for n in names] == [""]:
         raise UsageFileError(f"{label}: the file is empty: a header line (timestamp,model,input_tokens,...) is needed")
+    return check_columns(names, label, delimiter)
+
+
+def check_columns(written: list[str], label: str, delimiter: str = ",", what: str = "the header") -> Header:
+    """Check a file's column names, matched in any case and without the spaces around them (a CSV
+    header's, a Parquet file's); raises UsageFileError saying what is wrong (``what`` names them)."""
+    names = [n.strip().lower() for n in written]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
-        raise UsageFileError(f"{label}: the header names {', '.join(dupes)} more than once")
+        raise UsageFileError(f"{label}: {what} names {', '.join(dupes)} more than once")
     missing = [c for c in REQUIRED_COLUMNS if c not in names]
     tokens = tuple(i for i, n in enumerate(names) if n in USAGE_FIELDS)
     if missing or not tokens:
         need = " and ".join(missing) if missing else "token"
         raise UsageFileError(
-            f"{label}: the header has no {need} column (it has: {', '.join(names)}); expected timestamp, model, "
+            f"{label}: {what} has no {need} column (it has: {', '.join(names)}); expected timestamp, model, "
             f"token counts named as runtime.Usage fields ({', '.join(USAGE_FIELDS)}), and optionally "
             f"{', '.join(OPTIONAL_COLUMNS)}"
         )
