@@ -70,12 +70,17 @@ def test_init_into_a_link_to_nothing_names_it(tmp_path: Path) -> None:
     assert not (tmp_path / "gone").exists()
 
 
-def test_init_into_a_file_is_a_usage_error(tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", [["init"], ["schema", "--out"]])
+def test_init_into_a_file_is_exit_4_as_under_a_file(tmp_path: Path, command: list[str]) -> None:
+    """`init FILE` was exit 2 ("is not a directory") where `init FILE/sub` is exit 4: the same file in
+    the way, two codes. Both are exit 4, a file where a folder goes, with the same words (docs/cli.md)."""
     (tmp_path / "afile").write_text("x\n")
-    result = runner.invoke(app, ["init", str(tmp_path / "afile")])
-    assert result.exit_code == 2
-    assert "is not a directory" in result.stderr
-    assert (tmp_path / "afile").read_text() == "x\n"
+    before = tree(tmp_path)
+    for where in (tmp_path / "afile", tmp_path / "afile" / "sub"):
+        result = runner.invoke(app, [*command, str(where)])
+        assert result.exit_code == 4, (where, result.output)
+        assert f"{tmp_path / 'afile'}: is a file, not a folder; nothing written" in result.stderr
+        assert tree(tmp_path) == before
 
 
 def test_init_into_a_folder_with_other_files_keeps_them(tmp_path: Path) -> None:

@@ -75,6 +75,11 @@ def answering() -> Iterator[Callable[[int], str]]:
         server.server_close()
 
 
+def _flat(text: str) -> str:
+    """A usage error's words without the box and the line breaks rich puts in them."""
+    return " ".join(text.replace("│", " ").split())
+
+
 def _no_traceback(result: Result) -> None:
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
 
@@ -112,15 +117,48 @@ def test_a_file_url_with_a_host_is_refused_not_written_at_the_root(dist: Path) -
     leaf = f"modelctl-push-test-{uuid.uuid4().hex}"
     try:
         result = runner.invoke(app, ["push", str(dist), f"file://site/{leaf}"])
-        assert result.exit_code == 4
-        assert f"file://site/{leaf}: a file:// URL names a folder on this machine" in result.stderr
-        assert f"site/{leaf}" in result.stderr  # the plain path that was likely meant
+        assert result.exit_code == 2  # wrong on its face: a usage error, as another scheme is
+        said = _flat(result.stderr)
+        assert f"file://site/{leaf}: a file:// URL names a folder on this machine" in said
+        assert f"site/{leaf}" in said  # the plain path that was likely meant
         assert not Path("/", leaf).exists()
     finally:
         if Path("/", leaf).is_dir():
             import shutil
 
             shutil.rmtree(Path("/", leaf))
+
+
+@pytest.mark.parametrize(
+    ("dest", "words"),
+    [
+        pytest.param("ftp://x/y", "ftp://x/y: push copies to file:// or s3:// destinations", id="ftp"),
+        pytest.param("https://cdn.example/prices", "push copies to file:// or s3://", id="https"),
+        pytest.param("file://site/x", "file://site/x: a file:// URL names a folder on this machine", id="file-host"),
+        pytest.param("s3://", "s3:// destination names no bucket", id="s3-no-bucket"),
+        pytest.param("s3:///prefix", "s3:// destination names no bucket", id="s3-empty-bucket"),
+    ],
+)
+def test_a_destination_wrong_on_its_face_is_a_usage_error(tmp_path: Path, dest: str, words: str) -> None:
+    """Exit 2 (docs/cli.md: a usage error is a bad value), found before the folder is read: a missing
+    folder would otherwise be reported first, and ftp:// was exit 4 as if a host had refused it."""
+    result = runner.invoke(app, ["push", str(tmp_path / "no-such-folder"), dest])
+    _no_traceback(result)
+    assert result.exit_code == 2, result.output
+    assert words in _flat(result.stderr) and "DEST" in result.stderr
+    assert "no-such-folder" not in result.stderr and result.stdout == ""
+
+
+def test_publish_to_a_destination_wrong_on_its_face_publishes_nothing(
+    make_catalog: MakeCatalog, tmp_path: Path
+) -> None:
+    """It published, then failed the push (exit 4, the artifact written all the same)."""
+    out = tmp_path / "dist"
+    result = runner.invoke(app, ["publish", str(make_catalog(MINI)), "--out", str(out), "--to", "ftp://x/y"])
+    _no_traceback(result)
+    assert result.exit_code == 2, result.output
+    assert "--to" in result.stderr and "push copies to file:// or s3://" in _flat(result.stderr)
+    assert not out.exists()
 
 
 def test_file_localhost_is_this_machine(dist: Path, tmp_path: Path) -> None:

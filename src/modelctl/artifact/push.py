@@ -75,10 +75,31 @@ def check_name(name: str) -> str | None:
     return None
 
 
+def check_destination(destination: str) -> str | None:
+    """Why ``destination`` names no place push can copy to (None when it does), on its face: another
+    scheme than file:// or s3://, a file:// URL with a host, an s3:// URL without a bucket."""
+    url = urlparse(destination)
+    if url.scheme == "s3":
+        return None if url.netloc else "s3:// destination names no bucket: s3://bucket/prefix"
+    if url.scheme not in ("file", ""):
+        return f"{destination}: push copies to file:// or s3:// destinations"
+    if url.scheme and url.netloc not in ("", "localhost"):
+        # file://dist/x is read as the folder /x on host "dist": writing there would put the
+        # artifact at the top of this machine's file system, far from what was meant.
+        return (
+            f"{destination}: a file:// URL names a folder on this machine: file:///absolute/path "
+            f"(three slashes), or a plain path such as {url.netloc}{url.path}"
+        )
+    return None
+
+
 def push(folder: Path, destination: str, *, name: str = "catalog.json", endpoint_url: str | None = None) -> Pushed:
     problem = check_name(name)
     if problem is not None:
         raise ModelctlError(f"--name: {problem}")
+    problem = check_destination(destination)
+    if problem is not None:
+        raise ModelctlError(problem)
     data, sidecars, catalog = read_published(folder, name)
     stem = name.removesuffix(".json")
     immutable = f"catalogs/{catalog.revision}-{catalog.digest.removeprefix('sha256:')}.json"
@@ -87,18 +108,9 @@ def push(folder: Path, destination: str, *, name: str = "catalog.json", endpoint
     url = urlparse(destination)
     if url.scheme == "s3":
         uploaded = _push_s3(url.netloc, url.path.strip("/"), data, sidecars, name, immutable, endpoint_url)
-    elif url.scheme in ("file", ""):
-        if url.scheme and url.netloc not in ("", "localhost"):
-            # file://dist/x is read as the folder /x on host "dist": writing there would put the
-            # artifact at the top of this machine's file system, far from what was meant.
-            raise ModelctlError(
-                f"{destination}: a file:// URL names a folder on this machine: file:///absolute/path "
-                f"(three slashes), or a plain path such as {url.netloc}{url.path}"
-            )
+    else:  # file:// or a path (check_destination)
         target = Path(unquote(url.path) if url.scheme else destination)
         uploaded = _push_file(target, data, sidecars, name, immutable)
-    else:
-        raise ModelctlError(f"{destination}: push copies to file:// or s3:// destinations")
     return Pushed(destination, immutable, name, catalog.revision, catalog.digest, uploaded)
 
 
@@ -152,8 +164,6 @@ def _push_s3(
     immutable: str,
     endpoint_url: str | None,
 ) -> tuple[str, ...]:
-    if not bucket:
-        raise ModelctlError("s3:// destination names no bucket: s3://bucket/prefix")
     from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped, import-not-found, unused-ignore]
 
     client = _s3_client(endpoint_url)

@@ -21,7 +21,6 @@ from pathlib import Path
 
 from modelctl import __version__
 from modelctl.authoring.files import write_atomic
-from modelctl.authoring.new import UsageProblem
 from modelctl.catalog.schema import bundled_schemas
 from modelctl.errors import Finding, ModelctlError, Severity
 from modelctl.rules.validate import validate_catalog
@@ -126,10 +125,10 @@ def _shown(finding: Finding, scratch: Path) -> str:
 
 def _blocked(target: Path, paths: list[Path]) -> str | None:
     """Why one of ``paths`` cannot be written (None when all can): it is a folder, or a folder it
-    needs (under ``target``) is a file."""
+    needs (``target`` itself, above or under it) is a file."""
     if target.is_symlink() and not target.exists():
         return f"{target}: is a symbolic link to nothing ({os.readlink(target)})"
-    for folder in target.parents:
+    for folder in (target, *target.parents):
         if folder.exists():
             if not folder.is_dir():
                 return f"{folder}: is a file, not a folder"
@@ -146,8 +145,6 @@ def _blocked(target: Path, paths: list[Path]) -> str | None:
 
 def write_planned(target: Path, planned: list[Planned], *, force: bool) -> list[Path]:
     """Write ``planned`` under ``target``; refuses (FilesExist, nothing written) when any exists, unless ``force``."""
-    if target.exists() and not target.is_dir():
-        raise UsageProblem(f"{target} is not a directory")
     paths = [target / item.rel for item in planned]
     existing = [p for p in paths if p.exists() or p.is_symlink()]
     if existing and not force:

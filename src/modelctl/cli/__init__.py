@@ -181,7 +181,7 @@ _lazy(
     summary="Validate the catalog and compile it into one JSON artifact for applications.",
     epilog="Exit codes: 0 published (or, with --check, up to date); 1 validation errors, nothing written "
     "(or, with --check, the artifact is out of date); 2 usage error (also: --out is the catalog folder or "
-    "inside it, nothing written); 4 the catalog, the artifact to "
+    "inside it, or --to is a DEST that push refuses on its face: nothing written); 4 the catalog, the artifact to "
     "check or re-publish, or the signing key cannot be read, or --out or --to cannot be written.",
 )
 _lazy(
@@ -194,10 +194,10 @@ _lazy(
     "push",
     "modelctl.cli.push:push",
     summary="Copy a published artifact to a static host or object storage.",
-    epilog="Exit codes: 0 pushed; 2 usage error (a --name that is a path, --endpoint-url for a folder); 4 the "
+    epilog="Exit codes: 0 pushed; 2 usage error (a --name that is a path, --endpoint-url for a folder, a DEST "
+    "that is not file://, s3:// or a path, a file:// URL with a host, s3:// without a bucket); 4 the "
     "folder's artifact is missing, does not match its checksum or is invalid, or the destination cannot be "
-    "written (boto3 missing for s3://, an endpoint that is not a URL, refuses, fails or redirects in a loop, "
-    "a file:// URL with a host).",
+    "written (boto3 missing for s3://, an endpoint that is not a URL, refuses, fails or redirects in a loop).",
 )
 _lazy(
     "diff",
@@ -302,8 +302,8 @@ _lazy(
     "modelctl.cli.init:init",
     summary="Start a catalog repository: a valid catalog, its schemas, CI workflows and pre-commit.",
     epilog="Exit codes: 0 written; 1 some files exist already (listed), nothing written; 2 usage error "
-    "(an unknown --from-reference provider, DIR is a file); 4 a file cannot be written (a folder where a file "
-    "goes, a file where a folder goes: nothing written), or the catalog would not validate.",
+    "(an unknown --from-reference provider); 4 a file cannot be written (a folder where a file goes, a file "
+    "where a folder goes, DIR itself or above it included: nothing written), or the catalog would not validate.",
 )
 _lazy(
     "schema",

@@ -84,6 +84,12 @@ def publish(
     if endpoint_url and not to:
         output.error("--endpoint-url needs --to")
         raise typer.Exit(2)
+    if to:  # before anything is published: push would refuse it after
+        from modelctl.artifact.push import check_destination
+
+        problem = check_destination(to)
+        if problem is not None:
+            raise typer.BadParameter(problem, param_hint="--to")
     if not check:  # the artifact would be a stray file in the catalog (before anything is read or written)
         refuse_inside_catalog("--out", out, None if from_artifact is not None else resolve_root(catalog or catalog_opt))
     try:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from modelctl.artifact.push import check_name, summary
+from modelctl.artifact.push import check_destination, check_name, summary
 from modelctl.artifact.push import push as do_push
 from modelctl.cli import output
 from modelctl.errors import ModelctlError
@@ -35,6 +35,9 @@ def push(
     problem = check_name(name)
     if problem is not None:
         raise typer.BadParameter(problem, param_hint="--name")
+    problem = check_destination(dest)
+    if problem is not None:  # wrong on its face: a usage error, before the folder is read
+        raise typer.BadParameter(problem, param_hint="DEST")
     if endpoint_url is not None and not dest.startswith("s3://"):
         raise typer.BadParameter(
             "is for s3:// destinations only (a folder has no endpoint)", param_hint="--endpoint-url"
