@@ -83,6 +83,26 @@ def test_init_into_a_file_is_exit_4_as_under_a_file(tmp_path: Path, command: lis
         assert tree(tmp_path) == before
 
 
+def test_init_under_a_link_to_nothing_names_it(tmp_path: Path) -> None:
+    """A link to nothing above DIR was "link: cannot write: File exists"; one inside DIR where a folder
+    goes was named "is a file". The same words as for DIR itself, as site --out and export say it."""
+    (tmp_path / "link").symlink_to(tmp_path / "gone")
+    result = runner.invoke(app, ["init", str(tmp_path / "link" / "sub" / "repo")])
+    assert result.exit_code == 4
+    assert f"{tmp_path / 'link'}: is a symbolic link to nothing ({tmp_path / 'gone'}); nothing written" in result.stderr
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "schema").symlink_to(tmp_path / "nowhere")
+    before = tree(tmp_path)
+    result = runner.invoke(app, ["init", str(repo)])
+    assert result.exit_code == 4
+    assert (
+        f"{repo / 'schema'}: is a symbolic link to nothing ({tmp_path / 'nowhere'}) (it would hold "
+        "account.schema.json); nothing written"
+    ) in result.stderr
+    assert tree(tmp_path) == before and not (tmp_path / "gone").exists() and not (tmp_path / "nowhere").exists()
+
+
 def test_init_into_a_folder_with_other_files_keeps_them(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("mine\n")
     (tmp_path / "catalog" / "models").mkdir(parents=True)

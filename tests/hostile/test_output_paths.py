@@ -52,6 +52,15 @@ def test_export_under_a_file_names_the_file(artifact: Path, tmp_path: Path) -> N
     assert code == 4 and f"{tmp_path / 'notes'} is a file, not a folder" in err  # (it said "File exists")
 
 
+def test_export_under_a_link_to_nothing_names_the_link(artifact: Path, tmp_path: Path) -> None:
+    """The same check as site --out and init (authoring.files.in_the_way); it said "File exists"."""
+    (tmp_path / "out").symlink_to(tmp_path / "gone")
+    code, err = _export(artifact, tmp_path / "out" / "prices.json")
+    assert code == 4
+    assert f"cannot write {tmp_path / 'out' / 'prices.json'}: {tmp_path / 'out'} is a symbolic link to nothing" in err
+    assert not (tmp_path / "gone").exists()
+
+
 def test_export_to_a_fifo_writes_through_it(artifact: Path, tmp_path: Path) -> None:
     # The FIFO was replaced by a regular file (a rename of the temporary onto it); /dev/stdout or
     # /dev/full, as root, likewise.

@@ -22,7 +22,7 @@ def test_site_out_that_cannot_be_a_folder_names_it(make_catalog: MakeCatalog, tm
     blocker = tmp_path / "site"
     if kind == "link to nothing":
         blocker.symlink_to(tmp_path / "gone")
-        what = f"{blocker} is a symbolic link to nothing"
+        what = f"{blocker} is a symbolic link to nothing ({tmp_path / 'gone'})"  # where it points, as init says
     else:
         blocker.write_text("mine\n")
         what = f"{blocker} is a file, not a folder"

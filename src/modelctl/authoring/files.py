@@ -8,7 +8,21 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["unified_diff", "write_atomic"]
+__all__ = ["in_the_way", "unified_diff", "write_atomic"]
+
+
+def in_the_way(folder: Path) -> tuple[Path, str] | None:
+    """What keeps ``folder`` from being a folder to write in (None when nothing does): it, or the
+    nearest folder above it that is there, is a file (anything but a folder) or a link to nothing;
+    as (that path, why). Writing would otherwise fail later, saying "File exists" or "Not a
+    directory" of a temporary, or after the files before it were written. ``init``, ``site --out``
+    and ``export --output`` (its folder) ask it before writing anything."""
+    for path in (folder, *folder.parents):
+        if path.is_symlink() and not path.exists():
+            return path, f"is a symbolic link to nothing ({os.readlink(path)})"
+        if path.exists():
+            return None if path.is_dir() else (path, "is a file, not a folder")
+    return None
 
 
 def write_atomic(path: Path, text: str) -> None:

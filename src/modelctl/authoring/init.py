@@ -20,7 +20,7 @@ from importlib import resources
 from pathlib import Path
 
 from modelctl import __version__
-from modelctl.authoring.files import write_atomic
+from modelctl.authoring.files import in_the_way, write_atomic
 from modelctl.catalog.schema import bundled_schemas
 from modelctl.errors import Finding, ModelctlError, Severity
 from modelctl.rules.validate import validate_catalog
@@ -126,20 +126,15 @@ def _shown(finding: Finding, scratch: Path) -> str:
 def _blocked(target: Path, paths: list[Path]) -> str | None:
     """Why one of ``paths`` cannot be written (None when all can): it is a folder, or a folder it
     needs (``target`` itself, above or under it) is a file."""
-    if target.is_symlink() and not target.exists():
-        return f"{target}: is a symbolic link to nothing ({os.readlink(target)})"
-    for folder in (target, *target.parents):
-        if folder.exists():
-            if not folder.is_dir():
-                return f"{folder}: is a file, not a folder"
-            break
+    found = in_the_way(target)
+    if found is not None:
+        return f"{found[0]}: {found[1]}"
     for path in paths:
         if path.is_dir() and not path.is_symlink():
             return f"{path}: is a folder, not a file"
-        for parent in reversed(path.relative_to(target).parents[:-1]):
-            folder = target / parent
-            if (folder.exists() or folder.is_symlink()) and not folder.is_dir():
-                return f"{folder}: is a file, not a folder (it would hold {path.relative_to(folder)})"
+        found = in_the_way(path.parent)  # under target, which is a folder
+        if found is not None:
+            return f"{found[0]}: {found[1]} (it would hold {path.relative_to(found[0])})"
     return None
 
 

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from modelctl import clock
-from modelctl.authoring.files import write_atomic
+from modelctl.authoring.files import in_the_way, write_atomic
 from modelctl.catalog.loader import resolve_root
 from modelctl.cli import output
 from modelctl.cli.own_input import refuse_inside_catalog, same_file
@@ -198,9 +198,9 @@ def _write(text: str, out: Path | None) -> None:
         return
     if out.is_dir():
         raise _exit(f"cannot write {out}: it is a folder: give the file to write")
-    blocker = next((p for p in out.parents if p.exists() and not p.is_dir()), None)
-    if blocker is not None:
-        raise _exit(f"cannot write {out}: {blocker} is a file, not a folder")
+    blocked = in_the_way(out.parent)
+    if blocked is not None:
+        raise _exit(f"cannot write {out}: {blocked[0]} {blocked[1]}")
     try:
         if out.is_symlink() or (out.exists() and not out.is_file()):
             # /dev/stdout, a FIFO, a link: written through, never replaced (a rename would put a

@@ -9,6 +9,7 @@ import typer
 
 from modelctl import clock
 from modelctl.artifact.publish import write_atomic
+from modelctl.authoring.files import in_the_way
 from modelctl.catalog.loader import resolve_root
 from modelctl.cli.common import EXIT_INPUT, CatalogOption, error, note, open_for_command, stdout_text
 from modelctl.cli.own_input import refuse_inside_catalog
@@ -46,9 +47,9 @@ def site(
     opened = open_for_command(artifact or catalog, public=True)
     page = build_page(opened.catalog, today=clock.today(), title=title)
     path = out / PAGE_NAME
-    blocked = _not_a_folder(out)
+    blocked = in_the_way(out)
     if blocked:
-        error(f"cannot write {path}: {blocked}: --out names the folder to write {PAGE_NAME} in")
+        error(f"cannot write {path}: {blocked[0]} {blocked[1]}: --out names the folder to write {PAGE_NAME} in")
         raise typer.Exit(EXIT_INPUT)
     try:
         write_atomic(path, page.encode("utf-8"))
@@ -57,14 +58,3 @@ def site(
         raise typer.Exit(EXIT_INPUT) from None
     stdout_text(f"{path}\n")
     note(f"wrote {path}: {len(opened.catalog)} models, {len(page.encode('utf-8')):,} bytes, from {opened.label}")
-
-
-def _not_a_folder(out: Path) -> str | None:
-    """Why ``out`` cannot hold the page (None when it can): it, or the nearest of its parents
-    that exists, is a file or a link to nothing ("File exists" said nothing of that)."""
-    for folder in (out, *out.parents):
-        if folder.is_symlink() and not folder.exists():
-            return f"{folder} is a symbolic link to nothing"
-        if folder.exists():
-            return None if folder.is_dir() else f"{folder} is a file, not a folder"
-    return None
