@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import inspect
 import re
+import shlex
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -102,10 +104,40 @@ def test_format_names_are_shared() -> None:
                 assert str(param.default) == "text", name
 
 
-def test_shell_completion() -> None:
-    result = runner.invoke(app, ["--show-completion", "bash"], env={"SHELL": "/bin/bash"})
-    assert result.exit_code == 0
-    assert "complete" in result.stdout and "_MODELCTL_COMPLETE" in result.stdout.upper()
+# What each shell's script must say to complete modelctl (typer's scripts, for the prog name modelctl).
+_SCRIPTS = {
+    "bash": ("complete -o default -F _modelctl_completion modelctl", "_MODELCTL_COMPLETE=complete_bash"),
+    "zsh": ("#compdef modelctl", "_MODELCTL_COMPLETE=complete_zsh"),
+    "fish": ("complete --command modelctl", "_MODELCTL_COMPLETE=complete_fish"),
+}
+
+
+@pytest.mark.parametrize("shell", sorted(_SCRIPTS))
+def test_shell_completion(shell: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--show-completion prints the script of the shell modelctl runs in, which typer finds among its
+    parent processes (shellingham), not in $SHELL and not from a word after the flag: the test said
+    `--show-completion bash` with SHELL=/bin/bash, and passed only when pytest was started from bash
+    (from sh: "Shell sh not supported.", exit 1). The shell is the one the test names here."""
+    import shellingham
+
+    monkeypatch.setattr(shellingham, "detect_shell", lambda *args, **kwargs: (shell, f"/bin/{shell}"))
+    result = runner.invoke(app, ["--show-completion"], prog_name="modelctl")
+    assert result.exit_code == 0, result.output
+    for words in _SCRIPTS[shell]:
+        assert words in result.stdout, (shell, result.stdout)
+
+
+def test_shell_completion_detects_the_shell_it_runs_in() -> None:
+    """Unmocked: run from bash (whatever started pytest), modelctl prints bash's script."""
+    if shutil.which("bash") is None:
+        pytest.skip("no bash here")
+    code = "from modelctl.cli import app; app(prog_name='modelctl')"
+    command = f"{shlex.quote(sys.executable)} -c {shlex.quote(code)} --show-completion"
+    # "; exit $?": bash would exec a lone command in its own place, leaving pytest's shell the parent
+    run = subprocess.run(["bash", "-c", f"{command}; exit $?"], capture_output=True, text=True, timeout=60, check=False)
+    assert run.returncode == 0, run.stderr
+    for words in _SCRIPTS["bash"]:
+        assert words in run.stdout
 
 
 def test_root_help_imports_no_command() -> None:
