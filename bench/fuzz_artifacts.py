@@ -310,11 +310,18 @@ def exercise(catalog: Any, rng: random.Random) -> int:
         call(catalog.models, **kwargs)
     call(catalog.legacy_rates)
     call(catalog.providers)
+    call(catalog.purposes)
     plans = (call(catalog.plans) or []) + [None, "nope"]
     accounts = (call(catalog.accounts) or []) + [None, "nope"]
     for account in accounts[:-1]:
         if account is not None:
             call(catalog.plan_of, account)
+            call(catalog.account, account)
+    for plan in plans[:-1]:
+        if plan is not None:
+            call(catalog.plan, plan)
+            call(catalog.rollouts, plan)
+        call(catalog.defaults, plan, rng.choice(accounts))
     purposes = ["chat", "embedding", "coding", "nope", ""]
     for plan in plans:
         for account in rng.sample(accounts, min(len(accounts), 3)):
@@ -386,6 +393,18 @@ BASE: list[bytes] = []
 ROLLOUT_IDS: list[str] = []
 
 
+def _more_terms(content: dict[str, Any]) -> None:
+    """Fields the repository catalog does not use, so that mutations reach them too: a plan's
+    dated markups and invoice rounding, an account's negotiated price that ends."""
+    plan = content["plans"][sorted(content["plans"])[0]]
+    plan["markups"] = [{"effective_from": "2026-01-01", "markup": "1.25", "until": "2026-06-30"}]
+    plan["rounding"] = {**plan.get("rounding", {}), "per": "invoice"}
+    for account in content.get("accounts", {}).values():
+        if account.get("pricing"):
+            account["pricing"][0]["until"] = "2026-12-31"
+            break
+
+
 def base_artifact() -> bytes:
     if not BASE:
         from modelctl.artifact.compile import SourceInfo, compile_artifact
@@ -395,6 +414,7 @@ def base_artifact() -> bytes:
         if not result.valid:
             raise SystemExit("the repository catalog is not valid")
         content = json.loads(compile_artifact(result.catalog, SourceInfo()).data)["content"]
+        _more_terms(content)
         BASE.append(assemble(canonical(content)))
         ROLLOUT_IDS.extend(sorted({r["id"] for p in content["plans"].values() for r in p.get("rollouts", ())}))
     return BASE[0]

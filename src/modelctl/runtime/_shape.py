@@ -34,7 +34,7 @@ from modelctl.runtime._shapes import (
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
     from typing import Any
 
 # --- the tables: every field the runtime reads ---------------------------------------------
@@ -96,11 +96,19 @@ _PLAN = _obj(
     {
         "id!": str,
         "name": str,
+        "description": str,
         "models": _obj({"allow": _each(_SELECTOR), "deny": _each(_SELECTOR)}),
         "defaults": _map(_str_or_strs),  # one model, or fall-backs in order
         "markup": _decimal(),
+        "markups": _each(_obj({"markup!": _decimal(), "effective_from!": _date, "until": _date})),
         "credits_per_usd": _decimal(),
-        "rounding": _obj({"decimals": _decimals, "mode": _enum("up", "half_up", "half_even", "down")}),
+        "rounding": _obj(
+            {
+                "decimals": _decimals,
+                "mode": _enum("up", "half_up", "half_even", "down"),
+                "per": _enum("request", "invoice"),
+            }
+        ),
         "rollouts": _each(_ROLLOUT),
     }
 )
@@ -108,16 +116,27 @@ _ACCOUNT = _obj(
     {
         "id!": str,
         "name": str,
+        "description": str,
         "plan!": str,
         "models": _obj({"allow": _each(_SELECTOR), "deny": _each(_SELECTOR), "widen": _each(_SELECTOR)}),
         "defaults": _map(_str_or_strs),  # one model, or fall-backs in order
-        "pricing": _each(_obj({"model!": _SELECTOR, "prices": _PRICES, "discount_percent": _percent})),
+        "pricing": _each(
+            _obj(
+                {
+                    "model!": _SELECTOR,
+                    "prices": _PRICES,
+                    "discount_percent": _percent,
+                    "effective_from": _date,
+                    "until": _date,
+                }
+            )
+        ),
         "rollouts": _map(bool),
     }
 )
 _CONTENT = _obj(
     {
-        "catalog!": _obj({"name": str, "currency": str}),
+        "catalog!": _obj({"name": str, "currency": str, "purposes": _each(str)}),
         "providers!": _map(_obj({"id": str, "name": str, "currency": str})),
         "models!": _map(_MODEL),
         "aliases!": _map(str),
@@ -127,10 +146,30 @@ _CONTENT = _obj(
 )
 
 
+_SELECTOR_KEYS = frozenset(("model", "provider", "feature", "status"))
+
+
+def _object_selectors(content: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Where each selector written as an object is, and the object (of content whose tables passed)."""
+    for section, lists in (("plans", ("allow", "deny")), ("accounts", ("allow", "deny", "widen"))):
+        for oid, doc in content.get(section, {}).items():
+            models = doc.get("models", {})
+            for name in lists:
+                for i, selector in enumerate(models.get(name, ())):
+                    if selector.__class__ is dict:
+                        yield f"{section}.{oid}.models.{name}[{i}]", selector
+            for i, entry in enumerate(doc.get("pricing", ()) if section == "accounts" else ()):
+                if entry["model"].__class__ is dict:
+                    yield f"accounts.{oid}.pricing[{i}].model", entry["model"]
+
+
 def _references_ok(content: dict[str, Any]) -> bool:
     aliases, models = content["aliases"], content["models"]
     if not (all(map(str.__contains__, aliases, repeat("/"))) and models.keys() >= set(aliases.values())):
         return False
+    for _, selector in _object_selectors(content):
+        if not selector or not _SELECTOR_KEYS.issuperset(selector):
+            return False
     for plan in content["plans"].values():
         for rollout in plan.get("rollouts", ()):
             if ("model" in rollout and "percent" not in rollout) or (
@@ -141,7 +180,10 @@ def _references_ok(content: dict[str, Any]) -> bool:
 
 
 def _references(content: dict[str, Any]) -> None:
-    """What the tables cannot say: a rollout is by model or by purpose; an alias names a model."""
+    """What the tables cannot say: a rollout is by model or by purpose; an alias names a model; a
+    selector object says what it selects with keys this runtime knows (one it does not know could
+    narrow the selector: ignoring it would widen what a plan allows or an account pays, so the
+    artifact is refused, as one of a newer major version is)."""
     models = content["models"]
     for key, ref in content["aliases"].items():
         if "/" not in key:
@@ -154,6 +196,15 @@ def _references(content: dict[str, Any]) -> None:
                 raise _Bad(f"plans.{pid}.rollouts[{i}] has a model but no percent")
             if "purpose" in rollout and "variants" not in rollout:
                 raise _Bad(f"plans.{pid}.rollouts[{i}] has a purpose but no variants")
+    for where, selector in _object_selectors(content):
+        if not selector:
+            raise _Bad(f"{where} selects nothing: it has none of model, provider, feature, status")
+        unknown = sorted(selector.keys() - _SELECTOR_KEYS)
+        if unknown:
+            raise _Bad(
+                f"{where} has {_describe(unknown[0])}, which this runtime does not know as a selector key "
+                "(a newer modelctl's artifact?): upgrade modelctl"
+            )
 
 
 def _where(path: list[str | int]) -> str:
