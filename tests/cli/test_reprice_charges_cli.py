@@ -144,7 +144,8 @@ def test_text_never_shows_an_unpriced_row_as_a_saving(cat: str) -> None:
         pytest.param(["--account", "zzz-nothing"], "accounts: bigco", id="unknown-account-no-close-name"),
         pytest.param(["--plan", "pro", "--account", "bigco"], "account 'bigco' is on plan 'biz', not 'pro'", id="both"),
         pytest.param(["--charges", "--at", "2026-11-25"], "--at does not combine with --charges", id="at"),
-        pytest.param(["--plan", "pro", "--errors-out", "e.csv"], "--errors-out does not combine", id="errors-out"),
+        pytest.param(["--plan", "bis", "--errors-out", "e.csv"], "unknown plan 'bis'", id="errors-out-unknown-plan"),
+        pytest.param(["--charges", "-g", "day", "--errors-out", "e.csv"], "groups by account", id="errors-out-group"),
         pytest.param(["--charges", "--what-if", "acme/alpah"], "unknown model 'acme/alpah'", id="what-if"),
         pytest.param(["--plan", "pro", "-g", "variant"], "--charges groups by account", id="group-by"),
     ],
@@ -154,6 +155,57 @@ def test_bad_input_is_a_usage_error(cat: str, args: list[str], message: str) -> 
     assert result.exit_code == 2, result.output
     assert message in " ".join(result.stderr.replace("│", " ").split())
     assert result.stdout == "" and not Path("e.csv").exists()
+
+
+BAD_ROWS = (
+    "2026-11-25,acme/nope,,pro,,1,1\n"  # line 7: an unknown model
+    "2026-11-26,acme/alpha,,pro,,x,1\n"  # line 8: a count that is not one
+    "2026-11-27,acme/alpha,,pro,,1\n"  # line 9: a field short
+)
+
+
+@pytest.mark.parametrize("what_if", [[], ["--what-if", "acme/beta"]], ids=["charges", "what-if"])
+def test_errors_out_with_charges_writes_every_row_not_charged(cat: str, what_if: list[str]) -> None:
+    """--charges refused --errors-out (a usage error) while the other row-reading modes take it: the rows
+    that cannot be charged, on their model or on a what-if model, are written as plain reprice writes
+    them (line, what_if, message, row), all of them, whatever --show-errors lists."""
+    Path("usage.csv").write_text(USAGE + BAD_ROWS)
+    base = ["reprice", "usage.csv", "--catalog", cat, "--charges", *what_if]
+    listed = runner.invoke(app, [*base, "-f", "json", "--show-errors", "100"])
+    assert listed.exit_code == 1, listed.output
+    doc = json.loads(listed.stdout)
+    want = [(e["line"], "", e["message"]) for e in doc["errors"]]
+    want += [(e["line"], e["what_if"], e["message"]) for e in doc.get("what_if_errors", [])]
+    assert {line for line, _, _ in want} >= {5, 7, 8, 9} and (len(want) == 6) == bool(what_if)
+    result = runner.invoke(app, [*base, "--show-errors", "1", "--errors-out", "e.csv"])
+    assert result.exit_code == 1, result.output
+    text = Path("e.csv").read_text(encoding="utf-8")
+    assert text.splitlines()[0] == "line,what_if,message,row"
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [(int(r["line"]), r["what_if"], r["message"]) for r in rows] == sorted(want)  # file order
+    row = {int(r["line"]): r["row"] for r in rows if not r["what_if"]}
+    assert row[7] == "2026-11-25,acme/nope,,pro,,1,1" and row[9] == "2026-11-27,acme/alpha,,pro,,1"
+    assert row[5] == USAGE.splitlines()[4]  # names no plan or account
+    assert f"... and {len(want) - (2 if what_if else 1):,} more: all are in e.csv" in result.stderr
+    without = runner.invoke(app, [*base, "--show-errors", "1"])
+    assert "more: write them all with --errors-out FILE" in without.stderr
+
+
+def test_errors_out_with_charges_on_json_lines_keeps_each_line_as_written(cat: str) -> None:
+    lines = ['{"timestamp": "2026-11-20", "model": "acme/alpha", "plan": "pro", "input_tokens": 10}', "[1, 2]"]
+    lines.append('{"timestamp": "yesterday", "model": "acme/alpha", "plan": "pro", "input_tokens": 10}')
+    Path("usage.jsonl").write_text("\n".join(lines) + "\n")
+    result = runner.invoke(app, ["reprice", "usage.jsonl", "--catalog", cat, "--plan", "pro", "--errors-out", "e.csv"])
+    assert result.exit_code == 1, result.output
+    rows = list(csv.DictReader(io.StringIO(Path("e.csv").read_text(encoding="utf-8"))))
+    assert [(r["line"], r["row"]) for r in rows] == [("2", lines[1]), ("3", lines[2])]
+    assert rows[0]["message"] == "not a JSON object" and "'yesterday' is not an ISO date" in rows[1]["message"]
+
+
+def test_errors_out_naming_the_usage_file_is_refused_with_charges_too(cat: str) -> None:
+    result = runner.invoke(app, ["reprice", "usage.csv", "--catalog", cat, "--charges", "--errors-out", "usage.csv"])
+    assert result.exit_code == 2 and "is the usage file itself" in " ".join(result.stderr.replace("│", " ").split())
+    assert Path("usage.csv").read_text() == USAGE
 
 
 EURO = {

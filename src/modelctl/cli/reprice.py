@@ -122,7 +122,8 @@ def reprice(
         typer.Option(
             "--errors-out",
             metavar="FILE",
-            help="Write every row that could not be priced to this CSV file.",
+            help="Write every row that could not be priced (with --charges: charged) to this CSV file: "
+            "line, what_if, message, row.",
             show_default=False,
         ),
     ] = None,
@@ -155,14 +156,16 @@ def reprice(
     opened = open_for_command(catalog)
     targets = [resolve_model(opened.catalog, name, "--what-if").ref for name in what_if or ()]
     if charges or plan is not None or account is not None:
-        _charges_only(at, engine, errors_out)
-        from modelctl.cli.reprice_charges import run_charges
+        _charges_only(at, engine)
+        from modelctl.cli.reprice_charges import check_charges, run_charges
 
         dims = [d.value for d in group_by] if group_by else ["account"]
-        run_charges(
-            usage_file, opened.catalog, dims, plan=plan, account=account, what_if=targets, rollout=rollout,
-            show_errors=show_errors, fmt=fmt,
-        )  # fmt: skip
+        check_charges(opened.catalog, dims, plan, account)  # before --errors-out is written
+        with _errors_file(errors_out) as on_error:
+            run_charges(
+                usage_file, opened.catalog, dims, plan=plan, account=account, what_if=targets, rollout=rollout,
+                show_errors=show_errors, fmt=fmt, on_error=on_error, errors_out=errors_out,
+            )  # fmt: skip
         return
     dims = [d.value for d in group_by] if group_by else ["model"]
     if engine is Engine.duckdb:
@@ -192,9 +195,9 @@ def reprice(
         raise typer.Exit(EXIT_NO)
 
 
-def _charges_only(at: date | None, engine: Engine, errors_out: Path | None) -> None:
+def _charges_only(at: date | None, engine: Engine) -> None:
     """What --charges does not take (yet): a usage error rather than an option silently ignored."""
-    given = [("--at", at is not None), ("--engine duckdb", engine is Engine.duckdb), ("--errors-out", errors_out)]
+    given = [("--at", at is not None), ("--engine duckdb", engine is Engine.duckdb)]
     for name, used in given:
         if used:
             raise typer.BadParameter(f"{name} does not combine with --charges (or --plan, --account)", param_hint=name)

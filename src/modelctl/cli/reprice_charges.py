@@ -3,8 +3,9 @@ with ``--what-if`` what they would be charged on other models (usage/charges.py)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -29,6 +30,7 @@ from modelctl.cli.plans import unknown_name
 from modelctl.usage.charges import CHARGE_DIMENSIONS, ChargeGroup, ChargesResult, charges
 from modelctl.usage.charges_what_if import WhatIfCharge
 from modelctl.usage.readout import ReadoutError
+from modelctl.usage.row_pass import RowError
 
 
 def check_names(catalog: runtime.Catalog, plan: str | None, account: str | None) -> None:
@@ -45,6 +47,17 @@ def check_names(catalog: runtime.Catalog, plan: str | None, account: str | None)
             )
 
 
+def check_charges(catalog: runtime.Catalog, dims: list[str], plan: str | None, account: str | None) -> None:
+    """The usage errors of --charges that need no row read: a --group-by it does not group by, an
+    unknown --plan or --account."""
+    bad = [d for d in dims if d not in CHARGE_DIMENSIONS]
+    if bad:
+        raise typer.BadParameter(
+            f"--charges groups by {', '.join(CHARGE_DIMENSIONS)}, not {', '.join(bad)}", param_hint="--group-by"
+        )
+    check_names(catalog, plan, account)
+
+
 def run_charges(
     usage_file: str,
     catalog: runtime.Catalog,
@@ -56,29 +69,27 @@ def run_charges(
     rollout: str | None,
     show_errors: int,
     fmt: Format,
+    on_error: Callable[[RowError], None] | None = None,
+    errors_out: Path | None = None,
 ) -> None:
-    bad = [d for d in dims if d not in CHARGE_DIMENSIONS]
-    if bad:
-        raise typer.BadParameter(
-            f"--charges groups by {', '.join(CHARGE_DIMENSIONS)}, not {', '.join(bad)}", param_hint="--group-by"
-        )
-    check_names(catalog, plan, account)
+    """Charge the file and render it (``check_charges`` first, before --errors-out is opened)."""
+    check_charges(catalog, dims, plan, account)
     try:
         with reading():
             result = charges(
                 usage_file, catalog, group_by=dims, plan=plan, account=account, what_if=what_if,
-                rollout=rollout, keep_errors=show_errors,
+                rollout=rollout, keep_errors=show_errors, on_error=on_error,
             )  # fmt: skip
     except ReadoutError as exc:
         raise typer.BadParameter(str(exc), param_hint="--rollout") from None
     render = {Format.json: _json, Format.csv: _csv, Format.markdown: _markdown}.get(fmt, _text)
     stdout_text(render(result))
-    _summary(result)
+    _summary(result, errors_out)
     if result.failed:
         raise typer.Exit(EXIT_NO)
 
 
-def _summary(result: ChargesResult) -> None:
+def _summary(result: ChargesResult, errors_out: Path | None = None) -> None:
     if result.ignored_columns:
         note(f"ignored columns (not usage fields): {', '.join(result.ignored_columns)}")
     if result.unused_dimensions:
@@ -104,6 +115,11 @@ def _summary(result: ChargesResult) -> None:
             error(f"{rows} could not be charged on {w.model} (its total leaves them out)")
     for number, model, why in result.what_if_errors:
         error(f"line {number} on {model}: {why}")
+    failures = result.error_count + sum(w.failed for w in result.what_if)
+    listed = len(result.errors) + len(result.what_if_errors)
+    if failures > listed:
+        where = f"all are in {errors_out}" if errors_out else "write them all with --errors-out FILE"
+        error(f"... and {failures - listed:,} more: {where}")
 
 
 # --- rendering ---------------------------------------------------------------------

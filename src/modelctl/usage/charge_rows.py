@@ -1,6 +1,7 @@
 """Reading a usage file's rows for ``reprice --charges`` (usage/charges.py): CSV or JSON Lines,
-each row as ``(line, timestamp, model, variant, account, plan, dimension values, counts)`` or
-``(line, why)`` for a row that cannot be read."""
+each row as ``(line, timestamp, model, variant, account, plan, dimension values, counts, raw)`` or
+``(line, why, raw)`` for a row that cannot be read; ``raw`` is the CSV row's cells or the JSON line,
+for ``--errors-out`` (usage/charges.py shows it only for a row that fails)."""
 
 from __future__ import annotations
 
@@ -15,12 +16,11 @@ from modelctl.usage.files import NO_COUNT, count_problem
 _RUNTIME_FIELDS = runtime.USAGE_FIELDS
 
 
-Row = tuple[int, Any, str, str, str, str, tuple[str, ...], list[int]]
+Row = tuple[int, Any, str, str, str, str, tuple[str, ...], list[int], Any]
+Failed = tuple[int, str, Any]
 
 
-def csv_rows(
-    stream: Iterable[str], header: Any, read: tuple[str, ...], implicit: bool
-) -> Iterator[Row | tuple[int, str]]:
+def csv_rows(stream: Iterable[str], header: Any, read: tuple[str, ...], implicit: bool) -> Iterator[Row | Failed]:
     names = header.names
     width = len(names)
     i_ts, i_model, i_var = header.index("timestamp"), header.index("model"), header.index("variant")
@@ -33,7 +33,7 @@ def csv_rows(
             continue
         line = reader.line_num + 1
         if len(row) != width:
-            yield line, f"expected {width} fields as in the header, found {len(row)}"
+            yield line, f"expected {width} fields as in the header, found {len(row)}", row
             continue
         try:
             counts = [int(row[i]) if row[i] else 0 for i in tokens]
@@ -41,7 +41,7 @@ def csv_rows(
             counts = []
         if len(counts) != len(tokens) or any(c < 0 for c in counts):
             k = next((k for k, i in enumerate(tokens) if not row[i].strip().isdigit() and row[i].strip()), 0)
-            yield line, count_problem(names[tokens[k]], row[tokens[k]])
+            yield line, count_problem(names[tokens[k]], row[tokens[k]]), row
             continue
         if implicit:
             counts.append(1)
@@ -54,12 +54,11 @@ def csv_rows(
             row[i_plan] if i_plan >= 0 else "",
             tuple(row[i] if i >= 0 else "" for i in dims),
             counts,
+            row,
         )
 
 
-def jsonl_rows(
-    first: str, stream: Iterable[str], read: tuple[str, ...], keys: list[str]
-) -> Iterator[Row | tuple[int, str]]:
+def jsonl_rows(first: str, stream: Iterable[str], read: tuple[str, ...], keys: list[str]) -> Iterator[Row | Failed]:
     """The rows; ``keys`` (the first row's, to begin with) gets every other key a row has, in the order
     they first appear, so that the ignored ones of any row are named."""
     seen = set(keys)
@@ -72,13 +71,13 @@ def jsonl_rows(
         try:
             obj = json.loads(text)
         except ValueError as exc:
-            yield line, f"not valid JSON: {exc}"
+            yield line, f"not valid JSON: {exc}", text
             continue
         except RecursionError:  # plain reprice's words (usage/reprice.py)
-            yield line, "not a usage row: JSON nested too deeply"
+            yield line, "not a usage row: JSON nested too deeply", text
             continue
         if type(obj) is not dict:
-            yield line, "not a JSON object"
+            yield line, "not a JSON object", text
             continue
         if not known(obj):
             keys.extend(k for k in obj if k not in seen)
@@ -90,13 +89,13 @@ def jsonl_rows(
                 n = 1 if name == "requests" else 0
             elif type(n) is not int or n < 0:
                 counts = []
-                yield line, count_problem(name, n)
+                yield line, count_problem(name, n), text
                 break
             counts.append(n)
         if len(counts) != len(_RUNTIME_FIELDS):
             continue
         if all(obj.get(name) is None for name in _RUNTIME_FIELDS):
-            yield line, NO_COUNT
+            yield line, NO_COUNT, text
             continue
         model = obj.get("model")
         yield (
@@ -108,6 +107,7 @@ def jsonl_rows(
             str(obj.get("plan") or ""),
             tuple(str(obj.get(d) or "") for d in read),
             counts,
+            text,
         )
 
 

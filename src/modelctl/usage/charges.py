@@ -11,7 +11,7 @@ charged as they were served: entitlements are not decided again (a model disable
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal, localcontext
@@ -27,6 +27,7 @@ from modelctl.usage.charge_rows import csv_rows, jsonl_rows
 from modelctl.usage.charges_what_if import GroupSum, WAcc, WhatIfCharge, WhatIfCharges, WhatIfTotal
 from modelctl.usage.files import UsageFileError, check_header, day_parser, json_keys, kind_of, open_usage
 from modelctl.usage.readout import keys_ahead, plan_readout
+from modelctl.usage.row_pass import RowError
 
 CHARGE_DIMENSIONS = ("account", "plan", "subject", "rollout", "arm", "model", "month")
 _ZERO = Decimal(0)
@@ -92,12 +93,14 @@ def charges(
     what_if: Sequence[str] = (),
     rollout: str | None = None,
     keep_errors: int = 10,
+    on_error: Callable[[RowError], None] | None = None,
 ) -> ChargesResult:
     """Charge every row of the usage file at ``path`` with its account's (else its plan's) terms in
     force on its day; a row that names neither is charged as ``account`` (else ``plan``) is.  With
     ``what_if`` (canonical model ids), each row is also charged on each of those models, same day,
-    variant, plan and account (usage/charges_what_if.py).  Raises UsageFileError, or ReadoutError
-    (usage/readout.py)."""
+    variant, plan and account (usage/charges_what_if.py).  Every row that cannot be charged (on its
+    model or on a what-if model) goes to ``on_error`` with its text, as in ``reprice``; the first
+    ``keep_errors`` are kept in the result.  Raises UsageFileError, or ReadoutError (usage/readout.py)."""
     for dim in group_by:
         if dim not in CHARGE_DIMENSIONS:
             raise ValueError(f"cannot group charges by {dim!r}: use {', '.join(CHARGE_DIMENSIONS)}")
@@ -126,9 +129,11 @@ def charges(
         else:
             rest = chain(ahead, usage.stream) if ahead else usage.stream  # the rows read ahead first
             fields, rows = _RUNTIME_FIELDS, jsonl_rows(first, rest, read, keys)
+        show: Callable[[Any], str] = header.delimiter.join if kind == "csv" else _line_text
         try:
             defaults = (plan or "", account or "")
-            context = (catalog, fields, tuple(group_by), read, readout, defaults, tuple(what_if), keep_errors)
+            errors_to = (keep_errors, on_error, show)
+            context = (catalog, fields, tuple(group_by), read, readout, defaults, tuple(what_if), errors_to)
             result = _run(str(path), rows, *context)
         except UnicodeDecodeError:
             raise UsageFileError(f"{path}: not UTF-8 text") from None
@@ -142,6 +147,10 @@ def charges(
         ignored_columns=tuple(c for c in unused if c not in _DIMENSION_COLUMNS),
         unused_dimensions=tuple(c for c in unused if c in _DIMENSION_COLUMNS),
     )
+
+
+def _line_text(text: str) -> str:
+    return text.rstrip("\r\n")
 
 
 _ALWAYS_READ = ("timestamp", "model", "variant", "account", "plan")
@@ -200,9 +209,10 @@ def _run(
     readout: Any,
     defaults: tuple[str, str],
     targets: tuple[str, ...],
-    keep_errors: int,
+    errors_to: tuple[int, Callable[[RowError], None] | None, Callable[[Any], str]],
 ) -> ChargesResult:
     """The hot loop (bench/bench_plans.py): kept flat on purpose."""
+    keep_errors, on_error, show = errors_to
     day_of = day_parser()
     fromiso, utc = datetime.fromisoformat, UTC
     months: dict[int, str] = {}
@@ -220,7 +230,9 @@ def _run(
         def terms_of(model: str, variant: str, day: int, plan: str, account: str) -> ChargeTerms | str:
             return _terms(catalog, model, variant, day, plan, account, accounts)
 
-        what_if = WhatIfCharges(catalog, targets, terms_of, lambda t: _project(t, fields), refused, keep_errors)
+        what_if = WhatIfCharges(
+            catalog, targets, terms_of, lambda t: _project(t, fields), refused, keep_errors, on_error, show
+        )
 
     def lookup(key: tuple[Any, ...], variant: str) -> Any:
         model, _, day, plan, account = key[:5]
@@ -237,22 +249,24 @@ def _run(
             what_if.register("" if len(key) > 5 else variant, day, as_plan, as_account, terms.plan)
         return hit
 
-    def fail(line: int, why: str) -> None:
+    def fail(line: int, why: str, raw: Any) -> None:
         nonlocal error_count
         error_count += 1
         if len(errors) < keep_errors:
             errors.append((line, why))
+        if on_error is not None:
+            on_error(RowError(line, why, show(raw)))
 
     with localcontext() as ctx:
         ctx.prec = 200  # exact: far more digits than any product here needs
         for item in rows:
             n += 1
-            if len(item) == 2:
+            if len(item) == 3:
                 fail(*item)
                 continue
-            line, ts, model, variant, account, plan, values, counts = item
+            line, ts, model, variant, account, plan, values, counts, raw = item
             if not model:
-                fail(line, "no model name")
+                fail(line, "no model name", raw)
                 continue
             when = None  # the UTC instant of a row with a time (time-of-day windows)
             try:
@@ -264,7 +278,7 @@ def _run(
                 else:
                     day = day_of(ts)
             except (ValueError, TypeError, OverflowError, OSError):
-                fail(line, f"timestamp {ts!r} is not an ISO date or date-time (or epoch seconds)")
+                fail(line, f"timestamp {ts!r} is not an ISO date or date-time (or epoch seconds)", raw)
                 continue
             key = (model, variant, day, plan, account)
             hit = cache.get(key)
@@ -276,7 +290,7 @@ def _run(
                     wkey = (model, named, day, plan, account, "window")
                     hit = cache.get(wkey) or lookup(wkey, named)
             if isinstance(hit, str):
-                fail(line, hit)
+                fail(line, hit, raw)
                 continue
             tid, (cost_rates, charge_rates), tiers, side_of, limits, _ = hit
             terms = known[tid]
@@ -285,7 +299,7 @@ def _run(
                 if (limits[1] and input_side > limits[1]) or limits[0]:  # a closer look (requests, fields)
                     why = refused(terms, limits, counts, input_side)
                     if why:
-                        fail(line, why)
+                        fail(line, why, raw)
                         continue
             if tiers:
                 if limits is None:
@@ -303,7 +317,7 @@ def _run(
                     cost += rate * units
                     charge += charge_rate * units
             if not priced:
-                fail(line, f"{terms.model} has no price for a kind of token this row has")
+                fail(line, f"{terms.model} has no price for a kind of token this row has", raw)
                 continue
             if first_day is None or day < first_day:
                 first_day = day
@@ -327,7 +341,7 @@ def _run(
             if what_if is not None:
                 if acc.what_if is None:
                     acc.what_if = what_if.cell()
-                what_if.add(acc.what_if, tid, line, counts, month, when)
+                what_if.add(acc.what_if, tid, line, counts, month, when, raw)
         found = [((v, known[t], owners[t], m), acc) for (v, t, m), acc in cells.items()]
         groups = _finish(found, read, group_by, readout, targets)
     totals: dict[str, Decimal] = {}

@@ -20,6 +20,7 @@ from typing import Any
 from modelctl import runtime
 from modelctl.runtime._entitlements import ChargeTerms
 from modelctl.runtime._pricing import window_variant
+from modelctl.usage.row_pass import RowError
 
 _ZERO = Decimal(0)
 
@@ -75,6 +76,8 @@ class WhatIfCharges:
         project: Project,
         refusal: Callable[[ChargeTerms, Any, list[int], int], str],
         keep: int,
+        on_error: Callable[[RowError], None] | None = None,
+        show: Callable[[Any], str] = str,
     ) -> None:
         self.catalog = catalog
         self.refusal = refusal  # why cost() refuses a row ("": it does not)
@@ -82,6 +85,8 @@ class WhatIfCharges:
         self.terms_of = terms_of
         self.project = project
         self.keep = keep
+        self.on_error = on_error  # every row a target cannot charge, with its text (``show(raw)``)
+        self.show = show
         self.hits: list[list[Any]] = []  # per terms id: per target, (terms, rates...) or why not
         self.context: list[tuple[str, int, str, str]] = []  # per terms id: variant, day, plan, account
         self.windowed: dict[tuple[int, int, str], Any] = {}  # (terms id, target, window variant) -> hit
@@ -127,18 +132,20 @@ class WhatIfCharges:
             found = self.windowed[(tid, k, named)] = terms if isinstance(terms, str) else (terms, *self.project(terms))
         return found
 
-    def add(self, accs: list[WAcc], tid: int, line: int, counts: list[int], month: str, when: Any = None) -> None:
+    def add(
+        self, accs: list[WAcc], tid: int, line: int, counts: list[int], month: str, when: Any = None, raw: Any = ""
+    ) -> None:
         for k, hit in enumerate(self.hits[tid]):
             acc = accs[k]
             if type(hit) is not str and hit[5] and when is not None:
                 hit = self._window(tid, k, hit, when)
             if isinstance(hit, str):
-                self._fail(acc, k, line, hit)
+                self._fail(acc, k, line, hit, raw)
                 continue
             terms, (cost_rates, charge_rates), tiers, side_of, limits, _ = hit
             input_side = side_of(counts) if tiers or limits is not None else 0
             if limits is not None and (why := self.refusal(terms, limits, counts, input_side)):
-                self._fail(acc, k, line, why)
+                self._fail(acc, k, line, why, raw)
                 continue
             if tiers:
                 for above, tier_rates in tiers:
@@ -161,13 +168,15 @@ class WhatIfCharges:
                 else:
                     acc.amount += charge.quantize(terms.quantum, rounding=terms.mode)
                 continue
-            self._fail(acc, k, line, f"{terms.model} has no price for a kind of token this row has")
+            self._fail(acc, k, line, f"{terms.model} has no price for a kind of token this row has", raw)
 
-    def _fail(self, acc: WAcc, k: int, line: int, why: str) -> None:
+    def _fail(self, acc: WAcc, k: int, line: int, why: str, raw: Any) -> None:
         acc.unpriced += 1
         self.failed[k] += 1
         if len(self.errors) < self.keep:
             self.errors.append((line, self.targets[k], why))
+        if self.on_error is not None:
+            self.on_error(RowError(line, why, self.show(raw), self.targets[k]))
 
     def totals(self, groups: Sequence[Any]) -> tuple[WhatIfTotal, ...]:
         out = []
