@@ -77,6 +77,24 @@ def test_list_reads_an_artifact(cat: str, tmp_path: Path) -> None:
     assert from_file.exit_code == 0 and from_file.stdout == from_dir.stdout
 
 
+def test_show_reads_an_artifact_whose_periods_have_no_checked_day(cat: str, tmp_path: Path) -> None:
+    # Every artifact modelctl writes has it; one from another tool may not (show raised KeyError).
+    from modelctl.artifact.compile import assemble, canonical, digest_of
+
+    result = validate_catalog(Path(cat))
+    content = json.loads(compile_artifact(result.catalog, SourceInfo()).data)["content"]
+    for period in content["models"]["acme/alpha"]["pricing"]:
+        del period["checked"]
+    body = canonical(content)
+    artifact = tmp_path / "catalog.json"
+    artifact.write_bytes(assemble(body, digest_of(body), "test", {}, revision=1, published_at=1).data)
+    shown = runner.invoke(app, ["show", "acme/alpha", "--catalog", str(artifact)])
+    assert shown.exit_code == 0, shown.output
+    assert "; checked -" in shown.stdout
+    as_json = runner.invoke(app, ["show", "acme/alpha", "--catalog", str(artifact), "-f", "json"])
+    assert as_json.exit_code == 0 and json.loads(as_json.stdout)["pricing"][0]["checked"] is None
+
+
 def test_list_nothing_matches(cat: str) -> None:
     result = runner.invoke(app, ["list", cat, "--search", "no-such-model-anywhere"])
     assert result.exit_code == 0

@@ -223,7 +223,12 @@ def test_a_price_that_is_not_a_plain_non_negative_decimal_is_refused(content: di
         (f"models|{ALPHA}|id", 5, "id: 5 is not a string"),
         (f"models|{ALPHA}|name", DELETE, "has no 'name'"),
         (f"models|{ALPHA}|enabled", "false", "enabled: 'false' is not true or false"),
-        (f"models|{ALPHA}|status", ["active"], r"status: \['active'\] is not a string"),
+        (f"models|{ALPHA}|status", ["active"], r"status: \['active'\] is not one of active, deprecated"),
+        (f"models|{ALPHA}|status", "beta", "status: 'beta' is not one of active, deprecated, preview, retired"),
+        (f"models|{ALPHA}|deprecation", {"retires": "2026-02-30"}, "deprecation.retires: '2026-02-30' is not a date"),
+        (f"models|{ALPHA}|deprecation", {"note": ["x"]}, r"deprecation.note: \['x'\] is not a string"),
+        (f"models|{ALPHA}|pricing|0|checked", True, r"pricing\[0\].checked: True is not a date"),
+        (f"models|{ALPHA}|pricing|0|note", 5, r"pricing\[0\].note: 5 is not a string"),
         (f"models|{ALPHA}|aliases", {"a": 1}, "aliases: .* is not a list"),
         (f"models|{ALPHA}|features", [["vision"]], r"features\[0\]: .* is not a string"),
         (f"models|{ALPHA}|modalities|input", "text", "modalities.input: 'text' is not a list"),
@@ -301,6 +306,8 @@ def _plan_and_account(content: dict[str, Any]) -> tuple[str, str]:
         ("plan", "models", {"deny": [{"provider": "openai", "tier": "x"}]}, r"deny\[0\] has 'tier'"),
         ("account", "plan", ["pro"], r"plan: \['pro'\] is not a string"),
         ("account", "description", 5, "description: 5 is not a string"),
+        ("account", "plan", "gold", "accounts.[a-z-]+.plan names 'gold', which is not a plan"),
+        ("account", "pricing", [{"model": ALPHA, "discount_percent": "10", "note": [1]}], r"note: \[1\]"),
         ("account", "pricing", [{"model": ALPHA, "discount_percent": "10", "until": "soon"}], "until: 'soon'"),
         ("account", "pricing", [{"model": ALPHA, "effective_from": 20260101}], "effective_from: 20260101"),
         ("account", "pricing", [{"model": {"provider": "openai", "x": 1}}], r"pricing\[0\].model has 'x'"),
@@ -324,6 +331,22 @@ def test_plans_and_accounts_of_the_wrong_shape_are_refused(
     plan, account = _plan_and_account(content)
     path = f"plans|{plan}|{key}" if where == "plan" else f"accounts|{account}|{key}"
     refused(artifact(changed(content, path, value)), match)
+
+
+def test_a_default_that_names_no_model_is_skipped_for_its_fall_back(content: dict[str, Any]) -> None:
+    # validate refuses it (MC211); an artifact that has it anyway: default_model() fell over with
+    # UnknownModelError instead of trying the next candidate (found by bench/fuzz_artifacts.py).
+    plan, _ = _plan_and_account(content)
+    purposes = {r.get("purpose") for r in content["plans"][plan].get("rollouts", ())}
+    purpose = next(p for p in sorted(content["plans"][plan]["defaults"]) if p not in purposes)
+    good = Catalog.loads(artifact(content)).default_model(purpose, plan)
+    fall_back = changed(content, f"plans|{plan}|defaults|{purpose}", ["nope/no-such-model", good.model])
+    choice = Catalog.loads(artifact(fall_back)).default_model(purpose, plan)
+    assert choice.model == good.model
+    assert [(d.model, d.rule) for d in choice.skipped] == [("nope/no-such-model", "not in the catalog")]
+    only = changed(content, f"plans|{plan}|defaults|{purpose}", "nope/no-such-model")
+    with pytest.raises(CatalogError, match="nope/no-such-model names no single model of the catalog"):
+        Catalog.loads(artifact(only)).default_model(purpose, plan)
 
 
 def test_fields_a_minor_version_may_add_are_ignored(content: dict[str, Any]) -> None:

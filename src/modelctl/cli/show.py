@@ -152,7 +152,7 @@ def _text(view: ModelView) -> str:
     lines += ["", f"Prices ({unit_note(info.currency)}), newest first:"]
     places = _places(view)
     for p in view.periods:
-        lines += ["", f"  {_period_title(p)}", f"    source: {p.source}; checked {p.checked}"]
+        lines += ["", f"  {_period_title(p)}", f"    source: {p.source}; checked {p.checked or '-'}"]
         if p.note:
             lines.append(f"    note: {p.note}")
         lines += _price_lines(p.prices, "    ", places)

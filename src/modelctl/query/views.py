@@ -177,7 +177,7 @@ class PeriodView:
     until: date | None  # the last day, when a newer period follows
     state: str  # "current", "past" or "scheduled"
     source: str
-    checked: date
+    checked: date | None  # (every artifact modelctl writes has it; another tool's may not)
     note: str | None
     prices: tuple[PriceLine, ...]
     tiers: tuple[TierView, ...]
@@ -228,7 +228,7 @@ def model_view(catalog: runtime.Catalog, ref: str, *, today: date) -> ModelView:
                 until=starts[i - 1] - timedelta(days=1) if i > 0 else None,
                 state=state,
                 source=period.get("source", ""),
-                checked=date.fromisoformat(period["checked"]),
+                checked=date.fromisoformat(period["checked"]) if "checked" in period else None,
                 note=period.get("note"),
                 prices=base,
                 tiers=_tiers(period.get("tiers", []), base_prices),

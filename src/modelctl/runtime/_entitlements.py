@@ -13,8 +13,14 @@ from __future__ import annotations
 from collections import namedtuple
 from decimal import Decimal
 
-from modelctl.runtime._errors import CatalogError, NoDefaultError, NotAllowedError
-from modelctl.runtime._plans import ROUNDING, DefaultChoice, defaults_of
+from modelctl.runtime._errors import (
+    AmbiguousModelError,
+    CatalogError,
+    NoDefaultError,
+    NotAllowedError,
+    UnknownModelError,
+)
+from modelctl.runtime._plans import ROUNDING, Decision, DefaultChoice, defaults_of
 from modelctl.runtime._pricing import MONEY, _rates
 
 TYPE_CHECKING = False
@@ -95,7 +101,10 @@ def default_model(cat: Catalog, purpose: str, plan: str | None, account: str | N
         raise NoDefaultError(f"plan {pid} has no default for {purpose!r}")
     skipped: list[Any] = []
     for model, rule, reason in candidates:
-        decision = cat.allowed(model, plan, account, subject)
+        try:
+            decision = cat.allowed(model, plan, account, subject)
+        except (UnknownModelError, AmbiguousModelError):  # (validate refuses it: MC211) skipped, not fatal
+            decision = Decision(False, model, "not in the catalog", f"{model} names no single model of the catalog")
         if decision:
             if skipped:
                 passed = "; ".join(f"{d.model} skipped ({d.rule})" for d in skipped)

@@ -1,9 +1,11 @@
 """The shape of an artifact's content, checked once at load so that no method fails later.
 
-The tables below list every field the runtime reads, with its shape (``_shapes`` says what
-a shape can be).  A key ending in ``!`` is required; keys the tables do not name are
-ignored, because a minor format version only adds fields (and fields the runtime does not
-read need no check).  Adding a field the runtime reads is one line.
+The tables below list every field the runtime reads or hands out (``ModelInfo.deprecation``),
+and those modelctl's own commands interpret (a period's ``checked`` day, the notes), with its
+shape (``_shapes`` says what a shape can be).  Fields only shown as text (``family``...) are
+not checked: the commands show them with ``str()``.  A key ending in ``!`` is required; keys
+the tables do not name are ignored, because a minor format version only adds fields (and fields
+nothing reads need no check).  Adding a field the runtime reads is one line.
 """
 
 from __future__ import annotations
@@ -47,12 +49,14 @@ _HHMM = _Leaf(str, lambda t: _TIME.fullmatch(t) is not None, "a UTC time HH:MM (
 _WINDOW = _obj(
     {"start!": _HHMM, "end!": _HHMM, "weekdays": _each(_enum("mon", "tue", "wed", "thu", "fri", "sat", "sun"))}
 )
-_VARIANT = _obj({"prices": _PRICES, "tiers": _each(_TIER), "windows": _each(_WINDOW)})
+_VARIANT = _obj({"prices": _PRICES, "tiers": _each(_TIER), "windows": _each(_WINDOW), "note": str})
 _LIMITS = _obj({"context_window": _count, "max_input_tokens": _count, "max_output_tokens": _count})
 _PERIOD = _obj(
     {
         "effective_from!": _date,
         "source": str,
+        "checked": _date,  # (modelctl show and site read it, and the notes)
+        "note": str,
         "prices": _PRICES,
         "tiers": _each(_TIER),
         "variants": _map(_VARIANT),
@@ -64,7 +68,7 @@ _MODEL = _obj(
         "provider!": str,
         "id!": str,
         "name!": str,
-        "status!": str,
+        "status!": _enum("preview", "active", "deprecated", "retired"),  # (an unknown one would be served)
         "enabled": bool,
         "aliases": _each(str),
         "features": _each(str),
@@ -73,7 +77,7 @@ _MODEL = _obj(
         "alias_variants": _map(str),
         "currency": str,
         "released": _date,
-        "deprecation": _obj({"replacement": str}),
+        "deprecation": _obj({"replacement": str, "announced": _date, "retires": _date, "note": str}),
         "pricing": _each(_PERIOD),
     }
 )
@@ -100,7 +104,7 @@ _PLAN = _obj(
         "models": _obj({"allow": _each(_SELECTOR), "deny": _each(_SELECTOR)}),
         "defaults": _map(_str_or_strs),  # one model, or fall-backs in order
         "markup": _decimal(),
-        "markups": _each(_obj({"markup!": _decimal(), "effective_from!": _date, "until": _date})),
+        "markups": _each(_obj({"markup!": _decimal(), "effective_from!": _date, "until": _date, "note": str})),
         "credits_per_usd": _decimal(),
         "rounding": _obj(
             {
@@ -128,6 +132,7 @@ _ACCOUNT = _obj(
                     "discount_percent": _percent,
                     "effective_from": _date,
                     "until": _date,
+                    "note": str,
                 }
             )
         ),
@@ -170,6 +175,9 @@ def _references_ok(content: dict[str, Any]) -> bool:
     for _, selector in _object_selectors(content):
         if not selector or not _SELECTOR_KEYS.issuperset(selector):
             return False
+    plans = content["plans"]
+    if not all(account["plan"] in plans for account in content.get("accounts", {}).values()):
+        return False
     for plan in content["plans"].values():
         for rollout in plan.get("rollouts", ()):
             if ("model" in rollout and "percent" not in rollout) or (
@@ -180,7 +188,8 @@ def _references_ok(content: dict[str, Any]) -> bool:
 
 
 def _references(content: dict[str, Any]) -> None:
-    """What the tables cannot say: a rollout is by model or by purpose; an alias names a model; a
+    """What the tables cannot say: a rollout is by model or by purpose; an alias names a model, an
+    account a plan; a
     selector object says what it selects with keys this runtime knows (one it does not know could
     narrow the selector: ignoring it would widen what a plan allows or an account pays, so the
     artifact is refused, as one of a newer major version is)."""
@@ -196,6 +205,9 @@ def _references(content: dict[str, Any]) -> None:
                 raise _Bad(f"plans.{pid}.rollouts[{i}] has a model but no percent")
             if "purpose" in rollout and "variants" not in rollout:
                 raise _Bad(f"plans.{pid}.rollouts[{i}] has a purpose but no variants")
+    for aid, account in content.get("accounts", {}).items():
+        if account["plan"] not in content["plans"]:
+            raise _Bad(f"accounts.{aid}.plan names {_describe(account['plan'])}, which is not a plan")
     for where, selector in _object_selectors(content):
         if not selector:
             raise _Bad(f"{where} selects nothing: it has none of model, provider, feature, status")
