@@ -1,7 +1,7 @@
 """Fuzz the runtime with mutated artifacts: only ``CatalogError``s, never a wrong digest accepted,
 and no method raising anything else after a successful load (issue 11).
 
-    python bench/fuzz_artifacts.py [-n 10000] [--seed 0] [--json out.json]
+    python bench/fuzz_artifacts.py [-n 10000] [--seed 0] [--json out.json] [--commands]
 
 Each case takes the repository catalog's artifact (80 models, plans and accounts) and mutates
 it one way: byte flips, truncation, inserted bytes (raw, no digest fix: the digest must refuse
@@ -9,7 +9,8 @@ them), or a change to the content with the digest recomputed, so that the conten
 is what must refuse it: type swaps, deleted keys, odd strings (``NaN``, ``-1``, ``1e5``, dates
 that do not exist), deep nesting, lone surrogates, huge numbers, ``NaN`` literals.  The envelope
 is mutated too (``format_version`` ``"².0"``, a surrogate in ``source``).  An accepted artifact
-is then exercised: every public method with valid and odd arguments.
+is then exercised: every public method with valid and odd arguments; with ``--commands``, also
+the CLI commands that read an artifact (``run_commands``: a documented exit code, no exception).
 
 ``run(n, seed)`` returns ``{"cases", "accepted", "refused", "crashes", "hangs", "wrong_digest",
 "examples"}``: a crash is an exception that is not a ``CatalogError`` (from loading, from the
@@ -420,8 +421,52 @@ def base_artifact() -> bytes:
     return BASE[0]
 
 
-def run(n: int, seed: int) -> dict[str, Any]:
-    """Fuzz ``n`` mutated artifacts from ``seed``; counts and the first few crashes."""
+def run_commands(data: bytes, rng: random.Random, folder: Path) -> int:
+    """An accepted artifact through the commands that read one (``list``, ``show``, ``plans``,
+    ``explain``, ``compare``, ``cost``, ``estimate``, ``site``), in process: each must end with a
+    documented exit code (0 to 4) and no exception; raises AssertionError naming the first that
+    does not.  Returns how many commands ran."""
+    from typer.testing import CliRunner
+
+    from modelctl.cli import app
+    from modelctl.runtime import Catalog
+
+    catalog = Catalog.loads(data)
+    path = folder / "catalog.json"
+    path.write_bytes(data)
+    refs = [m.ref for m in catalog.models()]
+    ref = rng.choice(refs) if refs else "openai/gpt-4o"
+    other = rng.choice(refs) if refs else ref
+    plan = rng.choice(catalog.plans() or ["pro"])
+    account = rng.choice(catalog.accounts() or ["nobody"])
+    at = f"--catalog={path}"
+    commands = [
+        ["list", at],
+        ["list", at, "--sort", rng.choice(["price", "status", "context", "name"]), "-f", "json"],
+        ["show", ref, at],
+        ["show", ref, at, "-f", rng.choice(["json", "markdown"])],
+        ["plans", at],
+        ["plans", at, "-f", "json"],
+        ["explain", ref, "--plan", plan, at],
+        ["explain", other, "--account", account, at, "-f", "json"],
+        ["compare", ref, other, at],
+        ["cost", ref, "--input", "1200", "--output", "300", at],
+        ["estimate", "--input", "1000", "--output", "100", at],
+        ["site", at, f"--out={folder / 'site.html'}"],
+    ]
+    runner = CliRunner()
+    for args in commands:
+        result = runner.invoke(app, args)
+        crashed = result.exception is not None and not isinstance(result.exception, SystemExit)
+        if crashed or result.exit_code not in (0, 1, 2, 3, 4) or "Traceback" in result.output:
+            what = "".join(traceback.format_exception_only(result.exception)).strip() if crashed else result.output
+            raise AssertionError(f"modelctl {' '.join(args[:2])}: exit {result.exit_code}: {what[-300:]}")
+    return len(commands)
+
+
+def run(n: int, seed: int, commands: bool = False) -> dict[str, Any]:
+    """Fuzz ``n`` mutated artifacts from ``seed``; counts and the first few crashes.  ``commands``:
+    every accepted artifact also goes through the CLI commands that read one (``run_commands``)."""
     raw = base_artifact()
     content = json.loads(raw)["content"]
     paths = _paths(content)
@@ -438,6 +483,8 @@ def run(n: int, seed: int) -> dict[str, Any]:
             start = time.perf_counter()
             try:
                 outcome = run_case(data, case_rng, holder_path if rng.random() < 0.1 else None)
+                if commands and outcome == "accepted":
+                    run_commands(data, case_rng, Path(tmp))
             except Exception as exc:  # noqa: BLE001 - a crash is what we count
                 outcome = "wrong_digest" if "wrong digest" in str(exc) else "crashes"
                 if len(examples) < 10:
@@ -460,9 +507,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-n", type=int, default=10_000, help="mutated artifacts (default 10000)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", type=Path, help="also write the counts as JSON")
+    parser.add_argument(
+        "--commands", action="store_true", help="also run each accepted artifact through the CLI commands that read it"
+    )
     args = parser.parse_args(argv)
     start = time.perf_counter()
-    counts = run(args.n, args.seed)
+    counts = run(args.n, args.seed, args.commands)
     counts["seconds"] = round(time.perf_counter() - start, 1)
     print(json.dumps(counts, indent=2))
     if args.json:
