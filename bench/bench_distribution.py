@@ -18,6 +18,9 @@ Usage::
     .venv/bin/python bench/bench_distribution.py [--quick] [--load-only] [--cpu] [--rounds N]
         [--sizes 5000,50000] [--json out.json]
 
+``--parts`` adds two diagnostic loads to the same runs, the shape check (and then the digest too)
+switched off, to show what each check costs against what the paused GC saves.
+
 ``--cpu`` times the start-up figures in CPU time (``time.process_time``), steadier than wall time
 on a busy machine; the load ratios are always reported in both clocks, measured in the same runs
 (CPU time counts every thread: the digest's worker too); ``--rounds`` repeats them and keeps each
@@ -290,6 +293,31 @@ def bench_startup(raw: bytes, repeat: int) -> dict[str, Any]:
     }
 
 
+PARTS = [False]  # --parts
+
+
+def _without(raw: bytes, shape: bool = False, digest: bool = False) -> Any:
+    """``Catalog.loads(raw)`` without the content's shape check (and without the digest): what
+    those checks cost, measured in the same runs as the real load (``--parts``)."""
+    from modelctl.runtime import Catalog, _artifact, _shape
+
+    saved = _shape.check_content, _artifact._verify, _artifact._HashAhead
+
+    class NoHash:
+        def __init__(self, raw: bytes) -> None:
+            pass
+
+    if shape:
+        _shape.check_content = lambda content, parsed=True: None  # type: ignore[assignment]
+    if digest:
+        _artifact._verify = lambda *args: None  # type: ignore[assignment]
+        _artifact._HashAhead = NoHash  # type: ignore[assignment,misc]
+    try:
+        return Catalog.loads(raw)
+    finally:
+        _shape.check_content, _artifact._verify, _artifact._HashAhead = saved
+
+
 def bench_load(raw: bytes, repeat: int) -> dict[str, Any]:
     """Both clocks in the same runs: CPU time (``process_time``: every thread of the process,
     the digest's worker included) and wall time (what a caller waits).  Each result is freed
@@ -300,6 +328,8 @@ def bench_load(raw: bytes, repeat: int) -> dict[str, Any]:
     calls = [("json", lambda: json.loads(raw)), ("ours", lambda: Catalog.loads(raw))]
     if FAST:  # parser="msgspec" (the fast extra), when installed
         calls.append(("fast", lambda: Catalog.loads(raw, parser="msgspec")))
+    if PARTS[0]:  # what the checks cost: the same load without them (diagnostic, never shipped)
+        calls += [("no_shape", lambda: _without(raw, True)), ("no_shape_digest", lambda: _without(raw, True, True))]
     runs: dict[str, dict[str, list[float]]] = {clock: {name: [] for name, _ in calls} for clock in ("cpu", "wall")}
     assert gc.isenabled()
     for _ in range(repeat):  # interleaved, so that all see the same machine
@@ -317,6 +347,9 @@ def bench_load(raw: bytes, repeat: int) -> dict[str, Any]:
         out[clock] = {"json_loads_ms": plain * 1e3, "catalog_loads_ms": ours * 1e3, "ratio": ours / plain}
         if "fast" in got:
             out[clock] |= {"msgspec_loads_ms": min(got["fast"]) * 1e3, "msgspec_ratio": min(got["fast"]) / plain}
+        for part in ("no_shape", "no_shape_digest"):
+            if part in got:
+                out[clock] |= {f"{part}_ms": min(got[part]) * 1e3, f"{part}_ratio": min(got[part]) / plain}
     out |= out["cpu" if CLOCK[0] is time.process_time else "wall"]  # the figures of the chosen clock
     return out
 
@@ -329,9 +362,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cpu", action="store_true", help="time start-ups in CPU time, not wall time (loads: both)")
     parser.add_argument("--rounds", type=int, default=1, help="repeat the load figures, keep the best (default 1)")
     parser.add_argument("--sizes", default="5000,50000", help="the load figures' model counts (default 5000,50000)")
+    parser.add_argument(
+        "--parts", action="store_true", help="also the load without the shape check, and without it and the digest"
+    )
     args = parser.parse_args(argv)
     if args.cpu:
         CLOCK[0] = time.process_time
+    PARTS[0] = args.parts
     results: dict[str, Any] = {}
     rows: list[dict[str, Any]] = []
     if not args.load_only:
@@ -414,6 +451,7 @@ def load_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
             parsers = [("Catalog.loads", "ratio", "catalog_loads_ms")]
             if "msgspec_ratio" in got:
                 parsers.append(("Catalog.loads(parser='msgspec')", "msgspec_ratio", "msgspec_loads_ms"))
+
             for what, ratio, ms in parsers:
                 rows.append(
                     {
@@ -423,6 +461,16 @@ def load_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
                         "ok": got[ratio] <= target,
                     }
                 )
+            for part, what in (("no_shape", "no shape check"), ("no_shape_digest", "no shape check, no digest")):
+                if f"{part}_ratio" in got:
+                    rows.append(
+                        {
+                            "what": f"  (diagnostic) Catalog.loads, {what}, {models:,} models ({clock})",
+                            "value": f"{got[part + '_ratio']:.2f} x ({got[part + '_ms']:.0f} ms)",
+                            "target": "-",
+                            "ok": "-",
+                        }
+                    )
     return rows
 
 
