@@ -423,7 +423,8 @@ def base_artifact() -> bytes:
 
 def run_commands(data: bytes, rng: random.Random, folder: Path) -> int:
     """An accepted artifact through the commands that read one (``list``, ``show``, ``plans``,
-    ``explain``, ``compare``, ``cost``, ``estimate``, ``site``), in process: each must end with a
+    ``explain``, ``compare``, ``cost``, ``estimate``, ``site``, ``reprice`` with and without
+    ``--charges``, ``rollout preview``, ``publish --from-artifact``), in process: each must end with a
     documented exit code (0 to 4) and no exception; raises AssertionError naming the first that
     does not.  Returns how many commands ran."""
     from typer.testing import CliRunner
@@ -440,6 +441,13 @@ def run_commands(data: bytes, rng: random.Random, folder: Path) -> int:
     plan = rng.choice(catalog.plans() or ["pro"])
     account = rng.choice(catalog.accounts() or ["nobody"])
     at = f"--catalog={path}"
+    usage, subjects = folder / "usage.csv", folder / "subjects.txt"
+    day = rng.choice(["2025-06-01", "2026-03-13T12:30:00Z", "2026-11-25"])
+    usage.write_text(
+        "timestamp,model,input_tokens,output_tokens,account\n"
+        + "".join(f"{day},{r},{rng.randint(0, 30_000)},{rng.randint(0, 4_000)},{account}\n" for r in (ref, other))
+    )
+    subjects.write_text("".join(f"user-{i}\n" for i in range(50)))
     commands = [
         ["list", at],
         ["list", at, "--sort", rng.choice(["price", "status", "context", "name"]), "-f", "json"],
@@ -453,7 +461,14 @@ def run_commands(data: bytes, rng: random.Random, folder: Path) -> int:
         ["cost", ref, "--input", "1200", "--output", "300", at],
         ["estimate", "--input", "1000", "--output", "100", at],
         ["site", at, f"--out={folder / 'site.html'}"],
+        ["reprice", str(usage), at, "-g", "model"],
+        ["reprice", str(usage), at, "--charges", "--plan", plan],
+        ["publish", "--from-artifact", str(path), f"--out={folder / 'again'}"],
     ]
+    rollouts = [(p, r["id"]) for p in catalog.plans() for r in catalog.rollouts(p) if isinstance(r.get("id"), str)]
+    if rollouts:
+        plan_id, rollout_id = rng.choice(rollouts)
+        commands.append(["rollout", "preview", plan_id, rollout_id, f"--subjects={subjects}", at])
     runner = CliRunner()
     for args in commands:
         result = runner.invoke(app, args)

@@ -31,7 +31,7 @@ def base() -> tuple[bytes, dict[str, Any], list[Any]]:
 
 
 def test_the_base_artifact_goes_through_every_command(tmp_path: Path, base: tuple[bytes, Any, Any]) -> None:
-    assert fuzz.run_commands(base[0], random.Random(0), tmp_path) == 12
+    assert fuzz.run_commands(base[0], random.Random(0), tmp_path) >= 15
 
 
 def test_a_command_that_crashes_is_reported(
