@@ -224,7 +224,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"slowest case: {catalogs['slowest_case_s']} s ({catalogs['slowest_case']})")
     artifacts = run_artifacts(args.artifacts, args.seed)
     if artifacts is None:
-        print("artifacts: not run (bench/fuzz_artifacts.py with run(n, seed) is not here yet)")
+        why = "--artifacts 0" if args.artifacts == 0 else "bench/fuzz_artifacts.py is not here"
+        print(f"artifacts: not run ({why})")
     else:
         print_table([{"part": "artifacts", **{k: v for k, v in artifacts.items() if isinstance(v, int | float)}}])
         for example in artifacts.get("examples", [])[:10]:

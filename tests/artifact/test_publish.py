@@ -48,6 +48,30 @@ def test_artifact_is_canonical_json_and_matches_its_schema(make_catalog: MakeCat
     assert doc["digest"] == "sha256:" + hashlib.sha256(canonical(doc["content"])).hexdigest()
 
 
+def test_nothing_is_published_that_the_runtime_would_refuse(
+    make_catalog: MakeCatalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # validate and the runtime's load check are two codes: were they to disagree, publish must
+    # say so and write nothing (holders would refuse it one by one, far from CI).
+    from modelctl.runtime import ArtifactError, _shape
+
+    root, out = make_catalog(), tmp_path / "dist"
+    assert publish(root, out).refused is None  # the real check: every compiled artifact loads
+
+    def refuse(content: object, *, parsed: bool = True) -> None:
+        raise ArtifactError("artifact content is malformed: content.models['acme/alpha'].status: 'x'")
+
+    again = tmp_path / "again"
+    monkeypatch.setattr(_shape, "check_content", refuse)
+    result = publish(root, again)
+    assert result.path is None and result.refused is not None and "catalog.json: artifact content" in result.refused
+    assert not again.exists() or not any(again.iterdir())
+    cli = runner.invoke(app, ["publish", str(root), "--out", str(again)])
+    assert cli.exit_code == 1
+    assert "the runtime would refuse the compiled artifact" in cli.output and "modelctl bug" in cli.output
+    assert not again.exists() or not any(again.iterdir())
+
+
 def test_money_is_written_as_decimal_strings(make_catalog: MakeCatalog, tmp_path: Path) -> None:
     result = publish(make_catalog(), tmp_path / "dist")
     assert result.path is not None

@@ -180,10 +180,10 @@ _lazy(
     "modelctl.cli.publish:publish",
     summary="Validate the catalog and compile it into one JSON artifact for applications.",
     epilog="Exit codes: 0 published (or, with --check, up to date); 1 validation errors, nothing written "
-    "(or, with --check, the artifact is out of date); 2 usage error (also: --out is the catalog folder or "
-    "inside it, or --to is a DEST or --endpoint-url a URL that push refuses on its face: nothing written); "
-    "4 the catalog, the artifact to check or re-publish, or the signing key cannot be read, or --out or --to "
-    "cannot be written.",
+    "(or, with --check, the artifact is out of date; or the runtime would refuse the compiled artifact, a "
+    "modelctl bug: nothing written); 2 usage error (also: --out is the catalog folder or inside it, or --to "
+    "is a DEST or --endpoint-url a URL that push refuses on its face: nothing written); 4 the catalog, the "
+    "artifact to check or re-publish, or the signing key cannot be read, or --out or --to cannot be written.",
 )
 _lazy(
     "keygen",

@@ -109,6 +109,12 @@ def publish(
     except ModelctlError as exc:  # the catalog, the key or the artifact to check cannot be read
         output.error(str(exc))
         raise typer.Exit(4) from None
+    if result.refused is not None:  # validate passed: a modelctl bug, caught before anything is written
+        output.error(
+            f"nothing was published: the runtime would refuse the compiled artifact ({result.refused}); "
+            "validate accepted the catalog, so this is a modelctl bug: please report it"
+        )
+        raise typer.Exit(1)
     if result.path is None:
         output.print_validation_text(result.validation)
         output.error("nothing was published: fix the errors above")
