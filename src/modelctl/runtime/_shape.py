@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
     from typing import Any
 
-# --- the tables: every field the runtime reads ---------------------------------------------
+# --- the tables: every field read (module docstring) ----------------------------------------
 
 _TIME = re.compile(r"(?:[01][0-9]|2[0-3]):[0-5][0-9]|24:00", re.ASCII)
 
@@ -189,10 +189,9 @@ def _references_ok(content: dict[str, Any]) -> bool:
 
 def _references(content: dict[str, Any]) -> None:
     """What the tables cannot say: a rollout is by model or by purpose; an alias names a model, an
-    account a plan; a
-    selector object says what it selects with keys this runtime knows (one it does not know could
-    narrow the selector: ignoring it would widen what a plan allows or an account pays, so the
-    artifact is refused, as one of a newer major version is)."""
+    account a plan; a selector object says what it selects with keys this runtime knows (one it
+    does not know could narrow the selector: ignoring it would widen what a plan allows or an
+    account pays, so the artifact is refused, as one of a newer major version is)."""
     models = content["models"]
     for key, ref in content["aliases"].items():
         if "/" not in key:
