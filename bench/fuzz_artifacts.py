@@ -479,12 +479,17 @@ def run_commands(data: bytes, rng: random.Random, folder: Path) -> int:
     return len(commands)
 
 
+def base() -> tuple[bytes, dict[str, Any], list[tuple[Any, ...]]]:
+    """The base artifact, its content and every path in it: what ``mutate`` takes."""
+    raw = base_artifact()
+    content = json.loads(raw)["content"]
+    return raw, content, _paths(content)
+
+
 def run(n: int, seed: int, commands: bool = False) -> dict[str, Any]:
     """Fuzz ``n`` mutated artifacts from ``seed``; counts and the first few crashes.  ``commands``:
     every accepted artifact also goes through the CLI commands that read one (``run_commands``)."""
-    raw = base_artifact()
-    content = json.loads(raw)["content"]
-    paths = _paths(content)
+    raw, content, paths = base()
     rng = random.Random(seed)
     counts: dict[str, Any] = {"cases": 0, "accepted": 0, "refused": 0, "crashes": 0, "hangs": 0, "wrong_digest": 0}
     by_mutation: dict[str, dict[str, int]] = {}

@@ -33,9 +33,7 @@ SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[Healt
 
 @pytest.fixture(scope="module")
 def base() -> tuple[bytes, dict[str, Any], list[Any]]:
-    raw = fuzz.base_artifact()
-    content = json.loads(raw)["content"]
-    return raw, content, fuzz._paths(content)
+    return fuzz.base()
 
 
 def test_the_fuzzer_s_base_artifact_loads_and_every_method_answers(base: tuple[bytes, Any, Any]) -> None:

@@ -27,9 +27,7 @@ import fuzz_artifacts as fuzz  # noqa: E402
 
 @pytest.fixture(scope="module")
 def base() -> tuple[bytes, dict[str, Any], list[Any]]:
-    raw = fuzz.base_artifact()
-    content = json.loads(raw)["content"]
-    return raw, content, fuzz._paths(content)
+    return fuzz.base()
 
 
 def outcome(data: bytes, parser: str) -> tuple[str, Any]:

@@ -1,4 +1,4 @@
-"""runtime/_shape_check.py, the content check written ahead by tools/gen_shape_check.py: it is
+"""runtime/_shapes/generated.py, the content check written ahead by tools/gen_shape_check.py: it is
 the source the tables generate today, the runtime uses it (no compile at the first load of a
 process), and a stale one is never used."""
 
@@ -13,18 +13,19 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from modelctl.runtime import Catalog, _shape, _shape_check, _shapes
+from modelctl.runtime import Catalog, _shape, _shapes
+from modelctl.runtime._shapes import generated
 
 
 def test_the_written_check_is_up_to_date() -> None:
     # if this fails, the tables of runtime/_shape.py changed: run python tools/gen_shape_check.py
-    assert _shape_check.SOURCE == _shapes._Gen().source(_shape._CONTENT)
-    assert (REPO / "src/modelctl/runtime/_shape_check.py").read_text() == _shapes._Gen().module(_shape._CONTENT)
+    assert generated.SOURCE == _shapes._Gen().source(_shape._CONTENT)
+    assert (REPO / "src/modelctl/runtime/_shapes/generated.py").read_text() == _shapes._Gen().module(_shape._CONTENT)
 
 
 def test_the_runtime_uses_the_written_check() -> None:
-    check = _shapes._Gen().build(_shape._CONTENT, _shape_check)
-    assert check.__code__.co_filename.endswith("_shape_check.py")
+    check = _shapes._Gen().build(_shape._CONTENT, generated)
+    assert check.__code__.co_filename.endswith("generated.py")
 
 
 def test_a_stale_written_check_is_not_used() -> None:

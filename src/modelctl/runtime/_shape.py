@@ -235,14 +235,14 @@ _compiled_check: list[Callable[[Any], bool]] = []
 
 def _compiled() -> Callable[[Any], bool]:
     """The content check as one plain function, made on first use (not at import), called with
-    the parse's own key objects (``own_keys``).  Its code is ``_shape_check``'s, compiled at
+    the parse's own key objects (``own_keys``).  Its code is ``_shapes/generated.py``'s, compiled at
     install like any module, while that is what the tables generate (else compiled here: 4-11 ms
     at the first load of every process)."""
     if not _compiled_check:
-        from modelctl.runtime import _shape_check
+        from modelctl.runtime._shapes import generated
 
         gen = _Gen()
-        check = gen.build(_CONTENT, _shape_check)
+        check = gen.build(_CONTENT, generated)
         keys = tuple(gen.keys.items())
 
         def fast(content: Any) -> bool:

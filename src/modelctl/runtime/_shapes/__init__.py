@@ -1,4 +1,6 @@
-"""Shapes: the checks ``_shape`` builds its tables from (see there for the tables).
+"""Shapes: the checks ``_shape`` builds its tables from (see there for the tables), and
+``generated.py``, the content check written ahead by ``tools/gen_shape_check.py``.  May import:
+the standard library only.
 
 A shape is one of: ``str``, ``bool``, ``int`` (exactly that type: an int is never a bool);
 ``_obj({...})`` (an object with those keys; ``key!`` is required, other keys are ignored),
@@ -306,7 +308,7 @@ class _Gen:
     def build(self, spec: _Spec, ready: Any = None) -> Callable[[Any], bool]:
         """The check: True when a value made by ``json.loads`` has the shape; False, or a
         ``TypeError`` or ``KeyError``, when it does not (the walk, ``one``, then says why).
-        ``ready``: the module ``tools/gen_shape_check.py`` wrote (``runtime/_shape_check.py``):
+        ``ready``: the module ``tools/gen_shape_check.py`` wrote (``_shapes/generated.py``):
         when it holds this very source, its already compiled ``make`` is used (compiling the
         source costs 4-11 ms, once per process: at the first load of every worker)."""
         source = self.source(spec)
@@ -319,7 +321,7 @@ class _Gen:
         return found
 
     def module(self, spec: _Spec) -> str:
-        """The text of ``runtime/_shape_check.py``: ``make(**names)`` defines the check of
+        """The text of ``_shapes/generated.py``: ``make(**names)`` defines the check of
         ``source(spec)``, compiled once at install like any module."""
         source = self.source(spec)
         body = "".join(f"    {line}" if line.strip() else line for line in source.splitlines(keepends=True))
