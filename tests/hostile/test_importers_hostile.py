@@ -127,7 +127,11 @@ def test_genai_prices_never_crashes(tmp_path: Path, data: st.DataObject) -> None
     name = data.draw(st.sampled_from(["anthropic.yml", "deepseek.yml"]))
     doc = _genai(name)
     model = data.draw(st.sampled_from(range(len(doc["models"]))))
-    path = data.draw(st.sampled_from([("models", model, *p) for p in _paths(doc["models"][model])]))
+    provider_paths = [p for p in _paths({k: v for k, v in doc.items() if k not in ("models", "id")}) if p]
+    path = data.draw(
+        st.sampled_from([("models", model, *p) for p in _paths(doc["models"][model])])
+        | st.sampled_from(provider_paths)  # the provider's own fields too (read outside the per-model shield)
+    )
     value = data.draw(st.sampled_from([v for v in HOSTILE if v != "\ud800"]))
     folder = tmp_path / "genai"
     folder.mkdir(exist_ok=True)
@@ -138,6 +142,22 @@ def test_genai_prices_never_crashes(tmp_path: Path, data: st.DataObject) -> None
 @cache
 def _genai(name: str) -> Any:
     return json.loads(json.dumps(yaml.safe_load((SHARED_DATA / "genai-prices" / name).read_text()), default=str))
+
+
+@pytest.mark.parametrize(("field", "value"), [("pricing_urls", 5), ("pricing_urls", {"a": "https://x"}), ("name", 5)])
+def test_genai_prices_provider_fields_of_the_wrong_type(tmp_path: Path, field: str, value: Any) -> None:
+    # pricing_urls: 5 was a TypeError traceback (read outside the per-model shield); name: 5 was
+    # written into the provider file
+    doc = {**_genai("deepseek.yml"), field: value}
+    folder = tmp_path / "genai"
+    folder.mkdir()
+    (folder / "deepseek.yml").write_text(yaml.safe_dump(doc, allow_unicode=True))
+    data = READERS["genai-prices"](folder, OPTS)
+    info = data.providers["deepseek"]
+    assert info.doc["name"] == ("deepseek" if field == "name" else "Deepseek")
+    if field == "pricing_urls":
+        assert "pricing_page" not in info.doc
+    assert data.candidates  # the models are still read
 
 
 @pytest.mark.parametrize("field", ["supported_parameters", "input_modalities", "output_modalities"])
@@ -174,3 +194,17 @@ def test_litellm_nan_price_skips_the_model(tmp_path: Path) -> None:
         result = READERS["litellm"](source, OPTS)
         kept = [c for c in result.candidates if isinstance(c, Candidate)]
         assert all(isinstance(c.doc["pricing"][0].get("input_per_1m"), Decimal) for c in kept), value
+
+
+def test_models_dev_provider_name_of_the_wrong_type(tmp_path: Path) -> None:
+    # name = 5 in provider.toml was written into the provider file (its validation then refused the import)
+    import shutil
+
+    folder = tmp_path / "deepseek"
+    shutil.copytree(SHARED_DATA / "models.dev" / "providers" / "deepseek", folder)
+    toml = folder / "provider.toml"
+    toml.write_text(
+        "".join("name = 5\n" if line.startswith("name") else line for line in toml.read_text().splitlines(True))
+    )
+    data = READERS["models.dev"](folder, OPTS)
+    assert data.providers["deepseek"].doc["name"] == "deepseek" and data.candidates

@@ -1,4 +1,4 @@
-"""push under hostile destinations and options: an S3 endpoint that is not a URL, one that
+"""push under hostile destinations and options: an S3 endpoint that is not a URL (a usage error), one that
 redirects, fails or refuses (a tiny HTTP server on 127.0.0.1, never the network), a file:// URL
 with a host, a --name that is a path.  Each is an error naming what is wrong, with its
 documented exit code; nothing is written outside the destination, and no traceback."""
@@ -16,7 +16,9 @@ from typer.testing import CliRunner, Result
 
 from conftest import MINI, MakeCatalog
 from modelctl.artifact.publish import publish
+from modelctl.artifact.push import push
 from modelctl.cli import app
+from modelctl.errors import ModelctlError
 
 runner = CliRunner()
 
@@ -104,12 +106,69 @@ def test_an_endpoint_that_fails_or_refuses_is_exit_4(dist: Path, answering: Call
     assert "s3://bucket/p: cannot push" in result.stderr and "not today" in result.stderr
 
 
-@pytest.mark.parametrize("endpoint", ["notaurl", "http://[::1", ""])
-def test_an_endpoint_that_is_not_a_url_is_exit_4_naming_it(dist: Path, endpoint: str) -> None:
-    result = runner.invoke(app, ["push", str(dist), "s3://bucket/p", "--endpoint-url", endpoint])
+@pytest.mark.parametrize(
+    ("endpoint", "words"),
+    [
+        pytest.param("notaurl", "notaurl is not an endpoint URL (no http:// or https://)", id="no-scheme"),
+        pytest.param("", "'' is not an endpoint URL (no http:// or https://)", id="empty"),
+        pytest.param(
+            "localhost:9000", "localhost:9000 is not an endpoint URL (no http:// or https://)", id="no-slashes"
+        ),
+        pytest.param("ftp://minio:9000", "(ftp:// is not http:// or https://)", id="ftp"),
+        pytest.param("http://", "http:// is not an endpoint URL (it names no host)", id="no-host"),
+        pytest.param("https:///bucket", "(it names no host)", id="empty-host"),
+        pytest.param("http://[::1", "http://[::1 is not a URL (Invalid IPv6 URL)", id="ipv6-unclosed"),
+        pytest.param("http://minio:99999", "is not a URL (Port out of range", id="port"),
+        pytest.param("http://min_io:9000", "'min_io' is not a host name", id="host-name"),
+        pytest.param("http://minio :9000", "'http://minio :9000' is not a URL (it holds white space)", id="space"),
+    ],
+)
+def test_an_endpoint_that_is_not_a_url_is_a_usage_error_before_the_folder_is_read(
+    tmp_path: Path, endpoint: str, words: str
+) -> None:
+    """Exit 2, as a DEST wrong on its face is: it was exit 4 (botocore's ValueError, once the folder
+    had been read and boto3 loaded), and ftp:// or a bad port went on to fail as a connection."""
+    result = runner.invoke(app, ["push", str(tmp_path / "no-such-folder"), "s3://bucket/p", "--endpoint-url", endpoint])
     _no_traceback(result)
+    assert result.exit_code == 2, result.output
+    said = _flat(result.stderr)
+    assert "--endpoint-url" in said and words in said and "e.g. http://localhost:9000" in said
+    assert "no-such-folder" not in said and result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    "endpoint", ["http://127.0.0.1:9", "https://acct.r2.cloudflarestorage.com", "http://[::1]:9000"]
+)
+def test_an_endpoint_that_is_a_url_gets_to_the_folder(tmp_path: Path, endpoint: str) -> None:
+    result = runner.invoke(app, ["push", str(tmp_path / "no-such-folder"), "s3://bucket/p", "--endpoint-url", endpoint])
     assert result.exit_code == 4
-    assert f"--endpoint-url {endpoint}: not a URL" in result.stderr
+    assert "no-such-folder" in result.stderr and "--endpoint-url" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("to", "endpoint", "words"),
+    [
+        pytest.param("s3://bucket/p", "notaurl", "notaurl is not an endpoint URL", id="not-a-url"),
+        pytest.param("dist-copy", "http://127.0.0.1:9", "is for s3:// destinations only", id="folder"),
+    ],
+)
+def test_publish_with_an_endpoint_wrong_on_its_face_publishes_nothing(
+    make_catalog: MakeCatalog, tmp_path: Path, to: str, endpoint: str, words: str
+) -> None:
+    """It published, then failed the push (exit 4); a folder --to ignored the endpoint."""
+    out = tmp_path / "dist"
+    dest = to if to.startswith("s3://") else str(tmp_path / to)
+    args = ["publish", str(make_catalog(MINI)), "--out", str(out), "--to", dest, "--endpoint-url", endpoint]
+    result = runner.invoke(app, args)
+    _no_traceback(result)
+    assert result.exit_code == 2, result.output
+    assert "--endpoint-url" in result.stderr and words in _flat(result.stderr)
+    assert not out.exists() and not (tmp_path / to).exists()
+
+
+def test_the_library_refuses_the_endpoint_before_reading_the_folder(tmp_path: Path) -> None:
+    with pytest.raises(ModelctlError, match=r"^--endpoint-url: notaurl is not an endpoint URL"):
+        push(tmp_path / "no-such-folder", "s3://bucket/p", endpoint_url="notaurl")
 
 
 def test_a_file_url_with_a_host_is_refused_not_written_at_the_root(dist: Path) -> None:

@@ -17,10 +17,12 @@ and verified (digest, and the checksum file) before anything is copied.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
+from ipaddress import ip_address
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlparse
+from urllib.parse import unquote, urlparse, urlsplit
 
 from modelctl.artifact.output import SIDECARS, clean_temporaries, folder_lock, write_atomic, write_with_sidecars
 from modelctl.errors import ModelctlError
@@ -93,6 +95,42 @@ def check_destination(destination: str) -> str | None:
     return None
 
 
+_HOST_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)", re.IGNORECASE)
+
+
+def check_endpoint(endpoint_url: str, destination: str) -> str | None:
+    """Why ``endpoint_url`` cannot be the S3 endpoint for ``destination`` (None when it can), on its
+    face: a destination that is not s3://, or not an http:// or https:// URL with a host (and a
+    port, if any, a number), as botocore's own check would refuse it only once boto3 is loaded."""
+    if not destination.startswith("s3://"):
+        return "is for s3:// destinations only (a folder has no endpoint)"
+    shown = endpoint_url if endpoint_url.strip() else repr(endpoint_url)
+    example = "e.g. http://localhost:9000 or https://ACCOUNT.r2.cloudflarestorage.com"
+    if any(c in endpoint_url for c in "\t\r\n "):
+        return f"{endpoint_url!r} is not a URL (it holds white space): {example}"
+    try:
+        url = urlsplit(endpoint_url)
+        url.port  # noqa: B018 - raises ValueError for a port that is not a number from 0 to 65535
+    except ValueError as exc:
+        return f"{shown} is not a URL ({exc}): {example}"
+    if url.scheme not in ("http", "https"):
+        what = f"{url.scheme}:// is not http:// or https://" if "://" in endpoint_url else "no http:// or https://"
+        return f"{shown} is not an endpoint URL ({what}): {example}"
+    host = (url.hostname or "").removesuffix(".")
+    if not host or not (_is_ip(host) or all(map(_HOST_LABEL.fullmatch, host.split(".")))):
+        said = f"{url.hostname!r} is not a host name" if host else "it names no host"
+        return f"{shown} is not an endpoint URL ({said}): {example}"
+    return None
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
 def push(folder: Path, destination: str, *, name: str = "catalog.json", endpoint_url: str | None = None) -> Pushed:
     problem = check_name(name)
     if problem is not None:
@@ -100,6 +138,9 @@ def push(folder: Path, destination: str, *, name: str = "catalog.json", endpoint
     problem = check_destination(destination)
     if problem is not None:
         raise ModelctlError(problem)
+    problem = None if endpoint_url is None else check_endpoint(endpoint_url, destination)
+    if problem is not None:
+        raise ModelctlError(f"--endpoint-url: {problem}")
     data, sidecars, catalog = read_published(folder, name)
     stem = name.removesuffix(".json")
     immutable = f"catalogs/{catalog.revision}-{catalog.digest.removeprefix('sha256:')}.json"

@@ -181,9 +181,9 @@ _lazy(
     summary="Validate the catalog and compile it into one JSON artifact for applications.",
     epilog="Exit codes: 0 published (or, with --check, up to date); 1 validation errors, nothing written "
     "(or, with --check, the artifact is out of date; or the runtime would refuse the compiled artifact, a "
-    "modelctl bug: nothing written); 2 usage error (also: --out is the catalog folder or "
-    "inside it, or --to is a DEST that push refuses on its face: nothing written); 4 the catalog, the artifact to "
-    "check or re-publish, or the signing key cannot be read, or --out or --to cannot be written.",
+    "modelctl bug: nothing written); 2 usage error (also: --out is the catalog folder or inside it, or --to "
+    "is a DEST or --endpoint-url a URL that push refuses on its face: nothing written); 4 the catalog, the "
+    "artifact to check or re-publish, or the signing key cannot be read, or --out or --to cannot be written.",
 )
 _lazy(
     "keygen",
@@ -195,10 +195,11 @@ _lazy(
     "push",
     "modelctl.cli.push:push",
     summary="Copy a published artifact to a static host or object storage.",
-    epilog="Exit codes: 0 pushed; 2 usage error (a --name that is a path, --endpoint-url for a folder, a DEST "
-    "that is not file://, s3:// or a path, a file:// URL with a host, s3:// without a bucket); 4 the "
-    "folder's artifact is missing, does not match its checksum or is invalid, or the destination cannot be "
-    "written (boto3 missing for s3://, an endpoint that is not a URL, refuses, fails or redirects in a loop).",
+    epilog="Exit codes: 0 pushed; 2 usage error (a --name that is a path, --endpoint-url for a folder or not "
+    "an http:// or https:// URL with a host, a DEST that is not file://, s3:// or a path, a file:// URL with a "
+    "host, s3:// without a bucket); 4 the folder's artifact is missing, does not match its checksum or is "
+    "invalid, or the destination cannot be written (boto3 missing for s3://, an endpoint that refuses, fails "
+    "or redirects in a loop).",
 )
 _lazy(
     "diff",

@@ -85,11 +85,14 @@ def publish(
         output.error("--endpoint-url needs --to")
         raise typer.Exit(2)
     if to:  # before anything is published: push would refuse it after
-        from modelctl.artifact.push import check_destination
+        from modelctl.artifact.push import check_destination, check_endpoint
 
         problem = check_destination(to)
         if problem is not None:
             raise typer.BadParameter(problem, param_hint="--to")
+        problem = None if endpoint_url is None else check_endpoint(endpoint_url, to)
+        if problem is not None:
+            raise typer.BadParameter(problem, param_hint="--endpoint-url")
     if not check:  # the artifact would be a stray file in the catalog (before anything is read or written)
         refuse_inside_catalog("--out", out, None if from_artifact is not None else resolve_root(catalog or catalog_opt))
     try:

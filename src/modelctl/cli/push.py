@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from modelctl.artifact.push import check_destination, check_name, summary
+from modelctl.artifact.push import check_destination, check_endpoint, check_name, summary
 from modelctl.artifact.push import push as do_push
 from modelctl.cli import output
 from modelctl.errors import ModelctlError
@@ -38,10 +38,9 @@ def push(
     problem = check_destination(dest)
     if problem is not None:  # wrong on its face: a usage error, before the folder is read
         raise typer.BadParameter(problem, param_hint="DEST")
-    if endpoint_url is not None and not dest.startswith("s3://"):
-        raise typer.BadParameter(
-            "is for s3:// destinations only (a folder has no endpoint)", param_hint="--endpoint-url"
-        )
+    problem = None if endpoint_url is None else check_endpoint(endpoint_url, dest)
+    if problem is not None:  # no endpoint for a folder, or not a URL: before the folder is read
+        raise typer.BadParameter(problem, param_hint="--endpoint-url")
     try:
         pushed = do_push(folder, dest, name=name, endpoint_url=endpoint_url)
     except ModelctlError as exc:

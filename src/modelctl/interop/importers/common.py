@@ -405,5 +405,11 @@ def count_unmapped(candidates: Iterable[Candidate], providers: Iterable[Provider
     return counter
 
 
+def text_or(value: Any, default: str) -> str:
+    """``value`` when it is a string with something in it, else ``default`` (a source's name of the
+    wrong type, ``name = 5``, is not written into a catalog file)."""
+    return value if isinstance(value, str) and value.strip() else default
+
+
 def display_name(name: str) -> str:
     return name.rsplit("/", 1)[-1]

@@ -38,6 +38,7 @@ from modelctl.interop.importers.common import (
     slug,
     source_digest,
     source_price,
+    text_or,
     tidy_features,
 )
 
@@ -140,10 +141,12 @@ def read(path: Path, opts: ReadOptions) -> SourceData:
 
 
 def _provider(provider: str, data: dict[str, Any]) -> ProviderInfo:
-    doc: dict[str, Any] = {"name": data.get("name") or provider, "currency": "USD"}
-    urls = data.get("pricing_urls") or []
-    if urls and isinstance(urls[0], str) and urls[0].startswith(("http://", "https://")):
-        doc["pricing_page"] = urls[0]
+    """The provider file's fields from the source's (outside ``shielded``: every value is tested)."""
+    doc: dict[str, Any] = {"name": text_or(data.get("name"), provider), "currency": "USD"}
+    urls = data.get("pricing_urls")
+    first = urls[0] if isinstance(urls, list) and urls else None
+    if isinstance(first, str) and first.startswith(("http://", "https://")):
+        doc["pricing_page"] = first
     if isinstance(data.get("description"), str):
         doc["description"] = data["description"]
     return ProviderInfo(provider, doc, tuple(f"provider.{k}" for k in data if k not in _PROVIDER_MAPPED))

@@ -34,6 +34,7 @@ from modelctl.interop.importers.common import (
     read_toml,
     shielded,
     source_price,
+    text_or,
     tidy_features,
 )
 
@@ -75,7 +76,7 @@ def read(path: Path, opts: ReadOptions) -> SourceData:
     for d in dirs:
         meta = read_toml(d / "provider.toml")
         fields = tuple(f"provider.toml: {k}" for k in meta if k != "name")
-        providers[d.name] = ProviderInfo(d.name, {"name": meta.get("name") or d.name, "currency": "USD"}, fields)
+        providers[d.name] = ProviderInfo(d.name, {"name": text_or(meta.get("name"), d.name), "currency": "USD"}, fields)
     candidates: list[Candidate] = []
     skipped: list[Skip] = []
     bases: dict[str, dict[str, Any] | None] = {}
