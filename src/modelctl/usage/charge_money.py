@@ -21,7 +21,7 @@ from modelctl.runtime._entitlements import ChargeTerms
 from modelctl.runtime._pricing import MONEY
 from modelctl.usage.charges_what_if import WAcc
 
-__all__ = ["Acc", "Level", "decimal_of", "linear", "new_level", "priced_cells", "rounder", "scaled"]
+__all__ = ["Acc", "Level", "column_rounding", "decimal_of", "linear", "new_level", "priced_cells", "rounder", "scaled"]
 
 _ZERO = Decimal(0)
 
@@ -77,6 +77,24 @@ def rounder(scale: int, decimals: int, mode: str) -> Callable[[int], int]:
     raise ValueError(f"no integer rounding for {mode!r}")
 
 
+def column_rounding(scale: int, decimals: int, mode: str) -> tuple[int, int, int, bool] | None:
+    """``rounder`` for ``n >= 0`` by columns (usage/charge_columns.py): (offset, d, f, tie) for
+    ``(n + offset) // d * f``, where ``tie`` (half_even) takes one off an odd result when
+    ``(n + offset) % d == 0``; None: no such formula."""
+    if scale <= decimals:
+        return 0, 1, 10 ** (decimals - scale), False
+    d = 10 ** (scale - decimals)
+    if mode == ROUND_DOWN:
+        return 0, d, 1, False
+    if mode == ROUND_UP:
+        return d - 1, d, 1, False
+    if mode == ROUND_HALF_UP:
+        return d // 2, d, 1, False
+    if mode == ROUND_HALF_EVEN:
+        return d // 2, d, 1, True
+    return None
+
+
 def decimal_of(n: int, decimals: int) -> Decimal:
     """``n * 10**-decimals`` exactly, with the exponent ``quantize`` gives (-``decimals``; 0 when
     ``decimals`` is negative, as a sum started from ``Decimal(0)`` has)."""
@@ -97,18 +115,24 @@ def linear(rates: Sequence[Decimal | None], totals: Sequence[int]) -> Decimal:
 
 def new_level(
     levels: list[Level], tid: int, terms: ChargeTerms, rates: tuple[Any, Any]
-) -> tuple[int, tuple[int, ...], tuple[int, ...], Callable[[int], int] | None]:
+) -> tuple[int, tuple[int, ...], tuple[int, ...], Callable[[int], int] | None, Any]:
     """A new level (the terms' base or tier rates): its id, the kinds it has no price for, and for
     per-request rounding its charge rates as integers with the function rounding their sum
-    (above)."""
+    (above), and the same rounding by columns (usage/charge_columns.py)."""
     cost_rates, charge_rates = rates
     unpriced = tuple(k for k, (r, c) in enumerate(zip(cost_rates, charge_rates, strict=True)) if r is None or c is None)
     decimals = -int(terms.quantum.as_tuple().exponent)
     levels.append((tid, rates, decimals))
     if terms.per == "invoice":
-        return len(levels) - 1, unpriced, (), None
+        return len(levels) - 1, unpriced, (), None, (0, 1, 1, False)  # nothing rounded per row
     scale, ints = scaled(charge_rates)
-    return len(levels) - 1, unpriced, ints, rounder(scale, decimals, terms.mode)
+    return (
+        len(levels) - 1,
+        unpriced,
+        ints,
+        rounder(scale, decimals, terms.mode),
+        column_rounding(scale, decimals, terms.mode),
+    )
 
 
 def priced_cells(

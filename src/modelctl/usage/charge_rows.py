@@ -8,10 +8,12 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
 from operator import itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from modelctl import runtime
+from modelctl.usage.csv_rows import CHUNK, _lines
 from modelctl.usage.files import NO_COUNT, count_problem
 
 _RUNTIME_FIELDS = runtime.USAGE_FIELDS
@@ -21,8 +23,23 @@ Row = tuple[int, Any, str, str, str, str, tuple[str, ...], list[int], Any]
 Failed = tuple[int, str, Any]
 
 
-def csv_rows(stream: Iterable[str], header: Any, read: tuple[str, ...], implicit: bool) -> Iterator[Row | Failed]:
-    """The rows of a CSV file: a count cell is read by ``int`` (an empty cell is 0)."""
+class Chunk(NamedTuple):
+    """Rows read together whose every count cell is a whole number >= 0 (``ints``: the token
+    columns, as ``int``), for usage/charge_columns.py; ``item(j)`` is row ``j`` as a ``Row``."""
+
+    rows: list[list[str]]
+    cols: list[tuple[str, ...]]
+    ints: list[list[int]]
+    lines: list[int]
+    item: Callable[[int], Row]
+
+
+def csv_rows(
+    stream: Iterable[str], header: Any, read: tuple[str, ...], implicit: bool, chunked: bool = False
+) -> Iterator[Row | Failed | Chunk]:
+    """The rows of a CSV file: a count cell is read by ``int`` (an empty cell is 0).  ``chunked``:
+    ``CHUNK`` rows at a time, as a ``Chunk`` when every row has the header's width and every count
+    cell is a whole number >= 0 (else, and for the rows before a CSV error, row by row)."""
     names = header.names
     width = len(names)
     i_ts, i_model, i_var = header.index("timestamp"), header.index("model"), header.index("variant")
@@ -32,38 +49,79 @@ def csv_rows(stream: Iterable[str], header: Any, read: tuple[str, ...], implicit
     dims_of = _dims_getter([header.index(d) for d in read])
     no_dims: tuple[str, ...] = ()
     reader = csv.reader(stream, delimiter=header.delimiter)
-    for row in reader:
-        if not row:
-            continue
-        line = reader.line_num + 1
-        if len(row) != width:
-            yield line, f"expected {width} fields as in the header, found {len(row)}", row
-            continue
-        cells = take(row)
-        try:
-            counts = [*map(int, cells)]
-        except ValueError:
+
+    def items(numbered: Iterable[tuple[list[str], int]]) -> Iterator[Row | Failed]:
+        for row, line in numbered:
+            if not row:
+                continue
+            if len(row) != width:
+                yield line, f"expected {width} fields as in the header, found {len(row)}", row
+                continue
+            cells = take(row)
             try:
-                counts = [int(c) if c else 0 for c in cells]
+                counts = [*map(int, cells)]
             except ValueError:
+                try:
+                    counts = [int(c) if c else 0 for c in cells]
+                except ValueError:
+                    yield line, _count_problem(row, tokens, names), row
+                    continue
+            if min(counts) < 0:
                 yield line, _count_problem(row, tokens, names), row
                 continue
-        if min(counts) < 0:
-            yield line, _count_problem(row, tokens, names), row
-            continue
-        if implicit:
-            counts.append(1)
-        yield (
-            line,
-            row[i_ts],
-            row[i_model],
-            row[i_var] if i_var >= 0 else "",
-            row[i_acc] if i_acc >= 0 else "",
-            row[i_plan] if i_plan >= 0 else "",
-            no_dims if dims_of is None else dims_of(row),
-            counts,
-            row,
-        )
+            if implicit:
+                counts.append(1)
+            yield (
+                line,
+                row[i_ts],
+                row[i_model],
+                row[i_var] if i_var >= 0 else "",
+                row[i_acc] if i_acc >= 0 else "",
+                row[i_plan] if i_plan >= 0 else "",
+                no_dims if dims_of is None else dims_of(row),
+                counts,
+                row,
+            )
+
+    if not chunked:
+        yield from items((row, reader.line_num + 1) for row in reader)
+        return
+    while True:
+        start = reader.line_num
+        rows: list[list[str]] = []
+        try:
+            rows.extend(islice(reader, CHUNK))
+        except (csv.Error, UnicodeDecodeError):
+            yield from items(zip(rows, _lines(rows, start, reader.line_num), strict=True))  # the rows before it
+            raise
+        if not rows:
+            return
+        lines = _lines(rows, start, reader.line_num)
+        chunk = _chunk(rows, lines, width, tokens, implicit, items) if len(rows[0]) == width else None
+        if chunk is None:
+            yield from items(zip(rows, lines, strict=True))
+        else:
+            yield chunk
+
+
+def _chunk(
+    rows: list[list[str]], lines: list[int], width: int, tokens: tuple[int, ...], implicit: bool, items: Any
+) -> Chunk | None:
+    if len(set(map(len, rows))) != 1:
+        return None
+    cols = list(zip(*rows, strict=True))
+    try:
+        ints = [list(map(int, cols[k])) for k in tokens]
+    except ValueError:  # an empty cell, or not a count: row by row
+        return None
+    if min(map(min, ints)) < 0:
+        return None
+
+    def item(j: int) -> Row:
+        found: Row = next(items([(rows[j], lines[j])]))
+        return found
+
+    return Chunk(rows, cols, ints, lines, item)
 
 
 def _count_problem(row: list[str], tokens: tuple[int, ...], names: tuple[str, ...]) -> str:

@@ -23,8 +23,9 @@ from typing import Any
 from modelctl import runtime
 from modelctl.runtime._entitlements import ChargeTerms, charge_terms
 from modelctl.runtime._pricing import MONEY, SIDE_INDEXES, window_variant
+from modelctl.usage.charge_columns import Columns
 from modelctl.usage.charge_money import Acc, Level, new_level, priced_cells
-from modelctl.usage.charge_rows import csv_rows, jsonl_rows
+from modelctl.usage.charge_rows import Chunk, csv_rows, jsonl_rows
 from modelctl.usage.charges_what_if import GroupSum, WAcc, WhatIfCharge, WhatIfCharges, WhatIfTotal
 from modelctl.usage.files import UsageFileError, check_header, day_parser, json_keys, kind_of, open_usage
 from modelctl.usage.readout import keys_ahead, plan_readout
@@ -34,6 +35,7 @@ CHARGE_DIMENSIONS = ("account", "plan", "subject", "rollout", "arm", "model", "m
 _ZERO = Decimal(0)
 _RUNTIME_FIELDS = runtime.USAGE_FIELDS
 _REQUESTS = _RUNTIME_FIELDS.index("requests")
+COLUMNAR = True  # CSV rows that nothing can fail charged by columns (usage/charge_columns.py); tests compare
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,16 +116,18 @@ def charges(
         if kind == "csv":
             fields = tuple(header.names[i] for i in header.tokens)
             implicit = "requests" not in fields
-            rows = csv_rows(usage.stream, header, read, implicit)
+            chunked = COLUMNAR and not what_if  # what-if models charge every row in the loop
+            rows = csv_rows(usage.stream, header, read, implicit, chunked)
             fields += ("requests",) if implicit else ()
+            layout = (header, implicit) if chunked else None
         else:
             rest = chain(ahead, usage.stream) if ahead else usage.stream  # the rows read ahead first
-            fields, rows = _RUNTIME_FIELDS, jsonl_rows(first, rest, read, keys)
+            fields, rows, layout = _RUNTIME_FIELDS, jsonl_rows(first, rest, read, keys), None
         show: Callable[[Any], str] = header.delimiter.join if kind == "csv" else _line_text
         try:
             defaults = (plan or "", account or "")
             errors_to = (keep_errors, on_error, show)
-            context = (catalog, fields, tuple(group_by), read, readout, defaults, tuple(what_if), errors_to)
+            context = (catalog, fields, tuple(group_by), read, readout, defaults, tuple(what_if), errors_to, layout)
             result = _run(str(path), rows, *context)
         except UnicodeDecodeError:
             raise UsageFileError(f"{path}: not UTF-8 text") from None
@@ -200,8 +204,10 @@ def _run(
     defaults: tuple[str, str],
     targets: tuple[str, ...],
     errors_to: tuple[int, Callable[[RowError], None] | None, Callable[[Any], str]],
+    layout: tuple[Any, bool] | None,
 ) -> ChargesResult:
-    """The hot loop (bench/bench_plans.py): kept flat on purpose."""
+    """The hot loop (bench/bench_plans.py): kept flat on purpose.  With ``layout`` (a CSV file's
+    header and whether requests are implicit), ``rows`` has chunks for usage/charge_columns.py."""
     keep_errors, on_error, show = errors_to
     day_of = day_parser()
     fromiso, utc = datetime.fromisoformat, UTC
@@ -217,6 +223,11 @@ def _run(
     accounts = set(catalog.accounts())
     known: list[ChargeTerms] = []
     owners: list[str] = []  # per terms id: the account the row is charged as ("" for a plan)
+    columns = None
+    if layout is not None:
+        side = tuple(k for k, f in enumerate(fields) if _RUNTIME_FIELDS.index(f) in SIDE_INDEXES)
+        columns = Columns(layout[0], read, layout[1], side, cells)
+        rows = _expand(rows, columns)
     what_if = None
     if targets:
 
@@ -242,6 +253,8 @@ def _run(
         hit = cache[key] = (tid, level, tiers, side_of, limits, windows)
         known.append(terms)
         owners.append(as_account)
+        if columns is not None and len(key) == 5:
+            columns.register(key, hit)
         if what_if is not None:  # a row charged in a window names no variant: nor do its what-if rows
             what_if.register("" if len(key) > 5 else variant, day, as_plan, as_account, terms.plan)
         return hit
@@ -303,7 +316,7 @@ def _run(
                 for above, tier_level in tiers:
                     if input_side > above:
                         level = tier_level
-            lid, unpriced, irates, rnd = level
+            lid, unpriced, irates, rnd, _ = level
             if unpriced and any(counts[k] for k in unpriced):
                 fail(line, f"{known[tid].model} has no price for a kind of token this row has", raw)
                 continue
@@ -328,6 +341,12 @@ def _run(
                 if wacc is None:
                     wacc = wcells[wck] = what_if.cell()
                 what_if.add(wacc, tid, line, counts, month, when, raw)
+        if columns is not None:
+            days = columns.merge()
+            n += columns.rows
+            if days:
+                first_day = min(days) if first_day is None else min(first_day, *days)
+                last_day = max(days) if last_day is None else max(last_day, *days)
         found = priced_cells(cells, wcells, levels, known, owners)
         groups = _finish(found, read, group_by, readout, targets)
     totals: dict[str, Decimal] = {}
@@ -347,6 +366,15 @@ def _run(
         () if what_if is None else what_if.totals(groups),
         () if what_if is None else tuple(what_if.errors),
     )
+
+
+def _expand(rows: Iterator[Any], columns: Columns) -> Iterator[Any]:
+    """The row items, a chunk's as left by the columnar step."""
+    for item in rows:
+        if type(item) is Chunk:
+            yield from columns.add(item)
+        else:
+            yield item
 
 
 def _terms(
