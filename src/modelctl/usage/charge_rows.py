@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from modelctl import runtime
-from modelctl.usage.files import NO_COUNT, count_problem
+from modelctl.usage.files import NO_COUNT, count_problem, unstated
 
 _RUNTIME_FIELDS = runtime.USAGE_FIELDS
 
@@ -27,6 +27,7 @@ def csv_rows(stream: Iterable[str], header: Any, read: tuple[str, ...], implicit
     i_acc, i_plan = header.index("account"), header.index("plan")
     dims = [header.index(d) for d in read]
     tokens = header.tokens
+    defaults = [unstated(names[i]) for i in tokens]  # a blank cell: 0, or one request
     reader = csv.reader(stream, delimiter=header.delimiter)
     for row in reader:
         if not row:
@@ -36,12 +37,15 @@ def csv_rows(stream: Iterable[str], header: Any, read: tuple[str, ...], implicit
             yield line, f"expected {width} fields as in the header, found {len(row)}", row
             continue
         try:
-            counts = [int(row[i]) if row[i] else 0 for i in tokens]
-        except ValueError:
-            counts = []
+            counts = [int(row[i]) if row[i] else d for i, d in zip(tokens, defaults, strict=True)]
+        except ValueError:  # a bad count, or a blank cell (spaces): 0 or one request, as an empty one
+            try:
+                counts = [int(row[i]) if row[i].strip() else d for i, d in zip(tokens, defaults, strict=True)]
+            except ValueError:
+                counts = []
         if len(counts) != len(tokens) or any(c < 0 for c in counts):
-            k = next((k for k, i in enumerate(tokens) if not row[i].strip().isdigit() and row[i].strip()), 0)
-            yield line, count_problem(names[tokens[k]], row[tokens[k]]), row
+            i = tokens[_bad_count(row, tokens)]
+            yield line, count_problem(names[i], row[i]), row
             continue
         if implicit:
             counts.append(1)
@@ -56,6 +60,19 @@ def csv_rows(stream: Iterable[str], header: Any, read: tuple[str, ...], implicit
             counts,
             row,
         )
+
+
+def _bad_count(row: list[str], tokens: tuple[int, ...]) -> int:
+    """The first of ``tokens`` whose cell is neither blank nor a count (``int``'s, from 0)."""
+    for k, i in enumerate(tokens):
+        text = row[i].strip()
+        try:
+            if not text or int(text) >= 0:
+                continue
+        except ValueError:
+            pass
+        return k
+    return 0
 
 
 def jsonl_rows(first: str, stream: Iterable[str], read: tuple[str, ...], keys: list[str]) -> Iterator[Row | Failed]:
@@ -86,7 +103,7 @@ def jsonl_rows(first: str, stream: Iterable[str], read: tuple[str, ...], keys: l
         for name in _RUNTIME_FIELDS:
             n = obj.get(name)
             if n is None:
-                n = 1 if name == "requests" else 0
+                n = unstated(name)
             elif type(n) is not int or n < 0:
                 counts = []
                 yield line, count_problem(name, n), text
