@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from operator import itemgetter
 from typing import Any
 
 from modelctl import runtime
@@ -21,13 +22,17 @@ Failed = tuple[int, str, Any]
 
 
 def csv_rows(stream: Iterable[str], header: Any, read: tuple[str, ...], implicit: bool) -> Iterator[Row | Failed]:
+    """The rows of a CSV file: a count cell is read by ``int`` (an empty or blank cell is 0, or in
+    ``requests`` one request: usage.files.unstated)."""
     names = header.names
     width = len(names)
     i_ts, i_model, i_var = header.index("timestamp"), header.index("model"), header.index("variant")
     i_acc, i_plan = header.index("account"), header.index("plan")
-    dims = [header.index(d) for d in read]
     tokens = header.tokens
-    defaults = [unstated(names[i]) for i in tokens]  # a blank cell: 0, or one request
+    take = itemgetter(*tokens) if len(tokens) > 1 else (lambda row: (row[tokens[0]],))
+    defaults = [unstated(names[i]) for i in tokens]
+    dims_of = _dims_getter([header.index(d) for d in read])
+    no_dims: tuple[str, ...] = ()
     reader = csv.reader(stream, delimiter=header.delimiter)
     for row in reader:
         if not row:
@@ -36,16 +41,17 @@ def csv_rows(stream: Iterable[str], header: Any, read: tuple[str, ...], implicit
         if len(row) != width:
             yield line, f"expected {width} fields as in the header, found {len(row)}", row
             continue
+        cells = take(row)
         try:
-            counts = [int(row[i]) if row[i] else d for i, d in zip(tokens, defaults, strict=True)]
-        except ValueError:  # a bad count, or a blank cell (spaces): 0 or one request, as an empty one
+            counts = [*map(int, cells)]
+        except ValueError:  # an empty or blank cell, or a bad count
             try:
-                counts = [int(row[i]) if row[i].strip() else d for i, d in zip(tokens, defaults, strict=True)]
+                counts = [int(c) if c.strip() else d for c, d in zip(cells, defaults, strict=True)]
             except ValueError:
-                counts = []
-        if len(counts) != len(tokens) or any(c < 0 for c in counts):
-            i = tokens[_bad_count(row, tokens)]
-            yield line, count_problem(names[i], row[i]), row
+                yield line, _count_problem(row, tokens, names), row
+                continue
+        if min(counts) < 0:
+            yield line, _count_problem(row, tokens, names), row
             continue
         if implicit:
             counts.append(1)
@@ -56,23 +62,36 @@ def csv_rows(stream: Iterable[str], header: Any, read: tuple[str, ...], implicit
             row[i_var] if i_var >= 0 else "",
             row[i_acc] if i_acc >= 0 else "",
             row[i_plan] if i_plan >= 0 else "",
-            tuple(row[i] if i >= 0 else "" for i in dims),
+            no_dims if dims_of is None else dims_of(row),
             counts,
             row,
         )
 
 
-def _bad_count(row: list[str], tokens: tuple[int, ...]) -> int:
-    """The first of ``tokens`` whose cell is neither blank nor a count (``int``'s, from 0)."""
-    for k, i in enumerate(tokens):
+def _count_problem(row: list[str], tokens: tuple[int, ...], names: tuple[str, ...]) -> str:
+    """Why a row's counts cannot be read: the first count cell that is neither blank nor a count
+    (``int``'s, from 0: not ``isdigit``, which takes '²'), else the first count cell."""
+    for i in tokens:
         text = row[i].strip()
         try:
             if not text or int(text) >= 0:
                 continue
         except ValueError:
             pass
-        return k
-    return 0
+        return count_problem(names[i], row[i])
+    return count_problem(names[tokens[0]], row[tokens[0]])
+
+
+def _dims_getter(idx: list[int]) -> Callable[[list[str]], tuple[str, ...]] | None:
+    """The dimension values of a row, as a tuple ("" for a column the file lacks); None: none are read."""
+    if not idx:
+        return None
+    if len(idx) == 1:
+        i = idx[0]
+        return (lambda row: (row[i],)) if i >= 0 else (lambda row: ("",))
+    if all(i >= 0 for i in idx):
+        return itemgetter(*idx)
+    return lambda row: tuple(row[i] if i >= 0 else "" for i in idx)
 
 
 def jsonl_rows(first: str, stream: Iterable[str], read: tuple[str, ...], keys: list[str]) -> Iterator[Row | Failed]:

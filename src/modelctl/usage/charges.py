@@ -12,17 +12,18 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal, localcontext
 from itertools import chain
-from operator import itemgetter
+from operator import add, itemgetter, mul
 from pathlib import Path
 from typing import Any
 
 from modelctl import runtime
 from modelctl.runtime._entitlements import ChargeTerms, charge_terms
-from modelctl.runtime._pricing import SIDE_INDEXES, window_variant
+from modelctl.runtime._pricing import MONEY, SIDE_INDEXES, window_variant
+from modelctl.usage.charge_money import Acc, Level, new_level, priced_cells
 from modelctl.usage.charge_rows import csv_rows, jsonl_rows
 from modelctl.usage.charges_what_if import GroupSum, WAcc, WhatIfCharge, WhatIfCharges, WhatIfTotal
 from modelctl.usage.files import UsageFileError, check_header, day_parser, json_keys, kind_of, open_usage
@@ -70,17 +71,6 @@ class ChargesResult:
     def failed(self) -> bool:
         """True when some row could not be charged (on its model or on a what-if model)."""
         return self.error_count > 0 or any(w.failed for w in self.what_if)
-
-
-@dataclass(slots=True)
-class _Acc:
-    rows: int = 0
-    cost: Decimal = _ZERO
-    charge: Decimal = _ZERO
-    exact: Decimal = _ZERO
-    amount: Decimal = _ZERO
-    invoices: dict[tuple[str, str], Decimal] = field(default_factory=dict)
-    what_if: list[WAcc] | None = None
 
 
 def charges(
@@ -217,7 +207,10 @@ def _run(
     fromiso, utc = datetime.fromisoformat, UTC
     months: dict[int, str] = {}
     cache: dict[tuple[Any, ...], Any] = {}
-    cells: dict[tuple[Any, ...], _Acc] = {}
+    # (dimension values, month, level id) -> [rows, the sum of each count, the rounded charges]
+    cells: dict[tuple[Any, ...], list[Any]] = {}
+    wcells: dict[tuple[Any, ...], list[WAcc]] = {}  # (dimension values, terms id, month) -> what-if sums
+    levels: list[Level] = []  # level id -> terms id, rates, decimals
     errors: list[tuple[int, str]] = []
     error_count = n = 0
     first_day = last_day = None
@@ -242,7 +235,11 @@ def _run(
             cache[key] = terms
             return terms
         # the cells are keyed by a small number: hashing the terms' rates per row is slow
-        hit = cache[key] = (len(known), *_project(terms, fields))
+        tid = len(known)
+        base, tiers, side_of, limits, windows = _project(terms, fields)
+        level = new_level(levels, tid, terms, base)
+        tiers = tuple((above, new_level(levels, tid, terms, rates)) for above, rates in tiers)
+        hit = cache[key] = (tid, level, tiers, side_of, limits, windows)
         known.append(terms)
         owners.append(as_account)
         if what_if is not None:  # a row charged in a window names no variant: nor do its what-if rows
@@ -292,32 +289,23 @@ def _run(
             if isinstance(hit, str):
                 fail(line, hit, raw)
                 continue
-            tid, (cost_rates, charge_rates), tiers, side_of, limits, _ = hit
-            terms = known[tid]
+            tid, level, tiers, side_of, limits, _ = hit
             if limits is not None:
                 input_side = side_of(counts)
                 if (limits[1] and input_side > limits[1]) or limits[0]:  # a closer look (requests, fields)
-                    why = refused(terms, limits, counts, input_side)
+                    why = refused(known[tid], limits, counts, input_side)
                     if why:
                         fail(line, why, raw)
                         continue
             if tiers:
                 if limits is None:
                     input_side = side_of(counts)
-                for above, tier_rates in tiers:
+                for above, tier_level in tiers:
                     if input_side > above:
-                        cost_rates, charge_rates = tier_rates
-            cost = charge = _ZERO
-            priced = True
-            for units, rate, charge_rate in zip(counts, cost_rates, charge_rates, strict=True):
-                if units:
-                    if rate is None or charge_rate is None:
-                        priced = False
-                        break
-                    cost += rate * units
-                    charge += charge_rate * units
-            if not priced:
-                fail(line, f"{terms.model} has no price for a kind of token this row has", raw)
+                        level = tier_level
+            lid, unpriced, irates, rnd = level
+            if unpriced and any(counts[k] for k in unpriced):
+                fail(line, f"{known[tid].model} has no price for a kind of token this row has", raw)
                 continue
             if first_day is None or day < first_day:
                 first_day = day
@@ -326,27 +314,25 @@ def _run(
             month = months.get(day)
             if month is None:
                 month = months[day] = date.fromordinal(day).isoformat()[:7]
-            ckey = (values, tid, month)
+            ckey = (values, month, lid)
             acc = cells.get(ckey)
             if acc is None:
-                acc = cells[ckey] = _Acc()
-            acc.rows += 1
-            acc.cost += cost
-            acc.exact += charge
-            if terms.per == "invoice":
-                owner = owners[tid] or f"plan {terms.plan}"
-                acc.invoices[(owner, month)] = acc.invoices.get((owner, month), _ZERO) + charge
-            else:
-                acc.amount += charge.quantize(terms.quantum, rounding=terms.mode)
+                acc = cells[ckey] = [0, [0] * len(counts), 0]
+            acc[0] += 1
+            acc[1] = [*map(add, acc[1], counts)]
+            if rnd is not None:
+                acc[2] += rnd(sum(map(mul, irates, counts)))
             if what_if is not None:
-                if acc.what_if is None:
-                    acc.what_if = what_if.cell()
-                what_if.add(acc.what_if, tid, line, counts, month, when, raw)
-        found = [((v, known[t], owners[t], m), acc) for (v, t, m), acc in cells.items()]
+                wck = (values, tid, month)
+                wacc = wcells.get(wck)
+                if wacc is None:
+                    wacc = wcells[wck] = what_if.cell()
+                what_if.add(wacc, tid, line, counts, month, when, raw)
+        found = priced_cells(cells, wcells, levels, known, owners)
         groups = _finish(found, read, group_by, readout, targets)
     totals: dict[str, Decimal] = {}
     for g in groups:
-        totals[g.unit] = totals.get(g.unit, _ZERO) + g.amount
+        totals[g.unit] = MONEY.add(totals.get(g.unit, _ZERO), g.amount)  # exact: not the default 28 digits
     return ChargesResult(
         path,
         group_by,
@@ -377,7 +363,7 @@ def _terms(
 
 
 def _finish(
-    cells: list[tuple[tuple[Any, ...], _Acc]],
+    cells: list[tuple[tuple[Any, ...], Acc]],
     read: tuple[str, ...],
     group_by: tuple[str, ...],
     readout: Any,
@@ -398,19 +384,20 @@ def _finish(
         if g is None:
             g = out[gkey] = [0, _ZERO, _ZERO, _ZERO, _ZERO, set(), {}, [GroupSum() for _ in targets]]
         g[0] += acc.rows
-        g[1] += acc.cost
+        g[1] = MONEY.add(g[1], acc.cost)  # sums exact (MONEY), whatever the counts; a division at 200 digits
         g[2] += acc.exact / terms.credits if terms.credits != 1 else acc.exact
-        g[3] += acc.exact
-        g[4] += acc.amount
+        g[3] = MONEY.add(g[3], acc.exact)
+        g[4] = MONEY.add(g[4], acc.amount)
         g[5].add(per)
         for invoice, exact in acc.invoices.items():
             total, _, _ = g[6].get(invoice, (_ZERO, quantum, mode))
-            g[6][invoice] = (total + exact, quantum, mode)
+            g[6][invoice] = (MONEY.add(total, exact), quantum, mode)
         for k, wacc in enumerate(acc.what_if or ()):
             g[7][k].merge(wacc)
     groups = []
     for (key, currency, unit), (rows, cost, charge, exact, amount, pers, invoices, sums) in sorted(out.items()):
-        amount += sum((total.quantize(q, rounding=m) for total, q, m in invoices.values()), _ZERO)
+        for total, q, m in invoices.values():
+            amount = MONEY.add(amount, total.quantize(q, rounding=m, context=MONEY))
         per = pers.pop() if len(pers) == 1 else "mixed"
         what_if = tuple(s.result(t) for s, t in zip(sums, targets, strict=True))
         groups.append(ChargeGroup(key, currency, unit, rows, cost, charge, exact, amount, per, what_if))
