@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -96,3 +97,18 @@ def test_spark_totals_helper(spark: Any, priced: dict[str, Any]) -> None:
     assert failed == len(UNPRICED_LINES) and rows == len(priced["rows"])
     want = sum((c.total for c in runtime_costs(priced["catalog"]).values() if not isinstance(c, Exception)), Decimal(0))
     assert totals == {"USD": want}
+
+
+def test_spark_reads_an_empty_requests_cell_as_one_request(spark: Any, tmp_path: Path) -> None:
+    """As Python reprice and the duckdb engine do (tests/usage/test_requests_unstated.py): a blank
+    requests cell is not stated, one request; a blank count is 0; a stated 0 is 0."""
+    path = tmp_path / "unstated.csv"
+    path.write_text(
+        "timestamp,model,input_tokens,requests,web_search_requests\n"
+        "2026-11-20,acme/gamma,1000,,\n2026-11-21,acme/gamma,1000,3,2\n2026-11-22,acme/gamma,1000,0,0\n"
+        "2026-11-23,acme/gamma,2000,  ,1\n",
+        encoding="utf-8",
+    )
+    spark_engine.usage_view(spark, str(path), name="unstated")
+    rows = spark.sql("SELECT requests, web_search_requests FROM unstated ORDER BY `timestamp`").collect()
+    assert [(r["requests"], r["web_search_requests"]) for r in rows] == [(1, 0), (3, 2), (0, 0), (1, 1)]

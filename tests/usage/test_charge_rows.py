@@ -18,7 +18,10 @@ HEADER = "timestamp,model,input_tokens,output_tokens,plan,subject"
 
 
 def _before(stream: Any, header: Any, read: tuple[str, ...], implicit: bool) -> Iterator[Any]:
-    """The reader before the fast one (main 63e8a8d), verbatim but for its name."""
+    """The reader before the fast one (main 63e8a8d), verbatim but for its name and two fixes made
+    since (marked): a blank cell (spaces) is read as an empty one, as plain reprice reads it (it was
+    refused, blaming the first count column: "'' is too large"), and the bad cell is the first
+    that ``int`` refuses (``isdigit`` takes '²', so the first column was blamed for it)."""
     names = header.names
     width = len(names)
     i_ts, i_model, i_var = header.index("timestamp"), header.index("model"), header.index("variant")
@@ -34,11 +37,11 @@ def _before(stream: Any, header: Any, read: tuple[str, ...], implicit: bool) -> 
             yield line, f"expected {width} fields as in the header, found {len(row)}", row
             continue
         try:
-            counts = [int(row[i]) if row[i] else 0 for i in tokens]
+            counts = [int(row[i]) if row[i].strip() else 0 for i in tokens]  # fix: .strip()
         except ValueError:
             counts = []
         if len(counts) != len(tokens) or any(c < 0 for c in counts):
-            k = next((k for k, i in enumerate(tokens) if not row[i].strip().isdigit() and row[i].strip()), 0)
+            k = next((k for k, i in enumerate(tokens) if not _a_count(row[i])), 0)  # fix: int()'s, not isdigit()
             yield line, count_problem(names[tokens[k]], row[tokens[k]]), row
             continue
         if implicit:
@@ -56,6 +59,13 @@ def _before(stream: Any, header: Any, read: tuple[str, ...], implicit: bool) -> 
         )
 
 
+def _a_count(cell: str) -> bool:
+    try:
+        return not cell.strip() or int(cell) >= 0
+    except ValueError:
+        return False
+
+
 def _both(text: str, read: tuple[str, ...] = ("subject", "rollout")) -> tuple[list[Any], list[Any]]:
     first, _, rest = text.partition("\n")
     header = check_header(first + "\n", "usage.csv")
@@ -64,7 +74,7 @@ def _both(text: str, read: tuple[str, ...] = ("subject", "rollout")) -> tuple[li
     return new, old
 
 
-ODD = ["", " ", "\t", " 7 ", "0", "-0", "-1", "+5", "1.5", "1e3", "0x10", "1_000", "007", "٣", "abc",
+ODD = ["", " ", "\t", " 7 ", "0", "-0", "-1", "+5", "1.5", "1e3", "0x10", "1_000", "007", "٣", "²", "abc",
        str(2**64), str(10**30), str(10**250), "-" + str(10**30)]  # fmt: skip
 
 

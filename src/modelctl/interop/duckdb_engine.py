@@ -50,6 +50,7 @@ from modelctl.usage.files import (
     json_keys,
     json_row,
     kind_of,
+    unstated,
 )
 from modelctl.usage.reprice import Group, RepriceResult, RowError, WhatIfTotal, check_arguments
 
@@ -269,11 +270,11 @@ def _query(run: _Run, numbered: int = 0) -> str:
     typed, checks, columns = [], [], {"variant": "__variant"}
     for field in USAGE_FIELDS:
         if field not in have:
-            # Python reprice: a CSV without a requests column bills one request per row; JSON Lines too
-            columns[field] = "1" if field == "requests" else "0"
+            # Python reprice: a file without a requests column bills one request per row
+            columns[field] = str(unstated(field))
             continue
         text = f"raw.{field}"
-        default = "0" if file.kind == "csv" or field != "requests" else "1"
+        default = str(unstated(field))  # a blank cell, a null: 0, or one request (usage.files.unstated)
         # Python's int(): digits, a sign, spaces around (DuckDB's cast also takes 1.5, 1e3, 0x10: not those);
         # a text that is the cast's own digits needs no pattern (the usual case: cheaper)
         value = (

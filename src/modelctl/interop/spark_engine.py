@@ -13,7 +13,7 @@ from typing import Any
 from modelctl import runtime
 from modelctl.interop.exporters import price_table, sql
 from modelctl.interop.exporters.common import Artifact
-from modelctl.usage.files import USAGE_FIELDS
+from modelctl.usage.files import USAGE_FIELDS, unstated
 
 __all__ = ["CONF", "load_tables", "local_session", "price_usage", "totals", "usage_view"]
 
@@ -82,7 +82,8 @@ def load_tables(spark: Any, catalog: runtime.Catalog) -> None:
 
 def usage_view(spark: Any, path: str, name: str = "usage") -> None:
     """A usage CSV (header: timestamp, model, variant?, token counts) as the view ``name``:
-    every column read as text, then typed (a count's empty cell is 0; no requests column: 1);
+    every column read as text, then typed (a count's empty cell is 0, a requests one 1, as is no
+    requests column: usage.files.unstated);
     ``has_time`` says whether the row's timestamp has a time of day (a date alone: base prices)."""
     raw = spark.read.option("header", True).option("inferSchema", False).csv(path)
     have = {c.lower(): c for c in raw.columns}
@@ -93,9 +94,9 @@ def usage_view(spark: Any, path: str, name: str = "usage") -> None:
     cols.append(f"`{have['variant']}` AS variant" if "variant" in have else "CAST(NULL AS STRING) AS variant")
     for field in USAGE_FIELDS:
         if field in have:
-            cols.append(f"CAST(coalesce(nullif(trim(`{have[field]}`), ''), '0') AS BIGINT) AS {field}")
+            cols.append(f"CAST(coalesce(nullif(trim(`{have[field]}`), ''), '{unstated(field)}') AS BIGINT) AS {field}")
         else:
-            cols.append(f"CAST({1 if field == 'requests' else 0} AS BIGINT) AS {field}")
+            cols.append(f"CAST({unstated(field)} AS BIGINT) AS {field}")
     extra = [
         f"`{have[c]}` AS `{c}`" for c in have if c not in {"timestamp", "model", "variant", "has_time", *USAGE_FIELDS}
     ]

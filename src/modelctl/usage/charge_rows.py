@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 from modelctl import runtime
 from modelctl.usage.csv_rows import CHUNK, _lines
-from modelctl.usage.files import NO_COUNT, count_problem
+from modelctl.usage.files import NO_COUNT, count_problem, unstated
 
 _RUNTIME_FIELDS = runtime.USAGE_FIELDS
 
@@ -37,7 +37,8 @@ class Chunk(NamedTuple):
 def csv_rows(
     stream: Iterable[str], header: Any, read: tuple[str, ...], implicit: bool, chunked: bool = False
 ) -> Iterator[Row | Failed | Chunk]:
-    """The rows of a CSV file: a count cell is read by ``int`` (an empty cell is 0).  ``chunked``:
+    """The rows of a CSV file: a count cell is read by ``int`` (an empty or blank cell is 0, or in
+    ``requests`` one request: usage.files.unstated).  ``chunked``:
     ``CHUNK`` rows at a time, as a ``Chunk`` when every row has the header's width and every count
     cell is a whole number >= 0 (else, and for the rows before a CSV error, row by row)."""
     names = header.names
@@ -46,6 +47,7 @@ def csv_rows(
     i_acc, i_plan = header.index("account"), header.index("plan")
     tokens = header.tokens
     take = itemgetter(*tokens) if len(tokens) > 1 else (lambda row: (row[tokens[0]],))
+    defaults = [unstated(names[i]) for i in tokens]
     dims_of = _dims_getter([header.index(d) for d in read])
     no_dims: tuple[str, ...] = ()
     reader = csv.reader(stream, delimiter=header.delimiter)
@@ -60,9 +62,9 @@ def csv_rows(
             cells = take(row)
             try:
                 counts = [*map(int, cells)]
-            except ValueError:
+            except ValueError:  # an empty or blank cell, or a bad count
                 try:
-                    counts = [int(c) if c else 0 for c in cells]
+                    counts = [int(c) if c.strip() else d for c, d in zip(cells, defaults, strict=True)]
                 except ValueError:
                     yield line, _count_problem(row, tokens, names), row
                     continue
@@ -125,10 +127,17 @@ def _chunk(
 
 
 def _count_problem(row: list[str], tokens: tuple[int, ...], names: tuple[str, ...]) -> str:
-    """Why a row's counts cannot be read: the first count cell that is not blank and not digits
-    (else the first count cell)."""
-    k = next((k for k, i in enumerate(tokens) if not row[i].strip().isdigit() and row[i].strip()), 0)
-    return count_problem(names[tokens[k]], row[tokens[k]])
+    """Why a row's counts cannot be read: the first count cell that is neither blank nor a count
+    (``int``'s, from 0: not ``isdigit``, which takes '²'), else the first count cell."""
+    for i in tokens:
+        text = row[i].strip()
+        try:
+            if not text or int(text) >= 0:
+                continue
+        except ValueError:
+            pass
+        return count_problem(names[i], row[i])
+    return count_problem(names[tokens[0]], row[tokens[0]])
 
 
 def _dims_getter(idx: list[int]) -> Callable[[list[str]], tuple[str, ...]] | None:
@@ -171,7 +180,7 @@ def jsonl_rows(first: str, stream: Iterable[str], read: tuple[str, ...], keys: l
         for name in _RUNTIME_FIELDS:
             n = obj.get(name)
             if n is None:
-                n = 1 if name == "requests" else 0
+                n = unstated(name)
             elif type(n) is not int or n < 0:
                 counts = []
                 yield line, count_problem(name, n), text

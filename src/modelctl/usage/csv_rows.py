@@ -9,7 +9,8 @@ found in ``Pass.fast`` by (model, variant, day).  What the columnar path checks,
 row-by-row path (``Pass.file``, in file order, with the row's line number) when it fails:
 
 - the chunk: every row has the header's width, every timestamp is an ISO date or date-time,
-  every count a whole number from 0 to 2**64 - 1 (an empty cell is 0); else the whole chunk;
+  every count a whole number from 0 to 2**64 - 1 (an empty cell is 0, or a ``requests`` one 1:
+  not stated, one request as without the column); else the whole chunk;
 - a row: its (model, variant, day) is in ``Pass.fast`` (priced on a side, no time-of-day window,
   no what-if model), its input-side tokens are at most the entry's ``bound`` (tier 0, within the
   model's limit), and its counts in ``zero_mask``'s columns are zero.
@@ -30,7 +31,7 @@ from itertools import compress, count, islice, repeat
 from operator import add, and_, attrgetter, gt, is_, itemgetter, le, lshift, methodcaller, not_, or_
 from typing import Any
 
-from modelctl.usage.files import Header, count_problem, stamp_parser
+from modelctl.usage.files import Header, count_problem, stamp_parser, unstated
 from modelctl.usage.price_cells import UNBOUNDED, packer
 from modelctl.usage.row_pass import MISS, WINDOWED, Pass
 
@@ -49,6 +50,12 @@ def _lenient(text: str) -> int:
     return int(text) if text.strip() else 0
 
 
+def _lenient_requests(text: str) -> int:
+    """An empty (or blank) ``requests`` cell does not say how many: the row is one request, as a row of
+    a file without the column is (and ``runtime.Usage`` defaults it), and as JSON's null is."""
+    return int(text) if text.strip() else 1
+
+
 def csv_rows(run: Pass, stream: Any, header: Header, row_dims: list[str], tick: Callable[[], None]) -> None:
     names, tokens, delimiter = header.names, header.tokens, header.delimiter
     width = len(names)
@@ -56,6 +63,7 @@ def csv_rows(run: Pass, stream: Any, header: Header, row_dims: list[str], tick: 
     dim_idx = [header.index(d) for d in row_dims]
     dims_of = _dims_getter(dim_idx)
     take = itemgetter(*tokens) if len(tokens) > 1 else (lambda row: (row[tokens[0]],))
+    lenient = [_lenient_requests if names[k] == "requests" else _lenient for k in tokens]
     pack, from_bytes = packer(len(tokens)), int.from_bytes
     stamp = stamp_parser()
     find, file, error, join = run.find, run.file, run.error, delimiter.join
@@ -91,7 +99,7 @@ def csv_rows(run: Pass, stream: Any, header: Header, row_dims: list[str], tick: 
             counts = [*map(int, take(row))]
             packed = from_bytes(pack(1, *counts), "little")
         except (ValueError, struct.error):
-            slow = _slow_counts(row, tokens, names)  # empty cells are zero; or why a count is wrong
+            slow = _slow_counts(row, tokens, names)  # empty cells are zero (requests: one); or why a count is wrong
             if isinstance(slow, str):
                 error(line, slow, row, join)
                 return
@@ -144,7 +152,7 @@ def csv_rows(run: Pass, stream: Any, header: Header, row_dims: list[str], tick: 
             ints = [list(map(int, cols[k])) for k in tokens]
         except ValueError:
             try:
-                ints = [list(map(_lenient, cols[k])) for k in tokens]
+                ints = [list(map(f, cols[k])) for f, k in zip(lenient, tokens, strict=True)]
             except ValueError:
                 return False
         try:
@@ -269,7 +277,7 @@ def _slow_counts(row: list[str], tokens: Sequence[int], names: Sequence[str]) ->
     for i in tokens:
         text = row[i].strip()
         try:
-            n = int(text) if text else 0
+            n = int(text) if text else unstated(names[i])
         except ValueError:
             return count_problem(names[i], row[i])
         if not 0 <= n < 1 << 64:

@@ -195,6 +195,12 @@ def check_columns(written: list[str], label: str, delimiter: str = ",", what: st
     return Header(tuple(names), delimiter, tokens, tuple(n for n in names if n not in known))
 
 
+def unstated(field: str) -> int:
+    """What a count left empty (a blank CSV cell, a JSON null or no key, a Parquet null) is: 0, but
+    ``requests`` 1: not stated, the row is one request, as without the column (``runtime.Usage``)."""
+    return 1 if field == "requests" else 0
+
+
 def count_problem(field: str, value: Any) -> str:
     """Why ``value`` is not a token count."""
     if isinstance(value, str):

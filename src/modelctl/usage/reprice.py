@@ -40,6 +40,7 @@ from modelctl.usage.files import (
     kind_of,
     open_usage,
     stamp_parser,
+    unstated,
 )
 from modelctl.usage.price_cells import FIELD_BITS, TIER_SLOTS, PriceTable, packer, unpack
 from modelctl.usage.readout import Readout, jsonl_columns, keys_ahead, plan_readout
@@ -289,7 +290,7 @@ def _jsonl_rows(
     pack, from_bytes, loads = packer(len(USAGE_FIELDS)), int.from_bytes, json.loads
     seen = {*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS, *USAGE_FIELDS}  # every key judged so far
     keys = _KeyWatch(seen.issuperset, seen, ignored)
-    defaults = [1 if f == "requests" else 0 for f in USAGE_FIELDS]
+    defaults = [*map(unstated, USAGE_FIELDS)]
     stamp = stamp_parser()
     find, file, error = run.find, run.file, run.error
     n = line_no = 0
