@@ -114,3 +114,27 @@ def test_columns_sum_most_rows_of_a_clean_file(
     fast, slow = _both(catalog, path, monkeypatch, group_by=("account",))
     assert fast == slow
     assert taken and taken[0] > 4_000
+
+
+@pytest.mark.parametrize("what_if", [(), ("openai/gpt-6-luna",)])
+def test_the_pass_makes_no_reference_cycles(catalog: Catalog, tmp_path: Path, what_if: tuple[str, ...]) -> None:
+    """charges() pauses the cyclic GC (as plain reprice does): safe only while a pass leaves no
+    cycles behind, which nothing but a collection would free."""
+    import gc
+
+    rows = [
+        (f"2026-11-{d:02d}T10:00:00Z", MODELS[d % 3], str(d * 7), "5", "", OWNERS[d % 4], d % 3) for d in range(1, 29)
+    ]
+    path = tmp_path / "usage.csv"
+    path.write_text(_text(rows * 100 + [("bad", "", "x", "1", "1", ("pro", ""), 0)]))
+    charges(path, catalog, group_by=("subject",), what_if=what_if)  # the catalog's own caches, once
+    gc.collect()
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        result = charges(path, catalog, group_by=("subject",), what_if=what_if)
+        assert gc.collect() == 0
+    finally:
+        if was:
+            gc.enable()
+    assert result.rows_charged == 2_800 and result.error_count == 1

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from modelctl import runtime
+from modelctl._gc import paused_gc
 from modelctl.runtime._entitlements import ChargeTerms, charge_terms
 from modelctl.runtime._pricing import MONEY, SIDE_INDEXES, window_variant
 from modelctl.usage.charge_columns import Columns
@@ -128,7 +129,10 @@ def charges(
             defaults = (plan or "", account or "")
             errors_to = (keep_errors, on_error, show)
             context = (catalog, fields, tuple(group_by), read, readout, defaults, tuple(what_if), errors_to, layout)
-            result = _run(str(path), rows, *context)
+            # The pass makes no reference cycles: the cyclic GC's passes over each chunk's rows took a
+            # sixth of its time (a quarter of --charges's columnar step), as plain reprice found.
+            with paused_gc():
+                result = _run(str(path), rows, *context)
         except UnicodeDecodeError:
             raise UsageFileError(f"{path}: not UTF-8 text") from None
         except csv.Error as exc:
