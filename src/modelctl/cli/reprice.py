@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -10,18 +9,16 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from typing import IO, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
 from modelctl.cli.common import (
-    EXIT_INPUT,
     EXIT_NO,
     JSON_FORMAT_VERSION,
     CatalogOption,
     Format,
     at_option,
-    csv_cell,
     csv_table,
     dumps,
     error,
@@ -34,10 +31,11 @@ from modelctl.cli.common import (
     stdout_text,
     text_table,
 )
+from modelctl.cli.errors_out import errors_file
 from modelctl.cli.money import Cell, spell_rows
 from modelctl.cli.own_input import same_file
 from modelctl.usage.readout import ReadoutError
-from modelctl.usage.reprice import DIMENSIONS, Group, RepriceResult, RowError
+from modelctl.usage.reprice import DIMENSIONS, Group, RepriceResult
 from modelctl.usage.reprice import reprice as do_reprice
 
 Dimension = StrEnum("Dimension", {d: d for d in DIMENSIONS})  # type: ignore[misc]
@@ -161,22 +159,24 @@ def reprice(
 
         dims = [d.value for d in group_by] if group_by else ["account"]
         check_charges(opened.catalog, dims, plan, account)  # before --errors-out is written
-        with _errors_file(errors_out) as on_error:
-            run_charges(
+        with errors_file(errors_out) as on_error:
+            failed = run_charges(
                 usage_file, opened.catalog, dims, plan=plan, account=account, what_if=targets, rollout=rollout,
                 show_errors=show_errors, fmt=fmt, on_error=on_error, errors_out=errors_out,
             )  # fmt: skip
+        if failed:  # after the block: --errors-out is in place
+            raise typer.Exit(EXIT_NO)
         return
     dims = [d.value for d in group_by] if group_by else ["model"]
     if engine is Engine.duckdb:
         reprice_duckdb = _duckdb_engine(dims, rollout)
-        with _errors_file(errors_out) as on_error, reading():
+        with errors_file(errors_out) as on_error, reading():
             result = reprice_duckdb(
                 usage_file, opened.catalog, group_by=dims, what_if=targets, at=at, keep_errors=show_errors,
                 on_error=on_error,
             )  # fmt: skip
     else:
-        with _errors_file(errors_out) as on_error, _progress() as progress, reading(), _readout_usage():
+        with errors_file(errors_out) as on_error, _progress() as progress, reading(), _readout_usage():
             result = do_reprice(
                 usage_file,
                 opened.catalog,
@@ -237,26 +237,6 @@ def _not_the_input(errors_out: Path | None, usage_file: str) -> None:
             f"{str(errors_out)!r} is the usage file itself: writing the errors there would empty it",
             param_hint="--errors-out",
         )
-
-
-@contextmanager
-def _errors_file(path: Path | None) -> Iterator[Callable[[RowError], None] | None]:
-    if path is None:
-        yield None
-        return
-    try:
-        fh: IO[str] = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed below
-    except OSError as exc:
-        error(f"cannot write --errors-out {str(path)!r}: {exc.strerror or exc}")
-        raise typer.Exit(EXIT_INPUT) from None
-    with fh:
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(["line", "what_if", "message", "row"])
-
-        def write(err: RowError) -> None:
-            writer.writerow([err.line, csv_cell(err.what_if or ""), csv_cell(err.message), csv_cell(err.raw)])
-
-        yield write
 
 
 @contextmanager

@@ -12,7 +12,6 @@ import typer
 
 from modelctl import runtime
 from modelctl.cli.common import (
-    EXIT_NO,
     JSON_FORMAT_VERSION,
     Format,
     csv_table,
@@ -71,8 +70,9 @@ def run_charges(
     fmt: Format,
     on_error: Callable[[RowError], None] | None = None,
     errors_out: Path | None = None,
-) -> None:
-    """Charge the file and render it (``check_charges`` first, before --errors-out is opened)."""
+) -> bool:
+    """Charge the file and render it (``check_charges`` first, before --errors-out is opened); True
+    when some rows could not be charged (exit 1, once --errors-out is in place)."""
     check_charges(catalog, dims, plan, account)
     try:
         with reading():
@@ -85,8 +85,7 @@ def run_charges(
     render = {Format.json: _json, Format.csv: _csv, Format.markdown: _markdown}.get(fmt, _text)
     stdout_text(render(result))
     _summary(result, errors_out)
-    if result.failed:
-        raise typer.Exit(EXIT_NO)
+    return bool(result.failed)
 
 
 def _summary(result: ChargesResult, errors_out: Path | None = None) -> None:
