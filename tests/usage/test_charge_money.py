@@ -166,3 +166,32 @@ def test_charges_round_every_request_as_charge_does(
     assert group.amount.as_tuple() == amount.as_tuple()
     assert group.exact == exact and group.rows == len(counts)
     assert result.totals == {group.unit: amount}
+
+
+@pytest.mark.parametrize("per", ["request", "invoice"])
+def test_what_if_charges_are_exact_for_huge_counts(content: dict[str, Any], tmp_path: Path, per: str) -> None:
+    """The same rows on a what-if model: a count of 10**250 was a decimal.InvalidOperation
+    traceback (quantize at 200 digits); now the sum of charge() on that model, to the last digit."""
+    doc = copy.deepcopy(content)
+    doc["plans"]["pro"]["rounding"] = {"decimals": 3, "mode": "half_even", "per": per}
+    cat = Catalog.from_content(doc)
+    counts = [(7, 3), (12_345, 2**64 - 1), (3, 10**30), (5, 10**250)]
+    path = tmp_path / "usage.csv"
+    path.write_text(
+        "timestamp,model,input_tokens,output_tokens,plan\n"
+        + "".join(f"2026-11-20,openai/gpt-6-sol,{i},{o},pro\n" for i, o in counts)
+    )
+    result = charges(path, cat, group_by=("plan",), what_if=("openai/gpt-6-luna",))
+    assert not result.failed, result.errors
+    (group,) = result.groups
+    (what_if,) = group.what_if
+    exact = ZERO
+    amount = ZERO
+    for i, o in counts:
+        charge = cat.charge("openai/gpt-6-luna", Usage(input_tokens=i, output_tokens=o), plan="pro", at="2026-11-20")
+        exact = MONEY.add(exact, charge.exact)
+        amount = MONEY.add(amount, charge.amount)
+    if per == "invoice":
+        amount = exact.quantize(Decimal("0.001"), rounding=ROUND_HALF_EVEN, context=MONEY)
+    assert what_if.exact == exact and what_if.amount == amount
+    assert result.what_if[0].totals == {what_if.unit: amount}

@@ -27,7 +27,7 @@ from modelctl.runtime._pricing import MONEY, SIDE_INDEXES, window_variant
 from modelctl.usage.charge_columns import Columns
 from modelctl.usage.charge_money import Acc, Level, new_level, priced_cells
 from modelctl.usage.charge_rows import Chunk, csv_rows, jsonl_rows
-from modelctl.usage.charges_what_if import GroupSum, WAcc, WhatIfCharge, WhatIfCharges, WhatIfTotal
+from modelctl.usage.charges_what_if import TO_CURRENCY, GroupSum, WAcc, WhatIfCharge, WhatIfCharges, WhatIfTotal
 from modelctl.usage.files import UsageFileError, check_header, day_parser, json_keys, kind_of, open_usage
 from modelctl.usage.readout import keys_ahead, plan_readout
 from modelctl.usage.row_pass import RowError
@@ -271,8 +271,10 @@ def _run(
         if on_error is not None:
             on_error(RowError(line, why, show(raw)))
 
-    with localcontext() as ctx:
-        ctx.prec = 200  # exact: far more digits than any product here needs
+    # Exact: the runtime's unbounded MONEY context, whatever the counts (what-if rows are charged in
+    # Decimal here: 200 digits made a count of 10**250 a quantize error); the one division, by
+    # credits_per_usd, is at 200 digits (TO_CURRENCY), as before.
+    with localcontext(MONEY):
         for item in rows:
             n += 1
             if len(item) == 3:
@@ -417,7 +419,11 @@ def _finish(
             g = out[gkey] = [0, _ZERO, _ZERO, _ZERO, _ZERO, set(), {}, [GroupSum() for _ in targets]]
         g[0] += acc.rows
         g[1] = MONEY.add(g[1], acc.cost)  # sums exact (MONEY), whatever the counts; a division at 200 digits
-        g[2] += acc.exact / terms.credits if terms.credits != 1 else acc.exact
+        g[2] = (
+            TO_CURRENCY.add(g[2], TO_CURRENCY.divide(acc.exact, terms.credits))
+            if terms.credits != 1
+            else g[2] + acc.exact
+        )
         g[3] = MONEY.add(g[3], acc.exact)
         g[4] = MONEY.add(g[4], acc.amount)
         g[5].add(per)

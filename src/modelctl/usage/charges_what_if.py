@@ -14,15 +14,17 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
+from decimal import Context, Decimal
 from typing import Any
 
 from modelctl import runtime
 from modelctl.runtime._entitlements import ChargeTerms
-from modelctl.runtime._pricing import window_variant
+from modelctl.runtime._pricing import MONEY, window_variant
 from modelctl.usage.row_pass import RowError
 
 _ZERO = Decimal(0)
+# A charge in credits back in the currency: a division, which MONEY (unbounded) would not end for 1/3.
+TO_CURRENCY = Context(prec=200)
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +187,7 @@ class WhatIfCharges:
             for g in groups:
                 w = g.what_if[k]
                 if w.unit:
-                    sums[w.unit] = sums.get(w.unit, _ZERO) + w.amount
+                    sums[w.unit] = MONEY.add(sums.get(w.unit, _ZERO), w.amount)  # exact: not 28 digits
             refused = tuple((p, a, why) for (p, a), why in sorted(self.refused[k].items()))
             out.append(WhatIfTotal(target, sums, self.failed[k], refused))
         return tuple(out)
@@ -209,7 +211,10 @@ class GroupSum:
             return
         self.units.add(terms.unit)
         self.cost += acc.cost
-        self.charge += acc.exact / terms.credits if terms.credits != 1 else acc.exact
+        if terms.credits != 1:
+            self.charge = TO_CURRENCY.add(self.charge, TO_CURRENCY.divide(acc.exact, terms.credits))
+        else:
+            self.charge += acc.exact
         self.exact += acc.exact
         self.amount += acc.amount
         for invoice, exact in acc.invoices.items():
