@@ -355,6 +355,22 @@ def test_a_json_value_of_another_type_after_the_sample_is_unpriced_not_zero(file
     assert duck.rows_priced == 25_001
 
 
+@pytest.mark.parametrize("value", ["10", " 10", "", "abc", "1e3"])
+def test_a_json_count_written_as_a_string_is_refused_by_both_engines(files: dict[str, Any], value: str) -> None:
+    """A count in quotes is text: Python reprice refused "10" saying it was too large, and duckdb
+    read it as 10, so the same file had two totals. Both refuse it now, with the same words."""
+    good = {"timestamp": "2025-07-01", "model": "acme/plain", "input_tokens": 10, "output_tokens": 10}
+    path = files["dir"] / "quoted.jsonl"
+    rows = [good, {**good, "output_tokens": value}, good]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    python = reprice(path, files["catalog"])
+    duck = reprice_duckdb(path, files["catalog"])
+    _same(python, duck)
+    assert python.rows_priced == duck.rows_priced == 2
+    words = f"output_tokens {value!r} is text, not a number: write a JSON count without quotes"
+    assert [(e.line, e.message) for e in python.errors] == [(2, words)] == [(e.line, e.message) for e in duck.errors]
+
+
 def test_both_engines_name_the_keys_ignored_after_the_first_line(
     files: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -276,3 +276,15 @@ def test_a_row_with_a_time_is_charged_in_the_window_in_force(
     assert expected == [Decimal(x) for _, x in WINDOW_ROWS]
     assert amount == sum(expected) == Decimal("151.2")
     assert result.first_day == date(2026, 11, 19)
+
+
+def test_a_json_count_written_as_a_string_is_an_unchargeable_row_saying_so(
+    content: dict[str, Any], tmp_path: Path
+) -> None:
+    # the same words as plain reprice, in both engines (tests/interop/test_reprice_duckdb.py)
+    cat = Catalog.from_content(copy.deepcopy(content))
+    rows = _rows(3)
+    rows[1] = {**rows[1], "input_tokens": "1200"}
+    result = charges(_write(tmp_path / "usage.jsonl", rows), cat, group_by=("account",))
+    assert result.rows_charged == 2 and result.error_count == 1
+    assert result.errors == ((2, "input_tokens '1200' is text, not a number: write a JSON count without quotes"),)

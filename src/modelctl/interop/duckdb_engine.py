@@ -216,6 +216,12 @@ def _json_view(name: str) -> tuple[str, list[str], tuple[str, ...], list[str], s
     )
     casts = ", ".join(f"({_ident(key)} ->> '$') AS {_ident(low)}" for low, key in chosen.items())
     casts += ", coalesce(json_type(\"timestamp\") = 'VARCHAR', false) AS __ts_text"
+    # a count written as a JSON string ("1000") is text: refused, as Python reprice refuses it
+    casts += "".join(
+        f", coalesce(json_type({_ident(key)}) = 'VARCHAR', false) AS {_ident('__str_' + low)}"
+        for low, key in chosen.items()
+        if low in USAGE_FIELDS
+    )
     ignored = [k for k in keys if k not in _KNOWN and k not in OPTIONAL_COLUMNS]  # as Python reprice names them
     return f"(SELECT {casts} FROM {source})", list(chosen), tuple(USAGE_FIELDS), ignored, ",", "__ts_text"
 
@@ -284,6 +290,11 @@ def _query(run: _Run, numbered: int = 0) -> str:
             f"WHEN trim({text}) = '' THEN {default} END"
         )
         typed.append(f"{value} AS {field}")
+        if file.kind == "jsonl":  # usage.files.json_count_problem's words
+            checks.append(
+                f"WHEN __str_{field} THEN '{field} ''' || __text_{field} || "
+                "''' is text, not a number: write a JSON count without quotes'"
+            )
         checks.append(
             f"WHEN {field} IS NULL THEN '{field} ' || __text_{field} || "
             "' is not a whole number of tokens from 0 to 2^64 - 1'"

@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 from modelctl import runtime
 from modelctl.usage.csv_rows import CHUNK, _lines
-from modelctl.usage.files import NO_COUNT, count_problem, unstated
+from modelctl.usage.files import NO_COUNT, count_problem, json_count_problem, unstated
 
 _RUNTIME_FIELDS = runtime.USAGE_FIELDS
 
@@ -183,7 +183,7 @@ def jsonl_rows(first: str, stream: Iterable[str], read: tuple[str, ...], keys: l
                 n = unstated(name)
             elif type(n) is not int or n < 0:
                 counts = []
-                yield line, count_problem(name, n), text
+                yield line, json_count_problem(name, n), text
                 break
             counts.append(n)
         if len(counts) != len(_RUNTIME_FIELDS):

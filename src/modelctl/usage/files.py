@@ -218,6 +218,14 @@ def count_problem(field: str, value: Any) -> str:
     return f"{field} {value!r} is too large for a token count"
 
 
+def json_count_problem(field: str, value: Any) -> str:
+    """Why a JSON row's ``value`` is not a token count: as ``count_problem``, and a string is not
+    one whatever it holds (``"1000"`` in quotes is text; every engine refuses it, duckdb's too)."""
+    if isinstance(value, str):
+        return f"{field} {value!r} is text, not a number: write a JSON count without quotes"
+    return count_problem(field, value)
+
+
 def day_parser() -> Callable[[Any], int]:
     """A function from a timestamp to its day (UTC) as a date ordinal.
 

@@ -36,6 +36,7 @@ from modelctl.usage.files import (
     UsageFileError,
     check_header,
     count_problem,
+    json_count_problem,
     json_keys,
     kind_of,
     open_usage,
@@ -374,7 +375,7 @@ def _json_row(
         if n is None:
             n = default
         elif type(n) is not int:
-            return count_problem(usage_field, n)
+            return json_count_problem(usage_field, n)
         counts.append(n)
     if counts == defaults and all(get(f) is None for f in USAGE_FIELDS):
         return NO_COUNT
