@@ -55,6 +55,17 @@ def test_formats(cat: str, fmt: str, golden: Golden) -> None:
     golden(f"reprice/usage.{fmt}.{ {'text': 'txt', 'markdown': 'md'}.get(fmt, fmt) }", result.stdout)
 
 
+def test_one_row_is_one_row_in_the_summaries(cat: str) -> None:
+    # "1 rows: 1 priced", and with --charges "1 rows (no rows): 0 charged"
+    Path("one.csv").write_text("\n".join(USAGE.splitlines()[:2]) + "\n")
+    plain = runner.invoke(app, ["reprice", "one.csv", "--catalog", cat])
+    assert plain.exit_code == 0 and "1 row: 1 priced" in plain.stderr
+    markdown = runner.invoke(app, ["reprice", "one.csv", "--catalog", cat, "-f", "markdown"])
+    assert "of 1 row priced" in markdown.stdout
+    charged = runner.invoke(app, ["reprice", "one.csv", "--catalog", cat, "--charges"])  # no plan: not charged
+    assert "1 row: 0 charged" in charged.stderr and "no rows" not in charged.stderr
+
+
 def test_all_rows_priced_exits_0(cat: str) -> None:
     result = runner.invoke(app, ["reprice", "usage.csv", "--catalog", cat, "-g", "account", "-g", "day"])
     assert result.exit_code == 0, result.output

@@ -33,6 +33,7 @@ from modelctl.cli.common import (
 )
 from modelctl.cli.errors_out import errors_file
 from modelctl.cli.money import Cell, spell_rows
+from modelctl.cli.output import plural
 from modelctl.cli.own_input import same_file
 from modelctl.usage.readout import ReadoutError
 from modelctl.usage.reprice import DIMENSIONS, Group, RepriceResult
@@ -350,7 +351,7 @@ def _markdown(result: RepriceResult) -> str:
     groups = [_row(result, g, fields) for g in result.groups]
     spelled = spell_rows(groups + _total_rows(result, fields), together=[_cost_columns(result, fields)])
     rows = spelled[: len(groups)] + [[f"**{c}**" if c else c for c in row] for row in spelled[len(groups) :]]
-    head = f"**{result.rows_priced:,}** of {result.rows_read:,} rows priced" + (
+    head = f"**{result.rows_priced:,}** of {plural(result.rows_read, 'row')} priced" + (
         f"; **{result.error_count:,} could not be priced**" if result.error_count else ""
     )
     return head + "\n\n" + markdown_table(headers, rows, right=_right(result, len(headers)))
@@ -401,7 +402,7 @@ def _json(result: RepriceResult) -> str:
 def _summary(result: RepriceResult, errors_out: Path | None) -> None:
     if result.ignored_columns:
         note(f"ignored columns (not usage fields): {', '.join(result.ignored_columns)}")
-    line = f"{result.rows_read:,} rows: {result.rows_priced:,} priced"
+    line = f"{plural(result.rows_read, 'row')}: {result.rows_priced:,} priced"
     if not result.failed:
         note(line)
         return

@@ -25,6 +25,7 @@ from modelctl.cli.common import (
     text_table,
 )
 from modelctl.cli.money import Cell, Money, spell_rows
+from modelctl.cli.output import plural
 from modelctl.cli.plans import unknown_name
 from modelctl.usage.charges import CHARGE_DIMENSIONS, ChargeGroup, ChargesResult, charges
 from modelctl.usage.charges_what_if import WhatIfCharge
@@ -94,8 +95,8 @@ def _summary(result: ChargesResult, errors_out: Path | None = None) -> None:
     if result.unused_dimensions:
         names = ", ".join(result.unused_dimensions)
         note(f"ignored columns (not read for this --group-by): {names}")
-    period = f"{result.first_day} to {result.last_day}" if result.first_day else "no rows"
-    line = f"{result.rows_read:,} rows ({period}): {result.rows_charged:,} charged"
+    period = f" ({result.first_day} to {result.last_day})" if result.first_day else ""  # the rows charged
+    line = f"{plural(result.rows_read, 'row')}{period}: {result.rows_charged:,} charged"
     for w in result.what_if:
         for _plan, _account, reason in w.not_allowed:
             note(f"{reason}: its charges on {w.model} are shown as if it were allowed")
