@@ -88,3 +88,13 @@ def test_fail_on_review_gates_an_account_change(tmp_path: Path) -> None:
     assert result.exit_code == 3, result.output
     flat = " ".join(result.stdout.split())
     assert "REVIEW" in flat and "negotiated input_per_1m for openai/gpt-6-sol: 1.60 -> 1.20 (-25.0%)" in flat
+
+
+def test_a_negotiated_price_change_of_any_size_is_shown_exactly(content: dict[str, Any]) -> None:
+    # 10^-32 -> 10^30 is +10^64 %: quantizing it in the default 28-digit context was a
+    # decimal.InvalidOperation traceback from diff (found by mutating catalogs in git)
+    old, new = copy.deepcopy(content), copy.deepcopy(content)
+    old["accounts"]["acme-bank"]["pricing"][0]["prices"]["input_per_1m"] = "0.00000000000000000000000000000001"
+    new["accounts"]["acme-bank"]["pricing"][0]["prices"]["input_per_1m"] = "1000000000000000000000000000000"
+    price = _changes(old, new)["pricing[openai/gpt-6-sol].prices.input_per_1m"]
+    assert "(+9999999999999999999999999999999999999999999999999999999999999900.0%)" in price.reason

@@ -52,6 +52,32 @@ def test_price_change_in_a_period_in_force_is_a_review(content: dict[str, Any]) 
     assert change.cls == REVIEW and "re-priced" in change.reason
 
 
+@pytest.mark.parametrize(
+    ("before", "after", "delta", "percent"),
+    [
+        # a change of 10^60 %: the percent's quantize needs 62 digits (decimal.InvalidOperation in the
+        # default 28-digit context, a traceback from diff and history; found by mutating catalogs in git)
+        (
+            "0.00000000000000000000000000000001",
+            "1000000000000000000000000000000",
+            "999999999999999999999999999999.99999999999999999999999999999999",
+            "9999999999999999999999999999999999999999999999999999999999999900.0",
+        ),
+        # 40 significant digits: the delta was rounded to 28
+        ("1.000000000000000000000000000000000000001", "2", "0.999999999999999999999999999999999999999", "100.0"),
+    ],
+)
+def test_price_changes_of_any_size_are_exact(
+    content: dict[str, Any], before: str, after: str, delta: str, percent: str
+) -> None:
+    old, new = copy.deepcopy(content), copy.deepcopy(content)
+    old["models"]["acme/beta"]["pricing"][0]["prices"]["output_per_1m"] = before
+    new["models"]["acme/beta"]["pricing"][0]["prices"]["output_per_1m"] = after
+    change = _one(_diff(old, new))
+    assert change.price is not None
+    assert (str(change.price.delta), str(change.price.percent)) == (delta, percent)
+
+
 def test_scheduled_period_compares_with_the_price_in_force(content: dict[str, Any]) -> None:
     new = copy.deepcopy(content)
     pricing = new["models"]["acme/beta"]["pricing"]

@@ -326,3 +326,19 @@ def test_a_workload_file_that_is_not_yaml_is_a_side_error_not_a_crash(repo: Path
     _write(repo, "workloads/chat.yaml", "id: chat\nmodels: [\n")
     code, _, err = _cli()
     assert code == 4 and "workloads/chat.yaml" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("7", "7.00"),
+        ("0.0093", "0.0093"),
+        # past 28 digits: quantizing to cents in the default context was decimal.InvalidOperation
+        ("1000000000000000000000000000000", "1000000000000000000000000000000.00"),
+        ("123456789012345678901234567890.123456789", "123456789012345678901234567890.123456789"),
+    ],
+)
+def test_amounts_are_shown_exactly_whatever_their_size(value: str, shown: str) -> None:
+    from modelctl.review.impact import exact
+
+    assert exact(Decimal(value)) == shown

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 from typing import Any
 
 from modelctl.review.changes import ADDED, CHANGED, INFO, REMOVED, REVIEW, Change, _fields, keyed_pairs
@@ -132,7 +132,9 @@ def _delta_change(key: str, path: str, name: str, x: Any, y: Any, what: str) -> 
     old, new = _decimal(x), _decimal(y)
     percent = None
     if old is not None and new is not None and old:
-        percent = ((new - old) / old * 100).quantize(Decimal("0.1"))
+        with localcontext() as ctx:  # exact for any value validate accepts (40 digits, 10^-40 to 10^40)
+            ctx.prec = 200
+            percent = ((new - old) / old * 100).quantize(Decimal("0.1"))
     action = ADDED if x is None else REMOVED if y is None else CHANGED
     shown = f" ({'+' if percent > 0 else ''}{percent}%)" if percent is not None else ""
     reason = f"{what}: {x if x is not None else 'list price'} -> {y if y is not None else 'list price'}{shown}"

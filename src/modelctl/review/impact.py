@@ -32,9 +32,12 @@ _ZERO = Decimal(0)
 
 
 def exact(value: Decimal) -> str:
-    """An amount exactly, without trailing zeros past the cents: ``7.00``, ``0.0093``."""
-    cents = value.quantize(Decimal("0.01"))
-    return format(cents if cents == value else value.normalize(), "f")
+    """An amount exactly, without trailing zeros past the cents: ``7.00``, ``0.0093`` (in a context
+    wide enough for any amount: the default 28 digits cannot quantize 10^30 to cents)."""
+    with localcontext() as ctx:
+        ctx.prec = 200
+        cents = value.quantize(Decimal("0.01"))
+        return format(cents if cents == value else value.normalize(), "f")
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,9 +254,7 @@ def _violation(w: WorkloadImpact, spec: Workload, policy: Policy) -> str | None:
         shown = "from zero" if percent is None else f"+{w.percent()}%"
         return f"{w.workload}: monthly cost rises {shown}{when}, above the {limit_pct}% limit"
     if limit_amt is not None and delta > limit_amt:
-        shown = format(
-            delta.quantize(Decimal("0.01")) if delta == delta.quantize(Decimal("0.01")) else delta.normalize(), "f"
-        )
+        shown = exact(delta)
         return f"{w.workload}: monthly cost rises by {shown} {w.currency}{when}, above the {limit_amt} limit"
     return None
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Any
 
 from modelctl.review.changes import (
@@ -190,8 +190,10 @@ def _prices(
         after = Decimal(b) if b is not None else None
         if before is not None and after is not None and before == after:
             continue
-        delta = after - before if before is not None and after is not None else None
-        percent = (delta / before * 100).quantize(Decimal("0.1")) if delta is not None and before else None
+        with localcontext() as ctx:  # exact for any price validate accepts (40 digits, 10^-40 to 10^40)
+            ctx.prec = 200
+            delta = after - before if before is not None and after is not None else None
+            percent = (delta / before * 100).quantize(Decimal("0.1")) if delta is not None and before else None
         detail = PriceChange(price_key, day, variant, tier, scheduled, delta, percent)
         action = ADDED if a is None else REMOVED if b is None else CHANGED
         cls, reason = _classify_price(
