@@ -10,6 +10,7 @@ import io
 import json
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -405,3 +406,32 @@ def test_json_keys_are_read_as_written_in_both_engines(files: dict[str, Any]) ->
     duck = reprice_duckdb(path, files["catalog"])
     _same(python, duck)
     assert python.ignored_columns == ("Input_Tokens",) and python.groups[0].tokens["input_tokens"] == 5
+
+
+@pytest.mark.parametrize("price", ["2.5000000000000000000001", "100000000000000000000000"])
+def test_a_price_decimal_38_18_cannot_hold_is_refused_not_rounded(tmp_path: Path, price: str) -> None:
+    """validate accepts prices of 40 digits; the duckdb engine's price table is DECIMAL(38,18): it
+    rounded 2.5000000000000000000001 to 2.5 (a total off from Python reprice's, exit 0) and failed
+    10^23 with "Conversion Error: CSV Error on Line: 145"."""
+    import copy
+
+    from conftest import REPO
+    from modelctl.artifact.compile import content_of
+    from modelctl.rules.validate import validate_catalog
+    from modelctl.runtime import Catalog
+    from modelctl.usage.files import UsageFileError
+
+    content = copy.deepcopy(content_of(validate_catalog(REPO / "catalog", today=date(2026, 11, 25)).catalog))
+    model = content["models"]["openai/gpt-4o"]
+    for period in model["pricing"]:
+        if "input_per_1m" in period.get("prices", {}):
+            period["prices"]["input_per_1m"] = price
+    catalog = Catalog.from_content(content)
+    path = tmp_path / "usage.csv"
+    path.write_text("timestamp,model,input_tokens,output_tokens\n2026-11-20,openai/gpt-4o,100000,0\n")
+    exact = reprice(path, catalog)
+    assert exact.totals == {"USD": Decimal(price) / 10}
+    with pytest.raises(
+        UsageFileError, match=rf"cannot hold openai/gpt-4o input_per_1m = {price} exactly.*--engine python"
+    ):
+        reprice_duckdb(path, catalog)

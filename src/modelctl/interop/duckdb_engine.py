@@ -131,11 +131,34 @@ def artifact_of(catalog: runtime.Catalog) -> Artifact:
     return Artifact("", catalog.name, "", {info.ref: dict(info.data) for info in catalog.models()})
 
 
+def _held_exactly(table: list[dict[str, Any]]) -> None:
+    """UsageFileError unless every price fits the table's DECIMAL(38,18) exactly: DuckDB would round
+    a price of more than 18 decimal places (a total off from Python reprice's, silently) and refuse
+    one of 10^20 or more (validate accepts prices of 40 digits, 10^-40 to 10^40)."""
+    limit, places = Decimal(10) ** 20, Decimal(1).scaleb(-18)
+    for row in table:
+        for key in price_table.MONEY_KEYS:
+            text = row.get(key)
+            if text is None:
+                continue
+            value = Decimal(str(text))
+            with localcontext() as ctx:
+                ctx.prec = 200
+                fits = abs(value) < limit and value == value.quantize(places)
+            if not fits:
+                raise UsageFileError(
+                    f"the duckdb engine keeps prices as DECIMAL(38,18), which cannot hold {row['model']} {key} = "
+                    f"{text} exactly (more than 18 decimal places, or 10^20 or more): use --engine python"
+                )
+
+
 def _load_tables(con: Any, catalog: runtime.Catalog) -> None:
     artifact = artifact_of(catalog)
+    rows = price_table.rows(artifact)
+    _held_exactly(rows)
     with tempfile.TemporaryDirectory(prefix="modelctl-duckdb-") as tmp:
         prices, names, windows = Path(tmp) / "prices.csv", Path(tmp) / "names.csv", Path(tmp) / "windows.csv"
-        prices.write_text(price_table.to_csv(price_table.rows(artifact)), encoding="utf-8")
+        prices.write_text(price_table.to_csv(rows), encoding="utf-8")
         names.write_text(price_table.names_csv(price_table.names(artifact)), encoding="utf-8")
         windows.write_text(price_table.windows_csv(price_table.windows(artifact)), encoding="utf-8")
         for table, file, cols in (
