@@ -45,15 +45,11 @@ def bad_timestamp(ts: Any) -> str:
     return f"timestamp {ts!r} is not an ISO date or date-time (or epoch seconds)"
 
 
-def _lenient(text: str) -> int:
-    """An empty (or blank) cell is 0; anything else is ``int``'s."""
-    return int(text) if text.strip() else 0
-
-
-def _lenient_requests(text: str) -> int:
-    """An empty (or blank) ``requests`` cell does not say how many: the row is one request, as a row of
-    a file without the column is (and ``runtime.Usage`` defaults it), and as JSON's null is."""
-    return int(text) if text.strip() else 1
+def _lenient(field: str) -> Callable[[str], int]:
+    """A cell of ``field``: ``int``'s, and an empty (or blank) one what a count not stated is
+    (``usage.files.unstated``: 0, or in ``requests`` one request)."""
+    default = unstated(field)
+    return lambda text: int(text) if text.strip() else default
 
 
 def csv_rows(run: Pass, stream: Any, header: Header, row_dims: list[str], tick: Callable[[], None]) -> None:
@@ -63,7 +59,7 @@ def csv_rows(run: Pass, stream: Any, header: Header, row_dims: list[str], tick: 
     dim_idx = [header.index(d) for d in row_dims]
     dims_of = _dims_getter(dim_idx)
     take = itemgetter(*tokens) if len(tokens) > 1 else (lambda row: (row[tokens[0]],))
-    lenient = [_lenient_requests if names[k] == "requests" else _lenient for k in tokens]
+    lenient = [_lenient(names[k]) for k in tokens]
     pack, from_bytes = packer(len(tokens)), int.from_bytes
     stamp = stamp_parser()
     find, file, error, join = run.find, run.file, run.error, delimiter.join
