@@ -6,7 +6,6 @@ for ``--errors-out`` (usage/charges.py shows it only for a row that fails)."""
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from operator import itemgetter
@@ -14,7 +13,7 @@ from typing import Any, NamedTuple
 
 from modelctl import runtime
 from modelctl.usage.csv_rows import CHUNK, _lines
-from modelctl.usage.files import NO_COUNT, count_problem, json_count_problem, unstated
+from modelctl.usage.files import NO_COUNT, count_problem, json_count_problem, json_row, unstated
 
 _RUNTIME_FIELDS = runtime.USAGE_FIELDS
 
@@ -162,16 +161,9 @@ def jsonl_rows(first: str, stream: Iterable[str], read: tuple[str, ...], keys: l
         line += 1
         if not text.strip():
             continue
-        try:
-            obj = json.loads(text)
-        except ValueError as exc:
-            yield line, f"not valid JSON: {exc}", text
-            continue
-        except RecursionError:  # plain reprice's words (usage/reprice.py)
-            yield line, "not a usage row: JSON nested too deeply", text
-            continue
-        if type(obj) is not dict:
-            yield line, "not a JSON object", text
+        obj = json_row(text)
+        if isinstance(obj, str):  # not a JSON object: why, in plain reprice's words
+            yield line, obj, text
             continue
         if not known(obj):
             keys.extend(k for k in obj if k not in seen)

@@ -127,7 +127,7 @@ class _Gzip(gzip.GzipFile):
 
 def json_row(text: str) -> dict[str, Any] | str:
     """A JSON Lines line as its object, or why it is not a usage row, in the words every engine
-    reports (Python reprice's row loop and the charges' keep these words in line, for speed)."""
+    reports (plain reprice's rows, the charges', the keys read ahead)."""
     try:
         obj = json.loads(text)
     except ValueError as exc:

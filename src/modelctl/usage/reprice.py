@@ -13,7 +13,6 @@ totals stay exact and fast: usage/price_cells.py.
 from __future__ import annotations
 
 import csv
-import json
 import re
 import struct
 from collections.abc import Callable, Iterable, Sequence
@@ -38,6 +37,7 @@ from modelctl.usage.files import (
     count_problem,
     json_count_problem,
     json_keys,
+    json_row,
     kind_of,
     open_usage,
     stamp_parser,
@@ -288,7 +288,7 @@ def _jsonl_rows(
 ) -> None:
     """Prices every line; ``ignored`` gets the keys, of any line, that are not usage columns, in the order
     they first appear (as the duckdb engine names those of the first 20,480 lines)."""
-    pack, from_bytes, loads = packer(len(USAGE_FIELDS)), int.from_bytes, json.loads
+    pack, from_bytes = packer(len(USAGE_FIELDS)), int.from_bytes
     seen = {*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS, *USAGE_FIELDS}  # every key judged so far
     keys = _KeyWatch(seen.issuperset, seen, ignored)
     defaults = [*map(unstated, USAGE_FIELDS)]
@@ -304,7 +304,7 @@ def _jsonl_rows(
             run.rows = n
             tick()
         raw = text.rstrip("\r\n")
-        parsed = _json_row(loads, raw, defaults, row_dims, keys)
+        parsed = _json_row(raw, defaults, row_dims, keys)
         if isinstance(parsed, str):
             error(line_no, parsed, raw)
             continue
@@ -351,16 +351,11 @@ class _KeyWatch(NamedTuple):
 
 
 def _json_row(
-    loads: Callable[[str], Any], raw: str, defaults: list[int], row_dims: list[str], keys: _KeyWatch
+    raw: str, defaults: list[int], row_dims: list[str], keys: _KeyWatch
 ) -> tuple[Any, str, str, list[int], tuple[str, ...]] | str:
-    try:
-        obj = loads(raw)
-    except ValueError as exc:
-        return f"not valid JSON: {exc}"
-    except RecursionError:
-        return "not a usage row: JSON nested too deeply"
-    if type(obj) is not dict:
-        return "not a JSON object"
+    obj = json_row(raw)
+    if isinstance(obj, str):  # not a JSON object: why, in every engine's words
+        return obj
     if not keys.known(obj):
         keys.add(obj)
     get = obj.get
