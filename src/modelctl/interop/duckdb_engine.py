@@ -52,6 +52,7 @@ from modelctl.usage.files import (
     kind_of,
     unstated,
 )
+from modelctl.usage.readout import READ_AHEAD
 from modelctl.usage.reprice import Group, RepriceResult, RowError, WhatIfTotal, check_arguments
 
 __all__ = ["DUCKDB_DIMENSIONS", "reprice_duckdb"]
@@ -220,7 +221,7 @@ def _parquet_columns(con: Any, name: str) -> list[str]:
 
 
 _KNOWN = ("timestamp", "model", "variant", "account", "plan", *USAGE_FIELDS)
-_SAMPLE = 20_480  # lines whose keys name the columns (DuckDB's own sample size)
+_SAMPLE = READ_AHEAD  # lines whose keys name the columns: as many as Python reprice reads ahead for a readout
 
 
 def _json_view(name: str) -> tuple[str, list[str], tuple[str, ...], list[str], str, str]:

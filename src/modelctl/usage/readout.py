@@ -36,7 +36,7 @@ def jsonl_columns(first_keys: Sequence[str]) -> tuple[str, ...]:
     return (*first_keys, *(c for c in ("account", "plan") if c not in first_keys))
 
 
-READ_AHEAD = 20_480  # JSON Lines rows whose keys plan a readout (the duckdb engine's sample size)
+READ_AHEAD = 20_480  # JSON Lines rows whose keys plan a readout (DuckDB's sample size; its engine reads as many)
 
 
 def keys_ahead(
