@@ -22,6 +22,7 @@ from typing import IO, NoReturn
 
 import typer
 
+from modelctl.authoring.files import current_umask
 from modelctl.cli.common import EXIT_INPUT, csv_cell, error
 from modelctl.usage.row_pass import RowError
 
@@ -75,18 +76,12 @@ def _open(path: Path) -> tuple[Path, IO[str], Path | None]:
         raise PermissionError(errno.EACCES, "Permission denied", str(path))
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        os.chmod(name, stat.S_IMODE(mode) if mode is not None else 0o666 & ~_umask())  # as open() would
+        os.chmod(name, stat.S_IMODE(mode) if mode is not None else 0o666 & ~current_umask())  # as open() would
         return target, os.fdopen(fd, "w", encoding="utf-8", newline=""), Path(name)
     except BaseException:
         os.close(fd)
         Path(name).unlink(missing_ok=True)
         raise
-
-
-def _umask() -> int:
-    mask = os.umask(0o077)
-    os.umask(mask)
-    return mask
 
 
 def _cannot_write(path: Path, exc: OSError) -> NoReturn:
