@@ -112,3 +112,22 @@ def test_spark_reads_an_empty_requests_cell_as_one_request(spark: Any, tmp_path:
     spark_engine.usage_view(spark, str(path), name="unstated")
     rows = spark.sql("SELECT requests, web_search_requests FROM unstated ORDER BY `timestamp`").collect()
     assert [(r["requests"], r["web_search_requests"]) for r in rows] == [(1, 0), (3, 2), (0, 0), (1, 1)]
+
+
+@pytest.mark.parametrize("price", ["2.5000000000000000000001", "100000000000000000000000"])
+def test_a_price_decimal_38_18_cannot_hold_is_refused(spark: Any, price: str) -> None:
+    # validate accepts prices of 40 digits; the price table's DECIMAL(38,18) would round (or refuse) these
+    import copy
+    from datetime import date
+
+    from conftest import REPO
+    from modelctl.artifact.compile import content_of
+    from modelctl.rules.validate import validate_catalog
+    from modelctl.runtime import Catalog
+
+    content = copy.deepcopy(content_of(validate_catalog(REPO / "catalog", today=date(2026, 11, 25)).catalog))
+    for period in content["models"]["openai/gpt-4o"]["pricing"]:
+        if "input_per_1m" in period.get("prices", {}):
+            period["prices"]["input_per_1m"] = price
+    with pytest.raises(ValueError, match=rf"cannot hold openai/gpt-4o input_per_1m = {price} exactly"):
+        spark_engine.load_tables(spark, Catalog.from_content(content))

@@ -133,24 +133,16 @@ def artifact_of(catalog: runtime.Catalog) -> Artifact:
 
 
 def _held_exactly(table: list[dict[str, Any]]) -> None:
-    """UsageFileError unless every price fits the table's DECIMAL(38,18) exactly: DuckDB would round
-    a price of more than 18 decimal places (a total off from Python reprice's, silently) and refuse
-    one of 10^20 or more (validate accepts prices of 40 digits, 10^-40 to 10^40)."""
-    limit, places = Decimal(10) ** 20, Decimal(1).scaleb(-18)
-    for row in table:
-        for key in price_table.MONEY_KEYS:
-            text = row.get(key)
-            if text is None:
-                continue
-            value = Decimal(str(text))
-            with localcontext() as ctx:
-                ctx.prec = 200
-                fits = abs(value) < limit and value == value.quantize(places)
-            if not fits:
-                raise UsageFileError(
-                    f"the duckdb engine keeps prices as DECIMAL(38,18), which cannot hold {row['model']} {key} = "
-                    f"{text} exactly (more than 18 decimal places, or 10^20 or more): use --engine python"
-                )
+    """UsageFileError unless every price fits the table's DECIMAL(38,18) exactly (price_table.not_held):
+    DuckDB would round one of more than 18 decimal places (a total off from Python reprice's, silently)
+    and refuse one of 10^20 or more."""
+    found = price_table.not_held(table)
+    if found is not None:
+        model, key, text = found
+        raise UsageFileError(
+            f"the duckdb engine keeps prices as DECIMAL(38,18), which cannot hold {model} {key} = "
+            f"{text} exactly (more than 18 decimal places, or 10^20 or more): use --engine python"
+        )
 
 
 def _load_tables(con: Any, catalog: runtime.Catalog) -> None:

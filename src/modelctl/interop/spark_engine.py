@@ -55,7 +55,8 @@ def _spark_type(kind: str) -> Any:
 
 
 def load_tables(spark: Any, catalog: runtime.Catalog) -> None:
-    """``prices``, ``model_names`` and ``price_windows`` as temporary views, with the tables' column types."""
+    """``prices``, ``model_names`` and ``price_windows`` as temporary views, with the tables' column types
+    (ValueError for a price DECIMAL(38,18) cannot hold exactly: ``price_table.not_held``)."""
     from datetime import date
 
     from pyspark.sql import types as T
@@ -70,7 +71,15 @@ def load_tables(spark: Any, catalog: runtime.Catalog) -> None:
             return Decimal(v)
         return date.fromisoformat(v) if kind == "DATE" else v
 
-    rows = [tuple(value(k, r[n]) for n, k, _ in price_table.COLUMNS) for r in price_table.rows(artifact)]
+    table = price_table.rows(artifact)
+    held = price_table.not_held(table)
+    if held is not None:  # a DECIMAL(38,18) column would round it (or refuse it): the bill would differ
+        model, key, text = held
+        raise ValueError(
+            f"the price table's DECIMAL(38,18) cannot hold {model} {key} = {text} exactly "
+            "(more than 18 decimal places, or 10^20 or more)"
+        )
+    rows = [tuple(value(k, r[n]) for n, k, _ in price_table.COLUMNS) for r in table]
     spark.createDataFrame(rows, schema).createOrReplaceTempView("prices")
     names = T.StructType([T.StructField(n, _spark_type(k), True) for n, k, _ in price_table.NAME_COLUMNS])
     spark.createDataFrame(price_table.names(artifact), names).createOrReplaceTempView("model_names")

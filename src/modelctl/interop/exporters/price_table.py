@@ -172,6 +172,27 @@ def per_second(charged: dict[str, Any]) -> dict[str, str | None]:
     return out
 
 
+_HELD_BELOW, _HELD_PLACES = Decimal(10) ** 20, Decimal(1).scaleb(-18)
+
+
+def not_held(table: list[dict[str, Any]]) -> tuple[str, str, str] | None:
+    """The first price of ``table`` its DECIMAL(38,18) columns cannot hold exactly, as (model, key,
+    the artifact's text), or None: more than 18 decimal places (a table would round it) or 10^20 or
+    more (it would not fit), both of which validate accepts (prices of 40 digits, 10^-40 to 10^40).
+    The engines that load this table (duckdb, Spark) refuse such a catalog rather than round it."""
+    for row in table:
+        for key in MONEY_KEYS:
+            text = row.get(key)
+            if text is None:
+                continue
+            value = Decimal(str(text))
+            with localcontext() as ctx:
+                ctx.prec = 200
+                if not (abs(value) < _HELD_BELOW and value == value.quantize(_HELD_PLACES)):
+                    return str(row["model"]), key, str(text)
+    return None
+
+
 def to_csv(table: list[dict[str, Any]]) -> str:
     return _csv(table, NAMES)
 
