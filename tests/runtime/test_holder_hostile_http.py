@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gzip
 import http.server
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -120,6 +121,43 @@ def test_a_redirect_from_https_to_http_is_refused() -> None:
     handler = fetch._Redirects()
     with pytest.raises(FetchError, match="from https to http.*refused"):
         handler.redirect_request(Request(), None, 302, "Found", {}, "http://prices.example/catalog.json")  # type: ignore[arg-type]
+
+
+# --- slow answers -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("head", [b"", b"HTTP/1.1 200 OK\r\n", b"HTTP/1.1 200 OK\r\nContent-Length: 9999\r\n\r\n"])
+def test_an_answer_trickled_a_byte_at_a_time_is_bounded_by_the_timeout(head: bytes) -> None:
+    """The socket timeout bounds one read, not the exchange: a server that sends its status line,
+    its headers or its body a byte every 0.1 s never lets one read time out.  The holder's start-up
+    ends after its timeout, not when the server stops (60 s, or hours for headers)."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def trickle() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            conn.recv(65536)
+            conn.sendall(head)
+            for _ in range(600):  # a minute at most, whatever the client does
+                if stop.wait(0.1):
+                    return
+                try:
+                    conn.sendall(b"x")  # a status line, a header line or a body that never ends
+                except OSError:
+                    return
+
+    worker = threading.Thread(target=trickle, daemon=True)
+    worker.start()
+    started = time.monotonic()
+    try:
+        with pytest.raises(FetchError, match="timeout"):
+            CatalogHolder(f"http://127.0.0.1:{listener.getsockname()[1]}/catalog.json", timeout=0.5)
+        assert time.monotonic() - started < 20  # 0.5 s and a busy machine; unbounded, 60 s
+    finally:
+        stop.set()
+        worker.join(10)
+        listener.close()
 
 
 # --- bodies ---------------------------------------------------------------------------------

@@ -5,6 +5,8 @@ Standard library only (``urllib.request``)."""
 from __future__ import annotations
 
 import email.utils
+import http.client
+import io
 import math
 import time
 import urllib.error
@@ -23,6 +25,7 @@ MAX_BYTES = 256 * 1024 * 1024  # an artifact (after gzip) larger than this is re
 MAX_RETRY_AFTER = 3600.0  # a longer Retry-After is read as an hour (the holder bounds it further)
 _CHUNK = 1 << 16
 _PRIVATE = "_modelctl_private"  # on a Request: the configured headers, sent to the source's origin only
+_DEADLINE = "_modelctl_deadline"  # on a Request: the time.monotonic() by which the whole exchange ends
 
 
 class Response:
@@ -82,10 +85,73 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
                     redirected.remove_header(name)
                 private = ()
             setattr(redirected, _PRIVATE, private)
+            setattr(redirected, _DEADLINE, getattr(req, _DEADLINE, None))
         return redirected
 
 
-_OPENER = urllib.request.build_opener(_Redirects)
+class _Deadlined(io.RawIOBase):
+    """A response's socket reads, each given only the time left before the deadline: a socket
+    timeout alone bounds one read, and a server trickling its status line and headers a byte at a
+    time (http.client reads them before the body) would hold a check for ever."""
+
+    def __init__(self, inner: Any, sock: Any, deadline: float) -> None:
+        self._inner, self._sock, self._deadline = inner, sock, deadline  # inner: kept, not collected
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("timed out")
+        self._sock.settimeout(left)
+        data = self._inner.read1(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._inner.close()
+        super().close()
+
+
+class _Response(http.client.HTTPResponse):
+    def __init__(self, sock: Any, *args: Any, deadline: float, **kwargs: Any) -> None:
+        super().__init__(sock, *args, **kwargs)
+        self.fp = io.BufferedReader(_Deadlined(self.fp, sock, deadline))
+
+
+class _Deadline:
+    """For urllib's HTTP and HTTPS handlers: each connection connects within the time left before
+    the request's deadline and reads its response through ``_Deadlined``."""
+
+    def do_open(self, http_class: Any, req: Any, **kwargs: Any) -> Any:
+        deadline = getattr(req, _DEADLINE, None)
+
+        def connection(host: str, timeout: float, **more: Any) -> Any:
+            if deadline is None:
+                return http_class(host, timeout=timeout, **more)
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("timed out")
+            conn = http_class(host, timeout=min(timeout, left), **more)
+            conn.response_class = lambda sock, *a, **kw: _Response(sock, *a, deadline=deadline, **kw)
+            return conn
+
+        return super().do_open(connection, req, **kwargs)  # type: ignore[misc]
+
+
+class _HTTP(_Deadline, urllib.request.HTTPHandler):
+    pass
+
+
+_HANDLERS: list[Any] = [_Redirects, _HTTP]
+if hasattr(urllib.request, "HTTPSHandler"):  # Python built with ssl
+
+    class _HTTPS(_Deadline, urllib.request.HTTPSHandler):
+        pass
+
+    _HANDLERS.append(_HTTPS)
+_OPENER = urllib.request.build_opener(*_HANDLERS)
 
 
 def _body(reply: Any, url: str, timeout: float, deadline: float) -> bytes:
@@ -138,6 +204,7 @@ def get(
     deadline = time.monotonic() + timeout
     request = urllib.request.Request(url, headers=dict(headers or {}))
     setattr(request, _PRIVATE, tuple(name.capitalize() for name in headers or ()))
+    setattr(request, _DEADLINE, deadline)
     request.add_header("Accept", "application/json")
     if etag:
         request.add_header("If-None-Match", etag)
@@ -158,6 +225,8 @@ def get(
         raise
     except (urllib.error.URLError, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", None) or exc
+        if isinstance(reason, TimeoutError):
+            raise FetchError(f"{url}: no answer within the {timeout:g} s timeout ({reason})") from None
         raise FetchError(f"{url}: {reason}") from None
     except Exception as exc:  # http.client.IncompleteRead and friends: never let one escape a refresh
         raise FetchError(f"{url}: {type(exc).__name__}: {exc}") from None
