@@ -94,3 +94,22 @@ def test_a_holder_without_refresh_loads_no_thread_and_close_is_safe(tmp_path: Pa
     with CatalogHolder(path, refresh=0.05) as refreshing:
         assert refreshing._thread is not None and refreshing._thread.is_alive()
     assert not refreshing._thread.is_alive()
+
+
+def test_a_signature_written_after_its_artifact_is_picked_up_by_the_next_check(tmp_path: Path, keys: Keys) -> None:
+    """``publish`` removes the ``.minisig``, replaces the artifact, then writes the new ``.minisig``:
+    a check in between refuses the artifact as unsigned, and the next cheap check, once the
+    signature is there, serves it (the artifact's stamp alone had not changed: refused for ever)."""
+    path, sig = tmp_path / "catalog.json", tmp_path / "catalog.json.minisig"
+    old, new = artifact("mini", 100, tmp_path), artifact("mini2", 101, tmp_path)
+    path.write_bytes(old)
+    sig.write_bytes(signed(old, keys))
+    errors: list[CatalogError] = []
+    holder = CatalogHolder(path, public_key=keys.public_path, on_error=errors.append)
+    sig.unlink()
+    path.write_bytes(new)
+    assert holder.reload_if_changed() is False and "unsigned" in str(holder.last_error)
+    sig.write_bytes(signed(new, keys))
+    assert holder.reload_if_changed() is True
+    assert holder.catalog.revision == 101 and holder.last_error is None and len(errors) == 1
+    assert holder.reload_if_changed() is False  # and then unchanged again: no reload

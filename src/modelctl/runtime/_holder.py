@@ -108,7 +108,7 @@ class CatalogHolder:
         self._origin = ""
         self._etag: str | None = None
         self._last_modified: str | None = None
-        self._stamp: tuple[int, int, int] | None = None
+        self._stamp: tuple[tuple[int, int, int] | None, ...] | None = None
         self._fetched_at: float | None = None
         self._checked_at: float | None = None
         self._success_at: float | None = None
@@ -164,7 +164,8 @@ class CatalogHolder:
         return self._run(lambda: self._check_source(force=True))
 
     def reload_if_changed(self) -> bool:
-        """A file: reload only when its mtime, size or inode changed; a URL: a conditional GET."""
+        """A file: reload only when its mtime, size or inode changed (or, with ``public_key``, its
+        ``.minisig``'s); a URL: a conditional GET."""
         return self.refresh()
 
     def close(self) -> None:
@@ -301,12 +302,12 @@ class CatalogHolder:
                 return None  # refused as unsigned
             raise
 
-    def _stat(self) -> tuple[int, int, int] | None:
-        try:
-            st = os.stat(self.path)
-        except (OSError, ValueError):
-            return None
-        return (st.st_mtime_ns, st.st_size, st.st_ino)
+    def _stat(self) -> tuple[tuple[int, int, int] | None, ...]:
+        """The artifact's stamp, and with a public key its signature's: ``publish`` writes the
+        ``.minisig`` after the artifact, and a check between the two (refused: unsigned) must not
+        keep the new artifact refused once its signature is there."""
+        paths = (self.path, self.path + ".minisig") if self._key is not None else (self.path,)
+        return tuple(_stamp(path) for path in paths)
 
     def _read_file(self) -> tuple[bytes, bytes | None]:
         sig_path = self.path + ".minisig"
@@ -459,6 +460,14 @@ def _naming(exc: CatalogError, where: str) -> CatalogError:
     if str(exc).startswith(where) or type(exc) not in (ArtifactError, SignatureError, RollbackError, ShrinkError):
         return exc
     return type(exc)(f"{where}: {exc}")
+
+
+def _stamp(path: str) -> tuple[int, int, int] | None:
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
 def _read_or_none(path: str) -> bytes | None:
