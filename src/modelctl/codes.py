@@ -199,6 +199,13 @@ _CODES = [
         "Every price of a period of an enabled model is 0 and the period does not say `free: true`.",
     ),
     Code("MC319", "free-with-price", E, "A period says `free: true` but gives a price above 0."),
+    Code(
+        "MC320",
+        "warehouse-precision",
+        W,
+        "A price the warehouse price table's DECIMAL(38,18) cannot hold exactly (more than 18 decimal places, or "
+        "10^20 or more): `reprice --engine duckdb` and the Spark path refuse the catalog.",
+    ),
     # MC4xx: capabilities and lifecycle
     Code(
         "MC401",

@@ -435,3 +435,34 @@ def test_a_price_decimal_38_18_cannot_hold_is_refused_not_rounded(tmp_path: Path
         UsageFileError, match=rf"cannot hold openai/gpt-4o input_per_1m = {price} exactly.*--engine python"
     ):
         reprice_duckdb(path, catalog)
+
+
+@pytest.mark.parametrize("kind", ["csv", "jsonl", "csv.gz"])
+def test_bytes_that_are_not_utf8_are_one_answer_from_every_engine(tmp_path: Path, kind: str) -> None:
+    """A byte that is not UTF-8 in a column nothing reads, far beyond the first rows: the duckdb
+    engine priced the CSV with exit 0 (its reader does not decode what it is not asked for) while
+    Python reprice refused it, exit 4, with a place that was wrong ("after row 0") or missing; the
+    duckdb engine's JSON Lines refusal was a codec's message ("in position 6238")."""
+    import gzip
+
+    from conftest import REPO
+
+    good = {"timestamp": "2026-11-20", "model": "openai/gpt-4o", "input_tokens": 10, "note": "ok"}
+    rows = [json.dumps(good).encode()] * 30_000
+    rows[25_000] = rows[25_000].replace(b'"ok"', b'"caf\xe9"')  # Latin-1, as a spreadsheet export writes it
+    if kind.startswith("csv"):
+        rows = [b"timestamp,model,input_tokens,note"] + [b"2026-11-20,openai/gpt-4o,10,ok"] * 30_000
+        rows[25_001] = b"2026-11-20,openai/gpt-4o,10,caf\xe9"
+    data = b"\n".join(rows) + b"\n"
+    path = tmp_path / f"latin.{kind}"
+    path.write_bytes(gzip.compress(data) if kind.endswith(".gz") else data)
+    said = set()
+    for extra in ([], ["--charges", "--plan", "pro"], ["--engine", "duckdb"]):
+        result = runner.invoke(app, ["reprice", str(path), "--catalog", str(REPO / "catalog"), *extra])
+        assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+        assert result.exit_code == 4, (extra, result.output)
+        said.add(result.stderr.strip())
+    line = 25_002 if kind.startswith("csv") else 25_001  # (a header, then row 25,001)
+    assert said == {
+        f"error: {path}: line {line}: byte 0xe9 is not UTF-8 text (usage files are UTF-8: re-export it as UTF-8)"
+    }

@@ -12,8 +12,11 @@ from typing import Any
 
 import duckdb
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import REPO, MakeCatalog
+from modelctl.catalog.model import warehouse_misfit
 from modelctl.interop.exporters import load_artifact, price_table, sql
 from modelctl.query.opening import open_catalog
 from modelctl.runtime import Usage
@@ -295,3 +298,28 @@ def test_overlapping_windows_go_to_the_first_variant_by_name() -> None:
     for minute, variant in ((419, "night"), (420, "lunch"), (779, "lunch"), (780, None)):
         at = datetime(2025, 6, 2, minute // 60, minute % 60, tzinfo=UTC)  # a Monday
         assert catalog.cost("acme/m", Usage(input_tokens=1), at=at).variant == variant
+
+
+_DIGITS = st.integers(min_value=0, max_value=10**40 - 1)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.one_of(
+        st.builds(lambda m, e: Decimal(m).scaleb(e), _DIGITS, st.integers(min_value=-40, max_value=21)),
+        st.builds(lambda m, z: Decimal(f"{m}.{'0' * z}"), _DIGITS, st.integers(min_value=0, max_value=30)),
+        # the edges: 17 to 20 places, and just below 10^20 with more digits than a default context keeps
+        st.builds(lambda m, e: Decimal(m).scaleb(e), _DIGITS, st.integers(min_value=-20, max_value=-17)),
+        st.builds(lambda k: Decimal("9" * 20 + "." + "9" * k), st.integers(min_value=1, max_value=19)),
+    )
+)
+def test_warehouse_misfit_is_exactly_what_duckdbs_decimal_38_18_cannot_hold(value: Decimal) -> None:
+    """MC320 and the engines' refusal (price_table.not_held) rest on ``warehouse_misfit``: checked here
+    against DuckDB's own DECIMAL(38,18), which rounds a 19th place and refuses 10^20 and above."""
+    text = format(value, "f")
+    try:
+        (held,) = duckdb.execute("SELECT CAST(? AS DECIMAL(38,18))", [text]).fetchone() or (None,)
+    except duckdb.ConversionException:
+        held = None
+    exact = held is not None and Decimal(held) == value
+    assert (warehouse_misfit(value) is None) == exact, (text, held, warehouse_misfit(value))

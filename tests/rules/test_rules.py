@@ -412,6 +412,12 @@ CASES = [
         edit(BETA, ("output_per_1m: 1.50", "output_per_1m: 1.50\n    free: false")),
     ),
     (
+        "MC320",  # 19 decimal places: DECIMAL(38,18) would round it; 18, or trailing zeros beyond, are held
+        edit(BETA, ("output_per_1m: 1.50", "output_per_1m: 1.5000000000000000001")),
+        ("MC320", BETA, 14, 20),
+        edit(BETA, ("output_per_1m: 1.50", "output_per_1m: 1.500000000000000001000000")),
+    ),
+    (
         "MC401",
         edit(ALPHA, ("max_output_tokens: 8192", "max_output_tokens: 300000")),
         ("MC401", ALPHA, 7, 53),
@@ -617,3 +623,27 @@ def test_the_retirement_day_itself_is_not_in_the_past(
     result, _ = check(make_catalog())
     (finding,) = [f for f in result.findings if f.code == "MC406" and "retirement date" in f.message]
     assert f"the retirement date 2027-01-01 {said}:" in finding.message
+
+
+def test_warehouse_precision_names_the_price_and_why_in_tiers_and_variants(make_catalog: MakeCatalog) -> None:
+    """MC320 looks at every price set (a variant's and a tier's too) and says which limit the price
+    breaks; a price of 10^20 or more is also implausible (MC310), a warning of its own."""
+    tiered = edit(
+        BETA,
+        (
+            "    output_per_1m: 1.50\n",
+            "    output_per_1m: 1.50\n"
+            "    tiers: [{above_input_tokens: 20000, input_per_1m: 0.1234567890123456789}]\n"
+            "    variants:\n"
+            "      batch: {input_per_1m: 100000000000000000000, tiers: [{above_input_tokens: 20000, input_per_1m: 0.2}]}\n",
+        ),
+    )
+    result, found = check(make_catalog(tiered))
+    mc320 = {f.message.split(":")[0]: f for f in result.findings if f.code == "MC320"}
+    assert set(mc320) == {
+        "input_per_1m = 0.1234567890123456789 has 19 decimal places",
+        "input_per_1m = 100000000000000000000.00 is 10^20 or more",
+    }, [f.message for f in result.findings]
+    assert {f.severity for f in mc320.values()} == {Severity.WARNING}  # the runtime prices these exactly
+    assert ("MC310", BETA, 17, 29) in found
+    assert [f[1:] for f in found if f[0] == "MC320"] == [(BETA, 15, 55), (BETA, 17, 29)]  # at each price

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import Context, Decimal
 from typing import Any
 
 PRICE_KEYS: tuple[str, ...] = (
@@ -34,6 +34,26 @@ PRICE_KEYS: tuple[str, ...] = (
     "per_second",
 )
 TOKEN_PRICE_KEYS: tuple[str, ...] = tuple(k for k in PRICE_KEYS if k.endswith("_per_1m"))
+
+# The money type of the warehouse price table (interop/exporters/price_table.py), which
+# `reprice --engine duckdb` and the Spark loader load: DECIMAL(38, 18).
+_HELD_BELOW = Decimal(10) ** 20
+_EXACT = Context(prec=200)  # normalize() rounds to its context's precision: 200 digits is above any price
+
+
+def warehouse_misfit(value: Decimal) -> str | None:
+    """Why DECIMAL(38,18) cannot hold ``value`` exactly ("is 10^20 or more", "has 19 decimal
+    places"), or None when it can: at most 18 decimal places once trailing zeros are dropped
+    (``2.5000000000000000000000`` is held), and below 10^20 (38 digits, 18 after the point).
+    validate accepts prices of 40 digits, from 10^-40 to 10^40 (and warns of these: MC320)."""
+    if not value.copy_abs() < _HELD_BELOW:  # (copy_abs: abs() would round to the caller's context)
+        return "is 10^20 or more"
+    exponent = value.normalize(_EXACT).as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -18:
+        return f"has {-exponent} decimal places"
+    return None
+
+
 # The vocabulary of PRODUCT.md, in its order (the schemas are generated from these).
 FEATURES: tuple[str, ...] = (
     "json_mode",

@@ -47,6 +47,7 @@ from modelctl.usage.files import (
     UsageFileError,
     check_columns,
     check_header,
+    check_utf8,
     json_keys,
     json_row,
     kind_of,
@@ -79,7 +80,10 @@ def reprice_duckdb(
     name = str(path)
     if name == "-" or not os.path.isfile(name):
         raise UsageFileError(f"cannot read usage file {name!r}: the duckdb engine needs a file (not stdin)")
-    kind = "parquet" if name.lower().endswith(".parquet") else kind_of(name.removesuffix(".gz"), _first_line(name))
+    parquet = name.lower().endswith(".parquet")
+    if not parquet:
+        check_utf8(name)  # DuckDB's readers take some bytes that are not UTF-8, which Python reprice refuses
+    kind = "parquet" if parquet else kind_of(name.removesuffix(".gz"), _first_line(name))
     con = duckdb.connect()
     try:
         con.execute("SET TimeZone = 'UTC'")

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 from decimal import Decimal
 
-from modelctl.catalog.model import TOKEN_PRICE_KEYS, Model, PricePeriod, Prices, Tier, Window
+from modelctl.catalog.model import TOKEN_PRICE_KEYS, Model, PricePeriod, Prices, Tier, Window, warehouse_misfit
 from modelctl.catalog.strict_yaml import DECIMALS, PathSeg, plain_decimal
 from modelctl.errors import Finding
 from modelctl.rules.registry import RuleContext, rule
@@ -105,6 +105,28 @@ def price_magnitudes(ctx: RuleContext) -> Iterator[Finding]:
                 yield from _magnitude(ctx, model, path, own, parent)
         for p in range(1, len(model.pricing)):
             yield from _period_jump(ctx, model, p)
+
+
+@rule
+def warehouse_prices(ctx: RuleContext) -> Iterator[Finding]:
+    """MC320: a price the warehouse price table (DECIMAL(38,18)) cannot hold exactly.  The Python
+    engine and the runtime price it exactly; ``reprice --engine duckdb`` and the Spark loader
+    refuse the catalog rather than round it, so the author hears of it here, in the pull request."""
+    for model in ctx.catalog.models.values():
+        for p, period in enumerate(model.pricing):
+            for path, own, _parent in _price_sets(period, ["pricing", p]):
+                for key, value in own.items():
+                    why = warehouse_misfit(value)
+                    if why is None:
+                        continue
+                    yield ctx.at(
+                        "MC320",
+                        model.file,
+                        [*path, key],
+                        f"{key} = {plain_decimal(value)} {why}: the warehouse price table (DECIMAL(38,18): at most "
+                        "18 places, below 10^20) cannot hold it exactly, so `reprice --engine duckdb` and the "
+                        "Spark path refuse this catalog (the runtime and the Python engine price it exactly)",
+                    )
 
 
 def _ratio(a: Decimal, b: Decimal) -> Decimal:

@@ -28,7 +28,7 @@ from modelctl.usage.charge_columns import Columns
 from modelctl.usage.charge_money import Acc, Level, new_level, priced_cells
 from modelctl.usage.charge_rows import Chunk, csv_rows, jsonl_rows
 from modelctl.usage.charges_what_if import TO_CURRENCY, GroupSum, WAcc, WhatIfCharge, WhatIfCharges, WhatIfTotal
-from modelctl.usage.files import UsageFileError, check_header, day_parser, json_keys, kind_of, open_usage
+from modelctl.usage.files import UsageFileError, check_header, day_parser, json_keys, kind_of, not_utf8, open_usage
 from modelctl.usage.readout import keys_ahead, plan_readout
 from modelctl.usage.row_pass import RowError
 
@@ -101,7 +101,7 @@ def charges(
         try:
             first = usage.stream.readline()
         except UnicodeDecodeError:
-            raise UsageFileError(f"{path}: not UTF-8 text (a CSV or JSON Lines file is expected)") from None
+            raise not_utf8(path) from None
         kind = kind_of(usage.name, first)
         if kind == "csv":
             header = check_header(first, str(path))
@@ -110,7 +110,7 @@ def charges(
             try:
                 columns, ahead = keys_ahead(json_keys(first), usage.stream, group_by, json_keys)
             except UnicodeDecodeError:
-                raise UsageFileError(f"{path}: not UTF-8 text (a CSV or JSON Lines file is expected)") from None
+                raise not_utf8(path) from None
         keys = list(columns)  # JSON Lines: the other rows' keys are added as they are read
         readout = plan_readout(catalog, columns, [d for d in group_by if d not in ("model", "month")], rollout)
         read = tuple(d for d in readout.read if d not in ("model", "month"))
@@ -134,7 +134,7 @@ def charges(
             with paused_gc():
                 result = _run(str(path), rows, *context)
         except UnicodeDecodeError:
-            raise UsageFileError(f"{path}: not UTF-8 text") from None
+            raise not_utf8(path) from None
         except csv.Error as exc:
             raise UsageFileError(f"{path}: {exc}") from None
     columns = tuple(keys)

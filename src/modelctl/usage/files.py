@@ -10,6 +10,7 @@ counts named as ``runtime.Usage`` fields, and optionally ``variant``,
 
 from __future__ import annotations
 
+import codecs
 import csv
 import errno
 import gzip
@@ -37,9 +38,11 @@ __all__ = [
     "UsageFileError",
     "check_columns",
     "check_header",
+    "check_utf8",
     "count_problem",
     "day_parser",
     "kind_of",
+    "not_utf8",
     "open_usage",
     "stamp_parser",
 ]
@@ -86,6 +89,62 @@ def open_usage(path: Path | str) -> Iterator[Opened]:
         yield Opened(text, raw.tell, os.fstat(raw.fileno()).st_size, name)
     finally:
         raw.close()
+
+
+def not_utf8(path: Path | str) -> UsageFileError:
+    """The error for a usage file that is not UTF-8 text, naming the line and the first byte that
+    is not (every engine says it so, exit 4): found by reading the file again, because the text
+    stream that failed decodes ahead of the rows it hands out, in chunks.  Standard input cannot be
+    read again, nor a file changed since: those get the message without a place."""
+    if str(path) == "-":
+        return UsageFileError(f"{path}: not UTF-8 text (usage files are UTF-8: re-export it as UTF-8)")
+    place = ""
+    try:
+        with open(path, "rb") as raw:
+            binary: Any = _Gzip(str(path), raw) if str(path).endswith(".gz") else raw
+            place = _first_bad_utf8(binary)
+    except OSError:
+        pass
+    return UsageFileError(f"{path}: {place}not UTF-8 text (usage files are UTF-8: re-export it as UTF-8)")
+
+
+def check_utf8(path: Path | str, chunk: int = 1 << 22) -> None:
+    """Raise ``not_utf8(path)`` unless the whole file (uncompressed, for .gz) is UTF-8: for a reader
+    that does not decode every byte itself (DuckDB's takes bytes that are not UTF-8 in a column it
+    is not asked for, and in JSON strings), so that one file gets one answer from every engine.
+    ASCII chunks, most usage files, are checked at memory speed (``bytes.isascii``).  Raises
+    ``UsageFileError`` for a file that cannot be read."""
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    try:
+        with open(path, "rb") as raw:
+            binary: Any = _Gzip(str(path), raw) if str(path).endswith(".gz") else raw
+            while data := binary.read(chunk):
+                if not (data.isascii() and not decoder.getstate()[0]):
+                    decoder.decode(data)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        raise not_utf8(path) from None
+    except OSError as exc:
+        raise UsageFileError(f"cannot read usage file {str(path)!r}: {exc.strerror or exc}") from None
+
+
+def _first_bad_utf8(binary: IO[bytes], chunk: int = 1 << 20) -> str:
+    """ "line N: byte 0xXX is " for the first byte of ``binary`` that is not UTF-8, or ""."""
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    lines = 0  # newlines before ``data``
+    while True:
+        data = binary.read(chunk)
+        pending = len(decoder.getstate()[0])  # the start of a sequence the last chunk ended in (no newline)
+        try:
+            decoder.decode(data, final=not data)
+        except UnicodeDecodeError as exc:
+            where = max(exc.start - pending, 0)
+            bad = exc.object[exc.start]  # (the object is the pending bytes, then ``data``)
+            line = lines + data.count(b"\n", 0, where) + 1
+            return f"line {line}: byte 0x{bad:02x} is "
+        if not data:
+            return ""
+        lines += data.count(b"\n")
 
 
 class _Gzip(gzip.GzipFile):

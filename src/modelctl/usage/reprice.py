@@ -39,6 +39,7 @@ from modelctl.usage.files import (
     json_keys,
     json_row,
     kind_of,
+    not_utf8,
     open_usage,
     stamp_parser,
     unstated,
@@ -221,7 +222,7 @@ def _read(
         try:
             first = usage.stream.readline()
         except UnicodeDecodeError:
-            raise UsageFileError(f"{path}: not UTF-8 text (a CSV or JSON Lines file is expected)") from None
+            raise not_utf8(path) from None
         except OSError as exc:
             raise UsageFileError(f"cannot read usage file {str(path)!r}: {exc.strerror or exc}") from None
         kind = kind_of(usage.name, first)
@@ -248,7 +249,7 @@ def _read(
             try:
                 keys, ahead = keys_ahead(json_keys(first), usage.stream, group_by, json_keys)
             except UnicodeDecodeError:
-                raise UsageFileError(f"{path}: not UTF-8 text (a CSV or JSON Lines file is expected)") from None
+                raise not_utf8(path) from None
             except OSError as exc:
                 raise UsageFileError(f"cannot read usage file {str(path)!r}: {exc.strerror or exc}") from None
             file_columns = jsonl_columns(keys)
@@ -265,7 +266,7 @@ def _read(
                     rows = chain(ahead, usage.stream) if ahead else usage.stream
                     _jsonl_rows(run, rows, first, row_dims, tick, ignored)
         except UnicodeDecodeError:
-            raise UsageFileError(f"{path}: not UTF-8 text (after row {run.rows:,})") from None
+            raise not_utf8(path) from None
         except OSError as exc:  # a disk error, a truncated .gz (EOFError is not one: see below)
             raise UsageFileError(
                 f"cannot read usage file {str(path)!r} after row {run.rows:,}: {exc.strerror or exc}"

@@ -39,7 +39,7 @@ from datetime import date
 from decimal import Decimal, localcontext
 from typing import Any
 
-from modelctl.catalog.model import PRICE_KEYS
+from modelctl.catalog.model import PRICE_KEYS, warehouse_misfit
 from modelctl.interop.exporters.common import Artifact, periods_in_force, price_sets
 from modelctl.interop.exporters.sql import per_second_column
 from modelctl.runtime._pricing import compile_windows, max_input_of, window_variant
@@ -172,24 +172,16 @@ def per_second(charged: dict[str, Any]) -> dict[str, str | None]:
     return out
 
 
-_HELD_BELOW, _HELD_PLACES = Decimal(10) ** 20, Decimal(1).scaleb(-18)
-
-
 def not_held(table: list[dict[str, Any]]) -> tuple[str, str, str] | None:
     """The first price of ``table`` its DECIMAL(38,18) columns cannot hold exactly, as (model, key,
     the artifact's text), or None: more than 18 decimal places (a table would round it) or 10^20 or
-    more (it would not fit), both of which validate accepts (prices of 40 digits, 10^-40 to 10^40).
+    more (it would not fit), both of which validate accepts with a warning (MC320).
     The engines that load this table (duckdb, Spark) refuse such a catalog rather than round it."""
     for row in table:
         for key in MONEY_KEYS:
             text = row.get(key)
-            if text is None:
-                continue
-            value = Decimal(str(text))
-            with localcontext() as ctx:
-                ctx.prec = 200
-                if not (abs(value) < _HELD_BELOW and value == value.quantize(_HELD_PLACES)):
-                    return str(row["model"]), key, str(text)
+            if text is not None and warehouse_misfit(Decimal(str(text))) is not None:
+                return str(row["model"]), key, str(text)
     return None
 
 
