@@ -95,3 +95,28 @@ def test_read_answers_as_splitting_the_whole_file(tmp_path_factory: pytest.TempP
     path = tmp_path_factory.mktemp("cache") / "catalog.cache"
     path.write_bytes(data)
     assert _fields(cache.read(str(path))) == _reference(path)
+
+
+@pytest.mark.parametrize("link", [False, True])
+def test_a_fifo_in_place_of_the_cache_is_no_entry_not_a_hang(tmp_path: Path, link: bool) -> None:
+    """Opening a FIFO waits for a writer for ever (no timeout applies there): a holder's start-up
+    from such a cache hung.  Now it is no entry, as any file that is not one of ours."""
+    import os
+    import threading
+
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    path = tmp_path / "catalog-x.cache"
+    if link:
+        path.symlink_to(fifo)
+    else:
+        path = fifo
+    got: list[Any] = []
+    reader = threading.Thread(target=lambda: got.append(cache.read(str(path))), daemon=True)
+    reader.start()
+    reader.join(10)
+    if reader.is_alive():  # unblock the reader (a writer opens the FIFO) before failing
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        reader.join(10)
+        pytest.fail("cache.read blocked on a FIFO")
+    assert got == [None]

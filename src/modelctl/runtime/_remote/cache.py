@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import tempfile
 
 TYPE_CHECKING = False
@@ -50,7 +51,14 @@ def read(path: str) -> Entry | None:
     (unbuffered: ``FileIO.readall`` sizes it from the file), not sliced out of the whole file:
     at 50,000 models that saves copying 61 MB twice."""
     try:
-        with open(path, "rb", buffering=0) as fh:
+        # Opened without blocking and used only if it is a regular file: a FIFO (or a link to one)
+        # in its place would wait for a writer for ever, with no timeout to stop it.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+        with open(fd, "rb", buffering=0) as fh:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None
+            if hasattr(os, "set_blocking"):
+                os.set_blocking(fd, True)
             head = fh.read(_HEAD)
             if not head.startswith(MAGIC):
                 return None
