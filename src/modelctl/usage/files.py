@@ -81,12 +81,8 @@ def open_usage(path: Path | str) -> Iterator[Opened]:
     except OSError as exc:
         raise UsageFileError(f"cannot read usage file {str(path)!r}: {exc.strerror or exc}") from None
     try:
-        name = str(path)
-        binary: Any = raw
-        if name.endswith(".gz"):
-            binary, name = _Gzip(str(path), raw), name[: -len(".gz")]
-        text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
-        yield Opened(text, raw.tell, os.fstat(raw.fileno()).st_size, name)
+        text = io.TextIOWrapper(_uncompressed(path, raw), encoding="utf-8-sig", newline="")
+        yield Opened(text, raw.tell, os.fstat(raw.fileno()).st_size, str(path).removesuffix(".gz"))
     finally:
         raw.close()
 
@@ -96,15 +92,13 @@ def not_utf8(path: Path | str) -> UsageFileError:
     is not (every engine says it so, exit 4): found by reading the file again, because the text
     stream that failed decodes ahead of the rows it hands out, in chunks.  Standard input cannot be
     read again, nor a file changed since: those get the message without a place."""
-    if str(path) == "-":
-        return UsageFileError(f"{path}: not UTF-8 text (usage files are UTF-8: re-export it as UTF-8)")
     place = ""
-    try:
-        with open(path, "rb") as raw:
-            binary: Any = _Gzip(str(path), raw) if str(path).endswith(".gz") else raw
-            place = _first_bad_utf8(binary)
-    except OSError:
-        pass
+    if str(path) != "-":
+        try:
+            with open(path, "rb") as raw:
+                place = _first_bad_utf8(_uncompressed(path, raw))
+        except OSError:
+            pass
     return UsageFileError(f"{path}: {place}not UTF-8 text (usage files are UTF-8: re-export it as UTF-8)")
 
 
@@ -113,11 +107,13 @@ def check_utf8(path: Path | str, chunk: int = 1 << 22) -> None:
     that does not decode every byte itself (DuckDB's takes bytes that are not UTF-8 in a column it
     is not asked for, and in JSON strings), so that one file gets one answer from every engine.
     ASCII chunks, most usage files, are checked at memory speed (``bytes.isascii``).  Raises
-    ``UsageFileError`` for a file that cannot be read."""
+    ``UsageFileError`` for a file that cannot be read.  (It does not count lines as it goes, as
+    ``_first_bad_utf8`` does: ``bytes.count`` takes 8 x ``isascii``'s time; only a file refused is
+    read again, to name the place.)"""
     decoder = codecs.getincrementaldecoder("utf-8")("strict")
     try:
         with open(path, "rb") as raw:
-            binary: Any = _Gzip(str(path), raw) if str(path).endswith(".gz") else raw
+            binary = _uncompressed(path, raw)
             while data := binary.read(chunk):
                 if not (data.isascii() and not decoder.getstate()[0]):
                     decoder.decode(data)
@@ -126,6 +122,11 @@ def check_utf8(path: Path | str, chunk: int = 1 << 22) -> None:
         raise not_utf8(path) from None
     except OSError as exc:
         raise UsageFileError(f"cannot read usage file {str(path)!r}: {exc.strerror or exc}") from None
+
+
+def _uncompressed(path: Path | str, raw: IO[bytes]) -> Any:
+    """The bytes of the usage file open as ``raw``: decompressed for a ``.gz`` file."""
+    return _Gzip(str(path), raw) if str(path).endswith(".gz") else raw
 
 
 def _first_bad_utf8(binary: IO[bytes], chunk: int = 1 << 20) -> str:
