@@ -120,3 +120,39 @@ def test_a_fifo_in_place_of_the_cache_is_no_entry_not_a_hang(tmp_path: Path, lin
         reader.join(10)
         pytest.fail("cache.read blocked on a FIFO")
     assert got == [None]
+
+
+def test_a_lower_revision_never_replaces_a_higher_one(tmp_path: Path) -> None:
+    """The workers of a host share the file: one that accepted an older artifact (a CDN edge's old
+    copy of the revision it holds) must not put it in place of a newer one another worker cached."""
+    path = str(tmp_path / "c" / "catalog.cache")
+    assert cache.write(path, cache.Entry(b"new", None, revision=200)) is True
+    assert cache.held_revision(path) == 200
+    assert cache.write(path, cache.Entry(b"old", None, revision=100)) is False
+    entry = cache.read(path)
+    assert entry is not None and entry.artifact == b"new" and entry.revision == 200
+    assert cache.write(path, cache.Entry(b"same", None, revision=200)) is True  # the same revision: replaced
+    assert cache.write(path, cache.Entry(b"old", None, revision=100), allow_rollback=True) is True
+    entry = cache.read(path)
+    assert entry is not None and entry.artifact == b"old" and entry.revision == 100
+    assert list((tmp_path / "c").iterdir()) == [Path(path)]  # no lock or temporary file left beside it
+
+
+@pytest.mark.parametrize("meta", [b'{"etag":null}', b'{"revision":"200"}', b'{"revision":-1}', b"[200]", b"{"])
+def test_an_entry_of_unknown_revision_is_replaced(tmp_path: Path, meta: bytes) -> None:
+    """A cache written before the header held a revision (or a header that is not ours) protects
+    nothing: the new entry replaces it."""
+    path = tmp_path / "catalog.cache"
+    path.write_bytes(cache.MAGIC + meta + b"\n" + b"artifact")
+    assert cache.held_revision(str(path)) is None
+    assert cache.write(str(path), cache.Entry(b"new", None, revision=1)) is True
+    entry = cache.read(str(path))
+    assert entry is not None and entry.artifact == b"new" and entry.revision == 1
+
+
+def test_a_file_larger_than_an_artifact_can_be_is_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = str(tmp_path / "catalog.cache")
+    cache.write(path, cache.Entry(b"x" * 70_000, None, revision=1))
+    assert cache.read(path) is not None
+    monkeypatch.setattr(cache, "MAX_BYTES", 1000)  # the 64 KiB header allowance and 1000 bytes: too big now
+    assert cache.read(path) is None

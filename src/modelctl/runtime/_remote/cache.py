@@ -1,7 +1,14 @@
 """The holder's disk cache: the last verified artifact of a source, with its signature and the
 validators (ETag, Last-Modified) it was fetched with, in **one** file replaced by a rename, so
 that a reader (another worker process on the host) sees the old entry or the new one, never an
-artifact beside another artifact's signature.  Everything read back is verified again."""
+artifact beside another artifact's signature.  Everything read back is verified again.
+
+The header also holds the artifact's revision, and a writer never replaces an entry of a higher
+revision with a lower one (unless told to: ``allow_rollback``): the workers of a host share the
+file, and one that accepted an older artifact (a CDN edge serving an old copy to a worker that
+holds that same revision) must not take the others' protection against a replay across
+restarts away.  Writers take an exclusive ``flock`` on the cache folder itself for the compare
+and the rename (where ``fcntl`` exists; no lock file is left beside the entries)."""
 
 from __future__ import annotations
 
@@ -11,6 +18,8 @@ import os
 import stat
 import tempfile
 
+from modelctl.runtime._remote import MAX_BYTES
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
@@ -19,7 +28,7 @@ MAGIC = b"MODELCTL-CACHE 1\n"
 
 
 class Entry:
-    __slots__ = ("artifact", "signature", "etag", "last_modified", "fetched_at")
+    __slots__ = ("artifact", "signature", "etag", "last_modified", "fetched_at", "revision")
 
     def __init__(
         self,
@@ -28,12 +37,14 @@ class Entry:
         etag: str | None = None,
         last_modified: str | None = None,
         fetched_at: float | None = None,
+        revision: int | None = None,
     ) -> None:
         self.artifact = artifact
         self.signature = signature
         self.etag = etag
         self.last_modified = last_modified
         self.fetched_at = fetched_at
+        self.revision = revision  # the artifact's, as the writer verified it (None: an older cache)
 
 
 def path_for(cache_dir: str, source: str) -> str:
@@ -49,13 +60,15 @@ def read(path: str) -> Entry | None:
 
     The artifact is read by itself, after its header, in one read into its own ``bytes``
     (unbuffered: ``FileIO.readall`` sizes it from the file), not sliced out of the whole file:
-    at 50,000 models that saves copying 61 MB twice."""
+    at 50,000 models that saves copying 61 MB twice.  A file larger than an artifact can be
+    (``MAX_BYTES`` and its header) is not read: not one of ours."""
     try:
         # Opened without blocking and used only if it is a regular file: a FIFO (or a link to one)
         # in its place would wait for a writer for ever, with no timeout to stop it.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
         with open(fd, "rb", buffering=0) as fh:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES + _HEAD:
                 return None
             if hasattr(os, "set_blocking"):
                 os.set_blocking(fd, True)
@@ -65,10 +78,10 @@ def read(path: str) -> Entry | None:
             end = head.find(b"\n", len(MAGIC))
             if end >= 0:
                 fh.seek(end + 1)
-                artifact = fh.read()
+                artifact = fh.read(MAX_BYTES + 1)  # bounded: the file may have grown since fstat
                 header = head[len(MAGIC) : end]
             else:  # a header longer than the first read (or none): the rest, split as a whole
-                header, sep, artifact = (head + fh.read())[len(MAGIC) :].partition(b"\n")
+                header, sep, artifact = (head + fh.read(MAX_BYTES + 1))[len(MAGIC) :].partition(b"\n")
                 if not sep:
                     return None
     except OSError:
@@ -82,34 +95,95 @@ def read(path: str) -> Entry | None:
             meta.get("etag") if isinstance(meta.get("etag"), str) else None,
             meta.get("last_modified") if isinstance(meta.get("last_modified"), str) else None,
             float(meta["fetched_at"]) if isinstance(meta.get("fetched_at"), int | float) else None,
+            _revision(meta),
         )
     except (ValueError, TypeError, UnicodeDecodeError, AttributeError):
         return None
 
 
-def write(path: str, entry: Entry) -> None:
-    """Replace the entry at ``path`` atomically (0600: an artifact may carry private contracts).
-    Raises ``OSError``."""
+def _revision(meta: dict[str, Any]) -> int | None:
+    value = meta.get("revision")
+    return value if value.__class__ is int and value >= 0 else None
+
+
+def held_revision(path: str) -> int | None:
+    """The revision of the entry at ``path`` from its header alone (None: none, or not known)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+        with open(fd, "rb", buffering=0) as fh:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None
+            head = fh.read(_HEAD)
+    except OSError:
+        return None
+    end = head.find(b"\n", len(MAGIC))
+    if not head.startswith(MAGIC) or end < 0:
+        return None
+    try:
+        meta = json.loads(head[len(MAGIC) : end])
+        return _revision(meta) if isinstance(meta, dict) else None
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def write(path: str, entry: Entry, *, allow_rollback: bool = False) -> bool:
+    """Replace the entry at ``path`` atomically (0600: an artifact may carry private contracts),
+    unless it holds a higher revision than ``entry`` (and not ``allow_rollback``): False then,
+    nothing written.  Raises ``OSError``."""
     folder = os.path.dirname(path)
     os.makedirs(folder, mode=0o700, exist_ok=True)
     meta = {
+        "revision": entry.revision,  # first: held_revision reads the header's first 64 KiB only
         "etag": entry.etag,
         "last_modified": entry.last_modified,
         "fetched_at": entry.fetched_at,
         "signature": entry.signature.decode("utf-8") if entry.signature is not None else None,
     }
     header = MAGIC + json.dumps(meta, separators=(",", ":")).encode("utf-8") + b"\n"
-    fd, tmp = tempfile.mkstemp(prefix=".catalog-", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(header)
-            fh.write(entry.artifact)  # (not joined to the header first: no copy of the artifact)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
+    with _locked(folder):
+        held = held_revision(path)
+        if held is not None and entry.revision is not None and entry.revision < held and not allow_rollback:
+            return False
+        fd, tmp = tempfile.mkstemp(prefix=".catalog-", suffix=".tmp", dir=folder)
         try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(header)
+                fh.write(entry.artifact)  # (not joined to the header first: no copy of the artifact)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+    return True
+
+
+class _locked:
+    """An exclusive ``flock`` on the folder ``path`` for the block; nothing where ``fcntl`` (or
+    ``O_DIRECTORY``) does not exist."""
+
+    def __init__(self, path: str) -> None:
+        self.path, self.fd = path, -1
+
+    def __enter__(self) -> None:
+        try:
+            import fcntl
+        except ImportError:  # not POSIX: the rename alone (a lower revision may then win a race)
+            return
+        if not hasattr(os, "O_DIRECTORY"):
+            return
+        self.fd = os.open(self.path, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX)
+        except BaseException:
+            os.close(self.fd)
+            self.fd = -1
+            raise
+
+    def __exit__(self, *exc: object) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)  # (closing releases the lock)
+            self.fd = -1
