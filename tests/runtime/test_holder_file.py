@@ -113,3 +113,18 @@ def test_a_signature_written_after_its_artifact_is_picked_up_by_the_next_check(t
     assert holder.reload_if_changed() is True
     assert holder.catalog.revision == 101 and holder.last_error is None and len(errors) == 1
     assert holder.reload_if_changed() is False  # and then unchanged again: no reload
+
+
+def test_a_file_larger_than_an_artifact_can_be_is_refused_naming_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from modelctl.runtime import _holder
+
+    path = tmp_path / "catalog.json"
+    data = artifact("mini", 100, tmp_path)
+    path.write_bytes(data)
+    monkeypatch.setattr(_holder, "MAX_BYTES", len(data) - 1)  # read at most the limit and a byte, then refused
+    with pytest.raises(ArtifactError, match=f"{path}.*larger than the limit of {len(data) - 1} bytes"):
+        CatalogHolder(path)
+    monkeypatch.setattr(_holder, "MAX_BYTES", len(data))
+    assert CatalogHolder(path).catalog.revision == 100

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from distribution_origin import artifact
+from distribution_origin import artifact, make_keys, signed
 
 from modelctl.runtime import CatalogHolder, FetchError
 from modelctl.runtime._remote import fetch
@@ -158,6 +158,62 @@ def test_an_answer_trickled_a_byte_at_a_time_is_bounded_by_the_timeout(head: byt
         stop.set()
         worker.join(10)
         listener.close()
+
+
+def test_one_timeout_bounds_every_request_of_a_check(
+    server: Server, good: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a key a check makes up to three requests (the artifact, its signature, the signature
+    once more when it does not match): they share one deadline, ``timeout`` after the check began,
+    so start-up is bounded by ``timeout``, not three times it."""
+    keys = make_keys(tmp_path)
+    server.routes["/catalog.json"] = Reply(200, body=good)
+    server.routes["/catalog.json.minisig"] = Reply(200, body=signed(good, keys))
+    deadlines: list[float | None] = []
+    real = fetch.get
+
+    def recording(url: str, **kwargs: Any) -> fetch.Response:
+        deadlines.append(kwargs.get("deadline"))
+        return real(url, **kwargs)
+
+    monkeypatch.setattr(fetch, "get", recording)
+    holder = CatalogHolder(server.url(), public_key=keys.public_path, timeout=30)
+    assert len(deadlines) == 2 and deadlines[0] is not None and deadlines[0] == deadlines[1]
+    server.routes["/catalog.json"] = Reply(200, body=artifact("mini2", 101, tmp_path))  # the old signature
+    started = time.monotonic()
+    holder.refresh()
+    assert len(deadlines) == 5 and deadlines[2] == deadlines[3] == deadlines[4]
+    assert started < deadlines[2] <= time.monotonic() + 30  # type: ignore[operator]
+
+
+def test_a_deadline_already_past_fails_before_connecting(server: Server) -> None:
+    with pytest.raises(FetchError, match="within the 5 s timeout"):
+        fetch.get(server.url(), timeout=5, deadline=time.monotonic() - 1)
+    assert server.seen == []
+
+
+def test_a_304_to_a_request_that_offered_nothing_is_named(server: Server) -> None:
+    """A 304 says "what you have is current"; to a request with no If-None-Match or
+    If-Modified-Since it is a misconfigured server or proxy, not "artifact is not valid JSON"."""
+    server.routes["/catalog.json"] = Reply(304)
+    with pytest.raises(FetchError, match="304 Not Modified to a request that was not conditional"):
+        CatalogHolder(server.url())
+
+
+def test_an_outage_whose_message_varies_is_reported_once(server: Server, good: bytes) -> None:
+    errors: list[Exception] = []
+    server.routes["/catalog.json"] = Reply(200, body=good)
+    holder = CatalogHolder(server.url(), on_error=errors.append)
+    for extra in (100, 250, 4000):  # truncated downloads: "(N of M bytes)" differs every time
+        server.routes["/catalog.json"] = Reply(
+            200, {"Content-Length": str(len(good) + extra), "Connection": "close"}, good
+        )
+        assert holder.reload() is False
+    assert len(errors) == 1 and "truncated download" in str(errors[0])
+    assert holder.status()["failures"] == 3 and str(len(good) + 4000) in holder.status()["last_error"]
+    server.routes["/catalog.json"] = Reply(503)  # another kind of outage: reported
+    holder.reload()
+    assert len(errors) == 2 and "HTTP 503" in str(errors[1])
 
 
 # --- bodies ---------------------------------------------------------------------------------

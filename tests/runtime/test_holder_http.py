@@ -173,6 +173,95 @@ def test_a_replay_is_refused_across_restarts_through_the_cache(origin: Origin, t
     assert CatalogHolder(origin.url, cache_dir=tmp_path / "c", allow_rollback=True).catalog.revision == 100
 
 
+def test_a_refused_artifact_is_not_downloaded_again_and_the_holder_stays_ready(origin: Origin, tmp_path: Path) -> None:
+    """A bad publish is refused and reported once; the next checks ask with its ETag (a 304 while
+    it is still there: no download, no parse), and the origin answered, so the holder is not
+    ``stale``: a fleet refusing one bad publish keeps serving and stays ready."""
+    origin.put(artifact("mini2", 200, tmp_path))
+    errors: list[CatalogError] = []
+    holder = CatalogHolder(origin.url, stale_after=0.3, on_error=errors.append)
+    origin.put(artifact("mini", 100, tmp_path))  # a replayed older revision
+    for _ in range(3):
+        assert holder.refresh() is False
+    assert len(errors) == 1 and isinstance(errors[0], RollbackError)
+    assert origin.count("/catalog.json", 200) == 2  # the first load and the refused one, once
+    assert origin.count("/catalog.json", 304) == 2
+    time.sleep(0.35)
+    holder.refresh()
+    status = holder.status()
+    assert status["stale"] is False and status["revision"] == 200 and "lower than" in status["last_error"]
+    origin.put(artifact("repo", 201, tmp_path))  # the fix, published: picked up at once
+    assert holder.refresh() is True and holder.catalog.revision == 201 and holder.status()["last_error"] is None
+
+
+def test_a_publish_seen_between_its_artifact_and_its_signature_is_no_alarm(
+    origin: Origin, tmp_path: Path, keys: Keys
+) -> None:
+    """The pointer's artifact and its signature are two objects: a check can see the new artifact
+    with the old signature.  It is refused, shown in ``status()``, and not sent to ``on_error``
+    until a second check sees the same; the new signature is then fetched alone (the artifact
+    answers 304) and the artifact accepted."""
+    old, new = artifact("mini", 100, tmp_path), artifact("mini2", 101, tmp_path)
+    origin.put(old, signed(old, keys))
+    errors: list[CatalogError] = []
+    changes: list[int] = []
+    holder = CatalogHolder(
+        origin.url, public_key=keys.public_path, on_error=errors.append, on_change=lambda c: changes.append(c.revision)
+    )
+    origin.put(new, signed(old, keys))  # the artifact replaced, its signature not yet
+    assert holder.refresh() is False and holder.catalog.revision == 100
+    assert errors == [] and "signature" in holder.status()["last_error"]
+    (origin.site / "catalog.json.minisig").write_bytes(signed(new, keys))  # the push completes
+    assert holder.refresh() is True and holder.catalog.revision == 101
+    assert errors == [] and changes == [101] and holder.status()["last_error"] is None
+    assert origin.count("/catalog.json", 200) == 2 and origin.count("/catalog.json", 304) == 1  # not downloaded again
+
+
+def test_a_signature_that_stays_wrong_is_reported_at_the_second_check(
+    origin: Origin, tmp_path: Path, keys: Keys
+) -> None:
+    old, new = artifact("mini", 100, tmp_path), artifact("mini2", 101, tmp_path)
+    origin.put(old, signed(old, keys))
+    errors: list[CatalogError] = []
+    holder = CatalogHolder(origin.url, public_key=keys.public_path, on_error=errors.append)
+    origin.put(new, signed(old, keys))
+    holder.refresh()
+    assert errors == []
+    for _ in range(3):
+        assert holder.refresh() is False
+    assert len(errors) == 1 and isinstance(errors[0], SignatureError) and holder.catalog.revision == 100
+    assert origin.count("/catalog.json", 200) == 2  # the refused artifact downloaded once
+
+
+def test_start_up_with_a_current_cache_downloads_nothing(origin: Origin, tmp_path: Path) -> None:
+    """A worker starting beside a cache that is current asks with the cache's validators: a 304, no
+    download of what the host already holds (a fleet restarting does not fetch N copies)."""
+    origin.put(artifact("mini", 100, tmp_path))
+    cache = tmp_path / "cache"
+    first = CatalogHolder(origin.url, cache_dir=cache)
+    second = CatalogHolder(origin.url, cache_dir=cache)
+    assert second.catalog.digest == first.catalog.digest
+    status = second.status()
+    assert status["origin"] == "cache" and status["stale"] is False and status["last_error"] is None
+    assert origin.count("/catalog.json", 200) == 1 and origin.count("/catalog.json", 304) == 1
+    origin.put(artifact("mini2", 101, tmp_path))
+    third = CatalogHolder(origin.url, cache_dir=cache)  # the cache is no longer current: downloaded
+    assert third.catalog.revision == 101 and third.status()["origin"] == "source"
+
+
+def test_a_worker_holding_an_older_revision_does_not_roll_the_shared_cache_back(origin: Origin, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    origin.put(artifact("mini", 100, tmp_path))
+    behind = CatalogHolder(origin.url, cache_dir=cache)
+    origin.put(artifact("mini2", 200, tmp_path))
+    CatalogHolder(origin.url, cache_dir=cache)  # another worker: caches 200
+    origin.put(artifact("mini", 100, tmp_path))  # an edge serving the old copy again
+    assert behind.reload() is False and behind.catalog.revision == 100  # accepted: the revision it holds
+    origin.stop()
+    restarted = CatalogHolder(origin.url, cache_dir=cache, timeout=1)
+    assert restarted.catalog.revision == 200 and restarted.status()["origin"] == "cache"
+
+
 def test_a_shrunken_catalog_is_refused(origin: Origin, tmp_path: Path) -> None:
     origin.put(artifact("repo", 100, tmp_path))
     errors: list[CatalogError] = []

@@ -11,6 +11,7 @@ import hashlib
 import numbers
 import os
 import random
+import re
 import threading  # before register_at_fork below: its own after-fork clean-up must run first
 import time
 import weakref
@@ -20,6 +21,7 @@ from collections import deque
 from modelctl.runtime._artifact import check_parser
 from modelctl.runtime._catalog import Catalog
 from modelctl.runtime._errors import ArtifactError, CatalogError, FetchError, RollbackError, ShrinkError, SignatureError
+from modelctl.runtime._remote import MAX_BYTES
 from modelctl.runtime._remote import cache as _cache
 
 TYPE_CHECKING = False
@@ -114,6 +116,8 @@ class CatalogHolder:
         self._success_at: float | None = None
         self._failures = 0
         self._not_before = 0.0
+        self._deadline: float | None = None  # the time.monotonic() by which a URL check's requests end
+        self._refused: _Refused | None = None  # what the URL serves now, when it was refused
         self._reported: dict[object, None] = {}
         self._pending: deque[tuple[str, Callable[[Any], object], object]] = deque()
         self._closed = False
@@ -193,10 +197,12 @@ class CatalogHolder:
                 try:
                     self._catalog = self._verified(entry.artifact, entry.signature)
                     self._origin, self._fetched_at = "cache", entry.fetched_at
+                    # Asked with the cache's validators: a 304 says it is current (no download).
+                    self._etag, self._last_modified = entry.etag, entry.last_modified
                 except CatalogError as exc:
                     first_error = exc  # a damaged cache is not used, and replaced by the next good fetch
         try:
-            self._check_source(force=True)
+            self._check_source(force=self._catalog is None)
         except CatalogError as exc:
             self._note_failure(exc)
             first_error = exc
@@ -228,7 +234,9 @@ class CatalogHolder:
         wait = getattr(exc, "retry_after", None)
         if wait:  # honoured up to the longest back-off (a server's "come back next year" is not)
             self._not_before = time.monotonic() + min(wait, self._longest_wait())
-        self._report(exc, ("failure", str(exc)))
+        # One report per kind of outage, not per message: "truncated download (812 of 4096 bytes)"
+        # differs at every check of the same outage.
+        self._report(exc, ("failure", type(exc).__name__, _DIGITS.sub("#", str(exc))))
 
     def _report(self, exc: CatalogError, ident: object) -> None:
         self.last_error = exc
@@ -264,20 +272,7 @@ class CatalogHolder:
         with self._lock:
             self._checked_at = time.time()
             if self.is_url:
-                from modelctl.runtime._remote import fetch as _fetch
-
-                reply = _fetch.get(
-                    self.source,
-                    timeout=self.timeout,
-                    headers=self.headers,
-                    etag=None if force else self._etag,
-                    last_modified=None if force else self._last_modified,
-                )
-                if reply.status == 304 and self._catalog is not None:
-                    self._succeeded()
-                    return False
-                signature = self._signature_url() if self._key is not None else None
-                return self._consider(reply.body, signature, "source", reply.etag, reply.last_modified)
+                return self._check_url(force)
             stamp = self._stat()
             if not force and stamp == self._stamp and self._catalog is not None:
                 self._succeeded()
@@ -285,6 +280,40 @@ class CatalogHolder:
             self._stamp = stamp  # also when refused: a bad file is reported once, not on every check
             raw, signature = self._read_file()
             return self._consider(raw, signature, "file", None, None)
+
+    def _check_url(self, force: bool) -> bool:
+        """One check of a URL: its requests (the artifact, with a key its signature, perhaps once
+        more) share one ``timeout``.  Asked with the validators of what it served last, refused
+        or not: a refused artifact is not downloaded again while the origin still serves it."""
+        from modelctl.runtime._remote import fetch as _fetch
+
+        self._deadline = time.monotonic() + self.timeout
+        refused = None if force else self._refused
+        etag, modified = (refused.etag, refused.last_modified) if refused else (self._etag, self._last_modified)
+        reply = _fetch.get(
+            self.source,
+            timeout=self.timeout,
+            headers=self.headers,
+            etag=None if force else etag,
+            last_modified=None if force else modified,
+            deadline=self._deadline,
+        )
+        if reply.status != 304:
+            signature = self._signature_url() if self._key is not None else None
+            return self._consider(reply.body, signature, "source", reply.etag, reply.last_modified)
+        if self._catalog is None:  # (fetch refuses a 304 to a request that offered nothing)
+            raise FetchError(f"{self.source}: HTTP 304 Not Modified, and no catalog is held")
+        if refused is not None and refused.raw is not None:
+            # The artifact refused for its signature is still served; its signature is an object
+            # of its own, which a publish may have replaced since: fetch it, consider it if new.
+            signature = self._signature_url()
+            if signature != refused.signature:
+                return self._consider(refused.raw, signature, "source", refused.etag, refused.last_modified)
+        self._succeeded()
+        if refused is not None and not refused.reported:  # the same mismatch at a second check
+            refused.reported = True
+            self._report(refused.error, refused.ident)
+        return False
 
     def _succeeded(self) -> None:
         self._success_at, self._failures, self._not_before = time.time(), 0, 0.0
@@ -296,7 +325,9 @@ class CatalogHolder:
         from modelctl.runtime._remote import fetch as _fetch
 
         try:
-            return _fetch.get(self.source + ".minisig", timeout=self.timeout, headers=self.headers).body
+            return _fetch.get(
+                self.source + ".minisig", timeout=self.timeout, headers=self.headers, deadline=self._deadline
+            ).body
         except FetchError as exc:
             if "HTTP 404" in str(exc) or "HTTP 403" in str(exc):
                 return None  # refused as unsigned
@@ -315,11 +346,13 @@ class CatalogHolder:
             before = _read_or_none(sig_path) if self._key is not None else None
             try:
                 with open(self.path, "rb") as fh:
-                    raw = fh.read()
+                    raw = fh.read(MAX_BYTES + 1)  # bounded, as a download is
             except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
                 raise ArtifactError(
                     f"cannot read artifact {self.path!r}: {getattr(exc, 'strerror', None) or exc}"
                 ) from None
+            if len(raw) > MAX_BYTES:
+                raise ArtifactError(f"cannot read artifact {self.path!r}: larger than the limit of {MAX_BYTES} bytes")
             after = _read_or_none(sig_path) if self._key is not None else None
             if before == after:
                 break
@@ -355,17 +388,32 @@ class CatalogHolder:
             named = _naming(exc, self.path if origin == "file" else self.source)
             if held is None:
                 raise named from None
+            # The source answered: a refusal is reported, but it is no outage (``stale`` says the
+            # source cannot be reached; a fleet refusing one bad publish keeps serving, ready).
+            self._succeeded()
+            mismatch = isinstance(exc, SignatureError) and signature is not None
+            if origin == "source":
+                # A signature that does not match may be a publish seen between its artifact and
+                # its signature (two objects): reported when the next check sees it too.
+                again = self._refused is not None and self._refused.ident == ident
+                self._refused = _Refused(etag, last_modified, raw if mismatch else None, signature, ident, named)
+                if mismatch and not again:
+                    self._refused.reported = False
+                    self.last_error = named
+                    return False
             self._report(named, ident)
             return False
         self._succeeded()
         self.last_error = None
+        self._refused = None
         self._etag, self._last_modified = etag, last_modified
         self._fetched_at = time.time()
         changed = held is None or fresh.digest != held.digest
         self._catalog, self._origin = fresh, origin
         if origin == "source" and self._cache_path is not None:
             try:
-                _cache.write(self._cache_path, _cache.Entry(raw, signature, etag, last_modified, self._fetched_at))
+                entry = _cache.Entry(raw, signature, etag, last_modified, self._fetched_at, fresh.revision)
+                _cache.write(self._cache_path, entry, allow_rollback=self.allow_rollback)
             except OSError as exc:
                 self._report(CatalogError(f"cannot write the cache {self._cache_path!r}: {exc}"), ("cache", str(exc)))
         if changed and held is not None and self.on_change is not None:
@@ -404,6 +452,29 @@ class CatalogHolder:
         self._thread = None
         if self.refresh_interval and not self._closed:
             self._start_thread()
+
+
+class _Refused:
+    """The artifact a URL serves now, refused: its validators (the next check asks with them), and
+    for a signature that did not match, its bytes and that signature (the signature alone is
+    fetched again)."""
+
+    __slots__ = ("etag", "last_modified", "raw", "signature", "ident", "error", "reported")
+
+    def __init__(
+        self,
+        etag: str | None,
+        last_modified: str | None,
+        raw: bytes | None,
+        signature: bytes | None,
+        ident: bytes,
+        error: CatalogError,
+    ) -> None:
+        self.etag, self.last_modified, self.raw, self.signature = etag, last_modified, raw, signature
+        self.ident, self.error, self.reported = ident, error, True
+
+
+_DIGITS = re.compile(r"[0-9]+")
 
 
 def _number(
@@ -471,9 +542,10 @@ def _stamp(path: str) -> tuple[int, int, int] | None:
 
 
 def _read_or_none(path: str) -> bytes | None:
+    """A signature file's bytes (at most 64 KiB: a minisign signature is about 300 bytes)."""
     try:
         with open(path, "rb") as fh:
-            return fh.read()
+            return fh.read(1 << 16)
     except (OSError, ValueError):
         return None
 

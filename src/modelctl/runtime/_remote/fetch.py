@@ -15,13 +15,14 @@ import urllib.request
 import zlib
 
 from modelctl.runtime._errors import FetchError
+from modelctl.runtime._remote import MAX_BYTES as _MAX_BYTES
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import Any
 
-MAX_BYTES = 256 * 1024 * 1024  # an artifact (after gzip) larger than this is refused: docs/distribution.md
+MAX_BYTES = _MAX_BYTES  # an artifact (after gzip) larger than this is refused: docs/distribution.md
 MAX_RETRY_AFTER = 3600.0  # a longer Retry-After is read as an hour (the holder bounds it further)
 _CHUNK = 1 << 16
 _PRIVATE = "_modelctl_private"  # on a Request: the configured headers, sent to the source's origin only
@@ -95,7 +96,10 @@ class _Deadlined(io.RawIOBase):
     time (http.client reads them before the body) would hold a check for ever."""
 
     def __init__(self, inner: Any, sock: Any, deadline: float) -> None:
-        self._inner, self._sock, self._deadline = inner, sock, deadline  # inner: kept, not collected
+        # inner: the response's own buffered file, never read (it is replaced before the status
+        # line is read): kept to close it, and read through its raw socket file, so that every
+        # byte is buffered once (by the reader around this one), not twice.
+        self._inner, self._raw, self._sock, self._deadline = inner, inner.raw, sock, deadline
 
     def readable(self) -> bool:
         return True
@@ -105,7 +109,7 @@ class _Deadlined(io.RawIOBase):
         if left <= 0:
             raise TimeoutError("timed out")
         self._sock.settimeout(left)
-        return int(self._inner.readinto1(buffer))  # one read of the socket at most, as read1, without a copy
+        return int(self._raw.readinto(buffer) or 0)  # one read of the socket
 
     def close(self) -> None:
         self._inner.close()
@@ -196,10 +200,16 @@ def get(
     headers: Mapping[str, str] | None = None,
     etag: str | None = None,
     last_modified: str | None = None,
+    deadline: float | None = None,
 ) -> Response:
     """GET ``url``; with ``etag``/``last_modified``, conditionally.  The whole exchange, slow
-    servers included, takes at most about ``timeout`` seconds.  Raises ``FetchError``."""
-    deadline = time.monotonic() + timeout
+    servers included, takes at most about ``timeout`` seconds, or ends by ``deadline`` (a
+    ``time.monotonic()`` shared by the requests of one check) when that is sooner.  Raises
+    ``FetchError``."""
+    now = time.monotonic()
+    deadline = now + timeout if deadline is None else min(deadline, now + timeout)
+    if deadline <= now:
+        raise FetchError(f"{url}: no answer within the {timeout:g} s timeout (the check's time was spent)")
     request = urllib.request.Request(url, headers=dict(headers or {}))
     setattr(request, _PRIVATE, tuple(name.capitalize() for name in headers or ()))
     setattr(request, _DEADLINE, deadline)
@@ -209,12 +219,17 @@ def get(
     if last_modified:
         request.add_header("If-Modified-Since", last_modified)
     try:
-        with _OPENER.open(request, timeout=timeout) as reply:
+        with _OPENER.open(request, timeout=deadline - now) as reply:
             body = _body(reply, url, timeout, deadline)
             return Response(reply.status, body, reply.headers.get("ETag"), reply.headers.get("Last-Modified"))
     except urllib.error.HTTPError as exc:
         exc.close()  # its socket
         if exc.code == 304:
+            if not etag and not last_modified:  # a 304 says "what you have is current": nothing was offered
+                raise FetchError(
+                    f"{url}: HTTP 304 Not Modified to a request that was not conditional (a misconfigured "
+                    "server or proxy?)"
+                ) from None
             same = exc.headers.get("ETag") or etag
             return Response(304, b"", same, exc.headers.get("Last-Modified") or last_modified)
         wait = retry_after(exc.headers.get("Retry-After")) if exc.headers else None
