@@ -98,8 +98,9 @@ def test_a_holder_without_refresh_loads_no_thread_and_close_is_safe(tmp_path: Pa
 
 def test_a_signature_written_after_its_artifact_is_picked_up_by_the_next_check(tmp_path: Path, keys: Keys) -> None:
     """``publish`` removes the ``.minisig``, replaces the artifact, then writes the new ``.minisig``:
-    a check in between refuses the artifact as unsigned, and the next cheap check, once the
-    signature is there, serves it (the artifact's stamp alone had not changed: refused for ever)."""
+    a check in between refuses the artifact as unsigned (shown in ``status()``, not yet sent to
+    ``on_error``: no false alarm), and the next cheap check, once the signature is there, serves it
+    (the artifact's stamp alone had not changed: refused for ever)."""
     path, sig = tmp_path / "catalog.json", tmp_path / "catalog.json.minisig"
     old, new = artifact("mini", 100, tmp_path), artifact("mini2", 101, tmp_path)
     path.write_bytes(old)
@@ -111,7 +112,7 @@ def test_a_signature_written_after_its_artifact_is_picked_up_by_the_next_check(t
     assert holder.reload_if_changed() is False and "unsigned" in str(holder.last_error)
     sig.write_bytes(signed(new, keys))
     assert holder.reload_if_changed() is True
-    assert holder.catalog.revision == 101 and holder.last_error is None and len(errors) == 1
+    assert holder.catalog.revision == 101 and holder.last_error is None and errors == []
     assert holder.reload_if_changed() is False  # and then unchanged again: no reload
 
 
@@ -128,3 +129,19 @@ def test_a_file_larger_than_an_artifact_can_be_is_refused_naming_it(
         CatalogHolder(path)
     monkeypatch.setattr(_holder, "MAX_BYTES", len(data))
     assert CatalogHolder(path).catalog.revision == 100
+
+
+def test_a_file_left_unsigned_is_reported_at_the_second_check(tmp_path: Path, keys: Keys) -> None:
+    path, sig = tmp_path / "catalog.json", tmp_path / "catalog.json.minisig"
+    old = artifact("mini", 100, tmp_path)
+    path.write_bytes(old)
+    sig.write_bytes(signed(old, keys))
+    errors: list[CatalogError] = []
+    holder = CatalogHolder(path, public_key=keys.public_path, on_error=errors.append)
+    sig.unlink()
+    path.write_bytes(artifact("mini2", 101, tmp_path))
+    assert holder.reload_if_changed() is False and errors == []
+    for _ in range(3):
+        assert holder.reload_if_changed() is False
+    assert len(errors) == 1 and isinstance(errors[0], SignatureError) and "unsigned" in str(errors[0])
+    assert holder.catalog.revision == 100

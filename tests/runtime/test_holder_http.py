@@ -142,6 +142,8 @@ def test_tampered_with_a_recomputed_digest_is_refused(origin: Origin, tmp_path: 
     assert holder.catalog.revision == 100
     assert len(errors) == 1 and isinstance(errors[0], SignatureError)  # once per distinct artifact
     origin.put(forged, None)  # signature stripped: never a silent downgrade to unsigned
+    holder.refresh()  # (a push can be seen before its signature: reported when a second check sees it)
+    assert holder.catalog.revision == 100 and len(errors) == 1 and "unsigned" in holder.status()["last_error"]
     holder.refresh()
     assert holder.catalog.revision == 100 and len(errors) == 2 and "unsigned" in str(errors[1])
     assert "unsigned" in holder.status()["last_error"]
@@ -215,6 +217,23 @@ def test_a_publish_seen_between_its_artifact_and_its_signature_is_no_alarm(
     assert holder.refresh() is True and holder.catalog.revision == 101
     assert errors == [] and changes == [101] and holder.status()["last_error"] is None
     assert origin.count("/catalog.json", 200) == 2 and origin.count("/catalog.json", 304) == 1  # not downloaded again
+
+
+def test_an_artifact_seen_before_its_signature_is_accepted_when_the_signature_arrives(
+    origin: Origin, tmp_path: Path, keys: Keys
+) -> None:
+    """A folder push removes the pointer's signature, replaces the artifact, then writes the new
+    signature: a check in between sees no signature. The next check (a 304 for the artifact)
+    fetches the signature alone and accepts the artifact."""
+    old, new = artifact("mini", 100, tmp_path), artifact("mini2", 101, tmp_path)
+    origin.put(old, signed(old, keys))
+    errors: list[CatalogError] = []
+    holder = CatalogHolder(origin.url, public_key=keys.public_path, on_error=errors.append)
+    origin.put(new, None)
+    assert holder.refresh() is False and "unsigned" in holder.status()["last_error"] and errors == []
+    (origin.site / "catalog.json.minisig").write_bytes(signed(new, keys))
+    assert holder.refresh() is True and holder.catalog.revision == 101 and errors == []
+    assert origin.count("/catalog.json", 200) == 2 and origin.count("/catalog.json", 304) == 1
 
 
 def test_a_signature_that_stays_wrong_is_reported_at_the_second_check(

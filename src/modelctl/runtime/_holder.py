@@ -117,7 +117,7 @@ class CatalogHolder:
         self._failures = 0
         self._not_before = 0.0
         self._deadline: float | None = None  # the time.monotonic() by which a URL check's requests end
-        self._refused: _Refused | None = None  # what the URL serves now, when it was refused
+        self._refused: _Refused | None = None  # what the source serves now, when it was refused
         self._reported: dict[object, None] = {}
         self._pending: deque[tuple[str, Callable[[Any], object], object]] = deque()
         self._closed = False
@@ -276,6 +276,7 @@ class CatalogHolder:
             stamp = self._stat()
             if not force and stamp == self._stamp and self._catalog is not None:
                 self._succeeded()
+                self._report_deferred()
                 return False
             self._stamp = stamp  # also when refused: a bad file is reported once, not on every check
             raw, signature = self._read_file()
@@ -304,16 +305,22 @@ class CatalogHolder:
         if self._catalog is None:  # (fetch refuses a 304 to a request that offered nothing)
             raise FetchError(f"{self.source}: HTTP 304 Not Modified, and no catalog is held")
         if refused is not None and refused.raw is not None:
-            # The artifact refused for its signature is still served; its signature is an object
-            # of its own, which a publish may have replaced since: fetch it, consider it if new.
+            # The artifact refused for its signature (missing or not matching) is still served; its
+            # signature is an object of its own, which a push may have written since: fetch it.
             signature = self._signature_url()
             if signature != refused.signature:
                 return self._consider(refused.raw, signature, "source", refused.etag, refused.last_modified)
         self._succeeded()
-        if refused is not None and not refused.reported:  # the same mismatch at a second check
+        self._report_deferred()
+        return False
+
+    def _report_deferred(self) -> None:
+        """A signature refusal seen by a second check: reported now (the first may have seen a push
+        half done: the new artifact beside the old signature, or before its signature)."""
+        refused = self._refused
+        if refused is not None and not refused.reported:
             refused.reported = True
             self._report(refused.error, refused.ident)
-        return False
 
     def _succeeded(self) -> None:
         self._success_at, self._failures, self._not_before = time.time(), 0, 0.0
@@ -391,16 +398,16 @@ class CatalogHolder:
             # The source answered: a refusal is reported, but it is no outage (``stale`` says the
             # source cannot be reached; a fleet refusing one bad publish keeps serving, ready).
             self._succeeded()
-            mismatch = isinstance(exc, SignatureError) and signature is not None
-            if origin == "source":
-                # A signature that does not match may be a publish seen between its artifact and
-                # its signature (two objects): reported when the next check sees it too.
-                again = self._refused is not None and self._refused.ident == ident
-                self._refused = _Refused(etag, last_modified, raw if mismatch else None, signature, ident, named)
-                if mismatch and not again:
-                    self._refused.reported = False
-                    self.last_error = named
-                    return False
+            # A signature missing or not matching may be a push seen half done (the artifact and its
+            # signature are two files or objects): reported when the next check sees it too.
+            signed = isinstance(exc, SignatureError)
+            again = self._refused is not None and self._refused.ident == ident
+            keep = raw if signed and origin == "source" else None  # a URL's signature is fetched alone
+            self._refused = _Refused(etag, last_modified, keep, signature, ident, named)
+            if signed and not again:
+                self._refused.reported = False
+                self.last_error = named
+                return False
             self._report(named, ident)
             return False
         self._succeeded()
@@ -455,9 +462,9 @@ class CatalogHolder:
 
 
 class _Refused:
-    """The artifact a URL serves now, refused: its validators (the next check asks with them), and
-    for a signature that did not match, its bytes and that signature (the signature alone is
-    fetched again)."""
+    """The artifact the source serves now, refused: a URL's validators (the next check asks with
+    them), and for a signature refusal its bytes and that signature (the signature alone is fetched
+    again); whether it was reported yet (a signature refusal waits for a second check)."""
 
     __slots__ = ("etag", "last_modified", "raw", "signature", "ident", "error", "reported")
 
