@@ -156,3 +156,17 @@ def test_a_file_larger_than_an_artifact_can_be_is_not_read(tmp_path: Path, monke
     assert cache.read(path) is not None
     monkeypatch.setattr(cache, "MAX_BYTES", 1000)  # the 64 KiB header allowance and 1000 bytes: too big now
     assert cache.read(path) is None
+
+
+def test_a_folder_that_refuses_locks_is_still_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+    import fcntl
+
+    def refuse(fd: int, op: int) -> None:
+        raise OSError(errno.ENOLCK, "No locks available")  # what NFS without a lock daemon answers
+
+    monkeypatch.setattr(fcntl, "flock", refuse)
+    path = str(tmp_path / "c" / "catalog.cache")
+    assert cache.write(path, cache.Entry(b"artifact", None, revision=3)) is True
+    entry = cache.read(path)
+    assert entry is not None and entry.artifact == b"artifact" and entry.revision == 3

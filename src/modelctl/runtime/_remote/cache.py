@@ -162,8 +162,9 @@ def write(path: str, entry: Entry, *, allow_rollback: bool = False) -> bool:
 
 
 class _locked:
-    """An exclusive ``flock`` on the folder ``path`` for the block; nothing where ``fcntl`` (or
-    ``O_DIRECTORY``) does not exist."""
+    """An exclusive ``flock`` on the folder ``path`` for the block, at best: nothing where ``fcntl``
+    (or ``O_DIRECTORY``) does not exist or the file system refuses the lock (the cache is still
+    written; only a race between two writers of different revisions is then possible)."""
 
     def __init__(self, path: str) -> None:
         self.path, self.fd = path, -1
@@ -175,12 +176,13 @@ class _locked:
             return
         if not hasattr(os, "O_DIRECTORY"):
             return
-        self.fd = os.open(self.path, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
         try:
+            self.fd = os.open(self.path, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
             fcntl.flock(self.fd, fcntl.LOCK_EX)
+        except OSError:  # no locks here (some network file systems): the rename alone, as above
+            self.__exit__()
         except BaseException:
-            os.close(self.fd)
-            self.fd = -1
+            self.__exit__()
             raise
 
     def __exit__(self, *exc: object) -> None:
