@@ -219,6 +219,58 @@ def test_an_outage_whose_message_varies_is_reported_once(server: Server, good: b
 # --- bodies ---------------------------------------------------------------------------------
 
 
+PAGE = b"<!DOCTYPE html>\n<html><body>Please sign in to the network</body></html>"
+
+
+@pytest.mark.parametrize(
+    "body", [PAGE, b"", b"  \r\n Service Unavailable", b"\xef\xbb\xbf<?xml version='1.0'?><Error/>"]
+)
+def test_a_200_that_is_no_json_object_is_an_outage_not_a_refusal(server: Server, good: bytes, body: bytes) -> None:
+    """A proxy's or a captive portal's page served with 200 says the origin was not reached: the
+    holder backs off and goes stale as for a 502, reports it once, and is back with the origin."""
+    errors: list[Exception] = []
+    server.routes["/catalog.json"] = Reply(200, body=good)
+    holder = CatalogHolder(server.url(), on_error=errors.append, stale_after=0.05)
+    revision = holder.catalog.revision
+    server.routes["/catalog.json"] = Reply(200, {"Content-Type": "text/html; charset=utf-8"}, body)
+    for _ in range(3):
+        assert holder.reload() is False
+    time.sleep(0.1)
+    status = holder.status()
+    assert status["failures"] == 3 and status["stale"] is True and holder.catalog.revision == revision
+    assert len(errors) == 1 and isinstance(errors[0], FetchError)
+    assert "not an artifact" in str(errors[0]) and "text/html" in str(errors[0])
+    server.routes["/catalog.json"] = Reply(200, body=good)
+    holder.reload()
+    assert holder.status()["failures"] == 0 and holder.status()["stale"] is False
+    assert holder.status()["last_error"] is None
+
+
+def test_a_portal_page_at_start_up_serves_the_cache(server: Server, good: bytes, tmp_path: Path) -> None:
+    server.routes["/catalog.json"] = Reply(200, body=good)
+    CatalogHolder(server.url(), cache_dir=tmp_path / "c")
+    server.routes["/catalog.json"] = Reply(200, {"Content-Type": "text/html"}, PAGE)
+    holder = CatalogHolder(server.url(), cache_dir=tmp_path / "c")
+    assert holder.status()["origin"] == "cache" and holder.status()["failures"] == 1
+    assert "not an artifact" in holder.status()["last_error"]
+    shown = r"begins '<!DOCTYPE html>\\n<html><body>Please sign ' \(Content-Type 'text/html'\)"
+    with pytest.raises(FetchError, match=shown):
+        CatalogHolder(server.url())  # no cache: no prices, no start
+
+
+def test_a_body_that_is_a_json_object_is_left_to_the_load(server: Server, good: bytes) -> None:
+    """Only a body that cannot be JSON is taken for an error page: a JSON object that is no
+    artifact is refused as one (the origin answered), with white space or a BOM before it."""
+    errors: list[Exception] = []
+    server.routes["/catalog.json"] = Reply(200, body=good)
+    holder = CatalogHolder(server.url(), on_error=errors.append)
+    server.routes["/catalog.json"] = Reply(200, body=b'\xef\xbb\xbf \n{"message": "hello"}')
+    assert holder.reload() is False
+    assert holder.status()["failures"] == 0 and type(errors[0]).__name__ == "ArtifactError"
+    server.routes["/catalog.json"] = Reply(200, body=b" " * 5000 + b"{}")  # white space past the look-ahead
+    assert holder.reload() is False and holder.status()["failures"] == 0
+
+
 def test_a_content_length_above_the_limit_is_refused_before_the_download(
     server: Server, monkeypatch: pytest.MonkeyPatch
 ) -> None:

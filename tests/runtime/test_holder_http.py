@@ -299,9 +299,10 @@ def test_a_truncated_or_malformed_download_is_refused(origin: Origin, tmp_path: 
     holder = CatalogHolder(origin.url, on_error=errors.append)
     origin.put(artifact("mini2", 101, tmp_path)[:-200])  # a half-uploaded file
     assert holder.refresh() is False and holder.catalog.revision == 100
-    origin.put(b"<html>502 Bad Gateway</html>")
+    origin.put(b'{"format_version": "1.1", "content": 7}')  # JSON, but no artifact
     assert holder.refresh() is False
     assert len(errors) == 2 and all(isinstance(e, ArtifactError) for e in errors)
+    assert holder.status()["failures"] == 0  # refusals: the origin answered
 
 
 def test_a_slow_origin_is_bounded_by_the_timeout(origin: Origin, tmp_path: Path) -> None:

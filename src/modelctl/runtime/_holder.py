@@ -300,6 +300,9 @@ class CatalogHolder:
             deadline=self._deadline,
         )
         if reply.status != 304:
+            page = _fetch.error_page(self.source, reply)
+            if page is not None:
+                raise page  # an outage (back-off, ``stale``), not a refusal of an artifact
             signature = self._signature_url() if self._key is not None else None
             return self._consider(reply.body, signature, "source", reply.etag, reply.last_modified)
         if self._catalog is None:  # (fetch refuses a 304 to a request that offered nothing)

@@ -30,13 +30,35 @@ _DEADLINE = "_modelctl_deadline"  # on a Request: the time.monotonic() by which 
 
 
 class Response:
-    __slots__ = ("status", "body", "etag", "last_modified")
+    __slots__ = ("status", "body", "etag", "last_modified", "content_type")
 
-    def __init__(self, status: int, body: bytes, etag: str | None, last_modified: str | None) -> None:
+    def __init__(
+        self, status: int, body: bytes, etag: str | None, last_modified: str | None, content_type: str | None = None
+    ) -> None:
         self.status = status  # 200, or 304 (not modified: no body)
         self.body = body
         self.etag = etag
         self.last_modified = last_modified
+        self.content_type = content_type
+
+
+def error_page(url: str, reply: Response) -> FetchError | None:
+    """A 200 whose body cannot be an artifact, which is always a JSON object: empty, or beginning
+    (after white space and a UTF-8 BOM) with anything but ``{``, such as the HTML page of a proxy,
+    a captive portal or a server's error page.  That is an outage, not a bad publish: the catalog's
+    origin was not reached.  None for a body that may be an artifact (the load decides)."""
+    head = reply.body[:4096].lstrip(b" \t\r\n")
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:].lstrip(b" \t\r\n")
+    if head[:1] == b"{" or (not head and len(reply.body) > 4096):
+        return None
+    begins = head[:40].decode("utf-8", "replace")
+    kind = f"Content-Type {reply.content_type[:60]!r}" if reply.content_type else "no Content-Type"
+    what = f"begins {begins!r}" if head else "is empty"
+    return FetchError(
+        f"{url}: HTTP {reply.status}, but the body {what} ({kind}): not an artifact, which is a JSON "
+        "object (a proxy's, a portal's or a server's error page?)"
+    )
 
 
 def retry_after(value: str | None) -> float | None:
@@ -221,7 +243,8 @@ def get(
     try:
         with _OPENER.open(request, timeout=deadline - now) as reply:
             body = _body(reply, url, timeout, deadline)
-            return Response(reply.status, body, reply.headers.get("ETag"), reply.headers.get("Last-Modified"))
+            head = reply.headers
+            return Response(reply.status, body, head.get("ETag"), head.get("Last-Modified"), head.get("Content-Type"))
     except urllib.error.HTTPError as exc:
         exc.close()  # its socket
         if exc.code == 304:
