@@ -439,6 +439,28 @@ def test_two_holders_share_one_cache_folder(server: Server, good: bytes, tmp_pat
     assert [p.name for p in (tmp_path / "cache").iterdir() if p.name.startswith(".")] == []  # no temp file left
 
 
+def test_a_cache_folder_locked_by_a_stuck_writer_does_not_hold_up_start_up(
+    server: Server, good: bytes, tmp_path: Path
+) -> None:
+    """The folder's lock is waited for within the check's ``timeout``: a worker stopped while it
+    held the lock (in a debugger, say) does not keep the others from starting."""
+    import fcntl
+    import os
+
+    server.routes["/catalog.json"] = Reply(200, body=good)
+    (tmp_path / "cache").mkdir()
+    fd = os.open(tmp_path / "cache", os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)  # another open file: conflicts as another process's would
+    try:
+        started = time.monotonic()
+        holder = CatalogHolder(server.url(), cache_dir=tmp_path / "cache", timeout=0.5)
+        assert time.monotonic() - started < 5 and holder.status()["origin"] == "source"
+    finally:
+        os.close(fd)
+    del server.routes["/catalog.json"]  # the entry was written all the same
+    assert CatalogHolder(server.url(), cache_dir=tmp_path / "cache").status()["origin"] == "cache"
+
+
 def test_a_public_key_path_that_does_not_exist_says_so(tmp_path: Path) -> None:
     from modelctl.runtime import CatalogError
 

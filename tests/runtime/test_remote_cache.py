@@ -170,3 +170,52 @@ def test_a_folder_that_refuses_locks_is_still_written(tmp_path: Path, monkeypatc
     assert cache.write(path, cache.Entry(b"artifact", None, revision=3)) is True
     entry = cache.read(path)
     assert entry is not None and entry.artifact == b"artifact" and entry.revision == 3
+
+
+def test_a_lock_held_by_a_stopped_writer_is_waited_for_only_so_long(tmp_path: Path) -> None:
+    """Another process holding the folder's lock (stopped in a debugger, say) does not hold a
+    writer up for ever: after ``wait`` the entry is written without the lock."""
+    import fcntl
+    import os
+    import subprocess
+    import sys
+    import time
+
+    folder = tmp_path / "c"
+    folder.mkdir()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import fcntl,os,sys,time; fd=os.open(sys.argv[1], os.O_RDONLY); "
+         "fcntl.flock(fd, fcntl.LOCK_EX); print('locked', flush=True); time.sleep(60)", str(folder)],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
+        probe = os.open(folder, os.O_RDONLY)
+        with pytest.raises(BlockingIOError):  # the lock is really held
+            fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        os.close(probe)
+        started = time.monotonic()
+        assert cache.write(str(folder / "catalog.cache"), cache.Entry(b"artifact", None, revision=3), wait=0.2)
+        assert 0.2 <= time.monotonic() - started < 5
+        entry = cache.read(str(folder / "catalog.cache"))
+        assert entry is not None and entry.revision == 3
+    finally:
+        holder.kill()
+        holder.communicate()
+
+
+def test_a_lock_released_within_the_wait_is_taken(tmp_path: Path) -> None:
+    import fcntl
+    import os
+    import threading
+
+    folder = tmp_path / "c"
+    folder.mkdir()
+    fd = os.open(folder, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    threading.Timer(0.1, os.close, (fd,)).start()  # closing releases it
+    path = str(folder / "catalog.cache")
+    cache.write(path, cache.Entry(b"high", None, revision=9))  # waits for the release, then writes
+    assert cache.write(path, cache.Entry(b"low", None, revision=2), wait=0) is False  # compared as usual
+    entry = cache.read(path)
+    assert entry is not None and entry.artifact == b"high"

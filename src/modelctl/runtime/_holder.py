@@ -423,7 +423,10 @@ class CatalogHolder:
         if origin == "source" and self._cache_path is not None:
             try:
                 entry = _cache.Entry(raw, signature, etag, last_modified, self._fetched_at, fresh.revision)
-                _cache.write(self._cache_path, entry, allow_rollback=self.allow_rollback)
+                # The folder's lock is waited for within the check's timeout, and 1 s at most.
+                left = self._deadline - time.monotonic() if self._deadline is not None else _cache.LOCK_WAIT
+                wait = min(_cache.LOCK_WAIT, max(left, 0.0))
+                _cache.write(self._cache_path, entry, allow_rollback=self.allow_rollback, wait=wait)
             except OSError as exc:
                 self._report(CatalogError(f"cannot write the cache {self._cache_path!r}: {exc}"), ("cache", str(exc)))
         if changed and held is not None and self.on_change is not None:

@@ -17,6 +17,7 @@ import json
 import os
 import stat
 import tempfile
+import time
 
 from modelctl.runtime._remote import MAX_BYTES
 
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 MAGIC = b"MODELCTL-CACHE 1\n"
+LOCK_WAIT = 1.0  # seconds a writer waits for another to release the folder's lock
 
 
 class Entry:
@@ -126,10 +128,12 @@ def held_revision(path: str) -> int | None:
         return None
 
 
-def write(path: str, entry: Entry, *, allow_rollback: bool = False) -> bool:
+def write(path: str, entry: Entry, *, allow_rollback: bool = False, wait: float = LOCK_WAIT) -> bool:
     """Replace the entry at ``path`` atomically (0600: an artifact may carry private contracts),
     unless it holds a higher revision than ``entry`` (and not ``allow_rollback``): False then,
-    nothing written.  Raises ``OSError``."""
+    nothing written.  The folder's lock is waited for at most ``wait`` seconds (a writer stopped
+    while holding it must not hold up a start-up): then the entry is written without it.
+    Raises ``OSError``."""
     folder = os.path.dirname(path)
     os.makedirs(folder, mode=0o700, exist_ok=True)
     meta = {
@@ -140,7 +144,7 @@ def write(path: str, entry: Entry, *, allow_rollback: bool = False) -> bool:
         "signature": entry.signature.decode("utf-8") if entry.signature is not None else None,
     }
     header = MAGIC + json.dumps(meta, separators=(",", ":")).encode("utf-8") + b"\n"
-    with _locked(folder):
+    with _locked(folder, wait):
         held = held_revision(path)
         if held is not None and entry.revision is not None and entry.revision < held and not allow_rollback:
             return False
@@ -163,11 +167,12 @@ def write(path: str, entry: Entry, *, allow_rollback: bool = False) -> bool:
 
 class _locked:
     """An exclusive ``flock`` on the folder ``path`` for the block, at best: nothing where ``fcntl``
-    (or ``O_DIRECTORY``) does not exist or the file system refuses the lock (the cache is still
-    written; only a race between two writers of different revisions is then possible)."""
+    (or ``O_DIRECTORY``) does not exist, the file system refuses the lock, or another writer holds
+    it for more than ``wait`` seconds (the cache is still written; only a race between two writers
+    of different revisions is then possible)."""
 
-    def __init__(self, path: str) -> None:
-        self.path, self.fd = path, -1
+    def __init__(self, path: str, wait: float = 0.0) -> None:
+        self.path, self.fd, self.wait = path, -1, wait
 
     def __enter__(self) -> None:
         try:
@@ -178,7 +183,15 @@ class _locked:
             return
         try:
             self.fd = os.open(self.path, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
-            fcntl.flock(self.fd, fcntl.LOCK_EX)
+            until = time.monotonic() + self.wait
+            while True:
+                try:
+                    fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:  # another writer has it: a write takes milliseconds
+                    if time.monotonic() >= until:
+                        raise
+                    time.sleep(0.005)
         except OSError:  # no locks here (some network file systems): the rename alone, as above
             self.__exit__()
         except BaseException:
