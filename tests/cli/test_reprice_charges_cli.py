@@ -202,6 +202,49 @@ def test_errors_out_with_charges_on_json_lines_keeps_each_line_as_written(cat: s
     assert rows[0]["message"] == "not a JSON object" and "'yesterday' is not an ISO date" in rows[1]["message"]
 
 
+TOO_LARGE = [(10, 1), (10, 2**64 - 1), (10, 2**64), (10**30, 1), (3, 4)]  # (input, output) tokens
+
+
+def _too_large(suffix: str) -> None:
+    rows = [("2026-11-20T10:00:00Z", i, o) for i, o in TOO_LARGE]
+    if suffix == ".csv":
+        text = "timestamp,model,plan,input_tokens,output_tokens\n"
+        text += "".join(f"{ts},acme/alpha,pro,{i},{o}\n" for ts, i, o in rows)
+    else:
+        objects = [{"timestamp": ts, "model": "acme/alpha", "plan": "pro", "input_tokens": i, "output_tokens": o}
+                   for ts, i, o in rows]  # fmt: skip
+        text = "".join(json.dumps(obj) + "\n" for obj in objects)
+    Path(f"usage{suffix}").write_text(text)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
+@pytest.mark.parametrize("what_if", [[], ["--what-if", "acme/alpha"]], ids=["charges", "what-if"])
+def test_charges_refuse_a_count_of_2_to_the_64_as_plain_reprice_does(cat: str, suffix: str, what_if: list[str]) -> None:
+    """--charges charged 2**64 and 10**30 tokens, which plain reprice and --engine duckdb refuse (a
+    count is a whole number from 0 to 2**64 - 1): now the same rows fail, with the same line and
+    words, the same counts and exit code, in --errors-out too (CSV: the columnar and, with
+    --what-if, the row-by-row path; JSON Lines)."""
+    _too_large(suffix)
+    base = ["reprice", f"usage{suffix}", "--catalog", cat, "-f", "json", "--errors-out", "e.csv"]
+    plain = runner.invoke(app, base)
+    charged = runner.invoke(app, [*base[:-2], "--errors-out", "c.csv", "--plan", "pro", *what_if])
+    assert (plain.exit_code, charged.exit_code) == (1, 1), charged.output
+    p, c = json.loads(plain.stdout), json.loads(charged.stdout)
+    quote, line = ("'", 4) if suffix == ".csv" else ("", 3)  # a CSV file's header is line 1
+    want = [
+        (line, f"output_tokens {quote}{2**64}{quote} is too large for a token count"),
+        (line + 1, f"input_tokens {quote}{10**30}{quote} is too large for a token count"),
+    ]
+    assert [(e["line"], e["message"]) for e in p["errors"]] == want
+    assert [(e["line"], e["message"]) for e in c["errors"]] == want
+    assert c.get("what_if_errors", []) == []  # a row not charged is not charged on a what-if model either
+    assert (p["rows"]["failed"], c["rows"]) == (2, {"read": 5, "charged": 3, "failed": 2})
+    assert "2 could not be charged" in charged.stderr
+    plain_out = list(csv.DictReader(io.StringIO(Path("e.csv").read_text(encoding="utf-8"))))
+    charged_out = list(csv.DictReader(io.StringIO(Path("c.csv").read_text(encoding="utf-8"))))
+    assert charged_out == plain_out and [int(r["line"]) for r in charged_out] == [line, line + 1]
+
+
 def test_errors_out_naming_the_usage_file_is_refused_with_charges_too(cat: str) -> None:
     result = runner.invoke(app, ["reprice", "usage.csv", "--catalog", cat, "--charges", "--errors-out", "usage.csv"])
     assert result.exit_code == 2 and "is the usage file itself" in " ".join(result.stderr.replace("│", " ").split())

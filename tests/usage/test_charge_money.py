@@ -144,11 +144,13 @@ def test_charges_round_every_request_as_charge_does(
     content: dict[str, Any], tmp_path: Path, mode: str, decimals: int
 ) -> None:
     """Through reprice --charges, per request, for each mode and number of decimals: the group's
-    amount is the sum of charge() amounts (value and exponent), with tiers, zeros and huge counts."""
+    amount is the sum of charge() amounts (value and exponent), with tiers, zeros and huge counts
+    (with 12 decimals, an amount of more than 28 digits: it was rounded to the default context's)."""
     doc = copy.deepcopy(content)
     doc["plans"]["pro"]["rounding"] = {"decimals": decimals, "mode": mode}
     cat = Catalog.from_content(doc)
-    counts = [(1, 0), (0, 0), (7, 3), (150_001, 11), (299_999, 5), (12_345, 2**64 - 1), (3, 10**30), (5, 10**250)]
+    top = 2**64 - 1  # the largest count a usage file may have (a larger one is refused, as in plain reprice)
+    counts = [(1, 0), (0, 0), (7, 3), (150_001, 11), (299_999, 5), (12_345, top), (3, top), (5, top - 1)]
     path = tmp_path / "usage.csv"
     path.write_text(
         "timestamp,model,input_tokens,output_tokens,plan\n"
@@ -166,16 +168,18 @@ def test_charges_round_every_request_as_charge_does(
     assert group.amount.as_tuple() == amount.as_tuple()
     assert group.exact == exact and group.rows == len(counts)
     assert result.totals == {group.unit: amount}
+    assert decimals < 12 or len(amount.as_tuple().digits) > 28
 
 
 @pytest.mark.parametrize("per", ["request", "invoice"])
 def test_what_if_charges_are_exact_for_huge_counts(content: dict[str, Any], tmp_path: Path, per: str) -> None:
-    """The same rows on a what-if model: a count of 10**250 was a decimal.InvalidOperation
-    traceback (quantize at 200 digits); now the sum of charge() on that model, to the last digit."""
+    """The same rows on a what-if model: the sum of charge() on that model, to the last digit, for
+    the largest counts too (a count of 10**250 was a decimal.InvalidOperation traceback, quantize
+    at 200 digits; a count past 2**64 - 1 is now refused as plain reprice refuses it)."""
     doc = copy.deepcopy(content)
     doc["plans"]["pro"]["rounding"] = {"decimals": 3, "mode": "half_even", "per": per}
     cat = Catalog.from_content(doc)
-    counts = [(7, 3), (12_345, 2**64 - 1), (3, 10**30), (5, 10**250)]
+    counts = [(7, 3), (12_345, 2**64 - 1), (3, 2**64 - 1), (5, 2**63)]
     path = tmp_path / "usage.csv"
     path.write_text(
         "timestamp,model,input_tokens,output_tokens,plan\n"

@@ -20,8 +20,9 @@ HEADER = "timestamp,model,input_tokens,output_tokens,plan,subject"
 def _before(stream: Any, header: Any, read: tuple[str, ...], implicit: bool) -> Iterator[Any]:
     """The reader before the fast one (main 63e8a8d), verbatim but for its name and two fixes made
     since (marked): a blank cell (spaces) is read as an empty one, as plain reprice reads it (it was
-    refused, blaming the first count column: "'' is too large"), and the bad cell is the first
-    that ``int`` refuses (``isdigit`` takes '²', so the first column was blamed for it)."""
+    refused, blaming the first count column: "'' is too large"), the bad cell is the first
+    that ``int`` refuses (``isdigit`` takes '²', so the first column was blamed for it), and a
+    count of 2**64 or more is refused, as plain reprice refuses it (it was charged)."""
     names = header.names
     width = len(names)
     i_ts, i_model, i_var = header.index("timestamp"), header.index("model"), header.index("variant")
@@ -40,7 +41,7 @@ def _before(stream: Any, header: Any, read: tuple[str, ...], implicit: bool) -> 
             counts = [int(row[i]) if row[i].strip() else 0 for i in tokens]  # fix: .strip()
         except ValueError:
             counts = []
-        if len(counts) != len(tokens) or any(c < 0 for c in counts):
+        if len(counts) != len(tokens) or any(not 0 <= c < 2**64 for c in counts):  # fix: < 2**64
             k = next((k for k, i in enumerate(tokens) if not _a_count(row[i])), 0)  # fix: int()'s, not isdigit()
             yield line, count_problem(names[tokens[k]], row[tokens[k]]), row
             continue
@@ -61,7 +62,7 @@ def _before(stream: Any, header: Any, read: tuple[str, ...], implicit: bool) -> 
 
 def _a_count(cell: str) -> bool:
     try:
-        return not cell.strip() or int(cell) >= 0
+        return not cell.strip() or 0 <= int(cell) < 2**64
     except ValueError:
         return False
 
@@ -75,7 +76,7 @@ def _both(text: str, read: tuple[str, ...] = ("subject", "rollout")) -> tuple[li
 
 
 ODD = ["", " ", "\t", " 7 ", "0", "-0", "-1", "+5", "1.5", "1e3", "0x10", "1_000", "007", "٣", "²", "abc",
-       str(2**64), str(10**30), str(10**250), "-" + str(10**30)]  # fmt: skip
+       str(2**64 - 1), str(2**64), str(10**30), str(10**250), "-" + str(10**30)]  # fmt: skip
 
 
 def test_odd_cells_read_as_before() -> None:
@@ -90,8 +91,9 @@ def test_odd_cells_read_as_before() -> None:
     refused = [r for r in new if len(r) == 3]
     assert any("'-1' is negative" in r[1] for r in refused)
     assert any("'1.5' is not a whole number" in r[1] for r in refused)
+    assert any(f"'{10**250}' is too large for a token count" in r[1] for r in refused)
     counts = {tuple(r[7]) for r in new if len(r) == 9}
-    assert (10**250, 0, 1) in counts and (7, 0, 1) in counts  # a huge count is read, spaces stripped
+    assert (2**64 - 1, 0, 1) in counts and (7, 0, 1) in counts  # the largest count is read, spaces stripped
 
 
 def test_no_dimension_and_one_dimension() -> None:

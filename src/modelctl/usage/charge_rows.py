@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 from modelctl import runtime
 from modelctl.usage.csv_rows import CHUNK, _lines
-from modelctl.usage.files import NO_COUNT, count_problem, json_count_problem, json_row, unstated
+from modelctl.usage.files import COUNT_LIMIT, NO_COUNT, count_problem, json_count_problem, json_row, unstated
 
 _RUNTIME_FIELDS = runtime.USAGE_FIELDS
 
@@ -23,8 +23,8 @@ Failed = tuple[int, str, Any]
 
 
 class Chunk(NamedTuple):
-    """Rows read together whose every count cell is a whole number >= 0 (``ints``: the token
-    columns, as ``int``), for usage/charge_columns.py; ``item(j)`` is row ``j`` as a ``Row``."""
+    """Rows read together whose every count cell is a whole number from 0 to 2**64 - 1 (``ints``: the
+    token columns, as ``int``), for usage/charge_columns.py; ``item(j)`` is row ``j`` as a ``Row``."""
 
     rows: list[list[str]]
     cols: list[tuple[str, ...]]
@@ -39,7 +39,8 @@ def csv_rows(
     """The rows of a CSV file: a count cell is read by ``int`` (an empty or blank cell is 0, or in
     ``requests`` one request: usage.files.unstated).  ``chunked``:
     ``CHUNK`` rows at a time, as a ``Chunk`` when every row has the header's width and every count
-    cell is a whole number >= 0 (else, and for the rows before a CSV error, row by row)."""
+    cell is a whole number from 0 to 2**64 - 1 (else, and for the rows before a CSV error, row by
+    row).  A count outside that range fails its row, as in plain reprice (usage.files.COUNT_LIMIT)."""
     names = header.names
     width = len(names)
     i_ts, i_model, i_var = header.index("timestamp"), header.index("model"), header.index("variant")
@@ -67,7 +68,7 @@ def csv_rows(
                 except ValueError:
                     yield line, _count_problem(row, tokens, names), row
                     continue
-            if min(counts) < 0:
+            if min(counts) < 0 or max(counts) >= COUNT_LIMIT:
                 yield line, _count_problem(row, tokens, names), row
                 continue
             if implicit:
@@ -115,7 +116,7 @@ def _chunk(
         ints = [list(map(int, cols[k])) for k in tokens]
     except ValueError:  # an empty cell, or not a count: row by row
         return None
-    if min(map(min, ints)) < 0:
+    if min(map(min, ints)) < 0 or max(map(max, ints)) >= COUNT_LIMIT:
         return None
 
     def item(j: int) -> Row:
@@ -127,11 +128,11 @@ def _chunk(
 
 def _count_problem(row: list[str], tokens: tuple[int, ...], names: tuple[str, ...]) -> str:
     """Why a row's counts cannot be read: the first count cell that is neither blank nor a count
-    (``int``'s, from 0: not ``isdigit``, which takes '²'), else the first count cell."""
+    (``int``'s, from 0 to 2**64 - 1: not ``isdigit``, which takes '²'), else the first count cell."""
     for i in tokens:
         text = row[i].strip()
         try:
-            if not text or int(text) >= 0:
+            if not text or 0 <= int(text) < COUNT_LIMIT:
                 continue
         except ValueError:
             pass
@@ -173,7 +174,7 @@ def jsonl_rows(first: str, stream: Iterable[str], read: tuple[str, ...], keys: l
             n = obj.get(name)
             if n is None:
                 n = unstated(name)
-            elif type(n) is not int or n < 0:
+            elif type(n) is not int or not 0 <= n < COUNT_LIMIT:
                 counts = []
                 yield line, json_count_problem(name, n), text
                 break

@@ -31,7 +31,7 @@ from itertools import compress, count, islice, repeat
 from operator import add, and_, attrgetter, gt, is_, itemgetter, le, lshift, methodcaller, not_, or_
 from typing import Any
 
-from modelctl.usage.files import Header, count_problem, stamp_parser, unstated
+from modelctl.usage.files import COUNT_LIMIT, Header, count_problem, stamp_parser, unstated
 from modelctl.usage.price_cells import UNBOUNDED, packer
 from modelctl.usage.row_pass import MISS, WINDOWED, Pass
 
@@ -276,7 +276,7 @@ def _slow_counts(row: list[str], tokens: Sequence[int], names: Sequence[str]) ->
             n = int(text) if text else unstated(names[i])
         except ValueError:
             return count_problem(names[i], row[i])
-        if not 0 <= n < 1 << 64:
+        if not 0 <= n < COUNT_LIMIT:
             return count_problem(names[i], row[i])
         counts.append(n)
     return counts

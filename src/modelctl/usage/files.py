@@ -30,6 +30,7 @@ from modelctl.errors import ModelctlError
 from modelctl.usage.estimate import PRICED_BY
 
 __all__ = [
+    "COUNT_LIMIT",
     "NO_COUNT",
     "OPTIONAL_COLUMNS",
     "USAGE_FIELDS",
@@ -54,6 +55,10 @@ REQUIRED_COLUMNS: tuple[str, ...] = ("timestamp", "model")
 
 # A JSON Lines row that names no count at all (OpenAI's prompt_tokens, say) is not a request that cost 0.
 NO_COUNT = "no usage count: name the counts as runtime.Usage fields (input_tokens, output_tokens, ...)"
+
+# A count is a whole number from 0 to 2**64 - 1 in every engine, plain and --charges: the priced
+# cells pack counts in 64-bit fields, and duckdb reads them as UBIGINT (count_problem says why not).
+COUNT_LIMIT = 1 << 64
 
 
 class UsageFileError(ModelctlError):

@@ -28,6 +28,7 @@ from modelctl._gc import paused_gc
 from modelctl.runtime._pricing import SIDE_FIELDS
 from modelctl.usage.csv_rows import bad_timestamp, csv_rows
 from modelctl.usage.files import (
+    COUNT_LIMIT,
     NO_COUNT,
     OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,
@@ -313,7 +314,7 @@ def _jsonl_rows(
         try:
             packed = from_bytes(pack(1, *counts), "little")
         except struct.error:
-            k = next(k for k, c in enumerate(counts) if not 0 <= c < 1 << 64)
+            k = next(k for k, c in enumerate(counts) if not 0 <= c < COUNT_LIMIT)
             error(line_no, count_problem(USAGE_FIELDS[k], counts[k]), raw)
             continue
         try:
