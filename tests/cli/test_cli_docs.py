@@ -6,6 +6,7 @@ shared; shell completion is there; every command imports lazily."""
 from __future__ import annotations
 
 import inspect
+import os
 import re
 import shlex
 import shutil
@@ -117,7 +118,7 @@ def test_shell_completion(shell: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """--show-completion prints the script of the shell modelctl runs in, which typer finds among its
     parent processes (shellingham), not in $SHELL and not from a word after the flag: the test said
     `--show-completion bash` with SHELL=/bin/bash, and passed only when pytest was started from bash
-    (from sh: "Shell sh not supported.", exit 1). The shell is the one the test names here."""
+    (from sh: a usage error, below). The shell is the one the test names here."""
     import shellingham
 
     monkeypatch.setattr(shellingham, "detect_shell", lambda *args, **kwargs: (shell, f"/bin/{shell}"))
@@ -140,12 +141,57 @@ def test_shell_completion_detects_the_shell_it_runs_in() -> None:
         assert words in run.stdout
 
 
+_UNSUPPORTED = "shell completion is for bash, zsh, fish and PowerShell"
+
+
+@pytest.mark.parametrize("option", ["--show-completion", "--install-completion"])
+def test_shell_completion_under_sh_is_a_usage_error(option: str, tmp_path: Any) -> None:
+    """Unmocked, run by sh (a Dockerfile's RUN, a Makefile): typer has no script for it and said
+    "Shell sh not supported." (--install-completion: on stdout), exit 1, the code of a "no". It is a
+    usage error: one line on stderr naming the shells it has and how to run it from one, exit 2,
+    nothing on stdout, nothing written (HOME is an empty folder)."""
+    if shutil.which("sh") is None:
+        pytest.skip("no sh here")
+    code = "from modelctl.cli import app; app(prog_name='modelctl')"
+    command = f"{shlex.quote(sys.executable)} -c {shlex.quote(code)} {option}"
+    env = {**os.environ, "HOME": str(tmp_path), "SHELL": "/bin/sh"}
+    run = subprocess.run(["sh", "-c", f"{command}; exit $?"], capture_output=True, text=True, timeout=60, env=env)
+    assert run.returncode == 2, (run.stdout, run.stderr)
+    assert run.stdout == "" and list(tmp_path.iterdir()) == []
+    assert run.stderr.count("\n") == 1 and "Traceback" not in run.stderr, run.stderr
+    assert run.stderr.startswith(f"error: {_UNSUPPORTED}, and modelctl runs under sh: ")
+    assert f"bash -c 'modelctl {option}; exit'" in run.stderr
+
+
+@pytest.mark.parametrize("found", ["ksh", None], ids=["ksh", "no-shell"])
+@pytest.mark.parametrize("option", ["--show-completion", "--install-completion"])
+def test_shell_completion_without_a_shell_it_knows(
+    option: str, found: str | None, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    """Another shell, or none among the parent processes (cron, a service): typer said "Shell  not
+    supported." with the name left empty, exit 1."""
+    import shellingham
+
+    def detect(*args: Any, **kwargs: Any) -> tuple[str, str]:
+        if found is None:
+            raise shellingham.ShellDetectionFailure()
+        return found, f"/bin/{found}"
+
+    monkeypatch.setattr(shellingham, "detect_shell", detect)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    result = runner.invoke(app, [option], prog_name="modelctl")
+    assert result.exit_code == 2, result.output
+    assert result.stdout == "" and list(tmp_path.iterdir()) == []
+    where = "modelctl runs under ksh" if found else "modelctl found no shell among its parent processes"
+    assert result.stderr.startswith(f"error: {_UNSUPPORTED}, and {where}: "), result.stderr
+
+
 def test_root_help_imports_no_command() -> None:
     code = (
         "import sys; from modelctl.cli import main; sys.argv = ['modelctl', '--help']\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "loaded = sorted(m for m in sys.modules if m.startswith('modelctl.') and m not in "
-        "('modelctl.cli', 'modelctl.cli._help', 'modelctl.__main__'))\nprint(loaded, file=sys.stderr)"
+        "('modelctl.cli', 'modelctl.cli._help', 'modelctl.cli.completion', 'modelctl.__main__'))\nprint(loaded, file=sys.stderr)"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stderr.strip() == "[]", done.stderr

@@ -28,7 +28,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from modelctl import __version__
-from modelctl.cli import _help
+from modelctl.cli import _help, completion
 
 _help.apply()
 
@@ -92,6 +92,11 @@ class _LazyGroup(TyperGroup):
         except (OSError, UnicodeError) as exc:
             _io_failure(exc)
             raise typer.Exit(EXIT_INPUT) from None
+
+    def get_params(self, ctx: Any) -> Any:
+        params = super().get_params(ctx)
+        completion.route(params)  # typer's completion options, a usage error under sh (cli/completion.py)
+        return params
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         # Listing the commands needs their names and summaries only.
