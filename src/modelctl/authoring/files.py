@@ -8,6 +8,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from modelctl._files import current_umask
+
 __all__ = ["in_the_way", "unified_diff", "write_atomic"]
 
 
@@ -40,13 +42,6 @@ def write_atomic(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-
-def current_umask() -> int:
-    """The process's umask (read by setting it, then set back): what ``open()`` takes off a new file's 0o666."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def unified_diff(path: Path | str, before: str, after: str) -> str:

@@ -22,7 +22,7 @@ from typing import IO, NoReturn
 
 import typer
 
-from modelctl.authoring.files import current_umask
+from modelctl._files import current_umask
 from modelctl.cli.common import EXIT_INPUT, csv_cell, error
 from modelctl.usage.row_pass import RowError
 

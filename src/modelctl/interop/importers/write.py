@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from modelctl._files import current_umask
 from modelctl.errors import ModelctlError
 from modelctl.interop.importers.common import Progress
 from modelctl.interop.importers.plan import FileChange
@@ -24,12 +25,6 @@ def unified_diff(change: FileChange) -> str:
     new = change.text.splitlines(keepends=True)
     src = f"a/{change.rel}" if change.old_text is not None else "/dev/null"
     return "".join(difflib.unified_diff(old, new, src, f"b/{change.rel}"))
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def apply(root: Path, changes: Iterable[FileChange], progress: Progress | None = None) -> list[Path]:
@@ -55,7 +50,7 @@ def apply(root: Path, changes: Iterable[FileChange], progress: Progress | None =
                 progress("write", i, len(todo))
         if not root.exists():
             os.rename(stage, root)
-            os.chmod(root, 0o777 & ~_umask())  # mkdtemp made it private (0700)
+            os.chmod(root, 0o777 & ~current_umask())  # mkdtemp made it private (0700)
             return [root.joinpath(*c.rel.split("/")) for c in todo]
         written = []
         for change in todo:
