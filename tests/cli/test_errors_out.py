@@ -7,6 +7,12 @@ the header alone, exit 1: the rows)."""
 from __future__ import annotations
 
 import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -119,3 +125,53 @@ def test_errors_out_through_a_link_replaces_the_file_linked_to(cat: str, tmp_pat
     code, _, _ = _run("usage.csv", cat)
     assert code == 0
     assert Path("errors.csv").is_symlink() and Path("real.csv").read_text() == HEADER
+
+
+def _staged(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.name.endswith(".tmp"))
+
+
+@MODES
+def test_a_killed_run_s_temporary_names_its_writer_and_the_next_run_removes_it(
+    cat: str, tmp_path: Path, mode: list[str]
+) -> None:
+    """kill -9 (or the OOM killer) of a run gives its temporary no chance to go: it stayed beside FILE
+    for good, as ``.errors.csv.2506r6wh.tmp``. Its name now says whose it is (FILE's, this host's,
+    the writer's pid), and the next run that replaces FILE removes the temporaries of FILE whose
+    writer on this host is dead, and no other file: not a live writer's, not another FILE's, not
+    another host's (a shared folder), not a name of another pattern."""
+    code = "from modelctl.cli import main; main()"
+    argv = [sys.executable, "-c", code, "reprice", "-", "--catalog", cat, "--errors-out", "errors.csv", *mode]
+    # stdin stays open and empty: the run has staged FILE and waits for the usage file's first line
+    proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while not _staged(tmp_path):
+            assert proc.poll() is None and time.monotonic() < deadline, "the run staged no temporary"
+            time.sleep(0.02)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=60)
+        assert proc.stdin is not None
+        proc.stdin.close()
+    (left,) = _staged(tmp_path)
+    host = re.sub(r"[^A-Za-z0-9.-]", "_", socket.gethostname())[:64] or "localhost"
+    assert re.fullmatch(rf"\.errors\.csv\.{re.escape(host)}\.{proc.pid}\.[^.]+\.tmp", left.name), left.name
+    assert proc.returncode == -signal.SIGKILL and left.stat().st_size == 0
+    dead = proc.pid
+    kept = [
+        f".errors.csv.{host}.{os.getpid()}.abcd1234.tmp",  # a live writer's (this test's pid)
+        f".other.csv.{host}.{dead}.abcd1234.tmp",  # another FILE's
+        f".errors.csv.elsewhere.{dead}.abcd1234.tmp",  # another host's
+        ".errors.csv.abcd1234.tmp",  # no pid (as before)
+        f".errors.csv.{host}.{dead}.abcd1234.tmp.keep",
+    ]
+    for name in kept:
+        Path(name).write_text("x")
+    Path(f".errors.csv.{host}.{dead}.abcd1234.tmp").mkdir()  # a folder: not a temporary of ours
+    Path("clean.csv").write_text(USAGE.replace(",,,,", ",,pro,,"))
+    code, _, _ = _run("clean.csv", cat, *mode)
+    assert code == 0 and Path("errors.csv").read_text() == HEADER
+    assert not left.exists()
+    assert all(Path(name).read_text() == "x" for name in kept)
+    assert Path(f".errors.csv.{host}.{dead}.abcd1234.tmp").is_dir()

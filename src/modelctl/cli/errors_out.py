@@ -1,10 +1,12 @@
 """``reprice --errors-out FILE`` (plain and ``--charges``): every row that could not be priced, as
 CSV (``line,what_if,message,row``).
 
-The rows go to a temporary file beside FILE, which replaces FILE only once the whole usage file
-has been read (exit 0 or 1). A usage error found on the way (an unknown ``--rollout``, ``-g arm``
-without an arm or subject column: exit 2), a usage file that cannot be read (exit 4) or ^C writes
-nothing: no file, and a file already there is left as it was. FILE through a link is the file
+The rows go to a temporary file beside FILE (``.FILE.HOST.PID.RANDOM.tmp``, modelctl._files),
+which replaces FILE only once the whole usage file has been read (exit 0 or 1); then the
+temporaries of FILE that runs killed on this host left (their pid is dead) are removed. A usage
+error found on the way (an unknown ``--rollout``, ``-g arm`` without an arm or subject column:
+exit 2), a usage file that cannot be read (exit 4) or ^C writes nothing: no file, and a file
+already there is left as it was. FILE through a link is the file
 linked to; a FIFO or a device (``/dev/stdout``) is written as the rows come, it cannot be replaced.
 """
 
@@ -14,7 +16,6 @@ import csv
 import errno
 import os
 import stat
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,7 +23,7 @@ from typing import IO, NoReturn
 
 import typer
 
-from modelctl._files import current_umask
+from modelctl._files import current_umask, remove_stale, temporary
 from modelctl.cli.common import EXIT_INPUT, csv_cell, error
 from modelctl.usage.row_pass import RowError
 
@@ -59,6 +60,7 @@ def errors_file(path: Path | None) -> Iterator[Callable[[RowError], None] | None
         except OSError as exc:
             staged.unlink(missing_ok=True)
             _cannot_write(path, exc)
+        remove_stale(target)  # what runs killed before us (kill -9: nothing ran to remove it) left
 
 
 def _open(path: Path) -> tuple[Path, IO[str], Path | None]:
@@ -74,13 +76,13 @@ def _open(path: Path) -> tuple[Path, IO[str], Path | None]:
         return target, open(target, "w", encoding="utf-8", newline=""), None  # noqa: SIM115 - the caller closes it
     if mode is not None and not os.access(target, os.W_OK):  # it would be replaced all the same
         raise PermissionError(errno.EACCES, "Permission denied", str(path))
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    fd, staged = temporary(target)  # .FILE.HOST.PID.RANDOM.tmp: a later run removes it if we are killed
     try:
-        os.chmod(name, stat.S_IMODE(mode) if mode is not None else 0o666 & ~current_umask())  # as open() would
-        return target, os.fdopen(fd, "w", encoding="utf-8", newline=""), Path(name)
+        os.chmod(staged, stat.S_IMODE(mode) if mode is not None else 0o666 & ~current_umask())  # as open() would
+        return target, os.fdopen(fd, "w", encoding="utf-8", newline=""), staged
     except BaseException:
         os.close(fd)
-        Path(name).unlink(missing_ok=True)
+        staged.unlink(missing_ok=True)
         raise
 
 
