@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from modelctl import runtime
-from modelctl.interop import duckdb_groups
+from modelctl.interop import duckdb_cells, duckdb_groups
 from modelctl.interop.exporters import price_table, sql
 from modelctl.interop.exporters.common import Artifact
 from modelctl.usage.files import (
@@ -54,7 +54,7 @@ from modelctl.usage.files import (
     unstated,
 )
 from modelctl.usage.readout import READ_AHEAD
-from modelctl.usage.reprice import Group, RepriceResult, RowError, WhatIfTotal, check_arguments
+from modelctl.usage.reprice import Group, RepriceResult, RowError, WhatIfTotal, check_arguments, reprice
 
 __all__ = ["DUCKDB_DIMENSIONS", "reprice_duckdb"]
 
@@ -92,11 +92,22 @@ def reprice_duckdb(
         file = _UsageFile(name, kind, *_raw_view(con, name, kind))
         found = duckdb_groups.bounds(con, targets)
         run = _Run(file, list(group_by), targets, at, keep_errors, on_error, found)
-        return _collect(con, run)
+        try:
+            return _collect(con, run)
+        except duckdb.OutOfRangeException:
+            if parquet:
+                raise UsageFileError(
+                    f"{name}: its counts times the prices exceed DuckDB's DECIMAL(38, 18) (counts near 2^64)"
+                ) from None
     except duckdb.Error as exc:
         raise UsageFileError(f"{name}: {str(exc).splitlines()[0]}") from None
     finally:
         con.close()
+    # Counts so large (near 2^64) that a product or sum passes DuckDB's 38 digits: Python reprice's
+    # exact decimals price the file (the same answer, at its speed) instead of refusing it.
+    return reprice(
+        path, catalog, group_by=group_by, what_if=what_if, at=at, keep_errors=keep_errors, on_error=on_error
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,10 +186,13 @@ def _raw_view(con: Any, name: str, kind: str) -> tuple[str, list[str], tuple[str
     if kind == "csv":
         header = check_header(_first_line(name), name)
         names = list(header.names)
-        cols = "[" + ", ".join(_lit(n) for n in names) + "]"
+        # Every column as text, named and typed here: DuckDB's sniffer has nothing to guess (it refused
+        # whole files Python reads, 'Error when sniffing file', over one stray quote), and a column
+        # without a name (Python ignores it) gets one (DuckDB refuses an empty name).
+        cols = "{" + ", ".join(f"{_lit(n.strip() or f'__unnamed_{i}')}: 'VARCHAR'" for i, n in enumerate(names)) + "}"
         reader = (
-            f"read_csv({_lit(name)}, header = true, all_varchar = true, delim = {_lit(header.delimiter)}, "
-            f"quote = '\"', escape = '\"', names = {cols}, store_rejects = true, rejects_scan = 'rejects_scan', "
+            f"read_csv({_lit(name)}, header = true, auto_detect = false, delim = {_lit(header.delimiter)}, "
+            f"quote = '\"', escape = '\"', columns = {cols}, store_rejects = true, rejects_scan = 'rejects_scan', "
             "rejects_table = 'rejects_table', null_padding = false, strict_mode = true)"
         )
         fields = tuple(names[i] for i in header.tokens)
@@ -280,19 +294,9 @@ def _query(run: _Run, numbered: int = 0) -> str:
         head = f"(SELECT * FROM {file.reader} LIMIT {numbered})" if numbered > 0 else file.reader
         raw = f"(SELECT *, row_number() OVER () AS __row FROM {head})"
     ts = '"timestamp"'
-    # The instant: an ISO date or date-time (no offset: UTC), else epoch seconds; as microseconds.  Eight
-    # digits that make a date (20260501) are that date in a text column, as in Python reprice (files.py).
-    date8 = (
-        f"CASE WHEN strlen({ts}) = 8 AND regexp_full_match({ts}, '[0-9]+') "
-        f"AND {file.text_stamps} THEN TRY_STRPTIME({ts}, '%Y%m%d') IS NOT NULL ELSE false END"
-        if file.text_stamps != "false"
-        else "false"
-    )
-    moment = (
-        f"coalesce(epoch_us(TRY_CAST({ts} AS TIMESTAMPTZ)), CASE WHEN regexp_full_match({ts}, '[0-9]+') "
-        f"THEN epoch_us(CASE WHEN __date8 THEN TRY_STRPTIME({ts}, '%Y%m%d') "
-        f"ELSE to_timestamp(TRY_CAST({ts} AS BIGINT)) END) END)"
-    )
+    # The instant, as Python reprice reads it (interop/duckdb_cells.py): microseconds since 1970.
+    moment = duckdb_cells.moment_sql(ts, file.text_stamps)
+    date_only = duckdb_cells.date_only_sql(ts, file.text_stamps)
     typed, checks, columns = [], [], {"variant": "__variant"}
     for field in USAGE_FIELDS:
         if field not in have:
@@ -306,8 +310,7 @@ def _query(run: _Run, numbered: int = 0) -> str:
         value = (
             f"CASE WHEN {text} = CAST(__v_{field} AS VARCHAR) THEN __v_{field} "
             f"WHEN {text} IS NULL THEN {default} "
-            f"WHEN regexp_full_match({text}, '\\s*[+]?[0-9]+\\s*') THEN __v_{field} "
-            f"WHEN trim({text}) = '' THEN {default} END"
+            f"ELSE {duckdb_cells.count_sql(text, unstated(field), json=file.kind == 'jsonl')} END"
         )
         typed.append(f"{value} AS {field}")
         if file.kind == "jsonl":  # usage.files.json_count_problem's words
@@ -325,10 +328,9 @@ def _query(run: _Run, numbered: int = 0) -> str:
     # with integers only (DuckDB's // truncates: __us - __tod is a whole number of days).
     day_us = 86_400_000_000
     row_day = "DATE '1970-01-01' + CAST(__dn AS INTEGER)"
-    date_only = f"(__date8 OR (length({ts}) = 10 AND {ts}[5] = '-'))"
     moments = (
         f"{f'DATE {_lit(at.isoformat())}' if at else row_day} AS __day, "
-        f"CASE WHEN NOT {date_only} THEN CAST(__tod // 60000000 AS INTEGER) END AS __minute, "
+        "CASE WHEN NOT __date_only THEN CAST(__tod // 60000000 AS INTEGER) END AS __minute, "
         "CAST(((__dn + 3) % 7 + 7) % 7 AS INTEGER) AS __weekday, "
         f"{row_day} AS __row_day"
     )
@@ -341,7 +343,8 @@ def _query(run: _Run, numbered: int = 0) -> str:
     typed_rows = (
         f"SELECT raw.*{exclude}{texts}, {', '.join(typed) + ', ' if typed else ''}{moments}, {variant} AS __variant "
         f"FROM (SELECT *, {days} FROM (SELECT *, (__us % {day_us} + {day_us}) % {day_us} AS __tod{casts} "
-        f"FROM (SELECT *, {moment} AS __us FROM (SELECT *, {date8} AS __date8 FROM {raw})))) AS raw"
+        f"FROM (SELECT *, {duckdb_cells.in_range_sql('__us0')} AS __us FROM (SELECT *, {moment} AS __us0, "
+        f"{date_only} AS __date_only FROM {raw})))) AS raw"
     )
     bad = [
         f"WHEN {ts} IS NULL THEN 'no timestamp'",
