@@ -403,8 +403,8 @@ class Case:
             if not (self._odd() and rnd.random() < 0.1):
                 items.append(("timestamp", self._stamp(ref, json_text=True)))
             if not (self._odd() and rnd.random() < 0.1):
-                mtext = json.dumps(model) if not (self._odd() and rnd.random() < 0.2) else rnd.choice(("5", "null", "[]"))
-                items.append(("model", mtext))
+                odd = self._odd() and rnd.random() < 0.2
+                items.append(("model", rnd.choice(("5", "null", "[]")) if odd else json.dumps(model)))
             for field in self.fields:
                 text = self._count_json(field)
                 if text is not None:
@@ -450,9 +450,15 @@ def summary(result: RepriceResult, errors: list[RowError]) -> dict[str, Any]:
         "totals": {c: plain(t) for c, t in sorted(result.totals.items())},
         "rows": [result.rows_read, result.rows_priced, result.error_count],
         "groups": [
-            [list(g.key), g.currency, g.rows, {f: n for f, n in g.tokens.items() if n}, plain(g.cost),
-             [None if g.unpriced_on(w) == g.rows else plain(a) for w, a in enumerate(g.what_if)],
-             [g.unpriced_on(w) for w in range(len(g.what_if))]]
+            [
+                list(g.key),
+                g.currency,
+                g.rows,
+                {f: n for f, n in g.tokens.items() if n},
+                plain(g.cost),
+                [None if g.unpriced_on(w) == g.rows else plain(a) for w, a in enumerate(g.what_if)],
+                [g.unpriced_on(w) for w in range(len(g.what_if))],
+            ]
             for g in result.groups
         ],  # fmt: skip
         "what_if": [[w.model, w.currency, plain(w.total), w.failed] for w in result.what_if],

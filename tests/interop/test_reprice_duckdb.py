@@ -466,3 +466,93 @@ def test_bytes_that_are_not_utf8_are_one_answer_from_every_engine(tmp_path: Path
     assert said == {
         f"error: {path}: line {line}: byte 0xe9 is not UTF-8 text (usage files are UTF-8: re-export it as UTF-8)"
     }
+
+
+def _repo_catalog() -> Any:
+    from conftest import REPO
+
+    return open_catalog(REPO / "catalog").catalog
+
+
+def _both(path: Path, catalog: Any, **options: Any) -> tuple[RepriceResult, RepriceResult]:
+    python, duck = (
+        reprice(path, catalog, keep_errors=100, **options),
+        reprice_duckdb(path, catalog, keep_errors=100, **options),
+    )
+    _same(python, duck)
+    return python, duck
+
+
+def test_timestamps_are_read_as_python_reprice_reads_them(tmp_path: Path) -> None:
+    """Found by bench/fuzz_usage.py: DuckDB's cast priced '2026-05-01 12:00:00 UTC' (BigQuery's
+    export), 'Europe/Paris', '2026-5-1', '+24:00' and epoch milliseconds (in the year 57970, at
+    today's prices), which Python reprice refuses, and refused 20260501T120000Z, 2026-05-01T12 and a
+    comma before the fraction, which it prices: two totals for one file."""
+    stamps = ["2026-05-01 12:00:00 UTC", "2026-05-01 12:00:00 Europe/Paris", "2026-5-1", "2026/05/01",
+              "2026-05-01T12:00:00+24:00", "1777593600000", "253402300800", "99999999999999", " 2026-05-01",
+              "20260501T120000Z", "2026-05-01T12", "2026-05-01T1200", "2026-05-01T12:00:00,5Z",
+              "2026-05-01T12:00:00Z", "20260501", "1777593600"]  # fmt: skip
+    path = tmp_path / "stamps.csv"
+    path.write_text("timestamp,model,input_tokens\n" + "".join(f'"{s}",openai/gpt-4o,1000\n' for s in stamps))
+    python, _ = _both(path, _repo_catalog())
+    assert (python.rows_priced, python.error_count) == (7, 9)
+    assert [e.line for e in python.errors] == list(range(2, 11))
+
+
+def test_counts_are_read_as_int_reads_them(tmp_path: Path) -> None:
+    """Found by bench/fuzz_usage.py: Python reprice reads a count with int() after str.strip(), so
+    1_000, -0, digits of another script and a blank of a tab or a no-break space are counts; the
+    duckdb engine refused them (its pattern took ASCII digits and spaces only)."""
+    cells = [
+        "1_000",
+        "-0",
+        "\u0661\u0662",
+        "\uff11\uff12",
+        "\t",
+        "\u00a05",
+        "5\u2003",
+        "+5",
+        " 7 ",
+        "-1",
+        "1.5",
+        "1__0",
+    ]
+    path = tmp_path / "counts.csv"
+    path.write_text("timestamp,model,input_tokens\n" + "".join(f"2026-05-01,openai/gpt-4o,{c}\n" for c in cells))
+    python, _ = _both(path, _repo_catalog())
+    assert (python.rows_priced, python.error_count) == (9, 3)
+    assert python.groups[0].tokens["input_tokens"] == 1000 + 0 + 12 + 12 + 0 + 5 + 5 + 5 + 7
+
+
+def test_a_header_column_without_a_name_is_ignored_by_both_engines(tmp_path: Path) -> None:
+    """Python reprice ignores a column the header leaves unnamed; DuckDB refused the file (exit 4,
+    'read_csv "names" cannot have empty (or all whitespace) value')."""
+    path = tmp_path / "unnamed.csv"
+    path.write_text("timestamp,model,,input_tokens\n2026-05-01,openai/gpt-4o,x,1000\n")
+    python, _ = _both(path, _repo_catalog())
+    assert python.ignored_columns == ("",) and python.rows_priced == 1
+
+
+def test_a_stray_quote_is_an_unpriced_row_not_a_file_refused(tmp_path: Path) -> None:
+    """A quote that opens a cell and is never closed: Python reprice reads the rest of the file as
+    that cell (one row of the wrong width: unpriced, exit 1); DuckDB's sniffer refused the whole file
+    ('Error when sniffing file', exit 4), though every column is named and typed."""
+    path = tmp_path / "quote.csv"
+    rows = ["2026-05-01,openai/gpt-4o,1000"] * 5 + ['2026-05-01,openai/gpt-4o,"'] + ["2026-05-01,openai/gpt-4o,1"] * 3
+    path.write_text("timestamp,model,input_tokens\n" + "\n".join(rows) + "\n")
+    python, duck = reprice(path, _repo_catalog()), reprice_duckdb(path, _repo_catalog())
+    assert (python.totals, python.rows_priced, python.error_count) == (duck.totals, 5, 1)
+    assert (duck.rows_priced, duck.error_count) == (5, 1)
+    # (the line differs: Python reprice names a row's last line, DuckDB's reject table its first)
+
+
+def test_counts_near_2_64_are_priced_exactly_not_refused(tmp_path: Path) -> None:
+    """A count of 2^64 - 1 is a count; its product with a price passes DuckDB's DECIMAL(38): the
+    duckdb engine refused the file ('Out of Range Error: Overflow in multiplication', exit 4) while
+    Python reprice priced it exactly."""
+    path = tmp_path / "big.csv"
+    path.write_text(
+        f"timestamp,model,output_tokens\n2026-05-01,openai/gpt-4o,{2**64 - 1}\n2026-05-01,openai/gpt-4o,5\n"
+    )
+    python, _ = _both(path, _repo_catalog(), what_if=["openai/gpt-4o-mini"])
+    assert python.rows_priced == 2 and python.totals["USD"] > 10**14

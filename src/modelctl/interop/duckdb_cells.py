@@ -25,10 +25,7 @@ _H = "(?:[01][0-9]|2[0-3])"
 _M = "[0-5][0-9]"
 # What DuckDB's TIMESTAMPTZ cast and Python's fromisoformat read alike (a property test checks it):
 # an extended date, a T or a space, HH:MM[:SS[.f]], Z or an offset of hours and minutes.
-ISO = (
-    f"[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}(?:[T ]{_H}:{_M}(?::{_M}(?:\\.[0-9]{{1,9}})?)?"
-    f"(?:Z|[+-]{_H}(?::?{_M})?)?)?"
-)
+ISO = f"[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}(?:[T ]{_H}:{_M}(?::{_M}(?:\\.[0-9]{{1,9}})?)?(?:Z|[+-]{_H}(?::?{_M})?)?)?"
 # Python's other ISO date-times: a basic date (20260501), any one character between date and time,
 # HH, HHMM, HHMMSS or HH:MM[:SS] with a fraction after . or ,, an offset of [+-]HH[:MM[:SS]] (or
 # HHMM[SS]); the groups are put back together as the ISO form above (_iso_text).
@@ -85,7 +82,8 @@ def moment_sql(ts: str, text: str) -> str:
     negative too, as Python's ``datetime.fromtimestamp``)."""
     digits = f"translate({ts}, {_lit(_FROM)}, {_lit(_TO)})"
     epoch = (
-        f"CASE WHEN NOT coalesce(length({digits}) = 8 AND TRY_STRPTIME({digits}, '%Y%m%d') >= DATE '0001-01-01', false) "
+        f"CASE WHEN NOT coalesce(length({digits}) = 8 AND TRY_STRPTIME({digits}, '%Y%m%d') >= DATE '0001-01-01', "
+        "false) "
         f"THEN (CASE WHEN length(ltrim({digits}, '0')) <= 12 THEN TRY_CAST({digits} AS BIGINT) * 1000000 END) "
         f"ELSE epoch_us(TRY_STRPTIME({digits}, '%Y%m%d')) END"
     )
@@ -112,10 +110,10 @@ def date_only_sql(ts: str, text: str) -> str:
     """SQL: whether the timestamp ``ts`` is a date alone (no time of day: the base prices), as Python
     reprice says: an ISO date (2026-05-01; in a text, 20260501 too), not epoch seconds."""
     eight = f"translate({ts}, {_lit(_FROM)}, {_lit(_TO)})"
-    return (
-        f"coalesce(length({ts}) = 10 AND regexp_full_match({ts}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') "
-        f"OR ({text} AND length({ts}) = 8 AND regexp_full_match({ts}, '\\p{{Nd}}{{8}}') "
-        f"AND TRY_STRPTIME({eight}, '%Y%m%d') >= DATE '0001-01-01'), false)"
+    return (  # a CASE: DuckDB evaluates every operand of AND and OR (the translate would run on every row)
+        f"coalesce(CASE WHEN length({ts}) = 10 THEN regexp_full_match({ts}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') "
+        f"WHEN length({ts}) = 8 AND {text} THEN regexp_full_match({ts}, '\\p{{Nd}}{{8}}') "
+        f"AND TRY_STRPTIME({eight}, '%Y%m%d') >= DATE '0001-01-01' ELSE false END, false)"
     )
 
 

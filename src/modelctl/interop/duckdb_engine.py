@@ -105,9 +105,7 @@ def reprice_duckdb(
         con.close()
     # Counts so large (near 2^64) that a product or sum passes DuckDB's 38 digits: Python reprice's
     # exact decimals price the file (the same answer, at its speed) instead of refusing it.
-    return reprice(
-        path, catalog, group_by=group_by, what_if=what_if, at=at, keep_errors=keep_errors, on_error=on_error
-    )
+    return reprice(path, catalog, group_by=group_by, what_if=what_if, at=at, keep_errors=keep_errors, on_error=on_error)
 
 
 @dataclass(frozen=True, slots=True)
