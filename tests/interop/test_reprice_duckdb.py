@@ -536,23 +536,63 @@ def test_a_header_column_without_a_name_is_ignored_by_both_engines(tmp_path: Pat
 def test_a_stray_quote_is_an_unpriced_row_not_a_file_refused(tmp_path: Path) -> None:
     """A quote that opens a cell and is never closed: Python reprice reads the rest of the file as
     that cell (one row of the wrong width: unpriced, exit 1); DuckDB's sniffer refused the whole file
-    ('Error when sniffing file', exit 4), though every column is named and typed."""
+    ('Error when sniffing file', exit 4), though every column is named."""
     path = tmp_path / "quote.csv"
     rows = ["2026-05-01,openai/gpt-4o,1000"] * 5 + ['2026-05-01,openai/gpt-4o,"'] + ["2026-05-01,openai/gpt-4o,1"] * 3
     path.write_text("timestamp,model,input_tokens\n" + "\n".join(rows) + "\n")
-    python, duck = reprice(path, _repo_catalog()), reprice_duckdb(path, _repo_catalog())
-    assert (python.totals, python.rows_priced, python.error_count) == (duck.totals, 5, 1)
-    assert (duck.rows_priced, duck.error_count) == (5, 1)
-    # (the line differs: Python reprice names a row's last line, DuckDB's reject table its first)
+    python, _ = _both(path, _repo_catalog())
+    assert (python.rows_priced, python.error_count) == (5, 1)
 
 
-def test_counts_near_2_64_are_priced_exactly_not_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "rows",
+    [
+        pytest.param(['2026-05-01,"openai/gpt-4o"x,5', "2026-05-01,openai/gpt-4o,6"], id="quote-then-text"),
+        pytest.param(["2026-05-01,openai/gpt-4o,5\r", "", "2026-05-01,openai/gpt-4o,6"], id="carriage-return"),
+        pytest.param(["2026-05-01,openai/gpt-4o,5,", "2026-05-01,openai/gpt-4o,6"], id="trailing-delimiter"),
+        pytest.param(["2026-05-01,openai/gpt-4o,5", "2026-05-01,openai/gpt-4o", "   "], id="short-rows"),
+        pytest.param(
+            ['2026-05-01,"openai/gpt-4o",5', '2026-05-01,"openai/\ngpt-4o",6', "x"], id="line-break-in-a-cell"
+        ),
+    ],
+)
+def test_lines_duckdb_reads_otherwise_get_python_reprices_answer(tmp_path: Path, rows: list[str]) -> None:
+    """Python's csv module reads '"openai/gpt-4o"x' as openai/gpt-4ox (an unknown model), a carriage
+    return as the end of a row, refuses a row with an empty field too many, and numbers a row that
+    spans lines by its last line; DuckDB's reader rejected the first ('UNQUOTED VALUE'), refused the
+    whole file over the second ('The CSV Parser state machine reached an invalid state', exit 4),
+    priced the third (it drops a trailing delimiter) and gave a rejected row its first line."""
+    path = tmp_path / "odd.csv"
+    path.write_bytes(("timestamp,model,input_tokens\n" + "\n".join(rows) + "\n").encode())
+    python, _ = _both(path, _repo_catalog())
+    assert python.rows_priced >= 1
+
+
+@pytest.mark.parametrize(
+    ("field", "model"),
+    [
+        pytest.param("output_tokens", "openai/gpt-4o", id="tokens"),
+        pytest.param("input_audio_seconds", "mistral/voxtral-small-2507", id="per-second"),
+    ],
+)
+def test_counts_near_2_64_are_priced_exactly_not_refused(tmp_path: Path, field: str, model: str) -> None:
     """A count of 2^64 - 1 is a count; its product with a price passes DuckDB's DECIMAL(38): the
-    duckdb engine refused the file ('Out of Range Error: Overflow in multiplication', exit 4) while
-    Python reprice priced it exactly."""
+    duckdb engine refused the file ('Out of Range Error: Overflow in multiplication'; for seconds at
+    a per-minute price 'Conversion Error: Casting value ... to type DECIMAL(38,24) failed', exit 4)
+    while Python reprice priced it exactly."""
     path = tmp_path / "big.csv"
-    path.write_text(
-        f"timestamp,model,output_tokens\n2026-05-01,openai/gpt-4o,{2**64 - 1}\n2026-05-01,openai/gpt-4o,5\n"
-    )
-    python, _ = _both(path, _repo_catalog(), what_if=["openai/gpt-4o-mini"])
-    assert python.rows_priced == 2 and python.totals["USD"] > 10**14
+    path.write_text(f"timestamp,model,{field}\n2026-05-01,{model},{2**64 - 1}\n2026-05-01,{model},5\n")
+    python, _ = _both(path, _repo_catalog(), what_if=["mistral/mistral-small-2603"])
+    assert python.rows_priced == 2 and python.totals["USD"] > 10**12
+
+
+@pytest.mark.parametrize("what_if", [[], ["mistral/voxtral-small-2507"]])
+def test_seconds_at_a_per_minute_price_total_as_in_python(tmp_path: Path, what_if: list[str]) -> None:
+    """Voxtral's 0.004 a minute is 0.0000666... a second: the price table rounds it to 18 places, so
+    the duckdb engine totalled 1,007 seconds as 0.067133333333333669 where Python reprice (the
+    runtime's 50 digits) says 0.0671333...3669 with 50 digits: the totals differed from the 17th place."""
+    path = tmp_path / "seconds.csv"
+    rows = "2026-11-20,mistral/voxtral-small-2507,1000\n2026-11-20,mistral/voxtral-small-2507,7\n"
+    path.write_text("timestamp,model,input_audio_seconds\n" + rows)
+    python, _ = _both(path, _repo_catalog(), what_if=what_if)
+    assert python.totals["USD"] > Decimal("0.067133333333333333")

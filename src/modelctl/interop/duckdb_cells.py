@@ -26,13 +26,15 @@ _M = "[0-5][0-9]"
 # What DuckDB's TIMESTAMPTZ cast and Python's fromisoformat read alike (a property test checks it):
 # an extended date, a T or a space, HH:MM[:SS[.f]], Z or an offset of hours and minutes.
 ISO = f"[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}(?:[T ]{_H}:{_M}(?::{_M}(?:\\.[0-9]{{1,9}})?)?(?:Z|[+-]{_H}(?::?{_M})?)?)?"
-# Python's other ISO date-times: a basic date (20260501), any one character between date and time,
-# HH, HHMM, HHMMSS or HH:MM[:SS] with a fraction after . or ,, an offset of [+-]HH[:MM[:SS]] (or
-# HHMM[SS]); the groups are put back together as the ISO form above (_iso_text).
-_TIME = f"(?:({_H})(?::({_M})(?::({_M})([.,][0-9]+)?)?|({_M})(?:({_M})([.,][0-9]+)?)?)?)"
+# Python's other ISO date-times: a basic date (20260501) or a week date (2026-W18-5, 2026W185, 2026-W18),
+# any one character between date and time, HH, HH:MM, HH:MM:SS, HHMM or HHMMSS, then a fraction after
+# . or , (its digits may be left out before an offset; it changes no minute, and is left out), an offset
+# of [+-]HH[:MM[:SS]] or [+-]HHMM[SS]; the groups are put back together as the ISO form (_iso_text).
+_TIME = f"(?:({_H})(?::({_M})(?::({_M}))?|({_M})({_M})?)?(?:[.,][0-9]*)?)"
 _ZONE = f"(Z|[+-]{_H}(?::{_M}(?::{_M})?|{_M}(?:{_M})?)?)"
-_ISO_ANY = f"([0-9]{{4}})(?:-([0-9]{{2}})-([0-9]{{2}})|([0-9]{{2}})([0-9]{{2}}))(?:[^0-9]{_TIME}{_ZONE}?)?"
-_GROUPS = ("y", "m", "d", "bm", "bd", "h", "mi", "s", "f", "bmi", "bs", "bf", "z")
+_DATE = "([0-9]{4})(?:-([0-9]{2})-([0-9]{2})|([0-9]{2})([0-9]{2})|-W([0-9]{2})(?:-([1-7]))?|W([0-9]{2})([1-7])?)"
+_ISO_ANY = f"{_DATE}(?:[^0-9]{_TIME}{_ZONE}?)?"
+_GROUPS = ("y", "m", "d", "bm", "bd", "w", "wd", "bw", "bwd", "h", "mi", "s", "bmi", "bs", "z")
 
 # Python's years 1-9999 (UTC), in microseconds since 1970: an instant outside them is refused.
 _FIRST_US = -62_135_596_800_000_000
@@ -49,7 +51,8 @@ def _lit(text: str) -> str:
 
 
 def _iso_text(ts: str) -> str:
-    """``ts`` (a Python ISO form, _ISO_ANY) rewritten as the ISO form DuckDB's cast reads."""
+    """``ts`` (a Python ISO form, _ISO_ANY) rewritten as the ISO form DuckDB's cast reads (NULL for a
+    week that year does not have: DuckDB's strptime would move it to the next)."""
     parts = f"regexp_extract({ts}, {_lit('^' + _ISO_ANY + '$')}, [{', '.join(map(_lit, _GROUPS))}])"
 
     def g(name: str) -> str:
@@ -58,20 +61,25 @@ def _iso_text(ts: str) -> str:
     def either(a: str, b: str) -> str:
         return f"(CASE WHEN {g(a)} <> '' THEN {g(a)} ELSE {g(b)} END)"
 
-    date = f"{g('y')} || '-' || {either('m', 'bm')} || '-' || {either('d', 'bd')}"
+    week = f"({g('y')} || '-W' || {either('w', 'bw')})"
+    weekday = either("wd", "bwd")
+    day = f"TRY_STRPTIME({week} || '-' || (CASE WHEN {weekday} = '' THEN '1' ELSE {weekday} END), '%G-W%V-%u')"
+    date = (
+        f"CASE WHEN {either('w', 'bw')} = '' THEN {g('y')} || '-' || {either('m', 'bm')} || '-' || {either('d', 'bd')} "
+        f"WHEN strftime({day}, '%G-W%V') = {week} THEN strftime({day}, '%Y-%m-%d') END"
+    )
     minute, second = either("mi", "bmi"), either("s", "bs")
-    fraction = f"replace({either('f', 'bf')}, ',', '.')"
     time = (
         f"CASE WHEN {g('h')} = '' THEN '' ELSE ' ' || {g('h')} || ':' || "
         f"(CASE WHEN {minute} = '' THEN '00' ELSE {minute} END) || ':' || "
-        f"(CASE WHEN {second} = '' THEN '00' ELSE {second} END) || {fraction} END"
+        f"(CASE WHEN {second} = '' THEN '00' ELSE {second} END) END"
     )
     z = g("z")
     zone = (
         f"CASE WHEN {z} = '' THEN '' WHEN {z} = 'Z' THEN '+00' WHEN {z}[4] = ':' OR length({z}) = 3 THEN {z} "
         f"ELSE {z}[1:3] || ':' || {z}[4:5] || CASE WHEN length({z}) = 7 THEN ':' || {z}[6:7] ELSE '' END END"
     )
-    return f"({date} || ({time}) || ({zone}))"
+    return f"(({date}) || ({time}) || ({zone}))"
 
 
 def moment_sql(ts: str, text: str) -> str:
@@ -97,7 +105,8 @@ def moment_sql(ts: str, text: str) -> str:
         f"CASE WHEN regexp_full_match({ts}, {_lit(ISO)}) THEN epoch_us(TRY_CAST({ts} AS TIMESTAMPTZ)) "
         f"WHEN NOT {text} THEN (CASE WHEN regexp_full_match({ts}, '-?[0-9]+') THEN {whole} ELSE {fraction} END) "
         f"WHEN regexp_full_match({ts}, '\\p{{Nd}}+') THEN {epoch} "
-        f"WHEN regexp_full_match({ts}, {_lit(_ISO_ANY)}) THEN epoch_us(TRY_CAST({_iso_text(ts)} AS TIMESTAMPTZ)) END"
+        f"WHEN regexp_full_match({ts}, {_lit(_ISO_ANY)}) AND NOT regexp_matches({ts}, '[.,]$') "
+        f"THEN epoch_us(TRY_CAST({_iso_text(ts)} AS TIMESTAMPTZ)) END"
     )
 
 
@@ -108,12 +117,14 @@ def in_range_sql(us: str) -> str:
 
 def date_only_sql(ts: str, text: str) -> str:
     """SQL: whether the timestamp ``ts`` is a date alone (no time of day: the base prices), as Python
-    reprice says: an ISO date (2026-05-01; in a text, 20260501 too), not epoch seconds."""
+    reprice says: a text of at most 10 characters read as an ISO form (2026-05-01, 20260501, 2026-W18-5,
+    even 2026W18T12), not as epoch seconds; a Parquet date (2026-05-01) too."""
     eight = f"translate({ts}, {_lit(_FROM)}, {_lit(_TO)})"
     return (  # a CASE: DuckDB evaluates every operand of AND and OR (the translate would run on every row)
-        f"coalesce(CASE WHEN length({ts}) = 10 THEN regexp_full_match({ts}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') "
-        f"WHEN length({ts}) = 8 AND {text} THEN regexp_full_match({ts}, '\\p{{Nd}}{{8}}') "
-        f"AND TRY_STRPTIME({eight}, '%Y%m%d') >= DATE '0001-01-01' ELSE false END, false)"
+        f"coalesce(CASE WHEN length({ts}) > 10 THEN false "
+        f"WHEN regexp_full_match({ts}, '\\p{{Nd}}+') THEN {text} AND length({ts}) = 8 "
+        f"AND TRY_STRPTIME({eight}, '%Y%m%d') >= DATE '0001-01-01' "
+        f"ELSE {text} OR regexp_full_match({ts}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') END, false)"
     )
 
 

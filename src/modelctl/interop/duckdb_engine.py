@@ -16,8 +16,11 @@ One pass prices and totals the rows in the query itself (DuckDB aggregates in
 parallel; nothing is held per row).  Only when some row could not be priced
 does a second DuckDB pass number the rows (in file order) to find which, and a
 third, in Python, reads the file up to the last of them for their line numbers
-and text.  A CSV row DuckDB's reader rejects (a wrong number of fields) is
-reported with its line from DuckDB's reject table.  A JSON Lines file is read with every
+and text.  A CSV file in which DuckDB's reader rejects a line (a wrong number of
+fields, a stray quote) or cannot read one (a carriage return inside a row), and a
+file whose counts (near 2^64) overflow DuckDB's 38 digits, are priced by Python
+reprice instead: Python's csv module reads those lines otherwise, and its line
+numbers are the reference.  A JSON Lines file is read with every
 known key as a JSON value (the text of a string, a number's digits) and DuckDB's errors
 ignored: a line that is not JSON, or not an object, is a row of nulls, so it is unpriced
 with its line number, as in Python reprice, and no value is ever cast away to null.
@@ -26,6 +29,7 @@ with its line number, as in Python reprice, and no value is ever cast away to nu
 from __future__ import annotations
 
 import csv
+import dataclasses
 import gzip
 import os
 import tempfile
@@ -40,6 +44,8 @@ from modelctl import runtime
 from modelctl.interop import duckdb_cells, duckdb_groups
 from modelctl.interop.exporters import price_table, sql
 from modelctl.interop.exporters.common import Artifact
+from modelctl.interop.exporters.sql import per_second_column
+from modelctl.usage.estimate import PRICED_BY
 from modelctl.usage.files import (
     NO_COUNT,
     OPTIONAL_COLUMNS,
@@ -61,6 +67,7 @@ __all__ = ["DUCKDB_DIMENSIONS", "reprice_duckdb"]
 DUCKDB_DIMENSIONS: tuple[str, ...] = ("model", "provider", "day", "month", "account", "plan", "variant")
 
 _MAX_COUNT = (1 << 64) - 1
+_NO_NULL = "\x00modelctl: no null\x00"  # DuckDB's CSV null string: no UTF-8 text cell is this
 
 
 def reprice_duckdb(
@@ -88,24 +95,55 @@ def reprice_duckdb(
     try:
         con.execute("SET TimeZone = 'UTC'")
         con.execute("SET enable_progress_bar = false")  # it would write to stdout
-        _load_tables(con, catalog)
-        file = _UsageFile(name, kind, *_raw_view(con, name, kind))
+        inexact = _load_tables(con, catalog)
         found = duckdb_groups.bounds(con, targets)
-        run = _Run(file, list(group_by), targets, at, keep_errors, on_error, found)
-        try:
-            return _collect(con, run)
-        except duckdb.OutOfRangeException:
-            if parquet:
-                raise UsageFileError(
-                    f"{name}: its counts times the prices exceed DuckDB's DECIMAL(38, 18) (counts near 2^64)"
-                ) from None
+        run = _Run(_UsageFile(name, kind, *_raw_view(con, name, kind)), list(group_by), targets, at, keep_errors,
+                   on_error, found, inexact)  # fmt: skip
+        for attempt in (run, _serial(run)):
+            try:
+                return _collect(con, attempt)
+            except _ReadByPython:
+                break
+            except duckdb.InvalidInputException:
+                if kind != "csv":  # DuckDB cannot read the CSV file as Python's csv module does (its sniffer
+                    raise  # refused a stray quote, a carriage return inside a row): Python reprice reads it
+                break
+            except (duckdb.OutOfRangeException, duckdb.ConversionException) as exc:
+                if "out of range" not in str(exc).lower():
+                    raise  # (an overflow: 'Overflow in multiplication', 'DECIMAL(38,24) failed: value is out of range')
+                if parquet:
+                    raise UsageFileError(
+                        f"{name}: its counts times the prices exceed DuckDB's DECIMAL(38, 18) (counts near 2^64)"
+                    ) from None
+                break
+            except duckdb.Error as exc:  # a cell with a line break: DuckDB pads short rows only when serial
+                if attempt is not run or kind != "csv" or "parallel=false" not in str(exc):
+                    raise
     except duckdb.Error as exc:
         raise UsageFileError(f"{name}: {str(exc).splitlines()[0]}") from None
     finally:
         con.close()
-    # Counts so large (near 2^64) that a product or sum passes DuckDB's 38 digits: Python reprice's
-    # exact decimals price the file (the same answer, at its speed) instead of refusing it.
+    # A file DuckDB does not read as Python reprice does (lines its CSV reader rejects or cannot read;
+    # counts so large, near 2^64, that a product passes DuckDB's 38 digits): Python reprice prices it,
+    # the same answer at its speed, instead of another answer or a refusal.
     return reprice(path, catalog, group_by=group_by, what_if=what_if, at=at, keep_errors=keep_errors, on_error=on_error)
+
+
+def _serial(run: _Run) -> _Run:
+    """``run`` with its CSV file read by one thread: DuckDB pads a short row (how a row of the wrong width
+    is told, _raw_view) in a file with a line break inside a quoted cell only so."""
+    file = run.file
+
+    def serial(sql: str) -> str:
+        return sql.replace("strict_mode = true)", "strict_mode = true, parallel = false)")
+
+    return dataclasses.replace(
+        run, file=dataclasses.replace(file, reader=serial(file.reader), widths=serial(file.widths))
+    )
+
+
+class _ReadByPython(Exception):
+    """DuckDB's CSV reader rejected a line: Python reprice reads the file instead."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +156,7 @@ class _UsageFile:
     ignored: list[str]
     delimiter: str
     text_stamps: str  # SQL: the row's timestamp is text (CSV; a JSON string): 20260501 is then a date, as in Python
+    widths: str  # SQL: the CSV row has another number of fields than the header (Python reprice reads the file)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +168,7 @@ class _Run:
     keep_errors: int
     on_error: Callable[[RowError], None] | None
     bounds: duckdb_groups.Bounds
+    inexact: dict[str, frozenset[str]]  # _inexact: count -> models whose per-second price is rounded
 
 
 def _first_line(name: str) -> str:
@@ -158,10 +198,27 @@ def _held_exactly(table: list[dict[str, Any]]) -> None:
         )
 
 
-def _load_tables(con: Any, catalog: runtime.Catalog) -> None:
+def _inexact(table: list[dict[str, Any]]) -> dict[str, frozenset[str]]:
+    """Per count priced per minute (input_audio_seconds): the models whose per-second column is that
+    price / 60 rounded to 18 places (0.004 / 60), not the runtime's 50 digits; a file that bills such
+    seconds is priced by Python reprice (the totals differed from the 17th place)."""
+    out: dict[str, set[str]] = {}
+    with localcontext() as ctx:
+        ctx.prec = 60
+        for row in table:
+            for field, _c, keys, unit in PRICED_BY:
+                value, rounded = row.get(keys[0]), row.get(per_second_column(keys[0]))
+                if unit == 60 and value not in (None, "") and Decimal(str(value)) / 60 != Decimal(str(rounded)):
+                    out.setdefault(field, set()).add(str(row["model"]))
+    return {field: frozenset(models) for field, models in out.items()}
+
+
+def _load_tables(con: Any, catalog: runtime.Catalog) -> dict[str, frozenset[str]]:
+    """The price, names and windows tables; returns ``_inexact`` of the prices."""
     artifact = artifact_of(catalog)
     rows = price_table.rows(artifact)
     _held_exactly(rows)
+    inexact = _inexact(rows)
     with tempfile.TemporaryDirectory(prefix="modelctl-duckdb-") as tmp:
         prices, names, windows = Path(tmp) / "prices.csv", Path(tmp) / "names.csv", Path(tmp) / "windows.csv"
         prices.write_text(price_table.to_csv(rows), encoding="utf-8")
@@ -176,25 +233,30 @@ def _load_tables(con: Any, catalog: runtime.Catalog) -> None:
             con.execute(
                 f"CREATE TABLE {table} AS SELECT * FROM read_csv(?, header = true, types = {{{types}}})", [str(file)]
             )
+    return inexact
 
 
-def _raw_view(con: Any, name: str, kind: str) -> tuple[str, list[str], tuple[str, ...], list[str], str, str]:
+def _raw_view(con: Any, name: str, kind: str) -> tuple[str, list[str], tuple[str, ...], list[str], str, str, str]:
     """(the reader, the file's columns, its token fields, its ignored columns, the CSV delimiter, whether
-    a row's timestamp is text: SQL)."""
+    a row's timestamp is text: SQL, whether a CSV row has another number of fields than the header: SQL)."""
     if kind == "csv":
         header = check_header(_first_line(name), name)
         names = list(header.names)
-        # Every column as text, named and typed here: DuckDB's sniffer has nothing to guess (it refused
-        # whole files Python reads, 'Error when sniffing file', over one stray quote), and a column
-        # without a name (Python ignores it) gets one (DuckDB refuses an empty name).
-        cols = "{" + ", ".join(f"{_lit(n.strip() or f'__unnamed_{i}')}: 'VARCHAR'" for i, n in enumerate(names)) + "}"
+        # A column without a name (Python ignores it) gets one: DuckDB refuses an empty name.  One more
+        # column, and no cell read as null (a NUL-wrapped null string), tell a row of the wrong width:
+        # DuckDB's reader takes a field too many when it is empty (a trailing delimiter), which Python
+        # reprice refuses; a row with the last cell null was padded, one field short.
+        named = [n.strip() or f"__unnamed_{i}" for i, n in enumerate(names)]
+        extra = "__modelctl_extra" + "_" * sum(n.startswith("__modelctl_extra") for n in named)
+        columns = "all_varchar = true, names = [" + ", ".join(_lit(n) for n in [*named, extra]) + "]"
         reader = (
-            f"read_csv({_lit(name)}, header = true, auto_detect = false, delim = {_lit(header.delimiter)}, "
-            f"quote = '\"', escape = '\"', columns = {cols}, store_rejects = true, rejects_scan = 'rejects_scan', "
-            "rejects_table = 'rejects_table', null_padding = false, strict_mode = true)"
+            f"read_csv({_lit(name)}, header = true, {columns}, delim = {_lit(header.delimiter)}, "
+            "quote = '\"', escape = '\"', store_rejects = true, rejects_scan = 'rejects_scan', "
+            f"rejects_table = 'rejects_table', null_padding = true, nullstr = {_lit(_NO_NULL)}, strict_mode = true)"
         )
+        widths = f"({_ident(extra)} IS NOT NULL OR {_ident(named[-1])} IS NULL)"
         fields = tuple(names[i] for i in header.tokens)
-        return reader, names, fields, list(header.ignored), header.delimiter, "true"
+        return reader, names, fields, list(header.ignored), header.delimiter, "true", widths
     if kind != "parquet":
         return _json_view(name)
     # A Parquet file's columns are its header: matched in any case, as a CSV header's (Snowflake writes
@@ -207,7 +269,15 @@ def _raw_view(con: Any, name: str, kind: str) -> tuple[str, list[str], tuple[str
     casts = ", ".join(f"CAST({_ident(row[0])} AS VARCHAR) AS {_ident(n)}" for row, n in pairs)
     text = any(n == "timestamp" and row[1] == "VARCHAR" for row, n in pairs)
     fields = tuple(header.names[i] for i in header.tokens)
-    return f"(SELECT {casts} FROM {source})", list(header.names), fields, list(header.ignored), ",", str(text).lower()
+    return (
+        f"(SELECT {casts} FROM {source})",
+        list(header.names),
+        fields,
+        list(header.ignored),
+        ",",
+        str(text).lower(),
+        "false",
+    )
 
 
 def _parquet_columns(con: Any, name: str) -> list[str]:
@@ -232,7 +302,7 @@ _KNOWN = ("timestamp", "model", "variant", "account", "plan", *USAGE_FIELDS)
 _SAMPLE = READ_AHEAD  # lines whose keys name the columns: as many as Python reprice reads ahead for a readout
 
 
-def _json_view(name: str) -> tuple[str, list[str], tuple[str, ...], list[str], str, str]:
+def _json_view(name: str) -> tuple[str, list[str], tuple[str, ...], list[str], str, str, str]:
     """A JSON Lines file read with explicit columns, each a JSON value: DuckDB neither guesses types
     (a later "abc" where the sample had numbers would be cast to null with ignore_errors, or fail the
     whole file without) nor refuses a line that is not an object; such a line is a row of nulls."""
@@ -255,7 +325,7 @@ def _json_view(name: str) -> tuple[str, list[str], tuple[str, ...], list[str], s
         if low in USAGE_FIELDS
     )
     ignored = [k for k in keys if k not in _KNOWN and k not in OPTIONAL_COLUMNS]  # as Python reprice names them
-    return f"(SELECT {casts} FROM {source})", list(chosen), tuple(USAGE_FIELDS), ignored, ",", "__ts_text"
+    return f"(SELECT {casts} FROM {source})", list(chosen), tuple(USAGE_FIELDS), ignored, ",", "__ts_text", "false"
 
 
 def _sampled_keys(name: str) -> list[str]:
@@ -307,7 +377,7 @@ def _query(run: _Run, numbered: int = 0) -> str:
         # a text that is the cast's own digits needs no pattern (the usual case: cheaper)
         value = (
             f"CASE WHEN {text} = CAST(__v_{field} AS VARCHAR) THEN __v_{field} "
-            f"WHEN {text} IS NULL THEN {default} "
+            f"WHEN {text} IS NULL OR {text} = '' THEN {default} "
             f"ELSE {duckdb_cells.count_sql(text, unstated(field), json=file.kind == 'jsonl')} END"
         )
         typed.append(f"{value} AS {field}")
@@ -342,7 +412,7 @@ def _query(run: _Run, numbered: int = 0) -> str:
         f"SELECT raw.*{exclude}{texts}, {', '.join(typed) + ', ' if typed else ''}{moments}, {variant} AS __variant "
         f"FROM (SELECT *, {days} FROM (SELECT *, (__us % {day_us} + {day_us}) % {day_us} AS __tod{casts} "
         f"FROM (SELECT *, {duckdb_cells.in_range_sql('__us0')} AS __us FROM (SELECT *, {moment} AS __us0, "
-        f"{date_only} AS __date_only FROM {raw})))) AS raw"
+        f"{date_only} AS __date_only, {file.widths} AS __wrong_width FROM {raw})))) AS raw"
     )
     bad = [
         f"WHEN {ts} IS NULL THEN 'no timestamp'",
@@ -366,8 +436,9 @@ def _query(run: _Run, numbered: int = 0) -> str:
         keys += ["__row_day"] if {"day", "month"} & set(run.group_by) else []
         fields = [f for f in USAGE_FIELDS if f in have]
         usage = duckdb_groups.grouped_usage(
-            usage, fields, run.bounds, requests="requests" in have, keys=keys, at=at is not None
-        )
+            usage, fields, run.bounds, requests="requests" in have, keys=keys, at=at is not None,
+            any_of=["__wrong_width"],
+        )  # fmt: skip
         columns["requests"], per_request = "__requests", "__per_request"
         options = sql.SqlOptions(
             "duckdb", usage=usage, columns=columns, moments=stamps, side="__side", per_request_side=per_request
@@ -402,11 +473,24 @@ def _collect(con: Any, run: _Run) -> RepriceResult:
             f"coalesce(sum(__rows) FILTER (WHERE wi_unpriced_{i} IS NOT NULL), 0)",
         ]
     currency = "CASE WHEN NOT __failed THEN currency END"
-    select = ", ".join(["__failed", *dims, currency, "sum(__rows)", *sums, "sum(cost)", *wsums])
+    select = ", ".join(
+        [
+            "__failed",
+            *dims,
+            currency,
+            "sum(__rows)",
+            *sums,
+            "sum(cost)",
+            *wsums,
+            f"({_rounded(run)} OR bool_or(__wrong_width))",
+        ]
+    )
     con.execute("SET preserve_insertion_order = false")  # totals: no order to keep (cheaper in parallel)
     found = con.execute(
         f"SELECT {select} FROM (SELECT *, {failed} AS __failed FROM ({_query(run)})) GROUP BY ALL"
     ).fetchall()
+    if file.kind == "csv" and _rejected(con) or any(row[-1] for row in found):
+        raise _ReadByPython
     rows = [row[1:] for row in found if not row[0]]
     unpriced = sum(int(row[len(dims) + 2]) for row in found if row[0])
     k = len(dims) + len(file.token_fields) + 4  # __failed, dims, currency, count, sums, cost: then the what-ifs
@@ -416,9 +500,20 @@ def _collect(con: Any, run: _Run) -> RepriceResult:
     wfail: list[tuple[int, int, str]] = []
     if unpriced or any(wfailed):
         failures, wfail = _failing_rows(con, run, read)
-    rejects = _rejects(con) if file.kind == "csv" else []
-    errors = _row_errors(file, failures, wfail, rejects, targets, run.keep_errors, run.on_error)
-    return _result(run, rows, read + len(rejects), unpriced + len(rejects), errors, wfailed)
+    errors = _row_errors(file, failures, wfail, targets, run.keep_errors, run.on_error)
+    return _result(run, rows, read, unpriced, errors, wfailed)
+
+
+def _rounded(run: _Run) -> str:
+    """SQL (an aggregate): whether some row bills a count at a per-second price rounded to 18 places."""
+    terms = []
+    for field, models in sorted(run.inexact.items()):
+        if field not in run.file.columns:
+            continue
+        listed = ", ".join(_lit(m) for m in sorted(models))
+        used = "true" if models & set(run.targets) else f"priced_model IN ({listed})"
+        terms.append(f"(t_{field} > 0 AND {used})")
+    return f"coalesce(bool_or({' OR '.join(terms)}), false)" if terms else "false"
 
 
 def _failing_rows(con: Any, run: _Run, rows: int) -> tuple[list[tuple[int, str]], list[tuple[int, int, str]]]:
@@ -451,22 +546,20 @@ def _failing_rows(con: Any, run: _Run, rows: int) -> tuple[list[tuple[int, str]]
     return failures, wfail
 
 
-def _rejects(con: Any) -> list[tuple[int, str, str]]:
+def _rejected(con: Any) -> bool:
+    """Whether DuckDB's CSV reader rejected a line (a wrong number of fields, a quote where it takes
+    none): Python's csv module reads such lines otherwise (a quote inside a cell is text, a row that
+    spans lines has its last line's number), so Python reprice reads the file."""
     try:
-        found = con.execute("SELECT line, error_message, csv_line FROM rejects_table ORDER BY line").fetchall()
+        return bool(con.execute("SELECT count(*) FROM rejects_table").fetchone()[0])
     except Exception:  # noqa: BLE001 - no rejects table: nothing was rejected
-        return []
-    out: dict[int, tuple[int, str, str]] = {}  # DuckDB may record one line several times
-    for line, message, raw in found:
-        out.setdefault(int(line), (int(line), str(message).splitlines()[0], str(raw or "")))
-    return list(out.values())
+        return False
 
 
 def _row_errors(
     file: _UsageFile,
     failures: list[tuple[int, str]],
     wfail: list[tuple[int, int, str]],
-    rejects: list[tuple[int, str, str]],
     targets: Sequence[str],
     keep_errors: int,
     on_error: Callable[[RowError], None] | None,
@@ -476,7 +569,7 @@ def _row_errors(
         firsts = sorted(wanted)[:keep_errors]
         wanted = set(firsts)
     lines = _lines_of(file.name, file.kind, file.delimiter, wanted)
-    errs = [RowError(line, message, raw) for line, message, raw in rejects]
+    errs: list[RowError] = []
     for row, why in failures:
         line, raw = lines.get(row, (0, ""))
         if file.kind == "jsonl" and raw:  # a row of nulls: the line is not a JSON object, say why

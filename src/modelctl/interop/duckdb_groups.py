@@ -113,13 +113,14 @@ def grouped_usage(
     requests: bool,
     keys: Sequence[str],
     at: bool,
+    any_of: Sequence[str] = (),
 ) -> str:
     """``usage`` (the engine's typed rows: ``model``, ``__variant``, ``__bad``, ``__day``, ``__minute``,
     ``__weekday``, ``__row_day`` and the counts ``fields``) as groups: the same columns (counts summed), plus
     ``__rows`` (rows in the group), ``__requests`` (requests: summed, or one a row when ``requests`` is False),
     ``__side`` and ``__per_request`` (a row's input-side tokens, and those per request).  ``keys``: the
     other columns kept (``account``, ``plan``, ``__row_day``: what the result is grouped by); ``at``:
-    every row is priced on one day.
+    every row is priced on one day; ``any_of``: boolean columns kept as whether any row of the group has it.
 
     A name found as written (so in lower case) in ``name_keys`` (bounds()) splits its rows only by its
     own model's (and the what-if models') period bounds, and by minute and weekday only when some of
@@ -153,7 +154,8 @@ def grouped_usage(
     return (
         f"(SELECT model, __variant, min(__bad) AS __bad, {''.join(k + ', ' for k in keys)}"
         "min(__day) AS __day, min(__minute) AS __minute, min(__weekday) AS __weekday, "
-        f"min(__s) AS __side, min(__p) AS __per_request, count(*) AS __rows, {count} AS __requests{sums} "
+        f"min(__s) AS __side, min(__p) AS __per_request, count(*) AS __rows, {count} AS __requests{sums}"
+        f"{''.join(f', bool_or({f}) AS {f}' for f in any_of)} "
         f"FROM (SELECT *, {per} AS __p FROM (SELECT *, {side} AS __s FROM {source})) "
         f"GROUP BY {', '.join(group)})"
     )
