@@ -23,9 +23,9 @@ Every ``--cli-every``-th case also runs ``python -m modelctl reprice FILE --form
 ``--engine python`` and ``--engine duckdb`` as subprocesses and compares the exit codes, the JSON
 documents (but the error messages) and that neither stderr holds a traceback.
 
-``--no-twice`` writes no JSON key twice: the one difference left (docs/cli.md), so that a run
-that finds nothing else exits 0.  Exit status: 0 the engines agreed on every case; 1 some case disagreed or crashed; 2 bad
-arguments.  ``--case N`` runs case N of ``--seed`` alone (a case's file depends only on the seed
+``--no-twice`` writes no JSON key twice, the difference most often left (docs/cli.md, and
+bench/README.md for the others).  Exit status: 0 the engines agreed on every case; 1 some case
+disagreed or crashed; 2 bad arguments.  ``--case N`` runs case N of ``--seed`` alone (a case's file depends only on the seed
 and its number) and prints both answers; ``--save DIR`` keeps the first ``--keep`` failing cases
 (the usage file, the options, the difference).
 """
@@ -123,7 +123,7 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     add(
         "--no-twice",
         action="store_true",
-        help="write no JSON key twice (the one difference left: python reads the last value, duckdb the first)",
+        help="write no JSON key twice (a difference left: python reads the last value, duckdb the first)",
     )
     add("--catalog", type=Path, help="a catalog folder or artifact (default: publish the repository's catalog/)")
     add("--json", dest="json_out", help="also write the summary as JSON to this file (- for stdout)")
