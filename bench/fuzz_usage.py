@@ -26,8 +26,8 @@ documents (but the error messages) and that neither stderr holds a traceback.
 ``--no-twice`` writes no JSON key twice, the difference most often left (docs/cli.md, and
 bench/README.md for the others).  Exit status: 0 the engines agreed on every case; 1 some case
 disagreed or crashed; 2 bad arguments.  ``--case N`` runs case N of ``--seed`` alone (a case's
-file depends only on the seed and its number) and prints both answers; ``--save DIR`` keeps the first ``--keep`` failing cases
-(the usage file, the options, the difference).
+file depends only on the seed and its number) and prints both answers; ``--save DIR`` keeps
+the first ``--keep`` failing cases (the usage file, the options, the difference).
 """
 
 from __future__ import annotations
