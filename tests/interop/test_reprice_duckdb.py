@@ -596,3 +596,57 @@ def test_seconds_at_a_per_minute_price_total_as_in_python(tmp_path: Path, what_i
     path.write_text("timestamp,model,input_audio_seconds\n" + rows)
     python, _ = _both(path, _repo_catalog(), what_if=what_if)
     assert python.totals["USD"] > Decimal("0.067133333333333333")
+
+
+@pytest.mark.parametrize(
+    ("field", "row", "why"),
+    [
+        pytest.param("input_tokens", '2026-05-01,"openai/gpt-4o"x,5', "a stray quote", id="quote"),
+        pytest.param("output_tokens", f"2026-05-01,openai/gpt-4o,{2**64 - 1}", "38 digits", id="overflow"),
+        pytest.param(
+            "input_audio_seconds", "2026-11-20,mistral/voxtral-small-2507,7", "per-second price", id="per-second"
+        ),
+    ],
+)
+def test_a_file_handed_to_the_python_engine_says_why(tmp_path: Path, field: str, row: str, why: str) -> None:
+    """The hand-over costs the engine's speed (a 10M-row file with one odd line takes the Python
+    engine's time): on_fallback is told why, the CLI says it on stderr, and a clean file says nothing."""
+    path = tmp_path / "odd.csv"
+    path.write_text(f"timestamp,model,{field}\n2026-05-01,openai/gpt-4o,1000\n{row}\n")
+    told: list[str] = []
+    reprice_duckdb(path, _repo_catalog(), on_fallback=told.append)
+    assert len(told) == 1 and why in told[0]
+    clean = tmp_path / "clean.csv"
+    clean.write_text("timestamp,model,input_tokens\n2026-05-01,openai/gpt-4o,1000\n")
+    reprice_duckdb(clean, _repo_catalog(), on_fallback=told.append)
+    assert len(told) == 1
+    from conftest import REPO
+
+    result = CliRunner().invoke(app, ["reprice", str(path), "--engine", "duckdb", "--catalog", str(REPO / "catalog")])
+    assert "the duckdb engine hands this file to the python engine: " in result.stderr and why in result.stderr
+    assert result.exit_code in (0, 1) and "Traceback" not in result.output
+
+
+def test_rows_of_another_width_are_unpriced_by_duckdb_itself_in_pythons_words(files: dict[str, Any]) -> None:
+    """One short or long row (or a trailing delimiter, or a line of spaces) in a large file must not
+    hand the whole file to the Python engine: DuckDB counts the row's fields (the header's and one
+    more) and words the error as Python reprice does, at the same line."""
+    told: list[str] = []
+    path = files["dir"] / "bad.csv"
+    python = reprice(path, files["catalog"], keep_errors=100)
+    duck = reprice_duckdb(path, files["catalog"], keep_errors=100, on_fallback=told.append)
+    _same(python, duck)
+    assert told == []
+    width = [(e.line, e.message, e.raw) for e in python.errors if "fields as in the header" in e.message]
+    assert len(width) == 1 and width == [(e.line, e.message, e.raw) for e in duck.errors if "fields as" in e.message]
+    odd = files["dir"] / "odd.csv"
+    odd.write_text(
+        "timestamp,model,input_tokens\n2026-05-01,openai/gpt-4o,5,\n   \n\n2026-05-01,openai/gpt-4o\n"
+        '2026-05-01,"openai/\ngpt-4o",6,7\n2026-05-01,openai/gpt-4o,9\n2026-05-01,openai/gpt-4o,5,x,y,z\n'
+    )
+    python = reprice(odd, _repo_catalog(), keep_errors=100)
+    duck = reprice_duckdb(odd, _repo_catalog(), keep_errors=100, on_fallback=told.append)
+    assert told == [] and python.error_count == 5 and python.rows_priced == 1
+    assert python.errors[-1].message == "expected 3 fields as in the header, found 6"
+    _same(python, duck)
+    assert [(e.line, e.message, e.raw) for e in python.errors] == [(e.line, e.message, e.raw) for e in duck.errors]

@@ -171,10 +171,10 @@ def reprice(
     dims = [d.value for d in group_by] if group_by else ["model"]
     if engine is Engine.duckdb:
         reprice_duckdb = _duckdb_engine(dims, rollout)
-        with errors_file(errors_out) as on_error, reading():
+        with errors_file(errors_out) as on_error, _progress() as progress, reading():
             result = reprice_duckdb(
                 usage_file, opened.catalog, group_by=dims, what_if=targets, at=at, keep_errors=show_errors,
-                on_error=on_error,
+                on_error=on_error, on_fallback=_fallback_note, progress=progress,
             )  # fmt: skip
     else:
         with errors_file(errors_out) as on_error, _progress() as progress, reading(), _readout_usage():
@@ -194,6 +194,11 @@ def reprice(
     _summary(result, errors_out)
     if result.failed:
         raise typer.Exit(EXIT_NO)
+
+
+def _fallback_note(why: str) -> None:
+    """What the duckdb engine says before it hands a file to the Python engine (slower: say so)."""
+    note(f"the duckdb engine hands this file to the python engine: {why}; the same answer, at its speed")
 
 
 def _charges_only(at: date | None, engine: Engine) -> None:

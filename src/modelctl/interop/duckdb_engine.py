@@ -16,11 +16,13 @@ One pass prices and totals the rows in the query itself (DuckDB aggregates in
 parallel; nothing is held per row).  Only when some row could not be priced
 does a second DuckDB pass number the rows (in file order) to find which, and a
 third, in Python, reads the file up to the last of them for their line numbers
-and text.  A CSV file in which DuckDB's reader rejects a line (a wrong number of
-fields, a stray quote) or cannot read one (a carriage return inside a row), and a
-file whose counts (near 2^64) overflow DuckDB's 38 digits, are priced by Python
-reprice instead: Python's csv module reads those lines otherwise, and its line
-numbers are the reference.  A JSON Lines file is read with every
+and text.  A CSV row with another number of fields than the header is unpriced
+here, in Python reprice's words (the reader takes one field more than the header
+and pads short rows, so the query sees it).  A CSV file in which DuckDB's reader
+rejects a line (a stray quote) or cannot read one (a carriage return inside a row),
+and a file whose counts (near 2^64) overflow DuckDB's 38 digits, are priced by
+Python reprice instead (``on_fallback`` is told why): Python's csv module reads those
+lines otherwise, and its line numbers are the reference.  A JSON Lines file is read with every
 known key as a JSON value (the text of a string, a number's digits) and DuckDB's errors
 ignored: a line that is not JSON, or not an object, is a row of nulls, so it is unpriced
 with its line number, as in Python reprice, and no value is ever cast away to null.
@@ -67,6 +69,7 @@ __all__ = ["DUCKDB_DIMENSIONS", "reprice_duckdb"]
 DUCKDB_DIMENSIONS: tuple[str, ...] = ("model", "provider", "day", "month", "account", "plan", "variant")
 
 _MAX_COUNT = (1 << 64) - 1
+_WIDTH = "expected {} fields as in the header, found "  # usage/csv_rows.py's words (the count: _row_errors)
 _NO_NULL = "\x00modelctl: no null\x00"  # DuckDB's CSV null string: no UTF-8 text cell is this
 
 
@@ -79,8 +82,13 @@ def reprice_duckdb(
     at: date | None = None,
     keep_errors: int = 10,
     on_error: Callable[[RowError], None] | None = None,
+    on_fallback: Callable[[str], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> RepriceResult:
-    """``usage.reprice.reprice`` on DuckDB (needs the duckdb package: ImportError without it)."""
+    """``usage.reprice.reprice`` on DuckDB (needs the duckdb package: ImportError without it).
+
+    A file DuckDB does not read as Python reprice does is priced by Python reprice instead:
+    ``on_fallback`` is told why first (a sentence), and ``progress`` is that pass's (as reprice's)."""
     import duckdb
 
     targets = check_arguments(catalog, group_by, what_if, DUCKDB_DIMENSIONS, "the duckdb engine")
@@ -99,14 +107,17 @@ def reprice_duckdb(
         found = duckdb_groups.bounds(con, targets)
         run = _Run(_UsageFile(name, kind, *_raw_view(con, name, kind)), list(group_by), targets, at, keep_errors,
                    on_error, found, inexact)  # fmt: skip
+        why = ""
         for attempt in (run, _serial(run)):
             try:
                 return _collect(con, attempt)
-            except _ReadByPython:
+            except _ReadByPython as exc:
+                why = str(exc)
                 break
             except duckdb.InvalidInputException:
                 if kind != "csv":  # DuckDB cannot read the CSV file as Python's csv module does (its sniffer
                     raise  # refused a stray quote, a carriage return inside a row): Python reprice reads it
+                why = "DuckDB's CSV reader cannot read it as Python's csv module does (a stray quote, a line break)"
                 break
             except (duckdb.OutOfRangeException, duckdb.ConversionException) as exc:
                 if "out of range" not in str(exc).lower():
@@ -115,6 +126,7 @@ def reprice_duckdb(
                     raise UsageFileError(
                         f"{name}: its counts times the prices exceed DuckDB's DECIMAL(38, 18) (counts near 2^64)"
                     ) from None
+                why = "its counts times the prices pass DuckDB's 38 digits (counts near 2^64)"
                 break
             except duckdb.Error as exc:  # a cell with a line break: DuckDB pads short rows only when serial
                 if attempt is not run or kind != "csv" or "parallel=false" not in str(exc):
@@ -125,8 +137,13 @@ def reprice_duckdb(
         con.close()
     # A file DuckDB does not read as Python reprice does (lines its CSV reader rejects or cannot read;
     # counts so large, near 2^64, that a product passes DuckDB's 38 digits): Python reprice prices it,
-    # the same answer at its speed, instead of another answer or a refusal.
-    return reprice(path, catalog, group_by=group_by, what_if=what_if, at=at, keep_errors=keep_errors, on_error=on_error)
+    # the same answer at its speed, instead of another answer or a refusal.  Said, as it is slower.
+    if on_fallback is not None:
+        on_fallback(why)
+    return reprice(
+        path, catalog, group_by=group_by, what_if=what_if, at=at, keep_errors=keep_errors, on_error=on_error,
+        progress=progress,
+    )  # fmt: skip
 
 
 def _serial(run: _Run) -> _Run:
@@ -156,7 +173,7 @@ class _UsageFile:
     ignored: list[str]
     delimiter: str
     text_stamps: str  # SQL: the row's timestamp is text (CSV; a JSON string): 20260501 is then a date, as in Python
-    widths: str  # SQL: the CSV row has another number of fields than the header (Python reprice reads the file)
+    widths: str  # SQL: why a CSV row has another number of fields than the header (NULL: it has not)
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,7 +271,14 @@ def _raw_view(con: Any, name: str, kind: str) -> tuple[str, list[str], tuple[str
             "quote = '\"', escape = '\"', store_rejects = true, rejects_scan = 'rejects_scan', "
             f"rejects_table = 'rejects_table', null_padding = true, nullstr = {_lit(_NO_NULL)}, strict_mode = true)"
         )
-        widths = f"({_ident(extra)} IS NOT NULL OR {_ident(named[-1])} IS NULL)"
+        # A row of the wrong width is unpriced in Python's words: its fields are counted here (the header's
+        # and one more at most: a row with more is rejected, and Python reprice reads the file).
+        present = " + ".join(f"CAST({_ident(n)} IS NOT NULL AS INTEGER)" for n in named)
+        widths = (
+            f"CASE WHEN {_ident(extra)} IS NOT NULL OR {_ident(named[-1])} IS NULL THEN "
+            f"'{_WIDTH.format(len(named))}' || "
+            f"CASE WHEN {_ident(extra)} IS NOT NULL THEN {len(named) + 1} ELSE {present} END END"
+        )
         fields = tuple(names[i] for i in header.tokens)
         return reader, names, fields, list(header.ignored), header.delimiter, "true", widths
     if kind != "parquet":
@@ -276,7 +300,7 @@ def _raw_view(con: Any, name: str, kind: str) -> tuple[str, list[str], tuple[str
         list(header.ignored),
         ",",
         str(text).lower(),
-        "false",
+        "CAST(NULL AS VARCHAR)",
     )
 
 
@@ -325,7 +349,8 @@ def _json_view(name: str) -> tuple[str, list[str], tuple[str, ...], list[str], s
         if low in USAGE_FIELDS
     )
     ignored = [k for k in keys if k not in _KNOWN and k not in OPTIONAL_COLUMNS]  # as Python reprice names them
-    return f"(SELECT {casts} FROM {source})", list(chosen), tuple(USAGE_FIELDS), ignored, ",", "__ts_text", "false"
+    no_width = "CAST(NULL AS VARCHAR)"
+    return f"(SELECT {casts} FROM {source})", list(chosen), tuple(USAGE_FIELDS), ignored, ",", "__ts_text", no_width
 
 
 def _sampled_keys(name: str) -> list[str]:
@@ -412,9 +437,10 @@ def _query(run: _Run, numbered: int = 0) -> str:
         f"SELECT raw.*{exclude}{texts}, {', '.join(typed) + ', ' if typed else ''}{moments}, {variant} AS __variant "
         f"FROM (SELECT *, {days} FROM (SELECT *, (__us % {day_us} + {day_us}) % {day_us} AS __tod{casts} "
         f"FROM (SELECT *, {duckdb_cells.in_range_sql('__us0')} AS __us FROM (SELECT *, {moment} AS __us0, "
-        f"{date_only} AS __date_only, {file.widths} AS __wrong_width FROM {raw})))) AS raw"
+        f"{date_only} AS __date_only, {file.widths} AS __width FROM {raw})))) AS raw"
     )
     bad = [
+        "WHEN __width IS NOT NULL THEN __width",  # Python reprice's first check of a CSV row
         f"WHEN {ts} IS NULL THEN 'no timestamp'",
         f"WHEN __us IS NULL THEN 'timestamp ' || {ts} || ' is not an ISO date or date-time (or epoch seconds)'",
         "WHEN model IS NULL OR model = '' THEN 'no model name'",
@@ -436,8 +462,7 @@ def _query(run: _Run, numbered: int = 0) -> str:
         keys += ["__row_day"] if {"day", "month"} & set(run.group_by) else []
         fields = [f for f in USAGE_FIELDS if f in have]
         usage = duckdb_groups.grouped_usage(
-            usage, fields, run.bounds, requests="requests" in have, keys=keys, at=at is not None,
-            any_of=["__wrong_width"],
+            usage, fields, run.bounds, requests="requests" in have, keys=keys, at=at is not None
         )  # fmt: skip
         columns["requests"], per_request = "__requests", "__per_request"
         options = sql.SqlOptions(
@@ -482,15 +507,20 @@ def _collect(con: Any, run: _Run) -> RepriceResult:
             *sums,
             "sum(cost)",
             *wsums,
-            f"({_rounded(run)} OR bool_or(__wrong_width))",
+            _rounded(run),
         ]
     )
     con.execute("SET preserve_insertion_order = false")  # totals: no order to keep (cheaper in parallel)
     found = con.execute(
         f"SELECT {select} FROM (SELECT *, {failed} AS __failed FROM ({_query(run)})) GROUP BY ALL"
     ).fetchall()
-    if file.kind == "csv" and _rejected(con) or any(row[-1] for row in found):
-        raise _ReadByPython
+    if file.kind == "csv" and _rejected(con):
+        raise _ReadByPython(
+            "DuckDB's CSV reader reads a line of it otherwise than Python's csv module (two fields or more "
+            "beyond the header's, a stray quote, a cell across lines)"
+        )
+    if any(row[-1] for row in found):
+        raise _ReadByPython("a count of it is billed at a per-second price that DuckDB's 18 decimal places cannot hold")
     rows = [row[1:] for row in found if not row[0]]
     unpriced = sum(int(row[len(dims) + 2]) for row in found if row[0])
     k = len(dims) + len(file.token_fields) + 4  # __failed, dims, currency, count, sums, cost: then the what-ifs
@@ -571,13 +601,16 @@ def _row_errors(
     lines = _lines_of(file.name, file.kind, file.delimiter, wanted)
     errs: list[RowError] = []
     for row, why in failures:
-        line, raw = lines.get(row, (0, ""))
+        line, raw, fields = lines.get(row, (0, "", 0))
+        if fields and why.startswith(_WIDTH.format(len(file.columns))):
+            # DuckDB counts the header's fields and one more at most: the row itself says how many
+            why = f"{why.rsplit(' ', 1)[0]} {fields}"
         if file.kind == "jsonl" and raw:  # a row of nulls: the line is not a JSON object, say why
             problem = json_row(raw)
             why = problem if isinstance(problem, str) else why
         errs.append(RowError(line, why, raw))
     for row, w, why in wfail:
-        line, raw = lines.get(row, (0, ""))
+        line, raw, _ = lines.get(row, (0, "", 0))
         errs.append(RowError(line, why.split(": ", 1)[1], raw, targets[w]))
     errs.sort(key=lambda e: (e.line == 0, e.line, e.what_if or ""))
     if on_error is not None:
@@ -586,22 +619,23 @@ def _row_errors(
     return errs[:keep_errors]
 
 
-def _lines_of(name: str, kind: str, delim: str, rows: set[int]) -> dict[int, tuple[int, str]]:
-    """Row ordinal (1-based, the rows DuckDB read) -> (line, text), reading only as far as needed."""
+def _lines_of(name: str, kind: str, delim: str, rows: set[int]) -> dict[int, tuple[int, str, int]]:
+    """Row ordinal (1-based, the rows DuckDB read) -> (line, text, fields: a CSV row's), reading only as
+    far as needed."""
     if not rows or kind == "parquet":
-        return {r: (r, "") for r in rows} if kind == "parquet" else {}
+        return {r: (r, "", 0) for r in rows} if kind == "parquet" else {}
     last, out, n = max(rows), {}, 0
     opener: Any = gzip.open if name.endswith(".gz") else open
     with opener(name, "rt", encoding="utf-8-sig", newline="") as fh:
         if kind == "csv":
-            width = len(next(csv.reader([fh.readline()], delimiter=delim), []))
+            fh.readline()  # the header
             reader = csv.reader(fh, delimiter=delim)
             for row in reader:
-                if len(row) != width:
-                    continue  # blank, or rejected by DuckDB too
+                if not row:
+                    continue  # a blank line is not a row (for DuckDB either); a row of another width is one
                 n += 1
                 if n in rows:
-                    out[n] = (reader.line_num + 1, delim.join(row))
+                    out[n] = (reader.line_num + 1, delim.join(row), len(row))
                 if n >= last:
                     break
         else:
@@ -610,7 +644,7 @@ def _lines_of(name: str, kind: str, delim: str, rows: set[int]) -> dict[int, tup
                     continue
                 n += 1
                 if n in rows:
-                    out[n] = (line_no, text.rstrip("\r\n"))
+                    out[n] = (line_no, text.rstrip("\r\n"), 0)
                 if n >= last:
                     break
     return out
