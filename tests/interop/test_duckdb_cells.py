@@ -34,7 +34,10 @@ STAMPS = [
     "2026-W18-5", "2026W185", "2026-W18", "2026W18", "2026-W185", "2026W18-5", "2026-W18-5T12:00", "2026W185T1200Z",
     "2026-W18T12", "2026-W53-7", "2027-W53-1", "2026-W00-1", "2026-W18-8", "2026-05-01T12:00:00.Z",
     "2026-05-01T12:00:00.+01:00", "2026-05-01T12.Z", "2026-05-01T12:00:00.", "2026-05-01T12:00:00.5.Z",
-    "2026-05-01T12.5", "2026-05-01T12:00.5",
+    "2026-05-01T12.5", "2026-05-01T12:00.5", "2026-05-01T12:00:00+00:00:00.5", "2026-05-01T12:00:01+00:00:01.5",
+    "2026-05-01T12:00:01-00:00:01.5", "2026-05-01T12:00:00+00:00:01.1234567", "2026-05-01T12:00:00+000001.5",
+    "2026-05-01T12:00:00.7+00:00:01.5", "2026-05-01T12:00:00+00:00:01,5", "2026-05-01T12:00:00+00:00:01.",
+    "2026-05-01T12:00:00,9999999+00:00:00,5", "20260501T120000.4-000000.9",
 ]  # fmt: skip
 COUNTS = [
     "1_000", "-0", "+0", "+5", " 7 ", "\t", "\u00a05", "5\u2003", "\u0661\u0662", "\uff11\uff12", "\u00b2",
@@ -104,13 +107,16 @@ def test_json_numbers_are_epoch_seconds_as_in_python() -> None:
 _ISO_PARTS = st.from_regex(duckdb_cells.ISO, fullmatch=True)
 _DIGITS = st.text(alphabet="0123456789", min_size=1, max_size=14)
 _NEAR = st.text(alphabet="0123456789-:T Z+.,/", min_size=4, max_size=26)  # (no W: a week date then a digit, below)
+_OFFSETS = st.from_regex(
+    r"2026-05-01T12:0[01]:0[0-2]([.,][0-9]{0,7})?[+-]00:0[01]:0[0-2]([.,][0-9]{0,7})?", fullmatch=True
+)
 _WEEKS = st.from_regex(
     r"[0-9]{4}-?W[0-9]{2}(-?[0-9])?([T ][0-9]{2}(:?[0-9]{2})?([.,][0-9]*)?(Z|[+-][0-9]{2})?)?", fullmatch=True
 )
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.one_of(_ISO_PARTS, _DIGITS, _NEAR, _WEEKS), min_size=1, max_size=40))
+@given(st.lists(st.one_of(_ISO_PARTS, _DIGITS, _NEAR, _WEEKS, _OFFSETS), min_size=1, max_size=40))
 def test_timestamps_read_as_in_python(texts: list[str]) -> None:
     assert _duckdb_stamps(texts) == [_python_stamp(t) for t in texts]
 

@@ -650,3 +650,16 @@ def test_rows_of_another_width_are_unpriced_by_duckdb_itself_in_pythons_words(fi
     assert python.errors[-1].message == "expected 3 fields as in the header, found 6"
     _same(python, duck)
     assert [(e.line, e.message, e.raw) for e in python.errors] == [(e.line, e.message, e.raw) for e in duck.errors]
+
+
+def test_json_values_that_are_not_strings_group_as_their_json_text(tmp_path: Path) -> None:
+    """Found by bench/fuzz_usage.py: `"plan": false` was the group 'False' in Python reprice and
+    'false' in the duckdb engine (which reads the JSON text): both say 'false' now."""
+    row = {"timestamp": "2026-11-20", "model": "openai/gpt-4o", "input_tokens": 10}
+    values: list[Any] = [False, True, 0, 12, 1.5, {"a": 1}, [1, "b"], "x", None]
+    path = tmp_path / "plans.jsonl"
+    path.write_text("".join(json.dumps({**row, "plan": v}) + "\n" for v in values), encoding="utf-8")
+    python, _ = _both(path, _repo_catalog(), group_by=["plan"])
+    assert sorted(g.key[0] for g in python.groups) == sorted(
+        ["false", "true", "0", "12", "1.5", '{"a":1}', '[1,"b"]', "x", ""]
+    )

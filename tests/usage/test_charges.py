@@ -288,3 +288,20 @@ def test_a_json_count_written_as_a_string_is_an_unchargeable_row_saying_so(
     result = charges(_write(tmp_path / "usage.jsonl", rows), cat, group_by=("account",))
     assert result.rows_charged == 2 and result.error_count == 1
     assert result.errors == ((2, "input_tokens '1200' is text, not a number: write a JSON count without quotes"),)
+
+
+def test_a_json_subject_that_is_not_a_string_groups_as_its_json_text(tmp_path: Path) -> None:
+    """Found by bench/fuzz_usage.py: plain reprice grouped a JSON `false` as Python spells it
+    ('False'), --charges left `false` and `0` out (''), the duckdb engine read the JSON text
+    ('false'): one rule now, the JSON text (usage.files.json_text)."""
+    from modelctl.query.opening import open_catalog
+    from modelctl.usage.reprice import reprice
+
+    cat = open_catalog(REPO / "catalog").catalog
+    row = {"timestamp": "2026-11-20", "model": "openai/gpt-6-luna", "input_tokens": 10, "plan": "pro"}
+    values: list[Any] = [False, 0, 12, {"a": 1}, "x", None]
+    path = tmp_path / "u.jsonl"
+    path.write_text("".join(json.dumps({**row, "subject": v}) + "\n" for v in values), encoding="utf-8")
+    expected = sorted(["false", "0", "12", '{"a":1}', "x", ""])
+    assert sorted(g.key[0] for g in charges(path, cat, group_by=["subject"]).groups) == expected
+    assert sorted(g.key[0] for g in reprice(path, cat, group_by=["subject"]).groups) == expected

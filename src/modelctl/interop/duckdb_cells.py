@@ -8,10 +8,9 @@ DuckDB's own casts read other texts than Python's: ``CAST(... AS TIMESTAMPTZ)`` 
 (``20260501T120000Z``, ``2026-05-01T12``, ``12:00:00,5``); a count's cast refuses ``1_000``, ``-0``,
 digits of other scripts and cells of other blanks (a tab, a no-break space) that ``int()`` and
 ``str.strip()`` take.  So a timestamp goes to DuckDB's cast only in a form both read alike
-(``ISO``), or rewritten into one (``_ISO_ANY``: Python's other ISO forms but week dates and
-fractions of an hour or minute); epoch seconds are read as digits; every instant outside Python's
-years 1-9999 (UTC) is refused.  A count that is not its UBIGINT cast's own digits is read by the
-rules of ``int()``.
+(``ISO``), or rewritten into one (``_ISO_ANY``: Python's other ISO forms); epoch seconds are
+read as digits; every instant outside Python's years 1-9999 (UTC) is refused.  A count that is
+not its UBIGINT cast's own digits is read by the rules of ``int()``.
 """
 
 from __future__ import annotations
@@ -28,13 +27,15 @@ _M = "[0-5][0-9]"
 ISO = f"[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}(?:[T ]{_H}:{_M}(?::{_M}(?:\\.[0-9]{{1,9}})?)?(?:Z|[+-]{_H}(?::?{_M})?)?)?"
 # Python's other ISO date-times: a basic date (20260501) or a week date (2026-W18-5, 2026W185, 2026-W18),
 # any one character between date and time, HH, HH:MM, HH:MM:SS, HHMM or HHMMSS, then a fraction after
-# . or , (its digits may be left out before an offset; it changes no minute, and is left out), an offset
-# of [+-]HH[:MM[:SS]] or [+-]HHMM[SS]; the groups are put back together as the ISO form (_iso_text).
-_TIME = f"(?:({_H})(?::({_M})(?::({_M}))?|({_M})({_M})?)?(?:[.,][0-9]*)?)"
-_ZONE = f"(Z|[+-]{_H}(?::{_M}(?::{_M})?|{_M}(?:{_M})?)?)"
+# . or , (its digits may be left out before an offset), an offset of [+-]HH[:MM[:SS[.f]]] or
+# [+-]HHMM[SS[.f]]; the groups are put back together as the ISO form (_iso_moment), the fractions
+# (microseconds: six digits at most) added apart, as fromisoformat does (an offset of 0 h 0 min 0 s
+# is no offset, whatever its fraction).
+_TIME = f"(?:({_H})(?::({_M})(?::({_M}))?|({_M})({_M})?)?([.,][0-9]*)?)"
+_ZONE = f"(Z|[+-]{_H}(?::{_M}(?::{_M}([.,][0-9]+)?)?|{_M}(?:{_M}([.,][0-9]+)?)?)?)"
 _DATE = "([0-9]{4})(?:-([0-9]{2})-([0-9]{2})|([0-9]{2})([0-9]{2})|-W([0-9]{2})(?:-([1-7]))?|W([0-9]{2})([1-7])?)"
 _ISO_ANY = f"{_DATE}(?:[^0-9]{_TIME}{_ZONE}?)?"
-_GROUPS = ("y", "m", "d", "bm", "bd", "w", "wd", "bw", "bwd", "h", "mi", "s", "bmi", "bs", "z")
+_GROUPS = ("y", "m", "d", "bm", "bd", "w", "wd", "bw", "bwd", "h", "mi", "s", "bmi", "bs", "f", "z", "zf", "bzf")
 
 # Python's years 1-9999 (UTC), in microseconds since 1970: an instant outside them is refused.
 _FIRST_US = -62_135_596_800_000_000
@@ -50,9 +51,10 @@ def _lit(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _iso_text(ts: str) -> str:
-    """``ts`` (a Python ISO form, _ISO_ANY) rewritten as the ISO form DuckDB's cast reads (NULL for a
-    week that year does not have: DuckDB's strptime would move it to the next)."""
+def _iso_moment(ts: str) -> str:
+    """SQL: the instant of ``ts`` (a Python ISO form, _ISO_ANY) in microseconds since 1970: its whole
+    seconds rewritten as the ISO form DuckDB's cast reads (NULL for a week that year does not have:
+    DuckDB's strptime would move it to the next), then the fractions of a second."""
     parts = f"regexp_extract({ts}, {_lit('^' + _ISO_ANY + '$')}, [{', '.join(map(_lit, _GROUPS))}])"
 
     def g(name: str) -> str:
@@ -74,12 +76,23 @@ def _iso_text(ts: str) -> str:
         f"(CASE WHEN {minute} = '' THEN '00' ELSE {minute} END) || ':' || "
         f"(CASE WHEN {second} = '' THEN '00' ELSE {second} END) END"
     )
-    z = g("z")
+    z = f"regexp_replace({g('z')}, '[.,][0-9]+$', '')"  # the offset's whole seconds
     zone = (
         f"CASE WHEN {z} = '' THEN '' WHEN {z} = 'Z' THEN '+00' WHEN {z}[4] = ':' OR length({z}) = 3 THEN {z} "
         f"ELSE {z}[1:3] || ':' || {z}[4:5] || CASE WHEN length({z}) = 7 THEN ':' || {z}[6:7] ELSE '' END END"
     )
-    return f"(({date}) || ({time}) || ({zone}))"
+
+    def micro(fraction: str) -> str:
+        return f"CAST(rpad(substr({fraction}, 2, 6), 6, '0') AS BIGINT)"
+
+    local, zf = g("f"), either("zf", "bzf")
+    own = f"CASE WHEN {second} <> '' AND length({local}) > 1 THEN {micro(local)} ELSE 0 END"
+    sign = f"(CASE WHEN {z}[1] = '-' THEN -1 ELSE 1 END)"
+    offset = (
+        f"CASE WHEN {zf} = '' OR regexp_full_match(regexp_replace({z}, '[^0-9]', '', 'g'), '0+') THEN 0 "
+        f"ELSE {sign} * {micro(zf)} END"
+    )
+    return f"(epoch_us(TRY_CAST(({date}) || ({time}) || ({zone}) AS TIMESTAMPTZ)) + ({own}) - ({offset}))"
 
 
 def moment_sql(ts: str, text: str) -> str:
@@ -106,7 +119,7 @@ def moment_sql(ts: str, text: str) -> str:
         f"WHEN NOT {text} THEN (CASE WHEN regexp_full_match({ts}, '-?[0-9]+') THEN {whole} ELSE {fraction} END) "
         f"WHEN regexp_full_match({ts}, '\\p{{Nd}}+') THEN {epoch} "
         f"WHEN regexp_full_match({ts}, {_lit(_ISO_ANY)}) AND NOT regexp_matches({ts}, '[.,]$') "
-        f"THEN epoch_us(TRY_CAST({_iso_text(ts)} AS TIMESTAMPTZ)) END"
+        f"THEN {_iso_moment(ts)} END"
     )
 
 

@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 from modelctl import runtime
 from modelctl.usage.csv_rows import CHUNK, _lines
-from modelctl.usage.files import COUNT_LIMIT, NO_COUNT, count_problem, json_count_problem, json_row, unstated
+from modelctl.usage.files import COUNT_LIMIT, NO_COUNT, count_problem, json_count_problem, json_row, json_text, unstated
 
 _RUNTIME_FIELDS = runtime.USAGE_FIELDS
 
@@ -189,10 +189,10 @@ def jsonl_rows(first: str, stream: Iterable[str], read: tuple[str, ...], keys: l
             line,
             obj.get("timestamp"),
             model if type(model) is str else "",
-            str(obj.get("variant") or ""),
-            str(obj.get("account") or ""),
-            str(obj.get("plan") or ""),
-            tuple(str(obj.get(d) or "") for d in read),
+            json_text(obj.get("variant")),
+            json_text(obj.get("account")),
+            json_text(obj.get("plan")),
+            tuple(json_text(obj.get(d)) for d in read),
             counts,
             text,
         )

@@ -202,6 +202,18 @@ def json_row(text: str) -> dict[str, Any] | str:
     return obj if type(obj) is dict else "not a JSON object"
 
 
+def json_text(value: Any) -> str:
+    """A JSON Lines row's ``variant``, ``account``, ``plan``, ``subject``, ``rollout`` or ``arm`` as
+    text, in every engine: a string as it is, ``null`` (or no key) as "", any other value as its JSON
+    text (``false``, ``12``, ``{"a":1}``; Python's ``str()`` said ``False``, and ``--charges`` left
+    ``false`` and ``0`` out, while the duckdb engine reads the JSON text)."""
+    if type(value) is str:
+        return value
+    if value is None:
+        return ""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
 def json_keys(text: str) -> tuple[str, ...]:
     """The keys of a JSON Lines line's object (none when the line is not one: the row says why)."""
     obj = json_row(text) if text.strip() else {}

@@ -39,6 +39,7 @@ from modelctl.usage.files import (
     json_count_problem,
     json_keys,
     json_row,
+    json_text,
     kind_of,
     not_utf8,
     open_usage,
@@ -376,8 +377,8 @@ def _json_row(
         counts.append(n)
     if counts == defaults and all(get(f) is None for f in USAGE_FIELDS):
         return NO_COUNT
-    dims = tuple("" if get(d) is None else str(get(d)) for d in row_dims)
-    variant = "" if variant is None else str(variant)
+    dims = tuple(json_text(get(d)) for d in row_dims)
+    variant = json_text(variant)
     for what, text in (("model", name), ("variant", variant), *zip(row_dims, dims, strict=True)):
         if not text.isascii() and _SURROGATE.search(text):
             return f"{what} {text!r} is not valid Unicode (a lone surrogate escape)"
