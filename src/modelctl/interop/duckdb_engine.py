@@ -68,7 +68,6 @@ __all__ = ["DUCKDB_DIMENSIONS", "reprice_duckdb"]
 
 DUCKDB_DIMENSIONS: tuple[str, ...] = ("model", "provider", "day", "month", "account", "plan", "variant")
 
-_MAX_COUNT = (1 << 64) - 1
 _WIDTH = "expected {} fields as in the header, found "  # usage/csv_rows.py's words (the count: _row_errors)
 _NO_NULL = "\x00modelctl: no null\x00"  # DuckDB's CSV null string: no UTF-8 text cell is this
 
