@@ -5,6 +5,7 @@ artifact by itself, after the header) answers as splitting the whole file would,
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -219,3 +220,98 @@ def test_a_lock_released_within_the_wait_is_taken(tmp_path: Path) -> None:
     assert cache.write(path, cache.Entry(b"low", None, revision=2), wait=0) is False  # compared as usual
     entry = cache.read(path)
     assert entry is not None and entry.artifact == b"high"
+
+
+def _dead_pid() -> int:
+    import subprocess
+    import sys
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_a_writer_removes_the_temporaries_of_dead_writers_of_this_host_only(tmp_path: Path) -> None:
+    """A worker killed mid-write (the OOM killer) leaves a temporary as large as the artifact, and
+    nothing else would ever remove it: the next writer does, under the folder's lock. A live
+    writer's, another host's, and names not of this pattern stay."""
+    import os
+
+    folder = tmp_path / "c"
+    folder.mkdir()
+    stem = cache._stem()
+    dead = folder / f"{stem}{_dead_pid()}-abc123.tmp"
+    keep = [
+        folder / f"{stem}{os.getppid()}-abc123.tmp",  # alive: the test runner's parent
+        folder / f".catalog-another.host-{_dead_pid()}-abc123.tmp",
+        folder / ".catalog-abc123.tmp",  # an older version's name: whose, nobody knows
+        folder / f"{stem}0{_dead_pid()}-abc123.tmp",
+        folder / f"{stem}{_dead_pid()}-abc123.tmp.bak",
+    ]
+    for p in (dead, *keep):
+        p.write_bytes(b"x" * 1000)
+    link = folder / f"{stem}{_dead_pid()}-link.tmp"
+    link.symlink_to(tmp_path / "elsewhere")
+    assert cache.write(str(folder / "catalog.cache"), cache.Entry(b"artifact", None, revision=1))
+    assert not dead.exists() and all(p.exists() for p in keep) and link.is_symlink()
+    assert sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp") and p.name.startswith(stem)) == sorted(
+        [keep[0].name, keep[3].name, link.name]
+    )
+
+
+def test_a_writer_killed_mid_write_leaves_a_temporary_the_next_one_removes(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    folder = tmp_path / "c"
+    code = (
+        "import os, sys\n"
+        "from modelctl.runtime._remote import cache\n"
+        "os.fsync = lambda fd: os.kill(os.getpid(), 9)\n"  # killed between the write and the rename
+        "cache.write(sys.argv[1], cache.Entry(b'x' * 100_000, None, revision=5))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(folder / "catalog.cache")], check=False)
+    assert done.returncode == -9
+    left = [p for p in folder.iterdir() if p.name.endswith(".tmp")]
+    assert len(left) == 1 and left[0].stat().st_size > 100_000 and not (folder / "catalog.cache").exists()
+    assert cache.write(str(folder / "catalog.cache"), cache.Entry(b"artifact", None, revision=6))
+    assert [p.name for p in folder.iterdir()] == ["catalog.cache"]
+
+
+def test_no_lock_no_removal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without the lock (refused, or waited for too long) a temporary may be a live writer's on
+    another pid namespace or a lock-less writer: it is left alone."""
+    import errno
+    import fcntl
+
+    def refuse(fd: int, op: int) -> None:
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    folder = tmp_path / "c"
+    folder.mkdir()
+    dead = folder / f"{cache._stem()}{_dead_pid()}-abc123.tmp"
+    dead.write_bytes(b"x")
+    monkeypatch.setattr(fcntl, "flock", refuse)
+    assert cache.write(str(folder / "catalog.cache"), cache.Entry(b"artifact", None, revision=1))
+    assert dead.exists()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(alphabet="0123456789-.tmpcatalogx_", min_size=1, max_size=40), max_size=8, unique=True))
+def test_remove_stale_only_removes_its_own_pattern(tmp_path_factory: pytest.TempPathFactory, tails: list[str]) -> None:
+    """Any other name in the folder stays, whatever it looks like (and nothing raises)."""
+    folder = tmp_path_factory.mktemp("c")
+    stem = cache._stem()
+    names = [stem + t for t in tails] + [t for t in tails if t not in (".", "..")]
+    made = []
+    for name in dict.fromkeys(names):
+        try:
+            (folder / name).write_bytes(b"x")
+            made.append(name)
+        except OSError:
+            pass
+    cache.remove_stale(str(folder), stem)
+    ours = re.compile(re.escape(stem) + r"[1-9][0-9]{0,9}-.+\.tmp", re.DOTALL)
+    for name in made:
+        if not ours.fullmatch(name):
+            assert (folder / name).exists(), name

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import socket
 import stat
 import tempfile
 import time
@@ -144,11 +145,14 @@ def write(path: str, entry: Entry, *, allow_rollback: bool = False, wait: float 
         "signature": entry.signature.decode("utf-8") if entry.signature is not None else None,
     }
     header = MAGIC + json.dumps(meta, separators=(",", ":")).encode("utf-8") + b"\n"
-    with _locked(folder, wait):
+    with _locked(folder, wait) as locked:
         held = held_revision(path)
         if held is not None and entry.revision is not None and entry.revision < held and not allow_rollback:
             return False
-        fd, tmp = tempfile.mkstemp(prefix=".catalog-", suffix=".tmp", dir=folder)
+        stem = _stem()
+        if locked:  # every writer writes under the lock: a temporary found now is a dead writer's
+            remove_stale(folder, stem)
+        fd, tmp = tempfile.mkstemp(prefix=f"{stem}{os.getpid()}-", suffix=".tmp", dir=folder)
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(header)
@@ -165,6 +169,51 @@ def write(path: str, entry: Entry, *, allow_rollback: bool = False, wait: float 
     return True
 
 
+def _stem() -> str:
+    """``.catalog-HOST-``: the start of this host's temporaries (a folder may be shared over the
+    network, where another host's pid says nothing here)."""
+    host = "".join(c if c.isascii() and (c.isalnum() or c in ".-") else "_" for c in socket.gethostname()[:64])
+    return f".catalog-{host or 'localhost'}-"
+
+
+def remove_stale(folder: str, stem: str) -> int:
+    """Remove the temporaries that writers on this host left when they were killed mid-write
+    (``kill -9``, the OOM killer: up to an artifact's size each); how many.  Only names of this
+    module's pattern, of this host, whose pid is not alive (a pid alive again keeps its file);
+    best effort."""
+    removed = 0
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    for item in entries:
+        name = item.name
+        if not (name.startswith(stem) and name.endswith(".tmp")):
+            continue
+        pid, dash, rest = name[len(stem) : -len(".tmp")].partition("-")
+        if not (dash and rest and pid.isascii() and pid.isdigit() and 0 < len(pid) <= 10 and pid[0] != "0"):
+            continue
+        if int(pid) == os.getpid() or _alive(int(pid)):
+            continue
+        try:
+            if item.is_file(follow_symlinks=False):
+                os.unlink(item.path)
+                removed += 1
+        except OSError:
+            pass
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (OSError, OverflowError):  # EPERM: another user's, alive
+        return True
+    return True
+
+
 class _locked:
     """An exclusive ``flock`` on the folder ``path`` for the block, at best: nothing where ``fcntl``
     (or ``O_DIRECTORY``) does not exist, the file system refuses the lock, or another writer holds
@@ -174,13 +223,14 @@ class _locked:
     def __init__(self, path: str, wait: float = 0.0) -> None:
         self.path, self.fd, self.wait = path, -1, wait
 
-    def __enter__(self) -> None:
+    def __enter__(self) -> bool:
+        """Whether the lock is held."""
         try:
             import fcntl
         except ImportError:  # not POSIX: the rename alone (a lower revision may then win a race)
-            return
+            return False
         if not hasattr(os, "O_DIRECTORY"):
-            return
+            return False
         try:
             self.fd = os.open(self.path, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
             until = time.monotonic() + self.wait
@@ -197,6 +247,7 @@ class _locked:
         except BaseException:
             self.__exit__()
             raise
+        return self.fd >= 0
 
     def __exit__(self, *exc: object) -> None:
         if self.fd >= 0:
