@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import json
 import os
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -31,6 +32,23 @@ from contextlib import contextmanager
 from pathlib import Path
 
 SIDECARS = (".sha256", ".minisig")
+
+
+def envelope(data: bytes) -> tuple[int, str, str] | None:
+    """``(revision, digest, published_at)`` read from an artifact's JSON alone (its content is not
+    checked), or None when ``data`` is not a JSON object with an integer ``revision`` (0 when absent),
+    a string ``digest`` and a string ``published_at`` (empty when absent).  Any bytes: it never
+    raises (not UTF-8, not JSON, nested past the parser's depth, an integer past Python's digits)."""
+    try:
+        doc = json.loads(data)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(doc, dict):
+        return None
+    revision, digest, when = doc.get("revision", 0), doc.get("digest"), doc.get("published_at", "")
+    if type(revision) is not int or not isinstance(digest, str) or not isinstance(when, str):
+        return None
+    return revision, digest, when
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -28,7 +28,7 @@ from modelctl.artifact.compile import (
     content_of,
     digest_of,
 )
-from modelctl.artifact.output import artifact_names, clean_temporaries, folder_lock, write_with_sidecars
+from modelctl.artifact.output import artifact_names, clean_temporaries, envelope, folder_lock, write_with_sidecars
 from modelctl.artifact.output import write_atomic as write_atomic
 from modelctl.artifact.signing import SecretKey, signature
 from modelctl.errors import ModelctlError
@@ -169,13 +169,10 @@ def _existing(path: Path) -> tuple[int, str, str] | None:
     try:
         if not path.is_file():
             return None
-        doc = json.loads(path.read_bytes())
-        revision, digest, when = doc.get("revision", 0), doc["digest"], doc.get("published_at", "")
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        data = path.read_bytes()
+    except OSError:
         return None
-    if type(revision) is not int or not isinstance(digest, str) or not isinstance(when, str):
-        return None
-    return revision, digest, when
+    return envelope(data)
 
 
 def _revision_in(path: Path, digest: str, base: int, epoch: int | None) -> tuple[int, int]:

@@ -8,6 +8,16 @@ Two kinds of object, in this order, so that a reader never follows a pointer to 
    ``catalog.json.sha256`` and ``catalog.json.minisig``, cached for a minute, so instances see a
    new revision within a refresh.
 
+The pointer never goes back: when the destination's ``catalog.json`` holds a higher revision than
+the folder's (a re-run of an older CI job, two pushes racing, an old ``dist`` pushed by hand),
+push refuses and writes nothing (:class:`PushRefused`), unless ``allow_rollback``.  Running
+holders would refuse the older artifact as a replay anyway, but an instance starting without a
+cache would take it.  A pointer that is not an artifact is replaced, and said so.  On S3 the
+pointer is replaced only if it is still the object that was judged (a conditional ``PUT`` with
+``If-Match``, or ``If-None-Match: *`` when there was none); a store that does not implement
+conditional writes gets a plain ``PUT``, and the window between the check and the write is then
+that of two pushes at once.
+
 Destinations: ``file:///path`` (or a plain path), written with the same lock and ordering as
 ``publish`` (artifact.output); ``s3://bucket/prefix`` on any S3-compatible store (``boto3``, the
 ``s3`` extra; ``endpoint_url`` for MinIO, R2, moto...).  The folder's pair is read consistently
@@ -17,21 +27,40 @@ and verified (digest, and the checksum file) before anything is copied.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 from dataclasses import dataclass
 from ipaddress import ip_address
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse, urlsplit
 
-from modelctl.artifact.output import SIDECARS, clean_temporaries, folder_lock, write_atomic, write_with_sidecars
+from modelctl.artifact.output import (
+    SIDECARS,
+    clean_temporaries,
+    envelope,
+    folder_lock,
+    write_atomic,
+    write_with_sidecars,
+)
 from modelctl.errors import ModelctlError
 from modelctl.runtime import Catalog, CatalogError
+from modelctl.runtime._remote import MAX_BYTES
 
 IMMUTABLE_CACHE = "public, max-age=31536000, immutable"
 POINTER_CACHE = "public, max-age=60, must-revalidate"
 S3_HINT = "pushing to s3:// needs boto3: pip install 'modelctl[s3]'"
 CONTENT_TYPES = {"": "application/json", ".sha256": "text/plain", ".minisig": "text/plain"}
+
+
+@dataclass(frozen=True, slots=True)
+class Prior:
+    """What the destination's pointer held before a push."""
+
+    revision: int | None = None  # its revision (None: no pointer, or not an artifact)
+    unreadable: bool = False  # a pointer was there that is not an artifact: replaced
+    unchecked: str | None = None  # why it could not be read (s3:GetObject denied): pushed unjudged
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +71,31 @@ class Pushed:
     revision: int
     digest: str
     uploaded: tuple[str, ...]  # what was written (the immutable copy is skipped when already there)
+    prior: Prior  # what the pointer held before
+
+
+class PushRefused(ModelctlError):
+    """The destination's pointer holds a higher revision: nothing was written (exit 1)."""
+
+
+def judge_pointer(held: bytes | None, revision: int, where: str, *, allow_rollback: bool) -> Prior:
+    """What the pointer ``held`` at ``where`` holds (``held`` None: nothing there),
+    or :class:`PushRefused` when its revision is higher than ``revision`` and rollback is not allowed.
+    A pointer that is not an artifact (not JSON, no integer revision, larger than an artifact can
+    be) does not hold anything back: it is replaced."""
+    if held is None:
+        return Prior()
+    found = envelope(held) if len(held) <= MAX_BYTES else None
+    if found is None:
+        return Prior(unreadable=True)
+    if found[0] > revision and not allow_rollback:
+        raise PushRefused(
+            f"{where} holds revision {found[0]}, newer than the folder's {revision}: not moving it back "
+            "(running instances would refuse the older artifact as a replay, new ones would start from it). "
+            "Push the newer folder, roll back with `modelctl publish --from-artifact` (a new, higher "
+            "revision), or pass --allow-rollback to move the pointer back anyway"
+        )
+    return Prior(revision=found[0])
 
 
 def read_published(folder: Path, name: str) -> tuple[bytes, dict[str, bytes], Catalog]:
@@ -131,7 +185,14 @@ def _is_ip(host: str) -> bool:
     return True
 
 
-def push(folder: Path, destination: str, *, name: str = "catalog.json", endpoint_url: str | None = None) -> Pushed:
+def push(
+    folder: Path,
+    destination: str,
+    *,
+    name: str = "catalog.json",
+    endpoint_url: str | None = None,
+    allow_rollback: bool = False,
+) -> Pushed:
     problem = check_name(name)
     if problem is not None:
         raise ModelctlError(f"--name: {problem}")
@@ -147,12 +208,25 @@ def push(folder: Path, destination: str, *, name: str = "catalog.json", endpoint
     if stem != "catalog":
         immutable = immutable.replace("catalogs/", f"catalogs/{stem}-")
     url = urlparse(destination)
+    plan = _Plan(data, sidecars, name, immutable, catalog.revision, allow_rollback)
     if url.scheme == "s3":
-        uploaded = _push_s3(url.netloc, url.path.strip("/"), data, sidecars, name, immutable, endpoint_url)
+        uploaded, prior = _push_s3(url.netloc, url.path.strip("/"), plan, endpoint_url)
     else:  # file:// or a path (check_destination)
         target = Path(unquote(url.path) if url.scheme else destination)
-        uploaded = _push_file(target, data, sidecars, name, immutable)
-    return Pushed(destination, immutable, name, catalog.revision, catalog.digest, uploaded)
+        uploaded, prior = _push_file(target, plan)
+    return Pushed(destination, immutable, name, catalog.revision, catalog.digest, uploaded, prior)
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What one push writes, and the revision it must not go back from."""
+
+    data: bytes
+    sidecars: dict[str, bytes]
+    name: str
+    immutable: str
+    revision: int
+    allow_rollback: bool
 
 
 def _retag(sidecars: dict[str, bytes], old: str, new: str) -> dict[str, bytes]:
@@ -163,26 +237,50 @@ def _retag(sidecars: dict[str, bytes], old: str, new: str) -> dict[str, bytes]:
     return out
 
 
-def _push_file(target: Path, data: bytes, sidecars: dict[str, bytes], name: str, immutable: str) -> tuple[str, ...]:
-    uploaded: list[str] = []
+def _read_pointer(path: Path) -> bytes | None:
+    """The bytes of the pointer already at ``path`` (None when there is none), read bounded and
+    never from a FIFO or a device: a hostile destination must not hang or flood push."""
     try:
-        copy = target / immutable
-        with folder_lock(copy.parent):
-            clean_temporaries(copy.parent, (copy.name, *(copy.name + s for s in SIDECARS)))
-            if not (copy.is_file() and copy.read_bytes() == data):
-                uploaded.append(immutable)
-            for suffix, body in _retag(sidecars, name, copy.name).items():
-                write_atomic(copy.with_name(copy.name + suffix), body)
-            write_atomic(copy, data)  # the immutable copy's sidecars may come first: nothing points here yet
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise ModelctlError(f"{path}: cannot read the pointer there: {exc.strerror or exc}") from None
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return b""  # a folder or a FIFO in its place: not an artifact (writing it will say why)
+        try:
+            return fh.read(MAX_BYTES + 1)
+        except OSError as exc:
+            raise ModelctlError(f"{path}: cannot read the pointer there: {exc.strerror or exc}") from None
+
+
+def _push_file(target: Path, plan: _Plan) -> tuple[tuple[str, ...], Prior]:
+    uploaded: list[str] = []
+    name, data = plan.name, plan.data
+    try:
+        # The pointer's folder stays locked from the check to the write: two pushes at once are
+        # judged one after the other, so the older one sees the newer pointer and stops.
         with folder_lock(target):
+            prior = judge_pointer(
+                _read_pointer(target / name), plan.revision, str(target / name), allow_rollback=plan.allow_rollback
+            )
+            copy = target / plan.immutable
+            with folder_lock(copy.parent):
+                clean_temporaries(copy.parent, (copy.name, *(copy.name + s for s in SIDECARS)))
+                if not (copy.is_file() and copy.read_bytes() == data):
+                    uploaded.append(plan.immutable)
+                for suffix, body in _retag(plan.sidecars, name, copy.name).items():
+                    write_atomic(copy.with_name(copy.name + suffix), body)
+                write_atomic(copy, data)  # the immutable copy's sidecars may come first: nothing points here yet
             clean_temporaries(target, (name, *(name + s for s in SIDECARS)))
-            if write_with_sidecars(target / name, data, sidecars):
+            if write_with_sidecars(target / name, data, plan.sidecars):
                 uploaded.append(name)
     except OSError as exc:
         # os.replace names the temporary first and the file it would replace second: name the file.
         where = exc.filename2 or exc.filename or target
         raise ModelctlError(f"{where}: cannot write: {exc.strerror or exc}") from None
-    return tuple(uploaded)
+    return tuple(uploaded), prior
 
 
 def _s3_client(endpoint_url: str | None) -> Any:
@@ -196,53 +294,101 @@ def _s3_client(endpoint_url: str | None) -> Any:
         raise ModelctlError(f"--endpoint-url {endpoint_url}: not a URL boto3 can use ({exc})") from None
 
 
-def _push_s3(
-    bucket: str,
-    prefix: str,
-    data: bytes,
-    sidecars: dict[str, bytes],
-    name: str,
-    immutable: str,
-    endpoint_url: str | None,
-) -> tuple[str, ...]:
+_ATTEMPTS = 5  # conditional pointer writes lost to other pushes before giving up
+
+
+def _push_s3(bucket: str, prefix: str, plan: _Plan, endpoint_url: str | None) -> tuple[tuple[str, ...], Prior]:
     from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped, import-not-found, unused-ignore]
 
     client = _s3_client(endpoint_url)
+    name = plan.name
 
     def key(rel: str) -> str:
         return f"{prefix}/{rel}" if prefix else rel
 
-    def put(rel: str, body: bytes, suffix: str, cache: str) -> None:
-        client.put_object(Bucket=bucket, Key=key(rel), Body=body, ContentType=CONTENT_TYPES[suffix], CacheControl=cache)
+    def put(rel: str, body: bytes, suffix: str, cache: str, **condition: str) -> None:
+        client.put_object(
+            Bucket=bucket,
+            Key=key(rel),
+            Body=body,
+            ContentType=CONTENT_TYPES[suffix],
+            CacheControl=cache,
+            **condition,
+        )
+
+    def code(exc: Exception) -> str:
+        return str(getattr(exc, "response", {}).get("Error", {}).get("Code", ""))
 
     uploaded: list[str] = []
+    where = f"s3://{bucket}/{key(name)}"
     try:
-        try:
-            head = client.head_object(Bucket=bucket, Key=key(immutable))
-            present = head.get("ContentLength") == len(data)
-        except ClientError:
-            present = False
-        if not present:
-            for suffix, body in _retag(sidecars, name, Path(immutable).name).items():
-                put(immutable + suffix, body, suffix, IMMUTABLE_CACHE)
-            put(immutable, data, "", IMMUTABLE_CACHE)
-            uploaded.append(immutable)
-        # The pointer: signature last would leave a window with the new artifact and the old
-        # signature; removing it first would leave one with none.  A reader that fails to verify
-        # fetches the signature once more (runtime), so the artifact goes first.
-        put(name, data, "", POINTER_CACHE)
+        for _ in range(_ATTEMPTS):
+            try:
+                got = client.get_object(Bucket=bucket, Key=key(name))
+                held, etag = got["Body"].read(MAX_BYTES + 1), got.get("ETag")
+            except ClientError as exc:
+                if code(exc) not in ("NoSuchKey", "404"):
+                    # A role allowed to put but not to get (AccessDenied): pushed unjudged, as it said.
+                    prior = Prior(unchecked=f"cannot read the pointer there ({code(exc) or exc})")
+                    if not uploaded:
+                        uploaded.extend(_put_immutable(client, key, bucket, plan, put))
+                    put(name, plan.data, "", POINTER_CACHE)
+                    break
+                held, etag = None, None
+            try:
+                prior = judge_pointer(held, plan.revision, where, allow_rollback=plan.allow_rollback)
+            except PushRefused as exc:
+                if uploaded:  # judged again after another push: the copy is up, harmless
+                    raise PushRefused(f"{exc} (the immutable {plan.immutable} is up: nothing points at it)") from None
+                raise
+            if not uploaded:
+                uploaded.extend(_put_immutable(client, key, bucket, plan, put))
+            try:  # replace only what was judged: another push may have written since
+                put(name, plan.data, "", POINTER_CACHE, **({"IfMatch": etag} if etag else {"IfNoneMatch": "*"}))
+            except ClientError as exc:
+                if code(exc) == "PreconditionFailed":
+                    continue  # judge the new pointer
+                if code(exc) not in ("NotImplemented", "501"):
+                    raise
+                put(name, plan.data, "", POINTER_CACHE)  # a store without conditional writes
+            break
+        else:
+            raise ModelctlError(
+                f"{where}: the pointer changed {_ATTEMPTS} times while pushing (other pushes keep writing it); "
+                "it does not point at this revision: push again"
+            )
+        # The pointer's sidecars: signature last would leave a window with the new artifact and
+        # the old signature; removing it first would leave one with none.  A reader that fails to
+        # verify fetches the signature once more (runtime), so the artifact goes first.
         for suffix in SIDECARS:
-            if suffix in sidecars:
-                put(name + suffix, sidecars[suffix], suffix, POINTER_CACHE)
+            if suffix in plan.sidecars:
+                put(name + suffix, plan.sidecars[suffix], suffix, POINTER_CACHE)
             else:
                 client.delete_object(Bucket=bucket, Key=key(name + suffix))
-        uploaded.append(name)
     except (BotoCoreError, ClientError) as exc:
         raise ModelctlError(f"s3://{bucket}/{prefix}: cannot push: {exc}") from None
     except RecursionError:  # botocore follows an S3 redirect (301, 307) again and again, with no limit
-        where = f" {endpoint_url}" if endpoint_url else ""
-        raise ModelctlError(f"s3://{bucket}/{prefix}: cannot push: the endpoint{where} redirects in a loop") from None
-    return tuple(uploaded)
+        shown = f" {endpoint_url}" if endpoint_url else ""
+        raise ModelctlError(f"s3://{bucket}/{prefix}: cannot push: the endpoint{shown} redirects in a loop") from None
+    uploaded.append(name)
+    return tuple(uploaded), prior
+
+
+def _put_immutable(client: Any, key: Any, bucket: str, plan: _Plan, put: Any) -> list[str]:
+    """Upload the immutable copy and its sidecars unless an object of its size is there already."""
+    from botocore.exceptions import ClientError  # type: ignore[import-untyped, import-not-found, unused-ignore]
+
+    try:
+        head = client.head_object(Bucket=bucket, Key=key(plan.immutable))
+        present = head.get("ContentLength") == len(plan.data)
+    except ClientError:
+        present = False
+    if present:
+        return []
+    for suffix, body in _retag(plan.sidecars, plan.name, Path(plan.immutable).name).items():
+        put(plan.immutable + suffix, body, suffix, IMMUTABLE_CACHE)
+    put(plan.immutable, plan.data, "", IMMUTABLE_CACHE)
+    return [plan.immutable]
 
 
 def summary(pushed: Pushed) -> dict[str, Any]:
@@ -253,4 +399,7 @@ def summary(pushed: Pushed) -> dict[str, Any]:
         "revision": pushed.revision,
         "digest": pushed.digest,
         "uploaded": list(pushed.uploaded),
+        "previous_revision": pushed.prior.revision,
+        "replaced_unreadable": pushed.prior.unreadable,
+        "unchecked": pushed.prior.unchecked,
     }

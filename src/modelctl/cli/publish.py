@@ -67,6 +67,14 @@ def publish(
     endpoint_url: Annotated[
         str | None, typer.Option("--endpoint-url", help="With --to s3://: the S3-compatible endpoint.")
     ] = None,
+    allow_rollback: Annotated[
+        bool,
+        typer.Option(
+            "--allow-rollback",
+            help="With --to: move DEST's pointer back even when it holds a higher revision (as `modelctl push "
+            "--allow-rollback`; refused by default, exit 1).",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary on stdout.")] = False,
 ) -> None:
     """Validate the catalog and compile it into one JSON artifact for applications.
@@ -84,6 +92,9 @@ def publish(
     if endpoint_url and not to:
         output.error("--endpoint-url needs --to")
         raise typer.Exit(2)
+    if allow_rollback and not to:
+        output.error("--allow-rollback needs --to (it is about the pointer push writes)")
+        raise typer.Exit(2)
     if to:  # before anything is published: push would refuse it after
         from modelctl.artifact.push import check_destination, check_endpoint
 
@@ -100,7 +111,7 @@ def publish(
         if from_artifact is not None:
             again = republish(from_artifact, out, sign=key)
             _report_republish(again, as_json)
-            _push_after(out, to, endpoint_url)
+            _push_after(out, to, endpoint_url, allow_rollback)
             return
         root = resolve_root(catalog or catalog_opt)
         if check:
@@ -148,7 +159,7 @@ def publish(
             count = output.plural(result.validation.warning_count, "warning")
             output.warning(f"published with {count}: run `modelctl validate` to see them")
     try:
-        _push_after(out, to, endpoint_url)
+        _push_after(out, to, endpoint_url, allow_rollback)
     except ModelctlError as exc:
         output.error(str(exc))
         raise typer.Exit(4) from None
@@ -161,14 +172,21 @@ def _signing_key(sign: Path | None) -> SecretKey | None:
     return load_secret_key(env, from_env=True) if env else None
 
 
-def _push_after(out: Path, to: str | None, endpoint_url: str | None) -> None:
+def _push_after(out: Path, to: str | None, endpoint_url: str | None, allow_rollback: bool) -> None:
     """``--to``: push catalog.json (the internal artifact; a public place gets catalog.public.json
-    through ``modelctl push --name``, never by default)."""
+    through ``modelctl push --name``, never by default).  A destination holding a newer revision
+    is a "no" (exit 1): the folder is published, the pointer left as it was."""
     if not to:
         return
-    from modelctl.artifact.push import push
+    from modelctl.artifact.push import PushRefused, push
+    from modelctl.cli.push import report_prior
 
-    pushed = push(out, to, endpoint_url=endpoint_url)
+    try:
+        pushed = push(out, to, endpoint_url=endpoint_url, allow_rollback=allow_rollback)
+    except PushRefused as exc:
+        output.error(f"published to {out}, not pushed: {exc}")
+        raise typer.Exit(1) from None
+    report_prior(pushed)
     output.note(f"pushed revision {pushed.revision} to {to} ({pushed.immutable}, then {pushed.pointer})")
 
 
