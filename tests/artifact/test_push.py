@@ -377,3 +377,21 @@ def test_a_folder_push_waiting_for_another_judges_the_pointer_it_left(
     assert waiting.returncode == 1, stderr
     assert "holds revision 1800000000" in stderr
     assert (site / "catalog.json").read_bytes() == (new / "catalog.json").read_bytes()
+
+
+def test_an_s3_immutable_copy_with_other_bytes_of_its_size_is_replaced(
+    make_catalog: MakeCatalog, tmp_path: Path, s3: object, s3_endpoint: str
+) -> None:
+    """Its name holds its digest: a same-size object there with other bytes (a corrupt upload) is
+    not the copy, and a rollback from it would be refused."""
+    client, bucket = s3  # type: ignore[misc]
+    out = tmp_path / "dist"
+    digest = _published(make_catalog, out)
+    data = (out / "catalog.json").read_bytes()
+    name = f"catalogs/{Catalog.loads(data).revision}-{digest.removeprefix('sha256:')}.json"
+    client.put_object(Bucket=bucket, Key=name, Body=b"x" * len(data))
+    pushed = push(out, f"s3://{bucket}", endpoint_url=s3_endpoint)
+    assert pushed.uploaded == (name, "catalog.json")
+    assert client.get_object(Bucket=bucket, Key=name)["Body"].read() == data
+    # The same bytes there already: not uploaded again.
+    assert push(out, f"s3://{bucket}", endpoint_url=s3_endpoint).uploaded == ("catalog.json",)

@@ -3,7 +3,8 @@
 Two kinds of object, in this order, so that a reader never follows a pointer to something absent:
 
 1. the **immutable**, content-addressed copy ``catalogs/<revision>-<digest>.json`` (+ its
-   ``.sha256`` and ``.minisig``), cached for a year (``immutable``); it is never overwritten;
+   ``.sha256`` and ``.minisig``), cached for a year (``immutable``); it is never overwritten (but
+   an object of its name with other bytes is not it, and is replaced);
 2. the small **mutable** pointer files at the top, ``catalog.json`` (a copy of that artifact),
    ``catalog.json.sha256`` and ``catalog.json.minisig``, cached for a minute, so instances see a
    new revision within a refresh.
@@ -375,20 +376,36 @@ def _push_s3(bucket: str, prefix: str, plan: _Plan, endpoint_url: str | None) ->
 
 
 def _put_immutable(client: Any, key: Any, bucket: str, plan: _Plan, put: Any) -> list[str]:
-    """Upload the immutable copy and its sidecars unless an object of its size is there already."""
-    from botocore.exceptions import ClientError  # type: ignore[import-untyped, import-not-found, unused-ignore]
-
-    try:
-        head = client.head_object(Bucket=bucket, Key=key(plan.immutable))
-        present = head.get("ContentLength") == len(plan.data)
-    except ClientError:
-        present = False
-    if present:
+    """Upload the immutable copy and its sidecars unless the same bytes are there already.  Its name
+    holds its digest, so an object of that name with other bytes (an upload cut short and retried, a
+    corrupt copy) is not it, and is replaced: a rollback from it would be refused when most needed."""
+    if _holds(client, bucket, key(plan.immutable), plan.data):
         return []
     for suffix, body in _retag(plan.sidecars, plan.name, Path(plan.immutable).name).items():
         put(plan.immutable + suffix, body, suffix, IMMUTABLE_CACHE)
     put(plan.immutable, plan.data, "", IMMUTABLE_CACHE)
     return [plan.immutable]
+
+
+def _holds(client: Any, bucket: str, key: str, data: bytes) -> bool:
+    """Whether the object ``key`` holds ``data``: by its ETag when that is the MD5 of a plain upload
+    (AWS S3 without KMS, MinIO, moto), else by its bytes (multipart or encrypted objects' ETags are
+    not an MD5; a copy of an artifact is a few MB)."""
+    from botocore.exceptions import ClientError  # type: ignore[import-untyped, import-not-found, unused-ignore]
+
+    try:
+        head = client.head_object(Bucket=bucket, Key=key)
+    except ClientError:  # absent, or no s3:GetObject: upload it
+        return False
+    if head.get("ContentLength") != len(data):
+        return False
+    if str(head.get("ETag", "")).strip('"') == hashlib.md5(data, usedforsecurity=False).hexdigest():
+        return True
+    try:
+        body: bytes = client.get_object(Bucket=bucket, Key=key)["Body"].read(len(data) + 1)
+    except ClientError:
+        return False
+    return body == data
 
 
 def summary(pushed: Pushed) -> dict[str, Any]:
