@@ -59,3 +59,51 @@ def test_accepted_mutated_artifacts_never_crash_a_command(
             continue
         fuzz.run_commands(data, rng, tmp_path_factory.mktemp("cli"))
         return
+
+
+NOT_ARTIFACTS = {
+    "deep": b"[" * 200_000,
+    "deep-content": b'{"format_version": "1.1", "content": ' + b"[" * 200_000,
+    "not-utf8": b'{"digest": "\xff"}',
+    "array": b"[1, 2]",
+    "huge-int": b'{"revision": ' + b"9" * 5000 + b"}",
+    "content-number": b'{"format_version": "1.1", "digest": "sha256:00", "content": 5}',
+    "content-list": b'{"format_version": "1.1", "digest": "sha256:00", "content": []}',
+    "models-number": b'{"format_version": "1.1", "digest": "sha256:00", "content": {"models": 5}}',
+    "models-list": b'{"format_version": "1.1", "digest": "sha256:00", "content": {"models": [1]}}',
+    "format-number": b'{"format_version": 1, "digest": "sha256:00", "content": {}}',
+    "empty": b"",
+}
+
+
+@pytest.mark.parametrize("bytes_", NOT_ARTIFACTS.values(), ids=NOT_ARTIFACTS.keys())
+def test_commands_that_read_an_artifact_unloaded_refuse_what_is_not_one(tmp_path: Path, bytes_: bytes) -> None:
+    """diff and publish --check read an artifact's JSON without the runtime's load (diff compares
+    content; --check its digest): what is not an artifact ends with exit 4 and the file's name, or
+    (diff) a comparison, never a traceback.  Deep nesting was a RecursionError in both."""
+    from typer.testing import CliRunner
+
+    from modelctl.cli import app
+
+    out = tmp_path / "dist"
+    out.mkdir()
+    bad = out / "catalog.json"
+    bad.write_bytes(bytes_)
+    runner = CliRunner()
+    catalog = str(REPO / "catalog")
+    for args in (
+        ["diff", str(bad), catalog],
+        ["diff", catalog, str(bad), "--format", "json"],
+        ["publish", catalog, "--check", "--out", str(out)],
+        ["list", "--catalog", str(bad)],
+        ["export", str(bad), "--format", "litellm"],
+    ):
+        result = runner.invoke(app, args)
+        crashed = result.exception is not None and not isinstance(result.exception, SystemExit)
+        assert not crashed, (args[0], repr(result.exception))
+        assert "Traceback" not in result.output
+        if args[0] == "publish" and result.exit_code == 1:  # a digest string that is not the catalog's: drift
+            assert "the artifact's sha256:00" in result.output, result.output[-300:]
+            continue
+        assert result.exit_code == 4, (args, result.exit_code, result.output[-300:])
+        assert str(bad) in result.output

@@ -281,6 +281,8 @@ def read_digest(artifact: Path) -> str:
         raise ModelctlError(f"{artifact}: no artifact to compare with: run `modelctl publish` first") from None
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ModelctlError(f"{artifact}: not a readable modelctl artifact ({exc})") from None
+    except RecursionError:  # [[[[... deeper than the parser recurses
+        raise ModelctlError(f"{artifact}: not a readable modelctl artifact (JSON nested too deeply)") from None
     if not isinstance(digest, str):
         raise ModelctlError(f"{artifact}: its digest is not a string")
     return digest

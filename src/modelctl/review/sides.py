@@ -25,6 +25,8 @@ from modelctl.catalog.strict_yaml import LoadedFile, load_bytes, load_file
 from modelctl.codes import CODES
 from modelctl.errors import Finding, Location, ModelctlError, Severity
 from modelctl.review.git import GitRepo, TreeEntry
+from modelctl.runtime import Catalog as RuntimeCatalog
+from modelctl.runtime import CatalogError
 
 WORKTREE = None  # the head side "working tree" is spelled None
 
@@ -63,14 +65,17 @@ def load_directory(root: Path, *, today: date) -> Side:
 
 
 def load_artifact(path: Path) -> Side:
+    """A published artifact as one side of a diff, checked as the runtime loads it (format, digest,
+    the shape of everything diff walks): a file that is not one is a :class:`SideError`."""
     try:
-        doc = json.loads(path.read_bytes())
-        content = doc["content"]
-        major = str(doc["format_version"]).split(".", 1)[0]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SideError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        RuntimeCatalog.loads(data)
+    except CatalogError as exc:
         raise SideError(f"{path}: not a readable modelctl artifact ({exc})") from None
-    if major != "1":
-        raise SideError(f"{path}: artifact format {doc['format_version']} is not supported (this modelctl reads 1.x)")
+    content = json.loads(data)["content"]  # what the load above has just checked
     return Side(str(path), content, [], 1)
 
 
