@@ -247,13 +247,15 @@ def _read_pointer(path: Path) -> bytes | None:
         return None
     except OSError as exc:
         raise ModelctlError(f"{path}: cannot read the pointer there: {exc.strerror or exc}") from None
-    with os.fdopen(fd, "rb") as fh:
+    try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             return b""  # a folder or a FIFO in its place: not an artifact (writing it will say why)
-        try:
+        with os.fdopen(os.dup(fd), "rb") as fh:
             return fh.read(MAX_BYTES + 1)
-        except OSError as exc:
-            raise ModelctlError(f"{path}: cannot read the pointer there: {exc.strerror or exc}") from None
+    except OSError as exc:
+        raise ModelctlError(f"{path}: cannot read the pointer there: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
 
 
 def _push_file(target: Path, plan: _Plan) -> tuple[tuple[str, ...], Prior]:
@@ -366,11 +368,14 @@ def _push_s3(bucket: str, prefix: str, plan: _Plan, endpoint_url: str | None) ->
                 put(name + suffix, plan.sidecars[suffix], suffix, POINTER_CACHE)
             else:
                 client.delete_object(Bucket=bucket, Key=key(name + suffix))
-    except (BotoCoreError, ClientError) as exc:
+    except (BotoCoreError, ClientError, RecursionError) as exc:
+        # botocore follows an S3 redirect (301, 307) again and again, with no limit, until Python's
+        # recursion limit: raised as it is, or wrapped by the HTTP client (HTTPClientError(error=...)).
+        if isinstance(exc, RecursionError) or isinstance(getattr(exc, "kwargs", {}).get("error"), RecursionError):
+            shown = f" {endpoint_url}" if endpoint_url else ""
+            loop = f"the endpoint{shown} redirects in a loop"
+            raise ModelctlError(f"s3://{bucket}/{prefix}: cannot push: {loop}") from None
         raise ModelctlError(f"s3://{bucket}/{prefix}: cannot push: {exc}") from None
-    except RecursionError:  # botocore follows an S3 redirect (301, 307) again and again, with no limit
-        shown = f" {endpoint_url}" if endpoint_url else ""
-        raise ModelctlError(f"s3://{bucket}/{prefix}: cannot push: the endpoint{shown} redirects in a loop") from None
     uploaded.append(name)
     return tuple(uploaded), prior
 
