@@ -41,13 +41,20 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def s3_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    yield from _moto(tmp_path_factory, {})
+
+
+def _moto(tmp_path_factory: pytest.TempPathFactory, env: dict[str, str]) -> Iterator[str]:
+    """moto's standalone S3 (and IAM) server on a free port of 127.0.0.1, for the fixture's scope."""
     server = Path(sys.executable).with_name("moto_server")
     if not server.exists():
         pytest.skip("moto[server] is not installed (the test extra installs it)")
     port = _free_port()
     log = tmp_path_factory.mktemp("moto") / "log"
     with open(log, "wb") as fh:
-        proc = subprocess.Popen([str(server), "-H", "127.0.0.1", "-p", str(port)], stdout=fh, stderr=fh)
+        proc = subprocess.Popen(
+            [str(server), "-H", "127.0.0.1", "-p", str(port)], stdout=fh, stderr=fh, env={**os.environ, **env}
+        )
     try:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -395,3 +402,46 @@ def test_an_s3_immutable_copy_with_other_bytes_of_its_size_is_replaced(
     assert client.get_object(Bucket=bucket, Key=name)["Body"].read() == data
     # The same bytes there already: not uploaded again.
     assert push(out, f"s3://{bucket}", endpoint_url=s3_endpoint).uploaded == ("catalog.json",)
+
+
+def test_a_role_that_may_put_but_not_get_pushes_unchecked_and_says_so(
+    make_catalog: MakeCatalog, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """moto enforcing IAM: a user allowed s3:PutObject and s3:DeleteObject only (a CI role set up
+    before push read the pointer) still pushes, with a warning that it could not check."""
+    import boto3
+
+    servers = _moto(tmp_path_factory, {"INITIAL_NO_AUTH_ACTION_COUNT": "7"})  # the set-up's seven calls
+    endpoint = next(servers)
+    try:
+        admin = {"endpoint_url": endpoint, "aws_access_key_id": "test", "aws_secret_access_key": "test"}
+        boto3.client("s3", region_name="us-east-1", **admin).create_bucket(Bucket="prices")
+        iam = boto3.client("iam", region_name="us-east-1", **admin)
+        keys = {}
+        for user, actions in [("pusher", ["s3:PutObject", "s3:DeleteObject"]), ("reader", ["s3:GetObject"])]:
+            iam.create_user(UserName=user)
+            keys[user] = iam.create_access_key(UserName=user)["AccessKey"]
+            statement = {"Effect": "Allow", "Action": actions, "Resource": "*"}
+            policy = json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+            iam.put_user_policy(UserName=user, PolicyName=user, PolicyDocument=policy)
+        out = tmp_path / "dist"
+        _published(make_catalog, out)
+        env = {**os.environ, "PYTHONPATH": SRC, "AWS_DEFAULT_REGION": "us-east-1"}
+        env |= {"AWS_ACCESS_KEY_ID": keys["pusher"]["AccessKeyId"]}
+        env |= {"AWS_SECRET_ACCESS_KEY": keys["pusher"]["SecretAccessKey"]}
+        command = [sys.executable, "-m", "modelctl", "push", str(out), "s3://prices/prod", "--endpoint-url", endpoint]
+        run = subprocess.run([*command, "--json"], env=env, capture_output=True, text=True)
+        assert run.returncode == 0, run.stderr
+        assert "cannot read the pointer there (AccessDenied): pushed without checking" in run.stderr
+        assert json.loads(run.stdout)["unchecked"] == "cannot read the pointer there (AccessDenied)"
+        reader = boto3.client(
+            "s3",
+            region_name="us-east-1",
+            endpoint_url=endpoint,
+            aws_access_key_id=keys["reader"]["AccessKeyId"],
+            aws_secret_access_key=keys["reader"]["SecretAccessKey"],
+        )
+        pointer = reader.get_object(Bucket="prices", Key="prod/catalog.json")["Body"].read()
+        assert pointer == (out / "catalog.json").read_bytes()
+    finally:
+        next(servers, None)

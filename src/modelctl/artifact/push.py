@@ -330,8 +330,10 @@ def _push_s3(bucket: str, prefix: str, plan: _Plan, endpoint_url: str | None) ->
                 got = client.get_object(Bucket=bucket, Key=key(name))
                 held, etag = got["Body"].read(MAX_BYTES + 1), got.get("ETag")
             except ClientError as exc:
-                if code(exc) not in ("NoSuchKey", "404"):
-                    # A role allowed to put but not to get (AccessDenied): pushed unjudged, as it said.
+                if code(exc) not in ("NoSuchKey", "404", "AccessDenied", "403"):
+                    raise  # the store failed (500, SlowDown): cannot push
+                if code(exc) in ("AccessDenied", "403"):
+                    # A role allowed to put but not to get: pushed unjudged, as it says.
                     prior = Prior(unchecked=f"cannot read the pointer there ({code(exc) or exc})")
                     if not uploaded:
                         uploaded.extend(_put_immutable(client, key, bucket, plan, put))
