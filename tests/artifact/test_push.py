@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ from modelctl.artifact.publish import publish
 from modelctl.artifact.push import Prior, PushRefused, judge_pointer, push
 from modelctl.errors import ModelctlError
 from modelctl.runtime import Catalog
+from moto_server import free_port, run_moto
 
 SRC = str(Path(__file__).resolve().parents[2] / "src")
 
@@ -32,43 +32,9 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "modelctl", *args], env=env, capture_output=True, text=True)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def s3_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    yield from _moto(tmp_path_factory, {})
-
-
-def _moto(tmp_path_factory: pytest.TempPathFactory, env: dict[str, str]) -> Iterator[str]:
-    """moto's standalone S3 (and IAM) server on a free port of 127.0.0.1, for the fixture's scope."""
-    server = Path(sys.executable).with_name("moto_server")
-    if not server.exists():
-        pytest.skip("moto[server] is not installed (the test extra installs it)")
-    port = _free_port()
-    log = tmp_path_factory.mktemp("moto") / "log"
-    with open(log, "wb") as fh:
-        proc = subprocess.Popen(
-            [str(server), "-H", "127.0.0.1", "-p", str(port)], stdout=fh, stderr=fh, env={**os.environ, **env}
-        )
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            pytest.fail(f"moto_server did not start: {log.read_text()}")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(10)
+    yield from run_moto(tmp_path_factory)
 
 
 @pytest.fixture
@@ -166,7 +132,7 @@ def test_publish_to_s3_in_one_step(make_catalog: MakeCatalog, tmp_path: Path, s3
 def test_push_to_an_unreachable_s3_exits_4(make_catalog: MakeCatalog, tmp_path: Path) -> None:
     out = tmp_path / "dist"
     _published(make_catalog, out)
-    port = _free_port()
+    port = free_port()
     run = _cli("push", str(out), "s3://bucket/x", "--endpoint-url", f"http://127.0.0.1:{port}")
     assert run.returncode == 4 and "cannot push" in run.stderr and "Traceback" not in run.stderr
 
@@ -411,7 +377,7 @@ def test_a_role_that_may_put_but_not_get_pushes_unchecked_and_says_so(
     before push read the pointer) still pushes, with a warning that it could not check."""
     import boto3
 
-    servers = _moto(tmp_path_factory, {"INITIAL_NO_AUTH_ACTION_COUNT": "7"})  # the set-up's seven calls
+    servers = run_moto(tmp_path_factory, {"INITIAL_NO_AUTH_ACTION_COUNT": "7"})  # the set-up's seven calls
     endpoint = next(servers)
     try:
         admin = {"endpoint_url": endpoint, "aws_access_key_id": "test", "aws_secret_access_key": "test"}

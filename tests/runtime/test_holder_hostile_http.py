@@ -28,6 +28,9 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
     endless: bool = False  # after the body, zeros until the client stops reading
+    # 304 to an If-Modified-Since of this date whatever the If-None-Match, as moto's S3 does for an
+    # object written in the same second (RFC 7232 says to ignore If-Modified-Since beside it)
+    not_modified_since: str | None = None
 
 
 @dataclass
@@ -48,6 +51,8 @@ def _handler(routes: dict[str, Reply], seen: list[tuple[str, dict[str, str]]]) -
         def do_GET(self) -> None:  # noqa: N802 - http.server's name
             seen.append((self.path, dict(self.headers.items())))
             reply = routes.get(self.path, Reply(404))
+            if reply.not_modified_since and self.headers.get("If-Modified-Since") == reply.not_modified_since:
+                reply = Reply(304)
             self.send_response(reply.status)
             for name, value in reply.headers.items():
                 self.send_header(name, value)
@@ -198,6 +203,27 @@ def test_a_304_to_a_request_that_offered_nothing_is_named(server: Server) -> Non
     server.routes["/catalog.json"] = Reply(304)
     with pytest.raises(FetchError, match="304 Not Modified to a request that was not conditional"):
         CatalogHolder(server.url())
+
+
+def test_a_new_artifact_of_the_same_second_is_not_hidden_by_if_modified_since(server: Server, tmp_path: Path) -> None:
+    """With an ETag the holder asks with If-None-Match alone: a server that also judges
+    If-Modified-Since (moto's S3; second-resolution dates) answered 304 to every check after a
+    publish in the same second as the one before, until the next publish in a later second."""
+    second = "Thu, 03 Dec 2026 12:00:00 GMT"
+    old, new = artifact("mini", 100, tmp_path), artifact("mini2", 101, tmp_path)
+    server.routes["/catalog.json"] = Reply(200, {"ETag": '"a"', "Last-Modified": second}, old)
+    holder = CatalogHolder(server.url())
+    server.routes["/catalog.json"] = Reply(
+        200, {"ETag": '"b"', "Last-Modified": second}, new, not_modified_since=second
+    )
+    assert holder.refresh() is True and holder.status()["revision"] == 101
+    asked = server.seen[-1][1]
+    assert asked.get("If-None-Match") == '"a"' and "If-Modified-Since" not in asked
+    # With no ETag, the date is all there is to ask with.
+    server.routes["/catalog.json"] = Reply(200, {"Last-Modified": "Thu, 03 Dec 2026 12:00:05 GMT"}, old)
+    bare = CatalogHolder(server.url(), allow_rollback=True)
+    bare.refresh()
+    assert server.seen[-1][1].get("If-Modified-Since") == "Thu, 03 Dec 2026 12:00:05 GMT"
 
 
 def test_an_outage_whose_message_varies_is_reported_once(server: Server, good: bytes) -> None:

@@ -238,7 +238,10 @@ def get(
     request.add_header("Accept", "application/json")
     if etag:
         request.add_header("If-None-Match", etag)
-    if last_modified:
+    elif last_modified:
+        # Only without an ETag: a server must ignore the date beside If-None-Match (RFC 7232, 6),
+        # but some judge it (moto's S3), and with dates to the second a new artifact written in the
+        # same second as the last one was a 304 at every check until the next publish.
         request.add_header("If-Modified-Since", last_modified)
     try:
         with _OPENER.open(request, timeout=deadline - now) as reply:
