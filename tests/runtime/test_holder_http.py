@@ -373,3 +373,31 @@ def test_a_forked_worker_runs_its_own_refresh_thread(origin: Origin, tmp_path: P
     proc.stdin.flush()
     out, _ = proc.communicate(timeout=20)
     assert out.strip() == "child 0"
+
+
+def test_a_same_size_artifact_pushed_in_the_same_second_gets_a_new_etag(
+    origin: Origin, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """nginx's ETag is the modification second and the size, and a price changed from 2.00 to 2.50
+    keeps the artifact's size: pushed within the second of the one before, it was served under
+    the old ETag, and every holder asking with it got 304s until the next publish."""
+    from conftest import MINI, write_catalog
+    from modelctl.artifact.publish import publish
+    from modelctl.artifact.push import push
+
+    folders = []
+    for price, epoch in (("2.00", 1_800_000_000), ("2.50", 1_800_000_001)):
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", str(epoch))
+        alpha = MINI["models/acme/alpha.yaml"].replace("input_per_1m: 2.00", f"input_per_1m: {price}")
+        publish(write_catalog(tmp_path / f"cat{price}", {**MINI, "models/acme/alpha.yaml": alpha}), tmp_path / price)
+        folders.append(tmp_path / price)
+    sizes = {(folder / "catalog.json").stat().st_size for folder in folders}
+    assert len(sizes) == 1  # the case: same size
+    push(folders[0], str(origin.site))
+    holder = CatalogHolder(origin.url)
+    while time.time() % 1 > 0.3:  # early in a second, so the next push lands in the same one
+        time.sleep(0.01)
+    second = int(time.time())
+    os.utime(origin.site / "catalog.json", (second, second))  # the first push "in this second"
+    push(folders[1], str(origin.site))
+    assert holder.refresh() is True and holder.status()["revision"] == 1_800_000_001
