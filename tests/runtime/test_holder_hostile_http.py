@@ -168,9 +168,9 @@ def test_an_answer_trickled_a_byte_at_a_time_is_bounded_by_the_timeout(head: byt
 def test_one_timeout_bounds_every_request_of_a_check(
     server: Server, good: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With a key a check makes up to three requests (the artifact, its signature, the signature
-    once more when it does not match): they share one deadline, ``timeout`` after the check began,
-    so start-up is bounded by ``timeout``, not three times it."""
+    """With a key a check makes up to four requests (the artifact, its signature, the signature
+    once more when it does not match, then the immutable copy's): they share one deadline,
+    ``timeout`` after the check began, so start-up is bounded by ``timeout``, not four times it."""
     keys = make_keys(tmp_path)
     server.routes["/catalog.json"] = Reply(200, body=good)
     server.routes["/catalog.json.minisig"] = Reply(200, body=signed(good, keys))
@@ -187,7 +187,7 @@ def test_one_timeout_bounds_every_request_of_a_check(
     server.routes["/catalog.json"] = Reply(200, body=artifact("mini2", 101, tmp_path))  # the old signature
     started = time.monotonic()
     holder.refresh()
-    assert len(deadlines) == 5 and deadlines[2] == deadlines[3] == deadlines[4]
+    assert len(deadlines) == 6 and deadlines[2] == deadlines[3] == deadlines[4] == deadlines[5]
     assert started < deadlines[2] <= time.monotonic() + 30  # type: ignore[operator]
 
 

@@ -19,6 +19,7 @@ from distribution_origin import Keys, Origin, artifact, free_port, make_keys, ru
 from modelctl.artifact.compile import assemble, canonical, digest_of
 from modelctl.runtime import (
     ArtifactError,
+    Catalog,
     CatalogError,
     CatalogHolder,
     FetchError,
@@ -401,3 +402,58 @@ def test_a_same_size_artifact_pushed_in_the_same_second_gets_a_new_etag(
     os.utime(origin.site / "catalog.json", (second, second))  # the first push "in this second"
     push(folders[1], str(origin.site))
     assert holder.refresh() is True and holder.status()["revision"] == 1_800_000_001
+
+
+def test_a_stale_pointer_signature_is_checked_against_the_immutable_copys(
+    origin: Origin, tmp_path: Path, keys: Keys
+) -> None:
+    """Behind a CDN the pointer and its .minisig are cached apart: an edge can serve the new
+    artifact with the old signature for up to a minute.  The holder then verifies the artifact
+    with the signature beside its immutable copy (push's catalogs/REVISION-HEX.json.minisig),
+    which no cache serves stale: accepted at once, no alarm.  A signature there that is not the
+    artifact's is refused all the same."""
+    old, new, other = (artifact(kind, rev, tmp_path) for kind, rev in (("mini", 100), ("mini2", 101), ("repo", 102)))
+    origin.put(old, signed(old, keys))
+    errors: list[CatalogError] = []
+    holder = CatalogHolder(origin.url, public_key=keys.public_path, on_error=errors.append)
+    (origin.site / "catalogs").mkdir()
+
+    def immutable(data: bytes, signature: bytes) -> None:
+        catalog = Catalog.loads(data)
+        name = f"{catalog.revision}-{catalog.digest.removeprefix('sha256:')}.json.minisig"
+        (origin.site / "catalogs" / name).write_bytes(signature)
+
+    immutable(new, signed(new, keys))
+    origin.put(new, signed(old, keys))  # the edge's pointer is new, its signature still the old one
+    assert holder.refresh() is True and holder.catalog.revision == 101
+    assert errors == [] and holder.status()["last_error"] is None
+    # The copy's signature is not the artifact's: refused as before, reported at the second check.
+    immutable(other, signed(new, keys))
+    origin.put(other, signed(new, keys))
+    for _ in range(3):
+        assert holder.refresh() is False
+    assert holder.catalog.revision == 101 and len(errors) == 1 and isinstance(errors[0], SignatureError)
+
+
+@pytest.mark.parametrize("name", ["catalog.json", "catalog.public.json"])
+def test_the_immutable_signature_is_where_push_puts_it(
+    origin: Origin, tmp_path: Path, keys: Keys, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The holder's idea of the immutable copy's name is push's (the runtime cannot import it)."""
+    from conftest import MINI, write_catalog
+    from modelctl.artifact.publish import publish
+    from modelctl.artifact.push import push
+
+    outs = []
+    for price, epoch in (("2.00", 1_800_000_000), ("2.50", 1_800_000_100)):
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", str(epoch))
+        alpha = MINI["models/acme/alpha.yaml"].replace("input_per_1m: 2.00", f"input_per_1m: {price}")
+        root = write_catalog(tmp_path / f"cat{price}", {**MINI, "models/acme/alpha.yaml": alpha})
+        publish(root, tmp_path / price, public=True, sign=keys.secret)
+        outs.append(tmp_path / price)
+    push(outs[0], str(origin.site), name=name)
+    stale = (origin.site / f"{name}.minisig").read_bytes()
+    holder = CatalogHolder(origin.base(name), public_key=keys.public_path)
+    push(outs[1], str(origin.site), name=name)
+    (origin.site / f"{name}.minisig").write_bytes(stale)  # an edge still serving the old signature
+    assert holder.refresh() is True and holder.catalog.revision == 1_800_000_100

@@ -343,6 +343,37 @@ class CatalogHolder:
                 return None  # refused as unsigned
             raise
 
+    def _immutable_signature(self, raw: bytes) -> bytes | None:
+        """The signature beside the immutable copy ``modelctl push`` writes for this artifact
+        (``catalogs/<revision>-<hex>.json.minisig`` beside ``catalog.json``), or None (no such
+        layout, not there, not reachable in the check's time).  Behind a CDN the pointer and its
+        ``.minisig`` are cached apart, and for up to their ``max-age`` an edge can serve the new
+        artifact with the old signature: a refusal, and a false alarm at the next check.  The
+        immutable copy's signature is never stale.  It is the same signature, checked the same
+        way: where it comes from adds no trust."""
+        from urllib.parse import urlsplit, urlunsplit
+
+        from modelctl.runtime._remote import fetch as _fetch
+
+        url = urlsplit(self.source)
+        folder, _, name = url.path.rpartition("/")
+        if not name.endswith(".json") or "/" not in url.path:
+            return None
+        try:
+            catalog = Catalog.loads(raw, parser=self.parser)
+        except CatalogError:
+            return None
+        stem = name.removesuffix(".json")
+        prefix = "" if stem == "catalog" else f"{stem}-"  # modelctl.artifact.push's names
+        copy = f"{folder}/catalogs/{prefix}{catalog.revision}-{catalog.digest.removeprefix('sha256:')}.json.minisig"
+        try:
+            reply = _fetch.get(
+                urlunsplit(url._replace(path=copy)), timeout=self.timeout, headers=self.headers, deadline=self._deadline
+            )
+        except FetchError:
+            return None
+        return reply.body if reply.status == 200 else None
+
     def _stat(self) -> tuple[tuple[int, int, int] | None, ...]:
         """The artifact's stamp, and with a public key its signature's: ``publish`` writes the
         ``.minisig`` after the artifact, and a check between the two (refused: unsigned) must not
@@ -379,9 +410,17 @@ class CatalogHolder:
             except SignatureError:
                 if not (self.is_url and self._key is not None):
                     raise
-                # The pointer's artifact and signature are two objects: fetch the signature once more.
+                # The pointer's artifact and signature are two objects: fetch the signature once more,
+                # then the immutable copy's, which no cache can serve stale.
                 signature = self._signature_url()
-                fresh = self._verified(raw, signature)
+                try:
+                    fresh = self._verified(raw, signature)
+                except SignatureError:
+                    immutable = self._immutable_signature(raw)
+                    if immutable is None:
+                        raise
+                    signature = immutable
+                    fresh = self._verified(raw, signature)
             if held is not None:
                 if fresh.revision < held.revision and not self.allow_rollback:
                     raise RollbackError(
