@@ -499,3 +499,14 @@ def test_a_public_key_path_that_does_not_exist_says_so(tmp_path: Path) -> None:
 def test_a_public_key_of_the_wrong_type_is_a_type_error(tmp_path: Path, key: Any) -> None:
     with pytest.raises(TypeError, match="public_key"):
         CatalogHolder(str(tmp_path / "catalog.json"), public_key=key)
+
+
+def test_a_source_url_with_a_query_keeps_it_for_the_signature(server: Server, good: bytes, tmp_path: Path) -> None:
+    """``?token=…`` (an authenticating proxy, a cache-buster) goes with the signature's URL too,
+    after the name: appending ``.minisig`` to the whole URL asked for ``?token=t.minisig``."""
+    keys = make_keys(tmp_path)
+    server.routes["/prices/catalog.json?token=t"] = Reply(200, body=good)
+    server.routes["/prices/catalog.json.minisig?token=t"] = Reply(200, body=signed(good, keys))
+    holder = CatalogHolder(server.url("/prices/catalog.json?token=t"), public_key=keys.public_path)
+    assert holder.status()["last_error"] is None
+    assert [path for path, _ in server.seen] == ["/prices/catalog.json?token=t", "/prices/catalog.json.minisig?token=t"]

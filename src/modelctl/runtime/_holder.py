@@ -336,7 +336,7 @@ class CatalogHolder:
 
         try:
             return _fetch.get(
-                self.source + ".minisig", timeout=self.timeout, headers=self.headers, deadline=self._deadline
+                _beside(self.source, ".minisig"), timeout=self.timeout, headers=self.headers, deadline=self._deadline
             ).body
         except FetchError as exc:
             if "HTTP 404" in str(exc) or "HTTP 403" in str(exc):
@@ -576,6 +576,16 @@ def _checked_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
             raise ValueError(f"header {name!r}: its value holds a line break or a NUL character")
         out[name] = value
     return out
+
+
+def _beside(url: str, suffix: str) -> str:
+    """The URL of the file beside ``url``'s with ``suffix`` added to its name, the query kept:
+    ``https://h/catalog.json?token=t`` -> ``https://h/catalog.json.minisig?token=t`` (appending
+    to the whole URL gave ``...?token=t.minisig``, the artifact again with another token)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=parts.path + suffix))
 
 
 def _naming(exc: CatalogError, where: str) -> CatalogError:
