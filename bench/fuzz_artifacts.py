@@ -424,7 +424,8 @@ def base_artifact() -> bytes:
 def run_commands(data: bytes, rng: random.Random, folder: Path) -> int:
     """An accepted artifact through the commands that read one (``list``, ``show``, ``plans``,
     ``explain``, ``compare``, ``cost``, ``estimate``, ``site``, ``reprice`` with and without
-    ``--charges``, ``rollout preview``, ``publish --from-artifact``), in process: each must end with a
+    ``--charges``, ``rollout preview``, ``publish --from-artifact``, ``diff`` against the
+    repository's catalog both ways, ``export``), in process: each must end with a
     documented exit code (0 to 4) and no exception; raises AssertionError naming the first that
     does not.  Returns how many commands ran."""
     from typer.testing import CliRunner
@@ -464,6 +465,15 @@ def run_commands(data: bytes, rng: random.Random, folder: Path) -> int:
         ["reprice", str(usage), at, "-g", "model"],
         ["reprice", str(usage), at, "--charges", "--plan", plan],
         ["publish", "--from-artifact", str(path), f"--out={folder / 'again'}"],
+        ["diff", str(ROOT / "catalog"), str(path), "-f", rng.choice(["text", "markdown", "json"])],
+        ["diff", str(path), str(ROOT / "catalog")],
+        [
+            "export",
+            str(path),
+            "--format",
+            rng.choice(["litellm", "openrouter", "price-table", "model-names", "price-windows"]),
+            f"--output={folder / 'export.out'}",
+        ],
     ]
     rollouts = [(p, r["id"]) for p in catalog.plans() for r in catalog.rollouts(p) if isinstance(r.get("id"), str)]
     if rollouts:
