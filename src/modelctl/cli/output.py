@@ -42,7 +42,7 @@ def warning(message: str) -> None:
 
 def note(message: str) -> None:
     """A message for people that is neither an error nor a warning (what was done), on stderr."""
-    _console(True).print(escape(message))
+    _console(True).print(escape(visible(message, lines=True)))
 
 
 def plural(n: int, word: str) -> str:
