@@ -8,7 +8,10 @@ people to stderr; colour only on a terminal, and never with NO_COLOR.
 from __future__ import annotations
 
 import json
+import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from rich.console import Console
@@ -33,6 +36,18 @@ def _console(stderr: bool) -> Console:
 def error(message: str) -> None:
     """An error for people, on stderr."""
     _console(True).print(f"[bold red]error:[/] {escape(visible(message, lines=True))}")
+
+
+@contextmanager
+def writing(path: str | os.PathLike[str]) -> Iterator[None]:
+    """Writes to ``path``: an OSError that names no file (from a write or a close: ENOSPC on
+    /dev/full, EIO) is about it, so that the boundary names it rather than "the standard output"."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is None:
+            exc.filename = os.fspath(path)
+        raise
 
 
 def warning(message: str) -> None:
