@@ -367,12 +367,19 @@ def _push_s3(bucket: str, prefix: str, plan: _Plan, endpoint_url: str | None) ->
             else:
                 client.delete_object(Bucket=bucket, Key=key(name + suffix))
     except (BotoCoreError, ClientError) as exc:
-        raise ModelctlError(f"s3://{bucket}/{prefix}: cannot push: {exc}") from None
+        # botocore 1.44 wraps the RecursionError of a redirect loop in an HTTPClientError
+        if not isinstance(getattr(exc, "kwargs", {}).get("error"), RecursionError):
+            raise ModelctlError(f"s3://{bucket}/{prefix}: cannot push: {exc}") from None
+        raise _redirect_loop(bucket, prefix, endpoint_url) from None
     except RecursionError:  # botocore follows an S3 redirect (301, 307) again and again, with no limit
-        shown = f" {endpoint_url}" if endpoint_url else ""
-        raise ModelctlError(f"s3://{bucket}/{prefix}: cannot push: the endpoint{shown} redirects in a loop") from None
+        raise _redirect_loop(bucket, prefix, endpoint_url) from None
     uploaded.append(name)
     return tuple(uploaded), prior
+
+
+def _redirect_loop(bucket: str, prefix: str, endpoint_url: str | None) -> ModelctlError:
+    shown = f" {endpoint_url}" if endpoint_url else ""
+    return ModelctlError(f"s3://{bucket}/{prefix}: cannot push: the endpoint{shown} redirects in a loop")
 
 
 def _put_immutable(client: Any, key: Any, bucket: str, plan: _Plan, put: Any) -> list[str]:
