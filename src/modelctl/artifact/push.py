@@ -247,9 +247,10 @@ def _read_pointer(path: Path) -> bytes | None:
         return None
     except OSError as exc:
         raise ModelctlError(f"{path}: cannot read the pointer there: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)  # before fdopen: on a folder it raises an error naming the descriptor ("4: Is a directory")
+        return b""  # a folder or a FIFO in its place: not an artifact (writing it will say why)
     with os.fdopen(fd, "rb") as fh:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return b""  # a folder or a FIFO in its place: not an artifact (writing it will say why)
         try:
             return fh.read(MAX_BYTES + 1)
         except OSError as exc:
