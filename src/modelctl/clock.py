@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from datetime import UTC, date, datetime
 
-from modelctl.errors import ModelctlError
+from modelctl.errors import TodayNotADate
 
 ENV_VAR = "MODELCTL_TODAY"
 
@@ -22,4 +22,4 @@ def today() -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise ModelctlError(f"${ENV_VAR}={value!r} is not a date: use YYYY-MM-DD") from None
+        raise TodayNotADate(f"${ENV_VAR}={value!r} is not a date: use YYYY-MM-DD") from None

@@ -6,6 +6,7 @@ continue:
 
     ModelctlError            a problem the user can fix; str() is "file:line:col: message"
       CatalogNotFound        the catalog directory is missing or is not a catalog
+      TodayNotADate          $MODELCTL_TODAY is set to something else than a date (clock.today)
 """
 
 from __future__ import annotations
@@ -67,3 +68,8 @@ class ModelctlError(Exception):
 
 class CatalogNotFound(ModelctlError):
     """The catalog directory does not exist, cannot be read, or is not a catalog."""
+
+
+class TodayNotADate(ModelctlError):
+    """``$MODELCTL_TODAY`` is not a date.  Any command may ask for today, from deep in the library,
+    so the boundary every command shares catches it (exit 4), as it does an I/O error."""

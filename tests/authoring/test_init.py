@@ -123,12 +123,14 @@ def test_init_refuses_to_overwrite_and_lists_the_files(tmp_path: Path) -> None:
     [
         pytest.param("openai,nosuch", "unknown provider nosuch", id="unknown"),
         pytest.param(" , ", "at least one provider", id="empty"),
+        # the name was echoed as given: ESC sequences reached the terminal
+        pytest.param("x\x1b]0;owned\x1b[2J", "unknown provider x\\x1b]0;owned\\x1b[2J", id="escapes"),
     ],
 )
 def test_init_from_an_unknown_reference_provider_is_a_usage_error(tmp_path: Path, value: str, message: str) -> None:
     result = runner.invoke(app, ["init", str(tmp_path / "x"), "--from-reference", value])
     assert result.exit_code == 2
-    assert message in result.output
+    assert message in result.output and "\x1b" not in result.output
     assert not (tmp_path / "x").exists()
 
 

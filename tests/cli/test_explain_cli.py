@@ -94,3 +94,14 @@ def test_list_and_estimate_filter_by_plan_and_account() -> None:
     assert "anthropic/claude-opus-5-5" not in result.stdout and "groq/gpt-oss-20b" in result.stdout
     bad = runner.invoke(app, ["list", str(REPO / "catalog"), "--plan", "gold"])
     assert bad.exit_code == 2 and "unknown plan 'gold'" in bad.stderr
+
+
+def test_a_subject_with_escape_sequences_never_reaches_the_terminal() -> None:
+    # --subject was echoed as it was: an id taken from a request could retitle or clear the terminal
+    subject = "u1\x1b]0;owned\x07\x1b[2J\u202e"
+    code, out, _ = _explain("openai/gpt-6-sol", "--plan", "pro", "--subject", subject)
+    assert code == 0
+    assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
+    assert "for subject u1\\x1b]0;owned\\x07\\x1b[2J\\u202e of plan pro: ALLOWED" in out
+    code, out, _ = _explain("openai/gpt-6-sol", "--plan", "pro", "--subject", subject, "--format", "json")
+    assert json.loads(out)["subject"] == subject

@@ -40,3 +40,19 @@ def test_help_names_out(artifact: Path) -> None:
 def test_out_keeps_the_usage_errors_of_output(artifact: Path) -> None:
     result = runner.invoke(app, ["export", str(artifact), "-f", "litellm", "--out", str(artifact)])
     assert result.exit_code == 2 and "is the artifact itself" in " ".join(result.stderr.replace("│", " ").split())
+
+
+@pytest.mark.parametrize(
+    ("extra", "option"),
+    [
+        pytest.param(["--column", "input_tokens=a b"], "--column", id="column-name"),
+        pytest.param(["--column", "images=\u00b2"], "--column", id="column-count"),
+        pytest.param(["--column", "input_tokens"], "--column", id="no-equals"),
+        pytest.param(["--usage-table", "usage; DROP TABLE prices"], "--usage-table", id="table"),
+    ],
+)
+def test_sql_usage_errors_name_their_option(extra: list[str], option: str) -> None:
+    # a --column value that is not a column name was said to be a bad --usage-table
+    result = runner.invoke(app, ["export", "--format", "sql", *extra])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert f"Invalid value for {option}:" in " ".join(result.stderr.replace("│", " ").split())

@@ -133,3 +133,20 @@ def test_history_outside_a_repository_and_in_one_without_commits(
     git(plain, "init", "-q", "-b", "main")
     code, out, err = _history("acme/alpha")
     assert code == 4 and out == "" and "does not have any commits yet" in err
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
+def test_terminal_escapes_in_names_and_subjects_never_reach_the_terminal(repo: Path, fmt: str) -> None:
+    # a display name and a commit subject holding ESC sequences were printed as they were (text,
+    # markdown) and a bidi override raw in JSON: the repository's strings could drive the terminal
+    edit(repo / "catalog/models/acme/alpha.yaml", "name: Alpha One", 'name: "\\e]0;owned\\a\\e[2J\\u202eX"')
+    commit_all(repo, "Retitle \x1b[31malpha\u202e", date="2026-07-01T10:00:00Z")
+    code, out, _ = _history("acme/alpha", "--format", fmt)
+    assert code == 0
+    assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
+    if fmt == "json":
+        latest = json.loads(out)["commits"][0]
+        assert latest["subject"] == "Retitle \x1b[31malpha\u202e"
+        assert latest["changes"][0]["after"] == "\x1b]0;owned\x07\x1b[2J\u202eX"
+    elif fmt == "text":
+        assert "\\x1b]0;owned\\x07\\x1b[2J\\u202eX" in out and "Retitle \\x1b[31malpha\\u202e" in out

@@ -180,11 +180,16 @@ def test_export_sql_needs_no_artifact_and_maps_columns(dialect: str, tmp_path: P
         pytest.param(["--column", "input_tokens"], id="no-equals"),
         pytest.param(["--column", "tokens=x"], id="unknown-field"),
         pytest.param(["--usage-table", "usage; DROP TABLE prices"], id="bad-table"),
+        pytest.param(["--column", "images=" + "9" * 5000], id="count-of-5000-digits"),
+        pytest.param(["--column", "images=18446744073709551616"], id="count-of-2-to-the-64"),
+        pytest.param(["--column", "images=\u00b2"], id="superscript-digit"),
+        pytest.param(["--column", "images=\u0661\u0662"], id="arabic-indic-digits"),
         pytest.param(["--dialect", "oracle"], id="unknown-dialect"),
     ],
 )
 def test_export_sql_usage_errors(extra: list[str]) -> None:
     result = runner.invoke(app, ["export", "--format", "sql", *extra])
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert result.exit_code == 2 and result.stdout == ""
 
 

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from conftest import SHARED_DATA
 from modelctl.cli import app
@@ -146,6 +146,19 @@ def test_a_model_glob_that_matches_nothing_is_said(tmp_path: Path) -> None:
     assert "would write 1 model file(s)" in nothing.stdout
 
 
+def _import_one_file(tmp_path: Path, kind: str, name: str, text: str) -> tuple[Path, Result]:
+    """Import a source of one file (for models.dev, in a provider folder)."""
+    folder = tmp_path / "source"
+    path = folder / name
+    path.parent.mkdir(parents=True)
+    path.write_text(text)
+    if kind == "models.dev":
+        (folder / "provider.toml").write_text('name = "Acme"\n')
+    source = folder if kind == "models.dev" else path
+    result = runner.invoke(app, ["import", kind, str(source), "--catalog", str(tmp_path / "catalog")])
+    return path, result
+
+
 @pytest.mark.parametrize(
     ("kind", "name", "text"),
     [
@@ -160,16 +173,30 @@ def test_a_model_glob_that_matches_nothing_is_said(tmp_path: Path) -> None:
 )
 def test_values_nested_a_hundred_thousand_deep_are_refused(tmp_path: Path, kind: str, name: str, text: str) -> None:
     # The parsers recurse once per level: a RecursionError traceback.
-    folder = tmp_path / "source"
-    path = folder / name
-    path.parent.mkdir(parents=True)
-    path.write_text(text)
-    if kind == "models.dev":
-        (folder / "provider.toml").write_text('name = "Acme"\n')
-    source = folder if kind == "models.dev" else path
-    result = runner.invoke(app, ["import", kind, str(source), "--catalog", str(tmp_path / "catalog")])
+    path, result = _import_one_file(tmp_path, kind, name, text)
     assert result.exit_code == 4, result.output
     assert f"{path}: values are nested too deeply to read" in result.stderr
+    assert not (tmp_path / "catalog").exists()
+
+
+BIG = "9" * 5000  # int() refuses more than 4,300 digits: json and tomllib raised a bare ValueError
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "text", "at"),
+    [
+        ("litellm", "prices.json", '{"a": {"max_tokens": ' + BIG + "}}", "1:22"),
+        ("openrouter", "models.json", '{"data": [\n {"context_length": ' + BIG + "}]}", "2:21"),
+        ("models.dev", "models/big.toml", "[cost]\ninput = 1\n[limit]\ncontext = " + BIG + "\n", "4:11"),
+    ],
+)
+def test_an_integer_of_5000_digits_is_refused_at_its_line(
+    tmp_path: Path, kind: str, name: str, text: str, at: str
+) -> None:
+    path, result = _import_one_file(tmp_path, kind, name, text)
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.exit_code == 4, result.output
+    assert f"{path}:{at}: a number of more than 4,300 digits: not a source file" in result.stderr
     assert not (tmp_path / "catalog").exists()
 
 

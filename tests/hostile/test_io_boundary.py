@@ -143,3 +143,57 @@ def test_output_folder_that_is_a_file(make_catalog: MakeCatalog, tmp_path: Path,
     _no_traceback(result)
     assert result.exit_code == 4 and "afile" in result.stderr
     assert afile.read_text() == "x"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(["validate", "{root}"], id="validate"),
+        pytest.param(["disable", "acme/alpha", "--catalog", "{root}"], id="disable"),
+        pytest.param(
+            ["price", "set", "acme/alpha", "input_per_1m=1", "--from", "2030-01-01", "--catalog", "{root}"],
+            id="price-set",
+        ),
+        pytest.param(["list", "{artifact}"], id="list-artifact"),
+        pytest.param(["export", "{artifact}", "--format", "litellm"], id="export"),
+        pytest.param(["list", "--catalog", "{root}"], id="list"),
+    ],
+)
+def test_a_today_that_is_not_a_date_is_exit_4(
+    make_catalog: MakeCatalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    # clock.today() raised a ModelctlError that validate, the editing commands, export and list of
+    # an artifact did not catch: a traceback
+    root = everyday_catalog(make_catalog)
+    assert runner.invoke(app, ["publish", str(root), "--out", str(tmp_path / "dist")]).exit_code == 0
+    monkeypatch.setenv("MODELCTL_TODAY", "2026-13-01")
+    argv = [a.format(root=root, artifact=tmp_path / "dist" / "catalog.json") for a in args]
+    result = runner.invoke(app, argv)
+    _no_traceback(result)
+    assert result.exit_code == 4, result.output
+    assert "$MODELCTL_TODAY='2026-13-01' is not a date: use YYYY-MM-DD" in result.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize(
+    ("args", "env"),
+    [
+        pytest.param(["diff", "{root}", "{root}", "--output", "/dev/full"], {}, id="diff-output"),
+        pytest.param(["validate", "{root}", "-f", "github"], {"GITHUB_STEP_SUMMARY": "/dev/full"}, id="step-summary"),
+        pytest.param(["reprice", "{usage}", "--catalog", "{root}", "--errors-out", "/dev/full"], {}, id="errors-out"),
+    ],
+)
+def test_a_full_device_as_the_file_written_is_named(
+    make_catalog: MakeCatalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], env: dict[str, str]
+) -> None:
+    # a write or close fails without a file name: the message said "the standard output or an
+    # unnamed file" for the file the command was told to write
+    root = everyday_catalog(make_catalog)
+    usage = tmp_path / "u.csv"
+    usage.write_text("timestamp,model,input_tokens\n2026-05-01,acme/nope,10\n", encoding="utf-8")
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    result = runner.invoke(app, [a.format(root=root, usage=usage) for a in args])
+    _no_traceback(result)
+    assert result.exit_code == 4, result.output
+    assert "cannot read or write '/dev/full': No space left on device" in result.stderr

@@ -126,3 +126,25 @@ def test_cli_a_json_row_without_any_count_exits_1(make_catalog: MakeCatalog, tmp
     assert "line 1: no usage count" in result.stderr
     if not extra:
         assert "ignored columns (not usage fields): prompt_tokens, completion_tokens" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        pytest.param(["reprice", "{usage}", "--catalog", "{root}"], id="reprice"),
+        pytest.param(["reprice", "{usage}", "--catalog", "{root}", "--charges", "--plan", "pro"], id="charges"),
+        pytest.param(["diff", "{root}", "{root}", "--usage", "{usage}"], id="diff-usage"),
+    ],
+)
+def test_a_csv_header_over_the_field_limit_is_exit_4_naming_it(
+    make_catalog: MakeCatalog, tmp_path: Path, command: list[str]
+) -> None:
+    # csv's field_size_limit is 128 KiB: a first line of 200,000 characters was a _csv.Error traceback
+    root = plans_catalog(make_catalog)
+    usage = tmp_path / "u.csv"
+    usage.write_text("[" * 200_000 + "\n", encoding="utf-8")
+    argv = [a.format(usage=usage, root=root) for a in command]
+    result = runner.invoke(app, argv)
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.exit_code == 4, result.output
+    assert f"{usage}: line 1: the header cannot be read as CSV (field larger than field limit" in result.stderr

@@ -94,3 +94,17 @@ def test_diff_text_and_pr_comment(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert html.count("</details>") == 1 and html.count("<details>") == 1
     assert "<img" not in html and "<a " not in html
     assert "hidden" in html  # shown as text, not hidden
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_import_report_of_a_source_with_nasty_names(make_catalog: MakeCatalog, tmp_path: Path, fmt: str) -> None:
+    # import --format json wrote a source model's bidi override (and C1 characters) raw
+    source = tmp_path / "prices.json"
+    entry = {"litellm_provider": "acme", "mode": "chat", "max_input_tokens": 1000, "input_cost_per_token": 1e-06}
+    source.write_text(json.dumps({NASTY: entry}), encoding="utf-8")
+    args = ["import", "litellm", str(source), "--catalog", str(make_catalog()), "--dry-run", "--format", fmt]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert not RAW.search(result.stdout) and not RAW.search(result.stderr)
+    if fmt == "json":
+        assert [s["name"] for s in json.loads(result.stdout)["skipped"]] == [NASTY]  # exact, once decoded

@@ -372,3 +372,25 @@ def test_litellm_off_peak_pricing_from_windows(repo_artifact: bytes, tmp_path: P
     assert not any("deepseek-v4-flash: variant 'off_peak'" in n for n in result.notes)
     chat = json.loads(dumps(result.data))["deepseek/deepseek-chat"]["off_peak_pricing"]
     assert chat["hours_utc"] == ["16:30-00:30"] and chat["input_cost_per_token"] == 1.35e-07
+
+
+@pytest.mark.parametrize(
+    ("given", "says"),
+    [
+        # str.isdigit() took these, then int() raised a ValueError traceback (or, for the Arabic-Indic
+        # digits, the query held a literal no SQL engine reads)
+        ("9" * 5000, "images=9999999999...9999999999 (5,000 characters): a count is a whole number from 0 to"),
+        ("18446744073709551616", "images=18446744073709551616: a count is a whole number from 0 to"),
+        ("\u00b2", "'\u00b2' is not a column name"),
+        ("\u0661\u0662", "'\u0661\u0662' is not a column name"),
+    ],
+)
+def test_sql_column_count_that_is_not_one_is_refused(given: str, says: str) -> None:
+    from modelctl.interop.exporters import sql
+
+    with pytest.raises(ValueError, match=re.escape(says)):
+        sql.parse_columns([f"images={given}"])
+    assert sql.parse_columns(["images=18446744073709551615", "cached_input_tokens=007"]) == {
+        "images": "18446744073709551615",
+        "cached_input_tokens": "007",
+    }

@@ -495,6 +495,38 @@ def test_a_public_key_path_that_does_not_exist_says_so(tmp_path: Path) -> None:
         CatalogHolder(str(tmp_path / "catalog.json"), public_key=missing)
 
 
+@pytest.mark.parametrize(
+    ("data", "says"),
+    [
+        pytest.param(b"not a key\n", "is not base64", id="one-line"),
+        pytest.param(b"\0" * 10, "is not base64", id="nul"),
+        pytest.param(b"", "is not a minisign Ed25519 public key", id="empty"),
+        pytest.param(b"untrusted comment: x\nRWQ=\n", "is not a minisign Ed25519 public key", id="short"),
+    ],
+)
+@pytest.mark.parametrize("as_path", [False, True], ids=["str", "path"])
+def test_a_public_key_file_that_is_not_a_key_is_named_not_missing(
+    tmp_path: Path, data: bytes, says: str, as_path: bool
+) -> None:
+    # a one-line file that is not a key was "no such file", and no message named the file
+    from modelctl.runtime import CatalogError
+
+    key = tmp_path / "modelctl.pub"
+    key.write_bytes(data)
+    with pytest.raises(CatalogError) as raised:
+        CatalogHolder(str(tmp_path / "catalog.json"), public_key=key if as_path else str(key))
+    assert str(raised.value) == f"the public key {str(key)!r} {says}" + (
+        " (`modelctl keygen` writes one)" if "minisign" in says else ""
+    )
+
+
+def test_a_public_key_path_that_is_a_folder_says_so(tmp_path: Path) -> None:
+    from modelctl.runtime import CatalogError
+
+    with pytest.raises(CatalogError, match="cannot read the public key .*: not a file"):
+        CatalogHolder(str(tmp_path / "catalog.json"), public_key=str(tmp_path))
+
+
 @pytest.mark.parametrize("key", [5, ["RWQ"], 1.5])
 def test_a_public_key_of_the_wrong_type_is_a_type_error(tmp_path: Path, key: Any) -> None:
     with pytest.raises(TypeError, match="public_key"):

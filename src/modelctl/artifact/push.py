@@ -374,12 +374,15 @@ def _push_s3(bucket: str, prefix: str, plan: _Plan, endpoint_url: str | None) ->
         # botocore follows an S3 redirect (301, 307) again and again, with no limit, until Python's
         # recursion limit: raised as it is, or wrapped by the HTTP client (HTTPClientError(error=...)).
         if isinstance(exc, RecursionError) or isinstance(getattr(exc, "kwargs", {}).get("error"), RecursionError):
-            shown = f" {endpoint_url}" if endpoint_url else ""
-            loop = f"the endpoint{shown} redirects in a loop"
-            raise ModelctlError(f"s3://{bucket}/{prefix}: cannot push: {loop}") from None
+            raise _redirect_loop(bucket, prefix, endpoint_url) from None
         raise ModelctlError(f"s3://{bucket}/{prefix}: cannot push: {exc}") from None
     uploaded.append(name)
     return tuple(uploaded), prior
+
+
+def _redirect_loop(bucket: str, prefix: str, endpoint_url: str | None) -> ModelctlError:
+    shown = f" {endpoint_url}" if endpoint_url else ""
+    return ModelctlError(f"s3://{bucket}/{prefix}: cannot push: the endpoint{shown} redirects in a loop")
 
 
 def _put_immutable(client: Any, key: Any, bucket: str, plan: _Plan, put: Any) -> list[str]:

@@ -86,11 +86,19 @@ class _LazyGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         """Every command's boundary: an I/O error nobody handled closer to it (a file or folder
         that cannot be read or written, stdout closed or full, an input that is not UTF-8)
-        is a message naming the path and exit 4, never a traceback."""
+        is a message naming the path and exit 4, never a traceback; so is a ``$MODELCTL_TODAY``
+        that is not a date, which any command may find late, deep in the library."""
+        from modelctl.errors import TodayNotADate  # not at the top: `modelctl --help` imports no library
+
         try:
             return super().invoke(ctx)
         except (OSError, UnicodeError) as exc:
             _io_failure(exc)
+            raise typer.Exit(EXIT_INPUT) from None
+        except TodayNotADate as exc:
+            from modelctl.cli.output import error
+
+            error(str(exc))
             raise typer.Exit(EXIT_INPUT) from None
 
     def get_params(self, ctx: Any) -> Any:

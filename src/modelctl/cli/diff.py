@@ -158,7 +158,8 @@ def diff(
     else:
         text = render_text(diff_result, impact=impact, usage=priced)
     if output_file is not None:
-        output_file.write_text(text, encoding="utf-8")
+        with output.writing(output_file):
+            output_file.write_text(text, encoding="utf-8")
     else:
         output.stdout_text(text)
     policy_failed = False

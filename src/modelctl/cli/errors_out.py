@@ -25,6 +25,7 @@ import typer
 
 from modelctl._files import current_umask, remove_stale, temporary
 from modelctl.cli.common import EXIT_INPUT, csv_cell, error
+from modelctl.cli.output import writing
 from modelctl.usage.row_pass import RowError
 
 HEADER = ["line", "what_if", "message", "row"]
@@ -42,14 +43,19 @@ def errors_file(path: Path | None) -> Iterator[Callable[[RowError], None] | None
     except OSError as exc:
         _cannot_write(path, exc)
     try:
-        with fh:
+        try:
             writer = csv.writer(fh, lineterminator="\n")
-            writer.writerow(HEADER)
+            with writing(path):
+                writer.writerow(HEADER)
 
             def write(err: RowError) -> None:
-                writer.writerow([err.line, csv_cell(err.what_if or ""), csv_cell(err.message), csv_cell(err.raw)])
+                with writing(path):
+                    writer.writerow([err.line, csv_cell(err.what_if or ""), csv_cell(err.message), csv_cell(err.raw)])
 
             yield write
+        finally:
+            with writing(path):
+                fh.close()  # what is left is written here: a full disk fails naming FILE
     except BaseException:
         if staged is not None:
             staged.unlink(missing_ok=True)

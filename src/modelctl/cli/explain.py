@@ -21,6 +21,7 @@ from modelctl.cli.common import (
     resolve_model,
 )
 from modelctl.cli.money import amount, places_for
+from modelctl.cli.visible import visible
 
 
 class ExplainFormat(StrEnum):
@@ -184,4 +185,4 @@ def _text(
         )
     if "price_error" in doc:
         lines.append(f"  price:  {doc['price_error']}")
-    return "\n".join(lines) + "\n"
+    return visible("\n".join(lines) + "\n", lines=True)  # --subject is the caller's, often from a request

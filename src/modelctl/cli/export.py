@@ -160,9 +160,12 @@ def export(
 def _sql(dialect: Dialect, columns: list[str], usage_table: str) -> str:
     try:
         mapping = sql_export.parse_columns(columns)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--column") from None
+    try:
         table = sql_export.table_name(usage_table)
     except ValueError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--column" if "=" in str(exc) else "--usage-table") from None
+        raise typer.BadParameter(str(exc), param_hint="--usage-table") from None
     return sql_export.pricing_query(sql_export.SqlOptions(dialect.value, usage=table, columns=mapping))
 
 

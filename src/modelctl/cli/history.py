@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -13,6 +14,7 @@ from modelctl import clock
 from modelctl.catalog.loader import resolve_root
 from modelctl.cli import output
 from modelctl.cli.diff_render import _delta, _fmt, _md, price_places, price_value
+from modelctl.cli.visible import json_text, visible
 from modelctl.errors import ModelctlError
 from modelctl.review.git import GitRepo
 from modelctl.review.history import History, model_history
@@ -59,7 +61,9 @@ def history(
         output.error(str(exc))
         raise typer.Exit(4) from None
     render = {HistoryFormat.json: _json, HistoryFormat.markdown: _markdown}.get(fmt, _text)
-    output.stdout_text(render(result))
+    # names, subjects and authors are the repository's: text never acts on the terminal, JSON stays exact
+    shown = json_text if fmt is HistoryFormat.json else partial(visible, lines=True)
+    output.stdout_text(shown(render(result)))
     if since and not result.revisions:
         when = f"{result.since} ({since!r} as git reads it)" if result.since else repr(since)
         output.note(f"no commit since {when} changed {result.path}")

@@ -20,6 +20,7 @@ from rich.progress import Progress, TaskID
 from modelctl import clock
 from modelctl.catalog.loader import resolve_root
 from modelctl.cli import output
+from modelctl.cli.visible import json_text
 from modelctl.errors import CatalogNotFound, ModelctlError
 from modelctl.interop.importers import ReadOptions, SourceData, SourceError, catalog_provider, read_source
 from modelctl.interop.importers.plan import ImportPlan, plan_import
@@ -145,7 +146,7 @@ def import_(
         raise typer.Exit(4) from None
     if fmt is ImportFormat.json:
         doc = report_json(plan, applied=not dry_run, updates_applied=apply_updates)
-        output.stdout_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+        output.stdout_text(json_text(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n")
     else:
         _print_report(plan, dry_run=dry_run, updates_applied=apply_updates)
 

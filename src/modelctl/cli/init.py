@@ -19,6 +19,7 @@ from modelctl.authoring.init import (
 from modelctl.authoring.new import UsageProblem
 from modelctl.cli.common import EXIT_INPUT, EXIT_NO, error, note, stdout_text
 from modelctl.cli.own_input import refuse_inside_catalog
+from modelctl.cli.visible import visible
 from modelctl.errors import ModelctlError
 
 
@@ -61,7 +62,7 @@ def init(
         planned = plan_repository(today=clock.today(), reference=providers)
         paths = write_planned(directory, planned, force=force)
     except UsageProblem as exc:
-        raise typer.BadParameter(str(exc)) from None
+        raise typer.BadParameter(visible(str(exc))) from None
     except FilesExist as exc:
         error(str(exc))
         raise typer.Exit(EXIT_NO) from None

@@ -8,7 +8,10 @@ people to stderr; colour only on a terminal, and never with NO_COLOR.
 from __future__ import annotations
 
 import json
+import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from rich.console import Console
@@ -35,6 +38,18 @@ def error(message: str) -> None:
     _console(True).print(f"[bold red]error:[/] {escape(visible(message, lines=True))}")
 
 
+@contextmanager
+def writing(path: str | os.PathLike[str]) -> Iterator[None]:
+    """Writes to ``path``: an OSError that names no file (from a write or a close: ENOSPC on
+    /dev/full, EIO) is about it, so that the boundary names it rather than "the standard output"."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is None:
+            exc.filename = os.fspath(path)
+        raise
+
+
 def warning(message: str) -> None:
     """A warning for people, on stderr: the command succeeded."""
     _console(True).print(f"[yellow]warning:[/] {escape(message)}")
@@ -42,7 +57,7 @@ def warning(message: str) -> None:
 
 def note(message: str) -> None:
     """A message for people that is neither an error nor a warning (what was done), on stderr."""
-    _console(True).print(escape(message))
+    _console(True).print(escape(visible(message, lines=True)))
 
 
 def plural(n: int, word: str) -> str:

@@ -47,7 +47,7 @@ def validate(
         output.stdout_text(output.validation_github(result))
         summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
         if summary_path:
-            with open(summary_path, "a", encoding="utf-8") as fh:
+            with output.writing(summary_path), open(summary_path, "a", encoding="utf-8") as fh:
                 fh.write(output.validation_markdown(result))
     else:
         output.print_validation_text(result)

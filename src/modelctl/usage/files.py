@@ -246,7 +246,10 @@ def check_header(first_line: str, label: str) -> Header:
     """Parse and check a CSV header line; raises UsageFileError saying what is wrong."""
     counts = {d: first_line.count(d) for d in (",", "\t", ";")}
     delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
-    names = next(csv.reader([first_line], delimiter=delimiter), [])
+    try:
+        names = next(csv.reader([first_line], delimiter=delimiter), [])
+    except csv.Error as exc:  # a header field over csv's field_size_limit (128 KiB)
+        raise UsageFileError(f"{label}: line 1: the header cannot be read as CSV ({exc})") from None
     if not names or [n.strip() for n in names] == [""]:
         raise UsageFileError(f"{label}: the file is empty: a header line (timestamp,model,input_tokens,...) is needed")
     return check_columns(names, label, delimiter)

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 
 from modelctl.runtime._pricing import _NEEDS, SIDE_FIELDS
 from modelctl.usage.estimate import FREE_WITHOUT_PRICE, PRICED_BY
+from modelctl.usage.files import COUNT_LIMIT
 
 __all__ = ["DIALECTS", "SqlOptions", "parse_columns", "pricing_query", "table_name", "what_if"]
 
@@ -110,10 +111,20 @@ def parse_columns(pairs: Sequence[str]) -> dict[str, str]:
             raise ValueError(f"{pair!r}: use FIELD=COLUMN (e.g. input_tokens=prompt_tokens)")
         if name not in COLUMN_NAMES:
             raise ValueError(f"{name!r} is not a usage column: use one of {', '.join(COLUMN_NAMES)}")
-        if not (column.isdigit() or _identifier(column)):
-            raise ValueError(f"{column!r} is not a column name (letters, digits and _) or a count")
+        count = _COUNT.fullmatch(column) is not None  # ASCII digits: str.isdigit() takes '²', which int() refuses
+        if not (count or _identifier(column)):
+            raise ValueError(f"{_shown(column)!r} is not a column name (letters, digits and _) or a count")
+        if count and (len(column.lstrip("0")) > 20 or int(column) >= COUNT_LIMIT):
+            raise ValueError(f"{name}={_shown(column)}: a count is a whole number from 0 to {COUNT_LIMIT - 1:,}")
         out[name] = column
     return out
+
+
+_COUNT = re.compile(r"[0-9]+")
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= 40 else f"{text[:10]}...{text[-10:]} ({len(text):,} characters)"
 
 
 def table_name(text: str) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import sys
 import tomllib
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -252,6 +253,8 @@ def parse_json(text: str, path: Path) -> Any:
         raise SourceError(f"invalid JSON: {exc.msg}", Location(str(path), exc.lineno, exc.colno)) from None
     except RecursionError:  # [[[[... a hundred thousand deep: the parser recurses per level
         raise SourceError(f"{path}: {NESTED_TOO_DEEP}") from None
+    except ValueError:
+        raise _too_many_digits(text, path) from None
     if twice:
         first, again = _duplicate_at(text, twice[0])
         where = f"column {first[1]}" if first[0] == again[0] else f"line {first[0]}"
@@ -315,6 +318,17 @@ def read_toml(path: Path) -> dict[str, Any]:
         m = _TOML_AT.search(msg)
         where = Location(str(path), int(m.group(1)), int(m.group(2))) if m else Location(str(path))
         raise SourceError(f"invalid TOML: {_TOML_AT.sub('', msg).strip()}", where) from None
+    except ValueError:
+        raise _too_many_digits(text, path) from None
+
+
+def _too_many_digits(text: str, path: Path) -> SourceError:
+    """The error for an integer ``int()`` refuses: more digits than ``sys.get_int_max_str_digits()``
+    (4,300 by default), which ``json`` and ``tomllib`` raise as a bare ValueError."""
+    limit = sys.get_int_max_str_digits()
+    found = re.search(rf"\d{{{limit + 1},}}", text) if limit else None
+    where = Location(str(path), *_line_col(text, found.start())) if found else Location(str(path))
+    return SourceError(f"a number of more than {limit:,} digits: not a source file", where)
 
 
 # --- ids -----------------------------------------------------------------------------

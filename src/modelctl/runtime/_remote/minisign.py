@@ -41,30 +41,39 @@ class PublicKey:
     """A minisign public key: the ``.pub`` file's text, its base64 line, or a path to it."""
 
     def __init__(self, spec: str | bytes | os.PathLike[str]) -> None:
+        path: str | None = None  # the file the key was read from
         if isinstance(spec, bytes):
             text = spec.decode("ascii", "replace")
         elif isinstance(spec, os.PathLike) or (isinstance(spec, str) and "\n" not in spec and os.path.isfile(spec)):
+            path = os.fspath(spec)
             try:
                 with open(spec, encoding="ascii") as fh:
                     text = fh.read()
             except (OSError, UnicodeDecodeError, ValueError) as exc:  # ValueError: a NUL in the path
-                raise CatalogError(f"cannot read the public key {os.fspath(spec)!r}: {exc}") from None
+                raise CatalogError(f"cannot read the public key {path!r}: {exc}") from None
         elif isinstance(spec, str):
             text = spec
         else:
             raise TypeError(f"public_key must be a path, the .pub file's text or bytes, not {type(spec).__name__}")
+        what = "the public key" if path is None else f"the public key {path!r}"
         lines = [line for line in text.strip().splitlines() if line.strip()]
         try:
-            raw = _b64(lines[-1] if lines else "", "the public key")
+            raw = _b64(lines[-1] if lines else "", what)
         except SignatureError:
-            if isinstance(spec, str) and len(lines) == 1 and ("/" in spec or os.sep in spec or spec.endswith(".pub")):
-                # one line, not base64: a path (a typo, a file not yet deployed), not a key
+            if (
+                path is None
+                and isinstance(spec, str)
+                and len(lines) == 1
+                and ("/" in spec or os.sep in spec or spec.endswith(".pub"))
+            ):
+                # one line, not base64: a path (a typo, a file not yet deployed, a folder), not a key
+                why = "not a file" if os.path.exists(spec) else "no such file"
                 raise CatalogError(
-                    f"cannot read the public key {spec!r}: no such file (nor is it a key's base64 line)"
+                    f"cannot read the public key {spec!r}: {why} (nor is it a key's base64 line)"
                 ) from None
             raise
         if len(raw) != 42 or raw[:2] != b"Ed":
-            raise CatalogError("the public key is not a minisign Ed25519 public key (`modelctl keygen` writes one)")
+            raise CatalogError(f"{what} is not a minisign Ed25519 public key (`modelctl keygen` writes one)")
         self.key_id = raw[2:10]
         self._key = _ed25519().Ed25519PublicKey.from_public_bytes(raw[10:])
 
