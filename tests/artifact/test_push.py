@@ -411,3 +411,44 @@ def test_a_role_that_may_put_but_not_get_pushes_unchecked_and_says_so(
         assert pointer == (out / "catalog.json").read_bytes()
     finally:
         next(servers, None)
+
+
+def test_push_refuses_a_signature_applications_would_refuse(
+    make_catalog: MakeCatalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Holders with the public key refuse a junk or stale .minisig (and keep the older prices):
+    push says so first, and writes nothing."""
+    from modelctl.artifact.signing import load_secret_key, write_key_pair
+
+    secret, public = write_key_pair(tmp_path / "keys")
+    _, other_public = write_key_pair(tmp_path / "other")
+    key = load_secret_key(secret)
+    site = tmp_path / "site"
+
+    def signed_folder(price: str, epoch: int) -> Path:
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", str(epoch))
+        alpha = MINI["models/acme/alpha.yaml"].replace("input_per_1m: 2.00", f"input_per_1m: {price}")
+        out = tmp_path / f"dist{price}"
+        publish(make_catalog({"models/acme/alpha.yaml": alpha}, name=f"c{price}"), out, sign=key)
+        return out
+
+    old, new = signed_folder("2.00", 1_700_000_000), signed_folder("2.50", 1_800_000_000)
+    assert push(new, str(site), public_key=public).prior == Prior()  # verified with the key
+    before = _tree(site)
+    cases = {
+        b"not a signature\n": "not in minisign's format",
+        (old / "catalog.json.minisig").read_bytes(): "signs another artifact (revision 1700000000",
+    }
+    good = (new / "catalog.json.minisig").read_bytes()
+    for bad, words in cases.items():
+        (new / "catalog.json.minisig").write_bytes(bad)
+        run = _cli("push", str(new), str(site))
+        assert run.returncode == 4 and words in run.stderr and "Traceback" not in run.stderr, run.stderr
+        assert _tree(site) == before
+    (new / "catalog.json.minisig").write_bytes(good)
+    run = _cli("push", str(new), str(site), "--public-key", str(other_public))
+    assert run.returncode == 4 and "signed with another key" in run.stderr
+    (new / "catalog.json.minisig").unlink()
+    run = _cli("push", str(new), str(site), "--public-key", str(public))
+    assert run.returncode == 4 and "not signed" in run.stderr
+    assert _tree(site) == before

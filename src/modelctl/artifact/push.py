@@ -123,6 +123,35 @@ def read_published(folder: Path, name: str) -> tuple[bytes, dict[str, bytes], Ca
     return data, after, catalog
 
 
+def check_signature(
+    path: Path, data: bytes, minisig: bytes | None, catalog: Catalog, public_key: str | Path | None
+) -> None:
+    """Refuse (``ModelctlError``) to push a signature applications would refuse: one not in
+    minisign's format, or whose trusted comment names another artifact (a stale ``.minisig``; publish
+    writes ``file:NAME revision:R digest:D``), and with ``public_key``, one that does not verify
+    or is missing.  Without a key only the format and the comment can be checked."""
+    from modelctl.runtime._remote.minisign import PublicKey, parse_signature
+
+    where = f"{path}.minisig"
+    if minisig is None:
+        if public_key is not None:
+            raise ModelctlError(f"{path}: not signed (no {path.name}.minisig beside it), and --public-key is given")
+        return
+    try:
+        _, comment, _ = parse_signature(minisig)
+        fields = dict(f.partition(":")[::2] for f in comment.decode("utf-8", "replace").split("\t"))
+        for field, value in (("revision", str(catalog.revision)), ("digest", catalog.digest)):
+            if field in fields and fields[field] != value:
+                raise ModelctlError(
+                    f"{where}: signs another artifact ({field} {fields[field]}, this one's is {value}): "
+                    "a stale signature; publish again with --sign"
+                )
+        if public_key is not None:
+            PublicKey(public_key if isinstance(public_key, Path) else str(public_key)).verify(data, minisig)
+    except CatalogError as exc:  # SignatureError is one; also a key that cannot be read, or no cryptography
+        raise ModelctlError(f"{where}: {exc}: not pushing it") from None
+
+
 def check_name(name: str) -> str | None:
     """Why ``name`` cannot be the artifact's name (None when it can): it names a file in the
     published folder and, as it is, the pointer at the destination, so a path (``../x.json``)
@@ -193,6 +222,7 @@ def push(
     name: str = "catalog.json",
     endpoint_url: str | None = None,
     allow_rollback: bool = False,
+    public_key: str | Path | None = None,
 ) -> Pushed:
     problem = check_name(name)
     if problem is not None:
@@ -204,6 +234,7 @@ def push(
     if problem is not None:
         raise ModelctlError(f"--endpoint-url: {problem}")
     data, sidecars, catalog = read_published(folder, name)
+    check_signature(folder / name, data, sidecars.get(".minisig"), catalog, public_key)
     stem = name.removesuffix(".json")
     immutable = f"catalogs/{catalog.revision}-{catalog.digest.removeprefix('sha256:')}.json"
     if stem != "catalog":

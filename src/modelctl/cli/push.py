@@ -31,6 +31,14 @@ def push(
             "roll back with `publish --from-artifact` instead, which gives a new, higher revision).",
         ),
     ] = False,
+    public_key: Annotated[
+        Path | None,
+        typer.Option(
+            "--public-key",
+            help="Verify the folder's signature with this minisign public key before pushing (needs the "
+            "`sign` extra); without it, a .minisig is checked for its format and that it signs this artifact.",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary on stdout.")] = False,
 ) -> None:
     """Copy a published artifact to a static host or object storage.
@@ -38,7 +46,9 @@ def push(
     First the immutable, content-addressed copy catalogs/REVISION-DIGEST.json
     (cached for a year), then the mutable pointer catalog.json with its
     .sha256 and .minisig (cached for a minute), so that a reader never sees
-    a pointer to something absent. The folder's pair is verified first.
+    a pointer to something absent. The folder's pair is verified first, and
+    its signature: a .minisig not in minisign's format or signing another
+    artifact (stale) is refused; with --public-key, one that does not verify.
 
     The pointer never goes back: when DEST's catalog.json holds a higher
     revision than the folder's (an older CI job re-run, an old folder),
@@ -54,7 +64,9 @@ def push(
     if problem is not None:  # no endpoint for a folder, or not a URL: before the folder is read
         raise typer.BadParameter(problem, param_hint="--endpoint-url")
     try:
-        pushed = do_push(folder, dest, name=name, endpoint_url=endpoint_url, allow_rollback=allow_rollback)
+        pushed = do_push(
+            folder, dest, name=name, endpoint_url=endpoint_url, allow_rollback=allow_rollback, public_key=public_key
+        )
     except PushRefused as exc:  # the answer is no: DEST holds a newer revision
         output.error(str(exc))
         raise typer.Exit(1) from None

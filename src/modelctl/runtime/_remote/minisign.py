@@ -82,22 +82,29 @@ class PublicKey:
         return the trusted comment."""
         from cryptography.exceptions import InvalidSignature
 
-        try:
-            lines = minisig.decode("utf-8").splitlines()
-        except UnicodeDecodeError:
-            raise SignatureError("the signature file is not text") from None
-        if len(lines) < 4 or not lines[2].startswith("trusted comment: "):
-            raise SignatureError("the signature file is not in minisign's format")
-        sig = _b64(lines[1], "the signature")
-        if len(sig) != 74 or sig[:2] not in (b"ED", b"Ed"):
-            raise SignatureError("the signature is not a minisign Ed25519 signature")
+        sig, comment, global_sig = parse_signature(minisig)
         if sig[2:10] != self.key_id:
             raise SignatureError("the artifact was signed with another key than the configured public key")
         message = hashlib.blake2b(data, digest_size=64).digest() if sig[:2] == b"ED" else data
-        comment = lines[2][len("trusted comment: ") :].encode("utf-8")
         try:
             self._key.verify(sig[10:], message)
-            self._key.verify(_b64(lines[3], "the global signature"), sig[10:] + comment)
+            self._key.verify(global_sig, sig[10:] + comment)
         except InvalidSignature:
             raise SignatureError("the signature does not match the artifact (tampered or replaced?)") from None
         return comment.decode("utf-8")
+
+
+def parse_signature(minisig: bytes) -> tuple[bytes, bytes, bytes]:
+    """``(signature, trusted comment, global signature)`` of a ``.minisig`` file's bytes, checked
+    for minisign's format only (no key needed, nothing verified), or ``SignatureError``."""
+    try:
+        lines = minisig.decode("utf-8").splitlines()
+    except UnicodeDecodeError:
+        raise SignatureError("the signature file is not text") from None
+    if len(lines) < 4 or not lines[2].startswith("trusted comment: "):
+        raise SignatureError("the signature file is not in minisign's format")
+    sig = _b64(lines[1], "the signature")
+    if len(sig) != 74 or sig[:2] not in (b"ED", b"Ed"):
+        raise SignatureError("the signature is not a minisign Ed25519 signature")
+    comment = lines[2][len("trusted comment: ") :].encode("utf-8")
+    return sig, comment, _b64(lines[3], "the global signature")
