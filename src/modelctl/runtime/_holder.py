@@ -262,11 +262,14 @@ class CatalogHolder:
 
     def _verified(self, raw: bytes, signature: bytes | None) -> Catalog:
         catalog = Catalog.loads(raw, parser=self.parser)
+        self._check_signature(raw, signature)
+        return catalog
+
+    def _check_signature(self, raw: bytes, signature: bytes | None) -> None:
         if self._key is not None:
             if signature is None:
                 raise SignatureError("the artifact is unsigned and a public key is configured: refused")
             self._key.verify(raw, signature)
-        return catalog
 
     def _check_source(self, *, force: bool = False) -> bool:
         with self._lock:
@@ -343,7 +346,7 @@ class CatalogHolder:
                 return None  # refused as unsigned
             raise
 
-    def _immutable_signature(self, raw: bytes) -> bytes | None:
+    def _immutable_signature(self, catalog: Catalog) -> bytes | None:
         """The signature beside the immutable copy ``modelctl push`` writes for this artifact
         (``catalogs/<revision>-<hex>.json.minisig`` beside ``catalog.json``), or None (no such
         layout, not there, not reachable in the check's time).  Behind a CDN the pointer and its
@@ -358,10 +361,6 @@ class CatalogHolder:
         url = urlsplit(self.source)
         folder, _, name = url.path.rpartition("/")
         if not name.endswith(".json") or "/" not in url.path:
-            return None
-        try:
-            catalog = Catalog.loads(raw, parser=self.parser)
-        except CatalogError:
             return None
         stem = name.removesuffix(".json")
         prefix = "" if stem == "catalog" else f"{stem}-"  # modelctl.artifact.push's names
@@ -405,8 +404,9 @@ class CatalogHolder:
         ident = hashlib.sha256(raw + b"\0" + (signature or b"")).digest()
         held = self._catalog
         try:
+            fresh = Catalog.loads(raw, parser=self.parser)  # loaded once, whichever signature verifies it
             try:
-                fresh = self._verified(raw, signature)
+                self._check_signature(raw, signature)
             except SignatureError:
                 if not (self.is_url and self._key is not None):
                     raise
@@ -414,13 +414,13 @@ class CatalogHolder:
                 # then the immutable copy's, which no cache can serve stale.
                 signature = self._signature_url()
                 try:
-                    fresh = self._verified(raw, signature)
+                    self._check_signature(raw, signature)
                 except SignatureError:
-                    immutable = self._immutable_signature(raw)
+                    immutable = self._immutable_signature(fresh)
                     if immutable is None:
                         raise
                     signature = immutable
-                    fresh = self._verified(raw, signature)
+                    self._check_signature(raw, signature)
             if held is not None:
                 if fresh.revision < held.revision and not self.allow_rollback:
                     raise RollbackError(
