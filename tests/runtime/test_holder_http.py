@@ -439,7 +439,7 @@ def test_a_stale_pointer_signature_is_checked_against_the_immutable_copys(
 def test_the_immutable_signature_is_where_push_puts_it(
     origin: Origin, tmp_path: Path, keys: Keys, name: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The holder's idea of the immutable copy's name is push's (the runtime cannot import it)."""
+    """The signature the holder falls back to is the one push writes (runtime._remote.immutable_name)."""
     from conftest import MINI, write_catalog
     from modelctl.artifact.publish import publish
     from modelctl.artifact.push import push

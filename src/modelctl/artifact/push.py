@@ -47,7 +47,7 @@ from modelctl.artifact.output import (
 )
 from modelctl.errors import ModelctlError
 from modelctl.runtime import Catalog, CatalogError
-from modelctl.runtime._remote import MAX_BYTES
+from modelctl.runtime._remote import MAX_BYTES, immutable_name
 
 IMMUTABLE_CACHE = "public, max-age=31536000, immutable"
 POINTER_CACHE = "public, max-age=60, must-revalidate"
@@ -235,10 +235,7 @@ def push(
         raise ModelctlError(f"--endpoint-url: {problem}")
     data, sidecars, catalog = read_published(folder, name)
     check_signature(folder / name, data, sidecars.get(".minisig"), catalog, public_key)
-    stem = name.removesuffix(".json")
-    immutable = f"catalogs/{catalog.revision}-{catalog.digest.removeprefix('sha256:')}.json"
-    if stem != "catalog":
-        immutable = immutable.replace("catalogs/", f"catalogs/{stem}-")
+    immutable = immutable_name(name, catalog.revision, catalog.digest)
     url = urlparse(destination)
     plan = _Plan(data, sidecars, name, immutable, catalog.revision, allow_rollback)
     if url.scheme == "s3":

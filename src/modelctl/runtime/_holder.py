@@ -21,7 +21,7 @@ from collections import deque
 from modelctl.runtime._artifact import check_parser
 from modelctl.runtime._catalog import Catalog
 from modelctl.runtime._errors import ArtifactError, CatalogError, FetchError, RollbackError, ShrinkError, SignatureError
-from modelctl.runtime._remote import MAX_BYTES
+from modelctl.runtime._remote import MAX_BYTES, immutable_name
 from modelctl.runtime._remote import cache as _cache
 
 TYPE_CHECKING = False
@@ -362,9 +362,7 @@ class CatalogHolder:
         folder, _, name = url.path.rpartition("/")
         if not name.endswith(".json") or "/" not in url.path:
             return None
-        stem = name.removesuffix(".json")
-        prefix = "" if stem == "catalog" else f"{stem}-"  # modelctl.artifact.push's names
-        copy = f"{folder}/catalogs/{prefix}{catalog.revision}-{catalog.digest.removeprefix('sha256:')}.json.minisig"
+        copy = f"{folder}/{immutable_name(name, catalog.revision, catalog.digest)}.minisig"
         try:
             reply = _fetch.get(
                 urlunsplit(url._replace(path=copy)), timeout=self.timeout, headers=self.headers, deadline=self._deadline
